@@ -1,0 +1,111 @@
+// Package actionlist renders the action-list template (templates/action-list.md, a Go
+// text/template) into the task list of one incident.
+package actionlist
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/severity"
+)
+
+// Data is what the template sees: a typed context, never a bag of strings.
+type Data struct {
+	Severity   severity.Level
+	Severities []severity.Level
+	Incident   Incident
+	Now        time.Time
+}
+
+// Incident is the part of the incident known at declaration.
+type Incident struct {
+	ID, Title, Commander, Impact string
+	DeclaredAt                   time.Time
+}
+
+// Render executes the template at path (src is its content) and checks that the result is a
+// task list the CLI can read. Errors point at the template's line.
+func Render(path string, src []byte, sevs *severity.Set, data Data) (string, []incident.Action, error) {
+	funcs := template.FuncMap{
+		"required": func(ids ...string) (string, error) {
+			if len(ids) == 0 {
+				ids = sevs.IDs()
+			}
+			if err := known(sevs, ids); err != nil {
+				return "", err
+			}
+			return incident.RequiredMarker(ids), nil
+		},
+		"due": func(d string, ids ...string) (string, error) {
+			dur, err := time.ParseDuration(d)
+			if err != nil || dur <= 0 {
+				return "", fmt.Errorf("due %q: want a duration like 30m or 2h", d)
+			}
+			if err := known(sevs, ids); err != nil {
+				return "", err
+			}
+			return incident.DueMarker(dur, ids), nil
+		},
+		"atLeast": func(id string) (bool, error) {
+			if err := known(sevs, []string{id}); err != nil {
+				return false, err
+			}
+			return sevs.AtLeast(data.Severity.ID, id), nil
+		},
+	}
+	name := path
+	t, err := template.New(name).Funcs(funcs).Option("missingkey=error").Parse(string(src))
+	if err != nil {
+		return "", nil, templateError(name, err)
+	}
+	var out bytes.Buffer
+	if err := t.Execute(&out, data); err != nil {
+		return "", nil, templateError(name, err)
+	}
+	rendered := strings.TrimSpace(out.String()) + "\n"
+	for i, line := range strings.Split(rendered, "\n") {
+		if topHeadingRE.MatchString(line) {
+			return "", nil, fmt.Errorf("%s: line %d of the rendered action list is a level-1 or level-2 heading (%q): the action list is one section of the incident document, so use ### headings inside it", path, i+1, line)
+		}
+	}
+	actions, err := incident.ParseActionList(rendered)
+	if err != nil {
+		return "", nil, fmt.Errorf("%s: the rendered action list does not parse: %v", path, err)
+	}
+	if len(actions) == 0 {
+		return "", nil, fmt.Errorf("%s: the rendered action list has no items: write them as a task list (\"- [ ] Page the on-call engineer\")", path)
+	}
+	return rendered, actions, nil
+}
+
+func known(sevs *severity.Set, ids []string) error {
+	for _, id := range ids {
+		if _, ok := sevs.Get(id); !ok {
+			return fmt.Errorf("unknown severity %q (the definitions have %s)", id, strings.Join(sevs.IDs(), ", "))
+		}
+	}
+	return nil
+}
+
+var topHeadingRE = regexp.MustCompile(`^ {0,3}#{1,2}(\s|$)`)
+
+var tmplErrRE = regexp.MustCompile(`^template: (.*?):(\d+)(:\d+)?: (?:executing ".*?" at <(.*?)>: )?(?:error calling \w+: )?`)
+
+// templateError rewrites text/template's "template: name:12:3: executing ... at <...>: ..." into
+// "path:12:3: ...", the form editors and CI understand.
+func templateError(path string, err error) error {
+	msg := err.Error()
+	if m := tmplErrRE.FindStringSubmatch(msg); m != nil {
+		rest := msg[len(m[0]):]
+		if m[4] != "" {
+			rest = "in {{" + m[4] + "}}: " + rest
+		}
+		return fmt.Errorf("%s:%s%s: template error: %s", path, m[2], m[3], rest)
+	}
+	return fmt.Errorf("%s: template error: %s", path, strings.TrimPrefix(msg, "template: "))
+}

@@ -1,0 +1,43 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+)
+
+func newCloseCmd(app *App) *cobra.Command {
+	var c changeFlags
+	var resolution string
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "close <id> --resolution <text> [--force]",
+		Short: "Resolve an incident",
+		Long: `Set the status to resolved and record the resolution. While action-list items required at
+the incident's severity are unchecked, close refuses and lists them; --force closes anyway and
+logs each skipped item.`,
+		Example: `  incidentctl close k7x --resolution "rolled back deploy 1234"
+  incidentctl close k7x --resolution "fixed upstream" --force --at 11:30`,
+		Args: exactArgs(1, "one incident ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("resolution") {
+				return usageErr("--resolution is required: say how it was resolved")
+			}
+			opts, err := c.options(app)
+			if err != nil {
+				return err
+			}
+			ws, err := app.open()
+			if err != nil {
+				return err
+			}
+			res, err := ws.Close(args[0], resolution, force, opts)
+			if err != nil {
+				return err
+			}
+			return app.reportChange(res, "Resolved")
+		},
+	}
+	cmd.Flags().StringVarP(&resolution, "resolution", "r", "", "how it was resolved, `<text>`")
+	cmd.Flags().BoolVar(&force, "force", false, "close even though required actions are unchecked (they are logged as skipped)")
+	c.add(cmd)
+	return cmd
+}

@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/incidentctl/incidentctl/pkg/workspace"
+)
+
+// changeFlags are the flags every command that changes an incident has.
+type changeFlags struct {
+	At           string
+	IncludeEdits bool
+}
+
+func (c *changeFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&c.At, "at", "", "when it happened: `<time>` as HH:MM (today) or RFC 3339 (default: now)")
+	cmd.Flags().BoolVar(&c.IncludeEdits, "include-edits", false, "also commit uncommitted hand edits of the incident file")
+}
+
+func (c *changeFlags) options(app *App) (workspace.Options, error) {
+	at, err := parseAt(c.At, app.Now())
+	return workspace.Options{At: at, IncludeEdits: c.IncludeEdits}, err
+}
+
+// reportChange prints what a write command did.
+func (app *App) reportChange(res *workspace.Result, what string) error {
+	app.warn(res.Warnings)
+	if app.JSON {
+		return app.printJSON(toWriteJSON(res))
+	}
+	fmt.Fprintf(app.Err, "%s %s (commit %s)\n", what, res.ID, res.Commit[:7])
+	return nil
+}
+
+func newLogCmd(app *App) *cobra.Command {
+	var c changeFlags
+	cmd := &cobra.Command{
+		Use:   "log <id> <text>",
+		Short: "Append an entry to an incident's log",
+		Long: `Append one entry (time, you, text) to the log and commit it. The log stays in time order:
+an entry backfilled with --at goes where it belongs.`,
+		Example: `  incidentctl log k7x "rolled back deploy 1234"
+  incidentctl log k7x "error rate started climbing" --at 09:58`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 2 {
+				return usageErr("log takes an incident ID and the text: incidentctl log <id> \"what happened\"")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := c.options(app)
+			if err != nil {
+				return err
+			}
+			ws, err := app.open()
+			if err != nil {
+				return err
+			}
+			res, err := ws.Log(args[0], strings.Join(args[1:], " "), opts)
+			if err != nil {
+				return err
+			}
+			return app.reportChange(res, "Logged to")
+		},
+	}
+	c.add(cmd)
+	return cmd
+}

@@ -1,0 +1,93 @@
+// Package cli wires incidentctl's commands: each parses its flags into options and calls one
+// function of the domain (pkg/workspace and friends). This is the one place that decides what is
+// printed and which exit code an error gets.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+)
+
+// Exit codes.
+const (
+	ExitOK    = 0
+	ExitError = 1 // the command failed; the message says why
+	ExitUsage = 2 // the command line is wrong
+)
+
+// IO is where a command reads and writes.
+type IO struct {
+	In       io.Reader
+	Out, Err io.Writer
+	// OutTTY tells whether Out is a terminal (colours, alignment for humans).
+	OutTTY bool
+}
+
+// App holds what every command shares: the streams, the global flags and the clock.
+type App struct {
+	IO
+	JSON bool
+	Dir  string
+	Now  func() time.Time
+}
+
+// Main runs incidentctl with os.Args and returns the exit code.
+func Main() int {
+	app := &App{IO: IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, OutTTY: isTerminal(os.Stdout)}, Now: time.Now}
+	return Run(app, os.Args[1:])
+}
+
+// Run executes one command line.
+func Run(app *App, args []string) int {
+	root := NewRootCmd(app)
+	root.SetArgs(args)
+	root.SetIn(app.In)
+	root.SetOut(app.Out)
+	root.SetErr(app.Err)
+	cmd, err := root.ExecuteC()
+	if err == nil {
+		return ExitOK
+	}
+	var usage *UsageError
+	var silent *SilentError
+	switch {
+	case errors.As(err, &silent):
+		return silent.Code
+	case errors.As(err, &usage) || isCobraUsage(err):
+		fmt.Fprintf(app.Err, "incidentctl: %v\n", err)
+		fmt.Fprintf(app.Err, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		return ExitUsage
+	}
+	fmt.Fprintf(app.Err, "incidentctl: %s\n", err)
+	return ExitError
+}
+
+// UsageError is a wrong command line: exit 2 and a pointer to --help.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+func usageErr(format string, args ...any) error { return &UsageError{fmt.Sprintf(format, args...)} }
+
+// SilentError exits with Code; the command already printed what needed printing.
+type SilentError struct{ Code int }
+
+func (e *SilentError) Error() string { return fmt.Sprintf("exit %d", e.Code) }
+
+// isCobraUsage recognises cobra's own argument errors (unknown command, unknown flag).
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	return strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "unknown flag") ||
+		strings.HasPrefix(msg, "unknown shorthand flag") || strings.Contains(msg, "flag needs an argument") ||
+		strings.HasPrefix(msg, "invalid argument") || strings.HasPrefix(msg, "required flag")
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

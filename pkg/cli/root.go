@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/incidentctl/incidentctl/pkg/workspace"
+)
+
+// NewRootCmd builds a fresh command tree (tests build one per run).
+func NewRootCmd(app *App) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "incidentctl",
+		Short: "Git-native incident response: declare, update and close incidents as Markdown in git",
+		Long: `incidentctl keeps one live document per incident under incidents/: an at-a-glance status,
+the action list rendered from the reviewed flow in templates/, and an append-only log.
+Every change is one commit of exactly that file.`,
+		Example: `  incidentctl init
+  incidentctl new "Checkout API returns 500s" --severity SEV2
+  incidentctl log k7x "rolled back deploy 1234"
+  incidentctl update k7x --status mitigated --check 9
+  incidentctl close k7x --resolution "bad deploy rolled back"`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if app.Dir != "" {
+				if err := os.Chdir(app.Dir); err != nil {
+					return usageErr("-C %s: no such directory", app.Dir)
+				}
+			}
+			return nil
+		},
+	}
+	root.CompletionOptions.HiddenDefaultCmd = true
+	root.PersistentFlags().BoolVar(&app.JSON, "json", false, "print machine-readable JSON on stdout")
+	root.PersistentFlags().StringVarP(&app.Dir, "directory", "C", "", "run as if started in `<dir>`")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &UsageError{err.Error()} })
+	root.AddCommand(
+		newInitCmd(app), newNewCmd(app), newUpdateCmd(app), newLogCmd(app), newCloseCmd(app),
+		newShowCmd(app), newListCmd(app), newSeveritiesCmd(app),
+	)
+	return root
+}
+
+// open finds the repository from the current directory.
+func (app *App) open() (*workspace.Workspace, error) {
+	return workspace.Open(".", app.Now)
+}
+
+// exactArgs is cobra.ExactArgs with a message that names what is missing.
+func exactArgs(n int, what string) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageErr("%s takes %s (got %d arguments)", cmd.CommandPath(), what, len(args))
+		}
+		return nil
+	}
+}
+
+// warn prints warnings on stderr.
+func (app *App) warn(ws []string) {
+	for _, w := range ws {
+		fmt.Fprintf(app.Err, "warning: %s\n", w)
+	}
+}

@@ -1,0 +1,41 @@
+package cli
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+)
+
+func newSeveritiesCmd(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "severities",
+		Short: "Print the severity definitions, most severe first",
+		Long: `Print the severity definitions the repository committed at HEAD (templates/severities.yaml,
+or the built-in defaults when it has none). Decide an incident's severity from these.`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := app.open()
+			if err != nil {
+				return err
+			}
+			flow, err := ws.Flow()
+			if err != nil {
+				return err
+			}
+			app.warn(flow.Warnings)
+			if app.JSON {
+				return app.printJSON(flow.Severities.Levels)
+			}
+			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+			for _, l := range flow.Severities.Levels {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", l.ID, l.Summary, l.Description)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			fmt.Fprintf(app.Err, "(from %s)\n", flow.SeveritiesFrom)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,435 @@
+package gitrepo
+
+// The index (.git/index) is spliced in place rather than decoded and
+// re-encoded: one linear pass over the raw entries copies untouched runs of
+// bytes, inserts or replaces the few changed entries, fixes up the
+// extensions, and one SHA-1 seals the result. See git's
+// Documentation/gitformat-index.txt for the layout.
+//
+// Versions 2 and 3 are spliced. Version 4 (prefix-compressed names) is handed
+// to go-git's decoder and encoder instead (indexfallback.go).
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/binary"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+const (
+	indexHeaderLen  = 12 // "DIRC", version, entry count
+	entryStatLen    = 40 // ctime, mtime, dev, ino, mode, uid, gid, size
+	entryFixedLen   = 62 // stat data + object name + flags
+	indexTrailerLen = 20 // SHA-1 of everything before it
+
+	flagExtended  = 0x4000 // v3+: two more flag bytes follow
+	flagStageMask = 0x3000
+	flagNameMask  = 0x0fff
+
+	extFlagIntentToAdd = 0x2000 // in the v3 extended flags
+
+	// Index mode of a regular, non-executable file.
+	modeRegular = 0o100644
+)
+
+// statData is what git stores per entry to notice changes without hashing:
+// if a file's stat still matches, git trusts the recorded object name.
+type statData struct {
+	CtimeSec, CtimeNsec uint32
+	MtimeSec, MtimeNsec uint32
+	Dev, Ino            uint32
+	Mode                uint32
+	UID, GID            uint32
+	Size                uint32
+}
+
+func (s statData) put(b []byte) {
+	be := binary.BigEndian
+	be.PutUint32(b[0:], s.CtimeSec)
+	be.PutUint32(b[4:], s.CtimeNsec)
+	be.PutUint32(b[8:], s.MtimeSec)
+	be.PutUint32(b[12:], s.MtimeNsec)
+	be.PutUint32(b[16:], s.Dev)
+	be.PutUint32(b[20:], s.Ino)
+	be.PutUint32(b[24:], s.Mode)
+	be.PutUint32(b[28:], s.UID)
+	be.PutUint32(b[32:], s.GID)
+	be.PutUint32(b[36:], s.Size)
+}
+
+// indexUpdate is one stage-0 entry to put into the index.
+type indexUpdate struct {
+	Path string
+	Hash plumbing.Hash
+}
+
+// indexPlan is a prepared splice. Everything that can fail because of the
+// index's content fails in prepareIndex, before any ref moves; the stat data
+// (known only after the working tree files are written) is patched in
+// afterwards by setStat, and finish adds the checksum.
+type indexPlan struct {
+	out     []byte // new index without trailer; stat data of updates zeroed
+	offsets []int  // per update (in the order given): entry offset in out
+
+	fallback *fallbackPlan // set when go-git does the work (version 4)
+}
+
+// setStat records the stat data of update i (the index into the updates
+// passed to prepareIndex).
+func (p *indexPlan) setStat(i int, st statData) {
+	if p.fallback != nil {
+		p.fallback.setStat(i, st)
+		return
+	}
+	st.put(p.out[p.offsets[i] : p.offsets[i]+entryStatLen])
+}
+
+// finish returns the complete new index file.
+func (p *indexPlan) finish() ([]byte, error) {
+	if p.fallback != nil {
+		return p.fallback.encode()
+	}
+	sum := sha1.Sum(p.out)
+	return append(p.out, sum[:]...), nil
+}
+
+// indexError is the sentence for an index we cannot use.
+func indexError(path, why string) error {
+	return newUserError(nil, nil,
+		"the git index %s %s; run `git status` to check it (`rm %s && git reset` rebuilds a damaged index)",
+		path, why, path)
+}
+
+// rawEntry is one entry located in the raw index bytes.
+type rawEntry struct {
+	off   int    // offset of the entry
+	next  int    // offset of the following entry
+	name  []byte // path, slash-separated
+	flags uint16
+}
+
+func (e rawEntry) stage() int { return int(e.flags&flagStageMask) >> 12 }
+
+// hash returns the object name stored in the entry.
+func (e rawEntry) hash(data []byte) plumbing.Hash {
+	var h plumbing.Hash
+	copy(h[:], data[e.off+entryStatLen:e.off+entryStatLen+20])
+	return h
+}
+
+// parseEntry decodes the entry at off in a version 2 or 3 index whose entries
+// must end before end. Entries are padded with 1-8 NUL bytes to a multiple of
+// 8 bytes (counted from the entry start).
+func parseEntry(data []byte, off, end int, version uint32) (rawEntry, error) {
+	if off+entryFixedLen > end {
+		return rawEntry{}, fmt.Errorf("entry at offset %d is truncated", off)
+	}
+	flags := binary.BigEndian.Uint16(data[off+60:])
+	nameOff := off + entryFixedLen
+	if flags&flagExtended != 0 {
+		if version < 3 {
+			return rawEntry{}, fmt.Errorf("entry at offset %d has extended flags in a version %d index", off, version)
+		}
+		nameOff += 2
+	}
+	n := int(flags & flagNameMask)
+	if n == flagNameMask {
+		// Names of 4095 bytes or more: the length field saturates and the
+		// name is NUL-terminated.
+		i := bytes.IndexByte(data[min(nameOff, end):end], 0)
+		if i < 0 {
+			return rawEntry{}, fmt.Errorf("entry at offset %d has an unterminated name", off)
+		}
+		n = i
+	}
+	size := (nameOff - off + n + 8) &^ 7
+	if nameOff+n > end || off+size > end {
+		return rawEntry{}, fmt.Errorf("entry at offset %d is truncated", off)
+	}
+	return rawEntry{off: off, next: off + size, name: data[nameOff : nameOff+n], flags: flags}, nil
+}
+
+// indexHeader validates the header and returns version and entry count.
+func indexHeader(data []byte) (version uint32, count int, err error) {
+	if len(data) < indexHeaderLen+indexTrailerLen {
+		return 0, 0, fmt.Errorf("is too short (%d bytes)", len(data))
+	}
+	if string(data[:4]) != "DIRC" {
+		return 0, 0, fmt.Errorf("does not start with the DIRC signature")
+	}
+	version = binary.BigEndian.Uint32(data[4:])
+	if version < 2 || version > 4 {
+		return 0, 0, fmt.Errorf("has version %d, which git does not define", version)
+	}
+	return version, int(binary.BigEndian.Uint32(data[8:])), nil
+}
+
+// appendEntry appends a new stage-0 entry for u with zeroed stat data (filled
+// by setStat) and the regular-file mode.
+func appendEntry(out []byte, u indexUpdate) []byte {
+	start := len(out)
+	size := (entryFixedLen + len(u.Path) + 8) &^ 7
+	out = append(out, make([]byte, size)...)
+	e := out[start:]
+	binary.BigEndian.PutUint32(e[24:], modeRegular)
+	copy(e[entryStatLen:], u.Hash[:])
+	flags := uint16(flagNameMask)
+	if len(u.Path) < flagNameMask {
+		flags = uint16(len(u.Path))
+	}
+	binary.BigEndian.PutUint16(e[60:], flags)
+	copy(e[entryFixedLen:], u.Path)
+	return out
+}
+
+// prepareIndex plans the splice of updates into the index file content data
+// (nil or empty when there is no index yet). indexPath is only used in
+// messages. Updates must have distinct, valid paths.
+func prepareIndex(indexPath string, data []byte, updates []indexUpdate) (*indexPlan, error) {
+	// Work on the updates in path order; remember where each came from.
+	order := make([]int, len(updates))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return updates[order[a]].Path < updates[order[b]].Path })
+	sorted := make([]indexUpdate, len(updates))
+	for i, j := range order {
+		sorted[i] = updates[j]
+	}
+
+	plan := &indexPlan{offsets: make([]int, len(updates))}
+	if len(data) == 0 {
+		// No index yet (fresh repository): a version 2 index with just our
+		// entries.
+		out := make([]byte, indexHeaderLen, indexHeaderLen+len(updates)*128)
+		copy(out, "DIRC")
+		binary.BigEndian.PutUint32(out[4:], 2)
+		binary.BigEndian.PutUint32(out[8:], uint32(len(updates)))
+		for i, u := range sorted {
+			plan.offsets[order[i]] = len(out)
+			out = appendEntry(out, u)
+		}
+		plan.out = out
+		return plan, nil
+	}
+
+	version, count, err := indexHeader(data)
+	if err != nil {
+		return nil, indexError(indexPath, err.Error())
+	}
+	if version == 4 {
+		fb, err := prepareFallback(indexPath, data, updates)
+		if err != nil {
+			return nil, err
+		}
+		plan.fallback = fb
+		return plan, nil
+	}
+
+	end := len(data) - indexTrailerLen
+	extra := 0
+	for _, u := range updates {
+		extra += entryFixedLen + len(u.Path) + 8
+	}
+	out := make([]byte, 0, len(data)+extra)
+	out = append(out, data[:indexHeaderLen]...)
+
+	ancestors := ancestorDirs(sorted) // sorted, unique
+	copied := indexHeaderLen          // data[:copied] has been dealt with
+	newCount := count
+	ui, ai := 0, 0
+	written := make([]bool, len(sorted))
+	flush := func(upto int) {
+		out = append(out, data[copied:upto]...)
+		copied = upto
+	}
+	emit := func(k int) {
+		plan.offsets[order[k]] = len(out)
+		out = appendEntry(out, sorted[k])
+		written[k] = true
+		newCount++
+	}
+
+	off := indexHeaderLen
+	for i := 0; i < count; i++ {
+		e, err := parseEntry(data, off, end, version)
+		if err != nil {
+			return nil, indexError(indexPath, err.Error())
+		}
+		// Insert the updates that sort before this entry.
+		for ui < len(sorted) && sorted[ui].Path < string(e.name) {
+			if !written[ui] {
+				flush(e.off)
+				emit(ui)
+			}
+			ui++
+		}
+		// Replace this entry (every stage of it: an unmerged path becomes
+		// resolved, as with `git add`).
+		if ui < len(sorted) && sorted[ui].Path == string(e.name) {
+			flush(e.off)
+			if !written[ui] {
+				emit(ui)
+			}
+			copied = e.next
+			newCount--
+		}
+		// A file where one of our paths needs a directory ...
+		for ai < len(ancestors) && ancestors[ai] < string(e.name) {
+			ai++
+		}
+		if ai < len(ancestors) && ancestors[ai] == string(e.name) {
+			return nil, dfConflict(string(e.name), "is a file in the index, but a directory is needed for", sorted)
+		}
+		// ... or a directory where one of our files goes.
+		for k := 0; k < ui; k++ {
+			p := sorted[k].Path
+			if len(e.name) > len(p) && e.name[len(p)] == '/' && string(e.name[:len(p)]) == p {
+				return nil, newUserError(nil, nil,
+					"cannot record %s: the index has files inside a directory of that name (%s); "+
+						"move them away first", p, e.name)
+			}
+		}
+		off = e.next
+	}
+	entriesEnd := off
+	flush(entriesEnd)
+	for k := range sorted {
+		if !written[k] {
+			emit(k)
+		}
+	}
+
+	out, err = spliceExtensions(indexPath, out, data[entriesEnd:end], ancestors)
+	if err != nil {
+		return nil, err
+	}
+	binary.BigEndian.PutUint32(out[8:], uint32(newCount))
+	plan.out = out
+	return plan, nil
+}
+
+func dfConflict(name, what string, sorted []indexUpdate) error {
+	for _, u := range sorted {
+		if strings.HasPrefix(u.Path, name+"/") {
+			return newUserError(nil, nil, "cannot record %s: %s %s it; move %s away first", u.Path, name, what, name)
+		}
+	}
+	return newUserError(nil, nil, "cannot record the changes: %s %s them; move it away first", name, what)
+}
+
+// ancestorDirs returns every directory along the paths ("a" and "a/b" for
+// "a/b/c.md"), sorted and unique. The root ("") is not included.
+func ancestorDirs(updates []indexUpdate) []string {
+	seen := map[string]bool{}
+	var dirs []string
+	for _, u := range updates {
+		for i := 0; i < len(u.Path); i++ {
+			if u.Path[i] == '/' && !seen[u.Path[:i]] {
+				seen[u.Path[:i]] = true
+				dirs = append(dirs, u.Path[:i])
+			}
+		}
+	}
+	sort.Strings(dirs)
+	return dirs
+}
+
+// spliceExtensions appends the extensions in ext to out, adjusted for the
+// changed entries:
+//   - TREE (cache tree): the root and every directory along a changed path are
+//     invalidated, so git recomputes exactly those trees on its next commit;
+//   - UNTR (untracked cache), FSMN (fsmonitor), EOIE and IEOT (entry offsets)
+//     describe entries by position or the exact file layout: dropped. They
+//     are optional and git rebuilds them when it wants them;
+//   - other optional extensions (upper-case first letter, e.g. REUC) are kept
+//     byte for byte;
+//   - mandatory ones we cannot adjust (link: split index, sdir: sparse index)
+//     make us stop with advice.
+func spliceExtensions(indexPath string, out, ext []byte, dirs []string) ([]byte, error) {
+	for pos := 0; pos < len(ext); {
+		if len(ext)-pos < 8 {
+			return nil, indexError(indexPath, "has a truncated extension header")
+		}
+		sig := string(ext[pos : pos+4])
+		size := int(binary.BigEndian.Uint32(ext[pos+4:]))
+		if size > len(ext)-pos-8 {
+			return nil, indexError(indexPath, fmt.Sprintf("has a truncated %q extension", sig))
+		}
+		body := ext[pos+8 : pos+8+size]
+		pos += 8 + size
+		switch sig {
+		case "TREE":
+			if nb, ok := invalidateCacheTree(body, dirs); ok {
+				out = append(out, "TREE"...)
+				out = binary.BigEndian.AppendUint32(out, uint32(len(nb)))
+				out = append(out, nb...)
+			}
+			// Unparseable cache tree: dropping it is always correct.
+		case "UNTR", "FSMN", "EOIE", "IEOT":
+		case "link":
+			return nil, newUserError(ErrUnsupportedRepository, nil,
+				"the git index %s uses the split-index format, which incidentctl cannot update; "+
+					"run `git update-index --no-split-index` (and `git config core.splitIndex false`) and try again", indexPath)
+		case "sdir":
+			return nil, newUserError(ErrUnsupportedRepository, nil,
+				"the git index %s is a sparse index, which incidentctl cannot update; "+
+					"run `git sparse-checkout disable` and try again", indexPath)
+		default:
+			if sig[0] < 'A' || sig[0] > 'Z' {
+				return nil, newUserError(ErrUnsupportedRepository, nil,
+					"the git index %s uses the extension %q, which incidentctl does not know; "+
+						"update it with a plain `git status` from a standard git and try again", indexPath, sig)
+			}
+			out = append(out, ext[pos-8-size:pos]...)
+		}
+	}
+	return out, nil
+}
+
+// indexEntryInfo is what FileState needs to know about one index entry.
+type indexEntryInfo struct {
+	Hash        plumbing.Hash
+	Stage       int
+	IntentToAdd bool // `git add -N`: a placeholder, not real content
+}
+
+// findIndexEntries returns the entries for path (several when the path is
+// unmerged), reading only the raw bytes.
+func findIndexEntries(indexPath string, data []byte, path string) ([]indexEntryInfo, error) {
+	if len(data) == 0 {
+		return nil, nil
+	}
+	version, count, err := indexHeader(data)
+	if err != nil {
+		return nil, indexError(indexPath, err.Error())
+	}
+	if version == 4 {
+		return fallbackFind(indexPath, data, path)
+	}
+	end := len(data) - indexTrailerLen
+	var found []indexEntryInfo
+	off := indexHeaderLen
+	for i := 0; i < count; i++ {
+		e, err := parseEntry(data, off, end, version)
+		if err != nil {
+			return nil, indexError(indexPath, err.Error())
+		}
+		switch c := strings.Compare(string(e.name), path); {
+		case c == 0:
+			info := indexEntryInfo{Hash: e.hash(data), Stage: e.stage()}
+			if e.flags&flagExtended != 0 {
+				info.IntentToAdd = binary.BigEndian.Uint16(data[e.off+entryFixedLen:])&extFlagIntentToAdd != 0
+			}
+			found = append(found, info)
+		case c > 0:
+			return found, nil // sorted: nothing further can match
+		}
+		off = e.next
+	}
+	return found, nil
+}

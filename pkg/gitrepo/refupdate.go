@@ -1,0 +1,84 @@
+package gitrepo
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// updateBranch moves ref from old (zero: the branch must not exist yet) to
+// new under git's lock protocol: take <ref>.lock, check the ref still has the
+// value the caller computed its change from, write the new value into the
+// lock, append the reflogs, and rename the lock over the ref.
+func (r *Repo) updateBranch(ref plumbing.ReferenceName, old, new plumbing.Hash, who Signature, reflogMsg string) error {
+	target := r.refPath(ref)
+	if err := os.MkdirAll(filepath.Dir(target), 0o777); err != nil {
+		return newUserError(nil, err, "cannot create the directory for the ref %s: %v", ref, err)
+	}
+	lock, err := takeLock(target)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
+
+	if b, err := os.ReadFile(target); err == nil && strings.HasPrefix(string(b), "ref:") {
+		return newUserError(nil, nil,
+			"the branch %s is a symbolic ref (%s); switch to a regular branch before recording changes",
+			ref.Short(), strings.TrimSpace(string(b)))
+	}
+	cur, found, err := r.readRef(ref)
+	if err != nil {
+		return err
+	}
+	if found != !old.IsZero() || cur != old {
+		now := "it no longer exists"
+		if found {
+			now = "now at " + cur.String()[:7]
+		}
+		return newUserError(ErrBranchMoved, nil,
+			"the branch %s moved while this change was being made (%s); run the command again", ref.Short(), now)
+	}
+
+	if err := lock.write([]byte(new.String() + "\n")); err != nil {
+		return err
+	}
+	line := reflogLine(old, new, who, reflogMsg)
+	if err := appendReflog(filepath.Join(r.commonDir, "logs", filepath.FromSlash(string(ref))), line); err != nil {
+		return err
+	}
+	// HEAD's own reflog, in this working tree's git dir: the ref moved
+	// through HEAD.
+	if err := appendReflog(filepath.Join(r.gitDir, "logs", "HEAD"), line); err != nil {
+		return err
+	}
+	return lock.commit()
+}
+
+// reflogLine formats one reflog record:
+// "<old> <new> Name <email> <unix time> <+hhmm>\t<message>\n".
+func reflogLine(old, new plumbing.Hash, who Signature, msg string) []byte {
+	msg = strings.ReplaceAll(msg, "\n", " ")
+	return fmt.Appendf(nil, "%s %s %s <%s> %d %s\t%s\n",
+		old, new, who.Name, who.Email, who.When.Unix(), who.When.Format("-0700"), msg)
+}
+
+func appendReflog(path string, line []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+		return newUserError(nil, err, "cannot create the reflog directory %s: %v", filepath.Dir(path), err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o666)
+	if err != nil {
+		return newUserError(nil, err, "cannot open the reflog %s: %v", path, err)
+	}
+	if _, err := f.Write(line); err != nil {
+		f.Close()
+		return newUserError(nil, err, "cannot write the reflog %s: %v", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return newUserError(nil, err, "cannot write the reflog %s: %v", path, err)
+	}
+	return nil
+}

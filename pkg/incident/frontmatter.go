@@ -1,0 +1,239 @@
+package incident
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/adrg/frontmatter"
+	"go.yaml.in/yaml/v3"
+)
+
+// frontMatter locates the YAML block and each top-level key's byte range in the file, so a key
+// can be replaced without touching the bytes of any other key, comment or blank line.
+type frontMatter struct {
+	yamlStart int // first byte after the opening "---" line
+	closeLine int // byte offset of the closing "---" line
+	end       int // first byte after the closing line (start of the body)
+	root      *yaml.Node
+	keys      map[string]keySpan
+}
+
+type keySpan struct {
+	start, end int // byte range: from the key's line to the end of its value's last line
+	line       int // 1-based line of the key in the file
+	value      *yaml.Node
+}
+
+// yamlFormat decodes with yaml v3 (yaml v2, the library default, turns `yes` into true).
+var yamlFormat = frontmatter.NewFormat("---", "---", yaml.Unmarshal)
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// splitFrontMatter finds the front matter anchored at byte 0 and decodes it into a node tree.
+func splitFrontMatter(path string, src []byte, lines lineIndex) (*frontMatter, error) {
+	first := lines.lineBytes(src, 1)
+	if strings.TrimRight(string(first), " \t\r\n") != "---" {
+		return nil, &ParseError{Path: path, Line: 1, Col: 1, Rule: "front-matter",
+			Msg: "no front matter: an incident document starts with a '---' line, then YAML keys, then '---'"}
+	}
+	fm := &frontMatter{yamlStart: len(first), closeLine: -1}
+	for n := 2; n <= lines.count(); n++ {
+		l := lines.lineBytes(src, n)
+		if strings.TrimRight(string(l), " \t\r\n") == "---" {
+			fm.closeLine = lines.start(n)
+			fm.end = fm.closeLine + len(l)
+			break
+		}
+	}
+	if fm.closeLine < 0 {
+		return nil, &ParseError{Path: path, Line: 1, Col: 1, Rule: "front-matter",
+			Msg: "front matter is not closed: add a '---' line after the last key"}
+	}
+	var doc yaml.Node
+	if _, err := frontmatter.Parse(bytes.NewReader(src[:fm.end]), &doc, yamlFormat); err != nil {
+		line, msg := 2, err.Error()
+		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			line, msg = n+1, msg[len(m[0]):]
+		}
+		msg = strings.TrimPrefix(msg, "yaml: ")
+		return nil, &ParseError{Path: path, Line: line, Col: 1, Rule: "yaml", Msg: "invalid YAML in front matter: " + msg}
+	}
+	if len(doc.Content) == 0 {
+		return nil, &ParseError{Path: path, Line: 2, Col: 1, Rule: "front-matter", Msg: "front matter is empty: it must hold the incident's keys (id, title, severity, status, declared_at ...)"}
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, &ParseError{Path: path, Line: root.Line + 1, Col: root.Column, Rule: "yaml", Msg: "front matter must be a mapping of keys to values"}
+	}
+	fm.root = root
+	fm.keys = make(map[string]keySpan, len(root.Content)/2)
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		line := k.Line + 1
+		if prev, dup := fm.keys[k.Value]; dup {
+			return nil, &ParseError{Path: path, Line: line, Col: k.Column, Rule: "duplicate-key",
+				Msg: fmt.Sprintf("duplicate key %q (first at line %d): keep one", k.Value, prev.line)}
+		}
+		endLine := lines.lineOf(fm.closeLine) // exclusive
+		if i+2 < len(root.Content) {
+			endLine = root.Content[i+2].Line + 1
+		}
+		// Blank lines and column-0 comments before the next key belong to the next key.
+		for endLine-1 > line {
+			t := strings.TrimSpace(string(lines.lineBytes(src, endLine-1)))
+			if t != "" && !(t[0] == '#' && len(lines.lineBytes(src, endLine-1)) > 0 && lines.lineBytes(src, endLine-1)[0] == '#') {
+				break
+			}
+			endLine--
+		}
+		fm.keys[k.Value] = keySpan{start: lines.start(line), end: lines.start(endLine), line: line, value: v}
+	}
+	return fm, nil
+}
+
+// decodeMeta reads the known keys into m. Type errors are fatal: the commands compute with these
+// values. Unknown keys are problems, not errors, so teams can add their own and lint warns.
+func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
+	var problems []Problem
+	known := make(map[string]bool, len(Keys))
+	for _, k := range Keys {
+		known[k] = true
+	}
+	for i := 0; i+1 < len(fm.root.Content); i += 2 {
+		k := fm.root.Content[i]
+		if !known[k.Value] {
+			problems = append(problems, Problem{Line: k.Line + 1, Col: k.Column, Rule: "unknown-key",
+				Message: fmt.Sprintf("unknown key %q in front matter (known: %s)", k.Value, strings.Join(Keys, ", "))})
+		}
+	}
+	typeErr := func(key string, v *yaml.Node, want string) error {
+		return &ParseError{Path: path, Line: v.Line + 1, Col: v.Column, Rule: "type",
+			Msg: fmt.Sprintf("%s must be %s", key, want)}
+	}
+	str := func(key string, dst *string) error {
+		ks, ok := fm.keys[key]
+		if !ok || isNull(ks.value) {
+			return nil
+		}
+		if ks.value.Kind != yaml.ScalarNode {
+			return typeErr(key, ks.value, "a single text value")
+		}
+		*dst = ks.value.Value
+		return nil
+	}
+	tm := func(key string) (*time.Time, error) {
+		ks, ok := fm.keys[key]
+		if !ok || isNull(ks.value) {
+			return nil, nil
+		}
+		if ks.value.Kind != yaml.ScalarNode {
+			return nil, typeErr(key, ks.value, "a time in RFC 3339 form, like 2026-11-23T10:02:00+09:00")
+		}
+		t, err := time.Parse(time.RFC3339, ks.value.Value)
+		if err != nil {
+			return nil, typeErr(key, ks.value, fmt.Sprintf("a time in RFC 3339 form, like 2026-11-23T10:02:00+09:00 (got %q)", ks.value.Value))
+		}
+		return &t, nil
+	}
+	for _, p := range []struct {
+		key string
+		dst *string
+	}{
+		{KeyID, &m.ID}, {KeyTitle, &m.Title}, {KeySeverity, &m.Severity}, {KeyStatus, &m.Status},
+		{KeyCommander, &m.Commander}, {KeyImpact, &m.Impact}, {KeyAnnouncement, &m.Announcement},
+		{KeyResolution, &m.Resolution}, {KeyTemplate, &m.Template},
+	} {
+		if err := str(p.key, p.dst); err != nil {
+			return nil, err
+		}
+	}
+	var err error
+	declared, err := tm(KeyDeclaredAt)
+	if err != nil {
+		return nil, err
+	}
+	if declared != nil {
+		m.DeclaredAt = *declared
+	}
+	if m.IdentifiedAt, err = tm(KeyIdentifiedAt); err != nil {
+		return nil, err
+	}
+	if m.MitigatedAt, err = tm(KeyMitigatedAt); err != nil {
+		return nil, err
+	}
+	if m.ResolvedAt, err = tm(KeyResolvedAt); err != nil {
+		return nil, err
+	}
+	if ks, ok := fm.keys[KeyRoles]; ok && !isNull(ks.value) {
+		v := ks.value
+		if v.Kind != yaml.MappingNode {
+			return nil, typeErr(KeyRoles, v, "a mapping of role to name, like\n  roles:\n    comms: bob")
+		}
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			rk, rv := v.Content[i], v.Content[i+1]
+			if rv.Kind != yaml.ScalarNode {
+				return nil, typeErr("roles."+rk.Value, rv, "a name")
+			}
+			m.Roles = append(m.Roles, Role{rk.Value, rv.Value})
+		}
+	}
+	for _, k := range RequiredKeys {
+		if _, ok := fm.keys[k]; !ok {
+			return nil, &ParseError{Path: path, Line: 2, Col: 1, Rule: "required-key",
+				Msg: fmt.Sprintf("front matter has no %q key: every incident needs %s", k, strings.Join(RequiredKeys, ", "))}
+		}
+	}
+	return problems, nil
+}
+
+func isNull(v *yaml.Node) bool {
+	return v.Kind == yaml.ScalarNode && v.Tag == "!!null"
+}
+
+// encodeKey renders one top-level key with its value as YAML lines ("key: value\n").
+func encodeKey(key string, value *yaml.Node) []byte {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	doc := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: key}, value}}
+	if err := enc.Encode(doc); err != nil {
+		// Encoding strings and maps of strings does not fail; a quoted scalar is still valid YAML.
+		return []byte(key + ": " + strconv.Quote(value.Value) + "\n")
+	}
+	_ = enc.Close()
+	return buf.Bytes()
+}
+
+func stringNode(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+}
+
+func nullNode() *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
+}
+
+func timeNode(t *time.Time) *yaml.Node {
+	if t == nil {
+		return nullNode()
+	}
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!timestamp", Value: FormatTime(*t)}
+}
+
+func rolesNode(rs Roles) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.MappingNode}
+	if len(rs) == 0 {
+		n.Style = yaml.FlowStyle
+	}
+	for _, r := range rs {
+		n.Content = append(n.Content, stringNode(r.Name), stringNode(r.Holder))
+	}
+	return n
+}
+
+// FormatTime is the one way the format writes a time: RFC 3339, seconds, with the offset.
+func FormatTime(t time.Time) string { return t.Format(time.RFC3339) }

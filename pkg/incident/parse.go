@@ -1,0 +1,344 @@
+package incident
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+)
+
+// Document is a parsed incident document. Src is never modified: edits return a new Document.
+type Document struct {
+	Path     string
+	Src      []byte
+	Meta     Meta
+	Actions  []Action
+	Log      []LogEntry
+	Problems []Problem
+
+	lines    lineIndex
+	fm       *frontMatter
+	sections map[string]section
+	table    span // the Status table; start < 0 when the section has none
+}
+
+type span struct{ start, end int }
+
+type section struct {
+	heading span // the heading line
+	end     int  // where the next section's heading starts (or the end of the file)
+	line    int
+}
+
+// MaxSize is the largest document the CLI reads; anything bigger is not an incident document.
+const MaxSize = 4 << 20
+
+var markdown = goldmark.New(goldmark.WithExtensions(extension.Table, extension.TaskList))
+
+// Parse reads an incident document. A *ParseError names the file, line and what to do when the
+// CLI cannot work with the document; smaller issues are collected in Problems.
+func Parse(path string, src []byte) (*Document, error) {
+	if len(src) > MaxSize {
+		return nil, &ParseError{Path: path, Rule: "size", Msg: fmt.Sprintf("file is %d bytes, more than the %d an incident document may have", len(src), MaxSize)}
+	}
+	if !utf8.Valid(src) {
+		off := 0
+		for off < len(src) {
+			r, n := utf8.DecodeRune(src[off:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			off += n
+		}
+		l := newLineIndex(src)
+		return nil, &ParseError{Path: path, Line: l.lineOf(off), Col: l.col(off), Rule: "encoding", Msg: "not valid UTF-8 text: an incident document is Markdown in UTF-8"}
+	}
+	if bytes.IndexByte(src, 0) >= 0 {
+		l := newLineIndex(src)
+		off := bytes.IndexByte(src, 0)
+		return nil, &ParseError{Path: path, Line: l.lineOf(off), Col: l.col(off), Rule: "encoding", Msg: "contains a NUL byte: this is not a text file"}
+	}
+	d := &Document{Path: path, Src: src, lines: newLineIndex(src), table: span{-1, -1}}
+	fm, err := splitFrontMatter(path, src, d.lines)
+	if err != nil {
+		return nil, err
+	}
+	d.fm = fm
+	problems, err := decodeMeta(path, fm, &d.Meta)
+	if err != nil {
+		return nil, err
+	}
+	d.Problems = problems
+	if err := d.parseBody(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *Document) errAt(off int, rule, msg string) *ParseError {
+	return &ParseError{Path: d.Path, Line: d.lines.lineOf(off), Col: d.lines.col(off), Rule: rule, Msg: msg}
+}
+
+func (d *Document) problemAt(off int, rule, msg string) {
+	d.Problems = append(d.Problems, Problem{Line: d.lines.lineOf(off), Col: d.lines.col(off), Rule: rule, Message: msg})
+}
+
+// lineStart returns the offset of the start of the line holding off.
+func (d *Document) lineStart(off int) int { return d.lines.start(d.lines.lineOf(off)) }
+
+// trimBlankTail moves end back over blank lines, so a block ends after its last non-blank line.
+func (d *Document) trimBlankTail(start, end int) int {
+	for end > start {
+		ls := d.lineStart(end - 1)
+		if ls < start || len(bytes.TrimSpace(d.Src[ls:end])) != 0 {
+			break
+		}
+		end = ls
+	}
+	return end
+}
+
+func (d *Document) parseBody() error {
+	body := d.Src[d.fm.end:]
+	base := d.fm.end
+	root := markdown.Parser().Parse(text.NewReader(body), parser.WithContext(parser.NewContext()))
+	d.sections = make(map[string]section, 3)
+
+	type open struct {
+		name  string
+		sec   section
+		nodes []ast.Node
+	}
+	var cur *open
+	var all []*open
+	for n := root.FirstChild(); n != nil; n = n.NextSibling() {
+		if h, ok := n.(*ast.Heading); ok && h.Level <= 2 {
+			start := d.lineStart(base + n.Pos())
+			if cur != nil {
+				cur.sec.end = start
+			}
+			cur = &open{name: headingText(h, body), sec: section{heading: span{start, d.lines.start(d.lines.lineOf(start) + 1)}, end: len(d.Src), line: d.lines.lineOf(start)}}
+			all = append(all, cur)
+			if h.Level == 1 {
+				cur.name = "" // the title heading is not a section
+			}
+			continue
+		}
+		if cur != nil {
+			cur.nodes = append(cur.nodes, n)
+		}
+	}
+	for _, o := range all {
+		name := canonicalSection(o.name)
+		if name == "" {
+			continue
+		}
+		if prev, dup := d.sections[name]; dup {
+			return d.errAt(o.sec.heading.start, "section", fmt.Sprintf("section %q appears twice (first at line %d): keep one", "## "+name, prev.line))
+		}
+		d.sections[name] = o.sec
+		switch name {
+		case SectionStatus:
+			for i, n := range o.nodes {
+				if _, ok := n.(*extast.Table); ok {
+					start := d.lineStart(base + n.Pos())
+					end := o.sec.end
+					if i+1 < len(o.nodes) {
+						end = d.lineStart(base + o.nodes[i+1].Pos())
+					}
+					d.table = span{start, d.trimBlankTail(start, end)}
+					break
+				}
+			}
+		case SectionActions:
+			for _, n := range o.nodes {
+				d.collectActions(n, base)
+			}
+		case SectionLog:
+			for i, n := range o.nodes {
+				if l, ok := n.(*ast.List); ok {
+					end := o.sec.end
+					if i+1 < len(o.nodes) {
+						end = d.lineStart(base + o.nodes[i+1].Pos())
+					}
+					d.collectLog(l, base, end)
+				}
+			}
+		}
+	}
+	for _, name := range Sections {
+		if _, ok := d.sections[name]; !ok {
+			return &ParseError{Path: d.Path, Line: d.lines.lineOf(d.fm.end), Col: 1, Rule: "section",
+				Msg: fmt.Sprintf("no %q section: the CLI needs ## %s, ## %s and ## %s; add the heading back", "## "+name, SectionStatus, SectionActions, SectionLog)}
+		}
+	}
+	return nil
+}
+
+func headingText(h *ast.Heading, src []byte) string {
+	var b strings.Builder
+	for i := 0; i < h.Lines().Len(); i++ {
+		seg := h.Lines().At(i)
+		b.Write(seg.Value(src))
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func canonicalSection(name string) string {
+	for _, s := range Sections {
+		if strings.EqualFold(name, s) {
+			return s
+		}
+	}
+	return ""
+}
+
+var markerRE = regexp.MustCompile(`<!--\s*([a-z_]+)\s*:\s*(.*?)\s*-->`)
+
+func (d *Document) collectActions(n ast.Node, base int) {
+	_ = ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		item, ok := n.(*ast.ListItem)
+		if !ok || item.FirstChild() == nil {
+			return ast.WalkContinue, nil
+		}
+		block := item.FirstChild()
+		box, ok := block.FirstChild().(*extast.TaskCheckBox)
+		if !ok {
+			return ast.WalkContinue, nil
+		}
+		off := base + box.Pos()
+		var raw strings.Builder
+		for i := 0; i < block.Lines().Len(); i++ {
+			seg := block.Lines().At(i)
+			raw.WriteString(strings.TrimSpace(string(d.Src[base+seg.Start : base+seg.Stop])))
+			raw.WriteByte(' ')
+		}
+		line := strings.TrimSpace(raw.String())
+		if close := strings.IndexByte(line, ']'); close >= 0 {
+			line = line[close+1:]
+		}
+		a := Action{Done: box.IsChecked, Line: d.lines.lineOf(off), box: off}
+		for _, m := range markerRE.FindAllStringSubmatch(line, -1) {
+			switch m[1] {
+			case "required":
+				a.Required = strings.FieldsFunc(m[2], func(r rune) bool { return r == ' ' || r == ',' })
+			case "due":
+				f := strings.Fields(m[2])
+				var due time.Duration
+				var err error
+				if len(f) > 0 {
+					due, err = time.ParseDuration(f[0])
+				}
+				if len(f) == 0 || err != nil || due <= 0 {
+					d.problemAt(off, "action-marker", fmt.Sprintf("due marker %q does not start with a duration like 30m or 2h", m[2]))
+					continue
+				}
+				a.Due, a.DueAtSev = due, f[1:]
+			}
+		}
+		a.Text = strings.Join(strings.Fields(markerRE.ReplaceAllString(line, "")), " ")
+		d.Actions = append(d.Actions, a)
+		return ast.WalkContinue, nil
+	})
+}
+
+// collectLog reads the items of one list in the Log section; listEnd is where the next block starts.
+func (d *Document) collectLog(l *ast.List, base, listEnd int) {
+	for item := l.FirstChild(); item != nil; item = item.NextSibling() {
+		start := d.lineStart(base + item.Pos())
+		end := listEnd
+		if next := item.NextSibling(); next != nil {
+			end = d.lineStart(base + next.Pos())
+		}
+		end = d.trimBlankTail(start, end)
+		raw := strings.Join(strings.Fields(string(d.Src[start:end])), " ")
+		raw = strings.TrimLeft(raw, "-*+ ")
+		e, err := ParseLogLine(raw)
+		if err != nil {
+			d.problemAt(start, "log-entry", err.Error())
+			continue
+		}
+		e.Line, e.start, e.end = d.lines.lineOf(start), start, end
+		if n := len(d.Log); n > 0 && e.At.Before(d.Log[n-1].At) {
+			d.problemAt(start, "log-order", fmt.Sprintf("log entry at %s comes after one at %s: the log is kept in time order", FormatTime(e.At), FormatTime(d.Log[n-1].At)))
+		}
+		d.Log = append(d.Log, e)
+	}
+}
+
+// ParseLogLine reads "<RFC 3339 time> [<author>] <text>" (without the list marker).
+func ParseLogLine(s string) (LogEntry, error) {
+	ts, rest, _ := strings.Cut(s, " ")
+	at, err := time.Parse(time.RFC3339, ts)
+	if err != nil {
+		return LogEntry{}, fmt.Errorf("log entry does not start with an RFC 3339 time (want \"- 2026-11-23T10:02:00+09:00 [author] text\")")
+	}
+	if !strings.HasPrefix(rest, "[") || !strings.Contains(rest, "]") {
+		return LogEntry{}, fmt.Errorf("log entry has no [author] after its time (want \"- 2026-11-23T10:02:00+09:00 [author] text\")")
+	}
+	author, txt, _ := strings.Cut(rest[1:], "]")
+	txt = strings.TrimSpace(txt)
+	if txt == "" {
+		return LogEntry{}, fmt.Errorf("log entry has no text")
+	}
+	return LogEntry{At: at, Author: strings.TrimSpace(author), Text: txt}, nil
+}
+
+// FormatLogLine renders an entry as its list item line (with newline).
+func FormatLogLine(e LogEntry) string {
+	author := strings.NewReplacer("[", "(", "]", ")", "\n", " ").Replace(e.Author)
+	return fmt.Sprintf("- %s [%s] %s\n", FormatTime(e.At), strings.TrimSpace(author), OneLine(e.Text))
+}
+
+// OneLine folds white space (newlines included) so text fits on one line.
+func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Line returns the 1-based line of the front-matter key, 0 when absent.
+func (d *Document) KeyLine(key string) int {
+	if ks, ok := d.fm.keys[key]; ok {
+		return ks.line
+	}
+	return 0
+}
+
+// HasKey reports whether the front matter has the key.
+func (d *Document) HasKey(key string) bool { _, ok := d.fm.keys[key]; return ok }
+
+// SectionLine returns the 1-based line of a section's heading.
+func (d *Document) SectionLine(name string) int { return d.sections[name].line }
+
+// LastLogAt is the time of the latest log entry (zero when the log is empty).
+func (d *Document) LastLogAt() time.Time {
+	var t time.Time
+	for _, e := range d.Log {
+		if e.At.After(t) {
+			t = e.At
+		}
+	}
+	return t
+}
+
+// ParseActionList reads a rendered action list (the body of the Action list section) on its own.
+func ParseActionList(md string) ([]Action, error) {
+	var b strings.Builder
+	b.WriteString("---\nid: x\ntitle: x\nseverity: x\nstatus: x\ndeclared_at: 2000-01-01T00:00:00Z\n---\n\n## Status\n\n## Action list\n\n")
+	b.WriteString(md)
+	b.WriteString("\n\n## Log\n")
+	d, err := Parse("action list", []byte(b.String()))
+	if err != nil {
+		return nil, err
+	}
+	return d.Actions, nil
+}

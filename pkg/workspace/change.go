@@ -1,0 +1,413 @@
+package workspace
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/incident"
+)
+
+// editor applies one command's change to a document. author is who makes it; it returns the
+// new document and the change in a few words for the commit message.
+type editor func(d *incident.Document, author string) (*incident.Document, string, error)
+
+// Options common to every change of an existing incident.
+type Options struct {
+	At           time.Time // when it happened; zero means now
+	IncludeEdits bool      // commit the file's uncommitted hand edits along with the change
+}
+
+// change is the one path every edit of an existing incident takes: find the file, refuse to
+// sweep up uncommitted hand edits, edit, regenerate the Status table, commit exactly that file.
+func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, error) {
+	h, err := w.head()
+	if err != nil {
+		return nil, err
+	}
+	if h.Unborn {
+		return nil, fmt.Errorf("the branch %s has no commits yet: run `incidentctl init` first", h.Branch)
+	}
+	e, err := w.Find(ref)
+	if err != nil {
+		return nil, err
+	}
+	st, err := w.Repo.FileState(e.Path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.AtHead {
+		return nil, fmt.Errorf("%s is not committed: commit it with git first (incidentctl records each change as a commit on top of it)", e.Path)
+	}
+	if (st.WorktreeDiffers || st.IndexDiffers) && !opts.IncludeEdits {
+		return nil, fmt.Errorf("%s has uncommitted changes: commit or discard them (git diff -- %s), or pass --include-edits to record them with this change", e.Path, e.Path)
+	}
+	doc, err := w.loadEntry(e)
+	if err != nil {
+		return nil, err
+	}
+	author, committer, err := w.Repo.Identity(w.Now())
+	if err != nil {
+		return nil, err
+	}
+	nd, summary, err := edit(doc, author.Name)
+	if err != nil {
+		return nil, err
+	}
+	if nd, err = nd.RefreshStatus(); err != nil {
+		return nil, err
+	}
+	if bytes.Equal(nd.Src, doc.Src) {
+		return nil, fmt.Errorf("%w: %s", ErrNothingToChange, summary)
+	}
+	commit, err := w.Repo.Commit(gitrepo.CommitRequest{
+		Changes:   []gitrepo.Change{{Path: e.Path, Content: nd.Src}},
+		Message:   commitMessage(nd.Meta.ID, summary, nd.Meta.Title),
+		Parent:    h.Commit,
+		Author:    author,
+		Committer: committer,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd}, nil
+}
+
+func (w *Workspace) at(t time.Time) time.Time {
+	if t.IsZero() {
+		t = w.Now()
+	}
+	return t.Truncate(time.Second)
+}
+
+// Log appends one entry to the log: the most frequent command during an incident.
+func (w *Workspace) Log(ref, text string, opts Options) (*Result, error) {
+	text, err := validText("the log text", text)
+	if err != nil {
+		return nil, fmt.Errorf("%v: say what happened, e.g. incidentctl log %s \"rolled back deploy 1234\"", err, ref)
+	}
+	at := w.at(opts.At)
+	return w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
+		nd, err := d.AppendLog(incident.LogEntry{At: at, Author: author, Text: text})
+		return nd, "log: " + text, err
+	})
+}
+
+// Change is what `incidentctl update` asks for; nil fields stay as they are.
+type Change struct {
+	Status       *string
+	Severity     *string
+	Commander    *string
+	Impact       *string
+	Announcement *string
+	Roles        []incident.Role // an empty holder removes the role
+	Checks       []string        // 1-based positions or text of action-list items
+	Log          string
+}
+
+// Update changes fields of an incident. Every field change is also written to the log, so the
+// log tells the whole story.
+func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error) {
+	at := w.at(opts.At)
+	var flow *Flow
+	var warnings []string
+	if ch.Severity != nil {
+		var err error
+		if flow, err = w.Flow(); err != nil {
+			return nil, err
+		}
+		warnings = flow.Warnings
+	}
+	for _, r := range ch.Roles {
+		if !incident.ValidRoleName(r.Name) {
+			return nil, fmt.Errorf("role name %q is not valid: use lower-case letters, digits, - and _ (e.g. --role comms=bob)", r.Name)
+		}
+	}
+	res, err := w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
+		u := &updater{d: d, at: at, author: author}
+		if ch.Severity != nil {
+			u.severity(flow, *ch.Severity, w.Now())
+		}
+		if ch.Status != nil {
+			u.status(*ch.Status)
+		}
+		if ch.Commander != nil {
+			u.text(incident.KeyCommander, "commander", d.Meta.Commander, *ch.Commander, false)
+		}
+		for _, r := range ch.Roles {
+			u.role(r)
+		}
+		if ch.Impact != nil {
+			u.text(incident.KeyImpact, "impact", d.Meta.Impact, *ch.Impact, true)
+		}
+		if ch.Announcement != nil {
+			u.text(incident.KeyAnnouncement, "announcement", d.Meta.Announcement, *ch.Announcement, true)
+		}
+		for _, c := range ch.Checks {
+			u.check(c)
+		}
+		if ch.Log != "" {
+			if text := incident.OneLine(ch.Log); text != "" {
+				u.log(text)
+				u.changes = append(u.changes, "log: "+text)
+			}
+		}
+		if u.err != nil {
+			return nil, "", u.err
+		}
+		if len(u.changes) == 0 {
+			return d, "no field differs from what the incident already has", nil
+		}
+		return u.d, strings.Join(u.changes, ", "), nil
+	})
+	if res != nil {
+		res.Warnings = append(warnings, res.Warnings...)
+	}
+	return res, err
+}
+
+// updater applies one field change after another, logging each; the first error stops it.
+type updater struct {
+	d       *incident.Document
+	at      time.Time
+	author  string
+	changes []string
+	err     error
+}
+
+func (u *updater) do(f func() (*incident.Document, error)) {
+	if u.err != nil {
+		return
+	}
+	nd, err := f()
+	if err != nil {
+		u.err = err
+		return
+	}
+	u.d = nd
+}
+
+func (u *updater) log(text string) {
+	u.do(func() (*incident.Document, error) {
+		return u.d.AppendLog(incident.LogEntry{At: u.at, Author: u.author, Text: text})
+	})
+}
+
+func (u *updater) record(change string) {
+	u.changes = append(u.changes, change)
+	u.log(change)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func (u *updater) text(key, label, old, value string, quoted bool) {
+	value = incident.OneLine(value)
+	if u.err != nil || value == old {
+		return
+	}
+	if key == incident.KeyCommander && value == "" {
+		u.err = fmt.Errorf("the commander cannot be empty: name who takes command")
+		return
+	}
+	u.do(func() (*incident.Document, error) { return u.d.SetString(key, value) })
+	if quoted {
+		u.record(label + ": " + orDash(value))
+	} else {
+		u.record(label + " " + orDash(old) + " → " + orDash(value))
+	}
+}
+
+func (u *updater) severity(flow *Flow, input string, now time.Time) {
+	level, err := flow.Severities.Lookup(input)
+	if err != nil {
+		u.err = err
+		return
+	}
+	old := u.d.Meta.Severity
+	if level.ID == old {
+		return
+	}
+	u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeySeverity, level.ID) })
+	change := "severity " + orDash(old) + " → " + level.ID
+	if flow.Severities.MoreSevere(level.ID, old) {
+		// Escalation adds what the flow asks for at the new severity and the document lacks.
+		_, actions, err := flow.renderActions(u.d.Meta, level.ID, now)
+		if err != nil {
+			u.err = err
+			return
+		}
+		have := map[string]bool{}
+		for _, a := range u.d.Actions {
+			have[strings.ToLower(a.Text)] = true
+		}
+		var add []incident.Action
+		var lines strings.Builder
+		for _, a := range actions {
+			if !have[strings.ToLower(a.Text)] {
+				a.Done = false
+				add = append(add, a)
+				lines.WriteString(incident.FormatAction(a))
+			}
+		}
+		u.do(func() (*incident.Document, error) { return u.d.AddActions(lines.String()) })
+		if len(add) > 0 {
+			change += fmt.Sprintf(" (added %d actions: %s)", len(add), joinTexts(add))
+		}
+	}
+	u.record(change)
+}
+
+func (u *updater) status(input string) {
+	s := strings.ToLower(strings.TrimSpace(input))
+	if !incident.ValidStatus(s) {
+		u.err = fmt.Errorf("unknown status %q: use one of %s", input, strings.Join(incident.Statuses, ", "))
+		return
+	}
+	if s == incident.StatusResolved {
+		u.err = fmt.Errorf("to resolve an incident use `incidentctl close <id> --resolution <text>`: it checks the required actions first")
+		return
+	}
+	old := u.d.Meta.Status
+	if s == old {
+		return
+	}
+	u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyStatus, s) })
+	change := "status " + orDash(old) + " → " + s
+	if key := incident.MilestoneKey(s); key != "" && u.d.Meta.Milestone(key) == nil {
+		at := u.at
+		u.do(func() (*incident.Document, error) { return u.d.SetTime(key, &at) })
+	}
+	if old == incident.StatusResolved {
+		change += " (reopened)"
+		u.do(func() (*incident.Document, error) { return u.d.SetTime(incident.KeyResolvedAt, nil) })
+	}
+	u.record(change)
+}
+
+func (u *updater) role(r incident.Role) {
+	holder := incident.OneLine(r.Holder)
+	old := u.d.Meta.Roles.Get(r.Name)
+	if u.err != nil || old == holder {
+		return
+	}
+	u.do(func() (*incident.Document, error) { return u.d.SetRoles(u.d.Meta.Roles.With(r.Name, holder)) })
+	if holder == "" {
+		u.record("role " + r.Name + ": " + old + " released")
+	} else {
+		u.record("role " + r.Name + " " + orDash(old) + " → " + holder)
+	}
+}
+
+func (u *updater) check(ref string) {
+	if u.err != nil {
+		return
+	}
+	i, err := findAction(u.d, ref)
+	if err != nil {
+		u.err = err
+		return
+	}
+	if u.d.Actions[i].Done {
+		return
+	}
+	text := u.d.Actions[i].Text
+	u.do(func() (*incident.Document, error) { return u.d.Check(i) })
+	u.record("checked: " + text)
+}
+
+// findAction resolves --check: a 1-based position, or text (an exact match first, then a
+// unique case-insensitive substring).
+func findAction(d *incident.Document, ref string) (int, error) {
+	ref = strings.TrimSpace(ref)
+	if n, err := strconv.Atoi(ref); err == nil {
+		if n < 1 || n > len(d.Actions) {
+			return 0, fmt.Errorf("--check %d: %s has actions 1 to %d (see `incidentctl show %s`)", n, d.Meta.ID, len(d.Actions), d.Meta.ID)
+		}
+		return n - 1, nil
+	}
+	if ref == "" {
+		return 0, fmt.Errorf("--check needs the action's number or part of its text")
+	}
+	var matches []int
+	for i, a := range d.Actions {
+		if strings.EqualFold(a.Text, ref) {
+			return i, nil
+		}
+		if strings.Contains(strings.ToLower(a.Text), strings.ToLower(ref)) {
+			matches = append(matches, i)
+		}
+	}
+	switch len(matches) {
+	case 0:
+		return 0, fmt.Errorf("--check %q: no action of %s contains that text (see `incidentctl show %s`)", ref, d.Meta.ID, d.Meta.ID)
+	case 1:
+		return matches[0], nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "--check %q matches %d actions; give the number instead:", ref, len(matches))
+	for _, i := range matches {
+		fmt.Fprintf(&b, "\n  %d. %s", i+1, d.Actions[i].Text)
+	}
+	return 0, fmt.Errorf("%s", b.String())
+}
+
+// UncheckedRequired lists the actions required at the incident's severity that are not ticked.
+func UncheckedRequired(d *incident.Document) []int {
+	var out []int
+	for i, a := range d.Actions {
+		if !a.Done && a.RequiredAt(d.Meta.Severity) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// Close resolves an incident. While required actions are unchecked it refuses and lists them;
+// force closes anyway and logs what was skipped.
+func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Result, error) {
+	resolution, err := validText("the resolution", resolution)
+	if err != nil {
+		return nil, fmt.Errorf("%v: say how it was resolved, e.g. --resolution \"rolled back deploy 1234\"", err)
+	}
+	at := w.at(opts.At)
+	return w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
+		if d.Meta.Status == incident.StatusResolved {
+			return nil, "", fmt.Errorf("%s is already resolved: to reopen it, incidentctl update %s --status investigating", d.Meta.ID, d.Meta.ID)
+		}
+		open := UncheckedRequired(d)
+		if len(open) > 0 && !force {
+			var b strings.Builder
+			fmt.Fprintf(&b, "cannot close %s: %d actions required at %s are not checked:", d.Meta.ID, len(open), d.Meta.Severity)
+			for _, i := range open {
+				fmt.Fprintf(&b, "\n  %d. %s", i+1, d.Actions[i].Text)
+			}
+			fmt.Fprintf(&b, "\ncheck them (incidentctl update %s --check %d), or close with --force to skip them (the log records what was skipped)", d.Meta.ID, open[0]+1)
+			return nil, "", fmt.Errorf("%s", b.String())
+		}
+		u := &updater{d: d, at: at, author: author}
+		for _, i := range open {
+			u.log("skipped required action: " + d.Actions[i].Text)
+		}
+		old := d.Meta.Status
+		u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyStatus, incident.StatusResolved) })
+		u.do(func() (*incident.Document, error) { return u.d.SetTime(incident.KeyResolvedAt, &at) })
+		u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyResolution, resolution) })
+		u.log("status " + old + " → resolved: " + resolution)
+		if u.err != nil {
+			return nil, "", u.err
+		}
+		summary := "resolved: " + resolution
+		if len(open) > 0 {
+			summary = fmt.Sprintf("resolved (skipped %d required actions): %s", len(open), resolution)
+		}
+		return u.d, summary, nil
+	})
+}

@@ -1,0 +1,150 @@
+package workspace
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/incidentctl/incidentctl/pkg/incident"
+)
+
+// Entry is an incident document found on disk, before it is read.
+type Entry struct {
+	ID   string
+	Path string // repository path
+}
+
+// Entries lists every incident document under the incidents folder (files whose name starts
+// with an ID), sorted by ID. Only directory listings are read, never the files.
+func (w *Workspace) Entries() ([]Entry, error) {
+	dir := w.incidentsDir()
+	var out []Entry
+	err := filepath.WalkDir(w.abs(dir), func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if de.IsDir() || !strings.HasSuffix(de.Name(), ".md") {
+			return nil
+		}
+		if id := incident.IDFromFileName(de.Name()); id != "" {
+			rel, _ := filepath.Rel(w.Root(), p)
+			out = append(out, Entry{ID: id, Path: filepath.ToSlash(rel)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing %s: %v", dir, err)
+	}
+	slices.SortFunc(out, func(a, b Entry) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// monthEntries lists the folder where an incident with this full ID lives, if any.
+func (w *Workspace) monthEntries(id string) []Entry {
+	dir := path.Join(w.incidentsDir(), "20"+id[:2], id[2:4])
+	des, err := os.ReadDir(w.abs(dir))
+	if err != nil {
+		return nil
+	}
+	var out []Entry
+	for _, de := range des {
+		if !de.IsDir() && strings.HasSuffix(de.Name(), ".md") && incident.IDFromFileName(de.Name()) == id {
+			out = append(out, Entry{ID: id, Path: dir + "/" + de.Name()})
+		}
+	}
+	return out
+}
+
+// Find resolves what the user typed: a full ID, any unambiguous prefix of an ID or of its
+// random part ("k7x" for 261123-k7xqm), or the path of the document.
+func (w *Workspace) Find(ref string) (Entry, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return Entry{}, fmt.Errorf("no incident given: pass its ID or a prefix of it (see `incidentctl list`)")
+	}
+	if strings.HasSuffix(ref, ".md") || strings.ContainsRune(ref, filepath.Separator) {
+		if rel := w.relPath(ref); rel != "" {
+			if id := incident.IDFromFileName(rel); id != "" {
+				if _, err := os.Stat(w.abs(rel)); err == nil {
+					return Entry{ID: id, Path: rel}, nil
+				}
+			}
+		}
+	}
+	q := strings.ToLower(ref)
+	if incident.ValidID(q) {
+		switch m := w.monthEntries(q); len(m) {
+		case 1:
+			return m[0], nil
+		case 0:
+			// fall through to the full scan: the file may sit in another folder
+		default:
+			return Entry{}, ambiguous(ref, m)
+		}
+	}
+	all, err := w.Entries()
+	if err != nil {
+		return Entry{}, err
+	}
+	var matches []Entry
+	for _, e := range all {
+		if e.ID == q {
+			matches = append(matches[:0], e)
+			for _, o := range all {
+				if o.ID == q && o.Path != e.Path {
+					matches = append(matches, o)
+				}
+			}
+			break
+		}
+		_, random, _ := strings.Cut(e.ID, "-")
+		if strings.HasPrefix(e.ID, q) || strings.HasPrefix(random, q) {
+			matches = append(matches, e)
+		}
+	}
+	switch len(matches) {
+	case 0:
+		return Entry{}, fmt.Errorf("no incident matches %q under %s/ (see `incidentctl list --status all`)", ref, w.incidentsDir())
+	case 1:
+		return matches[0], nil
+	}
+	return Entry{}, ambiguous(ref, matches)
+}
+
+func ambiguous(ref string, matches []Entry) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%q is ambiguous: it matches %d incidents; type more of the ID:", ref, len(matches))
+	for i, m := range matches {
+		if i == 10 {
+			fmt.Fprintf(&b, "\n  ... and %d more", len(matches)-10)
+			break
+		}
+		fmt.Fprintf(&b, "\n  %s  %s", m.ID, m.Path)
+	}
+	return errors.New(b.String())
+}
+
+// Load finds and parses one incident from the working tree.
+func (w *Workspace) Load(ref string) (*incident.Document, error) {
+	e, err := w.Find(ref)
+	if err != nil {
+		return nil, err
+	}
+	return w.loadEntry(e)
+}
+
+func (w *Workspace) loadEntry(e Entry) (*incident.Document, error) {
+	src, err := readFile(w.abs(e.Path))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %v", e.Path, err)
+	}
+	return incident.Parse(e.Path, src)
+}

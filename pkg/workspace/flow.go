@@ -1,0 +1,95 @@
+package workspace
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/incidentctl/incidentctl/pkg/actionlist"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/severity"
+	"github.com/incidentctl/incidentctl/templates"
+)
+
+// Flow is the reviewed response flow: the action-list template and severity definitions as
+// committed at HEAD (the built-in defaults where the repository has none).
+type Flow struct {
+	Severities     *severity.Set
+	SeveritiesFrom string // repository path, or "built-in default"
+	ActionList     []byte
+	ActionListPath string
+	TemplateID     string // provenance written into each incident: the template's blob hash
+	Warnings       []string
+}
+
+const builtIn = "built-in default"
+
+// Flow reads the flow committed at HEAD.
+func (w *Workspace) Flow() (*Flow, error) {
+	f := &Flow{}
+	al, alFrom, alHash, warn, err := w.committed(w.Config.ActionList, templates.ActionList)
+	if err != nil {
+		return nil, err
+	}
+	f.Warnings = append(f.Warnings, warn...)
+	f.ActionList, f.ActionListPath = al, alFrom
+	f.TemplateID = alHash.String()
+	if alFrom == builtIn {
+		f.ActionListPath = w.Config.ActionList + " (" + builtIn + ")"
+		f.TemplateID = "builtin:" + alHash.String()
+	}
+	sv, svFrom, _, warn, err := w.committed(w.Config.Severities, templates.Severities)
+	if err != nil {
+		return nil, err
+	}
+	f.Warnings = append(f.Warnings, warn...)
+	name := svFrom
+	if svFrom == builtIn {
+		name = w.Config.Severities + " (" + builtIn + ")"
+	}
+	if f.Severities, err = severity.Parse(name, sv); err != nil {
+		return nil, err
+	}
+	f.SeveritiesFrom = svFrom
+	return f, nil
+}
+
+// committed returns a flow file as committed at HEAD, warning when the working copy differs:
+// what responders follow must be what was reviewed and merged.
+func (w *Workspace) committed(rel string, def []byte) ([]byte, string, plumbing.Hash, []string, error) {
+	content, hash, found, err := w.Repo.ReadAtHead(rel)
+	if err != nil {
+		return nil, "", plumbing.ZeroHash, nil, fmt.Errorf("reading %s at HEAD: %v", rel, err)
+	}
+	work, werr := readFile(w.abs(rel))
+	var warnings []string
+	if found {
+		if werr == nil && !bytes.Equal(work, content) {
+			warnings = append(warnings, fmt.Sprintf("%s has uncommitted changes: using the version committed at HEAD (commit them, through a pull request, to use them)", rel))
+		}
+		return content, rel, hash, warnings, nil
+	}
+	if werr == nil {
+		warnings = append(warnings, fmt.Sprintf("%s is not committed: using the built-in default (commit it, through a pull request, to use it)", rel))
+	}
+	return def, builtIn, gitrepo.BlobHash(def), warnings, nil
+}
+
+// renderActions renders the action list for an incident at a severity.
+func (f *Flow) renderActions(m incident.Meta, sev string, now time.Time) (string, []incident.Action, error) {
+	level, ok := f.Severities.Get(sev)
+	if !ok {
+		return "", nil, fmt.Errorf("severity %s is not in the definitions (%s)", sev, f.SeveritiesFrom)
+	}
+	return actionlist.Render(f.ActionListPath, f.ActionList, f.Severities, actionlist.Data{
+		Severity:   level,
+		Severities: f.Severities.Levels,
+		Incident: actionlist.Incident{
+			ID: m.ID, Title: m.Title, Commander: m.Commander, Impact: m.Impact, DeclaredAt: m.DeclaredAt,
+		},
+		Now: now,
+	})
+}

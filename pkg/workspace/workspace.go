@@ -1,0 +1,124 @@
+// Package workspace is an ops repository with incidentctl set up: its config, its reviewed
+// flow (action list and severities), its incident documents and git. Each operation a command
+// offers (declare, update, log, close, find, list, init) is one function here; commands only
+// parse flags and call them.
+package workspace
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/incident"
+)
+
+// Workspace is one opened repository.
+type Workspace struct {
+	Repo   *gitrepo.Repo
+	Config config.Config
+	Now    func() time.Time
+}
+
+// Open finds the repository containing dir and reads its config.
+func Open(dir string, now func() time.Time) (*Workspace, error) {
+	repo, err := gitrepo.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Load(repo.Root())
+	if err != nil {
+		return nil, err
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Workspace{Repo: repo, Config: cfg, Now: now}, nil
+}
+
+// Root is the repository's top-level folder.
+func (w *Workspace) Root() string { return w.Repo.Root() }
+
+// abs turns a repository path (slash-separated) into a file path.
+func (w *Workspace) abs(rel string) string { return filepath.Join(w.Root(), filepath.FromSlash(rel)) }
+
+// Result is what a write operation did.
+type Result struct {
+	ID       string
+	Path     string // relative to the repository root, slash-separated
+	Commit   string // full hash
+	Doc      *incident.Document
+	Warnings []string
+}
+
+// ErrNothingToChange is returned when an operation would commit an identical document.
+var ErrNothingToChange = errors.New("nothing to change")
+
+// head returns the branch a change will be committed on, with clear errors where git would
+// lose the commit (detached HEAD) or there is nothing to build on yet.
+func (w *Workspace) head() (gitrepo.Head, error) {
+	h, err := w.Repo.Head()
+	if err != nil {
+		return h, err
+	}
+	if h.Detached {
+		return h, fmt.Errorf("HEAD is detached: switch to a branch (git switch <branch>) before recording incident changes, or the commits are easy to lose")
+	}
+	return h, nil
+}
+
+// subject builds a commit subject "<id>: <change>", short enough for `git log --oneline`; the
+// full text goes into the body.
+func commitMessage(id, change, title string) string {
+	change = incident.OneLine(change)
+	subject := id + ": " + change
+	body := "Incident: " + incident.OneLine(title)
+	if r := []rune(subject); len(r) > 72 {
+		subject = string(r[:71]) + "…"
+		body = change + "\n\n" + body
+	}
+	return subject + "\n\n" + body + "\n"
+}
+
+// incidentsDir is the configured folder, as a repository path.
+func (w *Workspace) incidentsDir() string { return path.Clean(w.Config.Incidents) }
+
+// relPath turns a file path given by the user (relative to the current directory) into a
+// repository path, or "" when it is outside the repository.
+func (w *Workspace) relPath(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return ""
+	}
+	rel, err := filepath.Rel(w.Root(), abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return ""
+	}
+	return filepath.ToSlash(rel)
+}
+
+func readFile(abs string) ([]byte, error) {
+	f, err := os.Open(abs)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > incident.MaxSize {
+		return nil, fmt.Errorf("%s is %d bytes, more than an incident document may have (%d)", abs, st.Size(), incident.MaxSize)
+	}
+	buf := make([]byte, st.Size())
+	_, err = f.ReadAt(buf, 0)
+	if err != nil && st.Size() > 0 {
+		return nil, err
+	}
+	return buf, nil
+}
