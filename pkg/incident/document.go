@@ -203,7 +203,9 @@ func (a Action) DueAfter(sev string) (time.Duration, bool) {
 }
 
 // RequiredMarker is how an item says at which severities it is required.
-func RequiredMarker(sevs []string) string { return "<!-- required: " + strings.Join(sevs, " ") + " -->" }
+func RequiredMarker(sevs []string) string {
+	return "<!-- required: " + strings.Join(sevs, " ") + " -->"
+}
 
 // DueMarker is how an item says it is time-boxed (at the given severities; none means all).
 func DueMarker(d time.Duration, sevs []string) string {

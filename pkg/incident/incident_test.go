@@ -100,7 +100,9 @@ func TestEditsAreSurgical(t *testing.T) {
 		func(d *Document) (*Document, error) {
 			return d.AppendLog(LogEntry{At: at("10:20"), Author: "bob", Text: "found the bad config push"})
 		},
-		func(d *Document) (*Document, error) { return d.AddActions(FormatAction(Action{Text: "Page security", Required: []string{"SEV1"}})) },
+		func(d *Document) (*Document, error) {
+			return d.AddActions(FormatAction(Action{Text: "Page security", Required: []string{"SEV1"}}))
+		},
 		func(d *Document) (*Document, error) { return d.RefreshStatus() },
 	}
 	for i, step := range steps {
