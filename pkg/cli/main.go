@@ -38,6 +38,15 @@ type App struct {
 // Main runs incidentctl with os.Args and returns the exit code.
 func Main() int {
 	app := &App{IO: IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, OutTTY: isTerminal(os.Stdout)}, Now: time.Now}
+	if v := os.Getenv("INCIDENTCTL_NOW"); v != "" {
+		// A fixed clock for drills replayed at a set time and for reproducible tests.
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "incidentctl: INCIDENTCTL_NOW=%q is not an RFC 3339 time (like 2026-11-23T10:02:00+09:00)\n", v)
+			return ExitUsage
+		}
+		app.Now = func() time.Time { return t }
+	}
 	return Run(app, os.Args[1:])
 }
 

@@ -24,11 +24,27 @@ type Config struct {
 	Incidents  string `yaml:"incidents"`   // folder of incident documents
 	ActionList string `yaml:"action_list"` // the action-list template
 	Severities string `yaml:"severities"`  // the severity definitions
+	Lint       Lint   `yaml:"lint"`
+	Sync       Sync   `yaml:"sync"`
+}
+
+// Lint configures `incidentctl lint`.
+type Lint struct {
+	// Rules changes a rule's level by its ID: "error", "warning" or "off".
+	Rules map[string]string `yaml:"rules"`
+	// Allow lists regular expressions for text the secrets rule must not report (example keys, say).
+	Allow []string `yaml:"allow"`
+}
+
+// Sync configures `incidentctl sync` and syncing after changes.
+type Sync struct {
+	Remote string `yaml:"remote"` // the remote to sync with (default origin)
+	Auto   bool   `yaml:"auto"`   // sync after every change, as if --sync were given
 }
 
 // Default is what a repository without a config file gets.
 func Default() Config {
-	return Config{Incidents: "incidents", ActionList: "templates/action-list.md", Severities: "templates/severities.yaml"}
+	return Config{Incidents: "incidents", ActionList: "templates/action-list.md", Severities: "templates/severities.yaml", Sync: Sync{Remote: "origin"}}
 }
 
 // DefaultFile is the config init writes.
@@ -66,7 +82,7 @@ func Parse(src []byte) (Config, error) {
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) { // an empty file is all defaults
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
-		msg = strings.ReplaceAll(msg, "in type config.Config", "(known: incidents, action_list, severities)")
+		msg = strings.ReplaceAll(msg, "in type config.Config", "(known: incidents, action_list, severities, lint, sync)")
 		if m := lineRE.FindStringSubmatch(msg); m != nil {
 			return c, fmt.Errorf("%s:%s: %s", FileName, m[1], strings.Replace(msg, m[0], "", 1))
 		}
