@@ -259,7 +259,7 @@ func (u *updater) severity(flow *Flow, input string, now time.Time) {
 		}
 		u.do(func() (*incident.Document, error) { return u.d.AddActions(lines.String()) })
 		if len(add) > 0 {
-			change += fmt.Sprintf(" (added %d actions: %s)", len(add), joinTexts(add))
+			change += fmt.Sprintf(" (added %s: %s)", plural(len(add), "action"), joinTexts(add))
 		}
 	}
 	u.record(change)
@@ -385,7 +385,7 @@ func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Re
 		open := UncheckedRequired(d)
 		if len(open) > 0 && !force {
 			var b strings.Builder
-			fmt.Fprintf(&b, "cannot close %s: %d actions required at %s are not checked:", d.Meta.ID, len(open), d.Meta.Severity)
+			fmt.Fprintf(&b, "cannot close %s: %s required at %s not checked:", d.Meta.ID, plural(len(open), "action"), d.Meta.Severity)
 			for _, i := range open {
 				fmt.Fprintf(&b, "\n  %d. %s", i+1, d.Actions[i].Text)
 			}
@@ -406,8 +406,16 @@ func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Re
 		}
 		summary := "resolved: " + resolution
 		if len(open) > 0 {
-			summary = fmt.Sprintf("resolved (skipped %d required actions): %s", len(open), resolution)
+			summary = fmt.Sprintf("resolved (skipped %s): %s", plural(len(open), "required action"), resolution)
 		}
 		return u.d, summary, nil
 	})
+}
+
+// plural writes "1 action", "3 actions".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
