@@ -44,7 +44,11 @@ func displayTime(t time.Time) string { return t.Format("2006-01-02 15:04 -07:00"
 func writeIncident(w io.Writer, d *incident.Document, now time.Time) {
 	m := d.Meta
 	fmt.Fprintf(w, "%s  %s\n", m.ID, m.Title)
-	fmt.Fprintf(w, "%s · %s · commander %s · declared %s (%s ago)\n\n", m.Severity, m.Status, orNone(m.Commander), displayTime(m.DeclaredAt), age(now.Sub(m.DeclaredAt)))
+	when := age(now.Sub(m.DeclaredAt)) + " ago"
+	if m.ResolvedAt != nil {
+		when = "lasted " + age(m.ResolvedAt.Sub(m.DeclaredAt))
+	}
+	fmt.Fprintf(w, "%s · %s · commander %s · declared %s (%s)\n\n", m.Severity, m.Status, orNone(m.Commander), displayTime(m.DeclaredAt), when)
 	row := func(k, v string) { fmt.Fprintf(w, "  %-13s %s\n", k+":", orNone(v)) }
 	row("Roles", m.Roles.String())
 	row("Impact", m.Impact)
