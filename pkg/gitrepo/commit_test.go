@@ -188,10 +188,11 @@ func TestCommitIndexFormats(t *testing.T) {
 		{"v4 fallback", func(t *testing.T, dir string) {
 			gitOut(t, dir, "update-index", "--index-version", "4")
 		}, 4},
-		{"v2 with resolve-undo and untracked cache", func(t *testing.T, dir string) {
+		{"v2 with untracked cache", func(t *testing.T, dir string) {
 			gitOut(t, dir, "config", "core.untrackedCache", "true")
 			gitOut(t, dir, "update-index", "--untracked-cache")
-			gitOut(t, dir, "status", "-q")
+			writeFile(t, dir, "dir/untracked.txt", "u\n")
+			gitOut(t, dir, "status", "--porcelain")
 		}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

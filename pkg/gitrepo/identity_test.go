@@ -2,6 +2,8 @@ package gitrepo
 
 import (
 	"errors"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -44,9 +46,20 @@ func wantIdentity(t *testing.T, dir, aName, aEmail, cName, cEmail string) {
 // gitIdentity asks git itself, for comparison.
 func gitIdentity(t *testing.T, dir string) (author, committer string) {
 	t.Helper()
-	out, _, _ := gitRun(dir, nil, "var", "GIT_AUTHOR_IDENT")
-	out2, _, _ := gitRun(dir, nil, "var", "GIT_COMMITTER_IDENT")
-	return out, out2
+	gitVar := func(name string) string {
+		cmd := exec.Command("git", "var", name)
+		cmd.Dir = dir
+		// Not gitEnv(): no test identity. Variables t.Setenv emptied are
+		// dropped: git treats a set-but-empty GIT_AUTHOR_EMAIL as "".
+		for _, kv := range os.Environ() {
+			if !strings.HasSuffix(kv, "=") {
+				cmd.Env = append(cmd.Env, kv)
+			}
+		}
+		out, _ := cmd.Output()
+		return string(out)
+	}
+	return gitVar("GIT_AUTHOR_IDENT"), gitVar("GIT_COMMITTER_IDENT")
 }
 
 func TestIdentityMissing(t *testing.T) {
@@ -209,4 +222,3 @@ func TestIdentityBrokenConfig(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
-
