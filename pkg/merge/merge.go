@@ -1,0 +1,413 @@
+// Package merge joins two versions of an incident document that diverged from a common base,
+// field by field rather than line by line, so responders updating the same incident from
+// different clones never lose an entry and never see conflict markers:
+//
+//   - log: the union of both sides' entries, each exactly once, in time order (ties broken by
+//     author and text, so every clone computes the same order);
+//   - front matter: a field changed on one side takes that change; changed on both sides, the
+//     change made later (by the time of the log entry that records it) wins, and both changes
+//     stay visible in the log; milestones keep the earliest time; roles merge role by role;
+//   - action list: an item checked on either side is checked;
+//   - prose: a line-based three-way merge; the same lines edited differently on both sides is a
+//     *Conflict naming the file and section.
+//
+// The result does not depend on which side is "ours".
+package merge
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/incidentctl/incidentctl/pkg/incident"
+)
+
+// Conflict is a change that cannot be merged automatically.
+type Conflict struct {
+	Path    string
+	Section string // heading of the section, "" for text before the first one
+	Line    int    // line in the base version
+	Reason  string
+}
+
+func (c *Conflict) Error() string {
+	where := "before the first heading"
+	if c.Section != "" {
+		where = "in section \"" + c.Section + "\""
+	}
+	return fmt.Sprintf("%s: %s %s (line %d of the common version): edit the file to keep what both sides meant, then commit it", c.Path, c.Reason, where, c.Line)
+}
+
+// Documents merges ours and theirs, two versions of base (nil when both sides added the file).
+func Documents(path string, base, ours, theirs []byte) ([]byte, error) {
+	switch {
+	case bytes.Equal(ours, theirs):
+		return ours, nil
+	case base != nil && bytes.Equal(base, ours):
+		return theirs, nil
+	case base != nil && bytes.Equal(base, theirs):
+		return ours, nil
+	}
+	o, err := incident.Parse(path, ours)
+	if err != nil {
+		return nil, fmt.Errorf("cannot merge: our version does not parse: %w", err)
+	}
+	t, err := incident.Parse(path, theirs)
+	if err != nil {
+		return nil, fmt.Errorf("cannot merge: their version does not parse: %w", err)
+	}
+	var b *incident.Document
+	if base != nil {
+		if b, err = incident.Parse(path, base); err != nil {
+			b = nil // an unreadable base: merge as if both sides added the file
+		}
+	}
+	m := &merger{path: path, base: b, ours: o, theirs: t}
+	return m.run()
+}
+
+type merger struct {
+	path               string
+	base, ours, theirs *incident.Document
+	newOurs, newTheirs []incident.LogEntry // log entries each side added since the base
+}
+
+func (m *merger) run() ([]byte, error) {
+	baseSkel := ""
+	if m.base != nil {
+		baseSkel = m.base.Skeleton()
+	}
+	skel, err := m.prose(baseSkel, m.ours.Skeleton(), m.theirs.Skeleton())
+	if err != nil {
+		return nil, err
+	}
+	entries := mergeLogs(m.ours, m.theirs)
+	m.newOurs, m.newTheirs = added(m.base, m.ours), added(m.base, m.theirs)
+	body := strings.Replace(skel, incident.StatusPlaceholder, "| Field | Value |\n| --- | --- |\n", 1)
+	body = strings.Replace(body, incident.LogPlaceholder, entries, 1)
+	d, err := incident.Parse(m.path, append(append([]byte(nil), m.ours.FrontMatter()...), body...))
+	if err != nil {
+		return nil, fmt.Errorf("merging %s produced a document that does not parse (%v); nothing was written", m.path, err)
+	}
+	if d, err = m.frontMatter(d); err != nil {
+		return nil, err
+	}
+	checked := map[string]bool{}
+	for _, side := range []*incident.Document{m.ours, m.theirs} {
+		for _, a := range side.Actions {
+			if a.Done {
+				checked[a.Text] = true
+			}
+		}
+	}
+	if d, err = d.CheckText(checked); err != nil {
+		return nil, err
+	}
+	if d, err = d.RefreshStatus(); err != nil {
+		return nil, err
+	}
+	return d.Src, nil
+}
+
+// prose merges the skeletons line by line.
+func (m *merger) prose(base, ours, theirs string) (string, error) {
+	if ours == theirs {
+		return ours, nil
+	}
+	bl, ol, tl := lines(base), lines(ours), lines(theirs)
+	out, c := merge3(bl, ol, tl)
+	if c != nil {
+		section := ""
+		for i := min(c.line, len(bl)-1); i >= 0; i-- {
+			if strings.HasPrefix(bl[i], "#") {
+				section = strings.TrimSpace(strings.TrimLeft(bl[i], "#"))
+				break
+			}
+		}
+		line := c.line + 1
+		if m.base != nil {
+			line += strings.Count(string(m.base.FrontMatter()), "\n")
+		}
+		return "", &Conflict{Path: m.path, Section: section, Line: line, Reason: "both sides changed the same text"}
+	}
+	return strings.Join(out, ""), nil
+}
+
+func lines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	out := strings.SplitAfter(s, "\n")
+	if out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	return out
+}
+
+func entryKey(e incident.LogEntry) string {
+	return incident.FormatTime(e.At) + "\x00" + e.Author + "\x00" + e.Text
+}
+
+// logLess orders entries by time, then author and text: a total order every clone agrees on.
+func logLess(a, b incident.LogEntry) bool {
+	if !a.At.Equal(b.At) {
+		return a.At.Before(b.At)
+	}
+	return entryKey(a) < entryKey(b)
+}
+
+// mergeLogs interleaves both logs like a merge sort. Each side's own order is kept, so entries
+// that were already shared are never reordered; an entry appears as often as on the side that
+// has it most often (once, normally), even when the sides hold it at different positions.
+func mergeLogs(o, t *incident.Document) string {
+	want := map[string]int{}
+	for _, side := range []*incident.Document{o, t} {
+		count := map[string]int{}
+		for _, e := range side.Log {
+			k := entryKey(e)
+			count[k]++
+			want[k] = max(want[k], count[k])
+		}
+	}
+	var b strings.Builder
+	emit := func(d *incident.Document, i int) {
+		if k := entryKey(d.Log[i]); want[k] > 0 {
+			want[k]--
+			b.WriteString(d.LogRaw(i))
+		}
+	}
+	i, j := 0, 0
+	for i < len(o.Log) || j < len(t.Log) {
+		switch {
+		case i < len(o.Log) && j < len(t.Log) && entryKey(o.Log[i]) == entryKey(t.Log[j]):
+			emit(o, i)
+			i++
+			j++
+		case j >= len(t.Log) || i < len(o.Log) && logLess(o.Log[i], t.Log[j]):
+			emit(o, i)
+			i++
+		default:
+			emit(t, j)
+			j++
+		}
+	}
+	return b.String()
+}
+
+// added returns the log entries of side that are not in base.
+func added(base, side *incident.Document) []incident.LogEntry {
+	seen := map[string]int{}
+	if base != nil {
+		for _, e := range base.Log {
+			seen[entryKey(e)]++
+		}
+	}
+	var out []incident.LogEntry
+	for _, e := range side.Log {
+		if k := entryKey(e); seen[k] > 0 {
+			seen[k]--
+		} else {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// changedAt is when a side made its change to a field: the latest entry it added whose text
+// records that field (or, failing that, its latest entry at all).
+func changedAt(entries []incident.LogEntry, prefixes ...string) time.Time {
+	var latest, any time.Time
+	for _, e := range entries {
+		if e.At.After(any) {
+			any = e.At
+		}
+		for _, p := range prefixes {
+			if strings.HasPrefix(e.Text, p) && e.At.After(latest) {
+				latest = e.At
+			}
+		}
+	}
+	if latest.IsZero() {
+		return any
+	}
+	return latest
+}
+
+// logPrefixes says which log entries record a change of each key.
+var logPrefixes = map[string][]string{
+	incident.KeySeverity:     {"severity "},
+	incident.KeyStatus:       {"status "},
+	incident.KeyResolvedAt:   {"status "},
+	incident.KeyResolution:   {"status "},
+	incident.KeyCommander:    {"commander ", "handoff"},
+	incident.KeyImpact:       {"impact:"},
+	incident.KeyAnnouncement: {"announcement:"},
+	incident.KeyTitle:        {"title"},
+}
+
+func encode(n *yaml.Node) string {
+	if n == nil {
+		return "\x00absent"
+	}
+	out, err := yaml.Marshal(n)
+	if err != nil {
+		return "\x00unencodable"
+	}
+	return string(out)
+}
+
+func keyNode(d *incident.Document, key string) *yaml.Node {
+	if d == nil {
+		return nil
+	}
+	n, ok := d.KeyNode(key)
+	if !ok {
+		return nil
+	}
+	return n
+}
+
+// frontMatter decides every key and writes the decisions that differ from ours into d.
+func (m *merger) frontMatter(d *incident.Document) (*incident.Document, error) {
+	keys := []string{}
+	seen := map[string]bool{}
+	for _, side := range []*incident.Document{m.ours, m.theirs, m.base} {
+		if side == nil {
+			continue
+		}
+		for _, k := range side.KeyOrder() {
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	// status, resolved_at and resolution move together: whichever side's status wins.
+	statusTheirs := m.laterIsTheirs(incident.KeyStatus, keyNode(m.ours, incident.KeyStatus), keyNode(m.theirs, incident.KeyStatus))
+	var err error
+	for _, k := range keys {
+		bn, on, tn := keyNode(m.base, k), keyNode(m.ours, k), keyNode(m.theirs, k)
+		be, oe, te := encode(bn), encode(on), encode(tn)
+		var want *yaml.Node
+		switch {
+		case oe == te, te == be:
+			continue // ours already holds the answer
+		case oe == be:
+			want = tn
+		case k == incident.KeyRoles:
+			want = m.roles(bn, on, tn)
+		case k == incident.KeyIdentifiedAt || k == incident.KeyMitigatedAt:
+			want = earliest(on, tn)
+		case k == incident.KeyResolvedAt || k == incident.KeyResolution:
+			if statusTheirs {
+				want = tn
+			} else {
+				want = on
+			}
+		default:
+			if m.laterIsTheirs(k, on, tn) {
+				want = tn
+			} else {
+				want = on
+			}
+		}
+		if encode(want) == oe {
+			continue
+		}
+		if want == nil {
+			d, err = d.DeleteKey(k)
+		} else {
+			d, err = d.SetNode(k, want)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// laterIsTheirs decides a field both sides changed: the later change wins; at the same time,
+// the larger value, so both clones decide alike.
+func (m *merger) laterIsTheirs(key string, on, tn *yaml.Node) bool {
+	prefixes := logPrefixes[key]
+	if prefixes == nil {
+		prefixes = []string{key}
+	}
+	ot, tt := changedAt(m.newOurs, prefixes...), changedAt(m.newTheirs, prefixes...)
+	if !ot.Equal(tt) {
+		return tt.After(ot)
+	}
+	return encode(tn) > encode(on)
+}
+
+// earliest keeps the earliest of two milestone times (a milestone is when it was first reached).
+func earliest(on, tn *yaml.Node) *yaml.Node {
+	ot, oerr := nodeTime(on)
+	tt, terr := nodeTime(tn)
+	switch {
+	case oerr != nil:
+		return tn
+	case terr != nil:
+		return on
+	case tt.Before(ot):
+		return tn
+	}
+	return on
+}
+
+func nodeTime(n *yaml.Node) (time.Time, error) {
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return time.Time{}, fmt.Errorf("unset")
+	}
+	return time.Parse(time.RFC3339, n.Value)
+}
+
+// roles merges the roles mapping role by role.
+func (m *merger) roles(bn, on, tn *yaml.Node) *yaml.Node {
+	get := func(n *yaml.Node) (map[string]*yaml.Node, []string) {
+		out := map[string]*yaml.Node{}
+		var order []string
+		if n == nil || n.Kind != yaml.MappingNode {
+			return out, nil
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			out[n.Content[i].Value] = n.Content[i+1]
+			order = append(order, n.Content[i].Value)
+		}
+		return out, order
+	}
+	b, bo := get(bn)
+	o, oo := get(on)
+	t, to := get(tn)
+	res := &yaml.Node{Kind: yaml.MappingNode}
+	done := map[string]bool{}
+	for _, name := range append(append(append([]string{}, oo...), to...), bo...) {
+		if done[name] {
+			continue
+		}
+		done[name] = true
+		be, oe, te := encode(b[name]), encode(o[name]), encode(t[name])
+		v := o[name]
+		switch {
+		case oe == te || te == be:
+		case oe == be:
+			v = t[name]
+		default:
+			ot := changedAt(m.newOurs, "role "+name+" ", "role "+name+":")
+			tt := changedAt(m.newTheirs, "role "+name+" ", "role "+name+":")
+			if tt.After(ot) || tt.Equal(ot) && te > oe {
+				v = t[name]
+			}
+		}
+		if v != nil {
+			res.Content = append(res.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: name}, v)
+		}
+	}
+	if len(res.Content) == 0 {
+		res.Style = yaml.FlowStyle
+	}
+	return res
+}
