@@ -123,7 +123,9 @@ func TestDifferentFieldsBothSurvive(t *testing.T) {
 	b := baseDoc(t)
 	o := apply(t, b, set(incident.KeySeverity, "SEV1"), logAt("10:10", "alice", "severity SEV3 → SEV1"))
 	th := apply(t, b, set(incident.KeyImpact, "EU users"), logAt("10:11", "bob", "impact: EU users"),
-		func(d *incident.Document) (*incident.Document, error) { return d.SetRoles(d.Meta.Roles.With("scribe", "erin")) })
+		func(d *incident.Document) (*incident.Document, error) {
+			return d.SetRoles(d.Meta.Roles.With("scribe", "erin"))
+		})
 	d := mergeBoth(t, b, o, th)
 	if d.Meta.Severity != "SEV1" || d.Meta.Impact != "EU users" || d.Meta.Roles.Get("scribe") != "erin" || d.Meta.Roles.Get("comms") != "bob" {
 		t.Errorf("meta = %+v", d.Meta)
@@ -145,8 +147,12 @@ func TestSameFieldLaterWinsAndBothAreLogged(t *testing.T) {
 		t.Errorf("both changes must stay in the log:\n%s", logTexts(d))
 	}
 	// Roles: the same role changed on both sides, later wins.
-	o = apply(t, b, func(d *incident.Document) (*incident.Document, error) { return d.SetRoles(d.Meta.Roles.With("comms", "x")) }, logAt("10:30", "a", "role comms bob → x"))
-	th = apply(t, b, func(d *incident.Document) (*incident.Document, error) { return d.SetRoles(d.Meta.Roles.With("comms", "y")) }, logAt("10:31", "a", "role comms bob → y"))
+	o = apply(t, b, func(d *incident.Document) (*incident.Document, error) {
+		return d.SetRoles(d.Meta.Roles.With("comms", "x"))
+	}, logAt("10:30", "a", "role comms bob → x"))
+	th = apply(t, b, func(d *incident.Document) (*incident.Document, error) {
+		return d.SetRoles(d.Meta.Roles.With("comms", "y"))
+	}, logAt("10:31", "a", "role comms bob → y"))
 	if d := mergeBoth(t, b, o, th); d.Meta.Roles.Get("comms") != "y" {
 		t.Errorf("comms = %q, want y", d.Meta.Roles.Get("comms"))
 	}
@@ -155,8 +161,12 @@ func TestSameFieldLaterWinsAndBothAreLogged(t *testing.T) {
 func TestMilestonesKeepTheEarliest(t *testing.T) {
 	b := baseDoc(t)
 	t1, t2 := at("10:30"), at("10:25")
-	o := apply(t, b, set(incident.KeyStatus, "identified"), func(d *incident.Document) (*incident.Document, error) { return d.SetTime(incident.KeyIdentifiedAt, &t1) }, logAt("10:30", "a", "status investigating → identified"))
-	th := apply(t, b, set(incident.KeyStatus, "mitigated"), func(d *incident.Document) (*incident.Document, error) { return d.SetTime(incident.KeyIdentifiedAt, &t2) }, logAt("10:40", "b", "status investigating → mitigated"))
+	o := apply(t, b, set(incident.KeyStatus, "identified"), func(d *incident.Document) (*incident.Document, error) {
+		return d.SetTime(incident.KeyIdentifiedAt, &t1)
+	}, logAt("10:30", "a", "status investigating → identified"))
+	th := apply(t, b, set(incident.KeyStatus, "mitigated"), func(d *incident.Document) (*incident.Document, error) {
+		return d.SetTime(incident.KeyIdentifiedAt, &t2)
+	}, logAt("10:40", "b", "status investigating → mitigated"))
 	d := mergeBoth(t, b, o, th)
 	if d.Meta.Status != "mitigated" || d.Meta.IdentifiedAt == nil || !d.Meta.IdentifiedAt.Equal(t2) {
 		t.Errorf("status %s identified_at %v; want mitigated and 10:25", d.Meta.Status, d.Meta.IdentifiedAt)
