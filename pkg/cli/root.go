@@ -40,6 +40,7 @@ Every change is one commit of exactly that file.`,
 	root.AddCommand(
 		newInitCmd(app), newNewCmd(app), newUpdateCmd(app), newLogCmd(app), newCloseCmd(app),
 		newShowCmd(app), newListCmd(app), newSeveritiesCmd(app),
+		newStatusCmd(app), newNextCmd(app), newHandoffCmd(app), newStatsCmd(app),
 	)
 	return root
 }

@@ -1,0 +1,200 @@
+package board
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/incident"
+)
+
+// The log is the record the statistics are computed from, so the texts incidentctl writes for a
+// change of commander and for a skipped action are read back here. Writing and reading them
+// live side by side so they cannot drift apart.
+
+// SkippedPrefix starts the log entry `incidentctl close --force` writes for each required
+// action it skips.
+const SkippedPrefix = "skipped required action: "
+
+const (
+	commanderPrefix = "commander "
+	handoffPrefix   = "handoff: commander "
+	arrow           = " → "
+	briefingMark    = ". Briefing: "
+	statusMark      = ". Status: "
+	none            = "—"
+)
+
+// CommanderChange reads a log text that changes the commander: "commander alice → bob" (written
+// by `update --commander`) or "handoff: commander alice → bob. Briefing: …" (written by
+// `handoff`). A side that was empty is written "—" and comes back as "".
+func CommanderChange(text string) (from, to string, ok bool) {
+	switch {
+	case strings.HasPrefix(text, handoffPrefix):
+		rest := text[len(handoffPrefix):]
+		from, rest, ok = strings.Cut(rest, arrow)
+		if !ok {
+			return "", "", false
+		}
+		// The name ends where the generated text starts; a name may itself contain ". ".
+		end := len(rest)
+		for _, mark := range []string{briefingMark, statusMark} {
+			if i := strings.Index(rest, mark); i >= 0 && i < end {
+				end = i
+			}
+		}
+		to = rest[:end]
+	case strings.HasPrefix(text, commanderPrefix):
+		from, to, ok = strings.Cut(text[len(commanderPrefix):], arrow)
+		if !ok {
+			return "", "", false
+		}
+	default:
+		return "", "", false
+	}
+	return noDash(from), noDash(to), true
+}
+
+func noDash(s string) string {
+	s = strings.TrimSpace(s)
+	if s == none {
+		return ""
+	}
+	return s
+}
+
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return none
+	}
+	return s
+}
+
+// Commanders lists everyone who commanded the incident at some time, in the order they took
+// command: whoever the log shows handing over or taking over, and the current commander.
+func Commanders(d *incident.Document) []string {
+	var out []string
+	add := func(name string) {
+		if name != "" && !containsFold(out, name) {
+			out = append(out, name)
+		}
+	}
+	for _, e := range d.Log {
+		if from, to, ok := CommanderChange(e.Text); ok {
+			add(from)
+			add(to)
+		}
+	}
+	add(strings.TrimSpace(d.Meta.Commander))
+	return out
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Skipped lists the action-list items a resolved incident left undone: those the log records as
+// skipped at a close (close --force) and those required at its severity that are still
+// unchecked (a hand edit, or a severity changed after closing). Each item counts once. An open
+// incident has skipped nothing yet.
+func Skipped(d *incident.Document) []string {
+	if d.Meta.Status != incident.StatusResolved {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	add := func(text string) {
+		if text != "" && !seen[text] {
+			seen[text] = true
+			out = append(out, text)
+		}
+	}
+	for _, e := range d.Log {
+		if text, ok := strings.CutPrefix(e.Text, SkippedPrefix); ok {
+			add(strings.TrimSpace(text))
+		}
+	}
+	for _, a := range d.Actions {
+		if !a.Done && a.RequiredAt(d.Meta.Severity) {
+			add(a.Text)
+		}
+	}
+	return out
+}
+
+// Handoff is the log text of a transfer of command: who hands over to whom, the outgoing
+// commander's note, and a generated briefing a newcomer can act on: status, impact,
+// announcement, the open required actions (numbered as `update --check` takes them, with their
+// time boxes) and who holds which role. It is one line, like every log entry.
+func Handoff(d *incident.Document, from, to, note string, at time.Time) string {
+	m := d.Meta
+	var b strings.Builder
+	b.WriteString(handoffPrefix + orDash(from) + arrow + orDash(to))
+	if note = incident.OneLine(note); note != "" {
+		b.WriteString(briefingMark + note)
+		if !strings.HasSuffix(note, ".") && !strings.HasSuffix(note, "!") && !strings.HasSuffix(note, "?") {
+			b.WriteString(".")
+		}
+		b.WriteString(" Status: ")
+	} else {
+		b.WriteString(statusMark)
+	}
+	fmt.Fprintf(&b, "%s %s, declared %s", m.Severity, m.Status, Clock(m.DeclaredAt, at))
+	fmt.Fprintf(&b, "; impact: %s; announcement: %s", orDash(m.Impact), orDash(m.Announcement))
+	r := Status(d, at)
+	b.WriteString("; open required actions: ")
+	if len(r.OpenRequired) == 0 {
+		b.WriteString("none")
+	}
+	for i, it := range r.OpenRequired {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(describe(it, at))
+	}
+	var otherOverdue []string
+	for _, it := range r.Overdue {
+		if !it.Required {
+			otherOverdue = append(otherOverdue, describe(it, at))
+		}
+	}
+	if len(otherOverdue) > 0 {
+		b.WriteString("; also overdue: " + strings.Join(otherOverdue, ", "))
+	}
+	b.WriteString("; roles: " + orNone(m.Roles.String()))
+	return incident.OneLine(b.String())
+}
+
+func orNone(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "none"
+	}
+	return s
+}
+
+// describe renders "4. Page the on-call engineer (overdue since 10:07)".
+func describe(it Item, now time.Time) string {
+	s := fmt.Sprintf("%d. %s", it.Number, it.Text)
+	switch {
+	case it.DueAt == nil:
+	case it.Overdue:
+		s += " (overdue since " + Clock(*it.DueAt, now) + ")"
+	default:
+		s += " (due " + Clock(*it.DueAt, now) + ")"
+	}
+	return s
+}
+
+// Clock shows a time in its own offset: "10:07" on the same day as ref, the date too otherwise.
+func Clock(t, ref time.Time) string {
+	ry, rm, rd := ref.In(t.Location()).Date()
+	if y, m, d := t.Date(); y == ry && m == rm && d == rd {
+		return t.Format("15:04")
+	}
+	return t.Format("2006-01-02 15:04")
+}

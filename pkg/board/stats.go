@@ -1,0 +1,113 @@
+package board
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/incident"
+)
+
+// Range selects incidents by their declaration: Since <= declared_at < Before. A zero bound is
+// open.
+type Range struct {
+	Since, Before time.Time
+}
+
+// Contains reports whether t falls in the range.
+func (r Range) Contains(t time.Time) bool {
+	return (r.Since.IsZero() || !t.Before(r.Since)) && (r.Before.IsZero() || t.Before(r.Before))
+}
+
+// Durations summarises how long something took across incidents. Medians and percentiles, not
+// means: a few very long incidents would distort a mean.
+type Durations struct {
+	Count  int
+	Median time.Duration // 50th percentile by nearest rank
+	P90    time.Duration // 90th percentile by nearest rank
+}
+
+// Stats are the figures over a set of incidents.
+type Stats struct {
+	Count      int
+	BySeverity map[string]int // severity -> incidents
+	ByMonth    map[string]int // "YYYY-MM" of declared_at in UTC -> incidents
+	// Per severity, over the incidents that reached the milestone: mitigated_at − declared_at
+	// and resolved_at − declared_at. A negative duration (a typo in a backfilled time) is left
+	// out rather than let it pull the figures down.
+	TimeToMitigate map[string]Durations
+	TimeToResolve  map[string]Durations
+	// Person -> incidents they commanded at any time: the declaring commander and everyone who
+	// took over (update --commander, handoff). One incident counts once per person.
+	Commanders map[string]int
+	// Action text -> resolved incidents that left it undone (see Skipped).
+	SkippedActions map[string]int
+}
+
+// MonthKey is the month an incident counts in: the UTC month of its declaration, so the figures
+// do not depend on who computes them where.
+func MonthKey(t time.Time) string { return t.UTC().Format("2006-01") }
+
+// Compute computes the statistics of the documents declared within r.
+func Compute(docs []*incident.Document, r Range) *Stats {
+	s := &Stats{
+		BySeverity: map[string]int{}, ByMonth: map[string]int{},
+		TimeToMitigate: map[string]Durations{}, TimeToResolve: map[string]Durations{},
+		Commanders: map[string]int{}, SkippedActions: map[string]int{},
+	}
+	mitigate := map[string][]time.Duration{}
+	resolve := map[string][]time.Duration{}
+	names := map[string]string{} // case-folded name -> the spelling seen first
+	for _, d := range docs {
+		m := d.Meta
+		if !r.Contains(m.DeclaredAt) {
+			continue
+		}
+		s.Count++
+		s.BySeverity[m.Severity]++
+		s.ByMonth[MonthKey(m.DeclaredAt)]++
+		if m.MitigatedAt != nil && !m.MitigatedAt.Before(m.DeclaredAt) {
+			mitigate[m.Severity] = append(mitigate[m.Severity], m.MitigatedAt.Sub(m.DeclaredAt))
+		}
+		if m.Status == incident.StatusResolved && m.ResolvedAt != nil && !m.ResolvedAt.Before(m.DeclaredAt) {
+			resolve[m.Severity] = append(resolve[m.Severity], m.ResolvedAt.Sub(m.DeclaredAt))
+		}
+		for _, c := range Commanders(d) {
+			key := strings.ToLower(c)
+			if _, ok := names[key]; !ok {
+				names[key] = c
+			}
+			s.Commanders[names[key]]++
+		}
+		for _, a := range Skipped(d) {
+			s.SkippedActions[a]++
+		}
+	}
+	for sev, ds := range mitigate {
+		s.TimeToMitigate[sev] = Summarise(ds)
+	}
+	for sev, ds := range resolve {
+		s.TimeToResolve[sev] = Summarise(ds)
+	}
+	return s
+}
+
+// Summarise computes the count, median and 90th percentile of ds (in any order).
+func Summarise(ds []time.Duration) Durations {
+	sorted := slices.Clone(ds)
+	slices.Sort(sorted)
+	return Durations{Count: len(sorted), Median: NearestRank(sorted, 50), P90: NearestRank(sorted, 90)}
+}
+
+// NearestRank is the p-th percentile of sorted values by the nearest-rank method: the value at
+// rank ⌈p/100 × n⌉ (1-based). It is always one of the values, and easy to check by hand: of 10
+// values the median is the 5th and the 90th percentile the 9th; of 7 values, the 4th and the
+// 7th. Zero when there are no values.
+func NearestRank(sorted []time.Duration, p int) time.Duration {
+	n := len(sorted)
+	if n == 0 {
+		return 0
+	}
+	rank := (p*n + 99) / 100 // ⌈p·n/100⌉ in integers: no floating-point rounding
+	return sorted[min(max(rank, 1), n)-1]
+}

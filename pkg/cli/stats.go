@@ -1,0 +1,223 @@
+package cli
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/incidentctl/incidentctl/pkg/board"
+	"github.com/incidentctl/incidentctl/pkg/severity"
+	"github.com/incidentctl/incidentctl/pkg/workspace"
+)
+
+type statsOptions struct {
+	Since, Until string
+	Severities   []string
+}
+
+func newStatsCmd(app *App) *cobra.Command {
+	var o statsOptions
+	cmd := &cobra.Command{
+		Use:   "stats [--since <date>] [--until <date>] [--severity <sev>...]",
+		Short: "Figures over past incidents: counts, time to mitigate and resolve, commanders, skipped actions",
+		Long: `Compute figures over the incidents in the repository (open and resolved), selected by the
+time they were declared:
+
+  by severity and month   incidents per severity, and per month of declaration (YYYY-MM, UTC)
+  time to mitigate        mitigated_at − declared_at, per severity, over incidents that have
+                          mitigated_at
+  time to resolve         resolved_at − declared_at, per severity, over resolved incidents
+  commanders              per person, the incidents they commanded at any time: the declaring
+                          commander and everyone who took over (update --commander, handoff)
+  skipped actions         per action-list item, the resolved incidents that left it undone:
+                          logged as skipped by close --force, or required and still unchecked
+                          (one count per incident, even when both)
+
+Times are given as the median and the 90th percentile, not the mean: a few long incidents
+would distort a mean. Both use the nearest-rank method: of n sorted durations, the p-th
+percentile is the one at rank ⌈p/100 × n⌉ (of 4, the median is the 2nd and p90 the 4th).
+
+--since and --until take a date (YYYY-MM-DD, a whole UTC day, both ends included) or an
+RFC 3339 time, and compare with declared_at. --severity is repeatable or comma-separated.
+
+--json prints count, by_severity, by_month, time_to_mitigate and time_to_resolve (severity →
+{count, median_seconds, p90_seconds}), commanders and skipped_actions.`,
+		Example: `  incidentctl stats
+  incidentctl stats --since 2026-01-01 --until 2026-06-30 --severity SEV1,SEV2
+  incidentctl stats --since 2026-10-01T00:00:00+09:00 --json`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r, err := o.window()
+			if err != nil {
+				return err
+			}
+			ws, err := app.open()
+			if err != nil {
+				return err
+			}
+			res, err := ws.List(workspace.Filter{Status: "all", Severities: o.Severities})
+			if err != nil {
+				return err
+			}
+			for _, e := range res.Errors {
+				fmt.Fprintf(app.Err, "warning: skipped %v\n", e)
+			}
+			s := board.Compute(res.Incidents, r)
+			if app.JSON {
+				return app.printJSON(toStatsJSON(s))
+			}
+			return writeStats(app.Out, s, severities(ws))
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Since, "since", "", "only incidents declared on or after `<date>` (YYYY-MM-DD, UTC, or RFC 3339)")
+	f.StringVar(&o.Until, "until", "", "only incidents declared on or before `<date>` (YYYY-MM-DD, UTC, or RFC 3339)")
+	f.StringSliceVarP(&o.Severities, "severity", "s", nil, "only these `<severities>` (repeatable or comma-separated)")
+	return cmd
+}
+
+// window turns --since and --until into the range of declaration times.
+func (o statsOptions) window() (board.Range, error) {
+	var r board.Range
+	if o.Since != "" {
+		t, _, err := parseDate("--since", o.Since)
+		if err != nil {
+			return r, err
+		}
+		r.Since = t
+	}
+	if o.Until != "" {
+		t, day, err := parseDate("--until", o.Until)
+		if err != nil {
+			return r, err
+		}
+		if day {
+			r.Before = t.AddDate(0, 0, 1) // the whole day
+		} else {
+			r.Before = t.Add(time.Nanosecond) // that instant included
+		}
+	}
+	if !r.Since.IsZero() && !r.Before.IsZero() && !r.Since.Before(r.Before) {
+		return r, usageErr("--since %s is after --until %s: nothing can fall between them", o.Since, o.Until)
+	}
+	return r, nil
+}
+
+// parseDate reads YYYY-MM-DD (the start of that day in UTC, the zone of by_month) or RFC 3339.
+func parseDate(flag, s string) (t time.Time, day bool, err error) {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, true, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, false, nil
+	}
+	return time.Time{}, false, usageErr("%s %q: use a date like 2026-11-01 (UTC) or a time like 2026-11-01T00:00:00+09:00", flag, s)
+}
+
+// StatsJSON is the JSON contract of `stats --json`.
+type StatsJSON struct {
+	Count          int                      `json:"count"`
+	BySeverity     map[string]int           `json:"by_severity"`
+	ByMonth        map[string]int           `json:"by_month"`
+	TimeToMitigate map[string]DurationsJSON `json:"time_to_mitigate"`
+	TimeToResolve  map[string]DurationsJSON `json:"time_to_resolve"`
+	Commanders     map[string]int           `json:"commanders"`
+	SkippedActions map[string]int           `json:"skipped_actions"`
+}
+
+// DurationsJSON is a median and 90th percentile (nearest rank), in seconds.
+type DurationsJSON struct {
+	Count         int   `json:"count"`
+	MedianSeconds int64 `json:"median_seconds"`
+	P90Seconds    int64 `json:"p90_seconds"`
+}
+
+func toStatsJSON(s *board.Stats) StatsJSON {
+	durations := func(m map[string]board.Durations) map[string]DurationsJSON {
+		out := make(map[string]DurationsJSON, len(m))
+		for k, d := range m {
+			out[k] = DurationsJSON{Count: d.Count, MedianSeconds: seconds(d.Median), P90Seconds: seconds(d.P90)}
+		}
+		return out
+	}
+	return StatsJSON{
+		Count: s.Count, BySeverity: s.BySeverity, ByMonth: s.ByMonth,
+		TimeToMitigate: durations(s.TimeToMitigate), TimeToResolve: durations(s.TimeToResolve),
+		Commanders: s.Commanders, SkippedActions: s.SkippedActions,
+	}
+}
+
+func writeStats(w io.Writer, s *board.Stats, sevs *severity.Set) error {
+	fmt.Fprintf(w, "Incidents: %d\n", s.Count)
+	if s.Count == 0 {
+		return nil
+	}
+	bySev := func(m map[string]int) []string {
+		keys := slices.Collect(maps.Keys(m))
+		slices.SortFunc(keys, func(a, b string) int {
+			return cmp.Or(cmp.Compare(board.Rank(sevs, a), board.Rank(sevs, b)), cmp.Compare(a, b))
+		})
+		return keys
+	}
+	// A heading has no tab, so each section's columns are aligned on their own.
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "\nBy severity\n")
+	for _, k := range bySev(s.BySeverity) {
+		fmt.Fprintf(tw, "  %s\t%d\n", k, s.BySeverity[k])
+	}
+	fmt.Fprintf(tw, "\nBy month (of declaration, UTC)\n")
+	for _, k := range slices.Sorted(maps.Keys(s.ByMonth)) {
+		fmt.Fprintf(tw, "  %s\t%d\n", k, s.ByMonth[k])
+	}
+	for _, t := range []struct {
+		title string
+		m     map[string]board.Durations
+	}{{"Time to mitigate", s.TimeToMitigate}, {"Time to resolve", s.TimeToResolve}} {
+		fmt.Fprintf(tw, "\n%s (median and 90th percentile, nearest rank)\n", t.title)
+		counts := map[string]int{}
+		for k, d := range t.m {
+			counts[k] = d.Count
+		}
+		if len(counts) == 0 {
+			fmt.Fprintf(tw, "  no incident has reached it\n")
+			continue
+		}
+		fmt.Fprintf(tw, "  severity\tincidents\tmedian\tp90\n")
+		for _, k := range bySev(counts) {
+			d := t.m[k]
+			fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\n", k, d.Count, age(d.Median), age(d.P90))
+		}
+	}
+	fmt.Fprintf(tw, "\nCommanders (incidents commanded at any time)\n")
+	for _, k := range byCount(s.Commanders) {
+		fmt.Fprintf(tw, "  %s\t%d\n", k, s.Commanders[k])
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// Action texts are long: the count goes first so that the column stays narrow.
+	fmt.Fprintf(w, "\nRequired actions left undone at close (resolved incidents)\n")
+	if len(s.SkippedActions) == 0 {
+		fmt.Fprintf(w, "  none\n")
+	}
+	for _, k := range byCount(s.SkippedActions) {
+		fmt.Fprintf(w, "  %3d  %s\n", s.SkippedActions[k], k)
+	}
+	return nil
+}
+
+// byCount orders keys by count, highest first, then by name regardless of case.
+func byCount(m map[string]int) []string {
+	keys := slices.Collect(maps.Keys(m))
+	slices.SortFunc(keys, func(a, b string) int {
+		return cmp.Or(cmp.Compare(m[b], m[a]), strings.Compare(strings.ToLower(a), strings.ToLower(b)), strings.Compare(a, b))
+	})
+	return keys
+}

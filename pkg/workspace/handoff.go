@@ -1,0 +1,62 @@
+package workspace
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/incidentctl/incidentctl/pkg/board"
+	"github.com/incidentctl/incidentctl/pkg/incident"
+)
+
+// HandoffResult is what a transfer of command did.
+type HandoffResult struct {
+	*Result
+	From, To string // the previous and the new commander
+	Entry    string // the briefing written to the log
+}
+
+// Handoff transfers command of an incident in one commit: the commander changes and the log gets
+// one entry, "handoff: commander <from> → <to>. Briefing: <note>. Status: …", naming the previous
+// commander and carrying a briefing generated from the document (see board.Handoff), so whoever
+// takes over can act on it and the statistics can count everyone who commanded.
+//
+// A resolved incident has nobody to command: handing it over is refused (reopen it first).
+func (w *Workspace) Handoff(ref, to, note string, opts Options) (*HandoffResult, error) {
+	to = incident.OneLine(to)
+	if to == "" {
+		return nil, fmt.Errorf("the new commander is empty: name who takes command, e.g. incidentctl handoff %s --to bob", ref)
+	}
+	if strings.Contains(to, "→") {
+		return nil, fmt.Errorf("--to %q contains →, which the log uses to record who handed over to whom: write the name without it", to)
+	}
+	at := w.at(opts.At)
+	out := &HandoffResult{To: to}
+	res, err := w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
+		m := d.Meta
+		if m.Status == incident.StatusResolved {
+			return nil, "", fmt.Errorf("%s is resolved: there is no command to hand over (to reopen it, incidentctl update %s --status investigating)", m.ID, m.ID)
+		}
+		if strings.EqualFold(strings.TrimSpace(m.Commander), to) {
+			return nil, "", fmt.Errorf("%s already commands %s: name someone else with --to", m.Commander, m.ID)
+		}
+		out.From = m.Commander
+		out.Entry = board.Handoff(d, m.Commander, to, note, at)
+		u := &updater{d: d, at: at, author: author}
+		u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyCommander, to) })
+		u.log(out.Entry)
+		if u.err != nil {
+			return nil, "", u.err
+		}
+		return u.d, "handoff " + orDash(m.Commander) + " → " + to, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range res.Doc.Meta.Roles {
+		if strings.EqualFold(r.Holder, to) {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s also holds the %s role: the commander decides and delegates, so give it to someone else (incidentctl update %s --role %s=<name>)", to, r.Name, res.ID, r.Name))
+		}
+	}
+	out.Result = res
+	return out, nil
+}
