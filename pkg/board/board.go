@@ -19,7 +19,7 @@ type Item struct {
 	Text     string // without markers
 	Required bool   // required at the incident's severity
 	Done     bool
-	DueAt    *time.Time // declaration + the item's time box at this severity; nil when it has none
+	DueAt    *time.Time // start of the item's time box + its length; nil when it has none
 	Overdue  bool       // not done and the reference time is past DueAt
 }
 
@@ -42,13 +42,35 @@ func Items(d *incident.Document, now time.Time) []Item {
 	for i, a := range d.Actions {
 		it := Item{Number: i + 1, Text: a.Text, Required: a.RequiredAt(sev), Done: a.Done}
 		if due, ok := a.DueAfter(sev); ok {
-			at := d.Meta.DeclaredAt.Add(due)
+			at := boxStart(d, a).Add(due)
 			it.DueAt = &at
 			it.Overdue = !a.Done && ref.After(at)
 		}
 		out[i] = it
 	}
 	return out
+}
+
+// boxStart is when an item's time box starts: at the declaration when the incident was declared
+// at a severity the box applies to, otherwise when the log shows it was raised to one. Paging
+// within 5 minutes of an escalation to SEV2 is due 5 minutes after the escalation, not after the
+// declaration hours before.
+func boxStart(d *incident.Document, a incident.Action) time.Time {
+	applies := func(sev string) bool { _, ok := a.DueAfter(sev); return ok }
+	declaredAt := d.Meta.Severity
+	var firstChange *incident.LogEntry
+	for i, e := range d.Log {
+		if from, to, ok := SeverityChange(e.Text); ok {
+			if firstChange == nil {
+				firstChange = &d.Log[i]
+				declaredAt = from
+			}
+			if applies(to) && !applies(from) && !applies(declaredAt) {
+				return e.At
+			}
+		}
+	}
+	return d.Meta.DeclaredAt
 }
 
 // Next returns the open items in the order the commander should consider them: the items

@@ -271,3 +271,33 @@ func TestClock(t *testing.T) {
 		t.Errorf("another day: %q", got)
 	}
 }
+
+func TestTimeBoxStartsAtEscalation(t *testing.T) {
+	src := `---
+id: 261123-aaaa1
+title: t
+severity: SEV1
+status: investigating
+declared_at: 2026-11-23T10:00:00+09:00
+---
+## Status
+## Action list
+- [ ] Page <!-- required: SEV1 SEV2 --> <!-- due: 5m SEV1 SEV2 -->
+- [ ] Always boxed <!-- due: 30m -->
+## Log
+- 2026-11-23T10:00:00+09:00 [a] Declared SEV3: t
+- 2026-11-23T10:20:00+09:00 [a] severity SEV3 → SEV2 (added 1 action: Page)
+- 2026-11-23T10:40:00+09:00 [a] severity SEV2 → SEV1
+`
+	d, err := incident.Parse("x.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := Items(d, time.Date(2026, 11, 23, 11, 0, 0, 0, time.UTC))
+	want := []string{"2026-11-23T10:25:00+09:00", "2026-11-23T10:30:00+09:00"}
+	for i, it := range items {
+		if it.DueAt == nil || it.DueAt.Format(time.RFC3339) != want[i] {
+			t.Errorf("item %d due %v, want %s (the box starts when the severity first needed it)", i+1, it.DueAt, want[i])
+		}
+	}
+}

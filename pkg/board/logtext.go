@@ -17,6 +17,7 @@ import (
 const SkippedPrefix = "skipped required action: "
 
 const (
+	severityPrefix  = "severity "
 	commanderPrefix = "commander "
 	handoffPrefix   = "handoff: commander "
 	arrow           = " → "
@@ -53,6 +54,28 @@ func CommanderChange(text string) (from, to string, ok bool) {
 		return "", "", false
 	}
 	return noDash(from), noDash(to), true
+}
+
+// CommanderEntry is the log text of a change of commander.
+func CommanderEntry(from, to string) string {
+	return commanderPrefix + orDash(from) + arrow + orDash(to)
+}
+
+// SeverityEntry is the log text of a change of severity.
+func SeverityEntry(from, to string) string { return severityPrefix + orDash(from) + arrow + to }
+
+// SeverityChange reads "severity SEV3 → SEV1" (possibly followed by " (added ...)").
+func SeverityChange(text string) (from, to string, ok bool) {
+	rest, ok := strings.CutPrefix(text, severityPrefix)
+	if !ok {
+		return "", "", false
+	}
+	from, to, ok = strings.Cut(rest, arrow)
+	if !ok {
+		return "", "", false
+	}
+	to, _, _ = strings.Cut(to, " ")
+	return noDash(from), to, true
 }
 
 func noDash(s string) string {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
@@ -218,9 +219,12 @@ func (u *updater) text(key, label, old, value string, quoted bool) {
 		return
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(key, value) })
-	if quoted {
+	switch {
+	case key == incident.KeyCommander:
+		u.record(board.CommanderEntry(old, value))
+	case quoted:
 		u.record(label + ": " + orDash(value))
-	} else {
+	default:
 		u.record(label + " " + orDash(old) + " → " + orDash(value))
 	}
 }
@@ -236,7 +240,7 @@ func (u *updater) severity(flow *Flow, input string, now time.Time) {
 		return
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeySeverity, level.ID) })
-	change := "severity " + orDash(old) + " → " + level.ID
+	change := board.SeverityEntry(old, level.ID)
 	if flow.Severities.MoreSevere(level.ID, old) {
 		// Escalation adds what the flow asks for at the new severity and the document lacks.
 		_, actions, err := flow.renderActions(u.d.Meta, level.ID, now)
@@ -394,7 +398,7 @@ func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Re
 		}
 		u := &updater{d: d, at: at, author: author}
 		for _, i := range open {
-			u.log("skipped required action: " + d.Actions[i].Text)
+			u.log(board.SkippedPrefix + d.Actions[i].Text)
 		}
 		old := d.Meta.Status
 		u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyStatus, incident.StatusResolved) })
