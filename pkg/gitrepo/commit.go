@@ -32,6 +32,8 @@ type CommitRequest struct {
 // Commit records exactly the given files as one commit on the current branch
 // and updates the working tree and the index for those paths only. The user's
 // other staged, unstaged and untracked changes stay exactly as they were.
+// The given paths themselves are overwritten in the working tree and the
+// index: callers that must not lose a user's edit check FileState first.
 //
 // It works with plumbing only, under git's lock files (index.lock, HEAD.lock,
 // <branch>.lock, all taken with O_EXCL and removed on every error path):
@@ -180,11 +182,8 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 		}
 		plan.setStat(i, st)
 	}
-	out, err := plan.finish()
-	if err != nil {
-		return commit, afterCommitError(commit, head.Branch, files, err)
-	}
-	if err := indexLock.write(out); err != nil {
+	if err := plan.writeTo(indexLock.writer()); err != nil {
+		err = newUserError(nil, err, "cannot write %s: %v", indexLock.path, err)
 		return commit, afterCommitError(commit, head.Branch, files, err)
 	}
 	if err := indexLock.commit(); err != nil {

@@ -10,10 +10,12 @@ package gitrepo
 // to go-git's decoder and encoder instead (indexfallback.go).
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha1"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
@@ -70,10 +72,14 @@ type indexUpdate struct {
 // indexPlan is a prepared splice. Everything that can fail because of the
 // index's content fails in prepareIndex, before any ref moves; the stat data
 // (known only after the working tree files are written) is patched in
-// afterwards by setStat, and finish adds the checksum.
+// afterwards by setStat, and writeTo streams the result and its checksum.
+//
+// The new index is a list of segments: the untouched runs of entries are
+// slices of the old index's bytes (never copied in memory), our new entries
+// and the adjusted header and extensions are small buffers of their own.
 type indexPlan struct {
-	out     []byte // new index without trailer; stat data of updates zeroed
-	offsets []int  // per update (in the order given): entry offset in out
+	segs    [][]byte
+	entries [][]byte // per update (in the order given): its entry bytes
 
 	fallback *fallbackPlan // set when go-git does the work (version 4)
 }
@@ -85,16 +91,52 @@ func (p *indexPlan) setStat(i int, st statData) {
 		p.fallback.setStat(i, st)
 		return
 	}
-	st.put(p.out[p.offsets[i] : p.offsets[i]+entryStatLen])
+	st.put(p.entries[i][:entryStatLen])
 }
 
-// finish returns the complete new index file.
-func (p *indexPlan) finish() ([]byte, error) {
+// writeTo writes the complete new index file, computing the trailing SHA-1
+// on the way.
+func (p *indexPlan) writeTo(w io.Writer) error {
 	if p.fallback != nil {
-		return p.fallback.encode()
+		b, err := p.fallback.encode()
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
 	}
-	sum := sha1.Sum(p.out)
-	return append(p.out, sum[:]...), nil
+	// Hash in a second goroutine while this one writes: for a large index
+	// the SHA-1 and the write each take a few milliseconds.
+	sum := make(chan []byte, 1)
+	go func() {
+		h := sha1.New()
+		for _, seg := range p.segs {
+			h.Write(seg)
+		}
+		sum <- h.Sum(nil)
+	}()
+	bw := bufio.NewWriterSize(w, 64<<10) // big runs bypass the buffer
+	var err error
+	for _, seg := range p.segs {
+		if _, err = bw.Write(seg); err != nil {
+			break
+		}
+	}
+	checksum := <-sum // always wait: the goroutine reads p.segs
+	if err != nil {
+		return err
+	}
+	if _, err := bw.Write(checksum); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// bytes returns the new index file (for tests).
+func (p *indexPlan) bytes() ([]byte, error) {
+	var b bytes.Buffer
+	err := p.writeTo(&b)
+	return b.Bytes(), err
 }
 
 // indexError is the sentence for an index we cannot use.
@@ -153,6 +195,35 @@ func parseEntry(data []byte, off, end int, version uint32) (rawEntry, error) {
 	return rawEntry{off: off, next: off + size, name: data[nameOff : nameOff+n], flags: flags}, nil
 }
 
+// skipEntries returns the offset after n entries starting at off, reading
+// only their flags: the tight loop that dominates the cost for a large index.
+func skipEntries(data []byte, off, end int, version uint32, n int) (int, error) {
+	for ; n > 0; n-- {
+		if off+entryFixedLen > end {
+			return 0, fmt.Errorf("entry at offset %d is truncated", off)
+		}
+		flags := binary.BigEndian.Uint16(data[off+60:])
+		fixed := entryFixedLen
+		if flags&flagExtended != 0 {
+			fixed += 2
+		}
+		nameLen := int(flags & flagNameMask)
+		if nameLen == flagNameMask || (flags&flagExtended != 0 && version < 3) {
+			e, err := parseEntry(data, off, end, version) // rare: long name, or an error to report
+			if err != nil {
+				return 0, err
+			}
+			off = e.next
+			continue
+		}
+		off += (fixed + nameLen + 8) &^ 7
+	}
+	if off > end {
+		return 0, fmt.Errorf("the last entry is truncated")
+	}
+	return off, nil
+}
+
 // indexHeader validates the header and returns version and entry count.
 func indexHeader(data []byte) (version uint32, count int, err error) {
 	if len(data) < indexHeaderLen+indexTrailerLen {
@@ -201,19 +272,23 @@ func prepareIndex(indexPath string, data []byte, updates []indexUpdate) (*indexP
 		sorted[i] = updates[j]
 	}
 
-	plan := &indexPlan{offsets: make([]int, len(updates))}
+	plan := &indexPlan{entries: make([][]byte, len(updates))}
+	emitNew := func(k int) {
+		e := appendEntry(nil, sorted[k])
+		plan.segs = append(plan.segs, e)
+		plan.entries[order[k]] = e
+	}
 	if len(data) == 0 {
 		// No index yet (fresh repository): a version 2 index with just our
 		// entries.
-		out := make([]byte, indexHeaderLen, indexHeaderLen+len(updates)*128)
-		copy(out, "DIRC")
-		binary.BigEndian.PutUint32(out[4:], 2)
-		binary.BigEndian.PutUint32(out[8:], uint32(len(updates)))
-		for i, u := range sorted {
-			plan.offsets[order[i]] = len(out)
-			out = appendEntry(out, u)
+		hdr := make([]byte, indexHeaderLen)
+		copy(hdr, "DIRC")
+		binary.BigEndian.PutUint32(hdr[4:], 2)
+		binary.BigEndian.PutUint32(hdr[8:], uint32(len(updates)))
+		plan.segs = append(plan.segs, hdr)
+		for k := range sorted {
+			emitNew(k)
 		}
-		plan.out = out
 		return plan, nil
 	}
 
@@ -231,25 +306,29 @@ func prepareIndex(indexPath string, data []byte, updates []indexUpdate) (*indexP
 	}
 
 	end := len(data) - indexTrailerLen
-	extra := 0
-	for _, u := range updates {
-		extra += entryFixedLen + len(u.Path) + 8
-	}
-	out := make([]byte, 0, len(data)+extra)
-	out = append(out, data[:indexHeaderLen]...)
+	hdr := append([]byte(nil), data[:indexHeaderLen]...) // count patched below
+	plan.segs = append(plan.segs, hdr)
 
 	ancestors := ancestorDirs(sorted) // sorted, unique
-	copied := indexHeaderLen          // data[:copied] has been dealt with
+	// Past this name no entry can interact with an update any more: all
+	// updates are placed, and every name starting with "<path>/" sorts
+	// before "<path>0" ('0' follows '/').
+	var quiet string
+	for _, u := range sorted {
+		quiet = max(quiet, u.Path+"0")
+	}
+	copied := indexHeaderLen // data[:copied] has been dealt with
 	newCount := count
 	ui, ai := 0, 0
 	written := make([]bool, len(sorted))
 	flush := func(upto int) {
-		out = append(out, data[copied:upto]...)
+		if upto > copied {
+			plan.segs = append(plan.segs, data[copied:upto])
+		}
 		copied = upto
 	}
 	emit := func(k int) {
-		plan.offsets[order[k]] = len(out)
-		out = appendEntry(out, sorted[k])
+		emitNew(k)
 		written[k] = true
 		newCount++
 	}
@@ -295,6 +374,13 @@ func prepareIndex(indexPath string, data []byte, updates []indexUpdate) (*indexP
 			}
 		}
 		off = e.next
+		if ui == len(sorted) && string(e.name) >= quiet {
+			// The rest is copied as is: only find where the entries end.
+			if off, err = skipEntries(data, off, end, version, count-i-1); err != nil {
+				return nil, indexError(indexPath, err.Error())
+			}
+			break
+		}
 	}
 	entriesEnd := off
 	flush(entriesEnd)
@@ -304,12 +390,14 @@ func prepareIndex(indexPath string, data []byte, updates []indexUpdate) (*indexP
 		}
 	}
 
-	out, err = spliceExtensions(indexPath, out, data[entriesEnd:end], ancestors)
+	exts, err := spliceExtensions(indexPath, nil, data[entriesEnd:end], ancestors)
 	if err != nil {
 		return nil, err
 	}
-	binary.BigEndian.PutUint32(out[8:], uint32(newCount))
-	plan.out = out
+	if len(exts) > 0 {
+		plan.segs = append(plan.segs, exts)
+	}
+	binary.BigEndian.PutUint32(hdr[8:], uint32(newCount))
 	return plan, nil
 }
 

@@ -3,6 +3,7 @@ package gitrepo
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -46,6 +47,9 @@ func (l *lockFile) write(b []byte) error {
 	}
 	return nil
 }
+
+// writer gives direct access to the lock file, for streaming content.
+func (l *lockFile) writer() io.Writer { return l.f }
 
 // commit makes the written content durable and renames it over the target.
 func (l *lockFile) commit() error {
