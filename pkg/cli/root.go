@@ -39,7 +39,7 @@ Every change is one commit of exactly that file.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &UsageError{err.Error()} })
 	root.AddCommand(
 		newInitCmd(app), newNewCmd(app), newUpdateCmd(app), newLogCmd(app), newCloseCmd(app),
-		newShowCmd(app), newListCmd(app), newSeveritiesCmd(app),
+		newShowCmd(app), newListCmd(app), newSeveritiesCmd(app), newLintCmd(app),
 		newStatusCmd(app), newNextCmd(app), newHandoffCmd(app), newStatsCmd(app),
 	)
 	return root

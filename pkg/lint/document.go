@@ -1,0 +1,324 @@
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/severity"
+)
+
+// FutureSkew is how far ahead of the clock a time may be: laptops' clocks differ a little.
+const FutureSkew = 5 * time.Minute
+
+// The log entries that discharge the required-actions and postmortem rules. `incidentctl close
+// --force` writes the first; responders write the others with `incidentctl log`.
+const (
+	SkippedPrefix      = "skipped required action: "
+	PostmortemPrefix   = "postmortem:"
+	NoPostmortemPrefix = "no postmortem:"
+)
+
+// checker holds what every document check needs; it is read-only once built, so the workers
+// share it.
+type checker struct {
+	policy     *Policy
+	severities *severity.Set
+	sevFrom    string // where the severities come from, for messages
+	now        time.Time
+	incidents  string // the incidents folder, as a repository path
+	secrets    *secretScanner
+	keepDocs   bool // the base rules compare the parsed documents afterwards
+}
+
+// finder collects the findings of one document.
+type finder struct {
+	path string
+	out  []Finding
+}
+
+func (f *finder) add(line, col int, rule, msg string) {
+	f.out = append(f.out, Finding{Path: f.path, Line: max(line, 1), Col: max(col, 1), Rule: rule, Message: msg})
+}
+
+// checkDocument runs every single-document rule on src. The document is nil when it does not
+// parse; the findings then hold the reason.
+func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Finding) {
+	f := &finder{path: p}
+	c.secrets.scan(f, src)
+	d, err := incident.Parse(p, src)
+	if err != nil {
+		var pe *incident.ParseError
+		if !errors.As(err, &pe) {
+			f.add(1, 1, RuleUnreadable, err.Error())
+			return nil, f.out
+		}
+		rule := pe.Rule
+		if _, known := ruleByID(rule); !known || rule == "size" || rule == "encoding" {
+			rule = RuleUnreadable
+		}
+		line, msg := pe.Line, pe.Msg
+		if rule == RuleYAML && strings.Contains(msg, "unexpected end of stream") {
+			// YAML notices an unclosed quote only at the end; point at where it opens.
+			if l := unclosedQuoteLine(src, line); l > 0 {
+				line, msg = l, msg+": the quote opened on this line is never closed"
+			}
+		}
+		f.add(line, pe.Col, rule, msg)
+		return nil, f.out
+	}
+	for _, pr := range d.Problems {
+		rule, msg := pr.Rule, pr.Message
+		switch rule {
+		case "log-order":
+			rule, msg = RuleLogOrder, msg+"; move it to where its time belongs, or fix its time"
+		case "log-entry":
+			rule = RuleLogEntry
+		case "unknown-key":
+			rule, msg = RuleUnknownKey, msg+"; fix the spelling if it is a typo"
+		case "action-marker":
+			rule = RuleActionMarker
+		default:
+			if _, known := ruleByID(rule); !known {
+				rule = RuleFrontMatter
+			}
+		}
+		f.add(pr.Line, pr.Col, rule, msg)
+	}
+	c.checkValues(f, d)
+	c.checkTimes(f, d)
+	c.checkID(f, d)
+	c.checkClosed(f, d)
+	return d, f.out
+}
+
+// unclosedQuoteLine finds the first line before upTo whose value opens a quote it does not
+// close (0 for none).
+func unclosedQuoteLine(src []byte, upTo int) int {
+	for n, line := range strings.Split(string(src), "\n") {
+		if n+1 >= upTo {
+			break
+		}
+		if n == 0 {
+			continue
+		}
+		v := strings.TrimSpace(line)
+		if _, after, ok := strings.Cut(v, ": "); ok {
+			v = strings.TrimSpace(after)
+		} else if after, ok := strings.CutPrefix(v, "- "); ok {
+			v = strings.TrimSpace(after)
+		} else {
+			continue
+		}
+		if v == "" || v[0] != '"' && v[0] != '\'' {
+			continue
+		}
+		q, rest, closed := v[0], v[1:], false
+		for i := 0; i < len(rest); i++ {
+			if q == '"' && rest[i] == '\\' {
+				i++
+				continue
+			}
+			if rest[i] == q {
+				if q == '\'' && i+1 < len(rest) && rest[i+1] == '\'' {
+					i++
+					continue
+				}
+				closed = true
+				break
+			}
+		}
+		if !closed {
+			return n + 1
+		}
+	}
+	return 0
+}
+
+// pos is where a finding about a front-matter key points: its value, else the key, else line 2.
+func pos(d *incident.Document, key string) (int, int) {
+	if l, c := d.KeyValuePos(key); l > 0 {
+		return l, c
+	}
+	return 2, 1
+}
+
+func (c *checker) checkValues(f *finder, d *incident.Document) {
+	m := d.Meta
+	empty := []struct {
+		key string
+		is  bool
+		why string
+	}{
+		{incident.KeyID, m.ID == "", "the file name starts with it and commands find the incident by it"},
+		{incident.KeyTitle, m.Title == "", "say in a few words what is wrong"},
+		{incident.KeySeverity, m.Severity == "", "pick one of " + strings.Join(c.severities.IDs(), ", ")},
+		{incident.KeyStatus, m.Status == "", "use one of " + strings.Join(incident.Statuses, ", ")},
+		{incident.KeyDeclaredAt, m.DeclaredAt.IsZero(), "set it to when the incident was declared, like 2026-11-23T10:02:00+09:00"},
+	}
+	for _, e := range empty {
+		if e.is {
+			l, col := pos(d, e.key)
+			f.add(l, col, RuleRequiredKey, fmt.Sprintf("%s is empty: %s", e.key, e.why))
+		}
+	}
+	if m.Severity != "" {
+		if _, ok := c.severities.Get(m.Severity); !ok {
+			l, col := pos(d, incident.KeySeverity)
+			msg := fmt.Sprintf("severity %q is not defined in %s: use one of %s", m.Severity, c.sevFrom, strings.Join(c.severities.IDs(), ", "))
+			if lv, err := c.severities.Lookup(m.Severity); err == nil {
+				msg = fmt.Sprintf("severity %q is not written as defined in %s: write %s", m.Severity, c.sevFrom, lv.ID)
+			}
+			f.add(l, col, RuleSeverity, msg)
+		}
+	}
+	if m.Status != "" && !incident.ValidStatus(m.Status) {
+		l, col := pos(d, incident.KeyStatus)
+		f.add(l, col, RuleStatus, fmt.Sprintf("status %q is not a status: use one of %s (resolve with incidentctl close)", m.Status, strings.Join(incident.Statuses, ", ")))
+	}
+}
+
+var milestones = []string{incident.KeyDeclaredAt, incident.KeyIdentifiedAt, incident.KeyMitigatedAt, incident.KeyResolvedAt}
+
+func (c *checker) checkTimes(f *finder, d *incident.Document) {
+	m := &d.Meta
+	var prevKey string
+	var prev time.Time
+	limit := c.now.Add(FutureSkew)
+	future := func(t time.Time) string {
+		return fmt.Sprintf("is in the future (now is %s): fix the time; was the time zone or the date wrong?", incident.FormatTime(c.now.In(t.Location())))
+	}
+	for _, k := range milestones {
+		t := m.Milestone(k)
+		if t == nil || t.IsZero() {
+			continue
+		}
+		l, col := pos(d, k)
+		if prevKey != "" && t.Before(prev) {
+			f.add(l, col, RuleTimestampOrder, fmt.Sprintf("%s %s is before %s %s: an incident is declared, identified, mitigated and resolved in that order; fix whichever time is wrong",
+				k, incident.FormatTime(*t), prevKey, incident.FormatTime(prev)))
+		}
+		if t.After(limit) {
+			f.add(l, col, RuleFutureTime, fmt.Sprintf("%s %s %s", k, incident.FormatTime(*t), future(*t)))
+		}
+		prevKey, prev = k, *t
+	}
+	for _, e := range d.Log {
+		if e.At.After(limit) {
+			f.add(e.Line, 3, RuleFutureTime, fmt.Sprintf("log entry time %s %s", incident.FormatTime(e.At), future(e.At)))
+		}
+	}
+	switch {
+	case m.Status == incident.StatusResolved:
+		if m.ResolvedAt == nil {
+			l, col := pos(d, incident.KeyResolvedAt)
+			f.add(l, col, RuleResolvedFields, "status is resolved but resolved_at is empty: set it to when the incident was resolved (incidentctl close sets both)")
+		}
+		if strings.TrimSpace(m.Resolution) == "" {
+			l, col := pos(d, incident.KeyResolution)
+			f.add(l, col, RuleResolvedFields, "status is resolved but resolution is empty: say how it was resolved (incidentctl close --resolution sets it)")
+		}
+	case incident.ValidStatus(m.Status) && m.ResolvedAt != nil:
+		l, col := pos(d, incident.KeyResolvedAt)
+		f.add(l, col, RuleResolvedFields, fmt.Sprintf("resolved_at is set but status is %s: set resolved_at: null (a reopened incident is not resolved), or resolve it with incidentctl close", m.Status))
+	}
+}
+
+func (c *checker) checkID(f *finder, d *incident.Document) {
+	id := d.Meta.ID
+	if id == "" {
+		return // required-key reports it
+	}
+	l, col := pos(d, incident.KeyID)
+	if !incident.ValidID(id) {
+		f.add(l, col, RuleIDFilename, fmt.Sprintf("id %q does not have the form YYMMDD-xxxxx (UTC date of declaration, 5 letters of 0-9a-z without i l o u): incidentctl new makes one", id))
+		return
+	}
+	name := path.Base(d.Path)
+	if incident.IDFromFileName(name) != id {
+		f.add(l, col, RuleIDFilename, fmt.Sprintf("the file name %s does not start with the id %s: rename the file to %s-<slug>.md (commands find incidents by file name)", name, id, id))
+		return
+	}
+	if rest, ok := strings.CutPrefix(d.Path, c.incidents+"/"); ok {
+		want := "20" + id[:2] + "/" + id[2:4]
+		if dir := path.Dir(rest); dir != want {
+			f.add(l, col, RuleIDFilename, fmt.Sprintf("%s is not in its month folder: an incident declared on %s lives in %s/%s/; move the file there", name, "20"+id[:2]+"-"+id[2:4]+"-"+id[4:6], c.incidents, want))
+		}
+	}
+}
+
+// checkClosed applies the rules for resolved incidents: the required actions and the postmortem.
+func (c *checker) checkClosed(f *finder, d *incident.Document) {
+	m := d.Meta
+	if m.Status != incident.StatusResolved {
+		return
+	}
+	skipped := map[string]bool{}
+	for _, e := range d.Log {
+		if t, ok := strings.CutPrefix(e.Text, SkippedPrefix); ok {
+			skipped[incident.OneLine(t)] = true
+		}
+	}
+	for i, a := range d.Actions {
+		if a.Done || !a.RequiredAt(m.Severity) || skipped[a.Text] {
+			continue
+		}
+		l, col := d.ActionPos(i)
+		f.add(l, col, RuleRequiredActions, fmt.Sprintf("required action %q is neither checked nor logged as skipped in a resolved %s incident: check it if it was done (incidentctl update %s --check %d), or log %q",
+			a.Text, m.Severity, shortID(m.ID), i+1, SkippedPrefix+a.Text))
+	}
+	level, ok := c.severities.Get(m.Severity)
+	if !ok || level.Rank > 2 {
+		return
+	}
+	var bad *incident.LogEntry
+	for i, e := range d.Log {
+		lower := strings.ToLower(e.Text)
+		switch {
+		case strings.HasPrefix(lower, NoPostmortemPrefix):
+			if strings.TrimSpace(e.Text[len(NoPostmortemPrefix):]) != "" {
+				return
+			}
+			bad = &d.Log[i]
+		case strings.HasPrefix(lower, PostmortemPrefix):
+			if hasHTTPURL(e.Text[len(PostmortemPrefix):]) {
+				return
+			}
+			bad = &d.Log[i]
+		}
+	}
+	if bad != nil {
+		f.add(bad.Line, 1, RulePostmortem, fmt.Sprintf("this log entry names no postmortem link or reason: write %q or %q", PostmortemPrefix+" https://…", NoPostmortemPrefix+" <why none is held>"))
+		return
+	}
+	l, col := pos(d, incident.KeyStatus)
+	f.add(l, col, RulePostmortem, fmt.Sprintf("resolved %s incident without a postmortem: log its link (incidentctl log %s %q) or why none is held (incidentctl log %s %q)",
+		m.Severity, shortID(m.ID), PostmortemPrefix+" https://…", shortID(m.ID), NoPostmortemPrefix+" <reason>"))
+}
+
+var httpURLRE = regexp.MustCompile(`(?i)https?://[^\s<>()\[\]"'` + "`" + `]+`)
+
+// hasHTTPURL reports whether s holds an http(s) link with a host, bare or in Markdown.
+func hasHTTPURL(s string) bool {
+	for _, w := range httpURLRE.FindAllString(s, -1) {
+		if u, err := url.Parse(w); err == nil && u.Host != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func shortID(id string) string {
+	if _, r, ok := strings.Cut(id, "-"); ok && r != "" {
+		return r
+	}
+	if id == "" {
+		return "<id>"
+	}
+	return id
+}

@@ -1,0 +1,464 @@
+// Package lint checks incident documents: what would make them wrong, unreadable for the CLI,
+// or dangerous to publish. It reads the documents with the same parser the commands use
+// (pkg/incident), adds the rules that need the repository (severity definitions, unique IDs)
+// and, with a base commit, the rules that keep the log a record (nothing rewritten).
+//
+// Every finding names a file, a line and column counted in the whole file, a rule ID and what
+// to do about it. Rules are listed in Rules; .incidentctl.yaml can change their levels.
+package lint
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/severity"
+	"github.com/incidentctl/incidentctl/templates"
+)
+
+// Finding is one problem at one place.
+type Finding struct {
+	Path     string `json:"path"` // repository path, slash-separated
+	Line     int    `json:"line"` // 1-based, counted in the whole file
+	Col      int    `json:"col"`  // 1-based, in bytes
+	Severity Level  `json:"severity"`
+	Rule     string `json:"rule"`
+	Message  string `json:"message"`
+}
+
+// Options is one lint run.
+type Options struct {
+	// Root is the repository's top-level folder (outside a repository: the current folder).
+	Root string
+	// Config is the repository's .incidentctl.yaml (defaults when it has none).
+	Config config.Config
+	// Paths are files or folders to lint, as the user typed them (relative to the current
+	// folder); none means every document in the incidents folder.
+	Paths []string
+	// Severities are the repository's definitions; nil means the built-in defaults.
+	Severities     *severity.Set
+	SeveritiesFrom string
+	// Now is the time the future-time rule compares with.
+	Now time.Time
+	// Repo is the git repository, nil outside one.
+	Repo *gitrepo.Repo
+	// Base, when set, compares every changed document with its version at the merge base of
+	// HEAD and this revision, and lints only the documents changed since then.
+	Base string
+}
+
+// Result is what a run found.
+type Result struct {
+	Findings  []Finding // sorted by path, line, column
+	Documents int       // how many documents were linted
+	Skipped   []string  // paths named on the command line that are not incident documents, with why
+	MergeBase string    // the commit compared with, when Base was given
+}
+
+// Count returns the number of errors and warnings.
+func (r *Result) Count() (errs, warnings int) {
+	for _, f := range r.Findings {
+		if f.Severity == Error {
+			errs++
+		} else {
+			warnings++
+		}
+	}
+	return errs, warnings
+}
+
+// ArgError is a wrong command line: a path that does not exist, a --base that names no commit.
+type ArgError struct{ Msg string }
+
+func (e *ArgError) Error() string { return e.Msg }
+
+func argErr(format string, args ...any) error { return &ArgError{fmt.Sprintf(format, args...)} }
+
+// candidate is a file that may be an incident document.
+type candidate struct {
+	rel      string // repository path
+	abs      string
+	explicit bool // named on the command line
+	sure     bool // a document by its name or place, whatever its content
+}
+
+// Run lints the documents the options select.
+func Run(opts Options) (*Result, error) {
+	policy, err := NewPolicy(opts.Config.Lint)
+	if err != nil {
+		return nil, err
+	}
+	c := &checker{policy: policy, severities: opts.Severities, sevFrom: opts.SeveritiesFrom, now: opts.Now,
+		incidents: path.Clean(opts.Config.Incidents), secrets: &secretScanner{policy: policy}}
+	c.keepDocs = opts.Base != ""
+	if c.incidents == "." || c.incidents == "" {
+		c.incidents = "incidents"
+	}
+	if c.severities == nil {
+		if c.severities, err = severity.Parse("built-in severities", templates.Severities); err != nil {
+			return nil, err
+		}
+		c.sevFrom = "the built-in severity definitions"
+	}
+	if c.sevFrom == "" {
+		c.sevFrom = "the severity definitions"
+	}
+	if c.now.IsZero() {
+		c.now = time.Now()
+	}
+	root, err := filepath.Abs(opts.Root)
+	if err != nil {
+		return nil, err
+	}
+	roots, explicit, err := resolvePaths(root, c.incidents, opts.Paths)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	var cands []candidate
+	var base *baseRun
+	if opts.Base != "" {
+		if opts.Repo == nil {
+			return nil, argErr("--base %s needs a git repository, and %s is not inside one", opts.Base, root)
+		}
+		base, err = newBaseRun(opts.Repo, opts.Base, roots)
+		if err != nil {
+			return nil, err
+		}
+		res.MergeBase = base.mergeBase.String()
+		for _, rel := range base.changed {
+			abs := filepath.Join(root, filepath.FromSlash(rel))
+			if _, err := os.Lstat(abs); err != nil {
+				continue // deleted: the base rules look at it
+			}
+			if cd, ok := classify(rel, abs, c.incidents, explicit[rel]); ok {
+				cands = append(cands, cd)
+			}
+		}
+	} else {
+		if cands, err = walk(root, roots, explicit, c.incidents); err != nil {
+			return nil, err
+		}
+	}
+	for rel := range explicit {
+		if !slices.ContainsFunc(cands, func(cd candidate) bool { return cd.rel == rel }) && base == nil {
+			res.Skipped = append(res.Skipped, rel+": not a Markdown (.md) file, so not an incident document; skipped")
+		}
+	}
+
+	docs := c.lintAll(cands)
+	var findings []Finding
+	linted := map[string]*lintedDoc{}
+	for _, d := range docs {
+		if d.skipped {
+			if d.explicit && base == nil {
+				res.Skipped = append(res.Skipped, d.rel+": not an incident document (no front matter and no incident ID in its name); skipped")
+			}
+			continue
+		}
+		res.Documents++
+		findings = append(findings, d.findings...)
+		linted[d.rel] = d
+	}
+	slices.Sort(res.Skipped)
+	reused := map[string]bool{}
+	if base != nil {
+		bf, err := base.check(c, root, linted)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range bf {
+			if f.Rule == RuleIDReused {
+				reused[f.Path] = true
+			}
+		}
+		findings = append(findings, bf...)
+	}
+	uf, err := c.uniqueIDs(root, linted, reused, len(opts.Paths) == 0 && base == nil)
+	if err != nil {
+		return nil, err
+	}
+	findings = append(findings, uf...)
+
+	for _, f := range findings {
+		if f.Severity = policy.Level(f.Rule); f.Severity != Off {
+			res.Findings = append(res.Findings, f)
+		}
+	}
+	SortFindings(res.Findings)
+	return res, nil
+}
+
+// SortFindings orders findings by path, line, column and rule.
+func SortFindings(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		if a.Col != b.Col {
+			return a.Col - b.Col
+		}
+		return strings.Compare(a.Rule, b.Rule)
+	})
+}
+
+// resolvePaths turns the command line's paths into repository paths. explicit holds the files
+// named directly.
+func resolvePaths(root, incidents string, args []string) (roots []string, explicit map[string]bool, err error) {
+	explicit = map[string]bool{}
+	if len(args) == 0 {
+		return []string{incidents}, explicit, nil
+	}
+	for _, a := range args {
+		abs, err := filepath.Abs(a)
+		if err != nil {
+			return nil, nil, argErr("%s: %v", a, err)
+		}
+		fi, err := os.Lstat(abs)
+		if err != nil {
+			return nil, nil, argErr("%s: no such file or folder", a)
+		}
+		rel, err := filepath.Rel(root, abs)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return nil, nil, argErr("%s is outside the repository %s", a, root)
+		}
+		rel = filepath.ToSlash(rel)
+		if rel == "." {
+			rel = ""
+		}
+		if !fi.IsDir() {
+			explicit[rel] = true
+		}
+		roots = append(roots, rel)
+	}
+	return roots, explicit, nil
+}
+
+var monthDirRE = regexp.MustCompile(`^\d{4}/\d{2}$`)
+
+// classify decides whether a file is a candidate document. A Markdown file is one when its name
+// starts with an incident ID or it sits in a YYYY/MM folder of the incidents folder; any other
+// Markdown file is one if it starts with front matter, which the worker checks.
+func classify(rel, abs, incidents string, explicit bool) (candidate, bool) {
+	if !strings.HasSuffix(rel, ".md") {
+		return candidate{}, false
+	}
+	cd := candidate{rel: rel, abs: abs, explicit: explicit}
+	if incident.IDFromFileName(rel) != "" {
+		cd.sure = true
+	} else if rest, ok := strings.CutPrefix(rel, incidents+"/"); ok && monthDirRE.MatchString(path.Dir(rest)) {
+		cd.sure = true
+	}
+	return cd, true
+}
+
+// walk lists the candidates under the roots, sorted by path.
+func walk(root string, roots []string, explicit map[string]bool, incidents string) ([]candidate, error) {
+	seen := map[string]bool{}
+	var out []candidate
+	for _, r := range roots {
+		start := filepath.Join(root, filepath.FromSlash(r))
+		err := filepath.WalkDir(start, func(p string, de fs.DirEntry, err error) error {
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) && p == start {
+					return nil // no incidents folder yet: nothing to lint
+				}
+				return fmt.Errorf("reading %s: %v", p, err)
+			}
+			if de.IsDir() {
+				if de.Name() == ".git" || de.Name() == "node_modules" {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			rel, err := filepath.Rel(root, p)
+			if err != nil {
+				return nil
+			}
+			rel = filepath.ToSlash(rel)
+			if seen[rel] {
+				return nil
+			}
+			seen[rel] = true
+			if cd, ok := classify(rel, p, incidents, explicit[rel]); ok {
+				out = append(out, cd)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	slices.SortFunc(out, func(a, b candidate) int { return strings.Compare(a.rel, b.rel) })
+	return out, nil
+}
+
+// lintedDoc is one candidate after the single-document rules.
+type lintedDoc struct {
+	rel      string
+	explicit bool
+	skipped  bool // not an incident document after all
+	parsed   bool
+	id       string // the front-matter id when parsed
+	idLine   int    // where it is written
+	idCol    int
+	doc      *incident.Document // kept only when the base rules need it
+	findings []Finding
+}
+
+// lintAll runs the single-document rules on every core; the result follows cands' order.
+func (c *checker) lintAll(cands []candidate) []*lintedDoc {
+	out := make([]*lintedDoc, len(cands))
+	var wg sync.WaitGroup
+	next := make(chan int, 64)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				out[i] = c.lintFile(cands[i])
+			}
+		})
+	}
+	for i := range cands {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// lintFile reads one candidate and lints it. Nothing about the file can make it fail: what
+// cannot be read is a finding.
+func (c *checker) lintFile(cd candidate) *lintedDoc {
+	ld := &lintedDoc{rel: cd.rel, explicit: cd.explicit}
+	unreadable := func(msg string) *lintedDoc {
+		ld.findings = []Finding{{Path: cd.rel, Line: 1, Col: 1, Rule: RuleUnreadable, Message: msg}}
+		return ld
+	}
+	fi, err := os.Lstat(cd.abs)
+	if err != nil {
+		return unreadable(fmt.Sprintf("cannot read the file: %v", err))
+	}
+	if !fi.Mode().IsRegular() {
+		if !cd.sure {
+			ld.skipped = true
+			return ld
+		}
+		return unreadable("not a regular file (a symbolic link or a device): an incident document is a plain Markdown file; replace it with the document itself")
+	}
+	f, err := os.Open(cd.abs)
+	if err != nil {
+		return unreadable(fmt.Sprintf("cannot read the file: %v", err))
+	}
+	defer f.Close()
+	if !cd.sure {
+		head := make([]byte, 8)
+		n, _ := io.ReadFull(f, head)
+		first, _, _ := bytes.Cut(head[:n], []byte("\n"))
+		if string(bytes.TrimRight(first, " \t\r")) != "---" {
+			ld.skipped = true
+			return ld
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return unreadable(fmt.Sprintf("cannot read the file: %v", err))
+		}
+	}
+	if fi.Size() > incident.MaxSize {
+		return unreadable(fmt.Sprintf("the file is %d bytes, more than the %d (4 MiB) an incident document may have: keep large logs and dumps elsewhere and link them", fi.Size(), incident.MaxSize))
+	}
+	src := make([]byte, fi.Size())
+	if _, err := io.ReadFull(f, src); err != nil {
+		return unreadable(fmt.Sprintf("cannot read the file: %v", err))
+	}
+	d, findings := c.checkDocument(cd.rel, src)
+	ld.findings = findings
+	if d != nil {
+		ld.parsed, ld.id = true, d.Meta.ID
+		ld.idLine, ld.idCol = pos(d, incident.KeyID)
+		if c.keepDocs {
+			ld.doc = d
+		}
+	}
+	return ld
+}
+
+// uniqueIDs reports documents that share an ID, with each other or with any other document
+// in the incidents folder (found by file name, without reading it). all says the linted set
+// already is the whole incidents folder.
+func (c *checker) uniqueIDs(root string, linted map[string]*lintedDoc, reused map[string]bool, all bool) ([]Finding, error) {
+	type member struct {
+		path string
+		ld   *lintedDoc // nil for a document not linted in this run
+	}
+	byID := map[string][]member{}
+	for p, ld := range linted {
+		id := incident.IDFromFileName(p)
+		if ld.parsed {
+			id = ld.id
+		}
+		if id != "" {
+			byID[id] = append(byID[id], member{p, ld})
+		}
+	}
+	if !all {
+		err := filepath.WalkDir(filepath.Join(root, filepath.FromSlash(c.incidents)), func(p string, de fs.DirEntry, err error) error {
+			if err != nil || de.IsDir() || !strings.HasSuffix(de.Name(), ".md") {
+				return nil
+			}
+			id := incident.IDFromFileName(de.Name())
+			if id == "" {
+				return nil
+			}
+			rel, _ := filepath.Rel(root, p)
+			rel = filepath.ToSlash(rel)
+			if _, ok := linted[rel]; !ok {
+				byID[id] = append(byID[id], member{path: rel})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	var out []Finding
+	for id, ms := range byID {
+		if len(ms) < 2 || slices.ContainsFunc(ms, func(m member) bool { return reused[m.path] }) {
+			continue // id-reused already reports this pair
+		}
+		slices.SortFunc(ms, func(a, b member) int { return strings.Compare(a.path, b.path) })
+		var report []member
+		for _, m := range ms[1:] {
+			if m.ld != nil && m.ld.parsed {
+				report = append(report, m)
+			}
+		}
+		if len(report) == 0 && ms[0].ld != nil && ms[0].ld.parsed {
+			report = ms[:1]
+		}
+		for _, m := range report {
+			other := ms[0].path
+			if other == m.path {
+				other = ms[1].path
+			}
+			out = append(out, Finding{Path: m.path, Line: m.ld.idLine, Col: m.ld.idCol, Rule: RuleIDUnique,
+				Message: fmt.Sprintf("id %s is also the id of %s: every incident needs its own id; if this file is a copy, delete it, otherwise give it a new id (and rename the file to match)", id, other)})
+		}
+	}
+	return out, nil
+}

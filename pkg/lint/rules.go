@@ -1,0 +1,159 @@
+package lint
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/incidentctl/incidentctl/pkg/config"
+)
+
+// Level is how much a finding matters: errors fail the check, warnings only with --strict.
+type Level string
+
+const (
+	Error   Level = "error"
+	Warning Level = "warning"
+	Off     Level = "off"
+)
+
+// Rule is one documented check.
+type Rule struct {
+	ID      string `json:"id"`
+	Level   Level  `json:"level"` // the default
+	Base    bool   `json:"base"`  // runs only with --base
+	Summary string `json:"summary"`
+}
+
+// Rule IDs. Each finding carries one, and .incidentctl.yaml changes a rule's level by its ID.
+const (
+	RuleUnreadable        = "unreadable"
+	RuleFrontMatter       = "front-matter"
+	RuleYAML              = "yaml"
+	RuleDuplicateKey      = "duplicate-key"
+	RuleRequiredKey       = "required-key"
+	RuleUnknownKey        = "unknown-key"
+	RuleType              = "type"
+	RuleSeverity          = "severity"
+	RuleStatus            = "status"
+	RuleTimestampOrder    = "timestamp-order"
+	RuleFutureTime        = "future-time"
+	RuleResolvedFields    = "resolved-fields"
+	RuleIDFilename        = "id-filename"
+	RuleIDUnique          = "id-unique"
+	RuleSection           = "section"
+	RuleLogEntry          = "log-entry"
+	RuleLogOrder          = "log-order"
+	RuleActionMarker      = "action-marker"
+	RuleRequiredActions   = "required-actions"
+	RulePostmortem        = "postmortem"
+	RuleSecret            = "secret"
+	RuleLogRewritten      = "log-rewritten"
+	RuleResolutionChanged = "resolution-changed"
+	RuleIDReused          = "id-reused"
+	RuleDocumentRemoved   = "document-removed"
+)
+
+// Rules lists every rule, in the order `incidentctl lint --rules` prints them.
+var Rules = []Rule{
+	{RuleUnreadable, Error, false, "the file is readable UTF-8 text of at most 4 MiB (not binary, not a symbolic link)"},
+	{RuleFrontMatter, Error, false, "the file starts with a '---' line, YAML keys and a closing '---' line"},
+	{RuleYAML, Error, false, "the front matter is valid YAML and a mapping of keys to values"},
+	{RuleDuplicateKey, Error, false, "no front-matter key appears twice"},
+	{RuleRequiredKey, Error, false, "id, title, severity, status and declared_at are present and not empty"},
+	{RuleUnknownKey, Warning, false, "front-matter keys are ones incidentctl knows (others are kept, but may be typos)"},
+	{RuleType, Error, false, "values have the right type: text, roles as a mapping, times in RFC 3339 form"},
+	{RuleSeverity, Error, false, "severity is one of the repository's severity definitions (templates/severities.yaml at HEAD)"},
+	{RuleStatus, Error, false, "status is investigating, identified, mitigated or resolved"},
+	{RuleTimestampOrder, Error, false, "declared_at <= identified_at <= mitigated_at <= resolved_at"},
+	{RuleFutureTime, Error, false, "no milestone or log entry is more than 5 minutes in the future"},
+	{RuleResolvedFields, Error, false, "a resolved incident has resolved_at and a resolution; an open one has no resolved_at"},
+	{RuleIDFilename, Error, false, "the id has the form YYMMDD-xxxxx and the file is <id>-<slug>.md in the id's YYYY/MM folder"},
+	{RuleIDUnique, Error, false, "no two documents in the repository share an id"},
+	{RuleSection, Error, false, "## Status, ## Action list and ## Log each appear exactly once"},
+	{RuleLogEntry, Error, false, "every log item reads '- <RFC 3339 time> [<author>] <text>'"},
+	{RuleLogOrder, Error, false, "log entries are in time order"},
+	{RuleActionMarker, Warning, false, "<!-- due: --> markers start with a duration such as 30m"},
+	{RuleRequiredActions, Error, false, "a resolved incident has each action required at its severity checked, or logged as 'skipped required action: <text>' (close --force)"},
+	{RulePostmortem, Error, false, "a resolved incident at one of the two most severe levels (SEV1, SEV2) logs 'postmortem: <http(s) URL>' or 'no postmortem: <reason>'"},
+	{RuleSecret, Error, false, "no credentials: cloud keys, GitHub/GitLab/Slack tokens, private keys, passwords in URLs, JWTs, random-looking values after token/secret/password (lint.allow: regexes to accept)"},
+	{RuleLogRewritten, Error, true, "log entries that exist at the merge base are not edited, removed or reordered (corrections are new entries)"},
+	{RuleResolutionChanged, Error, true, "an incident resolved at the merge base keeps its times and resolution, unless a new log entry records the reopening or correction"},
+	{RuleIDReused, Error, true, "a new file does not take an id another file has at the merge base"},
+	{RuleDocumentRemoved, Error, true, "no incident document that exists at the merge base is deleted"},
+}
+
+func ruleByID(id string) (Rule, bool) {
+	for _, r := range Rules {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
+
+// Policy is the rule levels and the secrets allow-list in force, from .incidentctl.yaml.
+type Policy struct {
+	levels map[string]Level
+	allow  []*regexp.Regexp
+}
+
+// NewPolicy checks the lint settings of .incidentctl.yaml and compiles them once.
+func NewPolicy(cfg config.Lint) (*Policy, error) {
+	p := &Policy{levels: make(map[string]Level, len(Rules))}
+	for _, r := range Rules {
+		p.levels[r.ID] = r.Level
+	}
+	ids := make([]string, 0, len(cfg.Rules))
+	for id := range cfg.Rules {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if _, ok := ruleByID(id); !ok {
+			return nil, fmt.Errorf("%s: lint.rules: unknown rule %q: see `incidentctl lint --rules` for the rule IDs", config.FileName, id)
+		}
+		switch l := Level(strings.ToLower(strings.TrimSpace(cfg.Rules[id]))); l {
+		case Error, Warning, Off:
+			p.levels[id] = l
+		default:
+			return nil, fmt.Errorf("%s: lint.rules: %s: %q is not a level: use error, warning or off", config.FileName, id, cfg.Rules[id])
+		}
+	}
+	for i, a := range cfg.Allow {
+		re, err := regexp.Compile(a)
+		if err != nil {
+			return nil, fmt.Errorf("%s: lint.allow[%d]: %q is not a regular expression: %v", config.FileName, i, a, err)
+		}
+		p.allow = append(p.allow, re)
+	}
+	return p, nil
+}
+
+// Level returns the level a rule has in this repository.
+func (p *Policy) Level(id string) Level {
+	if l, ok := p.levels[id]; ok {
+		return l
+	}
+	return Error
+}
+
+// RuleSet returns every rule with the level in force.
+func (p *Policy) RuleSet() []Rule {
+	out := make([]Rule, len(Rules))
+	for i, r := range Rules {
+		r.Level = p.Level(r.ID)
+		out[i] = r
+	}
+	return out
+}
+
+func (p *Policy) allowed(text string) bool {
+	for _, re := range p.allow {
+		if re.MatchString(text) {
+			return true
+		}
+	}
+	return false
+}
