@@ -1,7 +1,11 @@
 package cli
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
+
+	"github.com/incidentctl/incidentctl/pkg/lint"
 )
 
 func newCloseCmd(app *App) *cobra.Command {
@@ -33,7 +37,13 @@ logs each skipped item.`,
 			if err != nil {
 				return err
 			}
-			return app.reportChange(res, "Resolved")
+			if err := app.reportChange(res, "Resolved"); err != nil || app.JSON {
+				return err
+			}
+			if flow, err := ws.Flow(); err == nil && lint.NeedsPostmortem(flow.Severities, res.Doc.Meta.Severity) {
+				fmt.Fprintf(app.Err, "Next: link the postmortem: incidentctl log %s \"postmortem: https://...\" (or \"no postmortem: <reason>\")\n", shortRef(res.ID))
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVarP(&resolution, "resolution", "r", "", "how it was resolved, `<text>`")

@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
-	"github.com/incidentctl/incidentctl/pkg/gitrepo"
 	"github.com/incidentctl/incidentctl/pkg/lint"
+	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
 type lintOptions struct {
@@ -82,7 +82,7 @@ command line. Rules can be set to error, warning or off in .incidentctl.yaml:
 func lintEnv(app *App) (lint.Options, []string, error) {
 	opts := lint.Options{Now: app.Now()}
 	ws, err := app.open()
-	if errors.Is(err, gitrepo.ErrNotRepository) {
+	if errors.Is(err, workspace.ErrNotRepository) {
 		cfg, err := config.Load(".")
 		if err != nil {
 			return opts, nil, err

@@ -124,6 +124,9 @@ func (d *Document) RefreshStatus() (*Document, error) {
 		return d.splice(d.table.start, d.table.end, table)
 	}
 	pos := d.sections[SectionStatus].heading.end
+	if pos < len(d.Src) && d.Src[pos] != '\n' {
+		table += "\n" // a blank line, or the next line would become a row of the table
+	}
 	return d.splice(pos, pos, "\n"+table)
 }
 

@@ -216,6 +216,7 @@ func TestParseErrors(t *testing.T) {
 		{"missing key", strings.Replace(v, "severity: SEV3   # first guess\n", "", 1), "front matter has no \"severity\" key"},
 		{"missing section", strings.Replace(v, "## Log\n", "## Journal\n", 1), "no \"## Log\" section"},
 		{"duplicate section", v + "\n## Status\n", "section \"## Status\" appears twice (first at line 26)"},
+		{"setext heading is no section", "---\nid: 261123-k7xqm\ntitle: t\nseverity: SEV2\nstatus: x\ndeclared_at: 2026-11-23T10:02:00+09:00\n---\n## Status\nAction list\n-\n## Log\n", "no \"## Action list\" section"},
 		{"invalid utf8", "---\nid: \xff\n---\n", "x.md:2:5: not valid UTF-8"},
 		{"nul", "---\nid: a\x00\n---\n", "x.md:2:6: contains a NUL byte"},
 	}
@@ -229,6 +230,23 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("error %q\nwant it to contain %q", err, c.want)
 			}
 		})
+	}
+}
+
+// Found by FuzzParse: a table inserted right after the Status heading must not swallow the
+// next line as a row.
+func TestStatusTableInsertedBeforeText(t *testing.T) {
+	src := "---\nid: 261123-k7xqm\ntitle: t\nseverity: SEV2\nstatus: investigating\ndeclared_at: 2026-11-23T10:02:00+09:00\n---\n## Status\nNote.\n## Action list\n- [ ] a\n## Log\n"
+	d, err := Parse("x.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nd, err := d.RefreshStatus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(nd.Src), "| Last log entry | — |\n\nNote.\n") {
+		t.Errorf("table not separated from the note:\n%s", nd.Src)
 	}
 }
 

@@ -128,8 +128,10 @@ func (d *Document) parseBody() error {
 			}
 			cur = &open{name: headingText(h, body), sec: section{heading: span{start, d.lines.start(d.lines.lineOf(start) + 1)}, end: len(d.Src), line: d.lines.lineOf(start)}}
 			all = append(all, cur)
-			if h.Level == 1 {
-				cur.name = "" // the title heading is not a section
+			if h.Level == 1 || !d.isATX(start) {
+				// The title heading is not a section, and neither is a setext heading (text
+				// underlined with - or =): the CLI writes and finds sections as "## Name" only.
+				cur.name = ""
 			}
 			continue
 		}
@@ -182,6 +184,12 @@ func (d *Document) parseBody() error {
 		}
 	}
 	return nil
+}
+
+// isATX reports whether the heading whose line starts at off is written with #.
+func (d *Document) isATX(off int) bool {
+	line := bytes.TrimLeft(d.Src[off:min(off+4, len(d.Src))], " ")
+	return len(line) > 0 && line[0] == '#'
 }
 
 func headingText(h *ast.Heading, src []byte) string {

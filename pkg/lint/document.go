@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 )
@@ -19,7 +20,7 @@ const FutureSkew = 5 * time.Minute
 // The log entries that discharge the required-actions and postmortem rules. `incidentctl close
 // --force` writes the first; responders write the others with `incidentctl log`.
 const (
-	SkippedPrefix      = "skipped required action: "
+	SkippedPrefix      = board.SkippedPrefix // written by close --force
 	PostmortemPrefix   = "postmortem:"
 	NoPostmortemPrefix = "no postmortem:"
 )
@@ -272,8 +273,7 @@ func (c *checker) checkClosed(f *finder, d *incident.Document) {
 		f.add(l, col, RuleRequiredActions, fmt.Sprintf("required action %q is neither checked nor logged as skipped in a resolved %s incident: check it if it was done (incidentctl update %s --check %d), or log %q",
 			a.Text, m.Severity, shortID(m.ID), i+1, SkippedPrefix+a.Text))
 	}
-	level, ok := c.severities.Get(m.Severity)
-	if !ok || level.Rank > 2 {
+	if !NeedsPostmortem(c.severities, m.Severity) {
 		return
 	}
 	var bad *incident.LogEntry
@@ -321,4 +321,11 @@ func shortID(id string) string {
 		return "<id>"
 	}
 	return id
+}
+
+// NeedsPostmortem reports whether a resolved incident at severity sev must log a postmortem
+// link or a decision not to hold one: the two most severe levels.
+func NeedsPostmortem(sevs *severity.Set, sev string) bool {
+	l, ok := sevs.Get(sev)
+	return ok && l.Rank <= 2
 }

@@ -239,6 +239,10 @@ func (u *updater) severity(flow *Flow, input string, now time.Time) {
 	if level.ID == old {
 		return
 	}
+	if u.d.Meta.Status == incident.StatusResolved {
+		u.err = fmt.Errorf("%s is resolved: its severity is part of the record; reopen it first (--status investigating) if the incident is not over", u.d.Meta.ID)
+		return
+	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeySeverity, level.ID) })
 	change := board.SeverityEntry(old, level.ID)
 	if flow.Severities.MoreSevere(level.ID, old) {
@@ -287,6 +291,10 @@ func (u *updater) status(input string) {
 	change := "status " + orDash(old) + " → " + s
 	if key := incident.MilestoneKey(s); key != "" && u.d.Meta.Milestone(key) == nil {
 		at := u.at
+		if err := milestoneFits(u.d.Meta, key, at); err != nil {
+			u.err = err
+			return
+		}
 		u.do(func() (*incident.Document, error) { return u.d.SetTime(key, &at) })
 	}
 	if old == incident.StatusResolved {
@@ -294,6 +302,34 @@ func (u *updater) status(input string) {
 		u.do(func() (*incident.Document, error) { return u.d.SetTime(incident.KeyResolvedAt, nil) })
 	}
 	u.record(change)
+}
+
+// milestones in the order an incident reaches them.
+var milestones = []string{incident.KeyDeclaredAt, incident.KeyIdentifiedAt, incident.KeyMitigatedAt, incident.KeyResolvedAt}
+
+// milestoneFits refuses a milestone time out of order with the ones already recorded
+// (declared ≤ identified ≤ mitigated ≤ resolved): usually a mistyped --at.
+func milestoneFits(m incident.Meta, key string, at time.Time) error {
+	before := true
+	for _, k := range milestones {
+		if k == key {
+			before = false
+			continue
+		}
+		t := m.Milestone(k)
+		if t == nil {
+			continue
+		}
+		if before && at.Before(*t) || !before && at.After(*t) {
+			rel := "before"
+			if !before {
+				rel = "after"
+			}
+			return fmt.Errorf("%s %s would be %s %s (%s): milestones go declared ≤ identified ≤ mitigated ≤ resolved; check --at",
+				key, incident.FormatTime(at), rel, k, incident.FormatTime(*t))
+		}
+	}
+	return nil
 }
 
 func (u *updater) role(r incident.Role) {
@@ -395,6 +431,9 @@ func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Re
 			}
 			fmt.Fprintf(&b, "\ncheck them (incidentctl update %s --check %d), or close with --force to skip them (the log records what was skipped)", d.Meta.ID, open[0]+1)
 			return nil, "", fmt.Errorf("%s", b.String())
+		}
+		if err := milestoneFits(d.Meta, incident.KeyResolvedAt, at); err != nil {
+			return nil, "", err
 		}
 		u := &updater{d: d, at: at, author: author}
 		for _, i := range open {

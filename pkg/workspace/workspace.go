@@ -56,6 +56,9 @@ type Result struct {
 	Warnings []string
 }
 
+// ErrNotRepository is returned by Open outside a git repository.
+var ErrNotRepository = gitrepo.ErrNotRepository
+
 // ErrNothingToChange is returned when an operation would commit an identical document.
 var ErrNothingToChange = errors.New("nothing to change")
 
