@@ -18,6 +18,7 @@ type changeFlags struct {
 func (c *changeFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&c.At, "at", "", "when it happened: `<time>` as HH:MM (today) or RFC 3339 (default: now)")
 	cmd.Flags().BoolVar(&c.IncludeEdits, "include-edits", false, "also commit uncommitted hand edits of the incident file")
+	addSyncFlag(cmd)
 }
 
 func (c *changeFlags) options(app *App) (workspace.Options, error) {

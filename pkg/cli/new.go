@@ -61,6 +61,7 @@ defaults to you (git's user.name). Prints the ID and the path.`,
 	f.StringVar(&o.Commander, "commander", "", "incident commander `<name>` (default: you)")
 	f.StringVar(&o.Impact, "impact", "", "who and what is affected, `<text>`")
 	f.StringVar(&o.At, "at", "", "when it was declared: `<time>` as HH:MM (today) or RFC 3339")
+	addSyncFlag(cmd)
 	return cmd
 }
 

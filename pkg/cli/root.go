@@ -32,6 +32,7 @@ Every change is one commit of exactly that file.`,
 			}
 			return nil
 		},
+		PersistentPostRunE: app.shareChange, // --sync and sync.auto (sync.go)
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
 	root.PersistentFlags().BoolVar(&app.JSON, "json", false, "print machine-readable JSON on stdout")
@@ -41,6 +42,7 @@ Every change is one commit of exactly that file.`,
 		newInitCmd(app), newNewCmd(app), newUpdateCmd(app), newLogCmd(app), newCloseCmd(app),
 		newShowCmd(app), newListCmd(app), newSeveritiesCmd(app), newLintCmd(app),
 		newStatusCmd(app), newNextCmd(app), newHandoffCmd(app), newStatsCmd(app),
+		newSyncCmd(app), newMergeDriverCmd(app),
 	)
 	return root
 }

@@ -5,6 +5,8 @@ package scaffold
 import (
 	_ "embed"
 	"path"
+	"slices"
+	"strings"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
 	"github.com/incidentctl/incidentctl/templates"
@@ -35,5 +37,36 @@ func Files(cfg config.Config) []File {
 		{path.Join(cfg.Incidents, "README.md"), incidentsReadme, "the folder for incident documents"},
 		{".github/workflows/incident-lint.yml", lintWorkflow, "CI: lints incident documents on pull requests"},
 		{".github/PULL_REQUEST_TEMPLATE/action-list.md", prTemplate, "pull-request template for changes to the flow"},
+		{AttributesFile, attributes(cfg), "git pull merges incident documents field by field (incidentctl merge-driver)"},
 	}
+}
+
+// AttributesFile is where the merge-driver line goes.
+const AttributesFile = ".gitattributes"
+
+// MergeDriver is the name .gitattributes gives the incidentctl merge driver.
+const MergeDriver = "incidentctl"
+
+// AttributesLine hands the configured incidents folder's documents to the merge driver.
+func AttributesLine(cfg config.Config) string {
+	return path.Clean(cfg.Incidents) + "/**/*.md merge=" + MergeDriver
+}
+
+func attributes(cfg config.Config) []byte {
+	return []byte("# Incident documents merge field by field (log entries united, the later change of a field\n" +
+		"# wins), also through git pull. Each clone registers the driver once: incidentctl init.\n" +
+		AttributesLine(cfg) + "\n")
+}
+
+// HasAttributesLine reports whether a .gitattributes content already hands the incidents
+// folder's documents to the merge driver.
+func HasAttributesLine(content []byte, cfg config.Config) bool {
+	want := strings.Fields(AttributesLine(cfg))
+	for _, line := range strings.Split(string(content), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 && f[0] == want[0] && slices.Contains(f[1:], want[1]) {
+			return true
+		}
+	}
+	return false
 }

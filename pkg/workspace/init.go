@@ -1,11 +1,13 @@
 package workspace
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
 	"github.com/incidentctl/incidentctl/pkg/scaffold"
+	"github.com/incidentctl/incidentctl/pkg/sync"
 )
 
 // InitResult says what init did with each file.
@@ -13,7 +15,16 @@ type InitResult struct {
 	Created []scaffold.File
 	Kept    []scaffold.File // the user already has these: never overwritten
 	Commit  string          // "" when nothing was created
+
+	// The merge driver (git pull merges incident documents as incidentctl sync does):
+	DriverAdded     []string // settings just written to .git/config; empty when already there
+	DriverDiffering []string // settings the user gave other values, left as they are
+	// AttributesLine is the line .gitattributes lacks for the driver ("" when it has it).
+	AttributesLine string
 }
+
+// DriverSetupCommands are the commands that register the merge driver in a clone by hand.
+func DriverSetupCommands() []string { return sync.SetupCommands() }
 
 // Init scaffolds what a team needs and commits the files it created, and only those. A file
 // that exists (committed or not) is kept as it is, so running init twice changes nothing.
@@ -38,7 +49,7 @@ func (w *Workspace) Init() (*InitResult, error) {
 		changes = append(changes, gitrepo.Change{Path: f.Path, Content: f.Content})
 	}
 	if len(changes) == 0 {
-		return res, nil
+		return res, w.setUpMergeDriver(res)
 	}
 	author, committer, err := w.Repo.Identity(w.Now())
 	if err != nil {
@@ -55,5 +66,32 @@ func (w *Workspace) Init() (*InitResult, error) {
 		return nil, err
 	}
 	res.Commit = commit.String()
-	return res, nil
+	return res, w.setUpMergeDriver(res)
+}
+
+// setUpMergeDriver registers the merge driver in this clone's config (it cannot be committed,
+// so init does it in every clone it runs in, including clones of a repository set up before)
+// and checks that a .gitattributes init did not write hands incident documents to it.
+func (w *Workspace) setUpMergeDriver(res *InitResult) error {
+	added, differing, err := sync.RegisterDriver(w.Repo)
+	if err != nil {
+		return err
+	}
+	for _, s := range added {
+		res.DriverAdded = append(res.DriverAdded, s.Name())
+	}
+	for _, s := range differing {
+		res.DriverDiffering = append(res.DriverDiffering, s.Name())
+	}
+	content, err := os.ReadFile(w.abs(scaffold.AttributesFile))
+	if errors.Is(err, os.ErrNotExist) {
+		content, _, _, err = w.Repo.ReadAtHead(scaffold.AttributesFile)
+	}
+	if err != nil {
+		return err
+	}
+	if !scaffold.HasAttributesLine(content, w.Config) {
+		res.AttributesLine = scaffold.AttributesLine(w.Config)
+	}
+	return nil
 }

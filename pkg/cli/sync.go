@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/incidentctl/incidentctl/pkg/sync"
+	"github.com/incidentctl/incidentctl/pkg/workspace"
+)
+
+func newSyncCmd(app *App) *cobra.Command {
+	var remote string
+	cmd := &cobra.Command{
+		Use:   "sync [--remote <name>]",
+		Short: "Share your incident changes and get everyone else's: fetch, merge, push",
+		Long: `Fetch the branch from the remote, bring in what others pushed, and push your commits; when
+somebody pushed first, do it again (with a short, growing pause) until the push lands.
+It never force-pushes.
+
+Incident documents changed on both sides merge field by field: the log gets every entry of
+both sides once, in time order; a field changed on one side takes that change, changed on both
+sides takes the later one (both stay in the log); an action checked on either side is checked.
+Text edited on both sides in the same place, or any other file changed on both sides, stops
+the sync with a message that says what to do; nothing is changed then, and your commits stay
+on your branch until they are pushed.
+
+Only the files that changed are written, and only if you have no uncommitted changes in them;
+your other work in progress is left alone. The remote is origin unless .incidentctl.yaml says
+otherwise (sync: remote: <name>); with sync: auto: true every change is synced as if --sync were
+given. HTTPS remotes use a token from INCIDENTCTL_TOKEN (or GITHUB_TOKEN, GH_TOKEN,
+GITLAB_TOKEN), SSH remotes your ssh-agent.`,
+		Example: `  incidentctl sync
+  incidentctl sync --remote upstream
+  incidentctl log k7x "rolled back deploy 1234" --sync`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := app.open()
+			if err != nil {
+				return err
+			}
+			res, err := ws.Sync(workspace.SyncOptions{Remote: remote, Progress: app.progress()})
+			if err != nil {
+				var u *sync.UnreachableError
+				if errors.As(err, &u) {
+					return fmt.Errorf("%v; your commits are safe here: run incidentctl sync again when the remote is reachable", err)
+				}
+				return err
+			}
+			if app.JSON {
+				return app.printJSON(syncJSON(res))
+			}
+			fmt.Fprintln(app.Err, describeSync(res))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&remote, "remote", "", "the remote to sync with, `<name>` (default: sync.remote in .incidentctl.yaml, or origin)")
+	return cmd
+}
+
+// syncJSON fills empty lists so the JSON has [] rather than null.
+func syncJSON(res *sync.Result) *sync.Result {
+	if res.Merged == nil {
+		res.Merged = []string{}
+	}
+	if res.Updated == nil {
+		res.Updated = []string{}
+	}
+	return res
+}
+
+// describeSync says in one line what a sync did.
+func describeSync(res *sync.Result) string {
+	tracking := res.Remote + "/" + res.RemoteBranch
+	if res.InSync() {
+		if res.Commit == "" {
+			return fmt.Sprintf("Nothing to sync: neither %s nor %s has commits yet.", res.Branch, tracking)
+		}
+		return fmt.Sprintf("Already in sync with %s (%s).", tracking, res.Commit[:7])
+	}
+	var parts []string
+	switch {
+	case res.Merges > 0 && len(res.Merged) > 0:
+		parts = append(parts, fmt.Sprintf("merged %s field by field: %s", plural(len(res.Merged), "incident document"), strings.Join(res.Merged, ", ")))
+	case res.Merges > 0:
+		parts = append(parts, "merged "+tracking)
+	case res.FastForwards > 0:
+		parts = append(parts, "fast-forwarded to "+tracking)
+	}
+	if n := len(res.Updated); n > 0 {
+		parts = append(parts, "updated "+plural(n, "file"))
+	}
+	if res.Pushed {
+		parts = append(parts, "pushed "+res.Commit[:7])
+	}
+	return fmt.Sprintf("Synced %s with %s: %s.", res.Branch, tracking, strings.Join(parts, "; "))
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// progress is where the remote's progress goes: stderr, when it is a terminal someone watches.
+func (app *App) progress() io.Writer {
+	if f, ok := app.Err.(*os.File); ok && isTerminal(f) {
+		return app.Err
+	}
+	return nil
+}
+
+const syncFlag = "sync"
+
+// addSyncFlag gives a write command --sync: share the change right after committing it.
+func addSyncFlag(cmd *cobra.Command) {
+	cmd.Flags().Bool(syncFlag, false, "share the change right away (incidentctl sync); sync.auto: true in .incidentctl.yaml makes this the default, --sync=false turns it off")
+}
+
+// shareChange runs after a command succeeded (the root's PersistentPostRunE): a command with
+// --sync that was given it, or that runs where sync.auto is on, shares its commit. An
+// unreachable remote is only a warning: the commit is made, and the next sync delivers it.
+func (app *App) shareChange(cmd *cobra.Command, args []string) error {
+	flag := cmd.Flags().Lookup(syncFlag)
+	if flag == nil {
+		return nil
+	}
+	ws, err := app.open()
+	if err != nil {
+		return err
+	}
+	want, _ := cmd.Flags().GetBool(syncFlag)
+	if !flag.Changed {
+		want = ws.AutoSync()
+	}
+	if !want {
+		return nil
+	}
+	// A change during an incident must not hang on a dead network: the commit is made already.
+	res, err := ws.Sync(workspace.SyncOptions{Progress: app.progress(), Timeout: 20 * time.Second})
+	var u *sync.UnreachableError
+	switch {
+	case errors.As(err, &u):
+		fmt.Fprintf(app.Err, "warning: not shared yet: %s; run incidentctl sync when the remote is reachable\n", oneLine(u.Error()))
+		return nil
+	case err != nil:
+		return fmt.Errorf("the change is committed here, but sharing it failed: %w", err)
+	}
+	fmt.Fprintln(app.Err, describeSync(res))
+	return nil
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,82 @@
+package sync
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/merge"
+)
+
+// The merge driver gives people who use plain `git pull` (or git merge) the same merge as
+// incidentctl sync: .gitattributes hands incident documents to the driver named "incidentctl"
+// (<incidents>/**/*.md merge=incidentctl), and each clone's config says how to run it. Both
+// call merge.Documents with the same three versions, so both produce the same bytes.
+
+// DriverName is the merge driver's name in .gitattributes and the git config.
+const DriverName = "incidentctl"
+
+// DriverCommand is how git runs the driver: %O the common ancestor's version, %A ours (where the
+// result goes), %B theirs, %P the file's path.
+const DriverCommand = "incidentctl merge-driver %O %A %B %P"
+
+// DriverSettings are the config settings that register the driver.
+func DriverSettings() []gitrepo.ConfigSetting {
+	return []gitrepo.ConfigSetting{
+		{Section: "merge", Subsection: DriverName, Key: "name", Value: "incidentctl: field-by-field merge of incident documents"},
+		{Section: "merge", Subsection: DriverName, Key: "driver", Value: DriverCommand},
+	}
+}
+
+// SetupCommands are the `git config` commands that register the driver in a clone by hand.
+func SetupCommands() []string {
+	var out []string
+	for _, s := range DriverSettings() {
+		out = append(out, fmt.Sprintf("git config %s %q", s.Name(), s.Value))
+	}
+	return out
+}
+
+// RegisterDriver registers the driver in the repository's config (once per clone: the config
+// is not committed). Settings the user gave other values are left alone and returned.
+func RegisterDriver(repo *gitrepo.Repo) (added, differing []gitrepo.ConfigSetting, err error) {
+	return repo.EnsureConfig(DriverSettings())
+}
+
+// MergeFiles is the merge driver: it joins the versions in the files base, ours and theirs of
+// the document at path and writes the result into ours, as git expects. On a conflict it
+// returns the error and leaves ours as it is; git then marks the file as conflicted. It never
+// writes conflict markers.
+func MergeFiles(base, ours, theirs, path string) error {
+	b, err := os.ReadFile(base)
+	if err != nil {
+		return fmt.Errorf("cannot read the common version of %s: %v", path, err)
+	}
+	if len(b) == 0 {
+		b = nil // git passes an empty file when both sides added the document
+	}
+	o, err := os.ReadFile(ours)
+	if err != nil {
+		return fmt.Errorf("cannot read our version of %s: %v", path, err)
+	}
+	t, err := os.ReadFile(theirs)
+	if err != nil {
+		return fmt.Errorf("cannot read their version of %s: %v", path, err)
+	}
+	out, err := merge.Documents(filepath.ToSlash(path), b, o, t)
+	if err != nil {
+		return fmt.Errorf("%w\ngit marks %s as conflicted and leaves your version in it, without the other side's changes; "+
+			"to keep every log entry, run `git merge --abort` and resolve it the way `incidentctl sync` explains: "+
+			"make that text in your copy read exactly as the other side's, commit, merge again, then make your change again", err, path)
+	}
+	tmp := ours + ".incidentctl"
+	if err := os.WriteFile(tmp, out, 0o644); err != nil {
+		return fmt.Errorf("cannot write the merged %s: %v", path, err)
+	}
+	if err := os.Rename(tmp, ours); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("cannot write the merged %s: %v", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,305 @@
+// Package sync shares a repository's incident documents with a remote while several responders
+// change them at once from their own clones: fetch, integrate what others pushed, push, and on a
+// lost race (somebody pushed first) do it again with backoff until the push lands or a real
+// conflict remains. It never force-pushes.
+//
+// go-git cannot merge, so integration is incidentctl's own (gitrepo.Integrate): a fast-forward
+// when possible, otherwise a merge commit built with plumbing, in which incident documents
+// changed on both sides are joined field by field by merge.Documents (log entries united, the
+// later change of a field wins, checked actions stay checked) and any other file changed on both
+// sides stops the sync with an explanation. The same merge runs for people who use plain
+// `git pull`, through the merge driver (driver.go).
+//
+// Local commits are never at risk: they are on the local branch, and the branch only ever moves
+// to a commit that contains its current tip (a fast-forward, or a merge whose first parent is
+// the tip), by compare-and-swap. A process killed at any point leaves them reachable from the
+// branch, with a reflog line for every move.
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+)
+
+// Options configures one sync.
+type Options struct {
+	Remote       string // the remote's name; "" means origin
+	IncidentsDir string // the configured incidents folder (repository path)
+	// Progress receives the remote's progress messages and a line per step; nil keeps quiet.
+	Progress io.Writer
+	// Now is the time merge commits are made at (the clock may be fixed for drills); retries
+	// are timed by the real clock.
+	Now func() time.Time
+	// Attempts bounds how often a rejected push is retried (default 20), MaxWait the total
+	// time spent on retries (default 30 s).
+	Attempts int
+	MaxWait  time.Duration
+	// Timeout bounds each network operation (default 2 minutes).
+	Timeout time.Duration
+
+	sleep      func(time.Duration) // tests replace the backoff's sleep
+	beforePush func()              // tests make another clone win the race here
+}
+
+// Result says what a sync did.
+type Result struct {
+	Remote       string   `json:"remote"`
+	Branch       string   `json:"branch"`        // the local branch
+	RemoteBranch string   `json:"remote_branch"` // the branch on the remote
+	Commit       string   `json:"commit"`        // the local tip afterwards ("" when there is none)
+	Pulled       int      `json:"pulled"`        // integrations that brought something in
+	FastForwards int      `json:"fast_forwards"` // ... of which fast-forwards
+	Merges       int      `json:"merges"`        // ... of which merge commits
+	Merged       []string `json:"merged"`        // incident documents joined field by field
+	Updated      []string `json:"updated"`       // paths updated in the working tree
+	Pushed       bool     `json:"pushed"`        // the remote branch moved to our commit
+	Attempts     int      `json:"attempts"`
+}
+
+// InSync reports whether nothing had to move.
+func (r *Result) InSync() bool { return r.Pulled == 0 && !r.Pushed }
+
+// UnreachableError: the remote could not be reached, refused the credentials, or does not
+// exist. The local commits are intact; the next sync delivers them.
+type UnreachableError struct {
+	Remote string
+	Err    error
+}
+
+func (e *UnreachableError) Error() string {
+	return e.Err.Error()
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// Run syncs the current branch of repo with its remote.
+func Run(repo *gitrepo.Repo, opts Options) (*Result, error) {
+	if opts.Remote == "" {
+		opts.Remote = "origin"
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Attempts <= 0 {
+		opts.Attempts = 20
+	}
+	if opts.MaxWait <= 0 {
+		opts.MaxWait = 30 * time.Second
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 2 * time.Minute
+	}
+	if opts.sleep == nil {
+		opts.sleep = time.Sleep
+	}
+
+	head, err := repo.Head()
+	if err != nil {
+		return nil, err
+	}
+	if head.Detached || head.Branch == "" {
+		return nil, fmt.Errorf("HEAD is not on a branch: switch to the branch you share (git switch main), then run incidentctl sync")
+	}
+	res := &Result{Remote: opts.Remote, Branch: head.Branch, RemoteBranch: head.Branch}
+	if remote, merge, err := repo.Upstream(head.Branch); err == nil && remote == opts.Remote && merge != "" {
+		res.RemoteBranch = merge
+	}
+	url, err := repo.RemoteURL(opts.Remote)
+	if err != nil {
+		return nil, &UnreachableError{Remote: opts.Remote, Err: err}
+	}
+	auth, err := authFor(url)
+	if err != nil {
+		return nil, &UnreachableError{Remote: opts.Remote, Err: err}
+	}
+	tracking := opts.Remote + "/" + res.RemoteBranch
+	say := func(format string, args ...any) {
+		if opts.Progress != nil {
+			fmt.Fprintf(opts.Progress, format+"\n", args...)
+		}
+	}
+
+	merged, updated := map[string]bool{}, map[string]bool{}
+	defer func() {
+		res.Merged, res.Updated = sortedKeys(merged), sortedKeys(updated)
+	}()
+	start := time.Now()
+	for attempt := 1; ; attempt++ {
+		res.Attempts = attempt
+		head, err := repo.Head()
+		if err != nil {
+			return res, err
+		}
+		if head.Branch != res.Branch {
+			return res, fmt.Errorf("the branch changed from %s to %s during the sync; run incidentctl sync again", res.Branch, orNone(head.Branch))
+		}
+		// The local tip: from here on it stays reachable whatever happens, even if the process
+		// dies. It is on the branch, and the branch only moves (by compare-and-swap) to a commit
+		// that contains it: a fast-forward or a merge whose first parent it is.
+		local := head.Commit
+		res.Commit = hashString(local)
+
+		say("Fetching %s from %s (%s)...", res.RemoteBranch, opts.Remote, url)
+		ctx, cancel := context.WithTimeout(context.Background(), opts.Timeout)
+		theirs, found, err := repo.Fetch(ctx, gitrepo.FetchRequest{
+			Remote: opts.Remote, Branch: res.RemoteBranch, Auth: auth, Progress: opts.Progress,
+		})
+		cancel()
+		if err != nil {
+			return res, unreachable(opts.Remote, err)
+		}
+
+		if found {
+			author, committer, err := repo.Identity(opts.Now())
+			if err != nil {
+				return res, err
+			}
+			ires, err := repo.Integrate(gitrepo.IntegrateRequest{
+				Local:     local,
+				Theirs:    theirs,
+				Resolve:   resolver(opts.IncidentsDir),
+				Message:   func(files []string) string { return mergeMessage(tracking, files) },
+				Reflog:    "sync: " + tracking,
+				Author:    author,
+				Committer: committer,
+			})
+			switch {
+			case errors.Is(err, gitrepo.ErrBranchMoved) && attempt < opts.Attempts:
+				continue // a commit was made meanwhile: integrate again on top of it
+			case errors.Is(err, gitrepo.ErrLocked) && attempt < opts.Attempts && time.Since(start) < opts.MaxWait:
+				// Another incidentctl or git is committing here right now: let it finish.
+				opts.sleep(backoff(attempt))
+				continue
+			case err != nil:
+				return res, integrateError(err, res, tracking)
+			}
+			if ires.Kind != gitrepo.UpToDate {
+				res.Pulled++
+				if ires.Kind == gitrepo.FastForward {
+					res.FastForwards++
+				} else {
+					res.Merges++
+				}
+				for _, p := range ires.Merged {
+					merged[p] = true
+				}
+				for _, p := range ires.Updated {
+					updated[p] = true
+				}
+				say("Integrated %s (%s).", tracking, ires.Kind)
+			}
+			local = ires.Commit
+			res.Commit = hashString(local)
+		}
+		if local.IsZero() || (found && local == theirs) {
+			return res, nil // nothing of ours to share
+		}
+
+		if opts.beforePush != nil {
+			opts.beforePush()
+		}
+		say("Pushing %s to %s...", local.String()[:7], tracking)
+		ctx, cancel = context.WithTimeout(context.Background(), opts.Timeout)
+		err = repo.Push(ctx, gitrepo.PushRequest{
+			Remote: opts.Remote, Branch: res.RemoteBranch, Commit: local, Auth: auth, Progress: opts.Progress,
+		})
+		cancel()
+		switch {
+		case err == nil:
+			res.Pushed = true
+			return res, nil
+		case !errors.Is(err, gitrepo.ErrPushRejected):
+			return res, unreachable(opts.Remote, err)
+		}
+		// Somebody pushed first: fetch, integrate and try again after a pause, so that
+		// responders racing each other spread out.
+		elapsed := time.Since(start)
+		if attempt >= opts.Attempts || elapsed >= opts.MaxWait {
+			return res, fmt.Errorf("%s kept moving: the push was rejected %d times in %s because others pushed first; "+
+				"your commits are safe on %s: run incidentctl sync again in a moment", tracking, attempt, elapsed.Round(time.Millisecond), res.Branch)
+		}
+		wait := backoff(attempt)
+		if left := opts.MaxWait - elapsed; wait > left {
+			wait = left
+		}
+		say("%s moved meanwhile; trying again in %s.", tracking, wait.Round(time.Millisecond))
+		opts.sleep(wait)
+	}
+}
+
+// backoff is 50 ms·2^(n-1), capped at 1 s, with jitter in its upper half. The cap is low on
+// purpose: what decides a race is whether somebody pushes during the short window between our
+// fetch and our push, not how long we waited before it, so a responder who lost a few times
+// must not wait much longer than the others.
+func backoff(attempt int) time.Duration {
+	d := 50 * time.Millisecond << min(attempt-1, 5)
+	d = min(d, time.Second)
+	return d/2 + rand.N(d/2+1)
+}
+
+func hashString(h plumbing.Hash) string {
+	if h.IsZero() {
+		return ""
+	}
+	return h.String()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "a detached HEAD"
+	}
+	return s
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// mergeMessage is the merge commit's message: what was merged and how.
+func mergeMessage(tracking string, files []string) string {
+	var b strings.Builder
+	docs := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, ".md") {
+			docs++
+		}
+	}
+	switch docs {
+	case 0:
+		fmt.Fprintf(&b, "Merge %s\n", tracking)
+	case 1:
+		fmt.Fprintf(&b, "Merge %s: 1 incident merged\n", tracking)
+	default:
+		fmt.Fprintf(&b, "Merge %s: %d incidents merged\n", tracking, docs)
+	}
+	if len(files) > 0 {
+		b.WriteString("\nMerged field by field by incidentctl sync:\n")
+		for _, f := range files {
+			fmt.Fprintf(&b, "  %s\n", f)
+		}
+	}
+	return b.String()
+}
+
+// isIncidentDocument: the files merge.Documents joins, the same ones .gitattributes hands to
+// the merge driver (<incidents>/**/*.md).
+func isIncidentDocument(incidentsDir, p string) bool {
+	dir := path.Clean(incidentsDir)
+	return strings.HasPrefix(p, dir+"/") && strings.HasSuffix(p, ".md")
+}
