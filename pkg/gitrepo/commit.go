@@ -1,8 +1,6 @@
 package gitrepo
 
 import (
-	"errors"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -98,10 +96,11 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 
 	// Plan the index splice and check the working tree now, so that a
 	// conflict stops us before anything is published.
-	indexData, err := os.ReadFile(indexPath)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	indexData, unmap, err := mapIndex(indexPath)
+	if err != nil {
 		return plumbing.ZeroHash, newUserError(nil, err, "cannot read the git index %s: %v", indexPath, err)
 	}
+	defer unmap()
 	updates := make([]indexUpdate, len(files))
 	for i, f := range files {
 		updates[i] = indexUpdate{Path: f.Path, Hash: BlobHash(f.Content)}
@@ -110,6 +109,12 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
+	// Hash and write the part of the new index before our entries while the commit is built;
+	// every path out of here waits for that work before the index is unmapped and the lock
+	// released (deferred calls run in reverse order).
+	plan.resumeHash(indexData, r.readIndexHashes(indexData))
+	plan.begin(indexLock.writer())
+	defer plan.wait()
 	for _, f := range files {
 		if err := r.checkWorktreePath(f.Path); err != nil {
 			return plumbing.ZeroHash, err
@@ -137,11 +142,11 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 	baseTree := plumbing.ZeroHash
 	var parents []plumbing.Hash
 	if !req.Parent.IsZero() {
-		c, err := object.GetCommit(r.repo.Storer, req.Parent)
+		t, err := r.commitTree(req.Parent)
 		if err != nil {
-			return plumbing.ZeroHash, objectError("commit", req.Parent, err)
+			return plumbing.ZeroHash, err
 		}
-		baseTree, parents = c.TreeHash, []plumbing.Hash{req.Parent}
+		baseTree, parents = t, []plumbing.Hash{req.Parent}
 	}
 	tree, err := r.buildTree(baseTree, "", changes)
 	if err != nil {
@@ -186,8 +191,11 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 		err = newUserError(nil, err, "cannot write %s: %v", indexLock.path, err)
 		return commit, afterCommitError(commit, head.Branch, files, err)
 	}
-	if err := indexLock.commit(); err != nil {
+	if err := indexLock.commitUnsynced(); err != nil {
 		return commit, afterCommitError(commit, head.Branch, files, err)
+	}
+	if plan.fallback == nil {
+		r.writeIndexHashes(plan.checksum, plan.size, plan.hasher.cps)
 	}
 	return commit, nil
 }

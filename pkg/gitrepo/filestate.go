@@ -48,11 +48,12 @@ func (r *Repo) FileState(path string) (FileState, error) {
 	}
 
 	indexPath := filepath.Join(r.gitDir, "index")
-	data, err := os.ReadFile(indexPath)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	data, unmap, err := mapIndex(indexPath)
+	if err != nil {
 		return FileState{}, newUserError(nil, err, "cannot read the git index %s: %v", indexPath, err)
 	}
 	entries, err := findIndexEntries(indexPath, data, path)
+	unmap()
 	if err != nil {
 		return FileState{}, err
 	}
@@ -90,12 +91,4 @@ func (r *Repo) FileState(path string) (FileState, error) {
 		st.WorktreeDiffers = st.AtHead
 	}
 	return st, nil
-}
-
-func (r *Repo) commitTree(commit plumbing.Hash) (plumbing.Hash, error) {
-	o, err := r.repo.CommitObject(commit)
-	if err != nil {
-		return plumbing.ZeroHash, objectError("commit", commit, err)
-	}
-	return o.TreeHash, nil
 }

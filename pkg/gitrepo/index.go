@@ -12,12 +12,15 @@ package gitrepo
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha1"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -80,8 +83,35 @@ type indexUpdate struct {
 type indexPlan struct {
 	segs    [][]byte
 	entries [][]byte // per update (in the order given): its entry bytes
+	// fixed is how many segments come before the first new entry: they are final as soon as
+	// the plan is made, so begin can hash and write them while the commit is being built.
+	fixed int
 
 	fallback *fallbackPlan // set when go-git does the work (version 4)
+
+	bg *indexWriter // set by begin
+
+	// hasher computes the trailing checksum, recording checkpoints (indexhash.go); it may
+	// start from a saved state (resumeHash). checksum and size are the result of writeTo.
+	hasher   *ckHasher
+	checksum []byte
+	size     int64
+}
+
+// indexWriter is the work begin starts: the fixed segments hashed and written in the
+// background.
+type indexWriter struct {
+	w        io.Writer
+	hashDone chan struct{}
+	writeErr chan error
+}
+
+// hashAt feeds b, which starts at offset pos of the new index, to the hasher, skipping what a
+// resumed state already covers.
+func (p *indexPlan) hashAt(b []byte, pos int64) {
+	if end := pos + int64(len(b)); end > p.hasher.pos {
+		p.hasher.Write(b[max(0, p.hasher.pos-pos):])
+	}
 }
 
 // setStat records the stat data of update i (the index into the updates
@@ -94,9 +124,66 @@ func (p *indexPlan) setStat(i int, st statData) {
 	st.put(p.entries[i][:entryStatLen])
 }
 
+// begin starts hashing the segments before the first new entry and writing them to w, which
+// must be the writer later given to writeTo. For a large index most of the work is done by the
+// time the commit is published, so writeTo only has the rest to do: the entries of a recent
+// incident sort near the end of incidents/. wait must be called (writeTo does) before the data
+// the plan was made from goes away.
+func (p *indexPlan) begin(w io.Writer) {
+	if p.fallback != nil || p.bg != nil {
+		return
+	}
+	bg := &indexWriter{w: w, hashDone: make(chan struct{}), writeErr: make(chan error, 1)}
+	p.bg = bg
+	if p.hasher == nil {
+		p.hasher = newCkHasher()
+	}
+	fixed := p.segs[:p.fixed]
+	// One goroutine, hashing and writing a chunk at a time: on a machine with few cores a
+	// second one would only compete with the commit being built.
+	go func() {
+		var err error
+		defer func() {
+			close(bg.hashDone)
+			bg.writeErr <- err
+		}()
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer func() { recoverFault(recover(), &err) }()
+		const chunk = 1 << 20
+		var n int64
+		for _, seg := range fixed {
+			for len(seg) > 0 {
+				c := seg[:min(chunk, len(seg))]
+				seg = seg[len(c):]
+				p.hashAt(c, n)
+				if _, err = w.Write(c); err != nil {
+					return
+				}
+				n += int64(len(c))
+			}
+		}
+		if f, ok := w.(*os.File); ok {
+			startWriteback(f, n)
+		}
+	}()
+}
+
+// wait waits for the work begin started; it returns the write error, if any.
+func (p *indexPlan) wait() error {
+	if p.bg == nil {
+		return nil
+	}
+	<-p.bg.hashDone
+	err := <-p.bg.writeErr
+	p.bg.writeErr <- err // wait may be called again
+	return err
+}
+
 // writeTo writes the complete new index file, computing the trailing SHA-1
-// on the way.
-func (p *indexPlan) writeTo(w io.Writer) error {
+// on the way. After begin, w must be the writer begin was given.
+func (p *indexPlan) writeTo(w io.Writer) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() { recoverFault(recover(), &err) }()
 	if p.fallback != nil {
 		b, err := p.fallback.encode()
 		if err != nil {
@@ -105,19 +192,40 @@ func (p *indexPlan) writeTo(w io.Writer) error {
 		_, err = w.Write(b)
 		return err
 	}
+	if p.hasher == nil {
+		p.hasher = newCkHasher()
+	}
+	segs, pos := p.segs, int64(0)
+	if p.bg != nil {
+		if err := p.wait(); err != nil {
+			return err
+		}
+		segs = p.segs[p.fixed:]
+		for _, seg := range p.segs[:p.fixed] {
+			pos += int64(len(seg))
+		}
+	}
 	// Hash in a second goroutine while this one writes: for a large index
 	// the SHA-1 and the write each take a few milliseconds.
 	sum := make(chan []byte, 1)
 	go func() {
-		h := sha1.New()
-		for _, seg := range p.segs {
-			h.Write(seg)
+		var fault error
+		defer func() {
+			if fault != nil {
+				sum <- nil
+			}
+		}()
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer func() { recoverFault(recover(), &fault) }()
+		for _, seg := range segs {
+			p.hashAt(seg, pos)
+			pos += int64(len(seg))
 		}
-		sum <- h.Sum(nil)
+		p.size = pos + indexTrailerLen // the file, checksum included
+		sum <- p.hasher.h.Sum(nil)
 	}()
 	bw := bufio.NewWriterSize(w, 64<<10) // big runs bypass the buffer
-	var err error
-	for _, seg := range p.segs {
+	for _, seg := range segs {
 		if _, err = bw.Write(seg); err != nil {
 			break
 		}
@@ -126,6 +234,10 @@ func (p *indexPlan) writeTo(w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if checksum == nil {
+		return newUserError(nil, errIndexFault, "%v; run the command again", errIndexFault)
+	}
+	p.checksum = checksum
 	if _, err := bw.Write(checksum); err != nil {
 		return err
 	}
@@ -137,6 +249,36 @@ func (p *indexPlan) bytes() ([]byte, error) {
 	var b bytes.Buffer
 	err := p.writeTo(&b)
 	return b.Bytes(), err
+}
+
+// readAll reads the size bytes of f.
+func readAll(f *os.File, size int64) ([]byte, error) {
+	b := make([]byte, size)
+	n, err := io.ReadFull(f, b)
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		return b[:n], nil // it shrank: the checks on the content report it
+	}
+	return b, err
+}
+
+// errIndexFault is what reading a mapped index turns into when the file was truncated in
+// place while we read it.
+var errIndexFault = errors.New("the git index changed while it was being read (a tool that ignores index.lock rewrote it in place)")
+
+// recoverFault turns a memory fault (recovered as r) into *err and lets any other panic go
+// on. A function that reads a mapped index starts with
+//
+//	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+//	defer func() { recoverFault(recover(), &err) }()
+func recoverFault(r any, err *error) {
+	if r == nil {
+		return
+	}
+	if _, ok := r.(interface{ Addr() uintptr }); ok {
+		*err = newUserError(nil, errIndexFault, "%v; run the command again", errIndexFault)
+		return
+	}
+	panic(r)
 }
 
 // indexError is the sentence for an index we cannot use.
@@ -224,6 +366,69 @@ func skipEntries(data []byte, off, end int, version uint32, n int) (int, error) 
 	return off, nil
 }
 
+// skipBelow returns the offset and number of the first entry, from the i-th at off on, whose
+// name is not below target or equals one of the names in stop. It is the tight loop that finds
+// where an update goes in an index of 100,000 entries: it reads each entry's flags and name
+// and nothing else.
+func skipBelow(data []byte, off, end, i, count int, version uint32, target []byte, stop []string) (int, int, error) {
+	be := binary.BigEndian
+	for ; i < count; i++ {
+		if off+entryFixedLen > end {
+			return 0, 0, fmt.Errorf("entry at offset %d is truncated", off)
+		}
+		flags := be.Uint16(data[off+60:])
+		nameOff := off + entryFixedLen
+		if flags&flagExtended != 0 {
+			nameOff += 2
+		}
+		n := int(flags & flagNameMask)
+		if n == flagNameMask || flags&flagExtended != 0 && version < 3 || nameOff+n > end {
+			return off, i, nil // unusual: the caller's careful loop deals with it
+		}
+		name := data[nameOff : nameOff+n]
+		if bytes.Compare(name, target) >= 0 {
+			return off, i, nil
+		}
+		for _, s := range stop {
+			if len(s) == n && string(name) == s {
+				return off, i, nil
+			}
+		}
+		off += (nameOff - off + n + 8) &^ 7
+	}
+	return off, i, nil
+}
+
+// scanMemo remembers where skipBelow stopped for a path in an index (named by its size and
+// trailing checksum, the SHA-1 of its content), so that a commit right after FileState does not
+// scan 100,000 entries again. It holds no reference to the data.
+var scanMemo memo
+
+type memo struct {
+	mu      sync.Mutex
+	size    int
+	sum     [20]byte
+	path    string
+	off, at int
+}
+
+func (m *memo) remember(data []byte, path string, off, at int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.size, m.path, m.off, m.at = len(data), path, off, at
+	copy(m.sum[:], data[len(data)-indexTrailerLen:])
+}
+
+// recall returns the remembered position for path in data, or (off, at) unchanged.
+func (m *memo) recall(data []byte, path string, off, at int) (int, int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.path == path && m.size == len(data) && bytes.Equal(m.sum[:], data[len(data)-indexTrailerLen:]) {
+		return m.off, m.at
+	}
+	return off, at
+}
+
 // indexHeader validates the header and returns version and entry count.
 func indexHeader(data []byte) (version uint32, count int, err error) {
 	if len(data) < indexHeaderLen+indexTrailerLen {
@@ -260,7 +465,9 @@ func appendEntry(out []byte, u indexUpdate) []byte {
 // prepareIndex plans the splice of updates into the index file content data
 // (nil or empty when there is no index yet). indexPath is only used in
 // messages. Updates must have distinct, valid paths.
-func prepareIndex(indexPath string, data []byte, updates []indexUpdate) (*indexPlan, error) {
+func prepareIndex(indexPath string, data []byte, updates []indexUpdate) (_ *indexPlan, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() { recoverFault(recover(), &err) }()
 	// Work on the updates in path order; remember where each came from.
 	order := make([]int, len(updates))
 	for i := range order {
@@ -272,9 +479,12 @@ func prepareIndex(indexPath string, data []byte, updates []indexUpdate) (*indexP
 		sorted[i] = updates[j]
 	}
 
-	plan := &indexPlan{entries: make([][]byte, len(updates))}
+	plan := &indexPlan{entries: make([][]byte, len(updates)), fixed: -1}
 	emitNew := func(k int) {
 		e := appendEntry(nil, sorted[k])
+		if plan.fixed < 0 {
+			plan.fixed = len(plan.segs)
+		}
 		plan.segs = append(plan.segs, e)
 		plan.entries[order[k]] = e
 	}
@@ -289,6 +499,7 @@ func prepareIndex(indexPath string, data []byte, updates []indexUpdate) (*indexP
 		for k := range sorted {
 			emitNew(k)
 		}
+		plan.fixed = max(plan.fixed, 0)
 		return plan, nil
 	}
 
@@ -333,8 +544,17 @@ func prepareIndex(indexPath string, data []byte, updates []indexUpdate) (*indexP
 		newCount++
 	}
 
-	off := indexHeaderLen
-	for i := 0; i < count; i++ {
+	// Entries below the first update that are not one of its folders need no look. FileState
+	// has usually just found where that is, in the same index.
+	off, first := indexHeaderLen, 0
+	if len(sorted) == 1 {
+		off, first = scanMemo.recall(data, sorted[0].Path, off, first)
+	}
+	off, first, err = skipBelow(data, off, end, first, count, version, []byte(sorted[0].Path), ancestors)
+	if err != nil {
+		return nil, indexError(indexPath, err.Error())
+	}
+	for i := first; i < count; i++ {
 		e, err := parseEntry(data, off, end, version)
 		if err != nil {
 			return nil, indexError(indexPath, err.Error())
@@ -398,6 +618,7 @@ func prepareIndex(indexPath string, data []byte, updates []indexUpdate) (*indexP
 		plan.segs = append(plan.segs, exts)
 	}
 	binary.BigEndian.PutUint32(hdr[8:], uint32(newCount))
+	plan.fixed = max(plan.fixed, 0) // no updates: nothing is fixed early
 	return plan, nil
 }
 
@@ -488,7 +709,9 @@ type indexEntryInfo struct {
 
 // findIndexEntries returns the entries for path (several when the path is
 // unmerged), reading only the raw bytes.
-func findIndexEntries(indexPath string, data []byte, path string) ([]indexEntryInfo, error) {
+func findIndexEntries(indexPath string, data []byte, path string) (_ []indexEntryInfo, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() { recoverFault(recover(), &err) }()
 	if len(data) == 0 {
 		return nil, nil
 	}
@@ -501,13 +724,19 @@ func findIndexEntries(indexPath string, data []byte, path string) ([]indexEntryI
 	}
 	end := len(data) - indexTrailerLen
 	var found []indexEntryInfo
-	off := indexHeaderLen
-	for i := 0; i < count; i++ {
+	want := []byte(path)
+	stop := ancestorDirs([]indexUpdate{{Path: path}})
+	off, first, err := skipBelow(data, indexHeaderLen, end, 0, count, version, want, stop)
+	if err != nil {
+		return nil, indexError(indexPath, err.Error())
+	}
+	scanMemo.remember(data, path, off, first)
+	for i := first; i < count; i++ {
 		e, err := parseEntry(data, off, end, version)
 		if err != nil {
 			return nil, indexError(indexPath, err.Error())
 		}
-		switch c := strings.Compare(string(e.name), path); {
+		switch c := bytes.Compare(e.name, want); {
 		case c == 0:
 			info := indexEntryInfo{Hash: e.hash(data), Stage: e.stage()}
 			if e.flags&flagExtended != 0 {

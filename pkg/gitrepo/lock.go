@@ -52,12 +52,22 @@ func (l *lockFile) write(b []byte) error {
 func (l *lockFile) writer() io.Writer { return l.f }
 
 // commit makes the written content durable and renames it over the target.
-func (l *lockFile) commit() error {
+func (l *lockFile) commit() error { return l.publish(true) }
+
+// commitUnsynced renames the written content over the target without waiting for it to reach
+// the disk. For derived data only: .git/index, which git itself does not fsync either (the
+// "index" component is not in core.fsync's default), and which `git reset` rebuilds. Syncing
+// a 10 MB index costs more than the rest of a commit.
+func (l *lockFile) commitUnsynced() error { return l.publish(false) }
+
+func (l *lockFile) publish(sync bool) error {
 	if l.done {
 		return fmt.Errorf("internal error: lock %s used after release", l.path)
 	}
-	if err := l.f.Sync(); err != nil {
-		return newUserError(nil, err, "cannot write %s: %v", l.path, err)
+	if sync {
+		if err := l.f.Sync(); err != nil {
+			return newUserError(nil, err, "cannot write %s: %v", l.path, err)
+		}
 	}
 	if err := l.f.Close(); err != nil {
 		return newUserError(nil, err, "cannot write %s: %v", l.path, err)

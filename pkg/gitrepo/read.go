@@ -1,9 +1,9 @@
 package gitrepo
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -39,11 +39,11 @@ func (r *Repo) ReadAt(commit plumbing.Hash, path string) ([]byte, plumbing.Hash,
 	if err := checkPath(path); err != nil {
 		return nil, plumbing.ZeroHash, false, err
 	}
-	c, err := object.GetCommit(r.repo.Storer, commit)
+	tree, err := r.commitTree(commit)
 	if err != nil {
-		return nil, plumbing.ZeroHash, false, objectError("commit", commit, err)
+		return nil, plumbing.ZeroHash, false, err
 	}
-	e, found, err := r.lookup(c.TreeHash, path)
+	e, found, err := r.lookup(tree, path)
 	if err != nil || !found {
 		return nil, plumbing.ZeroHash, false, err
 	}
@@ -59,18 +59,12 @@ func (r *Repo) ReadAt(commit plumbing.Hash, path string) ([]byte, plumbing.Hash,
 }
 
 func (r *Repo) readBlob(h plumbing.Hash) ([]byte, error) {
-	o, err := r.repo.Storer.EncodedObject(plumbing.BlobObject, h)
+	typ, b, err := r.readObject(h)
 	if err != nil {
 		return nil, objectError("blob", h, err)
 	}
-	rd, err := o.Reader()
-	if err != nil {
-		return nil, objectError("blob", h, err)
-	}
-	defer rd.Close()
-	b, err := io.ReadAll(rd)
-	if err != nil {
-		return nil, objectError("blob", h, err)
+	if typ != plumbing.BlobObject {
+		return nil, objectError("blob", h, plumbing.ErrObjectNotFound)
 	}
 	return b, nil
 }
@@ -102,11 +96,36 @@ func (r *Repo) lookup(root plumbing.Hash, path string) (object.TreeEntry, bool, 
 }
 
 func (r *Repo) tree(h plumbing.Hash) (*object.Tree, error) {
-	t, err := object.GetTree(r.repo.Storer, h)
+	typ, b, err := r.readObject(h)
+	if err != nil {
+		return nil, objectError("tree", h, err)
+	}
+	if typ != plumbing.TreeObject {
+		return nil, objectError("tree", h, plumbing.ErrObjectNotFound)
+	}
+	obj := &plumbing.MemoryObject{}
+	obj.SetType(plumbing.TreeObject)
+	obj.Write(b)
+	// With the storer, as object.GetTree returns it: callers may walk into subtrees.
+	t, err := object.DecodeTree(r.repo.Storer, obj)
 	if err != nil {
 		return nil, objectError("tree", h, err)
 	}
 	return t, nil
+}
+
+// commitTree returns the tree of a commit, reading only the commit's header.
+func (r *Repo) commitTree(commit plumbing.Hash) (plumbing.Hash, error) {
+	typ, b, err := r.readObject(commit)
+	if err != nil {
+		return plumbing.ZeroHash, objectError("commit", commit, err)
+	}
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	hex, ok := bytes.CutPrefix(line, []byte("tree "))
+	if typ != plumbing.CommitObject || !ok || !plumbing.IsHash(string(hex)) {
+		return plumbing.ZeroHash, objectError("commit", commit, plumbing.ErrObjectNotFound)
+	}
+	return plumbing.NewHash(string(hex)), nil
 }
 
 func findEntry(entries []object.TreeEntry, name string) (object.TreeEntry, bool) {

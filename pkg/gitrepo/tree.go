@@ -97,7 +97,7 @@ func (r *Repo) buildTree(base plumbing.Hash, prefix string, changes []treeChange
 }
 
 func (r *Repo) store(obj plumbing.EncodedObject) (plumbing.Hash, error) {
-	h, err := r.repo.Storer.SetEncodedObject(obj)
+	h, err := r.writeObject(obj) // objread.go: as git writes loose objects
 	if err != nil {
 		return plumbing.ZeroHash, newUserError(nil, err,
 			"cannot write a %s object into %s: %v", obj.Type(), r.commonDir, err)
