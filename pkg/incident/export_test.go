@@ -1,0 +1,23 @@
+package incident
+
+import (
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+)
+
+// fullParser is goldmark with every default inline parser and the two extensions: the
+// reference bodyParser must agree with.
+var fullParser = goldmark.New(goldmark.WithExtensions(extension.Table, extension.TaskList)).Parser()
+
+// ParseWithFullParser parses with the reference parser (for tests outside the package).
+func ParseWithFullParser(path string, src []byte) (*Document, error) {
+	return parseWith(fullParser, path, src)
+}
+
+func parseWith(p parser.Parser, path string, src []byte) (*Document, error) {
+	saved := bodyParser
+	bodyParser = p
+	defer func() { bodyParser = saved }()
+	return Parse(path, src)
+}

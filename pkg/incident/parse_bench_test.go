@@ -1,0 +1,82 @@
+package incident_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/synth"
+)
+
+// benchDocs are generated documents as the commands write them: the first is resolved with a
+// long log, the second open.
+func benchDocs(b *testing.B) [][]byte {
+	g, err := synth.NewGenerator(synth.Options{Incidents: 50, Seed: 5})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out [][]byte
+	for i := range g.Len() {
+		_, src := g.Document(i, -1)
+		out = append(out, src)
+	}
+	return out
+}
+
+// BenchmarkParse parses a realistic document (front matter, Status table, action list, a log
+// of 10 to 60 entries).
+func BenchmarkParse(b *testing.B) {
+	docs := benchDocs(b)
+	var n int64
+	for _, d := range docs {
+		n += int64(len(d))
+	}
+	b.SetBytes(n / int64(len(docs)))
+	i := 0
+	for b.Loop() {
+		if _, err := incident.Parse("x.md", docs[i%len(docs)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkAppendLog is the surgical edit `incidentctl log` makes: append an entry, regenerate
+// the Status table (each edit parses its result again).
+func BenchmarkAppendLog(b *testing.B) {
+	docs := benchDocs(b)
+	parsed := make([]*incident.Document, len(docs))
+	for i, src := range docs {
+		d, err := incident.Parse("x.md", src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		parsed[i] = d
+	}
+	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	i := 0
+	for b.Loop() {
+		d := parsed[i%len(parsed)]
+		nd, err := d.AppendLog(incident.LogEntry{At: at.Add(time.Duration(i) * time.Second), Author: "bench", Text: "rolled back deploy 1234"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := nd.RefreshStatus(); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkParseFullGoldmark is BenchmarkParse with goldmark's full inline parsing, the
+// reference the format's body parser is checked against (TestBodyParserAgrees).
+func BenchmarkParseFullGoldmark(b *testing.B) {
+	docs := benchDocs(b)
+	i := 0
+	for b.Loop() {
+		if _, err := incident.ParseWithFullParser("x.md", docs[i%len(docs)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
