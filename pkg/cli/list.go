@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"bufio"
 	"fmt"
+	"io"
+	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -22,6 +26,7 @@ func newListCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			f.MetaOnly = !app.JSON // the table shows front-matter fields only
 			res, err := ws.List(f)
 			if err != nil {
 				return err
@@ -40,16 +45,64 @@ func newListCmd(app *App) *cobra.Command {
 				fmt.Fprintf(app.Err, "No %s incidents.\n", map[bool]string{true: "matching", false: "open"}[f.Status != "" || len(f.Severities) > 0])
 				return nil
 			}
-			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSEVERITY\tSTATUS\tCOMMANDER\tDECLARED\tTITLE")
+			rows := make([][]string, 0, len(res.Incidents)+1)
+			rows = append(rows, []string{"ID", "SEVERITY", "STATUS", "COMMANDER", "DECLARED", "TITLE"})
 			for _, d := range res.Incidents {
 				m := d.Meta
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", m.ID, m.Severity, m.Status, orNone(m.Commander), displayTime(m.DeclaredAt), m.Title)
+				rows = append(rows, []string{m.ID, m.Severity, m.Status, orNone(m.Commander), displayTime(m.DeclaredAt), m.Title})
 			}
-			return tw.Flush()
+			return writeTable(app.Out, rows)
 		},
 	}
 	cmd.Flags().StringVar(&f.Status, "status", "open", "`<status>`: open, resolved, all, or one status")
 	cmd.Flags().StringSliceVarP(&f.Severities, "severity", "s", nil, "only these `<severities>` (repeatable or comma-separated)")
 	return cmd
+}
+
+// writeTable writes rows of cells the way tabwriter.NewWriter(w, 0, 4, 2, ' ', 0) aligns them:
+// every cell but the last of a row padded with spaces to its column's widest cell (counted in
+// runes) plus two. Listing 100,000 incidents, tabwriter's cell-by-cell buffering took a fifth
+// of the time and tens of megabytes; rows with a cell tabwriter would treat specially (tabs,
+// line breaks) still go through it.
+func writeTable(w io.Writer, rows [][]string) error {
+	var widths []int
+	for _, row := range rows {
+		for j, c := range row[:max(len(row)-1, 0)] {
+			if strings.ContainsAny(c, "\t\n\v\f\r") || len(row) != len(rows[0]) {
+				return writeTabwriter(w, rows)
+			}
+			if j >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[j] = max(widths[j], utf8.RuneCountInString(c)+2)
+		}
+		if last := row[len(row)-1]; strings.ContainsAny(last, "\t\n\v\f\r") {
+			return writeTabwriter(w, rows)
+		}
+	}
+	out := bufio.NewWriterSize(w, 64<<10)
+	spaces := strings.Repeat(" ", 64)
+	for _, row := range rows {
+		for j, c := range row[:len(row)-1] {
+			out.WriteString(c)
+			for pad := widths[j] - utf8.RuneCountInString(c); pad > 0; pad -= len(spaces) {
+				out.WriteString(spaces[:min(pad, len(spaces))])
+			}
+		}
+		out.WriteString(row[len(row)-1])
+		out.WriteByte('\n')
+	}
+	return out.Flush()
+}
+
+func writeTabwriter(w io.Writer, rows [][]string) error {
+	out := bufio.NewWriter(w)
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	for _, row := range rows {
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return out.Flush()
 }

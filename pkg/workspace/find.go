@@ -3,7 +3,6 @@ package workspace
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -20,31 +19,28 @@ type Entry struct {
 }
 
 // Entries lists every incident document under the incidents folder (files whose name starts
-// with an ID), sorted by ID. Only directory listings are read, never the files.
+// with an ID), sorted by ID. Only folder listings are read, never the files, and only the
+// folders that changed since the last time (cache.go).
 func (w *Workspace) Entries() ([]Entry, error) {
-	dir := w.incidentsDir()
-	var out []Entry
-	err := filepath.WalkDir(w.abs(dir), func(p string, de fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil
-			}
-			return err
-		}
-		if de.IsDir() || !strings.HasSuffix(de.Name(), ".md") {
-			return nil
-		}
-		if id := incident.IDFromFileName(de.Name()); id != "" {
-			rel, _ := filepath.Rel(w.Root(), p)
-			out = append(out, Entry{ID: id, Path: filepath.ToSlash(rel)})
-		}
-		return nil
-	})
+	folders, err := w.folders()
 	if err != nil {
-		return nil, fmt.Errorf("listing %s: %v", dir, err)
+		return nil, fmt.Errorf("listing %s: %v", w.incidentsDir(), err)
 	}
-	slices.SortFunc(out, func(a, b Entry) int { return strings.Compare(a.ID, b.ID) })
+	var out []Entry
+	for _, f := range folders {
+		f.eachDoc(func(name, id string) { out = append(out, Entry{ID: id, Path: f.docPath(name)}) })
+	}
+	sortEntries(out)
 	return out, nil
+}
+
+func sortEntries(es []Entry) {
+	slices.SortFunc(es, func(a, b Entry) int {
+		if c := strings.Compare(a.ID, b.ID); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Path, b.Path)
+	})
 }
 
 // monthEntries lists the folder where an incident with this full ID lives, if any.
@@ -56,7 +52,8 @@ func (w *Workspace) monthEntries(id string) []Entry {
 	}
 	var out []Entry
 	for _, de := range des {
-		if !de.IsDir() && strings.HasSuffix(de.Name(), ".md") && incident.IDFromFileName(de.Name()) == id {
+		// The prefix first: validating every name of a busy month costs more than the listing.
+		if !de.IsDir() && strings.HasPrefix(de.Name(), id) && strings.HasSuffix(de.Name(), ".md") && incident.IDFromFileName(de.Name()) == id {
 			out = append(out, Entry{ID: id, Path: dir + "/" + de.Name()})
 		}
 	}
@@ -90,26 +87,21 @@ func (w *Workspace) Find(ref string) (Entry, error) {
 			return Entry{}, ambiguous(ref, m)
 		}
 	}
-	all, err := w.Entries()
+	// Every ID, from the cached folder listings: matching is cheap, building 100,000 entries is
+	// not, so only the matches become entries.
+	folders, err := w.folders()
 	if err != nil {
-		return Entry{}, err
+		return Entry{}, fmt.Errorf("listing %s: %v", w.incidentsDir(), err)
 	}
 	var matches []Entry
-	for _, e := range all {
-		if e.ID == q {
-			matches = append(matches[:0], e)
-			for _, o := range all {
-				if o.ID == q && o.Path != e.Path {
-					matches = append(matches, o)
-				}
+	for _, f := range folders {
+		f.eachDoc(func(name, id string) {
+			if strings.HasPrefix(id, q) || strings.HasPrefix(id[7:], q) {
+				matches = append(matches, Entry{ID: id, Path: f.docPath(name)})
 			}
-			break
-		}
-		_, random, _ := strings.Cut(e.ID, "-")
-		if strings.HasPrefix(e.ID, q) || strings.HasPrefix(random, q) {
-			matches = append(matches, e)
-		}
+		})
 	}
+	sortEntries(matches)
 	switch len(matches) {
 	case 0:
 		return Entry{}, fmt.Errorf("no incident matches %q under %s/ (see `incidentctl list --status all`)", ref, w.incidentsDir())
@@ -139,12 +131,4 @@ func (w *Workspace) Load(ref string) (*incident.Document, error) {
 		return nil, err
 	}
 	return w.loadEntry(e)
-}
-
-func (w *Workspace) loadEntry(e Entry) (*incident.Document, error) {
-	src, err := readFile(w.abs(e.Path))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %v", e.Path, err)
-	}
-	return incident.Parse(e.Path, src)
 }

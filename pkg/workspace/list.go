@@ -1,11 +1,16 @@
 package workspace
 
 import (
+	"bytes"
+	"encoding/binary"
+	"errors"
 	"fmt"
-	"runtime"
+	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
@@ -14,6 +19,10 @@ import (
 type Filter struct {
 	Status     string   // "open" (default), "resolved", "all", or one status
 	Severities []string // empty means all
+	// MetaOnly says the caller needs the front matter alone: the documents returned may then
+	// have only Path and Meta (no Src, actions or log). On a large repository this spares
+	// reading and parsing every listed document in full.
+	MetaOnly bool
 }
 
 // Bad documents do not stop a listing: each is reported and the rest are listed.
@@ -23,6 +32,11 @@ type ListResult struct {
 }
 
 // List reads every incident document and returns those matching the filter.
+//
+// The front matter of each document comes from the meta cache (cache.go) while the file is
+// unchanged since it was last parsed in full; only changed documents, and the ones returned
+// (unless MetaOnly), are read. Documents that do not parse are never cached, so each listing
+// reports them, as if every document had been parsed.
 func (w *Workspace) List(f Filter) (*ListResult, error) {
 	status := strings.ToLower(f.Status)
 	if status == "" {
@@ -47,21 +61,71 @@ func (w *Workspace) List(f Filter) (*ListResult, error) {
 			}
 		}
 	}
-	entries, err := w.Entries()
+	folders, err := w.folders()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("listing %s: %v", w.incidentsDir(), err)
 	}
-	docs, errs := w.parseAll(entries)
-	res := &ListResult{Errors: errs}
-	for _, d := range docs {
-		open := d.Meta.Status != incident.StatusResolved
+	match := func(status0, severity string) bool {
+		open := status0 != incident.StatusResolved
 		switch {
-		case status == "open" && !open, status != "open" && status != "all" && d.Meta.Status != status:
-			continue
-		case len(sevs) > 0 && !slices.Contains(sevs, d.Meta.Severity):
-			continue
+		case status == "open" && !open, status != "open" && status != "all" && status0 != status:
+			return false
+		case len(sevs) > 0 && !slices.Contains(sevs, severity):
+			return false
 		}
-		res.Incidents = append(res.Incidents, d)
+		return true
+	}
+	hs := w.headers(folders, func(d *incident.Document) bool { return !f.MetaOnly && match(d.Meta.Status, d.Meta.Severity) })
+	// Keep the matches; read in full those the caller needs in full.
+	var keep []int
+	for i := range hs {
+		h := &hs[i]
+		switch {
+		case h.err != nil:
+		case h.doc != nil && match(h.doc.Meta.Status, h.doc.Meta.Severity):
+			keep = append(keep, i)
+		case h.doc == nil && match(recordStatus(h.data)):
+			keep = append(keep, i)
+		}
+	}
+	parallel(len(keep), func(k int) {
+		h := &hs[keep[k]]
+		switch {
+		case h.doc != nil && (f.MetaOnly || h.doc.Src != nil):
+		case f.MetaOnly:
+			m, err := decodeMeta(h.data)
+			if err != nil { // a damaged cache record: read the document instead
+				h.doc, h.err = w.loadEntry(Entry{ID: h.id(), Path: h.path()})
+				return
+			}
+			h.doc = &incident.Document{Path: h.path(), Meta: m}
+		default:
+			h.doc, h.err = w.loadEntry(Entry{ID: h.id(), Path: h.path()})
+		}
+	})
+	res := &ListResult{}
+	for _, k := range keep {
+		h := &hs[k]
+		// A document read in full just now may have changed since its header was read.
+		if h.err == nil && match(h.doc.Meta.Status, h.doc.Meta.Severity) {
+			res.Incidents = append(res.Incidents, h.doc)
+		}
+	}
+	// Errors in the order of the IDs, as the documents are listed.
+	var bad []*header
+	for i := range hs {
+		if hs[i].err != nil {
+			bad = append(bad, &hs[i])
+		}
+	}
+	slices.SortFunc(bad, func(a, b *header) int {
+		if c := strings.Compare(a.id(), b.id()); c != 0 {
+			return c
+		}
+		return strings.Compare(a.path(), b.path())
+	})
+	for _, h := range bad {
+		res.Errors = append(res.Errors, h.err)
 	}
 	slices.SortStableFunc(res.Incidents, func(a, b *incident.Document) int {
 		if c := b.Meta.DeclaredAt.Compare(a.Meta.DeclaredAt); c != 0 {
@@ -72,32 +136,393 @@ func (w *Workspace) List(f Filter) (*ListResult, error) {
 	return res, nil
 }
 
-// parseAll reads documents on every core; the order of the result follows entries.
-func (w *Workspace) parseAll(entries []Entry) ([]*incident.Document, []error) {
-	docs := make([]*incident.Document, len(entries))
-	errs := make([]error, len(entries))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				docs[i], errs[i] = w.loadEntry(entries[i])
+// header is one document's front matter for a listing: from the cache, or from a full parse.
+type header struct {
+	f    *folder
+	name string
+	key  statKey            // of the file; zero when it could not be read
+	cand metaRecord         // the cache's record for this file, if any
+	data string             // the record, when the cache holds the file as it is
+	doc  *incident.Document // parsed now: in full if keep said so, else Path and Meta only
+	rec  string             // ... and its record for the cache
+	err  error
+}
+
+func (h *header) path() string { return h.f.docPath(h.name) }
+func (h *header) id() string   { return h.name[:12] }
+
+// headers returns every document's front matter, in the order of folders, parsing only the
+// documents the meta cache does not hold as they are now, and updates the cache. A document
+// parsed now stays in memory in full only if keep says so.
+func (w *Workspace) headers(folders []*folder, keep func(*incident.Document) bool) []header {
+	now := time.Now()
+	cache := w.readMetaCache()
+	var hs []header
+	type span struct{ f, start, end int }
+	var spans []span
+	matched := 0
+	for fi, f := range folders {
+		recs := cache[f.rel]
+		start := len(hs)
+		f.eachDoc(func(name, id string) {
+			for len(recs) > 0 && recs[0].name < name {
+				recs = recs[1:]
 			}
+			h := header{f: f, name: name}
+			if len(recs) > 0 && recs[0].name == name {
+				h.cand = recs[0]
+				matched++
+			}
+			hs = append(hs, h)
 		})
-	}
-	for i := range entries {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	var out []*incident.Document
-	var bad []error
-	for i := range entries {
-		if errs[i] != nil {
-			bad = append(bad, errs[i])
-		} else {
-			out = append(out, docs[i])
+		if len(hs) > start {
+			spans = append(spans, span{fi, start, len(hs)})
 		}
 	}
-	return out, bad
+	// Stat every document, a folder at a time; read those that changed.
+	parallel(len(spans), func(k int) {
+		sp := spans[k]
+		dir := w.abs(folders[sp.f].rel)
+		statFolder(dir, hs[sp.start:sp.end])
+	})
+	var reread []int
+	for i := range hs {
+		h := &hs[i]
+		if h.key != (statKey{}) && h.cand.name != "" && h.cand.key == h.key {
+			h.data = h.cand.data
+		} else {
+			reread = append(reread, i)
+		}
+	}
+	parallel(len(reread), func(k int) {
+		h := &hs[reread[k]]
+		d, err := w.loadEntry(Entry{ID: h.id(), Path: h.path()})
+		if err != nil {
+			h.err = err
+			return
+		}
+		h.rec = string(encodeMeta(d))
+		if !keep(d) {
+			d = &incident.Document{Path: d.Path, Meta: d.Meta}
+		}
+		h.doc = d
+	})
+	// Rewrite the cache when there is something to gain: documents parsed now that will not
+	// change again soon, or records of documents that are gone. A document being changed right
+	// now (the one a responder logs to) is parsed again each time until it settles.
+	changed := cache == nil || matched < cache.count()
+	for _, i := range reread {
+		if h := &hs[i]; h.err == nil && h.key.settled(now) {
+			changed = true
+			break
+		}
+	}
+	if changed {
+		w.writeMetaCache(hs, now)
+	}
+	return hs
+}
+
+// The meta cache: a header naming the build of incidentctl that wrote it (another build may
+// parse differently) and the incidents folder, then per folder its documents, sorted by name:
+//
+//	F NUL <folder> NUL <count> NUL, then per document:
+//	<name> NUL <size> <mtime> <ctime> <inode> <length> <front matter record>
+//
+// with numbers as varints. The record holds status and severity first, so that filtering does
+// not decode the rest.
+
+const metaMagic = "incidentctl meta 2\n"
+
+type metaCache map[string][]metaRecord // by folder
+
+func (c metaCache) count() int {
+	n := 0
+	for _, rs := range c {
+		n += len(rs)
+	}
+	return n
+}
+
+type metaRecord struct {
+	name string
+	key  statKey
+	data string
+}
+
+var metaTimeKeys = []string{incident.KeyDeclaredAt, incident.KeyIdentifiedAt, incident.KeyMitigatedAt, incident.KeyResolvedAt}
+
+// encodeMeta writes a parsed document's front matter as a record: the text fields, the roles,
+// and each time as the instant and offset it was written with (and whether as "Z"), from which
+// decodeMeta rebuilds exactly what time.Parse made of it.
+func encodeMeta(d *incident.Document) []byte {
+	m := &d.Meta
+	b := make([]byte, 0, 256)
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	for _, s := range []string{m.Status, m.Severity, m.ID, m.Title, m.Commander, m.Impact, m.Announcement, m.Resolution, m.Template} {
+		str(s)
+	}
+	b = binary.AppendUvarint(b, uint64(len(m.Roles)))
+	for _, r := range m.Roles {
+		str(r.Name)
+		str(r.Holder)
+	}
+	for _, k := range metaTimeKeys {
+		t := m.Milestone(k)
+		if t == nil || k == incident.KeyDeclaredAt && t.IsZero() {
+			b = append(b, 0)
+			continue
+		}
+		kind := byte(1)
+		if v, ok := d.KeyNode(k); ok && v != nil && strings.HasSuffix(v.Value, "Z") {
+			kind = 2
+		}
+		_, off := t.Zone()
+		b = append(b, kind)
+		b = binary.AppendVarint(b, t.Unix())
+		b = binary.AppendUvarint(b, uint64(t.Nanosecond()))
+		b = binary.AppendVarint(b, int64(off))
+	}
+	return b
+}
+
+// uvarint is binary.Uvarint for a string.
+func uvarint(s string) (uint64, int) {
+	var x uint64
+	var shift uint
+	for i := 0; i < len(s) && i < binary.MaxVarintLen64; i++ {
+		c := s[i]
+		if c < 0x80 {
+			if i == binary.MaxVarintLen64-1 && c > 1 {
+				return 0, -(i + 1)
+			}
+			return x | uint64(c)<<shift, i + 1
+		}
+		x |= uint64(c&0x7f) << shift
+		shift += 7
+	}
+	return 0, 0
+}
+
+type recordReader struct {
+	s   string
+	err bool
+}
+
+func (r *recordReader) num() uint64 {
+	n, k := uvarint(r.s)
+	if k <= 0 {
+		r.err, r.s = true, ""
+		return 0
+	}
+	r.s = r.s[k:]
+	return n
+}
+
+func (r *recordReader) signed() int64 {
+	u := r.num()
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
+	}
+	return x
+}
+
+func (r *recordReader) str() string {
+	n := r.num()
+	if n > uint64(len(r.s)) {
+		r.err, r.s = true, ""
+		return ""
+	}
+	v := r.s[:n]
+	r.s = r.s[n:]
+	return v
+}
+
+func (r *recordReader) byte() byte {
+	if r.s == "" {
+		r.err = true
+		return 0
+	}
+	c := r.s[0]
+	r.s = r.s[1:]
+	return c
+}
+
+// recordStatus returns the status and severity of a record without decoding the rest.
+func recordStatus(data string) (status, severity string) {
+	rd := recordReader{s: data}
+	return rd.str(), rd.str()
+}
+
+var errDamagedRecord = errors.New("damaged meta cache record")
+
+// decodeMeta rebuilds what incident.Parse put into Meta.
+func decodeMeta(data string) (incident.Meta, error) {
+	rd := recordReader{s: data}
+	var m incident.Meta
+	for _, p := range []*string{&m.Status, &m.Severity, &m.ID, &m.Title, &m.Commander, &m.Impact, &m.Announcement, &m.Resolution, &m.Template} {
+		*p = rd.str()
+	}
+	n := rd.num()
+	if n > uint64(len(rd.s)) {
+		return incident.Meta{}, errDamagedRecord
+	}
+	for range n {
+		m.Roles = append(m.Roles, incident.Role{Name: rd.str(), Holder: rd.str()})
+	}
+	for _, key := range metaTimeKeys {
+		kind := rd.byte()
+		if kind == 0 {
+			continue
+		}
+		sec, nsec, off := rd.signed(), rd.num(), rd.signed()
+		if kind > 2 || nsec >= 1e9 {
+			return incident.Meta{}, errDamagedRecord
+		}
+		t := parsedTime(sec, int64(nsec), int(off), kind == 2)
+		switch key {
+		case incident.KeyDeclaredAt:
+			m.DeclaredAt = t
+		case incident.KeyIdentifiedAt:
+			m.IdentifiedAt = &t
+		case incident.KeyMitigatedAt:
+			m.MitigatedAt = &t
+		case incident.KeyResolvedAt:
+			m.ResolvedAt = &t
+		}
+	}
+	if rd.err || rd.s != "" {
+		return incident.Meta{}, errDamagedRecord
+	}
+	return m, nil
+}
+
+// parsedTime is what time.Parse(time.RFC3339, ...) returns for the instant written with this
+// offset: UTC for "Z"; otherwise the local zone when it has that offset at that instant, else
+// an unnamed fixed zone.
+func parsedTime(sec, nsec int64, off int, z bool) time.Time {
+	t := time.Unix(sec, nsec)
+	if z {
+		return t.UTC()
+	}
+	if _, o := t.In(time.Local).Zone(); o == off {
+		return t.In(time.Local)
+	}
+	return t.In(time.FixedZone("", off))
+}
+
+// buildKey names this build of incidentctl: a cache written by another build is not used.
+func buildKey() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	fi, err := os.Stat(exe)
+	if err != nil {
+		return ""
+	}
+	return strings.NewReplacer("\n", " ", "\x00", " ").Replace(exe) + " " + strconv.FormatInt(fi.Size(), 10) + " " + strconv.FormatInt(fi.ModTime().UnixNano(), 10)
+}
+
+func (w *Workspace) metaHeader() string {
+	return metaMagic + buildKey() + "\n" + w.incidentsDir() + "\n"
+}
+
+// readMetaCache returns the cached records by folder, nil when there is no usable cache.
+func (w *Workspace) readMetaCache() metaCache {
+	b, err := os.ReadFile(filepath.Join(w.cacheDir(), "meta"))
+	if err != nil {
+		return nil
+	}
+	header := w.metaHeader()
+	if !bytes.HasPrefix(b, []byte(header)) {
+		return nil
+	}
+	rd := recordReader{s: bytesToString(b[len(header):])}
+	field := func() (string, bool) {
+		v, rest, ok := strings.Cut(rd.s, "\x00")
+		rd.s = rest
+		return v, ok
+	}
+	out := metaCache{}
+	for len(rd.s) > 0 {
+		tag, ok1 := field()
+		rel, ok2 := field()
+		count, ok3 := field()
+		n, err := strconv.Atoi(count)
+		if !ok1 || !ok2 || !ok3 || tag != "F" || err != nil || n < 0 || n > len(rd.s) {
+			return nil
+		}
+		recs := make([]metaRecord, 0, n)
+		for range n {
+			name, ok := field()
+			size, mtime, ctime, ino := rd.num(), rd.num(), rd.num(), rd.num()
+			data := rd.str()
+			if !ok || rd.err {
+				return nil
+			}
+			recs = append(recs, metaRecord{name: name, key: statKey{size: int64(size), mtime: int64(mtime), ctime: int64(ctime), ino: ino}, data: data})
+		}
+		out[rel] = recs
+	}
+	return out
+}
+
+// writeMetaCache stores the front matter of every document that parsed and has settled (see
+// racyWindow).
+func (w *Workspace) writeMetaCache(hs []header, now time.Time) {
+	var b bytes.Buffer
+	b.WriteString(w.metaHeader())
+	type rec struct {
+		name string
+		key  statKey
+		data string
+	}
+	var recs []rec
+	flush := func(dir string) {
+		if len(recs) == 0 {
+			return
+		}
+		b.WriteString("F\x00" + dir + "\x00" + strconv.Itoa(len(recs)) + "\x00")
+		var n []byte
+		for _, r := range recs {
+			b.WriteString(r.name + "\x00")
+			n = n[:0]
+			for _, v := range []uint64{uint64(r.key.size), uint64(r.key.mtime), uint64(r.key.ctime), r.key.ino, uint64(len(r.data))} {
+				n = binary.AppendUvarint(n, v)
+			}
+			b.Write(n)
+			b.WriteString(r.data)
+		}
+		recs = recs[:0]
+	}
+	for i := range hs {
+		h := &hs[i]
+		if i > 0 && hs[i-1].f != h.f {
+			flush(hs[i-1].f.rel)
+		}
+		switch {
+		case h.err != nil:
+		case h.data != "":
+			recs = append(recs, rec{h.name, h.key, h.data})
+		case h.rec != "" && h.key.settled(now) && h.key != (statKey{}):
+			recs = append(recs, rec{h.name, h.key, h.rec})
+		}
+	}
+	if len(hs) > 0 {
+		flush(hs[len(hs)-1].f.rel)
+	}
+	w.writeCache("meta", b.Bytes())
+}
+
+func (w *Workspace) loadEntry(e Entry) (*incident.Document, error) {
+	src, err := readFile(w.abs(e.Path))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %v", e.Path, err)
+	}
+	return incident.Parse(e.Path, src)
 }

@@ -1,0 +1,309 @@
+package workspace
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+
+	"github.com/incidentctl/incidentctl/pkg/incident"
+)
+
+// Finding an incident by a prefix of its random part, and listing incidents, look at every
+// document: 100,000 file names, and for a listing their front matter. Reading them all costs
+// seconds at that size, so two caches in <git dir>/incidentctl/ remember what was read, the way
+// git's index remembers file stat data:
+//
+//   - entries: per folder under the incidents folder, its documents and subfolders, valid while
+//     the folder's modification time and inode are unchanged (creating, removing or renaming an
+//     entry always updates the folder's modification time);
+//   - meta (list.go): per document, the front matter of its last successful parse, valid while
+//     the file's size, modification and change times and inode are unchanged.
+//
+// Racy entries: a folder or file changed within a clock tick of being cached could change again
+// without its times changing, so anything modified less than racyWindow before it is read is
+// read again next time rather than trusted. The caches only ever save work: when one is
+// missing, stale, unreadable or from another build of incidentctl, the documents are read as
+// if it were not there, and a cache that cannot be written is simply not written.
+
+var racyWindow = 2 * time.Second // a variable for the tests
+
+// cacheDir is where the caches live: per working tree, since they describe its files.
+func (w *Workspace) cacheDir() string { return filepath.Join(w.Repo.GitDir(), "incidentctl") }
+
+// statKey identifies a version of a file or folder well enough to trust a cached reading of it.
+type statKey struct {
+	size, mtime, ctime int64
+	ino                uint64
+}
+
+func keyOf(fi fs.FileInfo) statKey {
+	ino, ctime := inodeAndCtime(fi)
+	return statKey{size: fi.Size(), mtime: fi.ModTime().UnixNano(), ctime: ctime, ino: ino}
+}
+
+// settled reports whether the last change is far enough in the past to trust the key.
+func (k statKey) settled(now time.Time) bool {
+	limit := now.Add(-racyWindow).UnixNano()
+	return k.mtime < limit && k.ctime < limit
+}
+
+// folder is one folder under the incidents folder, as far as documents are concerned.
+type folder struct {
+	rel     string   // repository path, slash-separated
+	key     statKey  // of the folder itself (size is not used: it means nothing for folders)
+	docs    string   // file names that start with an ID and end in .md, sorted, each followed by NUL
+	subdirs []string // sorted
+	fresh   bool     // read from the disk in this run (not from the cache)
+}
+
+const entriesMagic = "incidentctl entries 1\n"
+
+// folders lists the incidents folder and every folder below it, parents before children and
+// siblings in name order, reading from the disk only the folders that changed since the
+// entries cache was written. Like filepath.WalkDir, it does not follow symbolic links to
+// folders, and skips folders that vanish while it runs.
+func (w *Workspace) folders() ([]*folder, error) {
+	cached := w.readEntriesCache()
+	now := time.Now()
+	var out []*folder
+	reread := 0
+	var visit func(rel string, fi fs.FileInfo) error
+	visit = func(rel string, fi fs.FileInfo) error {
+		key := keyOf(fi)
+		key.size = 0
+		f := cached[rel]
+		if f == nil || f.key != key || !key.settled(now) {
+			des, err := os.ReadDir(w.abs(rel))
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					return nil
+				}
+				return err
+			}
+			f = &folder{rel: rel, key: key, fresh: true}
+			var docs strings.Builder
+			for _, de := range des {
+				switch name := de.Name(); {
+				case de.IsDir():
+					f.subdirs = append(f.subdirs, name)
+				case strings.HasSuffix(name, ".md") && incident.IDFromFileName(name) != "":
+					docs.WriteString(name)
+					docs.WriteByte(0)
+				}
+			}
+			f.docs = docs.String()
+			reread++
+		}
+		out = append(out, f)
+		for _, sub := range f.subdirs {
+			p := path.Join(rel, sub)
+			sfi, err := os.Lstat(w.abs(p))
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					continue
+				}
+				return err
+			}
+			if !sfi.IsDir() { // replaced by a file or a link since the listing
+				continue
+			}
+			if err := visit(p, sfi); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	root := w.incidentsDir()
+	fi, err := os.Lstat(w.abs(root))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case !fi.IsDir():
+		return nil, nil
+	}
+	if err := visit(root, fi); err != nil {
+		return nil, err
+	}
+	// Write the cache when it saved nothing this time, or when folders that will not change
+	// again soon had to be read: not for the current month's folder alone, which every change
+	// touches.
+	settledFresh := 0
+	for _, f := range out {
+		if f.fresh && f.key.settled(now) {
+			settledFresh++
+		}
+	}
+	if cached == nil || settledFresh > 0 && (settledFresh >= 4 || reread > len(out)/10) {
+		w.writeEntriesCache(out, now)
+	}
+	return out, nil
+}
+
+// readEntriesCache returns the cached folders by repository path, nil when there is no usable
+// cache.
+func (w *Workspace) readEntriesCache() map[string]*folder {
+	b, err := os.ReadFile(filepath.Join(w.cacheDir(), "entries"))
+	if err != nil {
+		return nil
+	}
+	header := entriesMagic + w.incidentsDir() + "\n"
+	if !bytes.HasPrefix(b, []byte(header)) {
+		return nil
+	}
+	s := bytesToString(b[len(header):])
+	out := map[string]*folder{}
+	// Names cannot hold a NUL byte, so NUL ends every field:
+	// D <rel> <mtime> <ctime> <inode> <number of subfolders> <bytes of document names>, the
+	// subfolders' names, then the documents' names.
+	field := func() (string, bool) {
+		v, rest, ok := strings.Cut(s, "\x00")
+		s = rest
+		return v, ok
+	}
+	for len(s) > 0 {
+		var f [7]string
+		for i := range f {
+			var ok bool
+			if f[i], ok = field(); !ok {
+				return nil // truncated or damaged: ignore it all
+			}
+		}
+		if f[0] != "D" {
+			return nil
+		}
+		mtime, err1 := strconv.ParseInt(f[2], 10, 64)
+		ctime, err2 := strconv.ParseInt(f[3], 10, 64)
+		ino, err3 := strconv.ParseUint(f[4], 10, 64)
+		nsub, err4 := strconv.Atoi(f[5])
+		ndocs, err5 := strconv.Atoi(f[6])
+		if err := errors.Join(err1, err2, err3, err4, err5); err != nil || nsub < 0 || ndocs < 0 {
+			return nil
+		}
+		d := &folder{rel: f[1], key: statKey{mtime: mtime, ctime: ctime, ino: ino}}
+		for range nsub {
+			name, ok := field()
+			if !ok {
+				return nil
+			}
+			d.subdirs = append(d.subdirs, name)
+		}
+		if ndocs > len(s) || ndocs > 0 && s[ndocs-1] != 0 {
+			return nil
+		}
+		d.docs, s = s[:ndocs], s[ndocs:]
+		out[d.rel] = d
+	}
+	return out
+}
+
+// writeEntriesCache stores the folders whose listing can be trusted later.
+func (w *Workspace) writeEntriesCache(folders []*folder, now time.Time) {
+	var b bytes.Buffer
+	b.WriteString(entriesMagic + w.incidentsDir() + "\n")
+	for _, f := range folders {
+		if !f.key.settled(now) || f.key == (statKey{}) {
+			continue
+		}
+		for _, v := range []string{"D", f.rel, strconv.FormatInt(f.key.mtime, 10), strconv.FormatInt(f.key.ctime, 10),
+			strconv.FormatUint(f.key.ino, 10), strconv.Itoa(len(f.subdirs)), strconv.Itoa(len(f.docs))} {
+			b.WriteString(v + "\x00")
+		}
+		for _, d := range f.subdirs {
+			b.WriteString(d + "\x00")
+		}
+		b.WriteString(f.docs)
+	}
+	w.writeCache("entries", b.Bytes())
+}
+
+// writeCache replaces a cache file atomically; failing to is not an error.
+func (w *Workspace) writeCache(name string, data []byte) {
+	dir := w.cacheDir()
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(dir, name+".tmp-*")
+	if err != nil {
+		return
+	}
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), filepath.Join(dir, name))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+}
+
+// eachDoc calls fn with every document's file name and ID.
+func (f *folder) eachDoc(fn func(name, id string)) {
+	for s := f.docs; len(s) > 0; {
+		i := strings.IndexByte(s, 0)
+		name := s[:i]
+		s = s[i+1:]
+		if len(name) >= 12 {
+			fn(name, name[:12])
+		}
+	}
+}
+
+// docPath is the repository path of a document in a folder.
+func (f *folder) docPath(name string) string { return path.Join(f.rel, name) }
+
+// parallel runs fn(i) for i in [0, n) on every core.
+func parallel(n int, fn func(i int)) {
+	workers := min(n, runtime.GOMAXPROCS(0))
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	next := 0
+	const batch = 64
+	for range workers {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				start := next
+				next += batch
+				mu.Unlock()
+				if start >= n {
+					return
+				}
+				for i := start; i < min(start+batch, n); i++ {
+					fn(i)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// bytesToString shares a cache file's bytes as a string without copying tens of megabytes:
+// the bytes are read for this purpose and never written to again.
+func bytesToString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// statFile is os.Stat (following a symbolic link, as reading a document does).
+var statFile = os.Stat
