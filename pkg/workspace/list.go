@@ -84,7 +84,7 @@ func (w *Workspace) List(f Filter) (*ListResult, error) {
 		case h.err != nil:
 		case h.doc != nil && match(h.doc.Meta.Status, h.doc.Meta.Severity):
 			keep = append(keep, i)
-		case h.doc == nil && match(recordStatus(h.data)):
+		case h.doc == nil && match(recordStatus(h.record())):
 			keep = append(keep, i)
 		}
 	}
@@ -93,7 +93,7 @@ func (w *Workspace) List(f Filter) (*ListResult, error) {
 		switch {
 		case h.doc != nil && (f.MetaOnly || h.doc.Src != nil):
 		case f.MetaOnly:
-			m, err := decodeMeta(h.data)
+			m, err := decodeMeta(h.record())
 			if err != nil { // a damaged cache record: read the document instead
 				h.doc, h.err = w.loadEntry(Entry{ID: h.id(), Path: h.path()})
 				return
@@ -143,12 +143,21 @@ type header struct {
 	key  statKey            // of the file; zero when it could not be read
 	cand metaRecord         // the cache's record for this file, if any
 	data string             // the record, when the cache holds the file as it is
-	doc  *incident.Document // parsed now: in full if keep said so, else Path and Meta only
+	doc  *incident.Document // parsed now, if keep said so
 	rec  string             // ... and its record for the cache
 	err  error
 }
 
 func (h *header) path() string { return h.f.docPath(h.name) }
+
+// record is the document's front-matter record: the cache's, or the one made from parsing it
+// now.
+func (h *header) record() string {
+	if h.data != "" {
+		return h.data
+	}
+	return h.rec
+}
 func (h *header) id() string   { return h.name[:12] }
 
 // headers returns every document's front matter, in the order of folders, parsing only the
@@ -202,10 +211,12 @@ func (w *Workspace) headers(folders []*folder, keep func(*incident.Document) boo
 			return
 		}
 		h.rec = string(encodeMeta(d))
-		if !keep(d) {
-			d = &incident.Document{Path: d.Path, Meta: d.Meta}
+		// A document the caller does not need in full is kept as its record only: a first
+		// listing of 100,000 documents would otherwise hold every front matter (and whatever
+		// its strings share memory with) at once.
+		if keep(d) {
+			h.doc = d
 		}
-		h.doc = d
 	})
 	// Rewrite the cache when there is something to gain: documents parsed now that will not
 	// change again soon, or records of documents that are gone. A document being changed right
