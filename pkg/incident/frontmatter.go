@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,17 +34,20 @@ var yamlFormat = frontmatter.NewFormat("---", "---", yaml.Unmarshal)
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): `)
 
+// fastFrontMatter lets tests switch the fast decoder off to compare it with yaml.v3.
+var fastFrontMatter = true
+
 // splitFrontMatter finds the front matter anchored at byte 0 and decodes it into a node tree.
 func splitFrontMatter(path string, src []byte, lines lineIndex) (*frontMatter, error) {
 	first := lines.lineBytes(src, 1)
-	if strings.TrimRight(string(first), " \t\r\n") != "---" {
+	if !isFence(first) {
 		return nil, &ParseError{Path: path, Line: 1, Col: 1, Rule: "front-matter",
 			Msg: "no front matter: an incident document starts with a '---' line, then YAML keys, then '---'"}
 	}
 	fm := &frontMatter{yamlStart: len(first), closeLine: -1}
 	for n := 2; n <= lines.count(); n++ {
 		l := lines.lineBytes(src, n)
-		if strings.TrimRight(string(l), " \t\r\n") == "---" {
+		if isFence(l) {
 			fm.closeLine = lines.start(n)
 			fm.end = fm.closeLine + len(l)
 			break
@@ -53,22 +57,16 @@ func splitFrontMatter(path string, src []byte, lines lineIndex) (*frontMatter, e
 		return nil, &ParseError{Path: path, Line: 1, Col: 1, Rule: "front-matter",
 			Msg: "front matter is not closed: add a '---' line after the last key"}
 	}
-	var doc yaml.Node
-	if _, err := frontmatter.Parse(bytes.NewReader(src[:fm.end]), &doc, yamlFormat); err != nil {
-		line, msg := 2, err.Error()
-		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			line, msg = n+1, msg[len(m[0]):]
+	var root *yaml.Node
+	ok := false
+	if fastFrontMatter {
+		root, ok = fastYAML(src[fm.yamlStart:fm.closeLine])
+	}
+	if !ok {
+		var err error
+		if root, err = decodeYAML(path, src[:fm.end]); err != nil {
+			return nil, err
 		}
-		msg = strings.TrimPrefix(msg, "yaml: ")
-		return nil, &ParseError{Path: path, Line: line, Col: 1, Rule: "yaml", Msg: "invalid YAML in front matter: " + msg}
-	}
-	if len(doc.Content) == 0 {
-		return nil, &ParseError{Path: path, Line: 2, Col: 1, Rule: "front-matter", Msg: "front matter is empty: it must hold the incident's keys (id, title, severity, status, declared_at ...)"}
-	}
-	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode {
-		return nil, &ParseError{Path: path, Line: root.Line + 1, Col: root.Column, Rule: "yaml", Msg: "front matter must be a mapping of keys to values"}
 	}
 	fm.root = root
 	fm.keys = make(map[string]keySpan, len(root.Content)/2)
@@ -85,8 +83,7 @@ func splitFrontMatter(path string, src []byte, lines lineIndex) (*frontMatter, e
 		}
 		// Blank lines and column-0 comments before the next key belong to the next key.
 		for endLine-1 > line {
-			t := strings.TrimSpace(string(lines.lineBytes(src, endLine-1)))
-			if t != "" && !(t[0] == '#' && len(lines.lineBytes(src, endLine-1)) > 0 && lines.lineBytes(src, endLine-1)[0] == '#') {
+			if l := lines.lineBytes(src, endLine-1); len(bytes.TrimSpace(l)) != 0 && l[0] != '#' {
 				break
 			}
 			endLine--
@@ -96,17 +93,41 @@ func splitFrontMatter(path string, src []byte, lines lineIndex) (*frontMatter, e
 	return fm, nil
 }
 
+// isFence reports whether a line (with its newline) is "---", trailing white space allowed.
+func isFence(l []byte) bool {
+	return string(bytes.TrimRight(l, " \t\r\n")) == "---"
+}
+
+// decodeYAML decodes the front matter (src is the file up to the closing fence) with yaml.v3,
+// through adrg/frontmatter as the format always has: every YAML the fast path leaves out.
+func decodeYAML(path string, src []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	if _, err := frontmatter.Parse(bytes.NewReader(src), &doc, yamlFormat); err != nil {
+		line, msg := 2, err.Error()
+		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			line, msg = n+1, msg[len(m[0]):]
+		}
+		msg = strings.TrimPrefix(msg, "yaml: ")
+		return nil, &ParseError{Path: path, Line: line, Col: 1, Rule: "yaml", Msg: "invalid YAML in front matter: " + msg}
+	}
+	if len(doc.Content) == 0 {
+		return nil, &ParseError{Path: path, Line: 2, Col: 1, Rule: "front-matter", Msg: "front matter is empty: it must hold the incident's keys (id, title, severity, status, declared_at ...)"}
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, &ParseError{Path: path, Line: root.Line + 1, Col: root.Column, Rule: "yaml", Msg: "front matter must be a mapping of keys to values"}
+	}
+	return root, nil
+}
+
 // decodeMeta reads the known keys into m. Type errors are fatal: the commands compute with these
 // values. Unknown keys are problems, not errors, so teams can add their own and lint warns.
 func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 	var problems []Problem
-	known := make(map[string]bool, len(Keys))
-	for _, k := range Keys {
-		known[k] = true
-	}
 	for i := 0; i+1 < len(fm.root.Content); i += 2 {
 		k := fm.root.Content[i]
-		if !known[k.Value] {
+		if !slices.Contains(Keys, k.Value) {
 			problems = append(problems, Problem{Line: k.Line + 1, Col: k.Column, Rule: "unknown-key",
 				Message: fmt.Sprintf("unknown key %q in front matter (known: %s)", k.Value, strings.Join(Keys, ", "))})
 		}

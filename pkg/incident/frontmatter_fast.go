@@ -1,0 +1,331 @@
+package incident
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// fastYAML decodes front matter written in the plain form incidentctl writes and people keep
+// (one "key: value" per line; values plain, single- or double-quoted on one line, {} or [];
+// one level of nested "name: value" lines under a key with no value, as roles has), producing
+// the node tree yaml.v3 produces for it: same kinds, tags, styles, values, lines and columns.
+// Decoding with yaml.v3 costs a third of a document's parse; this costs a few microseconds.
+//
+// ok is false for anything else (comments, tabs, anchors, tags, block scalars, multi-line or
+// escaped scalars, sequences, deeper nesting, odd characters): the caller then decodes with
+// yaml.v3, so the fast path never has to be right about YAML it does not know.
+// FuzzFrontMatter compares the two on every input the fast path accepts.
+//
+// y is the YAML between the fences; lines and columns are 1-based within y, as yaml.v3 counts.
+func fastYAML(y []byte) (root *yaml.Node, ok bool) {
+	if !printableYAML(y) {
+		return nil, false
+	}
+	s := string(y) // one copy; every Value is a substring of it
+	// A top-level entry is two nodes, a nested one two more: lines*2 bounds the scalars, and a
+	// nested mapping takes the place of a value.
+	nodes := make([]yaml.Node, 0, 2*strings.Count(s, "\n")+3)
+	newNode := func() *yaml.Node {
+		nodes = append(nodes, yaml.Node{})
+		return &nodes[len(nodes)-1]
+	}
+	root = newNode()
+	*root = yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"} // placed at its first key
+	var nested *yaml.Node  // the mapping being filled by indented lines, nil when none is open
+	var pending *yaml.Node // the last top-level key's value when it was empty (null or a mapping)
+	indent := 0            // the nested mapping's indentation
+	lineNo := 0
+	for len(s) > 0 {
+		lineNo++
+		line := s
+		if i := strings.IndexByte(s, '\n'); i >= 0 {
+			line, s = s[:i], s[i+1:]
+		} else {
+			s = ""
+		}
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		if strings.IndexByte(line, '\r') >= 0 || strings.IndexByte(line, '\t') >= 0 {
+			return nil, false // a lone CR breaks lines in YAML; tabs have their own rules
+		}
+		sp := 0
+		for sp < len(line) && line[sp] == ' ' {
+			sp++
+		}
+		if sp == len(line) {
+			continue // blank
+		}
+		if sp > 0 {
+			// An indented line: an entry of the mapping under the last key with no value.
+			if pending == nil && nested == nil || nested != nil && sp != indent {
+				return nil, false
+			}
+			if nested == nil {
+				nested, indent = pending, sp
+				*nested = yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: lineNo, Column: sp + 1}
+				pending = nil
+			}
+			k, rest, ok := splitKey(line, sp, lineNo, newNode)
+			if !ok {
+				return nil, false
+			}
+			v, ok := scalarValue(rest, len(line)-len(rest), lineNo, newNode)
+			if !ok || v.Kind != yaml.ScalarNode {
+				return nil, false
+			}
+			nested.Content = append(nested.Content, k, v)
+			continue
+		}
+		nested, pending = nil, nil
+		k, rest, ok := splitKey(line, 0, lineNo, newNode)
+		if !ok {
+			return nil, false
+		}
+		var v *yaml.Node
+		if strings.TrimLeft(rest, " ") == "" {
+			// Nothing after the colon: null, unless indented lines follow (then a mapping).
+			v = newNode()
+			*v = yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: lineNo, Column: len(line) - len(rest) + 1}
+			pending = v
+		} else if v, ok = scalarValue(rest, len(line)-len(rest), lineNo, newNode); !ok {
+			return nil, false
+		}
+		if len(root.Content) == 0 {
+			root.Line, root.Column = k.Line, k.Column
+		}
+		root.Content = append(root.Content, k, v)
+	}
+	if len(root.Content) == 0 {
+		return nil, false
+	}
+	return root, true
+}
+
+// splitKey reads "key:" at column from+1 and returns the key node and what follows the colon.
+// Keys are plain words ([A-Za-z_][A-Za-z0-9_-]*), followed by the colon and a space or the end.
+func splitKey(line string, from, lineNo int, newNode func() *yaml.Node) (*yaml.Node, string, bool) {
+	i := from
+	if i >= len(line) || !(isLetter(line[i]) || line[i] == '_') {
+		return nil, "", false
+	}
+	for i < len(line) && (isLetter(line[i]) || isDigit(line[i]) || line[i] == '_' || line[i] == '-') {
+		i++
+	}
+	// yaml.v3 gives up on a simple key longer than 1024 characters; stay far from it.
+	if i-from > 128 || i >= len(line) || line[i] != ':' || i+1 < len(line) && line[i+1] != ' ' {
+		return nil, "", false
+	}
+	key := line[from:i]
+	k := newNode()
+	*k = yaml.Node{Kind: yaml.ScalarNode, Tag: plainTag(key), Value: key, Line: lineNo, Column: from + 1}
+	return k, line[i+1:], true
+}
+
+// scalarValue reads the value after "key:" (rest starts at 0-based column at in its line):
+// a plain scalar, a quoted one, {} or []. Nothing but spaces may follow it.
+func scalarValue(rest string, at, lineNo int, newNode func() *yaml.Node) (*yaml.Node, bool) {
+	sp := 0
+	for sp < len(rest) && rest[sp] == ' ' {
+		sp++
+	}
+	if sp == 0 {
+		return nil, false
+	}
+	v, col := strings.TrimRight(rest[sp:], " "), at+sp+1
+	if v == "" {
+		return nil, false
+	}
+	n := newNode()
+	*n = yaml.Node{Kind: yaml.ScalarNode, Line: lineNo, Column: col}
+	switch v[0] {
+	case '"':
+		// Double quotes without escapes; anything with a backslash goes to yaml.v3.
+		if len(v) < 2 || v[len(v)-1] != '"' || strings.ContainsAny(v[1:len(v)-1], "\"\\") {
+			return nil, false
+		}
+		n.Tag, n.Style, n.Value = "!!str", yaml.DoubleQuotedStyle, v[1:len(v)-1]
+	case '\'':
+		// Single quotes: '' stands for one quote, and a lone quote ends the scalar.
+		body := v[1:]
+		if len(body) == 0 || body[len(body)-1] != '\'' {
+			return nil, false
+		}
+		body = body[:len(body)-1]
+		if strings.Contains(strings.ReplaceAll(body, "''", ""), "'") {
+			return nil, false
+		}
+		if strings.Contains(body, "''") {
+			body = strings.ReplaceAll(body, "''", "'")
+		}
+		n.Tag, n.Style, n.Value = "!!str", yaml.SingleQuotedStyle, body
+	case '{', '[':
+		if v == "{}" {
+			n.Kind, n.Tag, n.Style = yaml.MappingNode, "!!map", yaml.FlowStyle
+		} else if v == "[]" {
+			n.Kind, n.Tag, n.Style = yaml.SequenceNode, "!!seq", yaml.FlowStyle
+		} else {
+			return nil, false
+		}
+	default:
+		if !plainScalar(v) {
+			return nil, false
+		}
+		n.Tag, n.Value = plainTag(v), v
+	}
+	return n, true
+}
+
+// plainScalar reports whether v (trimmed) reads as one plain scalar in block context: it does
+// not start with an indicator and holds no ": " (a mapping), " #" (a comment) or final ':'.
+func plainScalar(v string) bool {
+	switch c := v[0]; c {
+	case '-', '?', ':':
+		if len(v) == 1 || v[1] == ' ' {
+			return false
+		}
+		if c != '-' {
+			return false // rare enough to leave to yaml.v3
+		}
+	case ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
+		return false
+	}
+	return !strings.Contains(v, ": ") && !strings.Contains(v, " #") && v[len(v)-1] != ':'
+}
+
+// printableYAML reports whether y holds only characters YAML accepts in a document and does
+// not treat as line breaks other than LF and CR: no control characters, no byte order mark,
+// no NEL, LS or PS, valid UTF-8.
+func printableYAML(y []byte) bool {
+	for i := 0; i < len(y); {
+		c := y[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\n' && c != '\r' && c != '\t' || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(y[i:])
+		if r == utf8.RuneError && size <= 1 || r < 0xA0 || r == 0x2028 || r == 0x2029 ||
+			r == 0xFEFF || r >= 0xD800 && r <= 0xDFFF || r == 0xFFFE || r == 0xFFFF {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+
+// plainTag is the tag yaml.v3 resolves a plain scalar to (its resolve function, tags only).
+func plainTag(v string) string {
+	if v == "" {
+		return "!!null"
+	}
+	switch c := v[0]; {
+	case c == '+' || c == '-' || isDigit(c):
+		if t, ok := yamlMapTags[v]; ok {
+			return t
+		}
+		if yamlTimestamp(v) {
+			return "!!timestamp"
+		}
+		if t := yamlNumber(v); t != "" {
+			return t
+		}
+	case c == '.':
+		if t, ok := yamlMapTags[v]; ok {
+			return t
+		}
+		if _, err := strconv.ParseFloat(v, 64); err == nil {
+			return "!!float"
+		}
+	case strings.IndexByte("yYnNtTfFoO~<", c) >= 0:
+		if t, ok := yamlMapTags[v]; ok {
+			return t
+		}
+	}
+	return "!!str"
+}
+
+// yamlMapTags are the words yaml.v3 resolves by table.
+var yamlMapTags = map[string]string{
+	"true": "!!bool", "True": "!!bool", "TRUE": "!!bool",
+	"false": "!!bool", "False": "!!bool", "FALSE": "!!bool",
+	"~": "!!null", "null": "!!null", "Null": "!!null", "NULL": "!!null",
+	".nan": "!!float", ".NaN": "!!float", ".NAN": "!!float",
+	".inf": "!!float", ".Inf": "!!float", ".INF": "!!float",
+	"+.inf": "!!float", "+.Inf": "!!float", "+.INF": "!!float",
+	"-.inf": "!!float", "-.Inf": "!!float", "-.INF": "!!float",
+	"<<": "!!merge",
+}
+
+// yamlTimestampFormats are the layouts yaml.v3 tries, in its order.
+var yamlTimestampFormats = []string{
+	"2006-1-2T15:4:5.999999999Z07:00",
+	"2006-1-2t15:4:5.999999999Z07:00",
+	"2006-1-2 15:4:5.999999999",
+	"2006-1-2",
+}
+
+// yamlTimestamp is yaml.v3's parseTimestamp: four digits and a '-', then one of its layouts.
+func yamlTimestamp(s string) bool {
+	i := 0
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	if i != 4 || i == len(s) || s[i] != '-' {
+		return false
+	}
+	for _, f := range yamlTimestampFormats {
+		if _, err := time.Parse(f, s); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+var yamlStyleFloat = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+
+// yamlNumber is the number part of yaml.v3's resolve for a scalar starting with a sign or a
+// digit: "!!int", "!!float" or "" for neither.
+func yamlNumber(in string) string {
+	plain := strings.ReplaceAll(in, "_", "")
+	if _, err := strconv.ParseInt(plain, 0, 64); err == nil {
+		return "!!int"
+	}
+	if _, err := strconv.ParseUint(plain, 0, 64); err == nil {
+		return "!!int"
+	}
+	if yamlStyleFloat.MatchString(plain) {
+		if _, err := strconv.ParseFloat(plain, 64); err == nil {
+			return "!!float"
+		}
+	}
+	base := func(digits string, b int, neg bool) bool {
+		if neg {
+			_, err := strconv.ParseInt("-"+digits, b, 64)
+			return err == nil
+		}
+		if _, err := strconv.ParseInt(digits, b, 64); err == nil {
+			return true
+		}
+		_, err := strconv.ParseUint(digits, b, 64)
+		return err == nil
+	}
+	switch {
+	case strings.HasPrefix(plain, "0b") && base(plain[2:], 2, false),
+		strings.HasPrefix(plain, "-0b") && base(plain[3:], 2, true),
+		strings.HasPrefix(plain, "0o") && base(plain[2:], 8, false),
+		strings.HasPrefix(plain, "-0o") && base(plain[3:], 8, true):
+		return "!!int"
+	}
+	return ""
+}
