@@ -11,4 +11,3 @@ func ParseBothWays(path string, src []byte) (fast, slow *Document, fastErr, slow
 	}
 	return fast, slow, fastErr, slowErr, accepted
 }
-

@@ -35,7 +35,8 @@ func fastYAML(y []byte) (root *yaml.Node, ok bool) {
 		return &nodes[len(nodes)-1]
 	}
 	root = newNode()
-	*root = yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"} // placed at its first key
+	// The root mapping is placed at its first key, as yaml.v3 places it.
+	*root = yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	var nested *yaml.Node  // the mapping being filled by indented lines, nil when none is open
 	var pending *yaml.Node // the last top-level key's value when it was empty (null or a mapping)
 	indent := 0            // the nested mapping's indentation
