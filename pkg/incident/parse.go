@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
@@ -50,13 +52,22 @@ const MaxSize = 4 << 20
 // list item (goldmark hands the text before any later '[' to the paragraph first), so what the
 // parser finds is the same while parsing takes a third less time. TestBodyParserAgrees checks
 // it against the full parser.
-var bodyParser = parser.NewParser(
-	parser.WithBlockParsers(parser.DefaultBlockParsers()...),
-	parser.WithInlineParsers(util.Prioritized(extension.NewTaskCheckBoxParser(), 0)),
-	parser.WithParagraphTransformers(append(parser.DefaultParagraphTransformers(),
-		util.Prioritized(extension.NewTableParagraphTransformer(), 200))...),
-	parser.WithASTTransformers(util.Prioritized(extension.NewTableASTTransformer(), 0)),
-)
+//
+// Most bodies never reach it: scanBody reads the Markdown incident documents use in a single
+// pass and stands in for this parser (never for another one that tests swap in).
+var bodyParser = newBodyParser()
+
+var scanStandsInFor = bodyParser
+
+func newBodyParser() parser.Parser {
+	return parser.NewParser(
+		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
+		parser.WithInlineParsers(util.Prioritized(extension.NewTaskCheckBoxParser(), 0)),
+		parser.WithParagraphTransformers(append(parser.DefaultParagraphTransformers(),
+			util.Prioritized(extension.NewTableParagraphTransformer(), 200))...),
+		parser.WithASTTransformers(util.Prioritized(extension.NewTableASTTransformer(), 0)),
+	)
+}
 
 // Parse reads an incident document. A *ParseError names the file, line and what to do when the
 // CLI cannot work with the document; smaller issues are collected in Problems.
@@ -121,38 +132,135 @@ func (d *Document) trimBlankTail(start, end int) int {
 	return end
 }
 
-func (d *Document) parseBody() error {
-	body := d.Src[d.fm.end:]
-	base := d.fm.end
-	root := bodyParser.Parse(text.NewReader(body), parser.WithContext(parser.NewContext()))
-	d.sections = make(map[string]section, 3)
+// bodyBlocks is the body's top-level block structure, as much of it as the format reads: what
+// kind each block is and where its first line starts, the items of top-level lists and every
+// task item. Two readers produce it: scanBody for the Markdown incident documents actually use,
+// goldmark for everything else; TestScanBodyAgrees and FuzzBodyScanner hold them equal.
+type bodyBlocks struct {
+	blocks []block
+	items  []int  // start of the line of each item of a top-level list (block.items indexes it)
+	tasks  []task // every task item, in document order (block.tasks indexes it)
+}
 
-	type open struct {
-		name  string
-		sec   section
-		nodes []ast.Node
+type blockKind uint8
+
+const (
+	blockOther blockKind = iota // paragraphs and anything else the format does not look into
+	blockHeading
+	blockTable
+	blockList
+)
+
+type block struct {
+	start int // offset of the start of the block's first line in the file
+	kind  blockKind
+	level int    // heading level
+	text  string // heading text, trimmed
+	items span   // range of bodyBlocks.items (lists)
+	tasks span   // range of bodyBlocks.tasks
+}
+
+// task is a list item whose first block starts with a check box.
+type task struct {
+	box     int // offset of the '[' in the file
+	checked bool
+	raw     string // the lines of the item's first block, each trimmed, joined by one space
+}
+
+func (d *Document) parseBody() error {
+	body := string(d.Src[d.fm.end:]) // every text the body yields is a substring of this one copy
+	bb := &bodyBlocks{}
+	if bodyParser != scanStandsInFor || !scanBody(body, d.fm.end, bb) {
+		*bb = bodyBlocks{}
+		d.goldmarkBlocks(body, bb)
 	}
-	var cur *open
-	var all []*open
+	return d.readBlocks(body, bb)
+}
+
+// goldmarkBlocks reads the block structure with goldmark: the reference, and the reader of any
+// body scanBody declines.
+func (d *Document) goldmarkBlocks(body string, bb *bodyBlocks) {
+	base := d.fm.end
+	src := d.Src[base:]
+	root := bodyParser.Parse(text.NewReader(src), parser.WithContext(parser.NewContext()))
 	for n := root.FirstChild(); n != nil; n = n.NextSibling() {
-		if h, ok := n.(*ast.Heading); ok && h.Level <= 2 {
-			start := d.lineStart(base + n.Pos())
-			if cur != nil {
-				cur.sec.end = start
+		b := block{start: d.lineStart(base + n.Pos())}
+		switch n := n.(type) {
+		case *ast.Heading:
+			b.kind, b.level, b.text = blockHeading, n.Level, headingText(n, body)
+		case *extast.Table:
+			b.kind = blockTable
+		case *ast.List:
+			b.kind = blockList
+			b.items.start = len(bb.items)
+			for item := n.FirstChild(); item != nil; item = item.NextSibling() {
+				bb.items = append(bb.items, d.lineStart(base+item.Pos()))
 			}
-			cur = &open{name: headingText(h, body), sec: section{heading: span{start, d.lines.start(d.lines.lineOf(start) + 1)}, end: len(d.Src), line: d.lines.lineOf(start)}}
-			all = append(all, cur)
-			if h.Level == 1 || !d.isATX(start) {
+			b.items.end = len(bb.items)
+		}
+		from := len(bb.tasks)
+		_ = ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			if !entering {
+				return ast.WalkContinue, nil
+			}
+			item, ok := n.(*ast.ListItem)
+			if !ok || item.FirstChild() == nil {
+				return ast.WalkContinue, nil
+			}
+			first := item.FirstChild()
+			box, ok := first.FirstChild().(*extast.TaskCheckBox)
+			if !ok {
+				return ast.WalkContinue, nil
+			}
+			lines := first.Lines()
+			raw := ""
+			if lines.Len() == 1 {
+				raw = strings.TrimSpace(body[lines.At(0).Start:lines.At(0).Stop])
+			} else {
+				var b strings.Builder
+				for i := 0; i < lines.Len(); i++ {
+					seg := lines.At(i)
+					b.WriteString(strings.TrimSpace(body[seg.Start:seg.Stop]))
+					b.WriteByte(' ')
+				}
+				raw = strings.TrimSpace(b.String())
+			}
+			bb.tasks = append(bb.tasks, task{box: base + box.Pos(), checked: box.IsChecked, raw: raw})
+			return ast.WalkContinue, nil
+		})
+		if b.kind == blockList || len(bb.tasks) > from {
+			b.tasks = span{from, len(bb.tasks)}
+		}
+		bb.blocks = append(bb.blocks, b)
+	}
+}
+
+// readBlocks finds the sections, the Status table, the actions and the log entries.
+func (d *Document) readBlocks(body string, bb *bodyBlocks) error {
+	// A section is a level 1 or 2 heading and the blocks up to the next one.
+	type open struct {
+		name     string
+		sec      section
+		from, to int // its blocks: bb.blocks[from:to]
+	}
+	var buf [16]open
+	all := buf[:0]
+	for i, b := range bb.blocks {
+		if b.kind == blockHeading && b.level <= 2 {
+			if n := len(all); n > 0 {
+				all[n-1].sec.end, all[n-1].to = b.start, i
+			}
+			line := d.lines.lineOf(b.start)
+			o := open{name: b.text, sec: section{heading: span{b.start, d.lines.start(line + 1)}, end: len(d.Src), line: line}, from: i + 1, to: len(bb.blocks)}
+			if b.level == 1 || !d.isATX(b.start) {
 				// The title heading is not a section, and neither is a setext heading (text
 				// underlined with - or =): the CLI writes and finds sections as "## Name" only.
-				cur.name = ""
+				o.name = ""
 			}
-			continue
-		}
-		if cur != nil {
-			cur.nodes = append(cur.nodes, n)
+			all = append(all, o)
 		}
 	}
+	d.sections = make(map[string]section, 3)
 	for _, o := range all {
 		name := canonicalSection(o.name)
 		if name == "" {
@@ -162,31 +270,42 @@ func (d *Document) parseBody() error {
 			return d.errAt(o.sec.heading.start, "section", fmt.Sprintf("section %q appears twice (first at line %d): keep one", "## "+name, prev.line))
 		}
 		d.sections[name] = o.sec
+		blocks := bb.blocks[o.from:o.to]
+		// nextStart is where the block after blocks[i] starts: the next block or the section's end.
+		nextStart := func(i int) int {
+			if i+1 < len(blocks) {
+				return blocks[i+1].start
+			}
+			return o.sec.end
+		}
 		switch name {
 		case SectionStatus:
-			for i, n := range o.nodes {
-				if _, ok := n.(*extast.Table); ok {
-					start := d.lineStart(base + n.Pos())
-					end := o.sec.end
-					if i+1 < len(o.nodes) {
-						end = d.lineStart(base + o.nodes[i+1].Pos())
-					}
-					d.table = span{start, d.trimBlankTail(start, end)}
+			for i, b := range blocks {
+				if b.kind == blockTable {
+					d.table = span{b.start, d.trimBlankTail(b.start, nextStart(i))}
 					break
 				}
 			}
 		case SectionActions:
-			for _, n := range o.nodes {
-				d.collectActions(n, base)
+			n := 0
+			for _, b := range blocks {
+				n += b.tasks.end - b.tasks.start
+			}
+			d.Actions = slices.Grow(d.Actions, n)
+			for _, b := range blocks {
+				for _, t := range bb.tasks[b.tasks.start:b.tasks.end] {
+					d.addAction(t)
+				}
 			}
 		case SectionLog:
-			for i, n := range o.nodes {
-				if l, ok := n.(*ast.List); ok {
-					end := o.sec.end
-					if i+1 < len(o.nodes) {
-						end = d.lineStart(base + o.nodes[i+1].Pos())
-					}
-					d.collectLog(l, base, end)
+			n := 0
+			for _, b := range blocks {
+				n += b.items.end - b.items.start
+			}
+			d.Log = slices.Grow(d.Log, n)
+			for i, b := range blocks {
+				if b.kind == blockList {
+					d.collectLog(body, bb.items[b.items.start:b.items.end], nextStart(i))
 				}
 			}
 		}
@@ -206,11 +325,15 @@ func (d *Document) isATX(off int) bool {
 	return len(line) > 0 && line[0] == '#'
 }
 
-func headingText(h *ast.Heading, src []byte) string {
+func headingText(h *ast.Heading, body string) string {
+	lines := h.Lines()
+	if lines.Len() == 1 {
+		return strings.TrimSpace(body[lines.At(0).Start:lines.At(0).Stop])
+	}
 	var b strings.Builder
-	for i := 0; i < h.Lines().Len(); i++ {
-		seg := h.Lines().At(i)
-		b.Write(seg.Value(src))
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		b.WriteString(body[seg.Start:seg.Stop])
 	}
 	return strings.TrimSpace(b.String())
 }
@@ -224,7 +347,7 @@ func canonicalSection(name string) string {
 	return ""
 }
 
-// markerRE is the syntax of action-list markers; findMarkers implements it without the regexp
+// markerRE is the syntax of action-list markers; appendMarkers implements it without the regexp
 // engine (FuzzMarkers checks they agree).
 var markerRE = regexp.MustCompile(`<!--\s*([a-z_]+)\s*:\s*(.*?)\s*-->`)
 
@@ -234,10 +357,9 @@ type marker struct {
 	name, value string
 }
 
-// findMarkers returns what markerRE.FindAllStringSubmatchIndex finds in s: leftmost,
+// appendMarkers appends to out what markerRE.FindAllStringSubmatchIndex finds in s: leftmost,
 // non-overlapping matches.
-func findMarkers(s string) []marker {
-	var out []marker
+func appendMarkers(out []marker, s string) []marker {
 	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' } // RE2's \s
 	skipSpace := func(i int) int {
 		for i < len(s) && isSpace(s[i]) {
@@ -285,77 +407,81 @@ func findMarkers(s string) []marker {
 	}
 }
 
-func (d *Document) collectActions(n ast.Node, base int) {
-	_ = ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		item, ok := n.(*ast.ListItem)
-		if !ok || item.FirstChild() == nil {
-			return ast.WalkContinue, nil
-		}
-		block := item.FirstChild()
-		box, ok := block.FirstChild().(*extast.TaskCheckBox)
-		if !ok {
-			return ast.WalkContinue, nil
-		}
-		off := base + box.Pos()
-		var raw strings.Builder
-		for i := 0; i < block.Lines().Len(); i++ {
-			seg := block.Lines().At(i)
-			raw.WriteString(strings.TrimSpace(string(d.Src[base+seg.Start : base+seg.Stop])))
-			raw.WriteByte(' ')
-		}
-		line := strings.TrimSpace(raw.String())
-		if close := strings.IndexByte(line, ']'); close >= 0 {
-			line = line[close+1:]
-		}
-		a := Action{Done: box.IsChecked, Line: d.lines.lineOf(off), box: off}
-		markers := findMarkers(line)
-		for _, m := range markers {
-			switch m.name {
-			case "required":
-				a.Required = strings.FieldsFunc(m.value, func(r rune) bool { return r == ' ' || r == ',' })
-			case "due":
-				f := strings.Fields(m.value)
-				var due time.Duration
-				var err error
-				if len(f) > 0 {
-					due, err = time.ParseDuration(f[0])
-				}
-				if len(f) == 0 || err != nil || due <= 0 {
-					d.problemAt(off, "action-marker", fmt.Sprintf("due marker %q does not start with a duration like 30m or 2h", m.value))
-					continue
-				}
-				a.Due, a.DueAtSev = due, f[1:]
+// addAction reads one task item: its text without the markers, and what the markers say.
+func (d *Document) addAction(t task) {
+	line := t.raw
+	if close := strings.IndexByte(line, ']'); close >= 0 {
+		line = line[close+1:]
+	}
+	a := Action{Done: t.checked, Line: d.lines.lineOf(t.box), box: t.box}
+	var buf [4]marker
+	markers := appendMarkers(buf[:0], line)
+	for _, m := range markers {
+		switch m.name {
+		case "required":
+			a.Required = strings.FieldsFunc(m.value, func(r rune) bool { return r == ' ' || r == ',' })
+		case "due":
+			f := strings.Fields(m.value)
+			var due time.Duration
+			var err error
+			if len(f) > 0 {
+				due, err = time.ParseDuration(f[0])
 			}
-		}
-		if len(markers) > 0 {
-			var rest strings.Builder
-			pos := 0
-			for _, m := range markers {
-				rest.WriteString(line[pos:m.start])
-				pos = m.end
+			if len(f) == 0 || err != nil || due <= 0 {
+				d.problemAt(t.box, "action-marker", fmt.Sprintf("due marker %q does not start with a duration like 30m or 2h", m.value))
+				continue
 			}
-			rest.WriteString(line[pos:])
-			line = rest.String()
+			a.Due, a.DueAtSev = due, f[1:]
 		}
-		a.Text = strings.Join(strings.Fields(line), " ")
-		d.Actions = append(d.Actions, a)
-		return ast.WalkContinue, nil
-	})
+	}
+	a.Text = withoutMarkers(line, markers)
+	d.Actions = append(d.Actions, a)
 }
 
-// collectLog reads the items of one list in the Log section; listEnd is where the next block starts.
-func (d *Document) collectLog(l *ast.List, base, listEnd int) {
-	for item := l.FirstChild(); item != nil; item = item.NextSibling() {
-		start := d.lineStart(base + item.Pos())
+// withoutMarkers returns line without the markers, white space folded as OneLine does.
+func withoutMarkers(line string, markers []marker) string {
+	if len(markers) == 0 {
+		return OneLine(line)
+	}
+	// Usually all the text is before the first marker and only white space between and after
+	// them: then that one part is the text, and nothing needs to be copied.
+	text, pos, parts := "", 0, 0
+	for i := 0; i <= len(markers); i++ {
+		end := len(line)
+		if i < len(markers) {
+			end = markers[i].start
+		}
+		if part := line[pos:end]; !isAllSpace(part) {
+			text, parts = part, parts+1
+		}
+		if i < len(markers) {
+			pos = markers[i].end
+		}
+	}
+	if parts <= 1 {
+		return OneLine(text)
+	}
+	var rest strings.Builder
+	pos = 0
+	for _, m := range markers {
+		rest.WriteString(line[pos:m.start])
+		pos = m.end
+	}
+	rest.WriteString(line[pos:])
+	return OneLine(rest.String())
+}
+
+// collectLog reads the items of one list in the Log section (items holds the start of each);
+// listEnd is where the next block starts.
+func (d *Document) collectLog(body string, items []int, listEnd int) {
+	base := d.fm.end
+	for i, start := range items {
 		end := listEnd
-		if next := item.NextSibling(); next != nil {
-			end = d.lineStart(base + next.Pos())
+		if i+1 < len(items) {
+			end = items[i+1]
 		}
 		end = d.trimBlankTail(start, end)
-		raw := strings.Join(strings.Fields(string(d.Src[start:end])), " ")
+		raw := OneLine(body[start-base : end-base])
 		raw = strings.TrimLeft(raw, "-*+ ")
 		e, err := ParseLogLine(raw)
 		if err != nil {
@@ -395,7 +521,59 @@ func FormatLogLine(e LogEntry) string {
 }
 
 // OneLine folds white space (newlines included) so text fits on one line.
-func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+func OneLine(s string) string {
+	if isOneLine(s) {
+		return s // most text already is: no copy
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// isOneLine reports whether OneLine(s) == s: no white space at either end, none but single
+// spaces inside.
+func isOneLine(s string) bool {
+	if s == "" {
+		return true
+	}
+	prevSpace := true // no leading space
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			if c == ' ' {
+				if prevSpace {
+					return false
+				}
+				prevSpace = true
+				continue
+			}
+			if asciiSpace[c] {
+				return false
+			}
+			prevSpace = false
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return false
+		}
+		i += n
+		prevSpace = false
+	}
+	return !prevSpace
+}
+
+// asciiSpace is what unicode.IsSpace says of the ASCII bytes.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// isAllSpace reports whether s is nothing but white space (as strings.Fields sees it).
+func isAllSpace(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
+}
 
 // Line returns the 1-based line of the front-matter key, 0 when absent.
 func (d *Document) KeyLine(key string) int {

@@ -88,7 +88,7 @@ func FuzzBodyParser(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) { sameParse(t, "f.md", src) })
 }
 
-// findMarkers finds what markerRE finds.
+// appendMarkers finds what markerRE finds.
 func FuzzMarkers(f *testing.F) {
 	for _, s := range []string{
 		"Page <!-- required: SEV1 SEV2 --> <!-- due: 5m SEV1 -->",
@@ -99,7 +99,7 @@ func FuzzMarkers(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		want := markerRE.FindAllStringSubmatchIndex(s, -1)
-		got := findMarkers(s)
+		got := appendMarkers(nil, s)
 		if len(got) != len(want) {
 			t.Fatalf("%q: %d markers, regexp finds %d", s, len(got), len(want))
 		}
