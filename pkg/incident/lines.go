@@ -1,6 +1,6 @@
 package incident
 
-import "sort"
+import "bytes"
 
 // lineIndex maps byte offsets to 1-based line numbers and back.
 type lineIndex struct {
@@ -9,11 +9,14 @@ type lineIndex struct {
 }
 
 func newLineIndex(src []byte) lineIndex {
-	starts := make([]int, 1, len(src)/40+1)
-	for i, c := range src {
-		if c == '\n' && i+1 < len(src) {
-			starts = append(starts, i+1)
+	starts := make([]int, 1, bytes.Count(src, []byte{'\n'})+1) // one allocation, of the right size
+	for i := 0; ; {
+		k := bytes.IndexByte(src[i:], '\n')
+		if k < 0 || i+k+1 == len(src) {
+			break
 		}
+		i += k + 1
+		starts = append(starts, i)
 	}
 	return lineIndex{starts: starts, size: len(src)}
 }
@@ -30,7 +33,17 @@ func (l lineIndex) start(n int) int {
 
 // lineOf returns the 1-based line holding offset off.
 func (l lineIndex) lineOf(off int) int {
-	return sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > off })
+	// The number of lines starting at or before off (sort.Search, without the closure).
+	lo, hi := 0, len(l.starts)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if l.starts[m] > off {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	return lo
 }
 
 // col returns the 1-based column (in bytes) of offset off.

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -140,6 +141,17 @@ type bodyBlocks struct {
 	blocks []block
 	items  []int  // start of the line of each item of a top-level list (block.items indexes it)
 	tasks  []task // every task item, in document order (block.tasks indexes it)
+	lines  []span // the scanner's scratch space
+}
+
+// blocksPool recycles bodyBlocks: they only live while one body is read, and lint reads
+// thousands of documents.
+var blocksPool = sync.Pool{New: func() any { return new(bodyBlocks) }}
+
+func (bb *bodyBlocks) reset() {
+	clear(bb.blocks) // no pooled value keeps a body alive
+	clear(bb.tasks)
+	bb.blocks, bb.items, bb.tasks, bb.lines = bb.blocks[:0], bb.items[:0], bb.tasks[:0], bb.lines[:0]
 }
 
 type blockKind uint8
@@ -169,9 +181,13 @@ type task struct {
 
 func (d *Document) parseBody() error {
 	body := string(d.Src[d.fm.end:]) // every text the body yields is a substring of this one copy
-	bb := &bodyBlocks{}
+	bb := blocksPool.Get().(*bodyBlocks)
+	defer func() {
+		bb.reset()
+		blocksPool.Put(bb)
+	}()
 	if bodyParser != scanStandsInFor || !scanBody(body, d.fm.end, bb) {
-		*bb = bodyBlocks{}
+		bb.reset()
 		d.goldmarkBlocks(body, bb)
 	}
 	return d.readBlocks(body, bb)
@@ -292,9 +308,10 @@ func (d *Document) readBlocks(body string, bb *bodyBlocks) error {
 				n += b.tasks.end - b.tasks.start
 			}
 			d.Actions = slices.Grow(d.Actions, n)
+			strs := make([]string, 0, 4*n+1) // backs the actions' Required lists
 			for _, b := range blocks {
 				for _, t := range bb.tasks[b.tasks.start:b.tasks.end] {
-					d.addAction(t)
+					d.addAction(t, &strs)
 				}
 			}
 		case SectionLog:
@@ -408,7 +425,8 @@ func appendMarkers(out []marker, s string) []marker {
 }
 
 // addAction reads one task item: its text without the markers, and what the markers say.
-func (d *Document) addAction(t task) {
+// The Required lists are appended to *strs, one backing array for the document's actions.
+func (d *Document) addAction(t task, strs *[]string) {
 	line := t.raw
 	if close := strings.IndexByte(line, ']'); close >= 0 {
 		line = line[close+1:]
@@ -419,7 +437,9 @@ func (d *Document) addAction(t task) {
 	for _, m := range markers {
 		switch m.name {
 		case "required":
-			a.Required = strings.FieldsFunc(m.value, func(r rune) bool { return r == ' ' || r == ',' })
+			from := len(*strs)
+			*strs = appendSevs(*strs, m.value)
+			a.Required = (*strs)[from:len(*strs):len(*strs)] // never nil, like strings.FieldsFunc's result
 		case "due":
 			f := strings.Fields(m.value)
 			var due time.Duration
@@ -436,6 +456,23 @@ func (d *Document) addAction(t task) {
 	}
 	a.Text = withoutMarkers(line, markers)
 	d.Actions = append(d.Actions, a)
+}
+
+// appendSevs appends the severities of a required marker's value, separated by spaces or
+// commas (strings.FieldsFunc on ' ' and ',', without its allocation).
+func appendSevs(dst []string, v string) []string {
+	start := -1
+	for i := 0; i <= len(v); i++ {
+		if i == len(v) || v[i] == ' ' || v[i] == ',' {
+			if start >= 0 {
+				dst = append(dst, v[start:i])
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	return dst
 }
 
 // withoutMarkers returns line without the markers, white space folded as OneLine does.

@@ -18,7 +18,8 @@ func scanBody(body string, base int, bb *bodyBlocks) bool {
 	if strings.ContainsAny(body, "\t\r\v\f") {
 		return false
 	}
-	s := scanner{body: body, base: base, bb: bb}
+	s := scanner{body: body, base: base, bb: bb, lines: bb.lines[:0]}
+	defer func() { bb.lines = s.lines }()
 	for pos := 0; pos < len(body); {
 		end := strings.IndexByte(body[pos:], '\n')
 		next := pos + end + 1
@@ -228,7 +229,7 @@ func classify(rest string) lineKind {
 		if n > 6 || n < len(rest) && rest[n] != ' ' {
 			return lineText
 		}
-		if strings.HasSuffix(rest, "#") {
+		if strings.HasSuffix(strings.TrimRight(rest, " "), "#") {
 			return lineOther // a closing sequence, or text ending in '#'
 		}
 		return lineHeading

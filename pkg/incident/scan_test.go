@@ -33,6 +33,7 @@ func scanDiffDoc(src []byte, base int) (scanned bool, diff string) {
 		return false, ""
 	}
 	d.goldmarkBlocks(body, &ref)
+	fast.lines = nil // scratch space
 	if !reflect.DeepEqual(fast, ref) {
 		return true, fmt.Sprintf("block structures differ:\nscanner:  %+v\ngoldmark: %+v", fast, ref)
 	}
@@ -144,4 +145,39 @@ func FuzzBodyScanner(f *testing.F) {
 			t.Fatalf("%q: %s", body, diff)
 		}
 	})
+}
+
+func TestAppendSevs(t *testing.T) {
+	for _, v := range []string{"", " ", ",", "SEV1", "SEV1 SEV2", " SEV1,,SEV2 , SEV3 ", "a\u00a0b", "é,ü"} {
+		want := strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' })
+		got := appendSevs(nil, v)
+		if len(got) != len(want) || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%q: %q, want %q", v, got, want)
+		}
+	}
+}
+
+func TestLineIndex(t *testing.T) {
+	for _, s := range []string{"", "\n", "a", "a\n", "a\nb", "\n\n", "ab\n\ncd\n", "x\ny\nz"} {
+		var want []int
+		want = append(want, 0)
+		for i := 0; i < len(s); i++ {
+			if s[i] == '\n' && i+1 < len(s) {
+				want = append(want, i+1)
+			}
+		}
+		l := newLineIndex([]byte(s))
+		if !reflect.DeepEqual(l.starts, want) {
+			t.Errorf("%q: starts %v, want %v", s, l.starts, want)
+		}
+		for off := 0; off <= len(s); off++ {
+			n := 0
+			for n < len(want) && want[n] <= off {
+				n++
+			}
+			if got := l.lineOf(off); got != n {
+				t.Errorf("%q: lineOf(%d) = %d, want %d", s, off, got, n)
+			}
+		}
+	}
 }
