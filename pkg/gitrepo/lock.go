@@ -55,9 +55,9 @@ func (l *lockFile) writer() io.Writer { return l.f }
 func (l *lockFile) commit() error { return l.publish(true) }
 
 // commitUnsynced renames the written content over the target without waiting for it to reach
-// the disk. For derived data only: .git/index, which git itself does not fsync either (the
-// "index" component is not in core.fsync's default), and which `git reset` rebuilds. Syncing
-// a 10 MB index costs more than the rest of a commit.
+// the disk, which is what git does by default for the index and for refs (neither "index" nor
+// "reference" is in core.fsync's default). Syncing a 10 MB index costs more than the rest of
+// a commit, and `git reset` rebuilds it.
 func (l *lockFile) commitUnsynced() error { return l.publish(false) }
 
 func (l *lockFile) publish(sync bool) error {

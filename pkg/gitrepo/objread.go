@@ -33,6 +33,9 @@ var errSlowPath = errors.New("not found on the fast path")
 // O(depth of the path) objects.
 var readHook func(plumbing.Hash)
 
+// writeHook, when set (by tests only), sees every object written, with its size.
+var writeHook func(typ plumbing.ObjectType, size int)
+
 // readObject returns an object's type and content.
 func (r *Repo) readObject(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	if readHook != nil {
@@ -423,11 +426,7 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 	return out, nil
 }
 
-// writeObject stores an object as a loose object the way git does: zlib at level 1 (git's
-// core.looseCompression default; go-git compresses at level 6, which for the 60 KB tree of a
-// busy month folder costs more than everything else a commit writes), a temporary file in the
-// fan-out folder renamed to its name, read-only. An object that is already there is left as
-// it is.
+// writeObject stores an object as a loose object (see writeRaw).
 func (r *Repo) writeObject(obj plumbing.EncodedObject) (plumbing.Hash, error) {
 	rd, err := obj.Reader()
 	if err != nil {
@@ -438,13 +437,35 @@ func (r *Repo) writeObject(obj plumbing.EncodedObject) (plumbing.Hash, error) {
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	h := plumbing.ComputeHash(obj.Type(), content)
+	return r.writeRaw(obj.Type(), content)
+}
+
+// writeRaw stores an object as a loose object the way git does: zlib at level 1 (git's
+// core.looseCompression default; go-git compresses at level 6, which for the 60 KB tree of a
+// busy month folder costs more than everything else a commit writes), a temporary file in the
+// fan-out folder renamed to its name, read-only. An object that is already there is left as
+// it is. The object is compressed in memory and written with one call: the compressor emits
+// 240 bytes at a time, a system call each when it writes to the file directly.
+func (r *Repo) writeRaw(typ plumbing.ObjectType, content []byte) (plumbing.Hash, error) {
+	h := plumbing.ComputeHash(typ, content)
+	if writeHook != nil {
+		writeHook(typ, len(content))
+	}
 	hex := h.String()
 	dir := filepath.Join(r.commonDir, "objects", hex[:2])
 	path := filepath.Join(dir, hex[2:])
 	if _, err := os.Lstat(path); err == nil {
 		return h, nil
 	}
+	var buf bytes.Buffer
+	buf.Grow(len(content)/2 + 64)
+	zw := zlibWriter(&buf)
+	fmt.Fprintf(zw, "%s %d\x00", typ, len(content)) // into memory: cannot fail
+	zw.Write(content)
+	zw.Close()
+	zw.Reset(nil) // do not keep buf alive in the pool
+	zlibWriters.Put(zw)
+
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return plumbing.ZeroHash, err
 	}
@@ -452,15 +473,7 @@ func (r *Repo) writeObject(obj plumbing.EncodedObject) (plumbing.Hash, error) {
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	zw := zlibWriter(tmp)
-	defer zlibWriters.Put(zw)
-	_, err = fmt.Fprintf(zw, "%s %d\x00", obj.Type(), len(content))
-	if err == nil {
-		_, err = zw.Write(content)
-	}
-	if cerr := zw.Close(); err == nil {
-		err = cerr
-	}
+	_, err = tmp.Write(buf.Bytes())
 	if cerr := tmp.Chmod(0o444); err == nil {
 		err = cerr
 	}

@@ -76,13 +76,13 @@ func (r *Repo) lookup(root plumbing.Hash, path string) (object.TreeEntry, bool, 
 	parts := strings.Split(path, "/")
 	tree := root
 	for i, name := range parts {
-		t, err := r.tree(tree)
+		t, err := r.rawTree(tree)
 		if err != nil {
 			return object.TreeEntry{}, false, err
 		}
-		e, ok := findEntry(t.Entries, name)
-		if !ok {
-			return object.TreeEntry{}, false, nil
+		e, ok, err := findRawEntry(t, tree, name)
+		if err != nil || !ok {
+			return object.TreeEntry{}, false, err
 		}
 		if i == len(parts)-1 {
 			return e, true, nil
@@ -126,15 +126,6 @@ func (r *Repo) commitTree(commit plumbing.Hash) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, objectError("commit", commit, plumbing.ErrObjectNotFound)
 	}
 	return plumbing.NewHash(string(hex)), nil
-}
-
-func findEntry(entries []object.TreeEntry, name string) (object.TreeEntry, bool) {
-	for _, e := range entries {
-		if e.Name == name {
-			return e, true
-		}
-	}
-	return object.TreeEntry{}, false
 }
 
 func objectError(kind string, h plumbing.Hash, err error) error {

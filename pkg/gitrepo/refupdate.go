@@ -54,7 +54,11 @@ func (r *Repo) updateBranch(ref plumbing.ReferenceName, old, new plumbing.Hash, 
 	if err := appendReflog(filepath.Join(r.gitDir, "logs", "HEAD"), line); err != nil {
 		return err
 	}
-	return lock.commit()
+	// Not fsynced, as git does not by default (core.fsync leaves "reference" out), and the
+	// objects the ref points to are not synced either. Syncing here made the commit wait for
+	// the journal to flush whatever else was being written back, such as the new index: 10 ms
+	// and more for a repository of 100,000 files.
+	return lock.commitUnsynced()
 }
 
 // reflogLine formats one reflog record:

@@ -18,37 +18,36 @@ type treeChange struct {
 
 // buildTree returns the name of a tree equal to base (zero: an empty tree)
 // with the changes applied, writing only the trees along the changed paths.
-// Untouched subtrees are referenced by name and never read.
+// Untouched subtrees are referenced by name and never read. The trees are
+// edited as raw bytes (rawtree.go).
 func (r *Repo) buildTree(base plumbing.Hash, prefix string, changes []treeChange) (plumbing.Hash, error) {
-	var entries []object.TreeEntry
+	var old []byte
 	if !base.IsZero() {
-		t, err := r.tree(base)
-		if err != nil {
+		var err error
+		if old, err = r.rawTree(base); err != nil {
 			return plumbing.ZeroHash, err
 		}
-		entries = append(entries, t.Entries...) // a copy: go-git caches t
 	}
-	index := make(map[string]int, len(entries))
-	for i, e := range entries {
-		index[e.Name] = i
-	}
-	set := func(e object.TreeEntry) {
-		if i, ok := index[e.Name]; ok {
-			entries[i] = e
-			return
+	existing := func(name string) (object.TreeEntry, bool, error) {
+		if old == nil {
+			return object.TreeEntry{}, false, nil
 		}
-		index[e.Name] = len(entries)
-		entries = append(entries, e)
+		return findRawEntry(old, base, name)
 	}
 
 	// Files directly in this tree, and the changes grouped per subdirectory.
+	var edits []rawEdit
 	sub := map[string][]treeChange{}
 	var subNames []string
 	for _, c := range changes {
 		name, rest, isDir := strings.Cut(c.rest, "/")
 		if !isDir {
-			if i, ok := index[name]; ok {
-				switch entries[i].Mode {
+			e, found, err := existing(name)
+			if err != nil {
+				return plumbing.ZeroHash, err
+			}
+			if found {
+				switch e.Mode {
 				case filemode.Dir:
 					return plumbing.ZeroHash, newUserError(nil, nil,
 						"cannot record %s: it is a directory in the current commit", c.full)
@@ -57,7 +56,7 @@ func (r *Repo) buildTree(base plumbing.Hash, prefix string, changes []treeChange
 						"cannot record %s: it is a submodule in the current commit", c.full)
 				}
 			}
-			set(object.TreeEntry{Name: name, Mode: filemode.Regular, Hash: c.blob})
+			edits = append(edits, rawEdit{name: name, hash: c.blob})
 			continue
 		}
 		if _, ok := sub[name]; !ok {
@@ -72,28 +71,34 @@ func (r *Repo) buildTree(base plumbing.Hash, prefix string, changes []treeChange
 			dirPath = prefix + "/" + name
 		}
 		subBase := plumbing.ZeroHash
-		if i, ok := index[name]; ok {
-			if entries[i].Mode != filemode.Dir {
+		e, found, err := existing(name)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		if found {
+			if e.Mode != filemode.Dir {
 				return plumbing.ZeroHash, newUserError(nil, nil,
 					"cannot record %s: %s is a file in the current commit, not a directory", sub[name][0].full, dirPath)
 			}
-			subBase = entries[i].Hash
+			subBase = e.Hash
 		}
 		h, err := r.buildTree(subBase, dirPath, sub[name])
 		if err != nil {
 			return plumbing.ZeroHash, err
 		}
-		set(object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
+		edits = append(edits, rawEdit{name: name, dir: true, hash: h})
 	}
 
-	// git orders entries by name, comparing directories as if their names
-	// ended in '/'; TreeEntrySorter implements exactly that.
-	sort.Sort(object.TreeEntrySorter(entries))
-	obj := r.repo.Storer.NewEncodedObject()
-	if err := (&object.Tree{Entries: entries}).Encode(obj); err != nil {
-		return plumbing.ZeroHash, newUserError(nil, err, "cannot build the tree for %q: %v", prefix, err)
+	content, err := spliceTree(old, base, edits)
+	if err != nil {
+		return plumbing.ZeroHash, err
 	}
-	return r.store(obj)
+	h, err := r.writeRaw(plumbing.TreeObject, content)
+	if err != nil {
+		return plumbing.ZeroHash, newUserError(nil, err,
+			"cannot write a tree object into %s: %v", r.commonDir, err)
+	}
+	return h, nil
 }
 
 func (r *Repo) store(obj plumbing.EncodedObject) (plumbing.Hash, error) {
