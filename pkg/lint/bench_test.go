@@ -11,6 +11,7 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/config"
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/synth"
 )
 
 // corpusDoc builds one realistic document through the format's own API: the default flow's
@@ -157,4 +158,41 @@ func BenchmarkLint10k(b *testing.B) {
 			b.Fatalf("%v %d %v", err, res.Documents, fmt.Sprint(res.Findings[:min(3, len(res.Findings))]))
 		}
 	}
+}
+
+// writeSynth writes n generated documents (their final versions) under dir, as the
+// benchmark repositories hold them.
+func writeSynth(t testing.TB, dir string, n int) {
+	t.Helper()
+	g, err := synth.NewGenerator(synth.Options{Incidents: n, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range g.Len() {
+		p, src := g.Document(i, -1)
+		abs := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(abs, src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLintSynth lints 2,000 generated documents; us/doc is the CPU-bound cost per
+// document with every core working (go test -bench LintSynth -cpu 2 ./pkg/lint/).
+func BenchmarkLintSynth(b *testing.B) {
+	const n = 2000
+	dir := b.TempDir()
+	writeSynth(b, dir, n)
+	opts := Options{Root: dir, Config: config.Default(), Now: time.Date(2026, 11, 23, 11, 0, 0, 0, time.UTC)}
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := Run(opts)
+		if err != nil || res.Documents != n || len(res.Findings) != 0 {
+			b.Fatalf("%v %d %v", err, res.Documents, fmt.Sprint(res.Findings[:min(3, len(res.Findings))]))
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "us/doc")
 }

@@ -150,24 +150,21 @@ func pos(d *incident.Document, key string) (int, int) {
 }
 
 func (c *checker) checkValues(f *finder, d *incident.Document) {
-	m := d.Meta
-	empty := []struct {
-		key string
-		is  bool
-		why string
-	}{
-		{incident.KeyID, m.ID == "", "the file name starts with it and commands find the incident by it"},
-		{incident.KeyTitle, m.Title == "", "say in a few words what is wrong"},
-		{incident.KeySeverity, m.Severity == "", "pick one of " + strings.Join(c.severities.IDs(), ", ")},
-		{incident.KeyStatus, m.Status == "", "use one of " + strings.Join(incident.Statuses, ", ")},
-		{incident.KeyDeclaredAt, m.DeclaredAt.IsZero(), "set it to when the incident was declared, like 2026-11-23T10:02:00+09:00"},
-	}
-	for _, e := range empty {
-		if e.is {
-			l, col := pos(d, e.key)
-			f.add(l, col, RuleRequiredKey, fmt.Sprintf("%s is empty: %s", e.key, e.why))
+	m := &d.Meta
+	empty := func(key string, is bool, why func() string) {
+		if is {
+			l, col := pos(d, key)
+			f.add(l, col, RuleRequiredKey, fmt.Sprintf("%s is empty: %s", key, why()))
 		}
 	}
+	// The reasons are built only for a finding: most documents have none.
+	empty(incident.KeyID, m.ID == "", func() string { return "the file name starts with it and commands find the incident by it" })
+	empty(incident.KeyTitle, m.Title == "", func() string { return "say in a few words what is wrong" })
+	empty(incident.KeySeverity, m.Severity == "", func() string { return "pick one of " + strings.Join(c.severities.IDs(), ", ") })
+	empty(incident.KeyStatus, m.Status == "", func() string { return "use one of " + strings.Join(incident.Statuses, ", ") })
+	empty(incident.KeyDeclaredAt, m.DeclaredAt.IsZero(), func() string {
+		return "set it to when the incident was declared, like 2026-11-23T10:02:00+09:00"
+	})
 	if m.Severity != "" {
 		if _, ok := c.severities.Get(m.Severity); !ok {
 			l, col := pos(d, incident.KeySeverity)
@@ -259,9 +256,12 @@ func (c *checker) checkClosed(f *finder, d *incident.Document) {
 	if m.Status != incident.StatusResolved {
 		return
 	}
-	skipped := map[string]bool{}
+	var skipped map[string]bool // made on the first skip logged: most logs have none
 	for _, e := range d.Log {
 		if t, ok := strings.CutPrefix(e.Text, SkippedPrefix); ok {
+			if skipped == nil {
+				skipped = map[string]bool{}
+			}
 			skipped[incident.OneLine(t)] = true
 		}
 	}
@@ -278,14 +278,13 @@ func (c *checker) checkClosed(f *finder, d *incident.Document) {
 	}
 	var bad *incident.LogEntry
 	for i, e := range d.Log {
-		lower := strings.ToLower(e.Text)
 		switch {
-		case strings.HasPrefix(lower, NoPostmortemPrefix):
+		case hasPrefixFold(e.Text, NoPostmortemPrefix):
 			if strings.TrimSpace(e.Text[len(NoPostmortemPrefix):]) != "" {
 				return
 			}
 			bad = &d.Log[i]
-		case strings.HasPrefix(lower, PostmortemPrefix):
+		case hasPrefixFold(e.Text, PostmortemPrefix):
 			if hasHTTPURL(e.Text[len(PostmortemPrefix):]) {
 				return
 			}
@@ -299,6 +298,26 @@ func (c *checker) checkClosed(f *finder, d *incident.Document) {
 	l, col := pos(d, incident.KeyStatus)
 	f.add(l, col, RulePostmortem, fmt.Sprintf("resolved %s incident without a postmortem: log its link (incidentctl log %s %q) or why none is held (incidentctl log %s %q)",
 		m.Severity, shortID(m.ID), PostmortemPrefix+" https://…", shortID(m.ID), NoPostmortemPrefix+" <reason>"))
+}
+
+// hasPrefixFold reports whether strings.ToLower(s) starts with the lower-case ASCII prefix,
+// without lower-casing s: the only non-ASCII letters that lower-case to ASCII are U+0130 (to
+// "i" and a combining dot) and the Kelvin sign (to "k"), and neither i nor k is in the
+// prefixes this is used with (TestHasPrefixFold checks that).
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 var httpURLRE = regexp.MustCompile(`(?i)https?://[^\s<>()\[\]"'` + "`" + `]+`)

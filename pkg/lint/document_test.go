@@ -229,3 +229,25 @@ func TestPolicy(t *testing.T) {
 		seen[r.ID] = true
 	}
 }
+
+// TestHasPrefixFold: hasPrefixFold agrees with strings.ToLower + HasPrefix for the postmortem
+// prefixes, on ASCII and on the non-ASCII letters that fold or lower-case to ASCII ones.
+func TestHasPrefixFold(t *testing.T) {
+	for _, prefix := range []string{PostmortemPrefix, NoPostmortemPrefix} {
+		if strings.ContainsAny(prefix, "ik") || strings.ToLower(prefix) != prefix {
+			t.Fatalf("hasPrefixFold's reasoning does not cover the prefix %q", prefix)
+		}
+		for _, s := range []string{prefix, strings.ToUpper(prefix), "Postmortem: https://x", "No Postmortem: none",
+			"postmortem", "", "no postmortem", "ſo postmortem:", "\u212aostmortem:", "\u0130postmortem:", "pOSTMORTEM:x", "póstmortem:"} {
+			want := strings.HasPrefix(strings.ToLower(s), prefix)
+			if got := hasPrefixFold(s, prefix); got != want {
+				t.Errorf("hasPrefixFold(%q, %q) = %v, want %v", s, prefix, got, want)
+			}
+		}
+	}
+	for r := rune(0x80); r <= 0x10FFFF; r++ {
+		if l := strings.ToLower(string(r)); l != "" && l[0] < 0x80 && r != 0x130 && r != 0x212A {
+			t.Fatalf("%U lower-cases to ASCII %q: hasPrefixFold's reasoning is out of date", r, l)
+		}
+	}
+}

@@ -15,6 +15,9 @@ import (
 //
 // Each detector runs its regular expression only when one of its literal anchors occurs in the
 // document; one pass over the bytes finds the anchors, so a clean document costs microseconds.
+// Even then it runs only over the lines around the anchors (see windows): Go's regular
+// expressions cost about a microsecond per byte here, and a word like "auth" in a service name
+// would otherwise cost milliseconds per document.
 
 type detector struct {
 	what    string         // what it looks like, for the message
@@ -23,6 +26,9 @@ type detector struct {
 	lower   bool           //
 	re      *regexp.Regexp // the credential is the last submatch that matched, else the whole match
 	check   func(secret string) bool
+	// reach is how many non-blank lines after its first a match can extend to, through \s
+	// (blank lines in between do not count). A match starts on a line holding an anchor.
+	reach int
 }
 
 var detectors = []detector{
@@ -55,11 +61,11 @@ var detectors = []detector{
 		check: func(s string) bool { return !placeholder(s) }},
 	{what: "a credential in an Authorization header (Bearer or Basic)", anchors: []string{"bearer", "basic"}, lower: true,
 		re:    regexp.MustCompile(`(?i)\b(?:bearer|basic)\s+([A-Za-z0-9\-._~+/]{16,}=*)`),
-		check: randomLooking},
+		check: randomLooking, reach: 1}, // the credential may be on the next line
 	{what: "a credential (a random-looking value after token, secret, password or key)", lower: true,
 		anchors: []string{"token", "secret", "passw", "pwd", "key", "credential", "auth"},
 		re:      regexp.MustCompile(`(?i)(?:token|secret|passw(?:or)?d|pwd|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)[a-z0-9_\-]*["']?\s*(?:[:=]|=>|\bis\b)\s*["']?([^\s"'` + "`" + `,;<>()\[\]{}|]{12,})`),
-		check:   randomLooking},
+		check:   randomLooking, reach: 2}, // "key" / ":" / "value" may sit on three lines
 }
 
 // Examples from AWS's documentation: they appear in runbooks and are not secrets.
@@ -67,6 +73,7 @@ var builtinAllowed = []string{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPx
 
 type secretScanner struct {
 	policy *Policy
+	whole  bool // run each expression over the whole text, as before windows (for tests)
 }
 
 // anchors maps the first two bytes of every anchor (lower-cased for case-insensitive detectors)
@@ -147,7 +154,7 @@ func (s *secretScanner) scan(f *finder, src []byte) {
 		if !hits[i] || d.need != 0 && bytes.IndexByte(src, d.need) < 0 {
 			continue
 		}
-		for _, m := range d.re.FindAllSubmatchIndex(src, -1) {
+		for _, m := range s.matches(&d, src) {
 			start, end := m[0], m[1]
 			for g := len(m)/2 - 1; g > 0; g-- {
 				if m[2*g] >= 0 {
@@ -174,6 +181,101 @@ func (s *secretScanner) scan(f *finder, src []byte) {
 				d.what, redact(secret)))
 		}
 	}
+}
+
+// matches returns what FindAllSubmatchIndex returns over the whole of src, running the
+// expression only over the windows that can hold a match. This gives the same matches: every
+// match starts on a line with one of the detector's anchors and ends within its window; each
+// window starts at a line start, where \b sees the same non-word '\n' before it as at the
+// start of a text, and ends after a '\n' (or at the end of src), which no match ends with; so
+// a match found in a window is found in the whole text and the other way round, in order.
+// TestSecretWindows and FuzzSecretWindows compare the two.
+func (s *secretScanner) matches(d *detector, src []byte) [][]int {
+	if s.whole {
+		return d.re.FindAllSubmatchIndex(src, -1)
+	}
+	var out [][]int
+	for _, w := range d.windows(src) {
+		for _, m := range d.re.FindAllSubmatchIndex(src[w[0]:w[1]], -1) {
+			for i := range m {
+				if m[i] >= 0 {
+					m[i] += w[0]
+				}
+			}
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// windows returns, in order and merged where they overlap or touch, the stretches of src from
+// the start of each line holding one of d's anchors to the end of that line, or of the
+// d.reach-th non-blank line after it.
+func (d *detector) windows(src []byte) [][2]int {
+	var ws [][2]int
+	for _, a := range d.anchors {
+		for off := 0; ; {
+			i := indexAnchor(src[off:], a, d.lower)
+			if i < 0 {
+				break
+			}
+			at := off + i
+			off = at + 1
+			start := bytes.LastIndexByte(src[:at], '\n') + 1
+			end := lineEnd(src, at)
+			for n := 0; n < d.reach && end < len(src); {
+				next := lineEnd(src, end)
+				if !blank(src[end:next]) {
+					n++
+				}
+				end = next
+			}
+			ws = append(ws, [2]int{start, end})
+			off = max(off, lineEnd(src, at)) // a further anchor on this line gives the same window
+		}
+	}
+	slices.SortFunc(ws, func(a, b [2]int) int { return a[0] - b[0] })
+	merged := ws[:0]
+	for _, w := range ws {
+		if n := len(merged); n > 0 && w[0] <= merged[n-1][1] {
+			merged[n-1][1] = max(merged[n-1][1], w[1])
+			continue
+		}
+		merged = append(merged, w)
+	}
+	return merged
+}
+
+// indexAnchor finds an anchor as present does: exactly, or ignoring ASCII case when lower.
+func indexAnchor(src []byte, a string, lower bool) int {
+	if !lower {
+		return bytes.Index(src, []byte(a))
+	}
+	a = strings.ToLower(a)
+	for i := 0; i+len(a) <= len(src); i++ {
+		if lowerASCII(src[i]) == a[0] && equalFoldASCII(src[i:i+len(a)], a) {
+			return i
+		}
+	}
+	return -1
+}
+
+// lineEnd returns the offset just after the '\n' ending the line holding off (or len(src)).
+func lineEnd(src []byte, off int) int {
+	if i := bytes.IndexByte(src[off:], '\n'); i >= 0 {
+		return off + i + 1
+	}
+	return len(src)
+}
+
+// blank reports whether a line holds only what \s matches (space, \t, \n, \f, \r).
+func blank(line []byte) bool {
+	for _, c := range line {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\f' && c != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // contains reports whether text holds something the secret rule would report.

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -107,5 +108,57 @@ func TestRandomLooking(t *testing.T) {
 		if got := randomLooking(s); got != want {
 			t.Errorf("randomLooking(%q) = %v, want %v", s, got, want)
 		}
+	}
+}
+
+// secretTexts are texts whose credentials sit where windows could cut them: across lines,
+// several anchors per line and per window, at the start and the end of the text.
+func secretTexts() []string {
+	hex := fake("", 32, hexDigits)
+	mixed := fake("", 24, alnum)
+	return []string{
+		"token\n:\n" + hex + "\n",
+		"token\n\n \t\n:\r\n\n   " + hex,
+		"password =\n\n\n" + hex + " and secret: " + mixed + "\nkey: " + hex,
+		"Authorization: Bearer\n\n" + mixed + "\n",
+		"basic\n" + mixed,
+		"auth-gateway auth auth\ntoken: \n" + hex + "\nauth\n",
+		"key\nkey\nkey\nkey: " + hex + "\nkey",
+		hex + " token: " + hex + " secret=" + mixed,
+		"\ufeffapi_key=" + hex,
+		"postgres://app:" + mixed + "@db.internal:5432/app\nhttps://x@y",
+		"x\v token:\v" + hex,
+		"eyJ" + mixed + ".eyJ" + mixed + "." + mixed,
+		fake("AKIA", 16, upperDigits) + "\n" + fake("ghp_", 36, alnum),
+		"no credentials at all\n",
+	}
+}
+
+// scanBoth scans text with windows and over the whole text, and fails when they disagree.
+func scanBoth(t *testing.T, s *secretScanner, text []byte) []Finding {
+	t.Helper()
+	win := &finder{path: "x.md"}
+	s.whole = false
+	s.scan(win, text)
+	whole := &finder{path: "x.md"}
+	s.whole = true
+	s.scan(whole, text)
+	s.whole = false
+	if !slices.Equal(win.out, whole.out) {
+		t.Fatalf("windows find %v, the whole text %v, in\n%q", win.out, whole.out, text)
+	}
+	return win.out
+}
+
+// TestSecretWindows: scanning only around the anchors finds what scanning everything finds.
+func TestSecretWindows(t *testing.T) {
+	c := testChecker(t, config.Lint{})
+	found := 0
+	for _, text := range secretTexts() {
+		found += len(scanBoth(t, c.secrets, []byte(text)))
+		found += len(scanBoth(t, c.secrets, []byte("line one\n"+text+"\nlast")))
+	}
+	if found < 20 {
+		t.Fatalf("only %d findings: the texts no longer exercise the detectors", found)
 	}
 }
