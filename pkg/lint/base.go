@@ -72,24 +72,47 @@ func isIncidentPath(rel, incidents string) bool {
 func (b *baseRun) check(c *checker, root string, linted map[string]*lintedDoc) ([]Finding, error) {
 	// Messages name the base as the user typed it: stable, and what they can type back.
 	rev := b.rev
-	var baseIDs map[string]string // id -> path at the merge base, read only when a file is new
-	idsAtBase := func() (map[string]string, error) {
-		if baseIDs != nil {
-			return baseIDs, nil
+	// Where a file with a given ID can be at the merge base: its month folder (the ID starts
+	// with the date), the new file's own folder, and the changed paths (a file moved or deleted
+	// since). A copy left unchanged in some other folder still exists, and id-unique reports it.
+	folders := map[string]map[string]plumbing.Hash{} // folder at the merge base -> its files
+	idAtBase := func(id, rel string) (string, error) {
+		dirs := []string{path.Dir(rel)}
+		if incident.ValidID(id) {
+			dirs = append(dirs, c.incidents+"/20"+id[:2]+"/"+id[2:4])
 		}
-		files, err := b.repo.TreeFiles(b.mergeBase, c.incidents)
-		if err != nil {
-			return nil, err
-		}
-		baseIDs = map[string]string{}
-		for p := range files {
-			if id := incident.IDFromFileName(p); id != "" {
-				if prev, ok := baseIDs[id]; !ok || p < prev {
-					baseIDs[id] = p
-				}
+		prev := ""
+		consider := func(p string) {
+			if p != rel && incident.IDFromFileName(p) == id && (prev == "" || p < prev) {
+				prev = p
 			}
 		}
-		return baseIDs, nil
+		for _, d := range dirs {
+			files, ok := folders[d]
+			if !ok {
+				var err error
+				if files, err = b.repo.TreeFiles(b.mergeBase, d); err != nil {
+					return "", err
+				}
+				folders[d] = files
+			}
+			for p := range files {
+				consider(p)
+			}
+		}
+		for _, p := range b.changed {
+			if incident.IDFromFileName(p) != id || p == rel {
+				continue
+			}
+			atBase, err := b.repo.TreeFiles(b.mergeBase, p) // a tree lookup: the blob is not read
+			if err != nil {
+				return "", err
+			}
+			if len(atBase) > 0 {
+				consider(p)
+			}
+		}
+		return prev, nil
 	}
 	exists := func(rel string) bool {
 		_, err := os.Lstat(filepath.Join(root, filepath.FromSlash(rel)))
@@ -135,12 +158,11 @@ func (b *baseRun) check(c *checker, root string, linted map[string]*lintedDoc) (
 		}
 		basePath := rel
 		if !atBase {
-			ids, err := idsAtBase()
+			prev, err := idAtBase(ld.doc.Meta.ID, rel)
 			if err != nil {
 				return nil, err
 			}
-			prev, used := ids[ld.doc.Meta.ID]
-			if !used || prev == rel {
+			if prev == "" {
 				continue // a new incident
 			}
 			if exists(prev) {

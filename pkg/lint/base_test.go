@@ -1,11 +1,14 @@
 package lint
 
 import (
+	"os"
+
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -85,5 +88,29 @@ func TestEditedMessageQuotesTheOldEntry(t *testing.T) {
 	compareDocuments(f, c.secrets, mustParse(t, validDoc), mustParse(t, replace(validDoc, "error rate 12%", "error rate 15%")), "abc1234")
 	if len(f.out) != 1 || !strings.Contains(f.out[0].Message, `was "- 2026-11-23T10:10:00+09:00 [bob] error rate 12% on checkout-api"`) {
 		t.Fatalf("%+v", f.out)
+	}
+}
+
+// BenchmarkBaseRepo runs `lint --base` on an existing repository, for profiling at scale:
+//
+//	INCIDENTCTL_BASE_REPO=<repo> INCIDENTCTL_BASE_REV=<rev> go test -run - -bench BaseRepo -cpuprofile cpu.out ./pkg/lint/
+func BenchmarkBaseRepo(b *testing.B) {
+	dir, rev := os.Getenv("INCIDENTCTL_BASE_REPO"), os.Getenv("INCIDENTCTL_BASE_REV")
+	if dir == "" || rev == "" {
+		b.Skip("set INCIDENTCTL_BASE_REPO and INCIDENTCTL_BASE_REV")
+	}
+	cfg, err := config.Load(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		repo, err := gitrepo.Open(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Run(Options{Root: dir, Config: cfg, Repo: repo, Base: rev}); err != nil {
+			b.Fatal(err)
+		}
+		repo.Close()
 	}
 }
