@@ -160,6 +160,7 @@ func (p *indexPlan) begin(w io.Writer) {
 					return
 				}
 				n += int64(len(c))
+				workCounts.prefixCopied.Add(int64(len(c)))
 			}
 		}
 		if f, ok := w.(*os.File); ok {
@@ -550,11 +551,16 @@ func prepareIndex(indexPath string, data []byte, updates []indexUpdate) (_ *inde
 	if len(sorted) == 1 {
 		off, first = scanMemo.recall(data, sorted[0].Path, off, first)
 	}
+	from := first
 	off, first, err = skipBelow(data, off, end, first, count, version, []byte(sorted[0].Path), ancestors)
 	if err != nil {
 		return nil, indexError(indexPath, err.Error())
 	}
+	workCounts.entriesSkimmed.Add(int64(first - from))
+	parsed := 0
+	defer func() { workCounts.entriesParsed.Add(int64(parsed)) }()
 	for i := first; i < count; i++ {
+		parsed++
 		e, err := parseEntry(data, off, end, version)
 		if err != nil {
 			return nil, indexError(indexPath, err.Error())
@@ -599,6 +605,7 @@ func prepareIndex(indexPath string, data []byte, updates []indexUpdate) (_ *inde
 			if off, err = skipEntries(data, off, end, version, count-i-1); err != nil {
 				return nil, indexError(indexPath, err.Error())
 			}
+			workCounts.entriesSkimmed.Add(int64(count - i - 1))
 			break
 		}
 	}
@@ -730,8 +737,12 @@ func findIndexEntries(indexPath string, data []byte, path string) (_ []indexEntr
 	if err != nil {
 		return nil, indexError(indexPath, err.Error())
 	}
+	workCounts.entriesSkimmed.Add(int64(first))
 	scanMemo.remember(data, path, off, first)
+	parsed := 0
+	defer func() { workCounts.entriesParsed.Add(int64(parsed)) }()
 	for i := first; i < count; i++ {
+		parsed++
 		e, err := parseEntry(data, off, end, version)
 		if err != nil {
 			return nil, indexError(indexPath, err.Error())

@@ -20,7 +20,7 @@ import (
 // SHA-256, so a stale, foreign or damaged file is never used: the index is then hashed in full,
 // as always, and the file written anew.
 
-const hashCheckpoint = 256 << 10
+var hashCheckpoint int64 = 256 << 10 // a variable for the tests
 
 const indexHashMagic = "incidentctl index-sha1 1\n"
 
@@ -43,6 +43,7 @@ func (c *ckHasher) Write(b []byte) {
 		next := (c.pos/hashCheckpoint + 1) * hashCheckpoint
 		n := int(min(int64(len(b)), next-c.pos))
 		c.h.Write(b[:n])
+		workCounts.bytesHashed.Add(int64(n))
 		c.pos += int64(n)
 		b = b[n:]
 		if c.pos == next {
@@ -71,7 +72,7 @@ func (r *Repo) hashPath() string { return filepath.Join(r.gitDir, "incidentctl",
 
 // readIndexHashes returns the checkpoints of the index whose content is data, or nil.
 func (r *Repo) readIndexHashes(data []byte) []indexCheckpoint {
-	if len(data) < 2*hashCheckpoint {
+	if int64(len(data)) < 2*hashCheckpoint {
 		return nil // small: hashing it all is cheap
 	}
 	b, err := os.ReadFile(r.hashPath())

@@ -33,14 +33,12 @@ var errSlowPath = errors.New("not found on the fast path")
 // O(depth of the path) objects.
 var readHook func(plumbing.Hash)
 
-// writeHook, when set (by tests only), sees every object written, with its size.
-var writeHook func(typ plumbing.ObjectType, size int)
-
 // readObject returns an object's type and content.
 func (r *Repo) readObject(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	if readHook != nil {
 		readHook(h)
 	}
+	workCounts.objectsRead.Add(1)
 	typ, data, err := r.readObjectFast(h)
 	if err == nil {
 		return typ, data, nil
@@ -448,9 +446,7 @@ func (r *Repo) writeObject(obj plumbing.EncodedObject) (plumbing.Hash, error) {
 // 240 bytes at a time, a system call each when it writes to the file directly.
 func (r *Repo) writeRaw(typ plumbing.ObjectType, content []byte) (plumbing.Hash, error) {
 	h := plumbing.ComputeHash(typ, content)
-	if writeHook != nil {
-		writeHook(typ, len(content))
-	}
+	workCounts.objectBytes.Add(int64(len(content)))
 	hex := h.String()
 	dir := filepath.Join(r.commonDir, "objects", hex[:2])
 	path := filepath.Join(dir, hex[2:])
