@@ -518,7 +518,8 @@ func (d *Document) collectLog(body string, items []int, listEnd int) {
 			end = items[i+1]
 		}
 		end = d.trimBlankTail(start, end)
-		raw := OneLine(body[start-base : end-base])
+		// Trimmed first, the usual one-line item is already folded and is not copied.
+		raw := OneLine(strings.TrimSpace(body[start-base : end-base]))
 		raw = strings.TrimLeft(raw, "-*+ ")
 		e, err := ParseLogLine(raw)
 		if err != nil {

@@ -80,3 +80,24 @@ func BenchmarkParseFullGoldmark(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkParseBody is the body part of BenchmarkParse: sections, Status table, actions and
+// log, after the front matter.
+func BenchmarkParseBody(b *testing.B) {
+	docs := benchDocs(b)
+	parse := make([]func() error, len(docs))
+	for i, src := range docs {
+		f, err := incident.BodyReparser(src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		parse[i] = f
+	}
+	i := 0
+	for b.Loop() {
+		if err := parse[i%len(parse)](); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
