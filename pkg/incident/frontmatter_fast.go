@@ -30,13 +30,16 @@ func fastYAML(y []byte) (root *yaml.Node, ok bool) {
 	// A top-level entry is two nodes, a nested one two more: lines*2 bounds the scalars, and a
 	// nested mapping takes the place of a value.
 	nodes := make([]yaml.Node, 0, 2*strings.Count(s, "\n")+3)
-	newNode := func() *yaml.Node {
+	// Fields are set one by one: copying whole Node values costs write barriers.
+	newNode := func(kind yaml.Kind, tag string, line, col int) *yaml.Node {
 		nodes = append(nodes, yaml.Node{})
-		return &nodes[len(nodes)-1]
+		n := &nodes[len(nodes)-1]
+		n.Kind, n.Tag, n.Line, n.Column = kind, tag, line, col
+		return n
 	}
-	root = newNode()
 	// The root mapping is placed at its first key, as yaml.v3 places it.
-	*root = yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	root = newNode(yaml.MappingNode, "!!map", 0, 0)
+	root.Content = make([]*yaml.Node, 0, cap(nodes)-1)
 	var nested *yaml.Node  // the mapping being filled by indented lines, nil when none is open
 	var pending *yaml.Node // the last top-level key's value when it was empty (null or a mapping)
 	indent := 0            // the nested mapping's indentation
@@ -69,7 +72,8 @@ func fastYAML(y []byte) (root *yaml.Node, ok bool) {
 			}
 			if nested == nil {
 				nested, indent = pending, sp
-				*nested = yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: lineNo, Column: sp + 1}
+				// The null the key's value was becomes the mapping.
+				nested.Kind, nested.Tag, nested.Line, nested.Column = yaml.MappingNode, "!!map", lineNo, sp+1
 				pending = nil
 			}
 			k, rest, ok := splitKey(line, sp, lineNo, newNode)
@@ -91,8 +95,7 @@ func fastYAML(y []byte) (root *yaml.Node, ok bool) {
 		var v *yaml.Node
 		if strings.TrimLeft(rest, " ") == "" {
 			// Nothing after the colon: null, unless indented lines follow (then a mapping).
-			v = newNode()
-			*v = yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: lineNo, Column: len(line) - len(rest) + 1}
+			v = newNode(yaml.ScalarNode, "!!null", lineNo, len(line)-len(rest)+1)
 			pending = v
 		} else if v, ok = scalarValue(rest, len(line)-len(rest), lineNo, newNode); !ok {
 			return nil, false
@@ -110,7 +113,7 @@ func fastYAML(y []byte) (root *yaml.Node, ok bool) {
 
 // splitKey reads "key:" at column from+1 and returns the key node and what follows the colon.
 // Keys are plain words ([A-Za-z_][A-Za-z0-9_-]*), followed by the colon and a space or the end.
-func splitKey(line string, from, lineNo int, newNode func() *yaml.Node) (*yaml.Node, string, bool) {
+func splitKey(line string, from, lineNo int, newNode func(yaml.Kind, string, int, int) *yaml.Node) (*yaml.Node, string, bool) {
 	i := from
 	if i >= len(line) || !(isLetter(line[i]) || line[i] == '_') {
 		return nil, "", false
@@ -123,14 +126,14 @@ func splitKey(line string, from, lineNo int, newNode func() *yaml.Node) (*yaml.N
 		return nil, "", false
 	}
 	key := line[from:i]
-	k := newNode()
-	*k = yaml.Node{Kind: yaml.ScalarNode, Tag: plainTag(key), Value: key, Line: lineNo, Column: from + 1}
+	k := newNode(yaml.ScalarNode, plainTag(key), lineNo, from+1)
+	k.Value = key
 	return k, line[i+1:], true
 }
 
 // scalarValue reads the value after "key:" (rest starts at 0-based column at in its line):
 // a plain scalar, a quoted one, {} or []. Nothing but spaces may follow it.
-func scalarValue(rest string, at, lineNo int, newNode func() *yaml.Node) (*yaml.Node, bool) {
+func scalarValue(rest string, at, lineNo int, newNode func(yaml.Kind, string, int, int) *yaml.Node) (*yaml.Node, bool) {
 	sp := 0
 	for sp < len(rest) && rest[sp] == ' ' {
 		sp++
@@ -142,8 +145,7 @@ func scalarValue(rest string, at, lineNo int, newNode func() *yaml.Node) (*yaml.
 	if v == "" {
 		return nil, false
 	}
-	n := newNode()
-	*n = yaml.Node{Kind: yaml.ScalarNode, Line: lineNo, Column: col}
+	n := newNode(yaml.ScalarNode, "", lineNo, col)
 	switch v[0] {
 	case '"':
 		// Double quotes without escapes; anything with a backslash goes to yaml.v3.
