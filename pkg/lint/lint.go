@@ -149,10 +149,21 @@ func Run(opts Options) (*Result, error) {
 				cands = append(cands, cd)
 			}
 		}
-	} else {
-		if cands, err = walk(root, roots, explicit, c.incidents); err != nil {
-			return nil, err
+	}
+	docs, err := c.lintAll(func(emit func(candidate)) error {
+		if base != nil {
+			for _, cd := range cands {
+				emit(cd)
+			}
+			return nil
 		}
+		// The workers lint what the walk has listed while it lists the rest.
+		var err error
+		cands, err = walk(root, roots, explicit, c.incidents, emit)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	for rel := range explicit {
 		if !slices.ContainsFunc(cands, func(cd candidate) bool { return cd.rel == rel }) && base == nil {
@@ -160,7 +171,6 @@ func Run(opts Options) (*Result, error) {
 		}
 	}
 
-	docs := c.lintAll(cands)
 	var findings []Finding
 	linted := make(map[string]*lintedDoc, len(docs))
 	for _, d := range docs {
@@ -269,8 +279,9 @@ func classify(rel, abs, incidents string, explicit bool) (candidate, bool) {
 	return cd, true
 }
 
-// walk lists the candidates under the roots, sorted by path.
-func walk(root string, roots []string, explicit map[string]bool, incidents string) ([]candidate, error) {
+// walk lists the candidates under the roots, sorted by path, and hands each to emit as soon as
+// it finds it.
+func walk(root string, roots []string, explicit map[string]bool, incidents string, emit func(candidate)) ([]candidate, error) {
 	seen := map[string]bool{}
 	var out []candidate
 	for _, r := range roots {
@@ -299,6 +310,7 @@ func walk(root string, roots []string, explicit map[string]bool, incidents strin
 			seen[rel] = true
 			if cd, ok := classify(rel, p, incidents, explicit[rel]); ok {
 				out = append(out, cd)
+				emit(cd)
 			}
 			return nil
 		})
@@ -323,24 +335,29 @@ type lintedDoc struct {
 	findings []Finding
 }
 
-// lintAll runs the single-document rules on every core; the result follows cands' order.
-func (c *checker) lintAll(cands []candidate) []*lintedDoc {
-	out := make([]*lintedDoc, len(cands))
+// lintAll runs the single-document rules on every core over the candidates list hands to its
+// emit function, while list is still running; the result is sorted by path.
+func (c *checker) lintAll(list func(emit func(candidate)) error) ([]*lintedDoc, error) {
+	workers := runtime.GOMAXPROCS(0)
+	done := make([][]*lintedDoc, workers) // one slice per worker: no lock
 	var wg sync.WaitGroup
-	next := make(chan int, 64)
-	for range runtime.GOMAXPROCS(0) {
+	next := make(chan candidate, 256)
+	for w := range workers {
 		wg.Go(func() {
-			for i := range next {
-				out[i] = c.lintFile(cands[i])
+			for cd := range next {
+				done[w] = append(done[w], c.lintFile(cd))
 			}
 		})
 	}
-	for i := range cands {
-		next <- i
-	}
+	err := list(func(cd candidate) { next <- cd })
 	close(next)
 	wg.Wait()
-	return out
+	if err != nil {
+		return nil, err
+	}
+	out := slices.Concat(done...)
+	slices.SortFunc(out, func(a, b *lintedDoc) int { return strings.Compare(a.rel, b.rel) })
+	return out, nil
 }
 
 // lintFile reads one candidate and lints it. Nothing about the file can make it fail: what

@@ -76,24 +76,24 @@ type secretScanner struct {
 	whole  bool // run each expression over the whole text, as before windows (for tests)
 }
 
-// anchors maps the first two bytes of every anchor (lower-cased for case-insensitive detectors)
-// to the anchors starting with them: a table lookup per byte finds them all in one pass.
+// anchors maps the first two bytes of every anchor, lower-cased, to the anchors starting with
+// them: one table lookup per byte finds them all in one pass. An exact anchor can only start
+// where the lower-cased pair is its own lower-cased pair, so one table serves both kinds.
 var anchors = func() (t struct {
-	exact, fold [1 << 16]uint8 // 1 + index into lists; 0 for none
-	lists       [][]anchorRef
+	byPair [1 << 16]uint8 // 1 + index into lists; 0 for none
+	lists  [][]anchorRef
 }) {
 	for i, d := range detectors {
 		for _, a := range d.anchors {
-			tbl := &t.exact
 			if d.lower {
-				tbl, a = &t.fold, strings.ToLower(a)
+				a = strings.ToLower(a)
 			}
-			k := uint16(a[0])<<8 | uint16(a[1])
-			if tbl[k] == 0 {
+			k := uint16(lowerASCII(a[0]))<<8 | uint16(lowerASCII(a[1]))
+			if t.byPair[k] == 0 {
 				t.lists = append(t.lists, nil)
-				tbl[k] = uint8(len(t.lists))
+				t.byPair[k] = uint8(len(t.lists))
 			}
-			t.lists[tbl[k]-1] = append(t.lists[tbl[k]-1], anchorRef{a, i})
+			t.lists[t.byPair[k]-1] = append(t.lists[t.byPair[k]-1], anchorRef{a, i, d.lower})
 		}
 	}
 	if len(detectors) > 64 || len(t.lists) > 255 {
@@ -105,6 +105,7 @@ var anchors = func() (t struct {
 type anchorRef struct {
 	text     string
 	detector int
+	fold     bool // ignoring ASCII case (text is lower case)
 }
 
 func lowerASCII(c byte) byte {
@@ -114,25 +115,27 @@ func lowerASCII(c byte) byte {
 	return c
 }
 
-// present returns, per detector, whether one of its anchors occurs in src.
-func present(src []byte) (hits [64]bool) {
-	for i := 0; i+1 < len(src); i++ {
-		if n := anchors.exact[uint16(src[i])<<8|uint16(src[i+1])]; n != 0 {
-			for _, a := range anchors.lists[n-1] {
-				if !hits[a.detector] && bytes.HasPrefix(src[i:], []byte(a.text)) {
-					hits[a.detector] = true
-				}
-			}
+// anchorsAt returns, per detector, the offsets where one of its anchors starts in src, in order
+// (an offset once when several of its anchors start there).
+func anchorsAt(src []byte) (at [64][]int) {
+	note := func(d, i int) {
+		if n := len(at[d]); n == 0 || at[d][n-1] != i {
+			at[d] = append(at[d], i)
 		}
-		if n := anchors.fold[uint16(lowerASCII(src[i]))<<8|uint16(lowerASCII(src[i+1]))]; n != 0 {
-			for _, a := range anchors.lists[n-1] {
-				if !hits[a.detector] && len(src)-i >= len(a.text) && equalFoldASCII(src[i:i+len(a.text)], a.text) {
-					hits[a.detector] = true
-				}
+	}
+	for i := 0; i+1 < len(src); i++ {
+		n := anchors.byPair[uint16(lowerASCII(src[i]))<<8|uint16(lowerASCII(src[i+1]))]
+		if n == 0 {
+			continue
+		}
+		for _, a := range anchors.lists[n-1] {
+			if a.fold && len(src)-i >= len(a.text) && equalFoldASCII(src[i:i+len(a.text)], a.text) ||
+				!a.fold && bytes.HasPrefix(src[i:], []byte(a.text)) {
+				note(a.detector, i)
 			}
 		}
 	}
-	return hits
+	return at
 }
 
 func equalFoldASCII(b []byte, lower string) bool {
@@ -149,12 +152,12 @@ func equalFoldASCII(b []byte, lower string) bool {
 func (s *secretScanner) scan(f *finder, src []byte) {
 	var claimed [][2]int
 	var lines []int
-	hits := present(src)
+	at := anchorsAt(src)
 	for i, d := range detectors {
-		if !hits[i] || d.need != 0 && bytes.IndexByte(src, d.need) < 0 {
+		if len(at[i]) == 0 || d.need != 0 && bytes.IndexByte(src, d.need) < 0 {
 			continue
 		}
-		for _, m := range s.matches(&d, src) {
+		for _, m := range s.matches(&d, src, at[i]) {
 			start, end := m[0], m[1]
 			for g := len(m)/2 - 1; g > 0; g-- {
 				if m[2*g] >= 0 {
@@ -190,12 +193,12 @@ func (s *secretScanner) scan(f *finder, src []byte) {
 // start of a text, and ends after a '\n' (or at the end of src), which no match ends with; so
 // a match found in a window is found in the whole text and the other way round, in order.
 // TestSecretWindows and FuzzSecretWindows compare the two.
-func (s *secretScanner) matches(d *detector, src []byte) [][]int {
+func (s *secretScanner) matches(d *detector, src []byte, anchorsAt []int) [][]int {
 	if s.whole {
 		return d.re.FindAllSubmatchIndex(src, -1)
 	}
 	var out [][]int
-	for _, w := range d.windows(src) {
+	for _, w := range d.windows(src, anchorsAt) {
 		for _, m := range d.re.FindAllSubmatchIndex(src[w[0]:w[1]], -1) {
 			for i := range m {
 				if m[i] >= 0 {
@@ -209,55 +212,30 @@ func (s *secretScanner) matches(d *detector, src []byte) [][]int {
 }
 
 // windows returns, in order and merged where they overlap or touch, the stretches of src from
-// the start of each line holding one of d's anchors to the end of that line, or of the
-// d.reach-th non-blank line after it.
-func (d *detector) windows(src []byte) [][2]int {
+// the start of each line holding one of d's anchors (at their offsets, in order) to the end of
+// that line, or of the d.reach-th non-blank line after it.
+func (d *detector) windows(src []byte, anchorsAt []int) [][2]int {
 	var ws [][2]int
-	for _, a := range d.anchors {
-		for off := 0; ; {
-			i := indexAnchor(src[off:], a, d.lower)
-			if i < 0 {
-				break
-			}
-			at := off + i
-			off = at + 1
-			start := bytes.LastIndexByte(src[:at], '\n') + 1
-			end := lineEnd(src, at)
-			for n := 0; n < d.reach && end < len(src); {
-				next := lineEnd(src, end)
-				if !blank(src[end:next]) {
-					n++
-				}
-				end = next
-			}
-			ws = append(ws, [2]int{start, end})
-			off = max(off, lineEnd(src, at)) // a further anchor on this line gives the same window
+	for _, at := range anchorsAt {
+		if n := len(ws); n > 0 && at < ws[n-1][1] && d.reach == 0 {
+			continue // on a line already in the last window, which it would only repeat
 		}
-	}
-	slices.SortFunc(ws, func(a, b [2]int) int { return a[0] - b[0] })
-	merged := ws[:0]
-	for _, w := range ws {
-		if n := len(merged); n > 0 && w[0] <= merged[n-1][1] {
-			merged[n-1][1] = max(merged[n-1][1], w[1])
+		start := bytes.LastIndexByte(src[:at], '\n') + 1
+		end := lineEnd(src, at)
+		for n := 0; n < d.reach && end < len(src); {
+			next := lineEnd(src, end)
+			if !blank(src[end:next]) {
+				n++
+			}
+			end = next
+		}
+		if n := len(ws); n > 0 && start <= ws[n-1][1] {
+			ws[n-1][1] = max(ws[n-1][1], end)
 			continue
 		}
-		merged = append(merged, w)
+		ws = append(ws, [2]int{start, end})
 	}
-	return merged
-}
-
-// indexAnchor finds an anchor as present does: exactly, or ignoring ASCII case when lower.
-func indexAnchor(src []byte, a string, lower bool) int {
-	if !lower {
-		return bytes.Index(src, []byte(a))
-	}
-	a = strings.ToLower(a)
-	for i := 0; i+len(a) <= len(src); i++ {
-		if lowerASCII(src[i]) == a[0] && equalFoldASCII(src[i:i+len(a)], a) {
-			return i
-		}
-	}
-	return -1
+	return ws
 }
 
 // lineEnd returns the offset just after the '\n' ending the line holding off (or len(src)).

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -147,7 +148,38 @@ func scanBoth(t *testing.T, s *secretScanner, text []byte) []Finding {
 	if !slices.Equal(win.out, whole.out) {
 		t.Fatalf("windows find %v, the whole text %v, in\n%q", win.out, whole.out, text)
 	}
+	got := anchorsAt(text)
+	for i, d := range detectors {
+		if want := naiveAnchors(text, d); !slices.Equal(got[i], want) {
+			t.Fatalf("detector %d (%s): anchors at %v, want %v, in\n%q", i, d.what, got[i], want, text)
+		}
+	}
 	return win.out
+}
+
+// naiveAnchors is anchorsAt for one detector, without the table.
+func naiveAnchors(text []byte, d detector) []int {
+	var out []int
+	for i := range text {
+		for _, a := range d.anchors {
+			rest := text[i:]
+			if d.lower && len(rest) >= len(a) && bytes.EqualFold(rest[:len(a)], []byte(a)) && isASCII(rest[:len(a)]) ||
+				!d.lower && bytes.HasPrefix(rest, []byte(a)) {
+				out = append(out, i)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func isASCII(s []byte) bool {
+	for i := range len(s) {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // TestSecretWindows: scanning only around the anchors finds what scanning everything finds.
