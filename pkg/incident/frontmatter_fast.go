@@ -1,7 +1,6 @@
 package incident
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -295,19 +294,35 @@ func yamlTimestamp(s string) bool {
 	return false
 }
 
-var yamlStyleFloat = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+// numberChars are the only characters yaml.v3's number forms are made of (after it drops
+// underscores): digits, hex letters, the 0x/0o/0b prefixes, signs, the point and the exponent.
+// Anything else is text, decided without strconv's allocated errors.
+var numberChars = func() (t [256]bool) {
+	for _, c := range "0123456789abcdefABCDEFxXoO+-." {
+		t[c] = true
+	}
+	return t
+}()
 
 // yamlNumber is the number part of yaml.v3's resolve for a scalar starting with a sign or a
 // digit: "!!int", "!!float" or "" for neither.
 func yamlNumber(in string) string {
-	plain := strings.ReplaceAll(in, "_", "")
+	plain := in
+	if strings.IndexByte(in, '_') >= 0 {
+		plain = strings.ReplaceAll(in, "_", "")
+	}
+	for i := 0; i < len(plain); i++ {
+		if !numberChars[plain[i]] {
+			return ""
+		}
+	}
 	if _, err := strconv.ParseInt(plain, 0, 64); err == nil {
 		return "!!int"
 	}
 	if _, err := strconv.ParseUint(plain, 0, 64); err == nil {
 		return "!!int"
 	}
-	if yamlStyleFloat.MatchString(plain) {
+	if yamlStyleFloat(plain) {
 		if _, err := strconv.ParseFloat(plain, 64); err == nil {
 			return "!!float"
 		}
@@ -331,4 +346,47 @@ func yamlNumber(in string) string {
 		return "!!int"
 	}
 	return ""
+}
+
+// yamlStyleFloat matches what yaml.v3's regular expression
+// ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ matches (TestYAMLNumber compares them).
+func yamlStyleFloat(s string) bool {
+	digits := func(i int) int { // the end of the run of digits from i
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+		return i
+	}
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	if i < len(s) && s[i] == '.' {
+		j := digits(i + 1)
+		if j == i+1 {
+			return false
+		}
+		i = j
+	} else {
+		j := digits(i)
+		if j == i {
+			return false
+		}
+		i = j
+		if i < len(s) && s[i] == '.' {
+			i = digits(i + 1)
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		j := digits(i)
+		if j == i {
+			return false
+		}
+		i = j
+	}
+	return i == len(s)
 }

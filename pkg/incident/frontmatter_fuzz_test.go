@@ -3,6 +3,8 @@ package incident
 import (
 	"fmt"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -129,4 +131,77 @@ func dumpNode(n *yaml.Node, indent string) string {
 		b.WriteString(dumpNode(c, indent+"  "))
 	}
 	return b.String()
+}
+
+// referenceNumber is the number part of yaml.v3's resolve as it is written there.
+func referenceNumber(in string) string {
+	plain := strings.Replace(in, "_", "", -1)
+	if _, err := strconv.ParseInt(plain, 0, 64); err == nil {
+		return "!!int"
+	}
+	if _, err := strconv.ParseUint(plain, 0, 64); err == nil {
+		return "!!int"
+	}
+	if referenceFloat.MatchString(plain) {
+		if _, err := strconv.ParseFloat(plain, 64); err == nil {
+			return "!!float"
+		}
+	}
+	if strings.HasPrefix(plain, "0b") {
+		if _, err := strconv.ParseInt(plain[2:], 2, 64); err == nil {
+			return "!!int"
+		}
+		if _, err := strconv.ParseUint(plain[2:], 2, 64); err == nil {
+			return "!!int"
+		}
+	} else if strings.HasPrefix(plain, "-0b") {
+		if _, err := strconv.ParseInt("-"+plain[3:], 2, 64); err == nil {
+			return "!!int"
+		}
+	}
+	if strings.HasPrefix(plain, "0o") {
+		if _, err := strconv.ParseInt(plain[2:], 8, 64); err == nil {
+			return "!!int"
+		}
+		if _, err := strconv.ParseUint(plain[2:], 8, 64); err == nil {
+			return "!!int"
+		}
+	} else if strings.HasPrefix(plain, "-0o") {
+		if _, err := strconv.ParseInt("-"+plain[3:], 8, 64); err == nil {
+			return "!!int"
+		}
+	}
+	return ""
+}
+
+var referenceFloat = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+
+// TestYAMLNumber: yamlNumber and yamlStyleFloat agree with yaml.v3's code on every string of up
+// to four characters from the characters numbers are made of (and a few more), and on longer ones.
+func TestYAMLNumber(t *testing.T) {
+	const alphabet = "019abefxoEXO+-._ k"
+	check := func(s string) {
+		if got, want := yamlNumber(s), referenceNumber(s); got != want {
+			t.Fatalf("yamlNumber(%q) = %q, yaml.v3 %q", s, got, want)
+		}
+		if got, want := yamlStyleFloat(s), referenceFloat.MatchString(s); got != want {
+			t.Fatalf("yamlStyleFloat(%q) = %v, the expression %v", s, got, want)
+		}
+	}
+	var gen func(prefix string, n int)
+	gen = func(prefix string, n int) {
+		check(prefix)
+		if n == 0 {
+			return
+		}
+		for i := range len(alphabet) {
+			gen(prefix+alphabet[i:i+1], n-1)
+		}
+	}
+	gen("", 4)
+	for _, s := range []string{"3b18e512dba79e4c8300dd08aeb37f8e728b8dad", "261123-k7xqm", "1_000_000", "0x_1F", "-0b1_01",
+		"0o777", "0777", "1e10", "1.5e-3", "+.5", "-1.", "9223372036854775808", "18446744073709551616", "0x8000000000000000",
+		"-0b1000000000000000000000000000000000000000000000000000000000000000", "1948% of API requests fail", "2026-11-23"} {
+		check(s)
+	}
 }
