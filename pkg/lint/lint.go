@@ -198,7 +198,14 @@ func Run(opts Options) (*Result, error) {
 		}
 		findings = append(findings, bf...)
 	}
-	uf, err := c.uniqueIDs(root, linted, reused, len(opts.Paths) == 0 && base == nil)
+	scope := idScopeAll
+	switch {
+	case base != nil:
+		scope = idScopeNear
+	case len(opts.Paths) > 0:
+		scope = idScopeFolder
+	}
+	uf, err := c.uniqueIDs(root, linted, reused, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -415,10 +422,19 @@ func (c *checker) lintFile(cd candidate) *lintedDoc {
 	return ld
 }
 
-// uniqueIDs reports documents that share an ID, with each other or with any other document
-// in the incidents folder (found by file name, without reading it). all says the linted set
-// already is the whole incidents folder.
-func (c *checker) uniqueIDs(root string, linted map[string]*lintedDoc, reused map[string]bool, all bool) ([]Finding, error) {
+// Where uniqueIDs looks for other documents with a linted document's ID.
+const (
+	idScopeAll    = iota // the linted documents are the whole incidents folder
+	idScopeFolder        // the whole incidents folder, by file name
+	// The ID's month folder and the document's own folder: with --base the cost follows the
+	// change, not the repository. A copy filed in some other folder is still found by a lint
+	// without --base.
+	idScopeNear
+)
+
+// uniqueIDs reports documents that share an ID, with each other or with another document
+// (found by file name, without reading it) where scope says to look.
+func (c *checker) uniqueIDs(root string, linted map[string]*lintedDoc, reused map[string]bool, scope int) ([]Finding, error) {
 	type member struct {
 		id, path string
 		ld       *lintedDoc // nil for a document not linted in this run
@@ -435,20 +451,44 @@ func (c *checker) uniqueIDs(root string, linted map[string]*lintedDoc, reused ma
 			ms = append(ms, member{id, p, ld})
 		}
 	}
-	if !all {
+	other := func(rel string) {
+		if id := incident.IDFromFileName(rel); id != "" {
+			if _, ok := linted[rel]; !ok {
+				ms = append(ms, member{id: id, path: rel})
+			}
+		}
+	}
+	switch scope {
+	case idScopeNear:
+		dirs := map[string]bool{}
+		for p, ld := range linted {
+			dirs[path.Dir(p)] = true
+			id := ld.id
+			if id == "" {
+				id = incident.IDFromFileName(p)
+			}
+			if incident.ValidID(id) {
+				dirs[c.incidents+"/20"+id[:2]+"/"+id[2:4]] = true
+			}
+		}
+		for dir := range dirs {
+			des, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(dir)))
+			if err != nil {
+				continue // a month folder that does not exist holds no copy
+			}
+			for _, de := range des {
+				if !de.IsDir() && strings.HasSuffix(de.Name(), ".md") {
+					other(dir + "/" + de.Name())
+				}
+			}
+		}
+	case idScopeFolder:
 		err := filepath.WalkDir(filepath.Join(root, filepath.FromSlash(c.incidents)), func(p string, de fs.DirEntry, err error) error {
 			if err != nil || de.IsDir() || !strings.HasSuffix(de.Name(), ".md") {
 				return nil
 			}
-			id := incident.IDFromFileName(de.Name())
-			if id == "" {
-				return nil
-			}
 			rel, _ := filepath.Rel(root, p)
-			rel = filepath.ToSlash(rel)
-			if _, ok := linted[rel]; !ok {
-				ms = append(ms, member{id: id, path: rel})
-			}
+			other(filepath.ToSlash(rel))
 			return nil
 		})
 		if err != nil {

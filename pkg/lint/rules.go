@@ -70,7 +70,7 @@ var Rules = []Rule{
 	{RuleFutureTime, Error, false, "no milestone or log entry is more than 5 minutes in the future"},
 	{RuleResolvedFields, Error, false, "a resolved incident has resolved_at and a resolution; an open one has no resolved_at"},
 	{RuleIDFilename, Error, false, "the id has the form YYMMDD-xxxxx and the file is <id>-<slug>.md in the id's YYYY/MM folder"},
-	{RuleIDUnique, Error, false, "no two documents in the repository share an id"},
+	{RuleIDUnique, Error, false, "no two documents in the repository share an id (with --base: none in the month folder of the id or the document's own folder)"},
 	{RuleSection, Error, false, "## Status, ## Action list and ## Log each appear exactly once"},
 	{RuleLogEntry, Error, false, "every log item reads '- <RFC 3339 time> [<author>] <text>'"},
 	{RuleLogOrder, Error, false, "log entries are in time order"},
