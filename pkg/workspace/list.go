@@ -158,7 +158,7 @@ func (h *header) record() string {
 	}
 	return h.rec
 }
-func (h *header) id() string   { return h.name[:12] }
+func (h *header) id() string { return h.name[:12] }
 
 // headers returns every document's front matter, in the order of folders, parsing only the
 // documents the meta cache does not hold as they are now, and updates the cache. A document
