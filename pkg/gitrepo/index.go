@@ -266,13 +266,21 @@ func readAll(f *os.File, size int64) ([]byte, error) {
 // place while we read it.
 var errIndexFault = errors.New("the git index changed while it was being read (a tool that ignores index.lock rewrote it in place)")
 
-// recoverFault turns a memory fault (recovered as r) into *err and lets any other panic go
-// on. A function that reads a mapped index starts with
+// indexChanged is the panic of a reader that finds bytes of a mapped index it parsed before no
+// longer parse: the file was rewritten in place. recoverFault turns it into errIndexFault.
+type indexChanged struct{}
+
+// recoverFault turns a memory fault or indexChanged (recovered as r) into *err and lets any
+// other panic go on. A function that reads a mapped index starts with
 //
 //	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 //	defer func() { recoverFault(recover(), &err) }()
 func recoverFault(r any, err *error) {
 	if r == nil {
+		return
+	}
+	if _, ok := r.(indexChanged); ok {
+		*err = newUserError(nil, errIndexFault, "%v; run the command again", errIndexFault)
 		return
 	}
 	if _, ok := r.(interface{ Addr() uintptr }); ok {

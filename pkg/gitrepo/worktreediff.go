@@ -258,8 +258,9 @@ type ixEntry struct {
 func (ix *rawIndex) entry(off int32) ixEntry {
 	e, err := parseEntry(ix.data, int(off), ix.entriesAt, ix.version)
 	if err != nil {
-		// Every offset was parsed once already by entriesUnder.
-		panic("gitrepo: an index entry parsed before no longer parses: " + err.Error())
+		// Every offset was parsed once already by entriesUnder: the mapped file changed under
+		// us. WorktreeChanges recovers this as a clear error (recoverFault).
+		panic(indexChanged{})
 	}
 	b := ix.data[off:]
 	be := binary.BigEndian
@@ -278,7 +279,7 @@ func (ix *rawIndex) entry(off int32) ixEntry {
 func (ix *rawIndex) name(off int32) []byte {
 	e, err := parseEntry(ix.data, int(off), ix.entriesAt, ix.version)
 	if err != nil {
-		panic("gitrepo: an index entry parsed before no longer parses: " + err.Error())
+		panic(indexChanged{}) // as in entry
 	}
 	return e.name
 }
