@@ -27,13 +27,32 @@ const (
 	KeyResolvedAt   = "resolved_at"
 	KeyResolution   = "resolution"
 	KeyTemplate     = "template"
+	KeyKind         = "kind"
 )
+
+// Kinds of incident document. A real incident has no kind key; a drill (a rehearsal played from
+// a scenario under drills/) says `kind: drill`, and every view of the real record leaves it out
+// unless asked to include drills.
+const (
+	KindIncident = ""
+	KindDrill    = "drill"
+)
+
+// Kinds lists the values the kind key may take.
+var Kinds = []string{KindIncident, KindDrill}
 
 // Keys lists every front-matter key the format knows, in canonical order.
 var Keys = []string{
 	KeyID, KeyTitle, KeySeverity, KeyStatus, KeyCommander, KeyRoles, KeyImpact, KeyAnnouncement,
 	KeyDeclaredAt, KeyIdentifiedAt, KeyMitigatedAt, KeyResolvedAt, KeyResolution, KeyTemplate,
 }
+
+// OptionalKeys are known keys a document carries only when they apply; a new document writes
+// them right after the title, and only when set.
+var OptionalKeys = []string{KeyKind}
+
+// KnownKeys is every key the format reads: Keys plus OptionalKeys.
+var KnownKeys = append(slices.Clone(Keys), OptionalKeys...)
 
 // RequiredKeys must be present in every document.
 var RequiredKeys = []string{KeyID, KeyTitle, KeySeverity, KeyStatus, KeyDeclaredAt}
@@ -91,7 +110,11 @@ type Meta struct {
 	ResolvedAt   *time.Time
 	Resolution   string
 	Template     string
+	Kind         string // KindIncident or KindDrill
 }
+
+// IsDrill reports whether the document is a drill rather than a real incident.
+func (m *Meta) IsDrill() bool { return m.Kind == KindDrill }
 
 // Milestone returns the timestamp stored under a milestone key.
 func (m *Meta) Milestone(key string) *time.Time {

@@ -218,6 +218,9 @@ func New(path string, m Meta, actionList string, first LogEntry) (*Document, err
 			v = timeNode(m.Milestone(k))
 		}
 		b.Write(encodeKey(k, v))
+		if k == KeyTitle && m.Kind != "" {
+			b.Write(encodeKey(KeyKind, stringNode(m.Kind)))
+		}
 	}
 	b.WriteString("---\n\n# ")
 	b.WriteString(OneLine(m.Title))

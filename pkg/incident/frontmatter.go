@@ -127,9 +127,9 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 	var problems []Problem
 	for i := 0; i+1 < len(fm.root.Content); i += 2 {
 		k := fm.root.Content[i]
-		if !slices.Contains(Keys, k.Value) {
+		if !slices.Contains(KnownKeys, k.Value) {
 			problems = append(problems, Problem{Line: k.Line + 1, Col: k.Column, Rule: "unknown-key",
-				Message: fmt.Sprintf("unknown key %q in front matter (known: %s)", k.Value, strings.Join(Keys, ", "))})
+				Message: fmt.Sprintf("unknown key %q in front matter (known: %s)", k.Value, strings.Join(KnownKeys, ", "))})
 		}
 	}
 	typeErr := func(key string, v *yaml.Node, want string) error {
@@ -167,7 +167,7 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 	}{
 		{KeyID, &m.ID}, {KeyTitle, &m.Title}, {KeySeverity, &m.Severity}, {KeyStatus, &m.Status},
 		{KeyCommander, &m.Commander}, {KeyImpact, &m.Impact}, {KeyAnnouncement, &m.Announcement},
-		{KeyResolution, &m.Resolution}, {KeyTemplate, &m.Template},
+		{KeyResolution, &m.Resolution}, {KeyTemplate, &m.Template}, {KeyKind, &m.Kind},
 	} {
 		if err := str(p.key, p.dst); err != nil {
 			return nil, err

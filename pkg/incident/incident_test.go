@@ -296,3 +296,28 @@ func TestFormatAction(t *testing.T) {
 		}
 	}
 }
+
+func TestDrillKindIsWrittenAndReadBack(t *testing.T) {
+	m := Meta{ID: "261123-d0001", Title: "Drill: payments down", Severity: "SEV2", Status: StatusInvestigating,
+		Commander: "dana", DeclaredAt: at("10:02"), Kind: KindDrill}
+	d, err := New("incidents/2026/11/261123-d0001-drill-payments-down.md", m, "- [ ] Page\n",
+		LogEntry{At: at("10:02"), Author: "dana", Text: "Declared SEV2: Drill: payments down"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(d.Src, []byte("\ntitle: 'Drill: payments down'\nkind: drill\n")) {
+		t.Errorf("kind is not written right after the title:\n%s", d.Src)
+	}
+	if !d.Meta.IsDrill() || len(d.Problems) != 0 {
+		t.Errorf("read back: kind %q, problems %+v", d.Meta.Kind, d.Problems)
+	}
+	m.Kind = KindIncident
+	d, err = New("incidents/2026/11/261123-d0001-payments-down.md", m, "- [ ] Page\n",
+		LogEntry{At: at("10:02"), Author: "dana", Text: "Declared"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(d.Src, []byte("kind:")) || d.Meta.IsDrill() {
+		t.Errorf("a real incident carries no kind key:\n%s", d.Src)
+	}
+}
