@@ -11,6 +11,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
 // Exit codes.
@@ -37,6 +39,8 @@ type App struct {
 	JSON bool
 	Dir  string
 	Now  func() time.Time
+
+	opened *workspace.Workspace // the first workspace the command opened (root.go)
 }
 
 // Main runs incidentctl with os.Args and returns the exit code.

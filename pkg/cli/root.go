@@ -32,7 +32,7 @@ Every change is one commit of exactly that file.`,
 			}
 			return nil
 		},
-		PersistentPostRunE: app.shareChange, // --sync and sync.auto (sync.go)
+		PersistentPostRunE: app.afterCommand, // chat delivery (notify.go), then --sync and sync.auto (sync.go)
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
 	root.PersistentFlags().BoolVar(&app.JSON, "json", false, "print machine-readable JSON on stdout")
@@ -43,13 +43,18 @@ Every change is one commit of exactly that file.`,
 		newShowCmd(app), newListCmd(app), newSeveritiesCmd(app), newLintCmd(app),
 		newStatusCmd(app), newNextCmd(app), newHandoffCmd(app), newStatsCmd(app),
 		newSyncCmd(app), newMergeDriverCmd(app),
+		newNotifyCmd(app),
 	)
 	return root
 }
 
 // open finds the repository from the current directory.
 func (app *App) open() (*workspace.Workspace, error) {
-	return workspace.Open(".", app.Now)
+	ws, err := workspace.Open(".", app.Now)
+	if err == nil && app.opened == nil {
+		app.opened = ws // the command's own workspace, for chat delivery after it (notify.go)
+	}
+	return ws, err
 }
 
 // exactArgs is cobra.ExactArgs with a message that names what is missing.

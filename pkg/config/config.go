@@ -26,6 +26,8 @@ type Config struct {
 	Severities string `yaml:"severities"`  // the severity definitions
 	Lint       Lint   `yaml:"lint"`
 	Sync       Sync   `yaml:"sync"`
+	// Notify lists the chat sinks changes are posted to (notify.go).
+	Notify []NotifySink `yaml:"notify"`
 }
 
 // Lint configures `incidentctl lint`.
@@ -71,7 +73,11 @@ func Load(root string) (Config, error) {
 	if err != nil {
 		return c, fmt.Errorf("reading %s: %v", FileName, err)
 	}
-	return Parse(src)
+	c, err = Parse(src)
+	if err != nil {
+		return c, err
+	}
+	return c, checkURLFiles(c.Notify, root)
 }
 
 // Parse reads a config file's content over the defaults.
@@ -82,7 +88,7 @@ func Parse(src []byte) (Config, error) {
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) { // an empty file is all defaults
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
-		msg = strings.ReplaceAll(msg, "in type config.Config", "(known: incidents, action_list, severities, lint, sync)")
+		msg = strings.ReplaceAll(msg, "in type config.Config", "(known: incidents, action_list, severities, lint, sync, notify)")
 		if m := lineRE.FindStringSubmatch(msg); m != nil {
 			return c, fmt.Errorf("%s:%s: %s", FileName, m[1], strings.Replace(msg, m[0], "", 1))
 		}
@@ -96,6 +102,9 @@ func Parse(src []byte) (Config, error) {
 			return c, fmt.Errorf("%s: %s: %v", FileName, p.key, err)
 		}
 		*p.val = path.Clean(*p.val)
+	}
+	if err := checkNotify(c.Notify); err != nil {
+		return c, err
 	}
 	return c, nil
 }
