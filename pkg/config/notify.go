@@ -31,6 +31,17 @@ type NotifySink struct {
 	MinSeverity string   `yaml:"min_severity"` // checked against the severities when used
 	Drills      bool     `yaml:"drills"`
 	Line        int      `yaml:"-"` // where the entry starts in .incidentctl.yaml, for messages
+
+	keyLines map[string]int // where each key is, for messages
+}
+
+// KeyLine is the line of one of the sink's keys in .incidentctl.yaml (the entry's line when
+// the key is not there).
+func (s NotifySink) KeyLine(key string) int {
+	if l, ok := s.keyLines[key]; ok {
+		return l
+	}
+	return s.Line
 }
 
 // NotifyKinds are the chat services a sink can be.
@@ -52,8 +63,10 @@ func (s *NotifySink) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.MappingNode {
 		return fmt.Errorf("line %d: each entry of notify: is a sink with name, kind and url_env (or url_file)", n.Line)
 	}
+	lines := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
+		lines[k.Value] = k.Line
 		switch {
 		case k.Value == "url" || k.Value == "webhook" || k.Value == "webhook_url":
 			return fmt.Errorf("line %d: notify: %s: the webhook URL is a secret and must not be committed: put it in an environment variable (url_env: WAR_ROOM_WEBHOOK) or in a file outside the repository (url_file: ~/.config/incidentctl/war-room.url)", k.Line, k.Value)
@@ -67,7 +80,7 @@ func (s *NotifySink) UnmarshalYAML(n *yaml.Node) error {
 		return err
 	}
 	*s = NotifySink(p)
-	s.Line = n.Line
+	s.Line, s.keyLines = n.Line, lines
 	return s.check()
 }
 
@@ -76,30 +89,30 @@ func (s *NotifySink) check() error {
 	if name == "" {
 		name = "#" + fmt.Sprint(s.Line)
 	}
-	fail := func(format string, args ...any) error {
-		return fmt.Errorf("line %d: notify %s: %s", s.Line, name, fmt.Sprintf(format, args...))
+	fail := func(key, format string, args ...any) error {
+		return fmt.Errorf("line %d: notify %s: %s", s.KeyLine(key), name, fmt.Sprintf(format, args...))
 	}
 	switch {
 	case s.Name == "":
-		return fail("name is missing: give the sink a name (name: war-room), used by incidentctl notify test <name>")
+		return fail("", "name is missing: give the sink a name (name: war-room), used by incidentctl notify test <name>")
 	case !sinkNameRE.MatchString(s.Name):
-		return fail("name %q: use letters, digits, '.', '-' and '_'", s.Name)
+		return fail("name", "name %q: use letters, digits, '.', '-' and '_'", s.Name)
 	case s.Kind == "":
-		return fail("kind is missing: use one of %s", strings.Join(NotifyKinds, ", "))
+		return fail("", "kind is missing: use one of %s", strings.Join(NotifyKinds, ", "))
 	case !slices.Contains(NotifyKinds, s.Kind):
-		return fail("unknown kind %q: use one of %s", s.Kind, strings.Join(NotifyKinds, ", "))
+		return fail("kind", "unknown kind %q: use one of %s", s.Kind, strings.Join(NotifyKinds, ", "))
 	case s.URLEnv == "" && s.URLFile == "":
-		return fail("say where the webhook URL is: url_env: <VARIABLE> (an environment variable) or url_file: <path outside the repository>")
+		return fail("", "say where the webhook URL is: url_env: <VARIABLE> (an environment variable) or url_file: <path outside the repository>")
 	case s.URLEnv != "" && s.URLFile != "":
-		return fail("give url_env or url_file, not both")
+		return fail("url_file", "give url_env or url_file, not both")
 	case s.URLEnv != "" && !envNameRE.MatchString(s.URLEnv):
-		return fail("url_env %q is not an environment variable name (like WAR_ROOM_WEBHOOK)", s.URLEnv)
+		return fail("url_env", "url_env %q is not an environment variable name (like WAR_ROOM_WEBHOOK)", s.URLEnv)
 	case s.URLFile != "" && !filepath.IsAbs(s.URLFile) && !strings.HasPrefix(s.URLFile, "~/"):
-		return fail("url_file %q must be an absolute path or start with ~/ (a file outside the repository)", s.URLFile)
+		return fail("url_file", "url_file %q must be an absolute path or start with ~/ (a file outside the repository)", s.URLFile)
 	}
 	for _, e := range s.Events {
 		if !slices.Contains(NotifyEvents, e) {
-			return fail("unknown event %q: use any of %s (default: all of them)", e, strings.Join(NotifyEvents, ", "))
+			return fail("events", "unknown event %q: use any of %s (default: all of them)", e, strings.Join(NotifyEvents, ", "))
 		}
 	}
 	return nil
@@ -110,7 +123,7 @@ func checkNotify(sinks []NotifySink) error {
 	seen := map[string]int{}
 	for _, s := range sinks {
 		if first, dup := seen[s.Name]; dup {
-			return fmt.Errorf("%s:%d: notify %s: the name is used twice (first at line %d): sink names must differ", FileName, s.Line, s.Name, first)
+			return fmt.Errorf("%s:%d: notify %s: the name is used twice (first at line %d): sink names must differ", FileName, s.KeyLine("name"), s.Name, first)
 		}
 		seen[s.Name] = s.Line
 	}
@@ -152,7 +165,7 @@ func checkURLFiles(sinks []NotifySink, root string) error {
 			p = r
 		}
 		if rel, err := filepath.Rel(rootAbs, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return fmt.Errorf("%s:%d: notify %s: url_file %s is inside the repository: the webhook URL is a secret, keep it in a file outside (e.g. ~/.config/incidentctl/%s.url, chmod 600)", FileName, s.Line, s.Name, s.URLFile, s.Name)
+			return fmt.Errorf("%s:%d: notify %s: url_file %s is inside the repository: the webhook URL is a secret, keep it in a file outside (e.g. ~/.config/incidentctl/%s.url, chmod 600)", FileName, s.KeyLine("url_file"), s.Name, s.URLFile, s.Name)
 		}
 	}
 	return nil

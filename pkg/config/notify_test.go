@@ -41,13 +41,13 @@ func TestNotify(t *testing.T) {
 func TestNotifyErrors(t *testing.T) {
 	const head = "notify:\n  - name: war-room\n"
 	for _, c := range []struct{ src, want string }{
-		{head + "    kind: slak\n    url_env: X\n", `.incidentctl.yaml:2: notify war-room: unknown kind "slak": use one of slack, mattermost, teams, discord, webhook`},
+		{head + "    kind: slak\n    url_env: X\n", `.incidentctl.yaml:3: notify war-room: unknown kind "slak": use one of slack, mattermost, teams, discord, webhook`},
 		{head + "    kind: slack\n", ".incidentctl.yaml:2: notify war-room: say where the webhook URL is: url_env"},
 		{head + "    kind: slack\n    url: https://hooks.slack.com/services/x\n", ".incidentctl.yaml:4: notify: url: the webhook URL is a secret and must not be committed"},
 		{head + "    kind: slack\n    url_env: X\n    url_file: /x\n", "give url_env or url_file, not both"},
 		{head + "    kind: slack\n    url_env: 'not a var'\n", `url_env "not a var" is not an environment variable name`},
 		{head + "    kind: slack\n    url_file: relative.url\n", "must be an absolute path or start with ~/"},
-		{head + "    kind: slack\n    url_env: X\n    events: [declared, escalated]\n", `.incidentctl.yaml:2: notify war-room: unknown event "escalated": use any of declared, severity, status, commander, announcement, resolved`},
+		{head + "    kind: slack\n    url_env: X\n    events: [declared, escalated]\n", `.incidentctl.yaml:5: notify war-room: unknown event "escalated": use any of declared, severity, status, commander, announcement, resolved`},
 		{head + "    kind: slack\n    url_env: X\n    colour: red\n", `.incidentctl.yaml:5: notify: unknown key "colour"`},
 		{"notify:\n  - kind: slack\n    url_env: X\n", ".incidentctl.yaml:2: notify #2: name is missing"},
 		{"notify:\n  - war-room\n", ".incidentctl.yaml:2: each entry of notify: is a sink"},
@@ -65,7 +65,7 @@ func TestNotifyURLFileInsideRepository(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, FileName), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), ".incidentctl.yaml:2: notify war-room: url_file "+filepath.Join(dir, "hook.url")+" is inside the repository") {
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), ".incidentctl.yaml:4: notify war-room: url_file "+filepath.Join(dir, "hook.url")+" is inside the repository") {
 		t.Errorf("error = %v", err)
 	}
 	outside := filepath.Join(t.TempDir(), "hook.url")

@@ -92,9 +92,9 @@ func (texts) notHTTPS(s *Sink, host string) string {
 
 func (texts) minSeverityUnknown(s config.NotifySink, ids []string) string {
 	if len(ids) == 0 {
-		return fmt.Sprintf("min_severity %q cannot be checked: the severities could not be read (%s:%d)", s.MinSeverity, config.FileName, s.Line)
+		return fmt.Sprintf("min_severity %q cannot be checked: the severities could not be read (%s:%d)", s.MinSeverity, config.FileName, s.KeyLine("min_severity"))
 	}
-	return fmt.Sprintf("min_severity %q is not a defined severity: use one of %s (%s:%d)", s.MinSeverity, strings.Join(ids, ", "), config.FileName, s.Line)
+	return fmt.Sprintf("min_severity %q is not a defined severity: use one of %s (%s:%d)", s.MinSeverity, strings.Join(ids, ", "), config.FileName, s.KeyLine("min_severity"))
 }
 
 func (s *Sink) sourceForHumans() string {
