@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
 // FileName is the config file at the repository root.
@@ -26,6 +28,10 @@ type Config struct {
 	Severities string `yaml:"severities"`  // the severity definitions
 	Lint       Lint   `yaml:"lint"`
 	Sync       Sync   `yaml:"sync"`
+	// Lang is the repository's language (en, ja): the language of the templates init scaffolds,
+	// of the generated parts of new incident documents, and of messages for a reader whose
+	// locale names no language incidentctl speaks. "" is English.
+	Lang i18n.Lang `yaml:"lang"`
 }
 
 // Lint configures `incidentctl lint`.
@@ -82,7 +88,7 @@ func Parse(src []byte) (Config, error) {
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) { // an empty file is all defaults
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
-		msg = strings.ReplaceAll(msg, "in type config.Config", "(known: incidents, action_list, severities, lint, sync)")
+		msg = strings.ReplaceAll(msg, "in type config.Config", "(known: incidents, action_list, severities, lint, sync, lang)")
 		if m := lineRE.FindStringSubmatch(msg); m != nil {
 			return c, fmt.Errorf("%s:%s: %s", FileName, m[1], strings.Replace(msg, m[0], "", 1))
 		}
@@ -97,6 +103,11 @@ func Parse(src []byte) (Config, error) {
 		}
 		*p.val = path.Clean(*p.val)
 	}
+	l, ok := i18n.ParseLang(string(c.Lang))
+	if !ok {
+		return c, fmt.Errorf("%s: lang: %q is not a language incidentctl speaks (%s)", FileName, c.Lang, i18n.Names())
+	}
+	c.Lang = l
 	return c, nil
 }
 
