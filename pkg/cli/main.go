@@ -103,7 +103,9 @@ type UsageError struct{ Msg string }
 
 func (e *UsageError) Error() string { return e.Msg }
 
-func usageErr(format string, args ...any) error { return &UsageError{Msg: fmt.Sprintf(format, args...)} }
+func usageErr(format string, args ...any) error {
+	return &UsageError{Msg: fmt.Sprintf(format, args...)}
+}
 
 // usageMsg is a UsageError whose text comes from the catalogue (in the reader's language).
 func (app *App) usageMsg(id string, args ...any) error {
