@@ -108,7 +108,10 @@ func (w *Workspace) notifyCommit(before, after *incident.Document, commit, autho
 	if !ok {
 		return nil
 	}
-	ev.Incident.URL = w.incidentURL(ev.Incident.ID)
+	if !ev.Incident.Drill {
+		// The site leaves drills out unless it is built with --drills: no link that may not exist.
+		ev.Incident.URL = w.Config.Site.IncidentURL(ev.Incident.ID)
+	}
 	c := w.chat()
 	t, warnings := w.chatTemplates()
 	n, notReady, err := notify.Queue(w.Outbox(), c.sinks, ev, t, c.sevs, SecretCheck)
@@ -127,10 +130,6 @@ func (w *Workspace) notifyCommit(before, after *incident.Document, commit, autho
 func notReadyWarning(s *notify.Sink) string {
 	return fmt.Sprintf("not posted to %s: %s", s.Name, s.Problem)
 }
-
-// incidentURL links a message to the incident's page on the site; "" until the site is
-// configured (nothing is linked rather than a guessed address).
-func (w *Workspace) incidentURL(id string) string { return "" }
 
 // beforeCommit is the document as the parent commit has it, when the one read from the
 // working tree may differ from it (hand edits included with --include-edits).
