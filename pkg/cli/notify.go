@@ -35,7 +35,7 @@ not post it again. Drills are posted only to sinks with drills: true.`,
   incidentctl notify test war-room`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usageErr("unknown notify command %q: use notify status, notify flush or notify test <sink>", args[0])
+				return usageErr("%s", textUnknownNotifyCommand(args[0]))
 			}
 			return nil
 		},
@@ -108,7 +108,7 @@ refused, saying why.
 			rep, warnings := ws.DeliverNotifications(workspace.DeliverOptions{Flush: true})
 			app.warn(append(warnings, rep.Problems...))
 			if rep.Busy {
-				return fmt.Errorf("another incidentctl is delivering the outbox right now: run incidentctl notify flush again in a moment")
+				return errors.New(textOutboxBusy())
 			}
 			res := flushJSON{Delivered: []itemJSON{}, Queued: []itemJSON{}, Failed: []itemJSON{}}
 			for _, o := range rep.Outcomes {
@@ -175,11 +175,10 @@ accepted.`,
 				}
 				return nil
 			}
-			where := fmt.Sprintf("%s (%s, %s)", sink.Name, sink.Kind, sink.Host())
 			if !ok {
-				return fmt.Errorf("%s did not take the test message: %s", where, a.Error)
+				return errors.New(textTestRefused(sink, a))
 			}
-			fmt.Fprintf(app.Out, "%s: HTTP %d, the test message was accepted (%s)\n", where, a.Status, a.Elapsed.Round(time.Millisecond))
+			fmt.Fprintln(app.Out, textTestAccepted(sink, a))
 			return nil
 		},
 	}
@@ -264,7 +263,25 @@ type testJSON struct {
 	Millis int64  `json:"elapsed_ms"`
 }
 
-// The texts of chat delivery, in one place.
+// The texts of chat delivery and of the notify commands, in one place.
+
+func textUnknownNotifyCommand(arg string) string {
+	return fmt.Sprintf("unknown notify command %q: use notify status, notify flush or notify test <sink>", arg)
+}
+
+func textOutboxBusy() string {
+	return "another incidentctl is delivering the outbox right now: run incidentctl notify flush again in a moment"
+}
+
+func testWhere(s *notify.Sink) string { return fmt.Sprintf("%s (%s, %s)", s.Name, s.Kind, s.Host()) }
+
+func textTestRefused(s *notify.Sink, a notify.Attempt) string {
+	return fmt.Sprintf("%s did not take the test message: %s", testWhere(s), a.Error)
+}
+
+func textTestAccepted(s *notify.Sink, a notify.Attempt) string {
+	return fmt.Sprintf("%s: HTTP %d, the test message was accepted (%s)", testWhere(s), a.Status, a.Elapsed.Round(time.Millisecond))
+}
 
 func writeNotifyStatus(w io.Writer, st notifyStatusJSON) {
 	if len(st.Sinks) == 0 {
