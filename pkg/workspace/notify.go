@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/notify"
 	"github.com/incidentctl/incidentctl/pkg/severity"
@@ -133,11 +135,11 @@ func notReadyWarning(s *notify.Sink) string {
 
 // beforeCommit is the document as the parent commit has it, when the one read from the
 // working tree may differ from it (hand edits included with --include-edits).
-func (w *Workspace) beforeCommit(rel string, read *incident.Document, differs bool) *incident.Document {
+func (w *Workspace) beforeCommit(parent plumbing.Hash, rel string, read *incident.Document, differs bool) *incident.Document {
 	if !differs || len(w.Config.Notify) == 0 {
 		return read
 	}
-	src, _, found, err := w.Repo.ReadAtHead(rel)
+	src, _, found, err := w.Repo.ReadAt(parent, rel)
 	if err != nil || !found {
 		return read
 	}
