@@ -138,11 +138,7 @@ func lintRun(app *App, o lintOptions) error {
 		}
 		tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
 		for _, r := range policy.RuleSet() {
-			about := r.Summary
-			if r.Base {
-				about = "(--base) " + about
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Level, about)
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Level, r.About())
 		}
 		return tw.Flush()
 	}

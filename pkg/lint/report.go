@@ -99,3 +99,12 @@ func charColumn(line []byte, byteCol int) int {
 	}
 	return utf8.RuneCount(line[:byteCol-1]) + 1
 }
+
+// About is the rule's description as `lint --rules` and the README's rule table show it:
+// the summary, marked when the rule runs only with --base.
+func (r Rule) About() string {
+	if r.Base {
+		return "(--base) " + r.Summary
+	}
+	return r.Summary
+}
