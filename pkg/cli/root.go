@@ -36,8 +36,10 @@ Every change is one commit of exactly that file.`,
 			}
 			return nil
 		},
-		PersistentPostRunE: app.afterCommand, // chat delivery (notify.go), then --sync and sync.auto (sync.go)
+		PersistentPostRunE: app.afterCommand,       // chat delivery (notify.go), then --sync and sync.auto (sync.go)
+		Version:            buildVersion().Version, // --version (version.go)
 	}
+	root.SetVersionTemplate(buildVersion().String() + "\n")
 	root.CompletionOptions.HiddenDefaultCmd = true
 	root.PersistentFlags().BoolVar(&app.JSON, "json", false, "print machine-readable JSON on stdout")
 	root.PersistentFlags().StringVarP(&app.Dir, "directory", "C", "", "run as if started in `<dir>`")
