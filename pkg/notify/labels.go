@@ -26,7 +26,7 @@ var text = texts{
 	Drill:     "DRILL",
 }
 
-// withheld replaces a text the secret check flags.
+// withheld replaces a text the secret scanner still flags once its findings are masked.
 func (texts) withheld(what string) string {
 	return fmt.Sprintf("[withheld: it looks like %s; see the incident document]", what)
 }

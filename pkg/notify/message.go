@@ -10,14 +10,15 @@ import (
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/secret"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 	"github.com/incidentctl/incidentctl/templates"
 )
 
-// SecretCheck says whether a text holds something the secret detectors flag, and what it
-// looks like ("a GitHub token"). Every text a message carries passes through it once, in
-// withhold; a flagged text is replaced whole, so nothing of the secret reaches chat.
-type SecretCheck func(text string) (what string, found bool)
+// Every text a message carries (title, impact, announcement, names, the rendered template)
+// passes the secret scanner once, in withholder.one: what it flags is replaced by its masked
+// form ("[redacted: ghp_…, 40 characters]"), so nothing the detectors flag reaches chat, and a
+// text still flagged after masking is withheld whole. A nil scanner means secret.Default.
 
 // Message is one chat message before it is shaped for a service.
 type Message struct {
@@ -147,13 +148,13 @@ var sampleData = TemplateData{
 }
 
 // Compose builds the message of an event for a sink that hears about changes (a subset of
-// ev.Changes, see Sink.Wants). sevs ranks the severity for the colour; check is the secret
-// check (nil checks nothing).
-func Compose(ev Event, changes []Change, t *Templates, sevs *severity.Set, check SecretCheck) Message {
+// ev.Changes, see Sink.Wants). sevs ranks the severity for the colour; sc is the secret
+// scanner (nil: secret.Default).
+func Compose(ev Event, changes []Change, t *Templates, sevs *severity.Set, sc *secret.Scanner) Message {
 	if t == nil {
 		t = DefaultTemplates()
 	}
-	w := withholder{check}
+	w := withholder{sc}
 	inc := ev.Incident
 	for _, p := range []*string{&inc.ID, &inc.Title, &inc.Severity, &inc.Status, &inc.Commander, &inc.Impact, &inc.Announcement, &inc.Resolution, &inc.Path} {
 		*p = w.one(*p)
@@ -206,8 +207,8 @@ func Compose(ev Event, changes []Change, t *Templates, sevs *severity.Set, check
 }
 
 // TestMessage is what `incidentctl notify test` posts.
-func TestMessage(sink, author string, at time.Time, check SecretCheck) Message {
-	w := withholder{check}
+func TestMessage(sink, author string, at time.Time, sc *secret.Scanner) Message {
+	w := withholder{sc}
 	author = w.one(author)
 	return Message{
 		Event: EventTest, Test: true, Title: text.testTitle(), Text: text.testText(sink, author),
@@ -240,15 +241,23 @@ func orNone(s string) string {
 	return s
 }
 
-// withholder is the one place texts meet the secret check.
-type withholder struct{ check SecretCheck }
+// withholder is the one place texts meet the secret scanner.
+type withholder struct{ sc *secret.Scanner }
 
 func (w withholder) one(s string) string {
-	if w.check == nil || s == "" {
+	if s == "" {
 		return s
 	}
-	if what, found := w.check(s); found {
-		return text.withheld(what)
+	sc := w.sc
+	if sc == nil {
+		sc = secret.Default
 	}
-	return s
+	fs := sc.Scan(s)
+	if len(fs) == 0 {
+		return s
+	}
+	if masked := secret.Mask(s, fs); len(sc.Scan(masked)) == 0 {
+		return masked
+	}
+	return text.withheld(fs[0].What)
 }

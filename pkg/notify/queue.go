@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/incidentctl/incidentctl/pkg/secret"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 )
 
 // Queue writes the messages of one event into the outbox: one message for each sink that is
 // told about it (see Sink.Wants), rendered for its kind. Sinks that want the event but cannot
 // post from here are returned in notReady, and nothing is queued for them.
-func Queue(o *Outbox, sinks []*Sink, ev Event, t *Templates, sevs *severity.Set, check SecretCheck) (queued int, notReady []*Sink, err error) {
+func Queue(o *Outbox, sinks []*Sink, ev Event, t *Templates, sevs *severity.Set, sc *secret.Scanner) (queued int, notReady []*Sink, err error) {
 	for _, s := range sinks {
 		changes := s.Wants(ev)
 		if len(changes) == 0 {
@@ -21,7 +22,7 @@ func Queue(o *Outbox, sinks []*Sink, ev Event, t *Templates, sevs *severity.Set,
 			continue
 		}
 		key := Key(ev.Commit, ev.Incident.ID, s.Name)
-		m := Compose(ev, changes, t, sevs, check)
+		m := Compose(ev, changes, t, sevs, sc)
 		body, rerr := Render(s.Kind, m, key)
 		if rerr != nil {
 			return queued, notReady, fmt.Errorf("notify %s: %v", s.Name, rerr)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/notify"
+	"github.com/incidentctl/incidentctl/pkg/secret"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 )
 
@@ -34,9 +36,18 @@ type chatState struct {
 	loaded    bool
 }
 
-// SecretCheck is the secret check every message text passes (nil until the secret detectors
-// are available as a package of their own; see notify.SecretCheck).
-var SecretCheck notify.SecretCheck
+// chatSecrets is the secret scanner every message text passes: the built-in detectors and
+// the repository's lint.allow (text the team decided is not a secret, such as example keys).
+// An expression that does not compile is left out here; lint reports it.
+func (w *Workspace) chatSecrets() *secret.Scanner {
+	var allow []*regexp.Regexp
+	for _, a := range w.Config.Lint.Allow {
+		if re, err := regexp.Compile(a); err == nil {
+			allow = append(allow, re)
+		}
+	}
+	return secret.New(allow)
+}
 
 // Outbox is this clone's queue of chat messages: <git dir>/incidentctl/outbox (the main git
 // dir, shared by linked worktrees, so one flush serves them all).
@@ -116,7 +127,7 @@ func (w *Workspace) notifyCommit(before, after *incident.Document, commit, autho
 	}
 	c := w.chat()
 	t, warnings := w.chatTemplates()
-	n, notReady, err := notify.Queue(w.Outbox(), c.sinks, ev, t, c.sevs, SecretCheck)
+	n, notReady, err := notify.Queue(w.Outbox(), c.sinks, ev, t, c.sevs, w.chatSecrets())
 	c.queued += n
 	for _, s := range notReady {
 		if msg := c.warnOnce(notReadyWarning(s)); msg != "" {
@@ -232,7 +243,7 @@ func (w *Workspace) TestNotification(name string) (*notify.Sink, notify.Attempt,
 	}
 	at := w.Now()
 	key := notify.Key("test "+time.Now().Format(time.RFC3339Nano), "test", sink.Name)
-	body, err := notify.Render(sink.Kind, notify.TestMessage(sink.Name, author, at, SecretCheck), key)
+	body, err := notify.Render(sink.Kind, notify.TestMessage(sink.Name, author, at, w.chatSecrets()), key)
 	if err != nil {
 		return sink, notify.Attempt{}, err
 	}
