@@ -13,17 +13,18 @@ import (
 // templates/notify/.
 
 type texts struct {
-	Severity, Status, Commander, Impact, Open, Drill string
+	Severity, Status, Commander, Impact, Announcement, Open, Drill string
 }
 
 // text is the English table.
 var text = texts{
-	Severity:  "Severity",
-	Status:    "Status",
-	Commander: "Commander",
-	Impact:    "Impact",
-	Open:      "Open the incident",
-	Drill:     "DRILL",
+	Severity:     "Severity",
+	Status:       "Status",
+	Commander:    "Commander",
+	Impact:       "Impact",
+	Announcement: "Announcement",
+	Open:         "Open the incident",
+	Drill:        "DRILL",
 }
 
 // withheld replaces a text the secret scanner still flags once its findings are masked.

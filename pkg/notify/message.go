@@ -202,6 +202,10 @@ func Compose(ev Event, changes []Change, t *Templates, sevs *severity.Set, sc *s
 		{Label: text.Commander, Value: orNone(inc.Commander)},
 		{Label: text.Impact, Value: orNone(inc.Impact), Long: true},
 	}
+	if inc.Announcement != "" && data.Change(EventAnnouncement) == nil {
+		// The current announcement, unless the body already says it (it changed just now).
+		m.Fields = append(m.Fields, Field{Label: text.Announcement, Value: inc.Announcement, Long: true})
+	}
 	m.Context = text.contextLine(inc.ID, data.Author, text.clock(ev.At))
 	return m
 }

@@ -315,3 +315,19 @@ func TestOutboxFiles(t *testing.T) {
 		t.Errorf("failed = %+v", failed)
 	}
 }
+
+func TestAnnouncementField(t *testing.T) {
+	before := meta("SEV2", "investigating", "alice", "status page updated")
+	after := meta("SEV1", "investigating", "alice", "status page updated")
+	ev := event(before, after)
+	m := Compose(ev, ev.Changes, nil, sevs(t), nil)
+	if f := m.Fields[len(m.Fields)-1]; f.Label != "Announcement" || f.Value != "status page updated" {
+		t.Errorf("the current announcement is not shown: %+v", m.Fields)
+	}
+	after.Announcement = "all clear"
+	ev = event(before, after)
+	m = Compose(ev, ev.Changes, nil, sevs(t), nil)
+	if len(m.Fields) != 4 || !strings.Contains(m.Text, "Announcement: all clear") {
+		t.Errorf("a new announcement is in the body, once: %+v %q", m.Fields, m.Text)
+	}
+}

@@ -15,8 +15,9 @@ import (
 // The outbox holds every message not delivered yet, one JSON file per message, named
 // <created, nanoseconds>-<key>.json so that a listing is the order they were made in.
 // Messages a service refused for good move to failed/. A file is written whole into a
-// temporary file (mode 0600: the messages are incident details), synced, then renamed into
-// place, so a killed process leaves either the old file or the new one, never half of one.
+// temporary file (mode 0600: the messages are incident details), its data synced, then
+// renamed into place, so a killed process leaves either the old file or the new one, never
+// half of one.
 // One process delivers at a time (a lock file); queueing needs no lock, as every message is a
 // new file.
 
@@ -109,20 +110,14 @@ func (o *Outbox) write(dir string, it *Item) error {
 	if err := f.Close(); err != nil {
 		return fail(err)
 	}
+	// The rename is what makes the message appear whole. The folder itself is not synced:
+	// like git's own refs and index (which incidentctl does not sync either, as git does not
+	// by default), the rename may be lost in a power cut, but never half-done.
 	if err := os.Rename(tmp, filepath.Join(dir, it.name)); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("writing to the outbox %s: %v", o.Dir, pathErr(err))
 	}
-	syncDir(dir)
 	return nil
-}
-
-// syncDir makes a rename durable (where the system allows it).
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }
 
 // names lists the message files of dir, oldest first; temporary files a killed process left

@@ -30,10 +30,9 @@ type slackText struct {
 
 // slackEscape escapes what mrkdwn treats as markup: &, < and > (so "<!channel>" or a user's
 // "<@U123>" cannot be formed), and breaks mass mentions.
-func slackEscape(s string) string {
-	s = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-	return noMassMentions(s)
-}
+func slackEscape(s string) string { return noMassMentions(slackMarkup.Replace(s)) }
+
+var slackMarkup = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 func slackBody(m Message) slackMessage {
 	title := clip(noMassMentions(m.Title), 150)
