@@ -360,7 +360,7 @@ func (u *updater) check(ref string) {
 	}
 	text := u.d.Actions[i].Text
 	u.do(func() (*incident.Document, error) { return u.d.Check(i) })
-	u.record("checked: " + text)
+	u.record(board.CheckedEntry(text))
 }
 
 // findAction resolves --check: a 1-based position, or text (an exact match first, then a
