@@ -17,7 +17,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("---\noriginal:\n  mitigated: +1m\n  identified: +2m\n---\n```\n## Variants\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		s, err := Parse("drills/f.md", src)
-		problems := Check("drills/f.md", src)
+		_, problems := Check("drills/f.md", src)
 		lines := strings.Count(string(src), "\n") + 1
 		errs := 0
 		for _, p := range problems {

@@ -180,11 +180,9 @@ func Parse(path string, src []byte) (*Scenario, error) {
 	return s, nil
 }
 
-// Check reads a scenario and returns every problem, errors and warnings, in file order.
-func Check(path string, src []byte) []Problem {
-	_, problems := parse(path, src)
-	return problems
-}
+// Check reads a scenario and returns every problem, errors and warnings, in file order, with
+// as much of the scenario as could be read (for checks that need the repository, like lint's).
+func Check(path string, src []byte) (*Scenario, []Problem) { return parse(path, src) }
 
 // parser collects problems while it reads.
 type parser struct {
