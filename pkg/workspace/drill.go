@@ -209,7 +209,9 @@ func (w *Workspace) StartDrill(o DrillStart) (*DrillStartResult, error) {
 	res.Warnings = append(warnings, res.Warnings...)
 	for _, e := range s.Expected {
 		if e.Tie == drill.TieAction {
-			if !slices.ContainsFunc(res.Doc.Actions, func(a incident.Action) bool { return strings.Contains(strings.ToLower(a.Text), strings.ToLower(e.Action)) }) {
+			if !slices.ContainsFunc(res.Doc.Actions, func(a incident.Action) bool {
+				return strings.Contains(strings.ToLower(a.Text), strings.ToLower(e.Action))
+			}) {
 				res.Warnings = append(res.Warnings, warnExpectedNotInFlow(sf.Path, e.Line, e.Action, flow.ActionListPath))
 			}
 		}
