@@ -72,7 +72,8 @@ type Result struct {
 	Score        int
 	Suggestions  []Suggestion
 	Notes        []incident.LogEntry
-	FlowPath     string // the action list the suggestions are about
+	FlowPath     string    // the action list the suggestions are about
+	Now          time.Time // when it was scored
 }
 
 // Suggestion is a change to the flow the debrief proposes.
@@ -89,7 +90,7 @@ type Suggestion struct {
 func Score(p *Play, flow []incident.Action, flowPath string, now time.Time) *Result {
 	d := p.Doc
 	m := d.Meta
-	r := &Result{Play: p, Final: m.Status == incident.StatusResolved, FlowPath: flowPath}
+	r := &Result{Play: p, Final: m.Status == incident.StatusResolved, FlowPath: flowPath, Now: now}
 	checked := map[string]time.Time{}
 	for _, e := range d.Log {
 		if item, ok := board.CheckedItem(e.Text); ok {
@@ -160,15 +161,12 @@ func Score(p *Play, flow []incident.Action, flowPath string, now time.Time) *Res
 		if required && !a.Done {
 			r.RequiredOpen = append(r.RequiredOpen, a.Text)
 		}
-		due, boxed := a.DueAfter(m.Severity)
+		_, boxed := a.DueAfter(m.Severity)
 		if tied[i] || !required && !boxed {
 			continue
 		}
-		fr := FlowResult{Number: i + 1, Text: a.Text, Required: required, DoneAt: doneAt(i)}
-		if boxed && items[i].DueAt != nil {
-			t := items[i].DueAt.Add(-due).Add(Wall(due, p.Speed))
-			fr.DueAt = &t
-		}
+		// board.Items scales a drill's time boxes by its speed already.
+		fr := FlowResult{Number: i + 1, Text: a.Text, Required: required, DoneAt: doneAt(i), DueAt: items[i].DueAt}
 		fr.Status = outcome(fr.DoneAt, fr.DueAt)
 		r.add(fr.Status)
 		r.Flow = append(r.Flow, fr)
@@ -253,19 +251,29 @@ func milestone(m incident.Meta, status string) *time.Time {
 	return m.Milestone(incident.MilestoneKey(status))
 }
 
-// Count returns how many expected actions were met, late and missed.
-func (r *Result) Count() (met, late, missed int) {
+// Count returns how many expected actions were met, late and missed, and how many of the
+// missed ones are not due yet in a drill still open.
+func (r *Result) Count() (met, late, missed, notDue int) {
 	for _, e := range r.Expected {
-		switch e.Status {
-		case Met:
+		switch {
+		case e.Status == Met:
 			met++
-		case Late:
+		case e.Status == Late:
 			late++
+		case r.NotDue(e):
+			notDue++
+			missed++
 		default:
 			missed++
 		}
 	}
-	return met, late, missed
+	return met, late, missed, notDue
+}
+
+// NotDue reports whether an expected action is open with its deadline still ahead, in a drill
+// still under way: missed for the score so far, but not yet a miss.
+func (r *Result) NotDue(e ExpectedResult) bool {
+	return e.Status == Missed && !r.Final && e.DueAt.After(r.Now)
 }
 
 // Offset is a wall-clock time as scenario time from the drill's declaration.

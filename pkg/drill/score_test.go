@@ -155,7 +155,7 @@ func TestScore(t *testing.T) {
 		"- met: Page the on-call engineer — by +5m, done +3m (original +2m)\n",
 		"- late: Escalate to management — by +15m, done +20m, 5m late\n",
 		"- missed: Announce to users (due +30m, not checked)\n",
-		"- still open though required: Announce to users; Schedule the postmortem\n",
+		"- still open though required at this severity:\n  - Announce to users\n  - Schedule the postmortem\n",
 		"- mitigated: +40m (+28m)\n- resolved: not reached (unknown)\n",
 		`- "Restart the API pods" is expected by +30m, but no action-list item covers it`,
 		"- paging was quick (bob)\n",

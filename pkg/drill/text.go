@@ -18,7 +18,7 @@ const DebriefSection = "Debrief"
 
 var labels = struct {
 	score, provisional, drillLine, scenarioLine, basedOn, handWritten, variantLine, variantUnknown,
-	injects, clocks, expected, flow, flowAll, flowLate, requiredOpen, noneOpen, times,
+	injects, clocks, expected, expectedNotDue, notDue, flow, flowAll, flowLate, requiredOpen, times,
 	notReached, notChecked, unknown, suggestions, noSuggestion, suggestMissing, suggestUntied, notes, how string
 	status map[string]string
 }{
@@ -33,11 +33,12 @@ var labels = struct {
 	injects:        "Injects delivered: %d of %d.",
 	clocks:         "Times are scenario time, counted from the declaration (the drill's wall-clock time × %s).",
 	expected:       "Expected actions (%d met, %d late, %d missed):",
+	expectedNotDue: "Expected actions (%d met, %d late, %d missed, of which %d not due yet):",
+	notDue:         "not due yet",
 	flow:           "The action list at %s:",
-	flowAll:        "- every required and time-boxed item was checked in time",
+	flowAll:        "- every required item is checked, every time-boxed one in time",
 	flowLate:       "- %s: %s (%s)",
-	requiredOpen:   "- still open though required: %s",
-	noneOpen:       "- no required item is open",
+	requiredOpen:   "- still open though required at this severity:",
 	times:          "Times to identify, mitigate and resolve (original incident in brackets):",
 	notReached:     "not reached",
 	notChecked:     "not checked",
@@ -77,11 +78,19 @@ func (r *Result) Debrief() string {
 	line(labels.injects, len(p.Delivered), len(p.Plan))
 	line(labels.clocks, FormatSpeed(p.Speed))
 	line("")
-	met, late, missed := r.Count()
-	line(labels.expected, met, late, missed)
+	met, late, missed, notDue := r.Count()
+	if notDue > 0 {
+		line(labels.expectedNotDue, met, late, missed, notDue)
+	} else {
+		line(labels.expected, met, late, missed)
+	}
 	line("")
 	for _, e := range r.Expected {
-		s := fmt.Sprintf("- %s: %s — by %s", labels.status[e.Status], e.Text, FormatOffset(e.Offset))
+		status := labels.status[e.Status]
+		if r.NotDue(e) {
+			status = labels.notDue
+		}
+		s := fmt.Sprintf("- %s: %s — by %s", status, e.Text, FormatOffset(e.Offset))
 		if e.DoneAt != nil {
 			s += ", done " + FormatOffset(r.Offset(*e.DoneAt))
 			if e.Status == Late {
@@ -111,13 +120,15 @@ func (r *Result) Debrief() string {
 		}
 		line(labels.flowLate, labels.status[f.Status], f.Text, detail)
 	}
+	if len(r.RequiredOpen) > 0 {
+		shown = true
+		line("%s", labels.requiredOpen)
+		for _, t := range r.RequiredOpen {
+			line("  - %s", t)
+		}
+	}
 	if !shown {
 		line("%s", labels.flowAll)
-	}
-	if len(r.RequiredOpen) > 0 {
-		line(labels.requiredOpen, strings.Join(r.RequiredOpen, "; "))
-	} else {
-		line("%s", labels.noneOpen)
 	}
 	line("")
 	line("%s", labels.times)
