@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/display"
 	"github.com/incidentctl/incidentctl/pkg/drill"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -324,9 +324,9 @@ func writePick(app *App, r *drill.PickResult) error {
 		if t.IsZero() {
 			return drillText.never
 		}
-		return displayTime(t)
+		return display.Time(t)
 	}
-	tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+	tw := display.NewTabWriter(app.Out, 2)
 	fmt.Fprintf(tw, "%s\n  person\tincidents\tdrills\tlast commanded\n", drillText.pickPeople)
 	for _, p := range r.People {
 		fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\n", p.Name, p.Incidents, p.Drills, when(p.Last()))

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
+	"github.com/incidentctl/incidentctl/pkg/display"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
@@ -278,13 +279,13 @@ func writeExperience(w io.Writer, m map[string]board.Experience) error {
 			strings.Compare(strings.ToLower(a), strings.ToLower(b)), strings.Compare(a, b))
 	})
 	fmt.Fprintf(w, "\nIC experience (incidents and drills commanded)\n")
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := display.NewTabWriter(w, 2)
 	fmt.Fprintf(tw, "  person\tincidents\tdrills\tlast commanded\n")
 	for _, k := range keys {
 		e := m[k]
 		last := "—"
 		if t := e.Last(); !t.IsZero() {
-			last = displayTime(t)
+			last = display.Time(t)
 		}
 		fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\n", k, e.Incidents, e.Drills, last)
 	}

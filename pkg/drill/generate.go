@@ -203,6 +203,15 @@ func recorded(text string) bool {
 	if _, _, ok := board.SeverityChange(text); ok {
 		return true
 	}
+	if _, ok := board.Declared(text); ok {
+		return true
+	}
+	if _, _, _, ok := board.StatusChange(text); ok {
+		return true
+	}
+	if _, ok := board.Announcement(text); ok {
+		return true
+	}
 	if _, ok := ReadInject(text); ok {
 		return true
 	}
@@ -211,12 +220,12 @@ func recorded(text string) bool {
 			return true
 		}
 	}
-	return strings.HasPrefix(text, "status ") && strings.Contains(text, " → ") ||
-		strings.HasPrefix(text, "role ") && (strings.Contains(text, " → ") || strings.HasSuffix(text, " released"))
+	return strings.HasPrefix(text, "role ") && (strings.Contains(text, " → ") || strings.HasSuffix(text, " released"))
 }
 
-// recordedPrefixes start the other log texts the write commands record.
-var recordedPrefixes = []string{"Declared ", "impact: ", "announcement: ", board.SkippedPrefix, "postmortem:", "no postmortem:", DebriefNotePrefix}
+// recordedPrefixes start the other log texts the write commands record (update --impact,
+// close --force, the postmortem link, drill debrief --note).
+var recordedPrefixes = []string{"impact: ", board.SkippedPrefix, "postmortem:", "no postmortem:", DebriefNotePrefix}
 
 // relLink is the relative link from the scenario file to the incident document.
 func relLink(from, to string) string {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -215,5 +216,6 @@ func IsTraineeEntry(d *incident.Document, i int) bool {
 	if _, ok := DebriefNote(t); ok {
 		return false
 	}
-	return !(strings.HasPrefix(t, "Declared ") && d.Log[i].At.Equal(d.Meta.DeclaredAt))
+	_, declared := board.Declared(t)
+	return !(declared && d.Log[i].At.Equal(d.Meta.DeclaredAt))
 }

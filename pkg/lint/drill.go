@@ -51,7 +51,7 @@ func isScenarioPath(rel string) bool {
 // checkScenario lints one scenario file.
 func (c *checker) checkScenario(rel, abs string, src []byte) []Finding {
 	f := &finder{path: rel}
-	c.secrets.scan(f, src)
+	c.scanSecrets(f, src, nil)
 	s, problems := drill.Check(rel, src)
 	for _, p := range problems {
 		f.add(p.Line, p.Col, p.Rule, p.Message)
