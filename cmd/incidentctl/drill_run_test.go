@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -115,4 +116,72 @@ func TestDrillRunCtrlC(t *testing.T) {
 		t.Fatalf("second run: %v\n%s%s", err, o, e)
 	}
 	later.must(dir, "incidentctl", "lint", "--strict")
+}
+
+// TestDrillRunBesideTheTrainee: the facilitator's loop and the trainee's commands commit to the
+// same branch at the same time; the loop retries when the trainee committed first, so every
+// inject and every entry of the trainee's is there, each once.
+func TestDrillRunBesideTheTrainee(t *testing.T) {
+	r := runner{t: t, env: responderEnv(t)}
+	dir := filepath.Join(t.TempDir(), "ops")
+	r.must(filepath.Dir(dir), "git", "init", "-q", dir)
+	r.must(dir, "git", "commit", "-q", "--allow-empty", "-m", "first")
+	r.must(dir, "incidentctl", "init")
+	var sc strings.Builder
+	sc.WriteString("---\ntitle: Busy\nseverity: SEV3\ndifficulty: easy\n---\n\n## Variants\n\n### only\n\nNothing.\n\n## Injects\n\n")
+	for i := range 12 {
+		sc.WriteString("- +" + strconv.Itoa(i) + "m [x] inject text\n")
+	}
+	sc.WriteString("\n## Expected actions\n\n- by +5m: Mitigate <!-- status: mitigated -->\n")
+	os.MkdirAll(filepath.Join(dir, "drills"), 0o755)
+	if err := os.WriteFile(filepath.Join(dir, "drills", "busy.md"), []byte(sc.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.must(dir, "git", "add", "drills")
+	r.must(dir, "git", "commit", "-q", "-m", "a scenario")
+	m := declared.FindStringSubmatch(r.must(dir, "incidentctl", "drill", "start", "busy", "--speed", "300"))
+	if m == nil {
+		t.Fatal("drill start printed no ID")
+	}
+	id := m[1]
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	done := make(chan error, 1)
+	var o, e string
+	go func() {
+		var err error
+		o, e, err = r.run(ctx, dir, "incidentctl", "drill", "run", id)
+		done <- err
+	}()
+	const entries = 12
+	for i := range entries {
+		// A log entry may lose the race too; the trainee would run it again.
+		for try := 0; ; try++ {
+			_, le, err := r.run(ctx, dir, "incidentctl", "log", id, "trainee entry "+string(rune('a'+i)))
+			if err == nil {
+				break
+			}
+			if try == 20 || !strings.Contains(le, "moved") && !strings.Contains(le, "lock") && !strings.Contains(le, "uncommitted changes") {
+				t.Fatalf("log: %v\n%s", err, le)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if err := <-done; err != nil || strings.Count(o, "  inject ") != 12 {
+		t.Fatalf("drill run: %v\n%s%s", err, o, e)
+	}
+	doc := r.must(dir, "git", "show", "HEAD:"+m[2])
+	for i := range entries {
+		if n := strings.Count(doc, "] trainee entry "+string(rune('a'+i))+"\n"); n != 1 {
+			t.Errorf("trainee entry %c appears %d times", 'a'+i, n)
+		}
+	}
+	for i := 1; i <= 12; i++ {
+		if n := strings.Count(doc, "] inject "+strconv.Itoa(i)+" ("); n != 1 {
+			t.Errorf("inject %d appears %d times", i, n)
+		}
+	}
+	if s := r.must(dir, "git", "status", "--porcelain"); s != "" {
+		t.Errorf("git status:\n%s", s)
+	}
 }

@@ -271,7 +271,7 @@ func (w *Workspace) Inject(ref string) (*InjectResult, error) {
 	}
 	for _, pl := range p.Due(w.Now()) {
 		at := w.at(time.Time{})
-		res, err := w.change(d.Meta.ID, Options{}, func(d *incident.Document, author string) (*incident.Document, string, error) {
+		res, err := w.changeRetrying(d.Meta.ID, func(d *incident.Document, author string) (*incident.Document, string, error) {
 			for _, e := range d.Log {
 				if n, ok := drill.ReadInject(e.Text); ok && n == pl.Number {
 					return d, "inject delivered already", nil // by a concurrent run: nothing to do
@@ -295,6 +295,25 @@ func (w *Workspace) Inject(ref string) (*InjectResult, error) {
 	}
 	out.Remaining = out.Play.Remaining()
 	return out, nil
+}
+
+// changeRetrying is change for the facilitator's deliveries, which race the trainee's commands
+// on the same branch: when someone else committed (or held git's locks) in between, it reads
+// the document again and retries, a few times over about five seconds. A document that looks
+// edited is retried too: another incidentctl writing it shows so for a moment (a hand edit
+// still stops the delivery, after the retries).
+func (w *Workspace) changeRetrying(ref string, edit editor) (*Result, error) {
+	pause := 20 * time.Millisecond
+	for try := 0; ; try++ {
+		res, err := w.change(ref, Options{}, edit)
+		var uncommitted *UncommittedError
+		if try < 8 && (errors.Is(err, gitrepo.ErrBranchMoved) || errors.Is(err, gitrepo.ErrLocked) || errors.As(err, &uncommitted)) {
+			time.Sleep(pause)
+			pause *= 2
+			continue
+		}
+		return res, err
+	}
 }
 
 // RunResult is how a run ended.
