@@ -133,7 +133,7 @@ func toNextJSON(items []board.Item) []NextJSON {
 
 func writeNext(w io.Writer, d *incident.Document, items []board.Item, sevs *severity.Set, p palette, now time.Time) {
 	m := d.Meta
-	fmt.Fprintf(w, "%s  %s  %s  %s\n", p.bold(m.ID), p.severity(sevs, m.Severity), p.status(m.Status), m.Title)
+	fmt.Fprintf(w, "%s  %s  %s  %s%s\n", p.bold(m.ID), p.severity(sevs, m.Severity), p.status(m.Status), m.Title, drillMark(p, m))
 	if m.Status == incident.StatusResolved {
 		fmt.Fprintf(w, "Resolved; these items were left unchecked.\n")
 	}
