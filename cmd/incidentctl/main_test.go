@@ -28,6 +28,7 @@ func TestScripts(t *testing.T) {
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"capture": capture,
+			"chat":    chat, // chat_test.go
 		},
 		Setup: func(env *testscript.Env) error {
 			// The project's own files (incidents/, drills/), for scripts that replay them.
@@ -40,6 +41,7 @@ func TestScripts(t *testing.T) {
 			if err := os.MkdirAll(home, 0o755); err != nil {
 				return err
 			}
+			env.Values[chatKey{}] = &chatHolder{}
 			env.Setenv("HOME", home)
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 			env.Setenv("GIT_CONFIG_NOSYSTEM", "1")

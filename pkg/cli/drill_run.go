@@ -128,6 +128,9 @@ offset_seconds, from, text, at, commit}).`,
 			if err != nil {
 				return err
 			}
+			if app.opened == nil {
+				app.opened = ws // chat delivery after the command (notify.go)
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			first := true
