@@ -54,6 +54,8 @@ func main() {
 	mdlint := flag.String("markdownlint", "0.24.1", "markdownlint-cli2 `version` to install from npm for the reference ('' to skip)")
 	out := flag.String("o", "", "also write the report to this `file`")
 	prebuilt := flag.String("bin", "", "measure this incidentctl `binary` instead of building one (e.g. an older build, for a before/after)")
+	cloneReps := flag.Int("clone-reps", 3, "clones per row for the first runs after git clone")
+	startupReps := flag.Int("startup-reps", 50, "timed runs per side for start-up")
 	flag.Parse()
 
 	var err error
@@ -160,7 +162,10 @@ func main() {
 			if err := p.measure(); err != nil {
 				fatalf("%v", err)
 			}
-			results = append(results, p)
+			if p.err != "" {
+				progress("%s: fails: %s", p.name, firstLine(p.err))
+			}
+			results = append(results, expand(p)...)
 		}
 	}
 
@@ -178,6 +183,19 @@ func main() {
 	for _, r := range repos {
 		runPairs(readPairs(r, *reps))
 	}
+	// Issue 19: full JSON listings, the first runs after a clone, other index formats, start-up.
+	for _, r := range repos {
+		runPairs(jsonPairs(r, *reps))
+		runPairs(clonePairs(r, *cloneReps))
+	}
+	variants := map[string]*repo{}
+	for _, r := range repos {
+		runPairs(indexPairs(r, *reps, variants))
+		if r != base {
+			runPairs(indexScalingPairs(r, base, *reps, variants))
+		}
+	}
+	runPairs(startupPairs(*startupReps))
 	var mdl string
 	if *mdlint != "" && wanted("markdownlint") {
 		mdl = installMarkdownlint(*cache, *mdlint)
@@ -188,6 +206,11 @@ func main() {
 	for _, r := range repos {
 		if syncAt[r.n] {
 			runPairs(syncPairs(r, *reps))
+		}
+	}
+	for _, r := range repos {
+		if syncAt[r.n] {
+			runPairs(incomingSyncPairs(r, *reps))
 		}
 	}
 	loadAfter := loadavg()
@@ -228,6 +251,24 @@ func reset(dir string, m *synth.Manifest) {
 	must(dir, "git", "clean", "-fdq", "--", "incidents")
 	sh(dir, "git", "remote", "remove", "origin")
 	os.RemoveAll(dir + ".remote.git")
+	os.RemoveAll(dir + ".other")
+	os.RemoveAll(dir + ".clone")
+}
+
+// firstLine shortens a failure for a table cell: its first line, and the first line of the
+// command's output after it (where the error message is), at most 300 bytes.
+func firstLine(s string) string {
+	l, rest, _ := strings.Cut(s, "\n")
+	for _, m := range strings.Split(rest, "\n") {
+		if m = strings.TrimSpace(m); m != "" {
+			l += " — " + m
+			break
+		}
+	}
+	if len(l) > 300 {
+		l = l[:300] + "…"
+	}
+	return l
 }
 
 func loadavg() string {
@@ -557,20 +598,33 @@ func writeReport(w io.Writer, info reportInfo, results []*pair) {
 	writeTargets(w, info, byName)
 
 	fmt.Fprintf(w, "\n### Every pair (median of the runs; A and B alternate A B B A ...)\n\n")
-	fmt.Fprintf(w, "| measurement | A | median A | B | median B | A/B | runs | range A | peak RSS A |\n| --- | --- | ---: | --- | ---: | ---: | ---: | --- | ---: |\n")
+	fmt.Fprintf(w, "| measurement | A | median A | B | median B | A/B | runs | range A | peak RSS A | peak RSS B |\n| --- | --- | ---: | --- | ---: | ---: | ---: | --- | ---: | ---: |\n")
 	for _, p := range results {
+		if p.err != "" {
+			fmt.Fprintf(w, "| %s | %s | fails: %s | | | | | | | |\n", p.name, p.a.label, strings.ReplaceAll(firstLine(p.err), "|", "\\|"))
+			continue
+		}
 		ma := median(p.a.runs)
 		lo, hi := spread(p.a.runs)
-		bl, mbs, ratio := "—", "—", "—"
+		bl, mbs, ratio, rssB := "—", "—", "—", "—"
 		if p.b != nil {
 			mbv := median(p.b.runs)
-			bl, mbs = p.b.label, ms(mbv)
+			bl, mbs, rssB = p.b.label, ms(mbv), mb(maxRSS(p.b))
 			if mbv > 0 {
 				ratio = fmt.Sprintf("%.2f", float64(ma)/float64(mbv))
 			}
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %d | %s–%s | %s |\n", p.name, p.a.label, ms(ma), bl, mbs, ratio,
-			len(p.a.runs), ms(lo), ms(hi), mb(maxRSS(p.a)))
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %d | %s–%s | %s | %s |\n", p.name, p.a.label, ms(ma), bl, mbs, ratio,
+			len(p.a.runs), ms(lo), ms(hi), mb(maxRSS(p.a)), rssB)
+	}
+	var notes []string
+	for _, p := range results {
+		if p.check != nil && p.note != "" {
+			notes = append(notes, fmt.Sprintf("- %s: %s", p.name, p.note))
+		}
+	}
+	if len(notes) > 0 {
+		fmt.Fprintf(w, "\n%s\n", strings.Join(notes, "\n"))
 	}
 }
 
@@ -668,4 +722,5 @@ func writeTargets(w io.Writer, info reportInfo, by map[string]*pair) {
 				fmt.Sprintf("%s vs %s = %.2f×", ms(median(p.a.runs)), ms(median(p.b.runs)), ratio(p)), "2×", ratio(p) <= 2)
 		}
 	}
+	writeTargets19(w, info, by)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -31,7 +32,15 @@ type side struct {
 	after func(i int) error
 	// okExit lists exit codes that are not failures besides 0 (lint reports findings with 1).
 	okExit []int
-	runs   []run
+	// devnull sends the commands' standard output to /dev/null instead of through a pipe into
+	// this process (a listing of 100,000 incidents as JSON is close to a gigabyte).
+	devnull bool
+	// each times every command of a run on its own (the first, second, third run after a
+	// clone): parts[j] holds the runs of command j, and runs their sums.
+	each     bool
+	parts    [][]run
+	partsRSS []int64
+	runs     []run
 	// peakRSS is the largest resident set size of the side's processes, measured in one more
 	// run through /usr/bin/time (the rusage of a child started by this big process would
 	// count this process's own memory: the child is forked from it before it execs).
@@ -41,11 +50,19 @@ type side struct {
 // pair alternates its two sides A B B A A B ..., so that a slow phase of the machine hits both.
 // A side-less pair (b == nil) just repeats a.
 type pair struct {
-	name string
-	a, b *side
-	reps int
-	note string
-	warm bool // run each side once, untimed, first (to fill the caches a first run fills)
+	name   string
+	suffix string // after the name of every row an expanded pair makes (" @100k")
+	a, b   *side
+	reps   int
+	note   string
+	warm   bool // run each side once, untimed, first (to fill the caches a first run fills)
+	// mayFail: a command that fails does not stop the harness; the pair reports the failure
+	// (what incidentctl refuses today is a row too).
+	mayFail bool
+	err     string // the failure, when mayFail
+	// check, when set, runs after the measurement and its text is shown with the pair (the
+	// index extensions a write kept, say).
+	check func() string
 }
 
 var env []string
@@ -57,19 +74,36 @@ func (s *side) once(i int) error {
 		}
 	}
 	var r run
-	for _, argv := range s.cmds(i) {
+	for j, argv := range s.cmds(i) {
 		cmd := exec.Command(argv[0], argv[1:]...)
 		cmd.Dir = s.dir
 		cmd.Env = env
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
+		out := &tailWriter{max: 4000}
+		cmd.Stdout, cmd.Stderr = out, out
+		if s.devnull {
+			f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			cmd.Stdout = f
+		}
 		start := time.Now()
 		err := cmd.Run()
-		r.wall += time.Since(start)
+		var part run
+		part.wall = time.Since(start)
 		if ps := cmd.ProcessState; ps != nil {
 			if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
-				r.maxRSS = max(r.maxRSS, ru.Maxrss*1024) // KiB on Linux
+				part.maxRSS = ru.Maxrss * 1024 // KiB on Linux
 			}
+		}
+		r.wall += part.wall
+		r.maxRSS = max(r.maxRSS, part.maxRSS)
+		if s.each {
+			for len(s.parts) <= j {
+				s.parts = append(s.parts, nil)
+			}
+			s.parts[j] = append(s.parts[j], part)
 		}
 		if err != nil {
 			code := -1
@@ -77,7 +111,7 @@ func (s *side) once(i int) error {
 				code = ps.ExitCode()
 			}
 			if !slices.Contains(s.okExit, code) {
-				return fmt.Errorf("%s: %s: %v\n%s", s.label, strings.Join(argv, " "), err, tail(out.String(), 2000))
+				return &cmdError{side: s.label, argv: argv, err: err, out: out.String()}
 			}
 		}
 	}
@@ -90,6 +124,45 @@ func (s *side) once(i int) error {
 	return nil
 }
 
+// cmdError is a timed command that failed.
+type cmdError struct {
+	side string
+	argv []string
+	err  error
+	out  string // the end of what it printed
+}
+
+func (e *cmdError) Error() string {
+	return fmt.Sprintf("%s: %s: %v\n%s", e.side, strings.Join(e.argv, " "), e.err, tail(e.out, 2000))
+}
+
+// short is the failure in a line: the command's first line of output (its error message).
+func (e *cmdError) short() string {
+	for _, l := range strings.Split(e.out, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			return fmt.Sprintf("%s (%v)", l, e.err)
+		}
+	}
+	return e.err.Error()
+}
+
+// tailWriter keeps the last max bytes written to it: enough to say why a command failed,
+// without holding what a big listing prints.
+type tailWriter struct {
+	max int
+	buf []byte
+}
+
+func (w *tailWriter) Write(p []byte) (int, error) {
+	w.buf = append(w.buf, p...)
+	if len(w.buf) > 2*w.max {
+		w.buf = append(w.buf[:0], w.buf[len(w.buf)-w.max:]...)
+	}
+	return len(p), nil
+}
+
+func (w *tailWriter) String() string { return string(w.buf) }
+
 func tail(s string, n int) string {
 	if len(s) > n {
 		return "..." + s[len(s)-n:]
@@ -98,12 +171,29 @@ func tail(s string, n int) string {
 }
 
 // measure runs the pair: A B B A A B B A ..., then one run of each side for its peak memory.
+// A pair that may fail records its first failure and stops there.
 func (p *pair) measure() error {
+	err := p.measureSides()
+	if err != nil && p.mayFail {
+		p.err = err.Error()
+		var ce *cmdError
+		if errors.As(err, &ce) {
+			p.err = ce.side + ": " + ce.short()
+		}
+		return nil
+	}
+	if err == nil && p.check != nil {
+		p.note = strings.TrimSpace(p.note + " " + p.check())
+	}
+	return err
+}
+
+func (p *pair) measureSides() error {
 	if p.warm {
 		for _, s := range []*side{p.a, p.b} {
 			if s != nil {
 				if err := s.once(-1); err != nil {
-					return fmt.Errorf("%s: warm-up: %v", p.name, err)
+					return fmt.Errorf("%s: warm-up: %w", p.name, err)
 				}
 				s.runs = nil
 			}
@@ -119,7 +209,7 @@ func (p *pair) measure() error {
 				continue
 			}
 			if err := s.once(i); err != nil {
-				return fmt.Errorf("%s: %v", p.name, err)
+				return fmt.Errorf("%s: %w", p.name, err)
 			}
 		}
 	}
@@ -128,7 +218,7 @@ func (p *pair) measure() error {
 			continue
 		}
 		if err := s.memory(p.reps); err != nil {
-			return fmt.Errorf("%s: %v", p.name, err)
+			return fmt.Errorf("%s: %w", p.name, err)
 		}
 	}
 	return nil
@@ -153,12 +243,20 @@ func (s *side) memory(i int) error {
 	}
 	f.Close()
 	defer os.Remove(f.Name())
-	for _, argv := range s.cmds(i) {
+	for j, argv := range s.cmds(i) {
 		cmd := exec.Command(gnuTime, append([]string{"-f", "%M", "-o", f.Name(), "--"}, argv...)...)
 		cmd.Dir = s.dir
 		cmd.Env = env
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
+		out := &tailWriter{max: 4000}
+		cmd.Stdout, cmd.Stderr = out, out
+		if s.devnull {
+			null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+			if err != nil {
+				return err
+			}
+			defer null.Close()
+			cmd.Stdout = null
+		}
 		err := cmd.Run()
 		if err != nil {
 			code := -1
@@ -175,6 +273,12 @@ func (s *side) memory(i int) error {
 		if len(lines) > 0 {
 			if kb, err := strconv.ParseInt(lines[len(lines)-1], 10, 64); err == nil {
 				s.peakRSS = max(s.peakRSS, kb*1024)
+				if s.each {
+					for len(s.partsRSS) <= j {
+						s.partsRSS = append(s.partsRSS, 0)
+					}
+					s.partsRSS[j] = kb * 1024
+				}
 			}
 		}
 	}
