@@ -32,6 +32,7 @@ type Document struct {
 	fm       *frontMatter
 	sections map[string]section
 	table    span // the Status table; start < 0 when the section has none
+	metaOnly bool // parsed by ParseMeta: no actions, no log
 }
 
 type span struct{ start, end int }
@@ -72,7 +73,15 @@ func newBodyParser() parser.Parser {
 
 // Parse reads an incident document. A *ParseError names the file, line and what to do when the
 // CLI cannot work with the document; smaller issues are collected in Problems.
-func Parse(path string, src []byte) (*Document, error) {
+func Parse(path string, src []byte) (*Document, error) { return parse(path, src, false) }
+
+// ParseMeta is Parse for a caller that needs the front matter only (a listing): it fails
+// exactly when Parse fails, with the same error, but leaves out the action list and the log
+// (Actions, Log and their Problems), which are most of the work. The document it returns is
+// for reading Meta and Path; use Parse for anything else.
+func ParseMeta(path string, src []byte) (*Document, error) { return parse(path, src, true) }
+
+func parse(path string, src []byte, metaOnly bool) (*Document, error) {
 	if len(src) > MaxSize {
 		return nil, &ParseError{Path: path, Rule: "size", Msg: fmt.Sprintf("file is %d bytes, more than the %d an incident document may have", len(src), MaxSize)}
 	}
@@ -93,7 +102,7 @@ func Parse(path string, src []byte) (*Document, error) {
 		off := bytes.IndexByte(src, 0)
 		return nil, &ParseError{Path: path, Line: l.lineOf(off), Col: l.col(off), Rule: "encoding", Msg: "contains a NUL byte: this is not a text file"}
 	}
-	d := &Document{Path: path, Src: src, lines: newLineIndex(src), table: span{-1, -1}}
+	d := &Document{Path: path, Src: src, lines: newLineIndex(src), table: span{-1, -1}, metaOnly: metaOnly}
 	fm, err := splitFrontMatter(path, src, d.lines)
 	if err != nil {
 		return nil, err
@@ -303,6 +312,9 @@ func (d *Document) readBlocks(body string, bb *bodyBlocks) error {
 				}
 			}
 		case SectionActions:
+			if d.metaOnly {
+				break // nothing in the action list can make the document unreadable
+			}
 			n := 0
 			for _, b := range blocks {
 				n += b.tasks.end - b.tasks.start
@@ -315,6 +327,9 @@ func (d *Document) readBlocks(body string, bb *bodyBlocks) error {
 				}
 			}
 		case SectionLog:
+			if d.metaOnly {
+				break // nor in the log: its entries only ever give Problems
+			}
 			n := 0
 			for _, b := range blocks {
 				n += b.items.end - b.items.start

@@ -41,6 +41,24 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
+// BenchmarkParseMeta is what a listing pays per document it has to read: the front matter
+// and the checks that make a document unreadable, without the action list and the log.
+func BenchmarkParseMeta(b *testing.B) {
+	docs := benchDocs(b)
+	var n int64
+	for _, d := range docs {
+		n += int64(len(d))
+	}
+	b.SetBytes(n / int64(len(docs)))
+	i := 0
+	for b.Loop() {
+		if _, err := incident.ParseMeta("x.md", docs[i%len(docs)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
 // BenchmarkAppendLog is the surgical edit `incidentctl log` makes: append an entry, regenerate
 // the Status table (each edit parses its result again).
 func BenchmarkAppendLog(b *testing.B) {

@@ -1,0 +1,71 @@
+package incident
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// sameMetaParse requires ParseMeta to fail exactly when Parse fails, with the same error, and
+// otherwise to give the same front matter.
+func sameMetaParse(t *testing.T, name string, src []byte) {
+	t.Helper()
+	full, ferr := Parse(name, src)
+	meta, merr := ParseMeta(name, src)
+	if (ferr == nil) != (merr == nil) || ferr != nil && ferr.Error() != merr.Error() {
+		t.Fatalf("%s: Parse: %v; ParseMeta: %v", name, ferr, merr)
+	}
+	if ferr != nil {
+		return
+	}
+	if !reflect.DeepEqual(full.Meta, meta.Meta) || full.Path != meta.Path {
+		t.Fatalf("%s: Meta differs:\nParse     %+v\nParseMeta %+v", name, full.Meta, meta.Meta)
+	}
+}
+
+func TestParseMetaAgrees(t *testing.T) {
+	var n int
+	for _, glob := range []string{"testdata/*.md", "testdata/fuzz/*/*"} {
+		files, _ := filepath.Glob(glob)
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.HasPrefix(string(b), "go test fuzz") {
+				var ok bool
+				if b, ok = fuzzCorpusBytes(string(b)); !ok {
+					continue
+				}
+			}
+			sameMetaParse(t, f, b)
+			n++
+		}
+	}
+	const fm = "---\nid: 261123-k7xqm\ntitle: t\nseverity: SEV2\nstatus: investigating\ndeclared_at: 2026-11-23T10:02:00+09:00\n---\n\n"
+	for i, body := range trickyBodies {
+		sameMetaParse(t, "tricky"+string(rune('a'+i)), []byte(fm+body))
+		n++
+	}
+	// Documents the action list and the log would complain about, and broken sections.
+	for i, body := range []string{
+		"## Status\n\n## Action list\n\n- [ ] a <!-- due: soon -->\n\n## Log\n\n- not a time [a] x\n- 2026-11-23T10:02:00Z [a]\n",
+		"## Status\n\n## Action list\n\n## Log\n\n## Log\n",
+		"## Status\n\n## Log\n",
+		"## Status\n\n```\n## Action list\n```\n## Log\n",
+	} {
+		sameMetaParse(t, "problem"+string(rune('a'+i)), []byte(fm+body))
+		n++
+	}
+	if n < 10 {
+		t.Fatalf("only %d documents", n)
+	}
+}
+
+// FuzzParseMeta: ParseMeta and Parse agree on every input.
+func FuzzParseMeta(f *testing.F) {
+	seedDocs(f)
+	f.Fuzz(func(t *testing.T, src []byte) { sameMetaParse(t, "f.md", src) })
+}
