@@ -28,13 +28,62 @@ import (
 //   - meta (list.go): per document, the front matter of its last successful parse, valid while
 //     the file's size, modification and change times and inode are unchanged.
 //
-// Racy entries: a folder or file changed within a clock tick of being cached could change again
-// without its times changing, so anything modified less than racyWindow before it is read is
-// read again next time rather than trusted. The caches only ever save work: when one is
-// missing, stale, unreadable or from another build of incidentctl, the documents are read as
-// if it were not there, and a cache that cannot be written is simply not written.
+// Racy entries: a folder or file changed within a clock tick of being read could change again
+// without its times changing. So, as git does with its index, a reading is only kept if what it
+// read last changed before the run started looking: the run creates a file in the cache folder
+// first and takes its modification time, the file system's own clock (which is what stamps the
+// documents too, whatever its granularity, even on a network file system whose clock is not
+// this machine's). Anything modified at or after that instant is read again next time. Where
+// that stamp cannot be taken (a read-only or separate git folder), the limit is racyWindow
+// before now, as wide as the coarsest timestamps (FAT's two seconds).
+//
+// The caches only ever save work: when one is missing, stale, unreadable or from another build
+// of incidentctl, the documents are read as if it were not there, and a cache that cannot be
+// written is simply not written.
 
 var racyWindow = 2 * time.Second // a variable for the tests
+
+// settleLimit is the instant (Unix nanoseconds, in the file system's clock) before which a file
+// must have last changed for a reading of it to be kept: see "Racy entries" above. Every
+// listing takes it afresh (beginScan) before it looks at the first folder.
+func (w *Workspace) settleLimit() int64 {
+	if w.scan.limit == 0 {
+		w.beginScan()
+	}
+	return w.scan.limit
+}
+
+// beginScan takes the stamp for a listing about to start.
+func (w *Workspace) beginScan() { w.scan.limit = w.fsStamp() }
+
+func (w *Workspace) fsStamp() int64 {
+	fallback := time.Now().Add(-racyWindow).UnixNano()
+	dir := w.cacheDir()
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return fallback
+	}
+	f, err := os.CreateTemp(dir, "stamp-*")
+	if err != nil {
+		return fallback
+	}
+	fi, err := f.Stat()
+	f.Close()
+	os.Remove(f.Name())
+	if err != nil {
+		return fallback
+	}
+	// The documents must be on the same file system, or their clock may be another one.
+	di, err := os.Stat(w.abs(w.incidentsDir()))
+	if err != nil || !sameDevice(fi, di) {
+		return fallback
+	}
+	return fi.ModTime().UnixNano()
+}
+
+// scanState is what one Workspace remembers between listings.
+type scanState struct {
+	limit int64 // settleLimit, once taken
+}
 
 // cacheDir is where the caches live: per working tree, since they describe its files.
 func (w *Workspace) cacheDir() string { return filepath.Join(w.Repo.GitDir(), "incidentctl") }
@@ -50,9 +99,9 @@ func keyOf(fi fs.FileInfo) statKey {
 	return statKey{size: fi.Size(), mtime: fi.ModTime().UnixNano(), ctime: ctime, ino: ino}
 }
 
-// settled reports whether the last change is far enough in the past to trust the key.
-func (k statKey) settled(now time.Time) bool {
-	limit := now.Add(-racyWindow).UnixNano()
+// settled reports whether the last change came before limit (settleLimit): a reading of the
+// file or folder can then be trusted while its key stays the same.
+func (k statKey) settled(limit int64) bool {
 	return k.mtime < limit && k.ctime < limit
 }
 
@@ -72,8 +121,9 @@ const entriesMagic = "incidentctl entries 1\n"
 // entries cache was written. Like filepath.WalkDir, it does not follow symbolic links to
 // folders, and skips folders that vanish while it runs.
 func (w *Workspace) folders() ([]*folder, error) {
+	w.beginScan()
 	cached := w.readEntriesCache()
-	now := time.Now()
+	now := w.settleLimit()
 	var out []*folder
 	reread := 0
 	var visit func(rel string, fi fs.FileInfo) error
@@ -208,7 +258,7 @@ func (w *Workspace) readEntriesCache() map[string]*folder {
 }
 
 // writeEntriesCache stores the folders whose listing can be trusted later.
-func (w *Workspace) writeEntriesCache(folders []*folder, now time.Time) {
+func (w *Workspace) writeEntriesCache(folders []*folder, now int64) {
 	var b bytes.Buffer
 	b.WriteString(entriesMagic + w.incidentsDir() + "\n")
 	for _, f := range folders {

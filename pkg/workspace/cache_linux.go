@@ -44,3 +44,9 @@ func statFolderByPath(dir string, hs []header) {
 		}
 	}
 }
+
+func sameDevice(a, b fs.FileInfo) bool {
+	sa, ok1 := a.Sys().(*syscall.Stat_t)
+	sb, ok2 := b.Sys().(*syscall.Stat_t)
+	return ok1 && ok2 && sa.Dev == sb.Dev
+}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/incident"
@@ -192,7 +193,7 @@ func (h *header) id() string { return h.name[:12] }
 // documents the meta cache does not hold as they are now, and updates the cache. A document
 // parsed now stays in memory in full only if keep says so.
 func (w *Workspace) headers(folders []*folder, keep func(*incident.Document) bool) []header {
-	now := time.Now()
+	now := w.settleLimit()
 	cache := w.readMetaCache()
 	var hs []header
 	type span struct{ f, start, end int }
@@ -233,7 +234,9 @@ func (w *Workspace) headers(folders []*folder, keep func(*incident.Document) boo
 	}
 	parallel(len(reread), func(k int) {
 		h := &hs[reread[k]]
-		d, err := w.loadEntry(Entry{ID: h.id(), Path: h.path()})
+		// The front matter first (ParseMeta fails exactly when Parse does); the whole
+		// document only if the caller keeps it.
+		d, src, err := w.loadMeta(Entry{ID: h.id(), Path: h.path()})
 		if err != nil {
 			h.err = err
 			return
@@ -243,7 +246,9 @@ func (w *Workspace) headers(folders []*folder, keep func(*incident.Document) boo
 		// listing of 100,000 documents would otherwise hold every front matter (and whatever
 		// its strings share memory with) at once.
 		if keep(d) {
-			h.doc = d
+			if h.doc, err = incident.Parse(d.Path, src); err != nil {
+				h.doc, h.err = nil, err
+			}
 		}
 	})
 	// Rewrite the cache when there is something to gain: documents parsed now that will not
@@ -515,7 +520,7 @@ func (w *Workspace) readMetaCache() metaCache {
 
 // writeMetaCache stores the front matter of every document that parsed and has settled (see
 // racyWindow).
-func (w *Workspace) writeMetaCache(hs []header, now time.Time) {
+func (w *Workspace) writeMetaCache(hs []header, now int64) {
 	var b bytes.Buffer
 	b.WriteString(w.metaHeader())
 	type rec struct {
@@ -560,7 +565,23 @@ func (w *Workspace) writeMetaCache(hs []header, now time.Time) {
 	w.writeCache("meta", b.Bytes())
 }
 
+// docReads counts the documents read from disk (the cache tests count them).
+var docReads atomic.Int64
+
+// loadMeta reads a document for its front matter (incident.ParseMeta), and returns its bytes
+// for a full parse.
+func (w *Workspace) loadMeta(e Entry) (*incident.Document, []byte, error) {
+	docReads.Add(1)
+	src, err := readFile(w.abs(e.Path))
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading %s: %v", e.Path, err)
+	}
+	d, err := incident.ParseMeta(e.Path, src)
+	return d, src, err
+}
+
 func (w *Workspace) loadEntry(e Entry) (*incident.Document, error) {
+	docReads.Add(1)
 	src, err := readFile(w.abs(e.Path))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %v", e.Path, err)

@@ -25,6 +25,7 @@ type Workspace struct {
 	Now    func() time.Time
 
 	chatState *chatState // chat sinks resolved for this command (notify.go)
+	scan      scanState  // what listings remember within this command (cache.go)
 }
 
 // Open finds the repository containing dir and reads its config.
