@@ -79,7 +79,7 @@ type NextAllJSON struct {
 
 // nextAll prints the open items of every open incident, the most severe incident first.
 func nextAll(app *App, ws *workspace.Workspace, drills bool) error {
-	f := workspace.Filter{Status: "open"}
+	f := workspace.Filter{Status: "open", Board: true}
 	if drills {
 		f.Drills = workspace.WithDrills
 	}

@@ -64,7 +64,7 @@ overdue (arrays of action texts).`,
 				writeCard(app.Out, row, sevs, app.palette(), now, true)
 				return nil
 			}
-			f := workspace.Filter{Status: "open"}
+			f := workspace.Filter{Status: "open", Board: true}
 			if drills {
 				f.Drills = workspace.WithDrills
 			}

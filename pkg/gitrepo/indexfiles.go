@@ -60,6 +60,19 @@ func (f *IndexFile) Holds(fi fs.FileInfo) bool {
 	return statMatches(x, index.StatOf(fi), worktree.KindRegular)
 }
 
+// HoldsStat is Holds for a regular file whose stat data the caller has as numbers (size,
+// modification and change times in nanoseconds, inode). The owner is not compared: changing
+// it changes the change time.
+func (f *IndexFile) HoldsStat(size, mtime, ctime int64, ino uint64) bool {
+	if !f.Clean || f.racy {
+		return false
+	}
+	e := f.stat
+	return e.MtimeSec == uint32(mtime/1e9) && e.MtimeNsec == uint32(mtime%1e9) &&
+		e.CtimeSec == uint32(ctime/1e9) && e.CtimeNsec == uint32(ctime%1e9) &&
+		e.Ino == uint32(ino) && e.Size == uint32(size) && (e.Size != 0 || f.Blob == emptyBlob)
+}
+
 // ErrIndexNotWalkable: the index is split (core.splitIndex) or sparse, which IndexFiles does
 // not read.
 var ErrIndexNotWalkable = index.ErrNotWalkable

@@ -50,3 +50,28 @@ func sameDevice(a, b fs.FileInfo) bool {
 	sb, ok2 := b.Sys().(*syscall.Stat_t)
 	return ok1 && ok2 && sa.Dev == sb.Dev
 }
+
+// statNames stats the files names in the folder dir (following links, as reading them does):
+// their keys, and whether each is a regular file that could be stat'ed.
+func statNames(dir string, names []string) ([]statKey, []bool) {
+	keys, oks := make([]statKey, len(names)), make([]bool, len(names))
+	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		for i, n := range names {
+			if fi, err := statFile(filepath.Join(dir, n)); err == nil && fi.Mode().IsRegular() {
+				keys[i], oks[i] = keyOf(fi), true
+			}
+		}
+		return keys, oks
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	for i, n := range names {
+		if err := unix.Fstatat(fd, n, &st, 0); err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
+			continue
+		}
+		keys[i] = statKey{size: st.Size, mtime: st.Mtim.Sec*1e9 + st.Mtim.Nsec, ctime: st.Ctim.Sec*1e9 + st.Ctim.Nsec, ino: uint64(st.Ino)}
+		oks[i] = true
+	}
+	return keys, oks
+}

@@ -22,3 +22,15 @@ func statFolder(dir string, hs []header) {
 
 // sameDevice cannot tell: the stamp is not trusted, racyWindow applies.
 func sameDevice(a, b fs.FileInfo) bool { return false }
+
+// statNames stats the files names in the folder dir: their keys, and whether each is a
+// regular file that could be stat'ed.
+func statNames(dir string, names []string) ([]statKey, []bool) {
+	keys, oks := make([]statKey, len(names)), make([]bool, len(names))
+	for i, n := range names {
+		if fi, err := statFile(filepath.Join(dir, n)); err == nil && fi.Mode().IsRegular() {
+			keys[i], oks[i] = keyOf(fi), true
+		}
+	}
+	return keys, oks
+}

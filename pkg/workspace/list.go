@@ -27,6 +27,10 @@ type Filter struct {
 	// Drills says whether drills are listed. The zero value leaves them out: every view of the
 	// real record (board, list, stats) shows real incidents only unless asked.
 	Drills DrillFilter
+	// Board says the open incidents are wanted for the board (status, next): with Status
+	// "open", they come from the open cache (openset.go), which does not look at every document
+	// and sees a hand edit of a resolved document only once git does.
+	Board bool
 }
 
 // DrillFilter selects by kind: real incidents, drills, or both.
@@ -86,10 +90,6 @@ func (w *Workspace) List(f Filter) (*ListResult, error) {
 			}
 		}
 	}
-	folders, err := w.folders()
-	if err != nil {
-		return nil, fmt.Errorf("listing %s: %v", w.incidentsDir(), err)
-	}
 	match := func(status0, severity, kind string) bool {
 		open := status0 != incident.StatusResolved
 		switch {
@@ -102,9 +102,20 @@ func (w *Workspace) List(f Filter) (*ListResult, error) {
 		}
 		return true
 	}
-	hs := w.headers(folders, func(d *incident.Document) bool {
-		return !f.MetaOnly && match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind)
-	})
+	var hs []header
+	ok := false
+	if f.Board && status == "open" {
+		hs, ok = w.openHeaders()
+	}
+	if !ok {
+		folders, err := w.folders()
+		if err != nil {
+			return nil, fmt.Errorf("listing %s: %v", w.incidentsDir(), err)
+		}
+		hs = w.headers(folders, func(d *incident.Document) bool {
+			return !f.MetaOnly && match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind)
+		})
+	}
 	// Keep the matches; read in full those the caller needs in full.
 	var keep []int
 	for i := range hs {

@@ -1,9 +1,14 @@
 package workspace
 
 import (
+	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/synth"
 )
 
@@ -41,4 +46,217 @@ func TestFreshFilesAreCachedAtOnce(t *testing.T) {
 	if got := docReads.Load() - before; got != 0 || len(second) != len(first) {
 		t.Fatalf("second listing read %d documents (want 0), listed %d of %d", got, len(second), len(first))
 	}
+}
+
+// exactOpen is the board's listing the slow, sure way: every document parsed.
+func exactOpen(t *testing.T, w *Workspace, drills DrillFilter) (paths, errs []string) {
+	t.Helper()
+	type doc struct {
+		path string
+		at   time.Time
+		id   string
+	}
+	var docs []doc
+	for _, e := range walkEntries(t, w) {
+		d, err := w.loadEntry(e)
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		if d.Meta.Status != incident.StatusResolved && drills.keeps(d.Meta.Kind) {
+			docs = append(docs, doc{d.Path, d.Meta.DeclaredAt, d.Meta.ID})
+		}
+	}
+	slices.SortStableFunc(docs, func(a, b doc) int {
+		if c := b.at.Compare(a.at); c != 0 {
+			return c
+		}
+		return strings.Compare(b.id, a.id)
+	})
+	for _, d := range docs {
+		paths = append(paths, d.path)
+	}
+	return paths, errs
+}
+
+// checkBoard requires List with Board to give exactly what parsing every document gives, and
+// reports how many documents it read for the front matter (MetaOnly): none when the open
+// cache could answer without looking again.
+func checkBoard(t *testing.T, w *Workspace, stage string) int64 {
+	t.Helper()
+	wantPaths, wantErrs := exactOpen(t, w, NoDrills)
+	before := docReads.Load()
+	got, gotErrs := listAll(t, w, Filter{Status: "open", Board: true, MetaOnly: true})
+	reads := docReads.Load() - before
+	var gotPaths []string
+	for _, d := range got {
+		gotPaths = append(gotPaths, d.Path)
+	}
+	if !slices.Equal(gotPaths, wantPaths) || !slices.Equal(gotErrs, wantErrs) {
+		t.Fatalf("%s: board lists\n%v\nerrors %v\nwant\n%v\nerrors %v", stage, gotPaths, gotErrs, wantPaths, wantErrs)
+	}
+	// In full, as status reads them.
+	full, _ := listAll(t, w, Filter{Status: "open", Board: true})
+	for i, d := range full {
+		if d.Path != wantPaths[i] || d.Src == nil {
+			t.Fatalf("%s: document %d in full is %s (src %v)", stage, i, d.Path, d.Src != nil)
+		}
+	}
+	return reads
+}
+
+// The open cache stays right through everything that changes documents: incidentctl's own
+// commits, git pull, checkout, reset (hard and mixed), stash, hand edits of open documents,
+// documents created, removed and renamed by hand, broken documents, and sync. A hand edit that
+// reopens a resolved document is seen once git sees it (git add). Each check compares with
+// parsing every document; once nothing changes, a run reads only the open documents.
+func TestOpenCacheStaysRight(t *testing.T) {
+	w := synthRepo(t, 120, 0.1)
+	dir := w.Root()
+	git(t, dir, "config", "user.name", "Alice")
+	git(t, dir, "config", "user.email", "alice@example.com")
+	checkBoard(t, w, "first run")
+	if _, err := os.Stat(filepath.Join(w.cacheDir(), "open")); err != nil {
+		t.Fatalf("no open cache: %v", err)
+	}
+	if reads := checkBoard(t, w, "nothing changed"); reads != 0 {
+		t.Fatalf("nothing changed, yet %d documents were read", reads)
+	}
+	entries := walkEntries(t, w)
+	var open, resolved []Entry
+	for _, e := range entries {
+		d, err := w.loadEntry(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Meta.Status == incident.StatusResolved {
+			resolved = append(resolved, e)
+		} else {
+			open = append(open, e)
+		}
+	}
+	edit := func(e Entry, from, to string) {
+		t.Helper()
+		p := filepath.Join(dir, e.Path)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), from) {
+			t.Fatalf("%s has no %q", e.Path, from)
+		}
+		if err := os.WriteFile(p, []byte(strings.Replace(string(b), from, to, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit := func(msg string) { git(t, dir, "add", "-A", "incidents"); git(t, dir, "commit", "-q", "-m", msg) }
+
+	// incidentctl's own write.
+	if _, err := w.Log(open[0].ID, "a note", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	checkBoard(t, w, "incidentctl log")
+	if _, err := w.Close(open[1].ID, "fixed", true, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	checkBoard(t, w, "incidentctl close")
+	if reads := checkBoard(t, w, "after close, unchanged"); reads != 0 {
+		t.Fatalf("nothing changed: %d documents read", reads)
+	}
+
+	// Hand edits of open documents: seen at once, committed or not.
+	edit(open[2], "status: ", "status: resolved\nx_was: ")
+	checkBoard(t, w, "open document resolved by hand")
+	edit(open[3], "## Log", "## Journal")
+	checkBoard(t, w, "open document broken by hand")
+	edit(open[3], "## Journal", "## Log")
+	checkBoard(t, w, "and mended")
+
+	// Documents created, removed, renamed by hand.
+	src, _ := os.ReadFile(filepath.Join(dir, open[4].Path))
+	newPath := filepath.Join(filepath.Dir(filepath.Join(dir, open[4].Path)), "261101-zzzz9-by-hand.md")
+	os.WriteFile(newPath, []byte(strings.Replace(string(src), open[4].ID, "261101-zzzz9", 1)), 0o644)
+	checkBoard(t, w, "created by hand")
+	os.Remove(filepath.Join(dir, open[5].Path))
+	checkBoard(t, w, "removed by hand")
+	os.Rename(filepath.Join(dir, open[6].Path), filepath.Join(dir, strings.Replace(open[6].Path, ".md", "-renamed.md", 1)))
+	checkBoard(t, w, "renamed by hand")
+	commit("hand edits")
+	checkBoard(t, w, "hand edits committed")
+
+	// A resolved document reopened by hand: seen once git sees it.
+	edit(resolved[0], "status: resolved", "status: mitigated")
+	git(t, dir, "add", resolved[0].Path)
+	checkBoard(t, w, "resolved document reopened and staged")
+	git(t, dir, "reset", "-q", "--hard")
+	checkBoard(t, w, "reset --hard")
+
+	// Branches: checkout, reset, stash.
+	base := strings.TrimSpace(git(t, dir, "rev-parse", "HEAD"))
+	git(t, dir, "checkout", "-q", "-b", "other")
+	edit(resolved[1], "status: resolved", "status: investigating")
+	edit(open[7], "status: ", "status: resolved\nx_was: ")
+	commit("other branch")
+	checkBoard(t, w, "commit on another branch")
+	git(t, dir, "checkout", "-q", "main")
+	checkBoard(t, w, "checkout main")
+	git(t, dir, "checkout", "-q", "other")
+	checkBoard(t, w, "checkout other")
+	git(t, dir, "reset", "-q", "--hard", "HEAD~3")
+	checkBoard(t, w, "reset --hard HEAD~3")
+	git(t, dir, "reset", "-q", "other@{1}") // mixed: the index moves, the files stay
+	checkBoard(t, w, "reset --mixed")
+	git(t, dir, "reset", "-q", "--hard", base)
+	checkBoard(t, w, "reset --hard back")
+	edit(resolved[2], "status: resolved", "status: identified")
+	git(t, dir, "add", resolved[2].Path)
+	git(t, dir, "stash", "-q")
+	checkBoard(t, w, "stash")
+	git(t, dir, "stash", "pop", "-q")
+	checkBoard(t, w, "stash pop")
+	git(t, dir, "reset", "-q", "--hard")
+
+	// Pull and sync from a remote others push to.
+	remote := filepath.Join(t.TempDir(), "remote.git")
+	git(t, dir, "checkout", "-q", "main")
+	git(t, filepath.Dir(remote), "clone", "-q", "--bare", dir, remote)
+	git(t, dir, "remote", "add", "origin", remote)
+	git(t, dir, "fetch", "-q", "origin")
+	git(t, dir, "branch", "-q", "-u", "origin/main")
+	other := filepath.Join(t.TempDir(), "other")
+	git(t, filepath.Dir(other), "clone", "-q", remote, other)
+	git(t, other, "config", "user.name", "Bob")
+	git(t, other, "config", "user.email", "bob@example.com")
+	theirs := func(e Entry, from, to string) {
+		p := filepath.Join(other, e.Path)
+		b, _ := os.ReadFile(p)
+		os.WriteFile(p, []byte(strings.Replace(string(b), from, to, 1)), 0o644)
+		git(t, other, "commit", "-qam", "theirs")
+		git(t, other, "push", "-q", "origin", "HEAD:main")
+	}
+	theirs(resolved[3], "status: resolved", "status: investigating")
+	git(t, dir, "pull", "-q", "--ff-only")
+	checkBoard(t, w, "git pull")
+	theirs(resolved[4], "status: resolved", "status: mitigated")
+	if _, err := w.Log(open[8].ID, "local note", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Sync(SyncOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	checkBoard(t, w, "sync")
+	if reads := checkBoard(t, w, "after sync, unchanged"); reads != 0 {
+		t.Fatalf("nothing changed: %d documents read", reads)
+	}
+
+	// What the open cache does not see: a resolved document reopened by hand and not staged.
+	edit(resolved[5], "status: resolved", "status: mitigated")
+	got, _ := listAll(t, w, Filter{Status: "open", Board: true, MetaOnly: true})
+	for _, d := range got {
+		if d.Path == resolved[5].Path {
+			t.Fatalf("the board saw an unstaged hand edit of a resolved document: the open cache is not what the test thinks")
+		}
+	}
+	git(t, dir, "add", resolved[5].Path)
+	checkBoard(t, w, "and once staged")
 }

@@ -1,0 +1,471 @@
+package workspace
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/incident"
+)
+
+// The open set: the board (status, next) needs the open incidents only, and on a repository of
+// 100,000 documents even looking at every file (the meta cache compares each one's stat data)
+// costs a third of a second. The open cache, <git dir>/incidentctl/open, lets a run look at
+// the open documents only, for as long as nothing else can have changed:
+//
+//   - git's index: the cache remembers the index it was built against (its checksum). Every
+//     git command that changes files in the working tree (checkout, reset, merge, pull, rebase,
+//     stash, commit, add) and every incidentctl write and sync rewrites the index; while it is
+//     the same, git has changed nothing. When it differs, every document is stat'ed, and read
+//     again only if it no longer holds the blob it held when it was last read (git's stat
+//     rules), as the meta cache does.
+//   - the folders, by their stat data as in the entries cache: a document created, removed or
+//     renamed by any means changes its folder.
+//   - the documents that are open, unreadable, untracked, in conflict, or that differed from
+//     their index entry when they were last read (edited by hand and not committed) are
+//     "watched": their stat data are compared on every run, so an edit of one of them is
+//     seen at once.
+//
+// What it does not see at once: a resolved document, unchanged from git's index when last
+// read, edited by hand (or by git apply) so that it is open again, while no git command has
+// rewritten the index since. The board shows it at the next index change (git add, git
+// commit, pull, any incidentctl write); `incidentctl list` looks at every file and
+// shows it at once. A split or sparse index, or none, turns the open cache off: the board then
+// looks at every document as list does.
+
+const openMagic = "incidentctl open 2\n"
+
+// Document classes in the open cache.
+const (
+	classResolved byte = iota
+	classOpen
+	classBad // does not parse: read on every run, so that each run reports it
+)
+
+// openDoc is one document in the open cache.
+type openDoc struct {
+	name    string // file name in its folder
+	key     statKey
+	class   byte
+	watched bool
+	data    string // open documents: their front-matter record (list.go)
+
+	rec string // while building: the record of a document read now (for the meta cache)
+	err error  // while building: why a document of classBad does not parse
+}
+
+// openFolder is one folder of the listing and its documents, sorted by name.
+type openFolder struct {
+	rel  string
+	key  statKey
+	docs []openDoc
+}
+
+type openCache struct {
+	index   gitrepo.IndexID
+	folders []openFolder // keys only (docs decoded by docsOf)
+	watched []watchedDoc
+	rest    string // the encoded documents of every folder
+}
+
+// watchedDoc is a watched document with the folder it is in.
+type watchedDoc struct {
+	rel string
+	openDoc
+}
+
+func (w *Workspace) openHeader() string {
+	return openMagic + buildKey() + "\n" + w.incidentsDir() + "\n"
+}
+
+// openHeaders returns the headers of the open documents and of those that do not parse, for
+// List with Board set. ok is false when the open cache cannot answer (no index, or one it cannot
+// walk): List then looks at every document.
+func (w *Workspace) openHeaders() (hs []header, ok bool) {
+	w.beginScan()
+	c := w.readOpenCache()
+	if c != nil {
+		if hs, ok := w.openFast(c); ok {
+			return hs, true
+		}
+	}
+	return w.openRebuild(c)
+}
+
+// openFast answers from the cache when the index and every folder are as it recorded them:
+// only the watched documents are looked at (and read again if they changed).
+func (w *Workspace) openFast(c *openCache) ([]header, bool) {
+	id, err := w.Repo.IndexID()
+	if err != nil || id.Missing() || !sameIndex(id, c.index) {
+		return nil, false
+	}
+	for _, f := range c.folders {
+		fi, err := os.Lstat(w.abs(f.rel))
+		if err != nil || !fi.IsDir() {
+			return nil, false
+		}
+		k := keyOf(fi)
+		k.size = 0
+		if k != f.key || f.key == (statKey{}) {
+			return nil, false
+		}
+	}
+	changed := false
+	for i := range c.watched {
+		d := &c.watched[i]
+		p := path.Join(d.rel, d.name)
+		fi, err := statFile(w.abs(p))
+		if err != nil || !fi.Mode().IsRegular() {
+			return nil, false // gone, or not a file: its folder says more
+		}
+		if k := keyOf(fi); k != d.key || d.key == (statKey{}) || d.class == classBad {
+			w.lookAgain(p, &d.openDoc, keyOf(fi), true)
+			changed = true
+		}
+	}
+	hs := w.openResult(c.watched)
+	if changed {
+		w.writeOpenCache(c, nil)
+	}
+	return hs, true
+}
+
+// lookAgain reads a document again (p is its path): its class and record, and key, the stat
+// data it was read at (kept only if settled; ok is false when it could not be stat'ed).
+func (w *Workspace) lookAgain(p string, d *openDoc, key statKey, ok bool) {
+	d.key, d.data, d.rec, d.err = statKey{}, "", "", nil
+	if ok && key.settled(w.settleLimit()) {
+		d.key = key
+	}
+	m, _, err := w.loadMeta(Entry{ID: incident.IDFromFileName(path.Base(p)), Path: p})
+	if err != nil {
+		d.class, d.err = classBad, err
+		return
+	}
+	d.fromRecord(string(encodeMeta(m)))
+}
+
+// fromRecord sets a document's class from a front-matter record.
+func (d *openDoc) fromRecord(rec string) {
+	d.class, d.data, d.rec = classResolved, "", rec
+	if st, _, _ := recordStatus(rec); st != incident.StatusResolved {
+		d.class, d.data = classOpen, rec
+	}
+}
+
+// openResult turns the watched documents into List's headers: the open ones with their record,
+// the unreadable ones with their error.
+func (w *Workspace) openResult(watched []watchedDoc) []header {
+	folders := map[string]*folder{}
+	var hs []header
+	for i := range watched {
+		d := &watched[i]
+		if d.class == classResolved {
+			continue
+		}
+		f := folders[d.rel]
+		if f == nil {
+			f = &folder{rel: d.rel}
+			folders[d.rel] = f
+		}
+		h := header{f: f, name: d.name, key: d.key, data: d.data, err: d.err}
+		if d.class == classBad && h.err == nil {
+			h.err = errors.New(h.path() + ": cannot be read") // not reached: bad documents are read on every run
+		}
+		hs = append(hs, h)
+	}
+	return hs
+}
+
+func sameIndex(a, b gitrepo.IndexID) bool {
+	if a.HasSum() || b.HasSum() {
+		return a.Sum == b.Sum
+	}
+	return a == b // no checksum (index.skipHash): the stat data alone
+}
+
+// openRebuild builds the cache again from the folders, the index and what the old cache (c,
+// may be nil) knew. The index changed, so git may have changed any file (git stash pop leaves
+// its changes out of the index, as a hand edit would): every document is stat'ed, and read
+// again if its stat data changed since it was read. Without an old cache (the first run after
+// a clone) the meta cache's readings are used where they hold, and the meta cache is written
+// too, so that a listing after it reads nothing.
+func (w *Workspace) openRebuild(c *openCache) ([]header, bool) {
+	prefix := w.incidentsDir() + "/"
+	if prefix == "./" {
+		prefix = ""
+	}
+	id, files, err := w.Repo.IndexFiles(prefix)
+	if err != nil || id.Missing() {
+		return nil, false
+	}
+	folders, err := w.folders()
+	if err != nil {
+		return nil, false
+	}
+	limit := w.settleLimit()
+	// The index entries and the old cache's documents by folder.
+	type entries []*gitrepo.IndexFile
+	byDir := map[string]entries{}
+	for i := range files {
+		dir, _ := path.Split(files[i].Path)
+		dir = strings.TrimSuffix(dir, "/")
+		if dir == "" {
+			dir = "."
+		}
+		byDir[dir] = append(byDir[dir], &files[i])
+	}
+	var old map[string][]openDoc
+	if c != nil {
+		old = c.docsOf()
+	}
+	full := old == nil // nothing to go by: every document is read, or found in the meta cache
+	var meta metaCache
+	if full {
+		meta = w.readMetaCache()
+	}
+	nf := make([]openFolder, len(folders))
+	parallel(len(folders), func(fi int) {
+		f := folders[fi]
+		o := &nf[fi]
+		o.rel, o.key = f.rel, f.key
+		if !o.key.settled(limit) {
+			o.key = statKey{} // looked at again next time
+		}
+		var names []string
+		f.eachDoc(func(name, _ string) { names = append(names, name) })
+		keys, oks := statNames(w.abs(f.rel), names)
+		idx, prev := byDir[f.rel], old[f.rel]
+		o.docs = make([]openDoc, len(names))
+		for i, name := range names {
+			d := &o.docs[i]
+			d.name = name
+			var e *gitrepo.IndexFile
+			for len(idx) > 0 && path.Base(idx[0].Path) < name {
+				idx = idx[1:]
+			}
+			if len(idx) > 0 && path.Base(idx[0].Path) == name {
+				e = idx[0]
+			}
+			var was *openDoc
+			for len(prev) > 0 && prev[0].name < name {
+				prev = prev[1:]
+			}
+			if len(prev) > 0 && prev[0].name == name {
+				was = &prev[0]
+			}
+			key := keys[i]
+			switch r, cached := meta.find(f.rel, name); {
+			case !oks[i]:
+				w.lookAgain(f.docPath(name), d, key, false)
+			case was != nil && was.key == key && was.key != (statKey{}) && was.class != classBad && (was.class != classOpen || was.data != ""):
+				d.key, d.class, d.data = was.key, was.class, was.data // unchanged since it was read
+			case cached && r.key == key && key.settled(limit):
+				d.key = key
+				d.fromRecord(r.data)
+			default:
+				w.lookAgain(f.docPath(name), d, key, true)
+			}
+			// Open, unreadable, untracked, in conflict, or not what the index holds: watched.
+			holds := oks[i] && e != nil && e.HoldsStat(key.size, key.mtime, key.ctime, key.ino)
+			d.watched = d.class != classResolved || !holds
+		}
+	})
+	nc := &openCache{index: id, folders: nf}
+	for _, f := range nf {
+		for _, d := range f.docs {
+			if d.watched {
+				nc.watched = append(nc.watched, watchedDoc{f.rel, d})
+			}
+		}
+	}
+	if !id.HasSum() && id.Mtime >= limit {
+		// An index without a checksum that changed just now may change again unseen.
+		nc.index = gitrepo.IndexID{Size: -1}
+	}
+	result := w.openResult(nc.watched)
+	w.writeOpenCache(nc, nf)
+	if full {
+		// Every document was looked at: the meta cache gets every reading.
+		var hs []header
+		for fi, f := range nf {
+			for _, d := range f.docs {
+				data := d.rec
+				if data == "" {
+					data = d.data
+				}
+				hs = append(hs, header{f: folders[fi], name: d.name, key: d.key, rec: data, err: d.err})
+			}
+		}
+		w.writeMetaCache(hs, limit)
+	}
+	return result, true
+}
+
+// find returns the record of document name in folder rel.
+func (c metaCache) find(rel, name string) (metaRecord, bool) {
+	recs := c[rel]
+	i, ok := slices.BinarySearchFunc(recs, name, func(r metaRecord, name string) int { return strings.Compare(r.name, name) })
+	if !ok {
+		return metaRecord{}, false
+	}
+	return recs[i], true
+}
+
+// The file: the header lines, then binary sections (numbers as varints, strings as a length
+// and the bytes):
+//
+//	index:   20-byte checksum, size, mtime, ctime, inode
+//	folders: count, then per folder: rel, mtime, ctime, inode
+//	watched: count, then per document: folder number, name, size, mtime, ctime, inode, class,
+//	         record
+//	docs:    per folder (in the order above): count, then per document, by name: bytes shared
+//	         with the previous name, the rest of the name, size, mtime, ctime, inode, class
+//	         (+ 4 if watched)
+//
+// The fast path decodes the first three; the documents only when the cache is rebuilt.
+
+func (w *Workspace) writeOpenCache(c *openCache, folders []openFolder) {
+	var b bytes.Buffer
+	b.WriteString(w.openHeader())
+	var n []byte
+	num := func(v uint64) { n = binary.AppendUvarint(n[:0], v); b.Write(n) }
+	str := func(s string) { num(uint64(len(s))); b.WriteString(s) }
+	key := func(k statKey) { num(uint64(k.size)); num(uint64(k.mtime)); num(uint64(k.ctime)); num(k.ino) }
+	b.Write(c.index.Sum[:])
+	num(uint64(c.index.Size))
+	num(uint64(c.index.Mtime))
+	num(uint64(c.index.Ctime))
+	num(c.index.Ino)
+	num(uint64(len(c.folders)))
+	number := map[string]int{}
+	for i, f := range c.folders {
+		str(f.rel)
+		key(f.key)
+		number[f.rel] = i
+	}
+	num(uint64(len(c.watched)))
+	for _, d := range c.watched {
+		num(uint64(number[d.rel]))
+		str(d.name)
+		key(d.key)
+		b.WriteByte(d.class)
+		str(d.data)
+	}
+	if folders == nil {
+		b.WriteString(c.rest) // the documents are as they were
+	} else {
+		for _, f := range folders {
+			num(uint64(len(f.docs)))
+			prev := ""
+			for _, d := range f.docs {
+				k := 0
+				for k < len(prev) && k < len(d.name) && prev[k] == d.name[k] {
+					k++
+				}
+				num(uint64(k))
+				str(d.name[k:])
+				key(d.key)
+				flags := d.class
+				if d.watched {
+					flags |= 4
+				}
+				b.WriteByte(flags)
+				prev = d.name
+			}
+		}
+	}
+	w.writeCache("open", b.Bytes())
+}
+
+func (w *Workspace) readOpenCache() *openCache {
+	b, err := os.ReadFile(filepath.Join(w.cacheDir(), "open"))
+	if err != nil {
+		return nil
+	}
+	header := w.openHeader()
+	if !bytes.HasPrefix(b, []byte(header)) || len(b) < len(header)+20 {
+		return nil
+	}
+	c := &openCache{}
+	copy(c.index.Sum[:], b[len(header):])
+	rd := recordReader{s: bytesToString(b[len(header)+20:])}
+	c.index.Size, c.index.Mtime, c.index.Ctime, c.index.Ino = int64(rd.num()), int64(rd.num()), int64(rd.num()), rd.num()
+	key := func() statKey { return statKey{size: int64(rd.num()), mtime: int64(rd.num()), ctime: int64(rd.num()), ino: rd.num()} }
+	nf := rd.num()
+	if nf > uint64(len(rd.s)) {
+		return nil
+	}
+	for range nf {
+		c.folders = append(c.folders, openFolder{rel: rd.str(), key: key()})
+	}
+	nw := rd.num()
+	if nw > uint64(len(rd.s)) {
+		return nil
+	}
+	for range nw {
+		fi := rd.num()
+		if fi >= uint64(len(c.folders)) {
+			return nil
+		}
+		d := watchedDoc{rel: c.folders[fi].rel, openDoc: openDoc{name: rd.str(), key: key(), class: rd.byte(), watched: true}}
+		d.data = rd.str()
+		if d.class > classBad {
+			return nil
+		}
+		c.watched = append(c.watched, d)
+	}
+	if rd.err {
+		return nil
+	}
+	c.rest = rd.s
+	return c
+}
+
+// docsOf decodes the documents of every folder; nil if they are damaged (then every document
+// is read again, as if there were no cache).
+func (c *openCache) docsOf() map[string][]openDoc {
+	rd := recordReader{s: c.rest}
+	out := make(map[string][]openDoc, len(c.folders))
+	for _, f := range c.folders {
+		n := rd.num()
+		if n > uint64(len(rd.s)) {
+			return nil
+		}
+		docs := make([]openDoc, 0, n)
+		prev := ""
+		for range n {
+			k := rd.num()
+			rest := rd.str()
+			if rd.err || k > uint64(len(prev)) {
+				return nil
+			}
+			d := openDoc{name: prev[:k] + rest, key: statKey{size: int64(rd.num()), mtime: int64(rd.num()), ctime: int64(rd.num()), ino: rd.num()}}
+			flags := rd.byte()
+			d.class, d.watched = flags&3, flags&4 != 0
+			if d.class > classBad || len(docs) > 0 && d.name <= docs[len(docs)-1].name {
+				return nil
+			}
+			docs = append(docs, d)
+			prev = d.name
+		}
+		out[f.rel] = docs
+	}
+	if rd.err || rd.s != "" {
+		return nil
+	}
+	// Watched documents carry their records in the watched section.
+	for _, w := range c.watched {
+		docs := out[w.rel]
+		if i, ok := slices.BinarySearchFunc(docs, w.name, func(d openDoc, name string) int { return strings.Compare(d.name, name) }); ok {
+			docs[i].key, docs[i].class, docs[i].data = w.key, w.class, w.data
+		}
+	}
+	return out
+}
