@@ -397,7 +397,9 @@ func (w *Workspace) readOpenCache() *openCache {
 	copy(c.index.Sum[:], b[len(header):])
 	rd := recordReader{s: bytesToString(b[len(header)+20:])}
 	c.index.Size, c.index.Mtime, c.index.Ctime, c.index.Ino = int64(rd.num()), int64(rd.num()), int64(rd.num()), rd.num()
-	key := func() statKey { return statKey{size: int64(rd.num()), mtime: int64(rd.num()), ctime: int64(rd.num()), ino: rd.num()} }
+	key := func() statKey {
+		return statKey{size: int64(rd.num()), mtime: int64(rd.num()), ctime: int64(rd.num()), ino: rd.num()}
+	}
 	nf := rd.num()
 	if nf > uint64(len(rd.s)) {
 		return nil
