@@ -1,0 +1,299 @@
+package gitrepo
+
+import (
+	"container/heap"
+	"errors"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// The history of a folder (`incidentctl flow log`, `lint --base`'s flow-change rule): which
+// commits changed something under it, with their authors and messages. Built on the commit and
+// tree readers the merge base uses (history_mergebase.go, read.go): commits are read one by one,
+// and for each only the trees along the folder's path.
+
+// LogCommit is one commit of a path's history.
+type LogCommit struct {
+	Hash      plumbing.Hash
+	Parents   []plumbing.Hash
+	Author    Signature
+	Committer Signature
+	Message   string // the full message, trailers included
+}
+
+// Subject is the first line of the message.
+func (c LogCommit) Subject() string {
+	s, _, _ := strings.Cut(strings.TrimLeft(c.Message, "\n"), "\n")
+	return strings.TrimSpace(s)
+}
+
+// PathLog lists the commits reachable from tip but from none of stop that changed something
+// under one of the prefixes (repository paths: folders or files), newest first by committer
+// date, as `git log --no-merges stop..tip -- prefixes` does. A merge is listed only when its
+// content under a prefix differs from every parent's (a change made in the merge itself, not
+// one side's commits arriving). A commit beyond a shallow clone's boundary ends that line of
+// history.
+func (r *Repo) PathLog(tip plumbing.Hash, stop []plumbing.Hash, prefixes []string) ([]LogCommit, error) {
+	for _, p := range prefixes {
+		if err := checkPath(p); err != nil {
+			return nil, err
+		}
+	}
+	w := &pathWalk{r: r, state: map[plumbing.Hash]uint8{}}
+	for _, s := range stop {
+		if err := w.push(s, true); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.push(tip, false); err != nil {
+		return nil, err
+	}
+	var picked []commitInfo
+	for w.interesting > 0 {
+		it := heap.Pop(&w.queue).(walkItem)
+		unint := w.state[it.c.hash]&walkUninteresting != 0
+		if it.seq < 0 { // queued as uninteresting
+			for _, p := range it.c.parents {
+				if err := w.push(p, true); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
+		w.interesting--
+		if unint {
+			continue // reached from stop since it was queued
+		}
+		picked = append(picked, it.c)
+		for _, p := range it.c.parents {
+			if err := w.push(p, false); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var out []LogCommit
+	for _, c := range picked {
+		if w.state[c.hash]&walkUninteresting != 0 {
+			continue // clock skew let it through before stop's history reached it
+		}
+		changed, err := r.changedUnderPrefixes(c, prefixes)
+		if err != nil {
+			return nil, err
+		}
+		if !changed {
+			continue
+		}
+		lc, err := r.logCommit(c.hash)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, lc)
+	}
+	return out, nil
+}
+
+const (
+	walkQueued        uint8 = 1 << iota // queued as interesting
+	walkUninteresting                   // reachable from stop
+)
+
+// pathWalk walks commits newest first; uninteresting commits (reachable from stop) paint their
+// parents uninteresting. It ends when only uninteresting commits are queued.
+type pathWalk struct {
+	r           *Repo
+	queue       dateQueue
+	state       map[plumbing.Hash]uint8
+	interesting int // interesting commits in the queue
+	seq         int
+}
+
+func (w *pathWalk) push(h plumbing.Hash, unint bool) error {
+	st := w.state[h]
+	switch {
+	case unint && st&walkUninteresting != 0:
+		return nil
+	case !unint && st != 0:
+		return nil
+	}
+	c, found, err := w.r.readCommitInfo(h)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return nil // beyond a shallow clone's boundary
+	}
+	w.seq++
+	seq := w.seq
+	if unint {
+		w.state[h] = st | walkUninteresting
+		seq = -w.seq
+	} else {
+		w.state[h] = st | walkQueued
+		w.interesting++
+	}
+	heap.Push(&w.queue, walkItem{c: c, seq: seq})
+	return nil
+}
+
+// changedUnderPrefixes reports whether c changed a file under some prefix: for a commit with
+// one parent (or none), whether the content there differs; for a merge, whether some file there
+// differs from every parent's version of it (so that a merge which only brings one side's
+// commits in is left out, as git log leaves it out).
+func (r *Repo) changedUnderPrefixes(c commitInfo, prefixes []string) (bool, error) {
+	tree, err := r.commitTree(c.hash)
+	if err != nil {
+		return false, err
+	}
+	var parentTrees []plumbing.Hash
+	for _, p := range c.parents {
+		pt, err := r.commitTree(p)
+		if err != nil {
+			if errors.Is(err, plumbing.ErrObjectNotFound) {
+				continue // beyond a shallow boundary: compare with the parents there are
+			}
+			return false, err
+		}
+		parentTrees = append(parentTrees, pt)
+	}
+	for _, prefix := range prefixes {
+		mine, err := r.entryAt(tree, prefix)
+		if err != nil {
+			return false, err
+		}
+		theirs := make([]treeEnt, len(parentTrees))
+		for i, pt := range parentTrees {
+			if theirs[i], err = r.entryAt(pt, prefix); err != nil {
+				return false, err
+			}
+		}
+		if len(theirs) == 0 {
+			theirs = []treeEnt{{}} // a root commit: compared with nothing
+		}
+		changed, err := r.newInMerge(mine, theirs)
+		if err != nil || changed {
+			return changed, err
+		}
+	}
+	return false, nil
+}
+
+// treeEnt is what a path holds in a tree: nothing, a file or a folder.
+type treeEnt struct {
+	hash plumbing.Hash // zero: nothing
+	dir  bool
+}
+
+func (r *Repo) entryAt(root plumbing.Hash, path string) (treeEnt, error) {
+	e, found, err := r.lookup(root, path)
+	if err != nil || !found {
+		return treeEnt{}, err
+	}
+	return treeEnt{hash: e.Hash, dir: e.Mode == filemode.Dir}, nil
+}
+
+// newInMerge reports whether mine holds a file (or the absence of one) that differs from what
+// every one of theirs holds at the same path. With one parent it is "mine differs"; with
+// several, only the folders that differ from every parent are opened.
+func (r *Repo) newInMerge(mine treeEnt, theirs []treeEnt) (bool, error) {
+	for _, t := range theirs {
+		if t == mine {
+			return false, nil
+		}
+	}
+	if !mine.dir || len(theirs) == 1 {
+		return true, nil
+	}
+	entries := func(e treeEnt) (map[string]treeEnt, error) {
+		out := map[string]treeEnt{}
+		if !e.dir {
+			return out, nil
+		}
+		t, err := r.rawTree(e.hash)
+		if err != nil {
+			return nil, err
+		}
+		for rest := t; len(rest) > 0; {
+			te, next, err := nextTreeEntry(rest)
+			if err != nil {
+				return nil, objectError("tree", e.hash, err)
+			}
+			out[string(te.name)] = treeEnt{hash: plumbing.Hash(te.hash), dir: te.isDir()}
+			rest = next
+		}
+		return out, nil
+	}
+	mineEntries, err := entries(mine)
+	if err != nil {
+		return false, err
+	}
+	names := map[string]bool{}
+	for n := range mineEntries {
+		names[n] = true
+	}
+	theirEntries := make([]map[string]treeEnt, len(theirs))
+	for i, t := range theirs {
+		if theirEntries[i], err = entries(t); err != nil {
+			return false, err
+		}
+		for n := range theirEntries[i] {
+			names[n] = true
+		}
+	}
+	for n := range names {
+		sub := make([]treeEnt, len(theirs))
+		for i := range theirs {
+			sub[i] = theirEntries[i][n]
+		}
+		changed, err := r.newInMerge(mineEntries[n], sub)
+		if err != nil || changed {
+			return changed, err
+		}
+	}
+	return false, nil
+}
+
+// logCommit decodes a whole commit: authors and message.
+func (r *Repo) logCommit(h plumbing.Hash) (LogCommit, error) {
+	typ, b, err := r.readObject(h)
+	if err != nil {
+		return LogCommit{}, objectError("commit", h, err)
+	}
+	if typ != plumbing.CommitObject {
+		return LogCommit{}, objectError("commit", h, plumbing.ErrObjectNotFound)
+	}
+	obj := &plumbing.MemoryObject{}
+	obj.SetType(plumbing.CommitObject)
+	obj.Write(b)
+	var c object.Commit
+	if err := c.Decode(obj); err != nil {
+		return LogCommit{}, objectError("commit", h, err)
+	}
+	return LogCommit{
+		Hash: h, Parents: c.ParentHashes, Message: c.Message,
+		Author:    Signature{Name: c.Author.Name, Email: c.Author.Email, When: c.Author.When},
+		Committer: Signature{Name: c.Committer.Name, Email: c.Committer.Email, When: c.Committer.When},
+	}, nil
+}
+
+// ReadBlob returns the content of a blob by its object name (what an incident's template: key
+// records), for versions of a file that HEAD no longer has.
+func (r *Repo) ReadBlob(h plumbing.Hash) ([]byte, error) { return r.readBlob(h) }
+
+// BlobAt returns the object name of the file at path in a commit (found=false when absent).
+func (r *Repo) BlobAt(commit plumbing.Hash, path string) (plumbing.Hash, bool, error) {
+	if err := checkPath(path); err != nil {
+		return plumbing.ZeroHash, false, err
+	}
+	tree, err := r.commitTree(commit)
+	if err != nil {
+		return plumbing.ZeroHash, false, err
+	}
+	e, found, err := r.lookup(tree, path)
+	if err != nil || !found || !e.Mode.IsFile() {
+		return plumbing.ZeroHash, false, err
+	}
+	return e.Hash, true, nil
+}
