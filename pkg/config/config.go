@@ -21,11 +21,12 @@ const FileName = ".incidentctl.yaml"
 
 // Config is the repository's settings. Paths are slash-separated, relative to the repository root.
 type Config struct {
-	Incidents  string `yaml:"incidents"`   // folder of incident documents
-	ActionList string `yaml:"action_list"` // the action-list template
-	Severities string `yaml:"severities"`  // the severity definitions
-	Lint       Lint   `yaml:"lint"`
-	Sync       Sync   `yaml:"sync"`
+	Incidents  string     `yaml:"incidents"`   // folder of incident documents
+	ActionList string     `yaml:"action_list"` // the action-list template
+	Severities string     `yaml:"severities"`  // the severity definitions
+	Lint       Lint       `yaml:"lint"`
+	Sync       Sync       `yaml:"sync"`
+	Postmortem Postmortem `yaml:"postmortem"`
 }
 
 // Lint configures `incidentctl lint`.
@@ -44,7 +45,8 @@ type Sync struct {
 
 // Default is what a repository without a config file gets.
 func Default() Config {
-	return Config{Incidents: "incidents", ActionList: "templates/action-list.md", Severities: "templates/severities.yaml", Sync: Sync{Remote: "origin"}}
+	return Config{Incidents: "incidents", ActionList: "templates/action-list.md", Severities: "templates/severities.yaml", Sync: Sync{Remote: "origin"},
+		Postmortem: Postmortem{Folder: DefaultPostmortemFolder, Template: DefaultPostmortemTemplate}}
 }
 
 // DefaultFile is the config init writes.
@@ -57,6 +59,16 @@ incidents: incidents
 # committed at HEAD, so a change to the response flow is a reviewed pull request.
 action_list: templates/action-list.md
 severities: templates/severities.yaml
+
+# Postmortems: where they live, their template, and how soon after the resolution each severity
+# needs one linked (lint warns until then, and reports an error after). Units: d (days),
+# bd (business days, Monday to Friday), h (hours). Unset: SEV1 and SEV2 within 5 days.
+# postmortem:
+#   folder: postmortems
+#   template: templates/postmortem.md
+#   deadlines:
+#     SEV1: 3bd
+#     SEV2: 5bd
 `
 
 var lineRE = regexp.MustCompile(`line (\d+): `)
@@ -82,7 +94,7 @@ func Parse(src []byte) (Config, error) {
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) { // an empty file is all defaults
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
-		msg = strings.ReplaceAll(msg, "in type config.Config", "(known: incidents, action_list, severities, lint, sync)")
+		msg = strings.ReplaceAll(msg, "in type config.Config", "(known: incidents, action_list, severities, lint, sync, postmortem)")
 		if m := lineRE.FindStringSubmatch(msg); m != nil {
 			return c, fmt.Errorf("%s:%s: %s", FileName, m[1], strings.Replace(msg, m[0], "", 1))
 		}
@@ -97,6 +109,10 @@ func Parse(src []byte) (Config, error) {
 		}
 		*p.val = path.Clean(*p.val)
 	}
+	if err := c.Postmortem.check(); err != nil {
+		return c, err
+	}
+	c.Postmortem.Folder, c.Postmortem.Template = path.Clean(c.Postmortem.Folder), path.Clean(c.Postmortem.Template)
 	return c, nil
 }
 
