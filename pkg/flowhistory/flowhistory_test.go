@@ -48,7 +48,7 @@ func TestCount(t *testing.T) {
 	}
 	rest := Count(changes, []Declared{
 		{"i1", day(5), "A"}, {"i2", day(12), "B"}, {"i3", day(16), "B"}, {"i4", day(25), "A"},
-		{"i5", day(9), "B"},       // before c2's date (a laptop's clock): counted with c2
+		{"i5", day(9), "B"},         // before c2's date (a laptop's clock): counted with c2
 		{"i6", day(3), "builtin:X"}, // before templates/ existed
 	})
 	got := make([]string, len(changes))
