@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/incidentctl/incidentctl/pkg/lint"
+	"github.com/incidentctl/incidentctl/pkg/postmortem"
 )
 
 func newCloseCmd(app *App) *cobra.Command {
@@ -40,8 +40,12 @@ logs each skipped item.`,
 			if err := app.reportChange(res, "Resolved"); err != nil || app.JSON {
 				return err
 			}
-			if flow, err := ws.Flow(); err == nil && lint.NeedsPostmortem(flow.Severities, res.Doc.Meta.Severity) {
-				fmt.Fprintf(app.Err, "Next: link the postmortem: incidentctl log %s \"postmortem: https://...\" (or \"no postmortem: <reason>\")\n", shortRef(res.ID))
+			if flow, err := ws.Flow(); err == nil {
+				m := res.Doc.Meta
+				if d, ok := postmortem.DeadlineFor(ws.Config.Postmortem, flow.Severities, m.Severity); ok && m.ResolvedAt != nil {
+					fmt.Fprintf(app.Err, "Next: the postmortem is due by %s (%s): incidentctl postmortem %s drafts it from the record (or log \"no postmortem: <reason>\")\n",
+						displayTime(postmortem.Due(d, *m.ResolvedAt)), d, shortRef(res.ID))
+				}
 			}
 			return nil
 		},

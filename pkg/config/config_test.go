@@ -107,3 +107,16 @@ func TestDeadlineAfter(t *testing.T) {
 		t.Errorf("1bd after Saturday = %s", got)
 	}
 }
+
+func TestFlowPaths(t *testing.T) {
+	if got := strings.Join(Default().FlowPaths(), ","); got != "templates" {
+		t.Errorf("default: %s", got)
+	}
+	c, err := Parse([]byte("action_list: flow/list.md\nseverities: sev.yaml\npostmortem:\n  template: flow/pm/t.md\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.FlowPaths(), ","); got != "flow,sev.yaml" {
+		t.Errorf("custom: %s", got)
+	}
+}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -122,4 +123,27 @@ func (p *Postmortem) check() error {
 		}
 	}
 	return nil
+}
+
+// FlowPaths are the repository paths the response flow lives under: the folders of the action
+// list, the severity definitions and the postmortem template (templates/ unless configured
+// otherwise); a file at the top level stands for itself. A change there is a change of the flow.
+func (c Config) FlowPaths() []string {
+	var out []string
+	for _, p := range []string{c.ActionList, c.Severities, c.Postmortem.Template} {
+		dir := path.Dir(p)
+		if dir == "." {
+			dir = p
+		}
+		out = append(out, dir)
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	var kept []string // without those inside another one
+	for _, p := range out {
+		if !slices.ContainsFunc(kept, func(k string) bool { return strings.HasPrefix(p, k+"/") }) {
+			kept = append(kept, p)
+		}
+	}
+	return kept
 }
