@@ -52,8 +52,8 @@ func (c *checker) lintPostmortem(cd candidate) (findings []Finding, skipped bool
 	if !strings.HasPrefix(string(src), "---") && incident.IDFromFileName(cd.rel) == "" {
 		return nil, true
 	}
-	c.secrets.scan(f, src)
 	d, err := postmortem.Parse(cd.rel, src)
+	c.scanSecrets(f, src, nil)
 	if err != nil {
 		var pe *postmortem.ParseError
 		if errors.As(err, &pe) {
