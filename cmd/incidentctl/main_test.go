@@ -24,7 +24,9 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"capture": capture,
+			"capture":          capture,
+			"append":           appendLine,      // loop_test.go
+			"timeline-matches": timelineMatches, // loop_test.go
 		},
 		Setup: func(env *testscript.Env) error {
 			home := filepath.Join(env.WorkDir, ".home")

@@ -125,7 +125,7 @@ func (w *Workspace) Postmortem(ref string, opts PostmortemOptions) (*PostmortemR
 	}
 	commit, err := w.Repo.Commit(gitrepo.CommitRequest{
 		Changes:   []gitrepo.Change{{Path: e.Path, Content: nd.Src}, {Path: rel, Content: doc.Src}},
-		Message:   commitMessage(m.ID, "postmortem drafted: "+rel, m.Title),
+		Message:   commitMessage(m.ID, "postmortem drafted", m.Title),
 		Parent:    h.Commit,
 		Author:    author,
 		Committer: committer,
