@@ -34,8 +34,8 @@ func (c LogCommit) Subject() string {
 // under one of the prefixes (repository paths: folders or files), newest first by committer
 // date, as `git log --no-merges stop..tip -- prefixes` does. A merge is listed only when its
 // content under a prefix differs from every parent's (a change made in the merge itself, not
-// one side's commits arriving). A commit beyond a shallow clone's boundary ends that line of
-// history.
+// one side's commits arriving). With no prefixes it lists every commit of stop..tip, merges
+// included. A commit beyond a shallow clone's boundary ends that line of history.
 func (r *Repo) PathLog(tip plumbing.Hash, stop []plumbing.Hash, prefixes []string) ([]LogCommit, error) {
 	for _, p := range prefixes {
 		if err := checkPath(p); err != nil {
@@ -79,12 +79,14 @@ func (r *Repo) PathLog(tip plumbing.Hash, stop []plumbing.Hash, prefixes []strin
 		if w.state[c.hash]&walkUninteresting != 0 {
 			continue // clock skew let it through before stop's history reached it
 		}
-		changed, err := r.changedUnderPrefixes(c, prefixes)
-		if err != nil {
-			return nil, err
-		}
-		if !changed {
-			continue
+		if len(prefixes) > 0 {
+			changed, err := r.changedUnderPrefixes(c, prefixes)
+			if err != nil {
+				return nil, err
+			}
+			if !changed {
+				continue
+			}
 		}
 		lc, err := r.logCommit(c.hash)
 		if err != nil {

@@ -76,6 +76,14 @@ func TestPathLogMatchesGit(t *testing.T) {
 			t.Errorf("PathLog(%s) = %s; git log says %s", tc.rng, subjects(got), want)
 		}
 	}
+	all, err := r.PathLog(h.Commit, []plumbing.Hash{plumbing.NewHash(base)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.ReplaceAll(strings.TrimSpace(gitOut(t, dir, "log", "--format=%s", base+"..HEAD")), "\n", ", ")
+	if subjects(all) != want {
+		t.Errorf("PathLog without prefixes = %s; git log says %s", subjects(all), want)
+	}
 	got, err := r.PathLog(h.Commit, nil, []string{"templates"})
 	if err != nil {
 		t.Fatal(err)

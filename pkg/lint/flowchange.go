@@ -10,9 +10,10 @@ import (
 )
 
 // The pull-request template promises that a change of the flow (templates/) links the incident
-// or postmortem that motivated it. With --base this is checked: among the commits since the
-// merge base that change the flow, one must cite an incident or a postmortem in its trailers
-// (Incident: <id>, Postmortem: <path>, which `incidentctl flow propose` writes).
+// or postmortem that motivated it. With --base this is checked: one of the commits since the
+// merge base must cite an incident or a postmortem in its trailers (Incident: <id>,
+// Postmortem: <path>, which `incidentctl flow propose` writes), whether it is the commit that
+// changes the flow or another one of the same branch.
 
 // checkFlowChange reports each changed flow file when no commit since the merge base cites an
 // incident or a postmortem.
@@ -35,7 +36,7 @@ func (b *baseRun) checkFlowChange(flowPaths []string) ([]Finding, error) {
 	}
 	slices.Sort(changed)
 	changed = slices.Compact(changed)
-	commits, err := b.repo.PathLog(h.Commit, []plumbing.Hash{b.mergeBase}, flowPaths)
+	commits, err := b.repo.PathLog(h.Commit, []plumbing.Hash{b.mergeBase}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -44,8 +45,8 @@ func (b *baseRun) checkFlowChange(flowPaths []string) ([]Finding, error) {
 			return nil, nil
 		}
 	}
-	why := fmt.Sprintf("no commit since the merge base with %s that changes the flow cites the incident or postmortem that motivated it", b.rev)
-	if len(commits) == 0 {
+	why := fmt.Sprintf("this change of the flow cites no incident or postmortem: no commit since the merge base with %s has a trailer that names the one that motivated it", b.rev)
+	if len(committed) == 0 {
 		why = "this change of the flow is not committed yet, so nothing cites the incident or postmortem that motivated it"
 	}
 	out := make([]Finding, 0, len(changed))

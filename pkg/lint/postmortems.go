@@ -98,13 +98,16 @@ func (c *checker) checkFollowups(f *finder, d *postmortem.Document) {
 			name = "follow-up"
 		}
 		if strings.TrimSpace(fu.Owner) == "" {
-			f.add(fu.KeyLine(postmortem.FKeyOwner), 1, RuleFollowupIncomplete, fmt.Sprintf("%s has no owner: name who makes sure it is done (owner: <name>)", name))
+			l, col := fu.KeyPos(postmortem.FKeyOwner)
+			f.add(l, col, RuleFollowupIncomplete, fmt.Sprintf("%s has no owner: name who makes sure it is done (owner: <name>)", name))
 		}
 		if strings.TrimSpace(fu.Due) == "" {
-			f.add(fu.KeyLine(postmortem.FKeyDue), 1, RuleFollowupIncomplete, fmt.Sprintf("%s has no due date: say when it must be done (due: 2026-12-15)", name))
+			l, col := fu.KeyPos(postmortem.FKeyDue)
+			f.add(l, col, RuleFollowupIncomplete, fmt.Sprintf("%s has no due date: say when it must be done (due: 2026-12-15)", name))
 		}
 		if fu.Overdue(c.now) {
-			f.add(fu.KeyLine(postmortem.FKeyDue), 1, RuleFollowupOverdue, fmt.Sprintf("%s is overdue (due %s): do it and mark it done (incidentctl followup done %s), or agree on a new due date", name, fu.Due, name))
+			l, col := fu.KeyPos(postmortem.FKeyDue)
+			f.add(l, col, RuleFollowupOverdue, fmt.Sprintf("%s is overdue (due %s): do it and mark it done (incidentctl followup done %s), or agree on a new due date", name, fu.Due, name))
 		}
 	}
 }

@@ -92,7 +92,7 @@ var Rules = []Rule{
 	{RulePostmortemFormat, Error, false, "a postmortem (postmortems/YYYY/MM/<id>-<slug>.md) has front matter with incident and status (draft, in-review, final), known keys, follow-ups with ids <id>-F<n>, dates and kinds that parse"},
 	{RuleFollowupIncomplete, Error, false, "every follow-up of a postmortem has an owner and a due date"},
 	{RuleFollowupOverdue, Warning, false, "no follow-up is open past its due date"},
-	{RuleFlowChangeUnlinked, Warning, true, "a change under templates/ is in a commit that cites the incident or postmortem that motivated it (trailer 'Incident: <id>' or 'Postmortem: <path>')"},
+	{RuleFlowChangeUnlinked, Warning, true, "a change under templates/ comes with a commit since the merge base that cites the incident or postmortem that motivated it (trailer 'Incident: <id>' or 'Postmortem: <path>')"},
 }
 
 func ruleByID(id string) (Rule, bool) {

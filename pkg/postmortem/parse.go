@@ -197,7 +197,7 @@ func (d *Document) decode(lines lineIndex) error {
 		if item.Style&yaml.FlowStyle != 0 {
 			fm.block = false
 		}
-		f := Followup{Line: item.Line + 1, lines: map[string]int{}}
+		f := Followup{Line: item.Line + 1, Col: item.Column, pos: map[string][2]int{}}
 		is := itemSpan{node: item, keys: map[string]keySpan{}}
 		for j := 0; j+1 < len(item.Content); j += 2 {
 			k, v := item.Content[j], item.Content[j+1]
@@ -210,7 +210,7 @@ func (d *Document) decode(lines lineIndex) error {
 			if v.Kind != yaml.ScalarNode {
 				return perr(v, "follow-up %s must be a single value", k.Value)
 			}
-			f.lines[k.Value] = k.Line + 1
+			f.pos[k.Value] = [2]int{k.Line + 1, k.Column}
 			is.keys[k.Value] = keySpan{line: k.Line + 1, value: v}
 			is.order = append(is.order, k.Value)
 			val := v.Value

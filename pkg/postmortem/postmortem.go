@@ -96,16 +96,23 @@ type Followup struct {
 	Link   string
 	Done   bool
 	DoneAt *time.Time
-	Line   int            // 1-based line of the item in the file; 0 for one not yet written
-	lines  map[string]int // line of each key of the item
+	Line   int               // 1-based line of the item in the file; 0 for one not yet written
+	Col    int               // 1-based column of its first key
+	pos    map[string][2]int // line and column of each key of the item
+}
+
+// KeyPos is where one of the item's keys is written (where the item starts when it has none).
+func (f Followup) KeyPos(key string) (line, col int) {
+	if p, ok := f.pos[key]; ok {
+		return p[0], p[1]
+	}
+	return f.Line, f.Col
 }
 
 // KeyLine is the line of one of the item's keys (the item's line when it has none).
 func (f Followup) KeyLine(key string) int {
-	if l, ok := f.lines[key]; ok {
-		return l
-	}
-	return f.Line
+	l, _ := f.KeyPos(key)
+	return l
 }
 
 // Problem is something wrong with a postmortem that does not stop the CLI from reading it (an
