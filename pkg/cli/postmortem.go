@@ -2,17 +2,19 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/postmortem"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
 // learnText is every sentence the postmortem, followup and flow commands print for people, in
 // one place (another language is another table).
 var learnText = struct {
-	Drafted, DraftedNext                        string
+	Drafted, DraftedNext, Updated               string
 	FollowupAdded, FollowupDone, FollowupsNone  string
 	FollowupHeader                              []string
 	OverdueFollowups, OverdueMore, OverdueLine  string
@@ -23,6 +25,7 @@ var learnText = struct {
 	Open, Done, Overdue                         string
 }{
 	Drafted:          "Drafted the postmortem of %s (commit %s); the incident's log links it.",
+	Updated:          "Updated %s: status %s (commit %s).",
 	DraftedNext:      "Next: write its prose sections, then record what it decides: incidentctl followup add %s \"<what>\" --owner <name> --due <date>",
 	FollowupAdded:    "Added follow-up %s to %s (commit %s).",
 	FollowupDone:     "Follow-up %s is done (commit %s).",
@@ -59,9 +62,9 @@ type PostmortemJSON struct {
 
 func newPostmortemCmd(app *App) *cobra.Command {
 	var o workspace.PostmortemOptions
-	var meeting string
+	var meeting, status string
 	cmd := &cobra.Command{
-		Use:   "postmortem <id> [--owner <name>] [--meeting <time>] [--draft] [--force]",
+		Use:   "postmortem <id> [--owner <name>] [--meeting <time>] [--draft] [--force] [--status draft|in-review|final]",
 		Short: "Draft an incident's postmortem from its record, and link it from the incident",
 		Long: `Draft the postmortem of a resolved incident as postmortems/YYYY/MM/<id>-<slug>.md and commit
 it together with the incident's log entry "postmortem: <path>" (one commit of both files).
@@ -77,10 +80,14 @@ status (draft, in-review, final), owner, meeting and the follow-ups.
 
 --draft starts one for an incident that is still open. An incident that already has a
 postmortem in the repository is refused (the message says where it is); one whose log links a
-postmortem elsewhere (a URL) needs --force.`,
+postmortem elsewhere (a URL) needs --force.
+
+--status moves an existing postmortem along (draft → in-review → final) in one commit of the
+postmortem; --owner and --meeting given with it change those too.`,
 		Example: `  incidentctl postmortem k7x
   incidentctl postmortem k7x --owner alice --meeting 2026-11-25T14:00:00+09:00
-  incidentctl postmortem k7x --draft --json`,
+  incidentctl postmortem k7x --draft --json
+  incidentctl postmortem k7x --status final`,
 		Args: exactArgs(1, "one incident ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if meeting != "" {
@@ -93,6 +100,9 @@ postmortem elsewhere (a URL) needs --force.`,
 			ws, err := app.open()
 			if err != nil {
 				return err
+			}
+			if cmd.Flags().Changed("status") {
+				return app.updatePostmortem(cmd, ws, args[0], status, o)
 			}
 			res, err := ws.Postmortem(args[0], o)
 			if err != nil {
@@ -117,9 +127,34 @@ postmortem elsewhere (a URL) needs --force.`,
 	f.StringVar(&meeting, "meeting", "", "when the review meeting is, `<time>`: \"2026-11-25 14:00\" (local time) or RFC 3339")
 	f.BoolVar(&o.Draft, "draft", false, "draft one for an incident that is not resolved yet")
 	f.BoolVar(&o.Force, "force", false, "draft one although the incident links a postmortem elsewhere (a URL)")
-	f.BoolVar(&o.IncludeEdits, "include-edits", false, "also commit uncommitted hand edits of the incident file")
+	f.StringVar(&status, "status", "", "move an existing postmortem to `<status>`: draft, in-review or final")
+	f.BoolVar(&o.IncludeEdits, "include-edits", false, "also commit uncommitted hand edits of the incident file (with --status: of the postmortem)")
 	addSyncFlag(cmd)
 	return cmd
+}
+
+// updatePostmortem is `postmortem <id> --status <status>`.
+func (app *App) updatePostmortem(cmd *cobra.Command, ws *workspace.Workspace, ref, status string, o workspace.PostmortemOptions) error {
+	if cmd.Flags().Changed("draft") || cmd.Flags().Changed("force") {
+		return usageErr("--status changes an existing postmortem; --draft and --force are for drafting one")
+	}
+	u := workspace.PostmortemUpdate{Meeting: o.Meeting, IncludeEdits: o.IncludeEdits}
+	u.Status = &status
+	if cmd.Flags().Changed("owner") {
+		u.Owner = &o.Owner
+	}
+	if !postmortem.ValidStatus(status) {
+		return usageErr("--status %q: use one of %s", status, strings.Join(postmortem.Statuses, ", "))
+	}
+	res, err := ws.UpdatePostmortem(ref, u)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		return app.printJSON(PostmortemJSON{ID: res.ID, Path: res.Path, Commit: res.Commit, Warnings: []string{}})
+	}
+	fmt.Fprintf(app.Err, learnText.Updated+"\n", res.Path, res.Doc.Meta.Status, res.Commit[:7])
+	return nil
 }
 
 // parseMeeting reads --meeting: RFC 3339, or "YYYY-MM-DD HH:MM" in the local time zone.

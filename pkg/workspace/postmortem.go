@@ -279,3 +279,55 @@ func (w *Workspace) FindPostmortem(ref string) (*incident.Document, *postmortem.
 	}
 	return d, doc, nil
 }
+
+// PostmortemUpdate changes an existing postmortem's front matter; nil fields stay as they are.
+type PostmortemUpdate struct {
+	Status       *string
+	Owner        *string
+	Meeting      *time.Time
+	IncludeEdits bool
+}
+
+// UpdatePostmortem moves a postmortem along (draft → in-review → final), or changes its owner
+// or meeting, in one commit of the postmortem alone.
+func (w *Workspace) UpdatePostmortem(ref string, u PostmortemUpdate) (*PostmortemResult, error) {
+	if u.Status != nil && !postmortem.ValidStatus(*u.Status) {
+		return nil, fmt.Errorf("status %q is not a postmortem status: use one of %s", *u.Status, strings.Join(postmortem.Statuses, ", "))
+	}
+	var changes []string
+	res, err := w.changePostmortem(ref, u.IncludeEdits, func(doc *postmortem.Document) (*postmortem.Document, string, error) {
+		nd := doc
+		var err error
+		if u.Status != nil && *u.Status != doc.Meta.Status {
+			if nd, err = nd.SetString(postmortem.KeyStatus, *u.Status); err != nil {
+				return nil, "", err
+			}
+			changes = append(changes, "status "+orDash(doc.Meta.Status)+" → "+*u.Status)
+		}
+		if u.Owner != nil {
+			if o := incident.OneLine(*u.Owner); o != doc.Meta.Owner {
+				if o == "" {
+					return nil, "", fmt.Errorf("the owner cannot be empty: name who owns the postmortem")
+				}
+				if nd, err = nd.SetString(postmortem.KeyOwner, o); err != nil {
+					return nil, "", err
+				}
+				changes = append(changes, "owner "+orDash(doc.Meta.Owner)+" → "+o)
+			}
+		}
+		if u.Meeting != nil && (doc.Meta.Meeting == nil || !doc.Meta.Meeting.Equal(*u.Meeting)) {
+			if nd, err = nd.SetTime(postmortem.KeyMeeting, u.Meeting); err != nil {
+				return nil, "", err
+			}
+			changes = append(changes, "meeting "+incident.FormatTime(*u.Meeting))
+		}
+		if len(changes) == 0 {
+			return nil, "", fmt.Errorf("%w: the postmortem %s already says so", ErrNothingToChange, doc.Path)
+		}
+		return nd, "postmortem " + strings.Join(changes, ", "), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &PostmortemResult{ID: res.doc.Meta.Incident, Path: res.Path, Commit: res.Commit, Doc: res.doc}, nil
+}
