@@ -49,7 +49,7 @@ func (w *Workspace) AddFollowup(ref string, in FollowupInput) (*FollowupResult, 
 	res, err := w.changePostmortem(ref, in.IncludeEdits, func(doc *postmortem.Document) (*postmortem.Document, string, error) {
 		added = postmortem.Followup{ID: doc.NextFollowupID(), Text: text, Owner: owner, Due: in.Due, Kind: in.Kind, Link: incident.OneLine(in.Link)}
 		nd, err := doc.AddFollowup(added)
-		return nd, "follow-up " + added.ID + ": " + text, err
+		return nd, "follow-up " + shortFollowupID(added.ID, doc.Meta.Incident) + ": " + text, err
 	})
 	if err != nil {
 		return nil, err
@@ -95,7 +95,7 @@ func (w *Workspace) DoneFollowup(id, link string, includeEdits bool) (*FollowupR
 			ch.Link = &l
 		}
 		nd, err := doc.SetFollowup(f.ID, ch)
-		return nd, "follow-up " + f.ID + " done: " + f.Text, err
+		return nd, "follow-up " + shortFollowupID(f.ID, doc.Meta.Incident) + " done: " + f.Text, err
 	})
 	if err != nil {
 		return nil, err
@@ -180,4 +180,12 @@ func (w *Workspace) Followups(f FollowupFilter) (out []Followup, errs []error, e
 		}
 	}
 	return out, errs, nil
+}
+
+// shortFollowupID is F3 for 260917-x31y2-F3: commit subjects start with the incident's ID already.
+func shortFollowupID(id, incidentID string) string {
+	if rest, ok := strings.CutPrefix(strings.ToLower(id), strings.ToLower(incidentID)+"-"); ok {
+		return strings.ToUpper(rest[:1]) + rest[1:]
+	}
+	return id
 }
