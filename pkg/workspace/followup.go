@@ -162,22 +162,18 @@ type FollowupFilter struct {
 // Followups lists the follow-ups of every postmortem that match the filter, by postmortem and
 // then in the order each lists them. Postmortems that cannot be read are reported in errs.
 func (w *Workspace) Followups(f FollowupFilter) (out []Followup, errs []error, err error) {
-	files, errs, err := w.Postmortems()
+	all, errs, err := w.allFollowups() // followupcache.go
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("listing %s: %v", w.postmortemsDir(), err)
 	}
-	now := w.Now()
-	for _, pf := range files {
-		for _, fu := range pf.Doc.Meta.Followups {
-			item := Followup{Followup: fu, Incident: pf.Doc.Meta.Incident, Path: pf.Path, Overdue: fu.Overdue(now)}
-			switch {
-			case f.Open && item.Done, f.Overdue && !item.Overdue:
-				continue
-			case f.Owner != "" && !strings.EqualFold(strings.TrimSpace(item.Owner), strings.TrimSpace(f.Owner)):
-				continue
-			}
-			out = append(out, item)
+	for _, item := range all {
+		switch {
+		case f.Open && item.Done, f.Overdue && !item.Overdue:
+			continue
+		case f.Owner != "" && !strings.EqualFold(strings.TrimSpace(item.Owner), strings.TrimSpace(f.Owner)):
+			continue
 		}
+		out = append(out, item)
 	}
 	return out, errs, nil
 }
