@@ -1,6 +1,7 @@
 package gitrepo
 
 import (
+	"bytes"
 	"container/heap"
 	"errors"
 	"strings"
@@ -42,7 +43,7 @@ func (r *Repo) PathLog(tip plumbing.Hash, stop []plumbing.Hash, prefixes []strin
 			return nil, err
 		}
 	}
-	w := &pathWalk{r: r, state: map[plumbing.Hash]uint8{}}
+	w := &pathWalk{r: r, state: map[plumbing.Hash]uint8{}, trees: map[plumbing.Hash]plumbing.Hash{}, entries: map[[2]string]treeEnt{}}
 	for _, s := range stop {
 		if err := w.push(s, true); err != nil {
 			return nil, err
@@ -80,7 +81,7 @@ func (r *Repo) PathLog(tip plumbing.Hash, stop []plumbing.Hash, prefixes []strin
 			continue // clock skew let it through before stop's history reached it
 		}
 		if len(prefixes) > 0 {
-			changed, err := r.changedUnderPrefixes(c, prefixes)
+			changed, err := w.changedUnderPrefixes(c, prefixes)
 			if err != nil {
 				return nil, err
 			}
@@ -110,6 +111,10 @@ type pathWalk struct {
 	state       map[plumbing.Hash]uint8
 	interesting int // interesting commits in the queue
 	seq         int
+	// Each commit is compared with its parents, and each parent with its own: the trees read
+	// and the entries found are remembered, so every commit and root tree is read once.
+	trees   map[plumbing.Hash]plumbing.Hash // commit -> its tree
+	entries map[[2]string]treeEnt           // (tree, path) -> what it holds there
 }
 
 func (w *pathWalk) push(h plumbing.Hash, unint bool) error {
@@ -120,13 +125,14 @@ func (w *pathWalk) push(h plumbing.Hash, unint bool) error {
 	case !unint && st != 0:
 		return nil
 	}
-	c, found, err := w.r.readCommitInfo(h)
+	c, tree, found, err := w.r.readWalkCommit(h)
 	if err != nil {
 		return err
 	}
 	if !found {
 		return nil // beyond a shallow clone's boundary
 	}
+	w.trees[h] = tree
 	w.seq++
 	seq := w.seq
 	if unint {
@@ -144,37 +150,45 @@ func (w *pathWalk) push(h plumbing.Hash, unint bool) error {
 // one parent (or none), whether the content there differs; for a merge, whether some file there
 // differs from every parent's version of it (so that a merge which only brings one side's
 // commits in is left out, as git log leaves it out).
-func (r *Repo) changedUnderPrefixes(c commitInfo, prefixes []string) (bool, error) {
-	tree, err := r.commitTree(c.hash)
-	if err != nil {
-		return false, err
+func (w *pathWalk) changedUnderPrefixes(c commitInfo, prefixes []string) (bool, error) {
+	r := w.r
+	tree, ok := w.trees[c.hash]
+	if !ok {
+		var err error
+		if tree, err = r.commitTree(c.hash); err != nil {
+			return false, err
+		}
 	}
 	var parentTrees []plumbing.Hash
 	for _, p := range c.parents {
-		pt, err := r.commitTree(p)
-		if err != nil {
-			if errors.Is(err, plumbing.ErrObjectNotFound) {
-				continue // beyond a shallow boundary: compare with the parents there are
+		pt, ok := w.trees[p]
+		if !ok {
+			var err error
+			if pt, err = r.commitTree(p); err != nil {
+				if errors.Is(err, plumbing.ErrObjectNotFound) {
+					continue // beyond a shallow boundary: compare with the parents there are
+				}
+				return false, err
 			}
-			return false, err
+			w.trees[p] = pt
 		}
 		parentTrees = append(parentTrees, pt)
 	}
 	for _, prefix := range prefixes {
-		mine, err := r.entryAt(tree, prefix)
+		mine, err := w.entryAt(tree, prefix)
 		if err != nil {
 			return false, err
 		}
 		theirs := make([]treeEnt, len(parentTrees))
 		for i, pt := range parentTrees {
-			if theirs[i], err = r.entryAt(pt, prefix); err != nil {
+			if theirs[i], err = w.entryAt(pt, prefix); err != nil {
 				return false, err
 			}
 		}
 		if len(theirs) == 0 {
 			theirs = []treeEnt{{}} // a root commit: compared with nothing
 		}
-		changed, err := r.newInMerge(mine, theirs)
+		changed, err := w.newInMerge(mine, theirs)
 		if err != nil || changed {
 			return changed, err
 		}
@@ -188,18 +202,46 @@ type treeEnt struct {
 	dir  bool
 }
 
-func (r *Repo) entryAt(root plumbing.Hash, path string) (treeEnt, error) {
-	e, found, err := r.lookup(root, path)
-	if err != nil || !found {
+func (w *pathWalk) entryAt(root plumbing.Hash, path string) (treeEnt, error) {
+	k := [2]string{string(root[:]), path}
+	if e, ok := w.entries[k]; ok {
+		return e, nil
+	}
+	e, found, err := w.r.lookup(root, path)
+	if err != nil {
 		return treeEnt{}, err
 	}
-	return treeEnt{hash: e.Hash, dir: e.Mode == filemode.Dir}, nil
+	var te treeEnt
+	if found {
+		te = treeEnt{hash: e.Hash, dir: e.Mode == filemode.Dir}
+	}
+	w.entries[k] = te
+	return te, nil
+}
+
+// readWalkCommit reads a commit's parents, committer time and tree with one object read.
+// found=false means the commit is not in the repository (beyond a shallow clone's boundary).
+func (r *Repo) readWalkCommit(h plumbing.Hash) (commitInfo, plumbing.Hash, bool, error) {
+	typ, b, err := r.readObject(h)
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		return commitInfo{}, plumbing.ZeroHash, false, nil
+	}
+	if err != nil {
+		return commitInfo{}, plumbing.ZeroHash, false, objectError("commit", h, err)
+	}
+	c, ok := parseCommitHeader(h, b)
+	hex, hasTree := bytes.CutPrefix(b, []byte("tree "))
+	if typ != plumbing.CommitObject || !ok || !hasTree || len(hex) < 40 || !plumbing.IsHash(string(hex[:40])) {
+		return commitInfo{}, plumbing.ZeroHash, false, objectError("commit", h, errors.New("its header is malformed"))
+	}
+	return c, plumbing.NewHash(string(hex[:40])), true, nil
 }
 
 // newInMerge reports whether mine holds a file (or the absence of one) that differs from what
 // every one of theirs holds at the same path. With one parent it is "mine differs"; with
 // several, only the folders that differ from every parent are opened.
-func (r *Repo) newInMerge(mine treeEnt, theirs []treeEnt) (bool, error) {
+func (w *pathWalk) newInMerge(mine treeEnt, theirs []treeEnt) (bool, error) {
+	r := w.r
 	for _, t := range theirs {
 		if t == mine {
 			return false, nil
@@ -249,7 +291,7 @@ func (r *Repo) newInMerge(mine treeEnt, theirs []treeEnt) (bool, error) {
 		for i := range theirs {
 			sub[i] = theirEntries[i][n]
 		}
-		changed, err := r.newInMerge(mineEntries[n], sub)
+		changed, err := w.newInMerge(mineEntries[n], sub)
 		if err != nil || changed {
 			return changed, err
 		}
