@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/display"
 	"github.com/incidentctl/incidentctl/pkg/postmortem"
 )
 
@@ -44,7 +45,7 @@ logs each skipped item.`,
 				m := res.Doc.Meta
 				if d, ok := postmortem.DeadlineFor(ws.Config.Postmortem, flow.Severities, m.Severity); ok && m.ResolvedAt != nil {
 					fmt.Fprintf(app.Err, "Next: the postmortem is due by %s (%s): incidentctl postmortem %s drafts it from the record (or log \"no postmortem: <reason>\")\n",
-						displayTime(postmortem.Due(d, *m.ResolvedAt)), d, shortRef(res.ID))
+						display.Time(postmortem.Due(d, *m.ResolvedAt)), d, shortRef(res.ID))
 				}
 			}
 			return nil

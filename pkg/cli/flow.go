@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/display"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -189,7 +190,7 @@ postmortems, declared_with, template, files}.`,
 }
 
 func writeFlowChange(w io.Writer, c workspace.FlowChange) {
-	fmt.Fprintf(w, learnText.FlowLogBy+"\n", c.Commit[:7], displayTime(c.Date), c.Author)
+	fmt.Fprintf(w, learnText.FlowLogBy+"\n", c.Commit[:7], display.Time(c.Date), c.Author)
 	fmt.Fprintf(w, "    %s\n", c.Subject)
 	if c.Cites.Empty() {
 		fmt.Fprintf(w, "    %s\n", learnText.FlowLogCitesNone)

@@ -5,11 +5,11 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/display"
 	"github.com/incidentctl/incidentctl/pkg/postmortem"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -205,7 +205,7 @@ array of {id, incident, text, owner, due, kind, link, done, done_at, overdue, po
 
 // writeFollowups prints follow-ups as a table.
 func writeFollowups(w io.Writer, items []workspace.Followup) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := display.NewTabWriter(w, 2) // aligned by display width: names may be Japanese
 	fmt.Fprintln(tw, strings.Join(learnText.FollowupHeader, "\t"))
 	for _, it := range items {
 		status := learnText.Open
