@@ -25,6 +25,7 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"capture":          capture,
+			"chat":             chat,            // chat_test.go
 			"append":           appendLine,      // loop_test.go
 			"timeline-matches": timelineMatches, // loop_test.go
 		},
@@ -33,6 +34,7 @@ func TestScripts(t *testing.T) {
 			if err := os.MkdirAll(home, 0o755); err != nil {
 				return err
 			}
+			env.Values[chatKey{}] = &chatHolder{}
 			env.Setenv("HOME", home)
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 			env.Setenv("GIT_CONFIG_NOSYSTEM", "1")

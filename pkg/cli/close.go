@@ -7,6 +7,7 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/display"
 	"github.com/incidentctl/incidentctl/pkg/postmortem"
+	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
 func newCloseCmd(app *App) *cobra.Command {
@@ -26,29 +27,23 @@ logs each skipped item.`,
 			if !cmd.Flags().Changed("resolution") {
 				return usageErr("--resolution is required: say how it was resolved")
 			}
-			opts, err := c.options(app)
-			if err != nil {
-				return err
-			}
-			ws, err := app.open()
-			if err != nil {
-				return err
-			}
-			res, err := ws.Close(args[0], resolution, force, opts)
-			if err != nil {
-				return err
-			}
-			if err := app.reportChange(res, "Resolved"); err != nil || app.JSON {
-				return err
-			}
-			if flow, err := ws.Flow(); err == nil {
-				m := res.Doc.Meta
-				if d, ok := postmortem.DeadlineFor(ws.Config.Postmortem, flow.Severities, m.Severity); ok && m.ResolvedAt != nil {
-					fmt.Fprintf(app.Err, "Next: the postmortem is due by %s (%s): incidentctl postmortem %s drafts it from the record (or log \"no postmortem: <reason>\")\n",
-						display.Time(postmortem.Due(d, *m.ResolvedAt)), d, shortRef(res.ID))
+			return c.run(app, func(ws *workspace.Workspace, opts workspace.Options) error {
+				res, err := ws.Close(args[0], resolution, force, opts)
+				if err != nil {
+					return err
 				}
-			}
-			return nil
+				if err := app.reportChange(res, "Resolved"); err != nil || app.JSON {
+					return err
+				}
+				if flow, err := ws.Flow(); err == nil {
+					m := res.Doc.Meta
+					if d, ok := postmortem.DeadlineFor(ws.Config.Postmortem, flow.Severities, m.Severity); ok && m.ResolvedAt != nil {
+						fmt.Fprintf(app.Err, "Next: the postmortem is due by %s (%s): incidentctl postmortem %s drafts it from the record (or log \"no postmortem: <reason>\")\n",
+							display.Time(postmortem.Due(d, *m.ResolvedAt)), d, shortRef(res.ID))
+					}
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVarP(&resolution, "resolution", "r", "", "how it was resolved, `<text>`")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"container/heap"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -12,9 +13,9 @@ import (
 )
 
 // The history of a folder (`incidentctl flow log`, `lint --base`'s flow-change rule): which
-// commits changed something under it, with their authors and messages. Built on the commit and
-// tree readers the merge base uses (history_mergebase.go, read.go): commits are read one by one,
-// and for each only the trees along the folder's path.
+// commits changed something under it, with their authors and messages. Built on the object
+// database and tree rooms (odb, tree): commits are read one by one, and for each only the trees
+// along the folder's path.
 
 // LogCommit is one commit of a path's history.
 type LogCommit struct {
@@ -52,9 +53,9 @@ func (r *Repo) PathLog(tip plumbing.Hash, stop []plumbing.Hash, prefixes []strin
 	if err := w.push(tip, false); err != nil {
 		return nil, err
 	}
-	var picked []commitInfo
+	var picked []logNode
 	for w.interesting > 0 {
-		it := heap.Pop(&w.queue).(walkItem)
+		it := heap.Pop(&w.queue).(logItem)
 		unint := w.state[it.c.hash]&walkUninteresting != 0
 		if it.seq < 0 { // queued as uninteresting
 			for _, p := range it.c.parents {
@@ -103,11 +104,42 @@ const (
 	walkUninteresting                   // reachable from stop
 )
 
+// logNode is what the walk needs from a commit.
+type logNode struct {
+	hash    plumbing.Hash
+	parents []plumbing.Hash
+	when    int64 // committer time, seconds since the epoch
+}
+
+type logItem struct {
+	c   logNode
+	seq int // insertion order (negative: queued as uninteresting): git's queue is stable
+}
+
+// logQueue is a max-heap by committer time, first queued first among equal times.
+type logQueue []logItem
+
+func (q logQueue) Len() int { return len(q) }
+func (q logQueue) Less(i, j int) bool {
+	if q[i].c.when != q[j].c.when {
+		return q[i].c.when > q[j].c.when
+	}
+	return q[i].seq < q[j].seq
+}
+func (q logQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *logQueue) Push(x any)   { *q = append(*q, x.(logItem)) }
+func (q *logQueue) Pop() any {
+	old := *q
+	x := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return x
+}
+
 // pathWalk walks commits newest first; uninteresting commits (reachable from stop) paint their
 // parents uninteresting. It ends when only uninteresting commits are queued.
 type pathWalk struct {
 	r           *Repo
-	queue       dateQueue
+	queue       logQueue
 	state       map[plumbing.Hash]uint8
 	interesting int // interesting commits in the queue
 	seq         int
@@ -142,7 +174,7 @@ func (w *pathWalk) push(h plumbing.Hash, unint bool) error {
 		w.state[h] = st | walkQueued
 		w.interesting++
 	}
-	heap.Push(&w.queue, walkItem{c: c, seq: seq})
+	heap.Push(&w.queue, logItem{c: c, seq: seq})
 	return nil
 }
 
@@ -150,7 +182,7 @@ func (w *pathWalk) push(h plumbing.Hash, unint bool) error {
 // one parent (or none), whether the content there differs; for a merge, whether some file there
 // differs from every parent's version of it (so that a merge which only brings one side's
 // commits in is left out, as git log leaves it out).
-func (w *pathWalk) changedUnderPrefixes(c commitInfo, prefixes []string) (bool, error) {
+func (w *pathWalk) changedUnderPrefixes(c logNode, prefixes []string) (bool, error) {
 	r := w.r
 	tree, ok := w.trees[c.hash]
 	if !ok {
@@ -221,20 +253,61 @@ func (w *pathWalk) entryAt(root plumbing.Hash, path string) (treeEnt, error) {
 
 // readWalkCommit reads a commit's parents, committer time and tree with one object read.
 // found=false means the commit is not in the repository (beyond a shallow clone's boundary).
-func (r *Repo) readWalkCommit(h plumbing.Hash) (commitInfo, plumbing.Hash, bool, error) {
+func (r *Repo) readWalkCommit(h plumbing.Hash) (logNode, plumbing.Hash, bool, error) {
 	typ, b, err := r.readObject(h)
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
-		return commitInfo{}, plumbing.ZeroHash, false, nil
+		return logNode{}, plumbing.ZeroHash, false, nil
 	}
 	if err != nil {
-		return commitInfo{}, plumbing.ZeroHash, false, objectError("commit", h, err)
+		return logNode{}, plumbing.ZeroHash, false, objectError("commit", h, err)
 	}
-	c, ok := parseCommitHeader(h, b)
-	hex, hasTree := bytes.CutPrefix(b, []byte("tree "))
-	if typ != plumbing.CommitObject || !ok || !hasTree || len(hex) < 40 || !plumbing.IsHash(string(hex[:40])) {
-		return commitInfo{}, plumbing.ZeroHash, false, objectError("commit", h, errors.New("its header is malformed"))
+	c, tree, ok := parseWalkHeader(h, b)
+	if typ != plumbing.CommitObject || !ok {
+		return logNode{}, plumbing.ZeroHash, false, objectError("commit", h, errors.New("its header is malformed"))
 	}
-	return c, plumbing.NewHash(string(hex[:40])), true, nil
+	return c, tree, true, nil
+}
+
+// parseWalkHeader reads the tree, parent and committer lines of a commit object.
+func parseWalkHeader(h plumbing.Hash, b []byte) (logNode, plumbing.Hash, bool) {
+	c := logNode{hash: h}
+	var tree plumbing.Hash
+	hasTree, committer := false, false
+	for len(b) > 0 {
+		line, rest, _ := bytes.Cut(b, []byte("\n"))
+		b = rest
+		if len(line) == 0 {
+			break // the message follows
+		}
+		key, val, _ := bytes.Cut(line, []byte(" "))
+		switch string(key) {
+		case "tree", "parent":
+			if !plumbing.IsHash(string(val)) {
+				return c, tree, false
+			}
+			if string(key) == "tree" {
+				tree, hasTree = plumbing.NewHash(string(val)), true
+			} else {
+				c.parents = append(c.parents, plumbing.NewHash(string(val)))
+			}
+		case "committer":
+			// "Name <email> 1700000000 +0900": the time follows the e-mail.
+			i := bytes.LastIndexByte(val, '>')
+			if i < 0 {
+				return c, tree, false
+			}
+			f := bytes.Fields(val[i+1:])
+			if len(f) == 0 {
+				return c, tree, false
+			}
+			t, err := strconv.ParseInt(string(f[0]), 10, 64)
+			if err != nil {
+				return c, tree, false
+			}
+			c.when, committer = t, true
+		}
+	}
+	return c, tree, hasTree && committer
 }
 
 // newInMerge reports whether mine holds a file (or the absence of one) that differs from what
@@ -255,17 +328,12 @@ func (w *pathWalk) newInMerge(mine treeEnt, theirs []treeEnt) (bool, error) {
 		if !e.dir {
 			return out, nil
 		}
-		t, err := r.rawTree(e.hash)
+		t, err := r.tree(e.hash)
 		if err != nil {
 			return nil, err
 		}
-		for rest := t; len(rest) > 0; {
-			te, next, err := nextTreeEntry(rest)
-			if err != nil {
-				return nil, objectError("tree", e.hash, err)
-			}
-			out[string(te.name)] = treeEnt{hash: plumbing.Hash(te.hash), dir: te.isDir()}
-			rest = next
+		for _, te := range t.Entries {
+			out[te.Name] = treeEnt{hash: te.Hash, dir: te.Mode == filemode.Dir}
 		}
 		return out, nil
 	}

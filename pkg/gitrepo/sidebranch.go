@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,9 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/lockfile"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/tree"
 )
 
 // A commit on a new branch beside the current one (`incidentctl flow propose`): the blobs, the
@@ -65,15 +69,15 @@ func (r *Repo) CommitOnNewBranch(req BranchCommitRequest) (plumbing.Hash, error)
 		return plumbing.ZeroHash, noIdentityError()
 	}
 	ref := plumbing.NewBranchReferenceName(req.Branch)
-	target := r.refPath(ref)
+	target := r.refs.Path(ref)
 	if err := os.MkdirAll(filepath.Dir(target), 0o777); err != nil {
 		return plumbing.ZeroHash, newUserError(nil, err, "cannot create the directory for the branch %s: %v", req.Branch, err)
 	}
-	lock, err := takeLock(target)
+	lock, err := lockfile.Take(target)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	defer lock.release()
+	defer lock.Release()
 	if _, found, err := r.readRef(ref); err != nil {
 		return plumbing.ZeroHash, err
 	} else if found {
@@ -81,9 +85,9 @@ func (r *Repo) CommitOnNewBranch(req BranchCommitRequest) (plumbing.Hash, error)
 			"the branch %s already exists: delete it (git branch -D %s) or choose another name", req.Branch, req.Branch)
 	}
 
-	edits := make([]pathEdit, len(req.Files))
+	edits := make([]tree.Change, len(req.Files))
 	for i, f := range req.Files {
-		edits[i] = pathEdit{path: f.Path}
+		edits[i] = tree.Change{Path: f.Path}
 		if f.Delete {
 			continue
 		}
@@ -95,7 +99,7 @@ func (r *Repo) CommitOnNewBranch(req BranchCommitRequest) (plumbing.Hash, error)
 		if f.Executable {
 			mode = filemode.Executable
 		}
-		edits[i].new = &fileEntry{hash: h, mode: mode}
+		edits[i].New = &tree.File{Hash: h, Mode: mode}
 	}
 	baseTree := plumbing.ZeroHash
 	var parents []plumbing.Hash
@@ -105,12 +109,12 @@ func (r *Repo) CommitOnNewBranch(req BranchCommitRequest) (plumbing.Hash, error)
 		}
 		parents = []plumbing.Hash{req.Base}
 	}
-	tree, err := r.editTree(baseTree, "", edits)
+	root, err := tree.Edit(r.objects, baseTree, "", edits)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	if tree.IsZero() { // every file removed: git's empty tree
-		if tree, err = r.writeRaw(plumbing.TreeObject, nil); err != nil {
+	if root.IsZero() { // every file removed: git's empty tree
+		if root, err = r.objects.WriteRaw(plumbing.TreeObject, nil); err != nil {
 			return plumbing.ZeroHash, newUserError(nil, err, "cannot write a tree object into %s: %v", r.commonDir, err)
 		}
 	}
@@ -118,7 +122,7 @@ func (r *Repo) CommitOnNewBranch(req BranchCommitRequest) (plumbing.Hash, error)
 		Author:       object.Signature{Name: author.Name, Email: author.Email, When: author.When},
 		Committer:    object.Signature{Name: committer.Name, Email: committer.Email, When: committer.When},
 		Message:      msg,
-		TreeHash:     tree,
+		TreeHash:     root,
 		ParentHashes: parents,
 	}
 	obj := r.repo.Storer.NewEncodedObject()
@@ -129,18 +133,40 @@ func (r *Repo) CommitOnNewBranch(req BranchCommitRequest) (plumbing.Hash, error)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	if err := lock.write([]byte(commit.String() + "\n")); err != nil {
+	if err := lock.Write([]byte(commit.String() + "\n")); err != nil {
 		return plumbing.ZeroHash, err
 	}
+	// The new branch's own reflog only: HEAD never pointed at this commit.
 	subject, _, _ := strings.Cut(msg, "\n")
-	line := reflogLine(plumbing.ZeroHash, commit, committer, "commit: "+subject)
-	if err := appendReflog(filepath.Join(r.commonDir, "logs", filepath.FromSlash(string(ref))), line); err != nil {
+	if err := appendBranchReflog(filepath.Join(r.commonDir, "logs", filepath.FromSlash(string(ref))), commit, committer, "commit: "+subject); err != nil {
 		return plumbing.ZeroHash, err
 	}
-	if err := lock.commitUnsynced(); err != nil {
+	if err := lock.CommitUnsynced(); err != nil {
 		return plumbing.ZeroHash, err
 	}
 	return commit, nil
+}
+
+// appendBranchReflog writes the reflog record of a branch created at commit:
+// "<zero> <new> Name <email> <unix time> <+hhmm>\t<message>\n", as git does.
+func appendBranchReflog(path string, commit plumbing.Hash, who Signature, msg string) error {
+	line := fmt.Appendf(nil, "%s %s %s <%s> %d %s\t%s\n", plumbing.ZeroHash, commit, who.Name, who.Email,
+		who.When.Unix(), who.When.Format("-0700"), strings.ReplaceAll(msg, "\n", " "))
+	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+		return newUserError(nil, err, "cannot create the reflog directory %s: %v", filepath.Dir(path), err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o666)
+	if err != nil {
+		return newUserError(nil, err, "cannot open the reflog %s: %v", path, err)
+	}
+	if _, err := f.Write(line); err != nil {
+		f.Close()
+		return newUserError(nil, err, "cannot write the reflog %s: %v", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return newUserError(nil, err, "cannot write the reflog %s: %v", path, err)
+	}
+	return nil
 }
 
 // BranchExists reports whether refs/heads/<name> exists.
