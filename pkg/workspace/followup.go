@@ -45,6 +45,12 @@ func (w *Workspace) AddFollowup(ref string, in FollowupInput) (*FollowupResult, 
 	if in.Due == "" {
 		return nil, fmt.Errorf("a follow-up needs a due date (--due <date>): without one it is a wish")
 	}
+	if err := w.noSecret("the follow-up's text", text); err != nil {
+		return nil, err
+	}
+	if err := w.noSecret("--link", in.Link); err != nil {
+		return nil, err
+	}
 	var added postmortem.Followup
 	res, err := w.changePostmortem(ref, in.IncludeEdits, func(doc *postmortem.Document) (*postmortem.Document, string, error) {
 		added = postmortem.Followup{ID: doc.NextFollowupID(), Text: text, Owner: owner, Due: in.Due, Kind: in.Kind, Link: incident.OneLine(in.Link)}
@@ -60,6 +66,9 @@ func (w *Workspace) AddFollowup(ref string, in FollowupInput) (*FollowupResult, 
 
 // DoneFollowup marks a follow-up done (with the link to what did it, if given) and commits it.
 func (w *Workspace) DoneFollowup(id, link string, includeEdits bool) (*FollowupResult, error) {
+	if err := w.noSecret("--link", link); err != nil {
+		return nil, err
+	}
 	ref, _, ok := postmortem.SplitFollowupID(id)
 	if !ok {
 		return nil, fmt.Errorf("%q is not a follow-up ID: they read <incident id>-F<n>, like 260917-x31y2-F1 (see incidentctl followup list)", id)
@@ -184,4 +193,13 @@ func shortFollowupID(id, incidentID string) string {
 		return strings.ToUpper(rest[:1]) + rest[1:]
 	}
 	return id
+}
+
+// noSecret refuses text that holds what looks like a credential: a postmortem is read by many,
+// and every clone keeps every version (lint.allow accepts what the team decided is no secret).
+func (w *Workspace) noSecret(what, text string) error {
+	if fs := w.chatSecrets().Scan(text); len(fs) > 0 {
+		return fmt.Errorf("%s holds what looks like %s (%s): leave it out, or point to where it is kept", what, fs[0].What, fs[0].Masked)
+	}
+	return nil
 }
