@@ -1,10 +1,16 @@
 package workspace
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/postmortem"
 )
 
 // A resolved incident with its postmortem and two follow-ups, one of them overdue at clock().
@@ -115,5 +121,60 @@ func TestPostmortemRefusals(t *testing.T) {
 	}
 	if _, err := w.AddFollowup(res.ID, FollowupInput{Text: "x", Owner: "y", Due: "2026-12-01"}); err == nil || !strings.Contains(err.Error(), "has no postmortem in the repository yet") {
 		t.Errorf("follow-up without a postmortem: %v", err)
+	}
+}
+
+// BenchmarkFollowups is what the board pays for the follow-ups of 2,000 postmortems (a drafted
+// body of ~8 KB and three follow-ups each): cold (every postmortem parsed, the cache written) and
+// warm (the cache read, every file stat'ed).
+func BenchmarkFollowups(b *testing.B) {
+	dir := b.TempDir()
+	if out, err := exec.Command("git", "init", "-q", dir).CombinedOutput(); err != nil {
+		b.Fatalf("git init: %v\n%s", err, out)
+	}
+	w, err := Open(dir, clock)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := strings.Repeat("| 10:05 | T+5m | alice | checked: Page the on-call engineer |\n", 120)
+	const n = 2000
+	for i := range n {
+		id := fmt.Sprintf("2510%02d-%05d", i%28+1, i)
+		m := postmortem.Meta{Incident: id, Title: "Checkout fails", Status: postmortem.StatusFinal, Owner: "alice"}
+		for f := 1; f <= 3; f++ {
+			m.Followups = append(m.Followups, postmortem.Followup{ID: postmortem.FollowupID(id, f),
+				Text: "Alert on 5xx per endpoint", Owner: "bob", Due: "2026-11-1" + strconv.Itoa(f), Done: f == 1})
+		}
+		rel := "postmortems/2025/10/" + id + "-checkout-fails.md"
+		doc, err := postmortem.New(rel, m, "# Postmortem\n\n"+body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(w.abs(rel)), 0o777); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(w.abs(rel), doc.Src, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	saved := racyWindow
+	racyWindow = 0
+	b.Cleanup(func() { racyWindow = saved })
+	for _, cold := range []bool{true, false} {
+		name := "warm"
+		if cold {
+			name = "cold"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if cold {
+					os.Remove(filepath.Join(w.cacheDir(), "followups"))
+				}
+				items, _, err := w.Followups(FollowupFilter{Overdue: true})
+				if err != nil || len(items) != 2*n {
+					b.Fatalf("%d overdue follow-ups, %v", len(items), err)
+				}
+			}
+		})
 	}
 }
