@@ -18,8 +18,17 @@ import (
 // action it skips.
 const SkippedPrefix = "skipped required action: "
 
-// CheckedPrefix starts the log entry `incidentctl update --check` writes when it ticks an action.
+// CheckedPrefix starts the log entry `incidentctl update --check` writes when it ticks an item.
 const CheckedPrefix = "checked: "
+
+// CheckedEntry is the log text of ticking an action-list item.
+func CheckedEntry(item string) string { return CheckedPrefix + item }
+
+// CheckedItem reads "checked: <item>" back.
+func CheckedItem(text string) (string, bool) {
+	item, ok := strings.CutPrefix(text, CheckedPrefix)
+	return strings.TrimSpace(item), ok
+}
 
 const (
 	severityPrefix  = "severity "
@@ -70,15 +79,6 @@ func CommanderEntry(from, to string) string {
 
 // SeverityEntry is the log text of a change of severity.
 func SeverityEntry(from, to string) string { return severityPrefix + orDash(from) + arrow + to }
-
-// CheckedEntry is the log text of ticking an action.
-func CheckedEntry(action string) string { return CheckedPrefix + action }
-
-// CheckedAction reads "checked: <action text>".
-func CheckedAction(text string) (string, bool) {
-	a, ok := strings.CutPrefix(text, CheckedPrefix)
-	return strings.TrimSpace(a), ok && strings.TrimSpace(a) != ""
-}
 
 // EscalationSuffix is what a severity change's log text adds when the escalation added actions
 // to the list: " (added 2 actions: Page the on-call engineer; Escalate to management)".

@@ -35,6 +35,10 @@ logs each skipped item.`,
 				if err := app.reportChange(res, "Resolved"); err != nil || app.JSON {
 					return err
 				}
+				if res.Doc.Meta.IsDrill() { // a drill has a debrief, not a postmortem
+					fmt.Fprintf(app.Err, "Next: the debrief: incidentctl drill score %s, then incidentctl drill debrief %s --note <text>\n", shortRef(res.ID), shortRef(res.ID))
+					return nil
+				}
 				if flow, err := ws.Flow(); err == nil {
 					m := res.Doc.Meta
 					if d, ok := postmortem.DeadlineFor(ws.Config.Postmortem, flow.Severities, m.Severity); ok && m.ResolvedAt != nil {

@@ -103,6 +103,7 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 	c.checkTimes(f, d)
 	c.checkID(f, d)
 	c.checkClosed(f, d)
+	c.checkKind(f, d) // drill.go
 	return d, f.out
 }
 
@@ -290,7 +291,7 @@ func (c *checker) checkClosed(f *finder, d *incident.Document) {
 func (c *checker) checkPostmortemLink(f *finder, d *incident.Document) {
 	m := d.Meta
 	deadline, needs := postmortem.DeadlineFor(c.pmConfig, c.severities, m.Severity)
-	if !needs {
+	if !needs || m.IsDrill() { // a drill has a debrief instead
 		return
 	}
 	var bad *incident.LogEntry

@@ -225,7 +225,7 @@ func (r *Record) review(d *incident.Document, log []incident.LogEntry, sevs *sev
 	}
 	checkedAt := map[string]time.Time{}
 	for _, e := range log {
-		if a, ok := board.CheckedAction(e.Text); ok {
+		if a, ok := board.CheckedItem(e.Text); ok && a != "" {
 			if _, seen := checkedAt[a]; !seen {
 				checkedAt[a] = e.At
 			}

@@ -72,6 +72,9 @@ func (w *Workspace) Postmortem(ref string, opts PostmortemOptions) (*PostmortemR
 		return nil, err
 	}
 	m := d.Meta
+	if m.IsDrill() {
+		return nil, fmt.Errorf("%s is a drill: its review is the debrief (incidentctl drill score %s, then incidentctl drill debrief %s), not a postmortem", m.ID, shortRef(m.ID), shortRef(m.ID))
+	}
 	if m.Status != incident.StatusResolved && !opts.Draft {
 		return nil, fmt.Errorf("%s is %s, not resolved: a postmortem reviews a resolved incident (incidentctl close %s --resolution …); to start one now, pass --draft", m.ID, m.Status, shortRef(m.ID))
 	}
