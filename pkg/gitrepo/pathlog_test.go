@@ -243,3 +243,26 @@ func TestCommitOnNewBranchRefusesBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestIgnoredAgreesWithGit(t *testing.T) {
+	dir := newRepo(t, map[string]string{
+		".gitignore":           "*.swp\nbuild/\n!keep.swp\n",
+		"templates/.gitignore": "*~\n/local.md\n",
+		"templates/a.md":       "a",
+	})
+	writeFile(t, dir, ".git/info/exclude", "scratch*\n")
+	r := openRepo(t, dir)
+	for _, p := range []string{
+		"templates/a.md", "templates/a.md~", "templates/.a.md.swp", "templates/keep.swp", "templates/local.md",
+		"templates/sub/local.md", "templates/build/x.md", "scratch.txt", "templates/scratch-notes.md", "other.md",
+	} {
+		got, err := r.Ignored(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := gitOK(dir, "check-ignore", "-q", "--no-index", p)
+		if got != want {
+			t.Errorf("Ignored(%s) = %v; git check-ignore says %v", p, got, want)
+		}
+	}
+}

@@ -30,7 +30,20 @@ func (b *baseRun) checkFlowChange(flowPaths []string) ([]Finding, error) {
 	if err != nil {
 		return nil, err
 	}
-	changed := append(committed, work...)
+	changed := committed
+	for _, p := range work {
+		// An untracked file git ignores (an editor's backup) is no change of the flow.
+		if _, tracked, err := b.repo.BlobAt(h.Commit, p); err != nil {
+			return nil, err
+		} else if !tracked {
+			if ignored, err := b.repo.Ignored(p); err != nil {
+				return nil, err
+			} else if ignored {
+				continue
+			}
+		}
+		changed = append(changed, p)
+	}
 	if len(changed) == 0 {
 		return nil, nil
 	}

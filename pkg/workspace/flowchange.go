@@ -71,9 +71,23 @@ func (w *Workspace) ProposeFlow(ref, message string) (*Proposal, error) {
 	} else if exists {
 		return nil, fmt.Errorf("the branch %s already exists: a change for %s was proposed before; delete the branch (git branch -D %s) to propose again, or add to it (git switch %s)", branch, m.ID, branch, branch)
 	}
-	changed, err := w.Repo.WorktreeChanges(h.Commit, w.FlowPaths())
+	all, err := w.Repo.WorktreeChanges(h.Commit, w.FlowPaths())
 	if err != nil {
 		return nil, err
+	}
+	var changed []string
+	for _, p := range all {
+		// An untracked file git ignores (an editor's backup) is not part of the change.
+		if _, tracked, err := w.Repo.BlobAt(h.Commit, p); err != nil {
+			return nil, err
+		} else if !tracked {
+			if ignored, err := w.Repo.Ignored(p); err != nil {
+				return nil, err
+			} else if ignored {
+				continue
+			}
+		}
+		changed = append(changed, p)
 	}
 	if len(changed) == 0 {
 		other, err := w.Repo.WorktreeChanges(h.Commit, []string{""})
