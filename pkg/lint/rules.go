@@ -49,7 +49,7 @@ const (
 	RuleLogEntry          = "log-entry"
 	RuleLogOrder          = "log-order"
 	RuleLogNote           = "log-note"
-	RuleYAML11            = "yaml-1.1"
+	RuleYAML11            = "yaml11"
 	RuleTemplate          = "template"
 	RuleActionMarker      = "action-marker"
 	RuleRequiredActions   = "required-actions"

@@ -222,6 +222,8 @@ func (u *updater) text(key, label, old, value string, quoted bool) {
 	switch {
 	case key == incident.KeyCommander:
 		u.record(board.CommanderEntry(old, value))
+	case key == incident.KeyAnnouncement:
+		u.record(board.AnnouncementEntry(value))
 	case quoted:
 		u.record(label + ": " + orDash(value))
 	default:
@@ -288,7 +290,7 @@ func (u *updater) status(input string) {
 		return
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyStatus, s) })
-	change := "status " + orDash(old) + " → " + s
+	change := board.StatusEntry(old, s)
 	if key := incident.MilestoneKey(s); key != "" && u.d.Meta.Milestone(key) == nil {
 		at := u.at
 		if err := milestoneFits(u.d.Meta, key, at); err != nil {
@@ -298,7 +300,6 @@ func (u *updater) status(input string) {
 		u.do(func() (*incident.Document, error) { return u.d.SetTime(key, &at) })
 	}
 	if old == incident.StatusResolved {
-		change += " (reopened)"
 		u.do(func() (*incident.Document, error) { return u.d.SetTime(incident.KeyResolvedAt, nil) })
 	}
 	u.record(change)
@@ -443,7 +444,7 @@ func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Re
 		u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyStatus, incident.StatusResolved) })
 		u.do(func() (*incident.Document, error) { return u.d.SetTime(incident.KeyResolvedAt, &at) })
 		u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyResolution, resolution) })
-		u.log("status " + old + " → resolved: " + resolution)
+		u.log(board.ResolvedEntry(old, resolution))
 		if u.err != nil {
 			return nil, "", u.err
 		}
