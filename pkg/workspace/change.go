@@ -20,11 +20,19 @@ type editor func(d *incident.Document, author string) (*incident.Document, strin
 type Options struct {
 	At           time.Time // when it happened; zero means now
 	IncludeEdits bool      // commit the file's uncommitted hand edits along with the change
+	// AllowSecret keeps what looks like a secret after a person checked it is none
+	// (--allow-secret); the log records the decision by fingerprint.
+	AllowSecret bool
+	// BeforeDeclared lets At be earlier than the declaration (--before-declared): the alert
+	// that fired before anyone declared, say.
+	BeforeDeclared bool
 }
 
 // change is the one path every edit of an existing incident takes: find the file, refuse to
-// sweep up uncommitted hand edits, edit, regenerate the Status table, commit exactly that file.
-func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, error) {
+// sweep up uncommitted hand edits or to build on a document lint rejects, edit, regenerate
+// the Status table, refuse suspected secrets, commit exactly that file. warnings are the
+// caller's, reported with the result.
+func (w *Workspace) change(ref string, opts Options, warnings []string, edit editor) (*Result, error) {
 	h, err := w.head()
 	if err != nil {
 		return nil, err
@@ -34,6 +42,9 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 	}
 	e, err := w.Find(ref)
 	if err != nil {
+		return nil, err
+	}
+	if err := w.checkFolders(e.Path); err != nil {
 		return nil, err
 	}
 	st, err := w.Repo.FileState(e.Path)
@@ -50,6 +61,12 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
+	if err := w.checkRecord(doc); err != nil {
+		return nil, err
+	}
+	if err := checkAt(doc, opts); err != nil {
+		return nil, err
+	}
 	author, committer, err := w.Repo.Identity(w.Now())
 	if err != nil {
 		return nil, err
@@ -64,9 +81,17 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 	if bytes.Equal(nd.Src, doc.Src) {
 		return nil, fmt.Errorf("%w: %s", ErrNothingToChange, summary)
 	}
+	sc, err := w.scanner()
+	if err != nil {
+		return nil, err
+	}
+	nd, kept, err := w.secretGate(nd, author.Name, w.at(opts.At), opts.AllowSecret, actionListSecrets(sc, doc))
+	if err != nil {
+		return nil, err
+	}
 	commit, err := w.Repo.Commit(gitrepo.CommitRequest{
 		Changes:   []gitrepo.Change{{Path: e.Path, Content: nd.Src}},
-		Message:   commitMessage(nd.Meta.ID, summary, nd.Meta.Title),
+		Message:   commitMessage(sc, nd.Meta.ID, summary),
 		Parent:    h.Commit,
 		Author:    author,
 		Committer: committer,
@@ -74,7 +99,22 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd}, nil
+	warnings = append(warnings, kept...)
+	if msg := w.mergeDriverWarning(); msg != "" {
+		warnings = append(warnings, msg)
+	}
+	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd, Warnings: warnings}, nil
+}
+
+// checkAt refuses a time before the declaration unless the person said so: usually a
+// mistyped --at (HH:MM is today).
+func checkAt(d *incident.Document, opts Options) error {
+	if opts.At.IsZero() || opts.BeforeDeclared || !opts.At.Before(d.Meta.DeclaredAt) {
+		return nil
+	}
+	loc := time.Local
+	return fmt.Errorf("--at %s is before %s was declared (%s): check the time (HH:MM means today); for something that happened before the declaration, such as the alert that started it, add --before-declared",
+		incident.FormatTime(opts.At.In(loc)), d.Meta.ID, incident.FormatTime(d.Meta.DeclaredAt.In(loc)))
 }
 
 func (w *Workspace) at(t time.Time) time.Time {
@@ -86,12 +126,13 @@ func (w *Workspace) at(t time.Time) time.Time {
 
 // Log appends one entry to the log: the most frequent command during an incident.
 func (w *Workspace) Log(ref, text string, opts Options) (*Result, error) {
-	text, err := validText("the log text", text)
+	var warnings []string
+	text, err := validText("the log text", cleanText("the log text", text, &warnings))
 	if err != nil {
 		return nil, fmt.Errorf("%v: say what happened, e.g. incidentctl log %s \"rolled back deploy 1234\"", err, ref)
 	}
 	at := w.at(opts.At)
-	return w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
+	return w.change(ref, opts, warnings, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		nd, err := d.AppendLog(incident.LogEntry{At: at, Author: author, Text: text})
 		return nd, "log: " + text, err
 	})
@@ -117,7 +158,7 @@ func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error)
 	var warnings []string
 	if ch.Severity != nil {
 		var err error
-		if flow, err = w.Flow(); err != nil {
+		if flow, err = w.flowOnce(); err != nil {
 			return nil, err
 		}
 		warnings = flow.Warnings
@@ -127,8 +168,22 @@ func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error)
 			return nil, fmt.Errorf("role name %q is not valid: use lower-case letters, digits, - and _ (e.g. --role comms=bob)", r.Name)
 		}
 	}
-	res, err := w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
+	clean := func(what string, p *string) *string {
+		if p == nil {
+			return nil
+		}
+		v := cleanText(what, *p, &warnings)
+		return &v
+	}
+	ch.Commander, ch.Impact, ch.Announcement = clean("--commander", ch.Commander), clean("--impact", ch.Impact), clean("--announcement", ch.Announcement)
+	ch.Log = cleanText("--log", ch.Log, &warnings)
+	for i := range ch.Roles {
+		ch.Roles[i].Holder = cleanText("--role "+ch.Roles[i].Name, ch.Roles[i].Holder, &warnings)
+	}
+	var later []string
+	res, err := w.change(ref, opts, warnings, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		u := &updater{d: d, at: at, author: author}
+		defer func() { later = u.warnings }()
 		if ch.Severity != nil {
 			u.severity(flow, *ch.Severity, w.Now())
 		}
@@ -165,18 +220,19 @@ func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error)
 		return u.d, strings.Join(u.changes, ", "), nil
 	})
 	if res != nil {
-		res.Warnings = append(warnings, res.Warnings...)
+		res.Warnings = append(res.Warnings, later...)
 	}
 	return res, err
 }
 
 // updater applies one field change after another, logging each; the first error stops it.
 type updater struct {
-	d       *incident.Document
-	at      time.Time
-	author  string
-	changes []string
-	err     error
+	d        *incident.Document
+	at       time.Time
+	author   string
+	changes  []string
+	err      error
+	warnings []string // for the person, beside the change
 }
 
 func (u *updater) do(f func() (*incident.Document, error)) {
@@ -251,7 +307,10 @@ func (u *updater) severity(flow *Flow, input string, now time.Time) {
 		// Escalation adds what the flow asks for at the new severity and the document lacks.
 		_, actions, err := flow.renderActions(u.d.Meta, level.ID, now)
 		if err != nil {
-			u.err = err
+			// A broken template must not stop an escalation: raise the severity, say loudly
+			// what was not added.
+			u.warnings = append(u.warnings, templateFailedWarning(flow.ActionListPath, err, "the actions "+level.ID+" needs were not added: add them by hand"))
+			u.record(change + " (" + templateFailedLog(flow.ActionListPath, err) + ")")
 			return
 		}
 		have := map[string]bool{}
@@ -414,12 +473,13 @@ func UncheckedRequired(d *incident.Document) []int {
 // Close resolves an incident. While required actions are unchecked it refuses and lists them;
 // force closes anyway and logs what was skipped.
 func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Result, error) {
-	resolution, err := validText("the resolution", resolution)
+	var warnings []string
+	resolution, err := validText("the resolution", cleanText("--resolution", resolution, &warnings))
 	if err != nil {
 		return nil, fmt.Errorf("%v: say how it was resolved, e.g. --resolution \"rolled back deploy 1234\"", err)
 	}
 	at := w.at(opts.At)
-	return w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
+	return w.change(ref, opts, warnings, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		if d.Meta.Status == incident.StatusResolved {
 			return nil, "", fmt.Errorf("%s is already resolved: to reopen it, incidentctl update %s --status investigating", d.Meta.ID, d.Meta.ID)
 		}
