@@ -48,7 +48,7 @@ func newListCmd(app *App) *cobra.Command {
 			rows := make([][]string, 0, len(res.Incidents)+1)
 			rows = append(rows, []string{"ID", "SEVERITY", "STATUS", "COMMANDER", "DECLARED", "TITLE"})
 			for _, d := range res.Incidents {
-				m := d.Meta
+				m := displayDoc(d).Meta
 				rows = append(rows, []string{m.ID, m.Severity, m.Status, orNone(m.Commander), displayTime(m.DeclaredAt), m.Title})
 			}
 			return writeTable(app.Out, rows)

@@ -37,6 +37,7 @@ Numbers are the items' positions: tick one with incidentctl update <id> --check 
 			if err != nil {
 				return err
 			}
+			d = app.forPeople(d)
 			now := app.Now()
 			items := board.Next(d, now)
 			if app.JSON {

@@ -69,7 +69,7 @@ RFC 3339 time, and compare with declared_at. --severity is repeatable or comma-s
 			for _, e := range res.Errors {
 				fmt.Fprintf(app.Err, "warning: skipped %v\n", e)
 			}
-			s := board.Compute(res.Incidents, r)
+			s := board.Compute(app.forPeopleAll(res.Incidents), r)
 			if app.JSON {
 				return app.printJSON(toStatsJSON(s))
 			}

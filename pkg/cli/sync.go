@@ -110,8 +110,12 @@ func plural(n int, noun string) string {
 
 // progress is where the remote's progress goes: stderr, when it is a terminal someone watches.
 func (app *App) progress() io.Writer {
-	if f, ok := app.Err.(*os.File); ok && isTerminal(f) {
-		return app.Err
+	w := app.Err
+	if s, ok := w.(*safeWriter); ok {
+		w = s.w
+	}
+	if f, ok := w.(*os.File); ok && isTerminal(f) {
+		return &safeWriter{w: f, cr: true} // a remote's progress is text from elsewhere too
 	}
 	return nil
 }

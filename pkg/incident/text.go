@@ -141,33 +141,24 @@ func ControlName(r rune) string {
 }
 
 // EscapeInline escapes s (one line) so that Markdown shows it as typed: backslashes, code
-// backticks, emphasis (* and _ where it could open or close emphasis, ~), link brackets, the
-// < of HTML and autolinks, and & before what could be an entity. Links (anything with ://, or
-// starting with www.) are left as they are but for <, so they stay clickable.
+// backticks, emphasis (* always, _ where it could open or close emphasis, ~), link brackets,
+// the < of HTML and autolinks, and & where it would start an entity (&copy;). A link typed
+// bare stays a link up to the first escaped character (GFM ends it there); what a reader sees
+// is always what was typed.
 func EscapeInline(s string) string {
 	if !strings.ContainsAny(s, "\\`*_[]<~&") {
 		return s // most text: no copy
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 8)
-	inURL := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if i == 0 || s[i-1] == ' ' {
-			inURL = urlAt(s[i:])
-		}
-		if c == ' ' {
-			inURL = false
-		}
 		switch {
-		case c == '<':
-			b.WriteByte('\\')
-		case inURL:
-		case c == '\\', c == '`', c == '*', c == '[', c == ']', c == '~':
+		case c == '\\', c == '`', c == '*', c == '[', c == ']', c == '~', c == '<':
 			b.WriteByte('\\')
 		case c == '_' && !(i > 0 && isAlnum(s[i-1]) && i+1 < len(s) && isAlnum(s[i+1])):
 			b.WriteByte('\\')
-		case c == '&' && i+1 < len(s) && (isAlnum(s[i+1]) || s[i+1] == '#'):
+		case c == '&' && entityAt(s[i:]):
 			b.WriteByte('\\')
 		}
 		b.WriteByte(c)
@@ -175,10 +166,23 @@ func EscapeInline(s string) string {
 	return b.String()
 }
 
-// urlAt reports whether the word at the start of s is a link GFM turns into one.
-func urlAt(s string) bool {
-	w, _, _ := strings.Cut(s, " ")
-	return strings.HasPrefix(w, "www.") || strings.Contains(w, "://")
+// entityAt reports whether s starts with what CommonMark may read as an entity or a numeric
+// character reference: & then a name or #digits or #x hex digits, then ;.
+func entityAt(s string) bool {
+	end := strings.IndexByte(s, ';')
+	if end < 2 || end > 40 {
+		return false
+	}
+	body := s[1:end]
+	if body[0] == '#' {
+		body = strings.TrimPrefix(strings.TrimPrefix(body[1:], "x"), "X")
+	}
+	for i := 0; i < len(body); i++ {
+		if !isAlnum(body[i]) || body[i] >= 0x80 {
+			return false
+		}
+	}
+	return body != ""
 }
 
 func isAlnum(c byte) bool {

@@ -34,7 +34,8 @@ var hostileTexts = []string{
 	"&amp; stays &amp;", "&copy; 2026", "C:\\Windows\\Temp\\x", "trailing backslash \\", "~~not struck~~",
 	"50% of checkout * fails", "https://example.com/_next/static?a=1&b=2_c", "see www.example.com/a_b_",
 	"a | b | c", "1. not a list", "# not a heading", "> not a quote", "x <!-- not a comment -->",
-	"emoji 🔥 and 日本語_テキスト", "a\\*b", "\\<blank\\>",
+	"emoji 🔥 and 日本語_テキスト", "a\\*b", "\\<blank\\>", "set <host> to [primary](https://db/x) & restart_all",
+	"(https://example.com/a_b_) and https://x.example/<y>", "mailto:a_b@example.com_", "x://y_z", "ftp://h/_x_ *y*",
 }
 
 // TestEscapeInlineRenders: what a log entry or a Status cell shows, rendered, is what was typed.

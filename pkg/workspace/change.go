@@ -30,9 +30,9 @@ type Options struct {
 
 // change is the one path every edit of an existing incident takes: find the file, refuse to
 // sweep up uncommitted hand edits or to build on a document lint rejects, edit, regenerate
-// the Status table, refuse suspected secrets, commit exactly that file. warnings are the
-// caller's, reported with the result.
-func (w *Workspace) change(ref string, opts Options, warnings []string, edit editor) (*Result, error) {
+// the Status table, refuse suspected secrets, commit exactly that file. g is what the person
+// typed (the secret gate scans it as given) and the warnings so far.
+func (w *Workspace) change(ref string, opts Options, g *given, edit editor) (*Result, error) {
 	h, err := w.head()
 	if err != nil {
 		return nil, err
@@ -85,7 +85,7 @@ func (w *Workspace) change(ref string, opts Options, warnings []string, edit edi
 	if err != nil {
 		return nil, err
 	}
-	nd, kept, err := w.secretGate(nd, author.Name, w.at(opts.At), opts.AllowSecret, actionListSecrets(sc, doc))
+	nd, kept, err := w.secretGate(nd, g, author.Name, w.at(opts.At), opts.AllowSecret, actionListSecrets(sc, doc))
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func (w *Workspace) change(ref string, opts Options, warnings []string, edit edi
 	if err != nil {
 		return nil, err
 	}
-	warnings = append(warnings, kept...)
+	warnings := append(g.warnings, kept...)
 	if msg := w.mergeDriverWarning(); msg != "" {
 		warnings = append(warnings, msg)
 	}
@@ -126,13 +126,13 @@ func (w *Workspace) at(t time.Time) time.Time {
 
 // Log appends one entry to the log: the most frequent command during an incident.
 func (w *Workspace) Log(ref, text string, opts Options) (*Result, error) {
-	var warnings []string
-	text, err := validText("the log text", cleanText("the log text", text, &warnings))
+	g := &given{}
+	text, err := validText("the log text", g.text("the log text", text))
 	if err != nil {
 		return nil, fmt.Errorf("%v: say what happened, e.g. incidentctl log %s \"rolled back deploy 1234\"", err, ref)
 	}
 	at := w.at(opts.At)
-	return w.change(ref, opts, warnings, func(d *incident.Document, author string) (*incident.Document, string, error) {
+	return w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		nd, err := d.AppendLog(incident.LogEntry{At: at, Author: author, Text: text})
 		return nd, "log: " + text, err
 	})
@@ -155,13 +155,13 @@ type Change struct {
 func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error) {
 	at := w.at(opts.At)
 	var flow *Flow
-	var warnings []string
+	g := &given{}
 	if ch.Severity != nil {
 		var err error
 		if flow, err = w.flowOnce(); err != nil {
 			return nil, err
 		}
-		warnings = flow.Warnings
+		g.warnings = append(g.warnings, flow.Warnings...)
 	}
 	for _, r := range ch.Roles {
 		if !incident.ValidRoleName(r.Name) {
@@ -172,16 +172,16 @@ func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error)
 		if p == nil {
 			return nil
 		}
-		v := cleanText(what, *p, &warnings)
+		v := g.text(what, *p)
 		return &v
 	}
 	ch.Commander, ch.Impact, ch.Announcement = clean("--commander", ch.Commander), clean("--impact", ch.Impact), clean("--announcement", ch.Announcement)
-	ch.Log = cleanText("--log", ch.Log, &warnings)
+	ch.Log = g.text("--log", ch.Log)
 	for i := range ch.Roles {
-		ch.Roles[i].Holder = cleanText("--role "+ch.Roles[i].Name, ch.Roles[i].Holder, &warnings)
+		ch.Roles[i].Holder = g.text("--role "+ch.Roles[i].Name, ch.Roles[i].Holder)
 	}
 	var later []string
-	res, err := w.change(ref, opts, warnings, func(d *incident.Document, author string) (*incident.Document, string, error) {
+	res, err := w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		u := &updater{d: d, at: at, author: author}
 		defer func() { later = u.warnings }()
 		if ch.Severity != nil {
@@ -473,13 +473,13 @@ func UncheckedRequired(d *incident.Document) []int {
 // Close resolves an incident. While required actions are unchecked it refuses and lists them;
 // force closes anyway and logs what was skipped.
 func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Result, error) {
-	var warnings []string
-	resolution, err := validText("the resolution", cleanText("--resolution", resolution, &warnings))
+	g := &given{}
+	resolution, err := validText("the resolution", g.text("--resolution", resolution))
 	if err != nil {
 		return nil, fmt.Errorf("%v: say how it was resolved, e.g. --resolution \"rolled back deploy 1234\"", err)
 	}
 	at := w.at(opts.At)
-	return w.change(ref, opts, warnings, func(d *incident.Document, author string) (*incident.Document, string, error) {
+	return w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		if d.Meta.Status == incident.StatusResolved {
 			return nil, "", fmt.Errorf("%s is already resolved: to reopen it, incidentctl update %s --status investigating", d.Meta.ID, d.Meta.ID)
 		}

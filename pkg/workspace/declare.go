@@ -30,8 +30,8 @@ type Declaration struct {
 // HEAD does not render, the incident gets the built-in action list, a loud warning and a log
 // entry saying so.
 func (w *Workspace) Declare(decl Declaration) (*Result, error) {
-	var warnings []string
-	title := incident.OneLine(cleanText("the title", decl.Title, &warnings))
+	g := &given{}
+	title := incident.OneLine(g.text("the title", decl.Title))
 	if title == "" {
 		return nil, fmt.Errorf("the title is empty: say in a few words what is wrong, e.g. incidentctl new \"Checkout API returns 500s\" --severity SEV2")
 	}
@@ -45,7 +45,7 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 		if flow, err = builtinFlow(w.Config.ActionList); err != nil {
 			return nil, err
 		}
-		warnings = append(warnings, fmt.Sprintf("THE SEVERITY DEFINITIONS DID NOT LOAD (%v): declared with the built-in definitions; fix them (incidentctl lint shows where)", w.flowErr))
+		g.warnings = append(g.warnings, fmt.Sprintf("THE SEVERITY DEFINITIONS DID NOT LOAD (%v): declared with the built-in definitions; fix them (incidentctl lint shows where)", w.flowErr))
 	}
 	level, err := flow.Severities.Lookup(decl.Severity)
 	if err != nil {
@@ -64,7 +64,7 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 		at = w.Now()
 	}
 	at = at.Truncate(time.Second)
-	commander := incident.OneLine(cleanText("--commander", decl.Commander, &warnings))
+	commander := incident.OneLine(g.text("--commander", decl.Commander))
 	if commander == "" {
 		commander = author.Name
 	}
@@ -73,13 +73,18 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 		Severity:   level.ID,
 		Status:     incident.StatusInvestigating,
 		Commander:  commander,
-		Impact:     incident.OneLine(cleanText("--impact", decl.Impact, &warnings)),
+		Impact:     incident.OneLine(g.text("--impact", decl.Impact)),
 		DeclaredAt: at,
 		Template:   flow.TemplateID,
 	}
 	// A file name is seen everywhere (git log --stat, pull requests, chat links): it never
 	// carries a suspected secret, even one a person allowed in the document.
 	nameTitle := withoutSecrets(sc, title)
+	for _, f := range sc.Scan(decl.Title) {
+		if f.Split { // broken over lines as typed: its pieces are words now, so name no words
+			nameTitle = ""
+		}
+	}
 	var rel string
 	for range 5 { // a fresh random part if the ID is somehow taken
 		m.ID = incident.NewID(at)
@@ -100,7 +105,7 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	if err != nil {
 		var from string
 		actions, from, m.Template = fallbackActions(flow.Severities, m, level.ID, w.Now())
-		warnings = append(warnings, templateFailedWarning(flow.ActionListPath, err, "declared with "+from))
+		g.warnings = append(g.warnings, templateFailedWarning(flow.ActionListPath, err, "declared with "+from))
 		fallback = templateFailedLog(flow.ActionListPath, err) + "; declared with " + from
 	}
 	first := fmt.Sprintf("Declared %s: %s", level.ID, title)
@@ -122,7 +127,7 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 			return nil, err
 		}
 	}
-	doc, kept, err := w.secretGate(doc, author.Name, at, decl.AllowSecret, actionListSecrets(sc, doc))
+	doc, kept, err := w.secretGate(doc, g, author.Name, at, decl.AllowSecret, actionListSecrets(sc, doc))
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +141,7 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	warnings = append(append(flow.Warnings, warnings...), kept...)
+	warnings := append(append(flow.Warnings, g.warnings...), kept...)
 	if msg := w.mergeDriverWarning(); msg != "" {
 		warnings = append(warnings, msg)
 	}

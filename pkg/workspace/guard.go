@@ -121,8 +121,8 @@ func (w *Workspace) checkRecord(d *incident.Document) error {
 // Suspect is one suspected secret in what a write would commit.
 type Suspect struct {
 	secret.Finding
-	Line  int    // in the document
-	Where string // the front-matter key or section that holds it
+	Line  int    // in the document; 0 for one found in what was typed
+	Where string // the front-matter key or section that holds it, or the option that gave it
 }
 
 // SecretError: what a write would commit holds suspected secrets. Nothing was committed.
@@ -139,7 +139,11 @@ func (e *SecretError) Error() string {
 		if s.Split {
 			what += ", broken over lines"
 		}
-		fmt.Fprintf(&b, "\n  %s (line %d): %s (%s), rule %s", s.Where, s.Line, what, s.Masked, s.Rule)
+		where := s.Where
+		if s.Line > 0 {
+			where += fmt.Sprintf(" (line %d)", s.Line)
+		}
+		fmt.Fprintf(&b, "\n  %s: %s (%s), rule %s", where, what, s.Masked, s.Rule)
 	}
 	b.WriteString("\nNothing was committed. Remove it and run the command again; if it is a real credential, revoke or rotate it " +
 		"(it has been on your screen and in your shell history). If a person has checked that it is not a secret, " +
@@ -161,21 +165,29 @@ func (w *Workspace) scanner() (*secret.Scanner, error) {
 // fingerprint, and returns the document with those entries and a warning per secret.
 // fromFlow holds the fingerprints of what the reviewed action list brought in: not typed by
 // anyone here, and lint's business in review.
-func (w *Workspace) secretGate(d *incident.Document, author string, at time.Time, allow bool, fromFlow map[string]bool) (*incident.Document, []string, error) {
+func (w *Workspace) secretGate(d *incident.Document, g *given, author string, at time.Time, allow bool, fromFlow map[string]bool) (*incident.Document, []string, error) {
 	sc, err := w.scanner()
 	if err != nil {
 		return nil, nil, err
 	}
 	fs := sc.ScanBytes(d.Src)
-	if len(fs) == 0 {
-		return d, nil, nil
-	}
 	texts := make([]string, len(d.Log))
 	for i, e := range d.Log {
 		texts[i] = e.Text
 	}
 	allowed := secret.AllowedFingerprints(texts)
+	if allowed == nil {
+		allowed = map[string]bool{}
+	}
 	var suspects []Suspect
+	for _, in := range g.inputs {
+		for _, f := range sc.Scan(in.text) {
+			if !allowed[f.Fingerprint] {
+				suspects = append(suspects, Suspect{Finding: f, Where: in.what})
+				allowed[f.Fingerprint] = true
+			}
+		}
+	}
 	for _, f := range fs {
 		line, key, section := d.Where(f.Start)
 		if allowed[f.Fingerprint] || section == incident.SectionActions && fromFlow[f.Fingerprint] {
@@ -207,7 +219,7 @@ func (w *Workspace) secretGate(d *incident.Document, author string, at time.Time
 		if d, err = d.AppendLog(incident.LogEntry{At: at, Author: author, Text: secret.AllowedEntry(s.Finding)}); err != nil {
 			return nil, nil, err
 		}
-		warnings = append(warnings, fmt.Sprintf("kept what looks like %s (%s) in %s (%s) because of --allow-secret; the log records the decision", s.What, s.Masked, d.Path, s.Where))
+		warnings = append(warnings, fmt.Sprintf("kept what looks like %s (%s) from %s because of --allow-secret; the log of %s records the decision", s.What, s.Masked, s.Where, d.Path))
 	}
 	d, err = d.RefreshStatus()
 	return d, warnings, err
@@ -247,12 +259,25 @@ func commitMessage(sc *secret.Scanner, id, change string) string {
 	return subject + "\n"
 }
 
-// cleanText removes terminal escape sequences and control characters from text a person
-// gave (what, for the warning: "the log text", "--impact").
-func cleanText(what, s string, warnings *[]string) string {
+// given is what a person typed for one write: each text as given, which the secret gate scans
+// before it is folded into one line (folding would hide a credential broken over lines), and
+// the warnings about it.
+type given struct {
+	inputs   []input
+	warnings []string
+}
+
+type input struct{ what, text string }
+
+// text records s (what names it: "the log text", "--impact") and returns it without terminal
+// escape sequences and control characters.
+func (g *given) text(what, s string) string {
+	if s != "" {
+		g.inputs = append(g.inputs, input{what, s})
+	}
 	out, n := incident.Clean(s)
 	if n > 0 {
-		*warnings = append(*warnings, fmt.Sprintf("removed %d terminal control character(s) or escape sequence(s) from %s: they would act on the terminals of whoever reads the record", n, what))
+		g.warnings = append(g.warnings, fmt.Sprintf("removed %d terminal control character(s) or escape sequence(s) from %s: they would act on the terminals of whoever reads the record", n, what))
 	}
 	return out
 }
