@@ -11,9 +11,9 @@ func (r *Repo) ConfigValue(section, subsection, key string) (string, bool, error
 		return "", false, err
 	}
 	value, found := "", false
-	for _, v := range cfg.values {
-		if v.section == strings.ToLower(section) && v.subsection == subsection && v.key == strings.ToLower(key) {
-			value, found = v.value, true
+	for _, v := range cfg.All() {
+		if v.Section == strings.ToLower(section) && v.Subsection == subsection && v.Key == strings.ToLower(key) {
+			value, found = v.Value, true
 		}
 	}
 	return value, found, nil

@@ -103,6 +103,8 @@ func (w *Workspace) change(ref string, opts Options, g *given, edit editor) (*Re
 	if msg := w.mergeDriverWarning(); msg != "" {
 		warnings = append(warnings, msg)
 	}
+	before := w.beforeCommit(h.Commit, e.Path, doc, st.WorktreeDiffers || st.IndexDiffers)
+	warnings = append(warnings, w.notifyCommit(before, nd, commit.String(), author.Name, w.at(opts.At))...)
 	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd, Warnings: warnings}, nil
 }
 

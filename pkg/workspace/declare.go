@@ -145,6 +145,7 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	if msg := w.mergeDriverWarning(); msg != "" {
 		warnings = append(warnings, msg)
 	}
+	warnings = append(warnings, w.notifyCommit(nil, doc, commit.String(), author.Name, at)...)
 	return &Result{ID: m.ID, Path: rel, Commit: commit.String(), Doc: doc, Warnings: warnings}, nil
 }
 

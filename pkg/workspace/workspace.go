@@ -24,8 +24,9 @@ type Workspace struct {
 	Config config.Config
 	Now    func() time.Time
 
-	flow    *Flow // read once per command (flowOnce)
-	flowErr error
+	flow      *Flow // read once per command (flowOnce)
+	flowErr   error
+	chatState *chatState // chat sinks resolved for this command (notify.go)
 }
 
 // Open finds the repository containing dir and reads its config.
