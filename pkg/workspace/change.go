@@ -55,7 +55,7 @@ func (w *Workspace) change(ref string, opts Options, g *given, edit editor) (*Re
 		return nil, fmt.Errorf("%s is not committed: commit it with git first (incidentctl records each change as a commit on top of it)", e.Path)
 	}
 	if (st.WorktreeDiffers || st.IndexDiffers) && !opts.IncludeEdits {
-		return nil, fmt.Errorf("%s has uncommitted changes: commit or discard them (git diff -- %s), or pass --include-edits to record them with this change", e.Path, e.Path)
+		return nil, &UncommittedError{Path: e.Path}
 	}
 	doc, err := w.loadEntry(e)
 	if err != nil {
@@ -117,6 +117,13 @@ func checkAt(d *incident.Document, opts Options) error {
 	loc := time.Local
 	return fmt.Errorf("--at %s is before %s was declared (%s): check the time (HH:MM means today); for something that happened before the declaration, such as the alert that started it, add --before-declared",
 		incident.FormatTime(opts.At.In(loc)), d.Meta.ID, incident.FormatTime(d.Meta.DeclaredAt.In(loc)))
+}
+
+// UncommittedError is a document with uncommitted changes that a change would sweep up.
+type UncommittedError struct{ Path string }
+
+func (e *UncommittedError) Error() string {
+	return fmt.Sprintf("%s has uncommitted changes: commit or discard them (git diff -- %s), or pass --include-edits to record them with this change", e.Path, e.Path)
 }
 
 func (w *Workspace) at(t time.Time) time.Time {
@@ -422,7 +429,7 @@ func (u *updater) check(ref string) {
 	}
 	text := u.d.Actions[i].Text
 	u.do(func() (*incident.Document, error) { return u.d.Check(i) })
-	u.record("checked: " + text)
+	u.record(board.CheckedEntry(text))
 }
 
 // findAction resolves --check: a 1-based position, or text (an exact match first, then a

@@ -23,6 +23,14 @@ type Declaration struct {
 	// AllowSecret keeps what looks like a secret after a person checked it is none
 	// (--allow-secret); the log records the decision by fingerprint.
 	AllowSecret bool
+	// Drill, when set, declares a drill rather than an incident: the document says kind: drill
+	// and records these (see incident.Meta); everything else is declared the same way.
+	Drill *DrillKeys
+}
+
+// DrillKeys is what a drill's front matter records besides its kind.
+type DrillKeys struct {
+	Scenario, ScenarioCommit, Variant, Facilitator, Speed string
 }
 
 // Declare creates the incident document, renders the action list from the reviewed flow and
@@ -76,6 +84,10 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 		Impact:     incident.OneLine(g.text("--impact", decl.Impact)),
 		DeclaredAt: at,
 		Template:   flow.TemplateID,
+	}
+	if dk := decl.Drill; dk != nil {
+		m.Kind, m.Scenario, m.ScenarioCommit, m.Variant = incident.KindDrill, dk.Scenario, dk.ScenarioCommit, dk.Variant
+		m.Facilitator, m.Speed = incident.OneLine(g.text("--facilitator", dk.Facilitator)), dk.Speed
 	}
 	// A file name is seen everywhere (git log --stat, pull requests, chat links): it never
 	// carries a suspected secret, even one a person allowed in the document.

@@ -309,3 +309,23 @@ func templateFailedWarning(path string, err error, what string) string {
 func templateFailedLog(path string, err error) string {
 	return fmt.Sprintf("the action list from %s did not render (%s)", path, incident.OneLine(err.Error()))
 }
+
+// scenarioSecrets refuses a file written from incident d (a drill scenario at rel) that holds
+// what looks like a secret, other than one a person allowed in d's log (decided is none).
+func scenarioSecrets(sc *secret.Scanner, d *incident.Document, rel string, src []byte) error {
+	texts := make([]string, len(d.Log))
+	for i, e := range d.Log {
+		texts[i] = e.Text
+	}
+	allowed := secret.AllowedFingerprints(texts)
+	var suspects []Suspect
+	for _, f := range sc.ScanBytes(src) {
+		if !allowed[f.Fingerprint] {
+			suspects = append(suspects, Suspect{Finding: f, Line: strings.Count(string(src[:f.Start]), "\n") + 1, Where: rel})
+		}
+	}
+	if len(suspects) > 0 {
+		return &SecretError{Path: rel, Suspects: suspects}
+	}
+	return nil
+}
