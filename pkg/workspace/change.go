@@ -59,7 +59,7 @@ func (w *Workspace) change(ref string, opts Options, g *given, edit editor) (*Re
 	}
 	doc, err := w.loadEntry(e)
 	if err != nil {
-		return nil, err
+		return nil, recordParseError(err)
 	}
 	if err := w.checkRecord(doc); err != nil {
 		return nil, err

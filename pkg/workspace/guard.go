@@ -93,6 +93,20 @@ func (e *RecordError) Error() string {
 	return b.String()
 }
 
+// recordParseError turns a document the parser refuses into a RecordError (file:line:col and
+// the rule, like lint); other errors pass through.
+func recordParseError(err error) error {
+	var pe *incident.ParseError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	rule := pe.Rule
+	if rule == "size" || rule == "encoding" || rule == "" {
+		rule = lint.RuleUnreadable
+	}
+	return &RecordError{Path: pe.Path, Findings: []lint.Finding{{Path: pe.Path, Line: max(pe.Line, 1), Col: max(pe.Col, 1), Severity: lint.Error, Rule: rule, Message: pe.Msg}}}
+}
+
 // checkRecord refuses to build on a document lint rejects with an error.
 func (w *Workspace) checkRecord(d *incident.Document) error {
 	opts := lint.DocumentOptions{Config: w.Config, Now: w.Now()}
