@@ -108,17 +108,6 @@ func (w *Workspace) change(ref string, opts Options, g *given, edit editor) (*Re
 	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd, Warnings: warnings}, nil
 }
 
-// checkAt refuses a time before the declaration unless the person said so: usually a
-// mistyped --at (HH:MM is today).
-func checkAt(d *incident.Document, opts Options) error {
-	if opts.At.IsZero() || opts.BeforeDeclared || !opts.At.Before(d.Meta.DeclaredAt) {
-		return nil
-	}
-	loc := time.Local
-	return fmt.Errorf("--at %s is before %s was declared (%s): check the time (HH:MM means today); for something that happened before the declaration, such as the alert that started it, add --before-declared",
-		incident.FormatTime(opts.At.In(loc)), d.Meta.ID, incident.FormatTime(d.Meta.DeclaredAt.In(loc)))
-}
-
 // UncommittedError is a document with uncommitted changes that a change would sweep up.
 type UncommittedError struct{ Path string }
 

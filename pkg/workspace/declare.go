@@ -53,7 +53,7 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 		if flow, err = builtinFlow(w.Config.ActionList); err != nil {
 			return nil, err
 		}
-		g.warnings = append(g.warnings, fmt.Sprintf("THE SEVERITY DEFINITIONS DID NOT LOAD (%v): declared with the built-in definitions; fix them (incidentctl lint shows where)", w.flowErr))
+		g.warnings = append(g.warnings, severitiesFailedWarning(w.flowErr))
 	}
 	level, err := flow.Severities.Lookup(decl.Severity)
 	if err != nil {

@@ -343,3 +343,20 @@ func scenarioSecrets(sc *secret.Scanner, d *incident.Document, rel string, src [
 	}
 	return nil
 }
+
+// checkAt refuses a time before the declaration unless the person said so: usually a
+// mistyped --at (HH:MM is today).
+func checkAt(d *incident.Document, opts Options) error {
+	if opts.At.IsZero() || opts.BeforeDeclared || !opts.At.Before(d.Meta.DeclaredAt) {
+		return nil
+	}
+	loc := time.Local
+	return fmt.Errorf("--at %s is before %s was declared (%s): check the time (HH:MM means today); for something that happened before the declaration, such as the alert that started it, add --before-declared",
+		incident.FormatTime(opts.At.In(loc)), d.Meta.ID, incident.FormatTime(d.Meta.DeclaredAt.In(loc)))
+}
+
+// severitiesFailedWarning is the loud warning when a declaration falls back to the built-in
+// severity definitions.
+func severitiesFailedWarning(err error) string {
+	return fmt.Sprintf("THE SEVERITY DEFINITIONS DID NOT LOAD (%v): declared with the built-in definitions; fix them (incidentctl lint shows where)", err)
+}
