@@ -583,6 +583,9 @@ var docReads atomic.Int64
 // for a full parse.
 func (w *Workspace) loadMeta(e Entry) (*incident.Document, []byte, error) {
 	docReads.Add(1)
+	if err := w.checkRegular(e.Path); err != nil {
+		return nil, nil, err
+	}
 	src, err := readFile(w.abs(e.Path))
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading %s: %v", e.Path, err)
@@ -593,6 +596,9 @@ func (w *Workspace) loadMeta(e Entry) (*incident.Document, []byte, error) {
 
 func (w *Workspace) loadEntry(e Entry) (*incident.Document, error) {
 	docReads.Add(1)
+	if err := w.checkRegular(e.Path); err != nil {
+		return nil, err
+	}
 	src, err := readFile(w.abs(e.Path))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %v", e.Path, err)
