@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -33,19 +34,15 @@ left out unless --drills.`,
 			if drills {
 				f.Drills = workspace.WithDrills
 			}
+			if app.JSON {
+				return app.listJSON(ws, f)
+			}
 			res, err := ws.List(f)
 			if err != nil {
 				return err
 			}
 			for _, e := range res.Errors {
 				fmt.Fprintf(app.Err, "warning: skipped %v\n", e)
-			}
-			if app.JSON {
-				out := make([]IncidentJSON, len(res.Incidents))
-				for i, d := range res.Incidents {
-					out[i] = toIncidentJSON(d)
-				}
-				return app.printJSON(out)
 			}
 			if len(res.Incidents) == 0 {
 				fmt.Fprintf(app.Err, "No %s incidents.\n", map[bool]string{true: "matching", false: "open"}[f.Status != "" || len(f.Severities) > 0])
@@ -64,6 +61,33 @@ left out unless --drills.`,
 	cmd.Flags().StringSliceVarP(&f.Severities, "severity", "s", nil, "only these `<severities>` (repeatable or comma-separated)")
 	cmd.Flags().BoolVar(&drills, "drills", false, "include drills")
 	return cmd
+}
+
+// listJSON streams the listing as a JSON array: each incident is read, converted and encoded
+// on the reading goroutines and written as soon as its turn comes, so memory holds a window of
+// incidents, not the listing (workspace.Each). Unreadable documents are reported after it.
+func (app *App) listJSON(ws *workspace.Workspace, f workspace.Filter) error {
+	type encoded struct {
+		b   []byte
+		err error
+	}
+	out := app.jsonStream()
+	errs, err := workspace.Each(ws, f, func(d *incident.Document) encoded {
+		b, err := encodeElement(toIncidentJSON(d))
+		return encoded{b, err}
+	}, func(e encoded) error {
+		if e.err != nil {
+			return e.err
+		}
+		return out.add(e.b)
+	})
+	if err == nil {
+		err = out.close()
+	}
+	for _, e := range errs {
+		fmt.Fprintf(app.Err, "warning: skipped %v\n", e)
+	}
+	return err
 }
 
 // writeTable writes rows of cells the way tabwriter.NewWriter(w, 0, 4, 2, ' ', 0) aligns them:

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"sync"
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/incident"
@@ -20,6 +22,141 @@ func (app *App) printJSON(v any) error {
 	}
 	_, err := app.Out.Write(escapeJSON(b.Bytes()))
 	return err
+}
+
+// jsonStream writes a JSON array one element at a time: byte for byte what printJSON writes for
+// the slice of the same elements, without ever holding more than one element's encoding (a
+// listing of 100,000 incidents is close to a gigabyte of JSON). The elements are encoded by
+// encodeElement, which is safe on any goroutine, so that a listing can encode on every core.
+type jsonStream struct {
+	w *bufio.Writer
+	n int
+}
+
+func (app *App) jsonStream() *jsonStream {
+	// What encodeElement makes has every control character escaped already (encoding/json the
+	// C0 ones, escapeJSON the rest): the safeWriter every output passes through would copy it
+	// unchanged, a byte at a time, so the stream writes past it (after what it holds back).
+	w := app.Out
+	if s, ok := w.(*safeWriter); ok {
+		s.Flush()
+		w = s.w
+	}
+	return &jsonStream{w: bufio.NewWriterSize(w, 256<<10)}
+}
+
+// elementEncoders recycles the buffers and encoders of encodeElement.
+var elementEncoders = sync.Pool{New: func() any {
+	e := &elementEncoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
+}}
+
+type elementEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+// encodeElement encodes v as printJSON would as an element of a top-level array (indented one
+// level, without the separator), its control characters escaped.
+func encodeElement(v any) ([]byte, error) {
+	e := elementEncoders.Get().(*elementEncoder)
+	defer elementEncoders.Put(e)
+	e.buf.Reset()
+	if err := e.enc.Encode(v); err != nil {
+		return nil, err
+	}
+	compact := bytes.TrimSuffix(e.buf.Bytes(), []byte("\n"))
+	out := indentJSON(make([]byte, 0, len(compact)*2), compact, "  ", "  ")
+	return escapeJSON(out), nil
+}
+
+// indentJSON appends src, compact JSON as encoding/json writes it (valid, no white space
+// outside strings), indented exactly as encoding/json's Indent and Encoder.SetIndent indent it
+// (empty objects and arrays stay {} and []), several times faster: strings are copied whole,
+// not scanned byte by byte (a quote ends one unless an odd number of backslashes precede it).
+func indentJSON(dst, src []byte, prefix, indent string) []byte {
+	depth := 0
+	needIndent := false
+	newline := func() {
+		dst = append(dst, '\n')
+		dst = append(dst, prefix...)
+		for range depth {
+			dst = append(dst, indent...)
+		}
+	}
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if needIndent && c != '}' && c != ']' {
+			needIndent = false
+			depth++
+			newline()
+		}
+		switch c {
+		case '"':
+			j := i + 1
+			for {
+				k := bytes.IndexByte(src[j:], '"')
+				if k < 0 {
+					j = len(src) - 1 // not valid JSON: copy the rest
+					break
+				}
+				j += k
+				n := 0
+				for n < j-i-1 && src[j-1-n] == '\\' {
+					n++
+				}
+				if n%2 == 0 {
+					break
+				}
+				j++
+			}
+			dst = append(dst, src[i:j+1]...)
+			i = j
+		case '{', '[':
+			needIndent = true // {} and [] stay as they are
+			dst = append(dst, c)
+		case ',':
+			dst = append(dst, c)
+			newline()
+		case ':':
+			dst = append(dst, c, ' ')
+		case '}', ']':
+			if needIndent {
+				needIndent = false
+			} else {
+				depth--
+				newline()
+			}
+			dst = append(dst, c)
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// add writes one element encoded by encodeElement.
+func (s *jsonStream) add(elem []byte) error {
+	sep := ",\n  "
+	if s.n == 0 {
+		sep = "[\n  "
+	}
+	s.n++
+	s.w.WriteString(sep)
+	_, err := s.w.Write(elem)
+	return err
+}
+
+// close ends the array.
+func (s *jsonStream) close() error {
+	if s.n == 0 {
+		s.w.WriteString("[]\n")
+	} else {
+		s.w.WriteString("\n]\n")
+	}
+	return s.w.Flush()
 }
 
 // writeJSON is what write commands print with --json.

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode/utf8"
 )
 
 func TestSafeWriter(t *testing.T) {
@@ -67,4 +69,30 @@ func TestEscapeJSON(t *testing.T) {
 	if got, want := string(escapeJSON(in)), `{"title": "a\u007f\u009b\u202eb 日本"}`; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
+}
+
+// escapeJSONRune is escapeJSON as it was first written, rune by rune: the reference.
+func escapeJSONRune(b []byte) []byte {
+	var out bytes.Buffer
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r != utf8.RuneError && (r == 0x7f || r >= 0x80 && isControlRune(r)) {
+			fmt.Fprintf(&out, `\u%04x`, r)
+		} else {
+			out.Write(b[i : i+max(n, 1)])
+		}
+		i += max(n, 1)
+	}
+	return out.Bytes()
+}
+
+func FuzzEscapeJSON(f *testing.F) {
+	for _, s := range []string{"", "plain", "a\x7fb", "\u009b[31m", "\u202eevil\u202c", "→ — 日本 \u2066x\u2069", "\xe2\x80", "\xc2", "\xe2\x80\xaa\xe2\x80\xae\xc2\x9f"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := escapeJSON(bytes.Clone(b)), escapeJSONRune(b); !bytes.Equal(got, want) {
+			t.Fatalf("escapeJSON(%q) = %q, want %q", b, got, want)
+		}
+	})
 }

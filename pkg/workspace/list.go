@@ -67,6 +67,56 @@ type ListResult struct {
 // (unless MetaOnly), are read. Documents that do not parse are never cached, so each listing
 // reports them, as if every document had been parsed.
 func (w *Workspace) List(f Filter) (*ListResult, error) {
+	sel, err := w.selectDocs(f, !f.MetaOnly)
+	if err != nil {
+		return nil, err
+	}
+	hs, keep, match := sel.hs, sel.keep, sel.match
+	parallel(len(keep), func(k int) {
+		h := &hs[keep[k]]
+		switch {
+		case h.doc != nil && (f.MetaOnly || h.doc.Src != nil):
+		case f.MetaOnly:
+			m, err := decodeMeta(h.record())
+			if err != nil { // a damaged cache record: read the document instead
+				h.doc, h.err = w.loadEntry(Entry{ID: h.id(), Path: h.path()})
+				return
+			}
+			h.doc = &incident.Document{Path: h.path(), Meta: m}
+		default:
+			h.doc, h.err = w.loadEntry(Entry{ID: h.id(), Path: h.path()})
+		}
+	})
+	res := &ListResult{}
+	for _, k := range keep {
+		h := &hs[k]
+		// A document read in full just now may have changed since its header was read.
+		if h.err == nil && match(h.doc.Meta.Status, h.doc.Meta.Severity, h.doc.Meta.Kind) {
+			res.Incidents = append(res.Incidents, h.doc)
+		}
+	}
+	res.Errors = headerErrors(hs)
+	slices.SortStableFunc(res.Incidents, func(a, b *incident.Document) int {
+		if c := b.Meta.DeclaredAt.Compare(a.Meta.DeclaredAt); c != 0 {
+			return c
+		}
+		return strings.Compare(b.Meta.ID, a.Meta.ID)
+	})
+	return res, nil
+}
+
+// selection is what a listing found before reading any document in full: every document's
+// header, the ones that match (keep, in folder order) and the filter.
+type selection struct {
+	hs    []header
+	keep  []int
+	match func(status, severity, kind string) bool
+}
+
+// selectDocs finds the documents the filter selects. keepFull says whether a document parsed
+// now for its header is kept in full when it matches (List does; Each reads them again, in
+// order, rather than hold them).
+func (w *Workspace) selectDocs(f Filter, keepFull bool) (*selection, error) {
 	status := strings.ToLower(f.Status)
 	if status == "" {
 		status = "open"
@@ -113,10 +163,10 @@ func (w *Workspace) List(f Filter) (*ListResult, error) {
 			return nil, fmt.Errorf("listing %s: %v", w.incidentsDir(), err)
 		}
 		hs = w.headers(folders, func(d *incident.Document) bool {
-			return !f.MetaOnly && match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind)
+			return keepFull && match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind)
 		})
 	}
-	// Keep the matches; read in full those the caller needs in full.
+	// Keep the matches.
 	var keep []int
 	for i := range hs {
 		h := &hs[i]
@@ -128,30 +178,12 @@ func (w *Workspace) List(f Filter) (*ListResult, error) {
 			keep = append(keep, i)
 		}
 	}
-	parallel(len(keep), func(k int) {
-		h := &hs[keep[k]]
-		switch {
-		case h.doc != nil && (f.MetaOnly || h.doc.Src != nil):
-		case f.MetaOnly:
-			m, err := decodeMeta(h.record())
-			if err != nil { // a damaged cache record: read the document instead
-				h.doc, h.err = w.loadEntry(Entry{ID: h.id(), Path: h.path()})
-				return
-			}
-			h.doc = &incident.Document{Path: h.path(), Meta: m}
-		default:
-			h.doc, h.err = w.loadEntry(Entry{ID: h.id(), Path: h.path()})
-		}
-	})
-	res := &ListResult{}
-	for _, k := range keep {
-		h := &hs[k]
-		// A document read in full just now may have changed since its header was read.
-		if h.err == nil && match(h.doc.Meta.Status, h.doc.Meta.Severity, h.doc.Meta.Kind) {
-			res.Incidents = append(res.Incidents, h.doc)
-		}
-	}
-	// Errors in the order of the IDs, as the documents are listed.
+	return &selection{hs: hs, keep: keep, match: match}, nil
+}
+
+// headerErrors returns the errors of the documents that could not be read, in the order of
+// their IDs, as the documents are listed.
+func headerErrors(hs []header) []error {
 	var bad []*header
 	for i := range hs {
 		if hs[i].err != nil {
@@ -164,16 +196,11 @@ func (w *Workspace) List(f Filter) (*ListResult, error) {
 		}
 		return strings.Compare(a.path(), b.path())
 	})
+	var out []error
 	for _, h := range bad {
-		res.Errors = append(res.Errors, h.err)
+		out = append(out, h.err)
 	}
-	slices.SortStableFunc(res.Incidents, func(a, b *incident.Document) int {
-		if c := b.Meta.DeclaredAt.Compare(a.Meta.DeclaredAt); c != 0 {
-			return c
-		}
-		return strings.Compare(b.Meta.ID, a.Meta.ID)
-	})
-	return res, nil
+	return out
 }
 
 // header is one document's front matter for a listing: from the cache, or from a full parse.

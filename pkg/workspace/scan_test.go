@@ -1,8 +1,10 @@
 package workspace
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -259,4 +261,55 @@ func TestOpenCacheStaysRight(t *testing.T) {
 	}
 	git(t, dir, "add", resolved[5].Path)
 	checkBoard(t, w, "and once staged")
+}
+
+// Each hands on exactly what List returns, in the same order, document by document, with the
+// same errors; and stops at emit's first error.
+func TestEachIsList(t *testing.T) {
+	w := synthRepo(t, 300, 0.05)
+	entries := walkEntries(t, w)
+	p := filepath.Join(w.Root(), entries[4].Path)
+	b, _ := os.ReadFile(p)
+	os.WriteFile(p, []byte(strings.Replace(string(b), "## Log", "## Journal", 1)), 0o644) // unreadable
+	for _, f := range []Filter{{Status: "all"}, {}, {Status: "resolved", Severities: []string{"SEV1,SEV2"}}, {Status: "all", Drills: WithDrills}, {Status: "open", Board: true}} {
+		for run := range 2 { // without, then with the caches
+			want, err := w.List(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []*incident.Document
+			errs, err := Each(w, f, func(d *incident.Document) *incident.Document { return d }, func(d *incident.Document) error {
+				got = append(got, d)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want.Incidents) || len(errs) != len(want.Errors) {
+				t.Fatalf("%+v run %d: %d documents, %d errors; List: %d, %d", f, run, len(got), len(errs), len(want.Incidents), len(want.Errors))
+			}
+			for i := range got {
+				if !reflect.DeepEqual(got[i], want.Incidents[i]) {
+					t.Fatalf("%+v run %d: document %d is %s, List has %s", f, run, i, got[i].Path, want.Incidents[i].Path)
+				}
+			}
+			for i := range errs {
+				if errs[i].Error() != want.Errors[i].Error() {
+					t.Fatalf("%+v: error %d: %v; List: %v", f, i, errs[i], want.Errors[i])
+				}
+			}
+		}
+	}
+	n := 0
+	stop := errors.New("stop")
+	_, err := Each(w, Filter{Status: "all"}, func(d *incident.Document) string { return d.Path }, func(string) error {
+		n++
+		if n == 3 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || n != 3 {
+		t.Fatalf("emit's error: %v after %d", err, n)
+	}
 }

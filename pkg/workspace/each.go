@@ -1,0 +1,142 @@
+package workspace
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/incident"
+)
+
+// eachWindow is how many documents Each reads ahead of what it has handed on: the most it
+// holds at once (twice over, one window being read while the last one is handed on).
+const eachWindow = 256
+
+// Each is List for a caller that handles one incident at a time (list --json): the same
+// incidents in the same order, each read in full, but never the whole listing in memory. work
+// runs on the reading goroutines, in parallel and in no particular order (it must be safe for
+// that); its results reach emit one by one in the listing's order, on the calling goroutine.
+// An error from emit stops the listing and is returned. The documents that cannot be read are
+// returned as errs, in List's order, when the listing is done.
+//
+// The order comes from the front matter of the headers: a document that changes while it is
+// listed is placed as it was when its header was read (List places it as it is when read in
+// full), and left out if it no longer matches.
+func Each[T any](w *Workspace, f Filter, work func(*incident.Document) T, emit func(T) error) (errs []error, err error) {
+	f.MetaOnly = false
+	sel, err := w.selectDocs(f, false)
+	if err != nil {
+		return nil, err
+	}
+	hs := sel.hs
+	type sortKey struct {
+		at time.Time
+		id string
+	}
+	keys := make([]sortKey, len(hs))
+	order := make([]int, 0, len(sel.keep))
+	for _, i := range sel.keep {
+		h := &hs[i]
+		if h.doc != nil {
+			keys[i] = sortKey{h.doc.Meta.DeclaredAt, h.doc.Meta.ID}
+		} else if at, id, ok := recordOrder(h.record()); ok {
+			keys[i] = sortKey{at, id}
+		} else { // a damaged record: the document itself
+			m, _, err := w.loadMeta(Entry{ID: h.id(), Path: h.path()})
+			if err != nil {
+				h.err = err
+				continue
+			}
+			keys[i] = sortKey{m.Meta.DeclaredAt, m.Meta.ID}
+		}
+		order = append(order, i)
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := keys[b].at.Compare(keys[a].at); c != 0 {
+			return c
+		}
+		return strings.Compare(keys[b].id, keys[a].id)
+	})
+	// One window is read on every core while the previous one is handed on.
+	type result struct {
+		v  T
+		ok bool
+	}
+	batches := make(chan []result, 1)
+	stop := make(chan struct{})
+	go func() {
+		defer close(batches)
+		for start := 0; start < len(order); start += eachWindow {
+			part := order[start:min(start+eachWindow, len(order))]
+			out := make([]result, len(part))
+			parallel(len(part), func(k int) {
+				h := &hs[part[k]]
+				d, err := w.loadEntry(Entry{ID: h.id(), Path: h.path()})
+				if err != nil {
+					h.err = err
+					return
+				}
+				// It may have changed since its header was read.
+				if sel.match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind) {
+					out[k] = result{work(d), true}
+				}
+			})
+			select {
+			case batches <- out:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	for batch := range batches {
+		for _, r := range batch {
+			if !r.ok || err != nil {
+				continue
+			}
+			if err = emit(r.v); err != nil {
+				close(stop)
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	if err != nil {
+		for range batches { // let the reader finish its window
+		}
+		return nil, err
+	}
+	return headerErrors(hs), nil
+}
+
+// recordOrder reads what the listing's order needs from a front-matter record (encodeMeta):
+// the declaration time (as decodeMeta would rebuild it, for comparing) and the ID.
+func recordOrder(data string) (at time.Time, id string, ok bool) {
+	rd := recordReader{s: data}
+	for i := range 15 { // the text fields, ID fourth
+		s := rd.str()
+		if i == 3 {
+			id = s
+		}
+	}
+	n := rd.num()
+	if n > uint64(len(rd.s)) {
+		return time.Time{}, "", false
+	}
+	for range 2 * n { // roles
+		rd.str()
+	}
+	switch kind := rd.byte(); kind {
+	case 0:
+	case 1, 2:
+		sec, nsec := rd.signed(), rd.num()
+		rd.signed() // the offset: the instant alone decides the order
+		if nsec >= 1e9 {
+			return time.Time{}, "", false
+		}
+		at = time.Unix(sec, int64(nsec))
+	default:
+		return time.Time{}, "", false
+	}
+	return at, id, !rd.err
+}
