@@ -2,6 +2,7 @@ package incident
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"regexp"
 	"slices"
@@ -515,7 +516,7 @@ func withoutMarkers(line string, markers []marker) string {
 		}
 	}
 	if parts <= 1 {
-		return OneLine(text)
+		return OneLine(strings.TrimSpace(text)) // OneLine trims too; trimmed first, it rarely copies
 	}
 	var rest strings.Builder
 	pos = 0
@@ -624,8 +625,26 @@ func isOneLine(s string) bool {
 	if s == "" {
 		return true
 	}
+	// Eight bytes at a time while they are printable ASCII without two spaces in a row: the
+	// text of log entries and actions almost always is.
+	i := 0
 	prevSpace := true // no leading space
-	for i := 0; i < len(s); {
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+		const lo, hi = 0x0101010101010101, 0x8080808080808080
+		if (x-0x20*lo)&^x&hi != 0 || x&hi != 0 { // a byte below 0x20, or not ASCII
+			break
+		}
+		sp := zeroBytes(x ^ 0x20*lo) // 0x80 in each byte that is a space
+		if sp&(sp<<8) != 0 || prevSpace && sp&0x80 != 0 {
+			return false // two spaces in a row (or a leading one)
+		}
+		prevSpace = sp>>56 != 0
+	}
+	if i == len(s) {
+		return !prevSpace
+	}
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
@@ -650,6 +669,14 @@ func isOneLine(s string) bool {
 		prevSpace = false
 	}
 	return !prevSpace
+}
+
+// zeroBytes returns 0x80 in each byte of x that is zero, 0 in the others (exactly: no borrow
+// from one byte to the next).
+func zeroBytes(x uint64) uint64 {
+	const m = 0x7f7f7f7f7f7f7f7f
+	t := (x & m) + m
+	return ^(t | x | m)
 }
 
 // asciiSpace is what unicode.IsSpace says of the ASCII bytes.

@@ -69,3 +69,15 @@ func FuzzParseMeta(f *testing.F) {
 	seedDocs(f)
 	f.Fuzz(func(t *testing.T, src []byte) { sameMetaParse(t, "f.md", src) })
 }
+
+// isOneLine is OneLine(s) == s, by its definition.
+func FuzzIsOneLine(f *testing.F) {
+	for _, s := range []string{"", "a", " a", "a ", "a  b", "one two three four five six", "eight by  tes", "日本 語", "a\u00a0b", "tab\there", "aaaaaaa  bbbbbbbb", "aaaaaaaa bbbbbbbb ", "aaaaaaa\x7fbbbbbbbb"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isOneLine(s), strings.Join(strings.Fields(s), " ") == s; got != want {
+			t.Fatalf("isOneLine(%q) = %v, want %v", s, got, want)
+		}
+	})
+}
