@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // sameMetaParse requires ParseMeta to fail exactly when Parse fails, with the same error, and
@@ -78,6 +79,37 @@ func FuzzIsOneLine(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := isOneLine(s), strings.Join(strings.Fields(s), " ") == s; got != want {
 			t.Fatalf("isOneLine(%q) = %v, want %v", s, got, want)
+		}
+	})
+}
+
+// controlAtBytes is ControlAt as first written, a rune at a time: the reference.
+func controlAtBytes(s string) int {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' && !(c == '\r' && i+1 < len(s) && s[i+1] == '\n') || c == 0x7f {
+				return i
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if isControl(r) {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+func FuzzControlAt(f *testing.F) {
+	for _, s := range []string{"", "plain text that is long enough\n", "a\tb\nc\r\nd", "eight!!!\x1b[31m", "12345678\r", "1234567\r\n", "日本語のテキスト\u202e", "abcdefgh\x7f", "abcdefg\u009b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := ControlAt(s), controlAtBytes(s); got != want {
+			t.Fatalf("ControlAt(%q) = %d, want %d", s, got, want)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -112,6 +113,18 @@ func isControl(r rune) bool {
 // line feed, or a carriage return before a line feed; -1 when there is none.
 func ControlAt(s string) int {
 	for i := 0; i < len(s); {
+		// Eight bytes at a time where they are printable ASCII, tabs and line feeds: most
+		// text (a lint of 100,000 documents looks at every byte).
+		if i+8 <= len(s) {
+			x := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+			const lo = 0x0101010101010101
+			below := zeroBytes(x & (0xe0 * lo)) // bytes below 0x20
+			fine := zeroBytes(x^('\n'*lo)) | zeroBytes(x^('\t'*lo))
+			if below&^fine == 0 && zeroBytes(x^(0x7f*lo)) == 0 && x&(0x80*lo) == 0 {
+				i += 8
+				continue
+			}
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 && c != '\t' && c != '\n' && !(c == '\r' && i+1 < len(s) && s[i+1] == '\n') || c == 0x7f {
