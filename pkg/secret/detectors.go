@@ -24,6 +24,11 @@ type detector struct {
 	// block: the credential runs on to the matching -----END ... line (a PEM block), so that
 	// Redact removes all of it; the finding's position stays at the header.
 	block bool
+	// near, when set, is a cheap test of the text around an anchor (at its offset): false only
+	// where no match can hold that anchor, so that the expression need not run on its line.
+	// Words like "auth" and "-us" are everywhere in incident documents (auth-gateway,
+	// k8s-prod-us), and the expressions cost a microsecond per byte.
+	near func(src []byte, at int) bool
 }
 
 // detectors, the most specific first: the first one that matches a stretch of text claims it.
@@ -72,7 +77,7 @@ var detectors = []detector{
 	{rule: "mailgun-api-key", what: "a Mailgun API key", anchors: []string{"key-"},
 		expr: `\bkey-[0-9a-f]{32}\b`},
 	{rule: "mailchimp-api-key", what: "a Mailchimp API key", anchors: []string{"-us"},
-		expr: `\b[0-9a-f]{32}-us\d{1,2}\b`},
+		expr: `\b[0-9a-f]{32}-us\d{1,2}\b`, near: mailchimpNear},
 	{rule: "npm-token", what: "an npm token", anchors: []string{"npm_"},
 		expr: `\bnpm_[A-Za-z0-9]{36}\b`},
 	{rule: "pypi-token", what: "a PyPI token", anchors: []string{"pypi-AgE"},
@@ -121,7 +126,55 @@ var detectors = []detector{
 	{rule: "credential", what: "a credential (a random-looking value after token, secret, password or key)", lower: true,
 		anchors: []string{"token", "secret", "passw", "pwd", "key", "credential", "auth"},
 		expr:    `(?i)(?:token|secret|passw(?:or)?d|pwd|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)[a-z0-9_\-]*["']?\s*(?:[:=]|=>|\bis\b)\s*["']?([^\s"'` + "`" + `,;<>()\[\]{}|]{12,})`,
-		check:   randomLooking, reach: 2}, // "key" / ":" / "value" may sit on three lines
+		check:   randomLooking, reach: 2, near: credentialNear}, // "key" / ":" / "value" may sit on three lines
+}
+
+// mailchimpNear: "-us" is a key's only when 32 hexadecimal digits come before it and a digit
+// after it.
+func mailchimpNear(src []byte, at int) bool {
+	if at < 32 || at+3 >= len(src) || src[at+3] < '0' || src[at+3] > '9' {
+		return false
+	}
+	for _, c := range src[at-32 : at] {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// credentialNear: after the word (token, secret, key ...) and the letters, digits, _ and - the
+// expression lets follow it, an optional quote and white space, a credential needs ':', '='
+// or "is". The test reads from the anchor on, as the expression does ([a-z0-9_-]* covers the
+// anchor's own letters), and lets anything it is unsure of through: text that is not ASCII
+// (case folding), or "-is" inside the run, which the expression may read as the word "is".
+func credentialNear(src []byte, at int) bool {
+	j := at
+	for ; j < len(src); j++ {
+		c := src[j]
+		switch {
+		case c >= 0x80:
+			return true
+		case c == '-':
+			if j+2 < len(src) && src[j+1]|0x20 == 'i' && src[j+2]|0x20 == 's' {
+				return true
+			}
+			continue
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_':
+			continue
+		}
+		break
+	}
+	if j < len(src) && (src[j] == '"' || src[j] == '\'') {
+		j++
+	}
+	for j < len(src) && (src[j] == ' ' || src[j] == '\t' || src[j] == '\n' || src[j] == '\f' || src[j] == '\r') {
+		j++
+	}
+	if j >= len(src) {
+		return false
+	}
+	return src[j] == ':' || src[j] == '=' || src[j] >= 0x80 || j+1 < len(src) && src[j]|0x20 == 'i' && src[j+1]|0x20 == 's'
 }
 
 // compiled holds each detector's expression, compiled the first time text is scanned: most

@@ -249,7 +249,7 @@ func TestWindows(t *testing.T) {
 // FuzzWindows: the same credentials scanning around the anchors as scanning the whole text,
 // and Redact leaves nothing Scan finds.
 func FuzzWindows(f *testing.F) {
-	for _, text := range secretTexts() {
+	for _, text := range append(secretTexts(), nearTexts...) {
 		f.Add([]byte(text))
 	}
 	f.Fuzz(func(t *testing.T, text []byte) {
@@ -260,4 +260,27 @@ func FuzzWindows(f *testing.F) {
 			}
 		}
 	})
+}
+
+// nearTexts are where the near tests of the detectors could go wrong: "is" after a dash or a
+// quote, the value lines away, keys glued to hex, case, text that is not ASCII.
+var nearTexts = []string{
+	"auth-gateway is down", "token-is Zq8mT3vR9kLw2XyP", "token-IS Zq8mT3vR9kLw2XyP", "my_token_is: Zq8mT3vR9kLw2XyP",
+	"password'is Zq8mT3vR9kLw2XyP", "api-key\n\n  :\n\"Zq8mT3vR9kLw2XyP\"", "SECRET =>Zq8mT3vR9kLw2XyP", "Auth:\tZq8mT3vR9kLw2XyP",
+	"credentials\u00a0= Zq8mT3vR9kLw2XyP", "tokenſ: Zq8mT3vR9kLw2XyP", "auth-gateway saturated (3019 of 200 in use)",
+	"k8s-prod-us on-call", "0123456789abcdef0123456789abcdef-us12", "x0123456789abcdef0123456789abcdef-us3 y",
+	"0123456789abcdef0123456789abcdeF-us12", "0123456789abcdef0123456789abcdef-us", "-us1",
+}
+
+// The detectors' near tests drop no match: scanning around the anchors they keep finds what
+// scanning the whole text finds.
+func TestNearKeepsEveryMatch(t *testing.T) {
+	found := 0
+	for _, text := range nearTexts {
+		found += len(scanBoth(t, []byte(text)))
+		found += len(scanBoth(t, []byte("line one\n"+text+"\nlast")))
+	}
+	if found < 10 {
+		t.Fatalf("only %d findings: the texts no longer exercise the detectors", found)
+	}
 }

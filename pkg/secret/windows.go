@@ -16,6 +16,10 @@ import (
 var anchors = func() (t struct {
 	byPair [1 << 16]uint8 // 1 + index into lists; 0 for none
 	lists  [][]anchorRef
+	// third holds, per list, the lower-cased third bytes its anchors can have (all of them
+	// for an anchor of two bytes): most pairs of letters that start an anchor somewhere
+	// ("ke", "au", "to") are followed by something else.
+	third [][4]uint64
 }) {
 	for i, d := range detectors {
 		for _, a := range d.anchors {
@@ -25,9 +29,17 @@ var anchors = func() (t struct {
 			k := uint16(lowerASCII(a[0]))<<8 | uint16(lowerASCII(a[1]))
 			if t.byPair[k] == 0 {
 				t.lists = append(t.lists, nil)
+				t.third = append(t.third, [4]uint64{})
 				t.byPair[k] = uint8(len(t.lists))
 			}
-			t.lists[t.byPair[k]-1] = append(t.lists[t.byPair[k]-1], anchorRef{a, i, d.lower})
+			l := t.byPair[k] - 1
+			t.lists[l] = append(t.lists[l], anchorRef{a, i, d.lower})
+			if len(a) == 2 {
+				t.third[l] = [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
+			} else {
+				c := lowerASCII(a[2])
+				t.third[l][c>>6] |= 1 << (c & 63)
+			}
 		}
 	}
 	if len(detectors) > maxDetectors || len(t.lists) > 255 {
@@ -44,6 +56,14 @@ type anchorRef struct {
 	fold     bool // ignoring ASCII case (text is lower case)
 }
 
+// lowerTable is lowerASCII for every byte.
+var lowerTable = func() (t [256]byte) {
+	for i := range t {
+		t[i] = lowerASCII(byte(i))
+	}
+	return t
+}()
+
 func lowerASCII(c byte) byte {
 	if 'A' <= c && c <= 'Z' {
 		return c + 'a' - 'A'
@@ -59,10 +79,20 @@ func anchorsAt(src []byte) (at [maxDetectors][]int) {
 			at[d] = append(at[d], i)
 		}
 	}
+	if len(src) < 2 {
+		return at
+	}
+	k := uint16(lowerTable[src[0]])
 	for i := 0; i+1 < len(src); i++ {
-		n := anchors.byPair[uint16(lowerASCII(src[i]))<<8|uint16(lowerASCII(src[i+1]))]
+		k = k<<8 | uint16(lowerTable[src[i+1]]) // the pair at i, lower-cased
+		n := anchors.byPair[k]
 		if n == 0 {
 			continue
+		}
+		if i+2 < len(src) {
+			if c := lowerTable[src[i+2]]; anchors.third[n-1][c>>6]&(1<<(c&63)) == 0 {
+				continue
+			}
 		}
 		for _, a := range anchors.lists[n-1] {
 			if a.fold && len(src)-i >= len(a.text) && equalFoldASCII(src[i:i+len(a.text)], a.text) ||
@@ -117,6 +147,9 @@ func (d *detector) windows(src []byte, anchorsAt []int) [][2]int {
 	for _, at := range anchorsAt {
 		if n := len(ws); n > 0 && at < ws[n-1][1] && d.reach == 0 {
 			continue // on a line already in the last window, which it would only repeat
+		}
+		if d.near != nil && !d.near(src, at) {
+			continue
 		}
 		start := bytes.LastIndexByte(src[:at], '\n') + 1
 		end := lineEnd(src, at)
