@@ -183,7 +183,7 @@ func cell(s string) string {
 	if s == "" {
 		return "—"
 	}
-	return strings.ReplaceAll(s, "|", `\|`)
+	return strings.ReplaceAll(InlineMarkdown(s), "|", `\|`)
 }
 
 // New builds a new document from its state, the rendered action list and the first log entry.
@@ -223,7 +223,7 @@ func New(path string, m Meta, actionList string, first LogEntry) (*Document, err
 		}
 	}
 	b.WriteString("---\n\n# ")
-	b.WriteString(OneLine(m.Title))
+	b.WriteString(InlineMarkdown(OneLine(m.Title)))
 	b.WriteString("\n\n## " + SectionStatus + "\n\n## " + SectionActions + "\n\n")
 	if al := strings.TrimSpace(actionList); al != "" {
 		b.WriteString(al)

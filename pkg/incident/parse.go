@@ -552,10 +552,11 @@ func ParseLogLine(s string) (LogEntry, error) {
 	return LogEntry{At: at, Author: strings.TrimSpace(author), Text: txt}, nil
 }
 
-// FormatLogLine renders an entry as its list item line (with newline).
+// FormatLogLine renders an entry as its list item line (with newline); links in the text are
+// written as autolinks (InlineMarkdown).
 func FormatLogLine(e LogEntry) string {
 	author := strings.NewReplacer("[", "(", "]", ")", "\n", " ").Replace(e.Author)
-	return fmt.Sprintf("- %s [%s] %s\n", FormatTime(e.At), strings.TrimSpace(author), OneLine(e.Text))
+	return fmt.Sprintf("- %s [%s] %s\n", FormatTime(e.At), strings.TrimSpace(author), InlineMarkdown(OneLine(e.Text)))
 }
 
 // OneLine folds white space (newlines included) so text fits on one line.
