@@ -205,8 +205,9 @@ func wwwLinkEnd(s string, i int) int {
 }
 
 // linkTail returns where a URL that continues at i ends: at white space, '<' or '>', less
-// the trailing punctuation GFM leaves out (and quotes, and closing brackets without an
-// opening one inside the link).
+// the trailing punctuation GFM leaves out, and also ';' and quotes (what is left outside is
+// plain text either way, and a reader means them as punctuation), and closing brackets
+// without an opening one inside the link.
 func linkTail(s string, i int) int {
 	end := i
 	for end < len(s) && s[end] > ' ' && s[end] != '<' && s[end] != '>' && s[end] != 0x7f {
@@ -215,7 +216,7 @@ func linkTail(s string, i int) int {
 	for end > i {
 		c := s[end-1]
 		switch {
-		case strings.IndexByte("?!.,:*_~'\"", c) >= 0:
+		case strings.IndexByte("?!.,:;*_~'\"", c) >= 0:
 			end--
 			continue
 		case c == ')' && strings.Count(s[i:end], "(") < strings.Count(s[i:end], ")"):
@@ -224,12 +225,6 @@ func linkTail(s string, i int) int {
 		case c == ']' && strings.Count(s[i:end], "[") < strings.Count(s[i:end], "]"):
 			end--
 			continue
-		case c == ';':
-			// An entity reference at the end (&amp;) is not part of the link.
-			if amp := strings.LastIndexByte(s[i:end], '&'); amp >= 0 && mdAlnum(s[i+amp+1:end-1]) {
-				end = i + amp
-				continue
-			}
 		}
 		break
 	}
@@ -282,18 +277,6 @@ func mdDomainStart(c byte) bool {
 func mdLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 func mdDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-func mdAlnum(s string) bool {
-	if s == "" {
-		return false
-	}
-	for k := 0; k < len(s); k++ {
-		if !mdLetter(s[k]) && !mdDigit(s[k]) {
-			return false
-		}
-	}
-	return true
-}
 
 func mdHasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)

@@ -35,6 +35,7 @@ func TestInlineMarkdown(t *testing.T) {
 		{"link [https://x.com](https://x.com) ok", "link [https://x.com](https://x.com) ok"},
 		{"[not a link] https://x.com", "[not a link] <https://x.com>"},
 		{"two https://a.com and https://b.com.", "two <https://a.com> and <https://b.com>."},
+		{"see https://status.example.com; commander", "see <https://status.example.com>; commander"},
 		{"url with >https://a.com>b", "url with ><https://a.com>>b"},
 	} {
 		if got := InlineMarkdown(tt.in); got != tt.want {

@@ -21,6 +21,12 @@ var prTemplate []byte
 //go:embed files/incidents-readme.md
 var incidentsReadme []byte
 
+//go:embed files/markdownlint-cli2.yaml
+var markdownlintConfig []byte
+
+//go:embed files/markdownlint-cli2-templates.yaml
+var markdownlintTemplates []byte
+
 // File is one scaffolded file.
 type File struct {
 	Path    string // repository path
@@ -30,7 +36,7 @@ type File struct {
 
 // Files lists what init writes, placed where the config says.
 func Files(cfg config.Config) []File {
-	return []File{
+	files := []File{
 		{config.FileName, []byte(config.DefaultFile), "incidentctl settings"},
 		{cfg.ActionList, templates.ActionList, "the action list, rendered into every new incident"},
 		{cfg.Severities, templates.Severities, "the severity definitions"},
@@ -39,6 +45,51 @@ func Files(cfg config.Config) []File {
 		{".github/PULL_REQUEST_TEMPLATE/action-list.md", prTemplate, "pull-request template for changes to the flow"},
 		{AttributesFile, attributes(cfg), "git pull merges incident documents field by field (incidentctl merge-driver)"},
 	}
+	return append(files, markdownlintFiles(cfg)...)
+}
+
+// The folders of drill scenarios and postmortems (issues 12 and 13), which incidentctl owns like
+// the incidents folder.
+const (
+	DrillsFolder      = "drills"
+	PostmortemsFolder = "postmortems"
+)
+
+// MarkdownlintConfigName is the markdownlint-cli2 settings file init puts into every folder
+// incidentctl writes documents in.
+const MarkdownlintConfigName = ".markdownlint-cli2.yaml"
+
+// MarkdownlintConfig is its content for a folder: markdownlint's defaults except the rules
+// that fight the format, each with the reason. The templates folder also sets aside MD041: an
+// action-list template is a fragment with no title.
+func MarkdownlintConfig(cfg config.Config, dir string) []byte {
+	if dir == path.Clean(path.Dir(cfg.ActionList)) {
+		return append(slices.Clip(markdownlintConfig), markdownlintTemplates...)
+	}
+	return markdownlintConfig
+}
+
+// MarkdownlintFolders are the folders that get the settings: those incidentctl owns (never the
+// top of the repository, which is the team's).
+func MarkdownlintFolders(cfg config.Config) []string {
+	var out []string
+	for _, dir := range []string{cfg.Incidents, path.Dir(cfg.ActionList), path.Dir(cfg.Severities), DrillsFolder, PostmortemsFolder} {
+		dir = path.Clean(dir)
+		if dir == "." || dir == "/" || strings.HasPrefix(dir, "../") || slices.Contains(out, dir) {
+			continue
+		}
+		out = append(out, dir)
+	}
+	return out
+}
+
+func markdownlintFiles(cfg config.Config) []File {
+	var out []File
+	for _, dir := range MarkdownlintFolders(cfg) {
+		out = append(out, File{path.Join(dir, MarkdownlintConfigName), MarkdownlintConfig(cfg, dir),
+			"markdownlint settings: the rules the format sets aside, and why"})
+	}
+	return out
 }
 
 // AttributesFile is where the merge-driver line goes.

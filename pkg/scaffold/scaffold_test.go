@@ -1,6 +1,8 @@
 package scaffold
 
 import (
+	"path"
+	"strings"
 	"testing"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
@@ -35,5 +37,26 @@ func TestAttributesLine(t *testing.T) {
 		if got := HasAttributesLine([]byte(c.content), cfg); got != c.want {
 			t.Errorf("HasAttributesLine(%q) = %v, want %v", c.content, got, c.want)
 		}
+	}
+}
+
+func TestMarkdownlintFolders(t *testing.T) {
+	cfg := config.Default()
+	if got, want := strings.Join(MarkdownlintFolders(cfg), " "), "incidents templates drills postmortems"; got != want {
+		t.Errorf("folders %q, want %q", got, want)
+	}
+	// Never the top of the repository: that configuration is the team's.
+	cfg.Incidents, cfg.ActionList, cfg.Severities = "ops/incidents/", "action-list.md", "flow/severities.yaml"
+	if got, want := strings.Join(MarkdownlintFolders(cfg), " "), "ops/incidents flow drills postmortems"; got != want {
+		t.Errorf("folders %q, want %q", got, want)
+	}
+	n := 0
+	for _, f := range Files(cfg) {
+		if path.Base(f.Path) == MarkdownlintConfigName {
+			n++
+		}
+	}
+	if n != 4 {
+		t.Errorf("%d markdownlint settings files, want 4", n)
 	}
 }
