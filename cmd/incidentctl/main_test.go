@@ -25,6 +25,7 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"capture": capture,
+			"chat":    chat, // chat_test.go
 		},
 		Setup: scriptSetup,
 	})
@@ -36,6 +37,7 @@ func scriptSetup(env *testscript.Env) error {
 	if err := os.MkdirAll(home, 0o755); err != nil {
 		return err
 	}
+	env.Values[chatKey{}] = &chatHolder{}
 	env.Setenv("HOME", home)
 	env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 	env.Setenv("GIT_CONFIG_NOSYSTEM", "1")

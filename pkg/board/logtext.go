@@ -2,6 +2,8 @@ package board
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -220,4 +222,172 @@ func Clock(t, ref time.Time) string {
 		return t.Format("15:04")
 	}
 	return t.Format("2006-01-02 15:04")
+}
+
+// The texts of the other changes a reader of the record follows (the web view's feed and
+// timeline): a declaration, a change of status, an announcement, a resolution.
+const (
+	declaredPrefix     = "Declared "
+	statusPrefix       = "status "
+	announcementPrefix = "announcement: "
+	reopenedMark       = " (reopened)"
+	resolvedMark       = " → " + incident.StatusResolved + ": "
+)
+
+// DeclaredEntry is the first log entry of a new incident: "Declared SEV2: title; commander
+// alice; impact: …".
+func DeclaredEntry(sev, title, commander, impact string) string {
+	s := declaredPrefix + sev + ": " + title
+	if commander != "" {
+		s += "; commander " + commander
+	}
+	if impact != "" {
+		s += "; impact: " + impact
+	}
+	return s
+}
+
+// Declared reads a declaration entry's severity.
+func Declared(text string) (sev string, ok bool) {
+	rest, ok := strings.CutPrefix(text, declaredPrefix)
+	if !ok {
+		return "", false
+	}
+	sev, _, ok = strings.Cut(rest, ": ")
+	if !ok || sev == "" || strings.ContainsAny(sev, " \t") {
+		return "", false
+	}
+	return sev, true
+}
+
+// StatusEntry is the log text of a change of status ("status investigating → identified",
+// with " (reopened)" when it leaves resolved).
+func StatusEntry(from, to string) string {
+	s := statusPrefix + orDash(from) + arrow + to
+	if from == incident.StatusResolved {
+		s += reopenedMark
+	}
+	return s
+}
+
+// ResolvedEntry is the log text `close` writes: "status mitigated → resolved: <resolution>".
+func ResolvedEntry(from, resolution string) string {
+	return statusPrefix + from + resolvedMark + resolution
+}
+
+// StatusChange reads a change of status, a resolution included (its text is returned as
+// resolution).
+func StatusChange(text string) (from, to, resolution string, ok bool) {
+	rest, ok := strings.CutPrefix(text, statusPrefix)
+	if !ok {
+		return "", "", "", false
+	}
+	from, to, ok = strings.Cut(rest, arrow)
+	if !ok {
+		return "", "", "", false
+	}
+	if r, found := strings.CutPrefix(to, incident.StatusResolved+": "); found {
+		return noDash(from), incident.StatusResolved, r, true
+	}
+	to = strings.TrimSuffix(to, reopenedMark)
+	if !incident.ValidStatus(to) {
+		return "", "", "", false
+	}
+	return noDash(from), to, "", true
+}
+
+// AnnouncementEntry is the log text of a new announcement.
+func AnnouncementEntry(text string) string { return announcementPrefix + orDash(text) }
+
+// Announcement reads an announcement entry ("" when it was cleared).
+func Announcement(text string) (string, bool) {
+	rest, ok := strings.CutPrefix(text, announcementPrefix)
+	if !ok {
+		return "", false
+	}
+	return noDash(rest), true
+}
+
+// Briefing is a handoff entry read back: who handed over to whom, the outgoing commander's
+// note and the generated briefing's parts in the order Handoff writes them.
+type Briefing struct {
+	From, To string
+	Note     string
+	Parts    []BriefingPart
+}
+
+// BriefingPart is one labelled part of a briefing. Items splits a list ("open required
+// actions", "roles") into its elements.
+type BriefingPart struct {
+	Label string // "status", "impact", "announcement", "open required actions", "also overdue", "roles"
+	Value string
+	Items []string
+}
+
+// Labels of the briefing's parts, as Handoff writes them.
+const (
+	BriefingStatus       = "status"
+	BriefingImpact       = "impact"
+	BriefingAnnouncement = "announcement"
+	BriefingOpenRequired = "open required actions"
+	BriefingAlsoOverdue  = "also overdue"
+	BriefingRoles        = "roles"
+)
+
+var numberedItem = regexp.MustCompile(`, (\d+\. )`)
+
+// ParseHandoff reads a handoff entry written by Handoff. A free text in it (the note, the
+// impact) may itself contain the separators; the generated labels are looked for from the
+// end, so only a value that contains a later label's separator is split wrongly.
+func ParseHandoff(text string) (Briefing, bool) {
+	from, to, ok := CommanderChange(text)
+	if !ok || !strings.HasPrefix(text, handoffPrefix) {
+		return Briefing{}, false
+	}
+	b := Briefing{From: from, To: to}
+	rest := text[len(handoffPrefix):]
+	_, rest, _ = strings.Cut(rest, arrow)
+	rest = rest[len(to):]
+	if strings.HasPrefix(rest, briefingMark) {
+		i := strings.LastIndex(rest, " Status: ")
+		if i < 0 {
+			b.Note = strings.TrimSpace(rest[len(briefingMark):])
+			return b, true
+		}
+		b.Note = strings.TrimSpace(rest[len(briefingMark):i])
+		rest = rest[i+len(" Status: "):]
+	} else if strings.HasPrefix(rest, statusMark) {
+		rest = rest[len(statusMark):]
+	} else {
+		return b, true
+	}
+	labels := []string{BriefingImpact, BriefingAnnouncement, BriefingOpenRequired, BriefingAlsoOverdue, BriefingRoles}
+	var parts []BriefingPart
+	// From the end: each label's separator is searched for in what is left before it.
+	for i := len(labels) - 1; i >= 0; i-- {
+		sep := "; " + labels[i] + ": "
+		j := strings.LastIndex(rest, sep)
+		if j < 0 {
+			continue
+		}
+		parts = append(parts, BriefingPart{Label: labels[i], Value: rest[j+len(sep):]})
+		rest = rest[:j]
+	}
+	parts = append(parts, BriefingPart{Label: BriefingStatus, Value: rest})
+	slices.Reverse(parts)
+	for i := range parts {
+		p := &parts[i]
+		switch p.Label {
+		case BriefingOpenRequired, BriefingAlsoOverdue:
+			if p.Value != "none" {
+				p.Items = strings.Split(numberedItem.ReplaceAllString(p.Value, "\x00$1"), "\x00")
+			}
+		case BriefingRoles:
+			if p.Value != "none" {
+				p.Items = strings.Split(p.Value, ", ")
+			}
+		}
+	}
+	b.Parts = parts
+	return b, true
 }

@@ -74,7 +74,9 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd}, nil
+	before := w.beforeCommit(h.Commit, e.Path, doc, st.WorktreeDiffers || st.IndexDiffers)
+	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd,
+		Warnings: w.notifyCommit(before, nd, commit.String(), author.Name, w.at(opts.At))}, nil
 }
 
 func (w *Workspace) at(t time.Time) time.Time {
@@ -222,6 +224,8 @@ func (u *updater) text(key, label, old, value string, quoted bool) {
 	switch {
 	case key == incident.KeyCommander:
 		u.record(board.CommanderEntry(old, value))
+	case key == incident.KeyAnnouncement:
+		u.record(board.AnnouncementEntry(value))
 	case quoted:
 		u.record(label + ": " + orDash(value))
 	default:
@@ -288,7 +292,7 @@ func (u *updater) status(input string) {
 		return
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyStatus, s) })
-	change := "status " + orDash(old) + " → " + s
+	change := board.StatusEntry(old, s)
 	if key := incident.MilestoneKey(s); key != "" && u.d.Meta.Milestone(key) == nil {
 		at := u.at
 		if err := milestoneFits(u.d.Meta, key, at); err != nil {
@@ -298,7 +302,6 @@ func (u *updater) status(input string) {
 		u.do(func() (*incident.Document, error) { return u.d.SetTime(key, &at) })
 	}
 	if old == incident.StatusResolved {
-		change += " (reopened)"
 		u.do(func() (*incident.Document, error) { return u.d.SetTime(incident.KeyResolvedAt, nil) })
 	}
 	u.record(change)
@@ -443,7 +446,7 @@ func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Re
 		u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyStatus, incident.StatusResolved) })
 		u.do(func() (*incident.Document, error) { return u.d.SetTime(incident.KeyResolvedAt, &at) })
 		u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyResolution, resolution) })
-		u.log("status " + old + " → resolved: " + resolution)
+		u.log(board.ResolvedEntry(old, resolution))
 		if u.err != nil {
 			return nil, "", u.err
 		}

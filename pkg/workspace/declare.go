@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
@@ -77,13 +78,7 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	first := fmt.Sprintf("Declared %s: %s", level.ID, title)
-	if commander != "" {
-		first += "; commander " + commander
-	}
-	if m.Impact != "" {
-		first += "; impact: " + m.Impact
-	}
+	first := board.DeclaredEntry(level.ID, title, commander, m.Impact)
 	doc, err := incident.New(rel, m, actions, incident.LogEntry{At: at, Author: author.Name, Text: first})
 	if err != nil {
 		return nil, err
@@ -98,7 +93,8 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{ID: m.ID, Path: rel, Commit: commit.String(), Doc: doc, Warnings: flow.Warnings}, nil
+	warnings := append(flow.Warnings, w.notifyCommit(nil, doc, commit.String(), author.Name, at)...)
+	return &Result{ID: m.ID, Path: rel, Commit: commit.String(), Doc: doc, Warnings: warnings}, nil
 }
 
 // validText refuses text that cannot be one line of a document.
