@@ -6,6 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/lint"
+	"github.com/incidentctl/incidentctl/pkg/scaffold"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -29,7 +31,8 @@ that git pull merges incident documents field by field as incidentctl sync does.
 			if err != nil {
 				return err
 			}
-			res, err := ws.Init()
+			// The scaffolded workflow pins the action to this release, when it is one.
+			res, err := ws.InitWith(scaffold.Options{ActionRef: lint.DocsRefFor(buildVersion().Version)})
 			if err != nil {
 				return err
 			}

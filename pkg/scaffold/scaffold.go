@@ -34,14 +34,33 @@ type File struct {
 	About   string // what it is for, one line
 }
 
+// Options are what init knows besides the config.
+type Options struct {
+	// ActionRef is the release tag of the incidentctl that runs init (v1.2.3): the scaffolded
+	// workflow pins the incidentctl action to it, so CI installs that release's binary. Empty
+	// (a build that is not a release) keeps the workflow on the main branch's action, which
+	// builds from source.
+	ActionRef string
+}
+
+// actionUses is how the scaffolded workflow names the action; init pins its ref.
+const actionUses = "uses: incidentctl/incidentctl@main"
+
 // Files lists what init writes, placed where the config says.
-func Files(cfg config.Config) []File {
+func Files(cfg config.Config) []File { return FilesFor(cfg, Options{}) }
+
+// FilesFor is Files with the options.
+func FilesFor(cfg config.Config, o Options) []File {
+	workflow := lintWorkflow
+	if o.ActionRef != "" && o.ActionRef != "main" {
+		workflow = []byte(strings.Replace(string(lintWorkflow), actionUses, "uses: incidentctl/incidentctl@"+o.ActionRef, 1))
+	}
 	files := []File{
 		{config.FileName, []byte(config.DefaultFile), "incidentctl settings"},
 		{cfg.ActionList, templates.ActionList, "the action list, rendered into every new incident"},
 		{cfg.Severities, templates.Severities, "the severity definitions"},
 		{path.Join(cfg.Incidents, "README.md"), incidentsReadme, "the folder for incident documents"},
-		{".github/workflows/incident-lint.yml", lintWorkflow, "CI: lints incident documents on pull requests"},
+		{".github/workflows/incident-lint.yml", workflow, "CI: lints incident documents on pull requests"},
 		{".github/PULL_REQUEST_TEMPLATE/action-list.md", prTemplate, "pull-request template for changes to the flow"},
 		{AttributesFile, attributes(cfg), "git pull merges incident documents field by field (incidentctl merge-driver)"},
 	}

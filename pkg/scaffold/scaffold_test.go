@@ -60,3 +60,22 @@ func TestMarkdownlintFolders(t *testing.T) {
 		t.Errorf("%d markdownlint settings files, want 4", n)
 	}
 }
+
+// The workflow pins the action to the release that ran init; other builds keep main.
+func TestWorkflowPinsTheAction(t *testing.T) {
+	find := func(fs []File) string {
+		for _, f := range fs {
+			if f.Path == ".github/workflows/incident-lint.yml" {
+				return string(f.Content)
+			}
+		}
+		t.Fatal("no workflow")
+		return ""
+	}
+	if w := find(FilesFor(config.Default(), Options{ActionRef: "v1.2.3"})); !strings.Contains(w, "\n      - uses: incidentctl/incidentctl@v1.2.3\n") || strings.Contains(w, "@main") {
+		t.Errorf("pinned workflow:\n%s", w)
+	}
+	if w := find(Files(config.Default())); !strings.Contains(w, "\n      - uses: incidentctl/incidentctl@main\n") {
+		t.Errorf("unpinned workflow:\n%s", w)
+	}
+}

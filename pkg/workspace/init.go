@@ -28,14 +28,17 @@ func DriverSetupCommands() []string { return sync.SetupCommands() }
 
 // Init scaffolds what a team needs and commits the files it created, and only those. A file
 // that exists (committed or not) is kept as it is, so running init twice changes nothing.
-func (w *Workspace) Init() (*InitResult, error) {
+func (w *Workspace) Init() (*InitResult, error) { return w.InitWith(scaffold.Options{}) }
+
+// InitWith is Init with the scaffold's options (the release the workflow pins).
+func (w *Workspace) InitWith(o scaffold.Options) (*InitResult, error) {
 	h, err := w.head()
 	if err != nil {
 		return nil, err
 	}
 	res := &InitResult{}
 	var changes []gitrepo.Change
-	for _, f := range scaffold.Files(w.Config) {
+	for _, f := range scaffold.FilesFor(w.Config, o) {
 		_, statErr := os.Lstat(w.abs(f.Path))
 		_, _, atHead, err := w.Repo.ReadAtHead(f.Path)
 		if err != nil {
