@@ -59,7 +59,9 @@ elif is_release "$version"; then
     echo "::error::incidentctl: $archive does not match its checksum in $sums: not installed"; exit 1
   fi
   case "$archive" in
-    *.zip) unzip -q -o "$work/$archive" "$exe" -d "$bin_dir" ;;
+    *.zip)
+      if command -v unzip >/dev/null; then unzip -q -o "$work/$archive" "$exe" -d "$bin_dir"
+      else powershell -NoProfile -Command "Expand-Archive -Force -Path '$work/$archive' -DestinationPath '$bin_dir'"; fi ;;
     *) tar -xzf "$work/$archive" -C "$bin_dir" "$exe" ;;
   esac
 else

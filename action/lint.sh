@@ -5,7 +5,8 @@
 # job summary; with INPUT_SARIF=true the same run is also written as SARIF for code scanning.
 # It never fails itself: the exit code goes to the step output exit-code, which the action's
 # last step returns after the SARIF upload.
-set -uo pipefail
+# No set -u: macOS runners' bash 3.2 calls an empty array unbound.
+set -o pipefail
 
 incidentctl="${INCIDENTCTL:-incidentctl}"
 read -r -a paths <<< "${INPUT_PATHS:-}"
