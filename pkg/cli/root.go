@@ -52,6 +52,9 @@ Every change is one commit of exactly that file.`,
 		newSyncCmd(app), newMergeDriverCmd(app),
 		newDrillCmd(app),
 		newNotifyCmd(app),
+		newPostmortemCmd(app),
+		newFollowupCmd(app),
+		newFlowCmd(app),
 	)
 	return root
 }

@@ -85,7 +85,6 @@ overdue (arrays of action texts).`,
 			}
 			if len(rows) == 0 {
 				fmt.Fprintln(app.Err, "No open incidents.")
-				return nil
 			}
 			for i, r := range rows {
 				if i > 0 {
@@ -93,6 +92,7 @@ overdue (arrays of action texts).`,
 				}
 				writeCard(app.Out, r, sevs, app.palette(), now, false)
 			}
+			writeOverdueFollowups(app, ws, len(rows) > 0) // followup.go
 			return nil
 		},
 	}
