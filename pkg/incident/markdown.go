@@ -4,8 +4,8 @@ import (
 	"strings"
 )
 
-// How a person's text is written into the Markdown body (log entries, Status table cells, the
-// title heading): links become autolinks. GitHub turns a bare https://…, www.… or name@host
+// How links in a person's text are written into the Markdown body (log entries, Status table
+// cells, the title heading): as autolinks. GitHub turns a bare https://…, www.… or name@host
 // into a link anyway, so `<https://…>` renders the same, and it satisfies the linters teams
 // run over their Markdown (markdownlint's MD034, no-bare-urls). In plain text, angle brackets
 // are the customary way to delimit a URL (RFC 3986, appendix C); terminals still find it.
@@ -13,7 +13,62 @@ import (
 // InlineMarkdown is idempotent (text already written this way comes out unchanged) and leaves
 // code spans, existing autolinks and Markdown link destinations alone.
 
-// InlineMarkdown returns text as it is written into the document body.
+// EscapeText writes typed text (one line) into the document body: links become autolinks and
+// everything else is escaped with EscapeInline, so the rendered document shows what was typed
+// and a link is a link (a www. link, which has no scheme, as [www.…](http://www.…)).
+// UnescapeInline reads it back as typed.
+func EscapeText(s string) string {
+	if !mayHoldLink(s) {
+		return EscapeInline(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	plain := 0
+	for i := 0; i < len(s); {
+		start, end, link := -1, 0, ""
+		switch c := s[i]; {
+		case c == 'h' || c == 'H':
+			if e := protocolLinkEnd(s, i); e > 0 {
+				start, end, link = i, e, s[i:e]
+			}
+		case c == 'w' || c == 'W':
+			if e := wwwLinkEnd(s, i); e > 0 {
+				// No scheme: a Markdown link shows the text as typed, linked as GitHub would.
+				b.WriteString(EscapeInline(s[plain:i]))
+				b.WriteString("[" + EscapeInline(s[i:e]) + "](http://" + s[i:e] + ")")
+				plain, i = e, e
+				continue
+			}
+		case c == '@':
+			if st, e := emailBounds(s, i); e > 0 && st >= plain {
+				start, end, link = st, e, s[st:e]
+			}
+		}
+		if end == 0 {
+			i++
+			continue
+		}
+		b.WriteString(EscapeInline(s[plain:start]))
+		b.WriteString("<" + link + ">")
+		plain, i = end, end
+	}
+	b.WriteString(EscapeInline(s[plain:]))
+	return b.String()
+}
+
+// EscapeHeadingText is EscapeText for the text of an ATX heading (see EscapeHeading).
+func EscapeHeadingText(s string) string {
+	s = EscapeText(s)
+	if strings.HasSuffix(s, "#") {
+		t := strings.TrimRight(s, "#")
+		s = t + "\\" + s[len(t):]
+	}
+	return s
+}
+
+// InlineMarkdown turns the bare links of text that is already Markdown (a rendered postmortem,
+// a drill's debrief, where the text is not escaped) into autolinks, leaving code spans,
+// existing autolinks and Markdown links alone. It is idempotent.
 func InlineMarkdown(s string) string {
 	if !mayHoldLink(s) {
 		return s // most text: no copy

@@ -71,9 +71,43 @@ func TestDocumentWritesAutolinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := d.Log[len(d.Log)-1].Text; got != "postmortem: <https://wiki.example.com/pm>" {
+	if got := d.Log[len(d.Log)-1].Text; got != "postmortem: https://wiki.example.com/pm" {
 		t.Errorf("log text read back: %q", got)
 	}
+}
+
+// EscapeText: links as autolinks (a www. link as a Markdown link), the rest escaped; read
+// back as typed.
+func TestEscapeText(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"postmortem: https://wiki.example.com/pm_1", "postmortem: <https://wiki.example.com/pm_1>"},
+		{"see <https://x.com/a>, *now*", "see \\<<https://x.com/a>>, \\*now\\*"},
+		{"runbook www.example.com/a_b_ now", "runbook [www.example.com/a_b](http://www.example.com/a_b)\\_ now"},
+		{"ask ops@example.com.", "ask <ops@example.com>."},
+		{"no links, 50% *faster*", "no links, 50% \\*faster\\*"},
+	} {
+		got := EscapeText(tt.in)
+		if got != tt.want {
+			t.Errorf("EscapeText(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+		}
+		if back := UnescapeInline(got); back != tt.in {
+			t.Errorf("UnescapeInline(EscapeText(%q)) = %q", tt.in, back)
+		}
+	}
+}
+
+func FuzzEscapeTextRoundTrip(f *testing.F) {
+	for _, s := range []string{"postmortem: https://x.com/a.", "www.x.com/a_b", "a@b.co", "`https://x`", "[a](https://b)", "<https://x>", "\\https://x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) || OneLine(s) != s || ControlAt(s) >= 0 {
+			return
+		}
+		if back := UnescapeInline(EscapeText(s)); back != s {
+			t.Fatalf("%q → %q → %q", s, EscapeText(s), back)
+		}
+	})
 }
 
 func FuzzInlineMarkdown(f *testing.F) {
