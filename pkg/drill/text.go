@@ -164,7 +164,7 @@ func (r *Result) Debrief() string {
 		line("")
 		for _, n := range r.Notes {
 			note, _ := DebriefNote(n.Text)
-			line("- %s (%s)", note, n.Author)
+			line("- %s (%s)", incident.InlineMarkdown(note), n.Author)
 		}
 	}
 	line("")
