@@ -43,6 +43,7 @@ Every change is one commit of exactly that file.`,
 		newShowCmd(app), newListCmd(app), newSeveritiesCmd(app), newLintCmd(app),
 		newStatusCmd(app), newNextCmd(app), newHandoffCmd(app), newStatsCmd(app),
 		newSyncCmd(app), newMergeDriverCmd(app),
+		newSiteCmd(app),
 	)
 	return root
 }
