@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -57,20 +58,39 @@ func Build(srcs []Source, opts Options) (*Result, error) {
 	next := &manifest{Version: manifestVersion, Key: key, BuiltAt: time.Now(), Sources: make(map[string]*sourceState, len(srcs))}
 	res := &Result{Out: opts.Out}
 
-	// Read what changed, render the pages of what changed and of every open incident.
+	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+		return nil, fmt.Errorf("creating --out %s: %v", opts.Out, err)
+	}
+	em := &emitter{out: opts.Out, prev: prev.Outputs, next: map[string]outputState{}, res: res}
+
+	// Read what changed, render the pages of what changed and of every open incident, and write
+	// them as they come (pages are not kept in memory). A page whose path is not certain to be
+	// its document's alone (its ID differs from its file name's, or the file name's ID is used
+	// twice) waits until every document is known.
+	byName := map[string]int{}
+	for _, src := range srcs {
+		byName[incident.IDFromFileName(filepath.Base(src.Path))]++
+	}
 	states := make([]*sourceState, len(srcs))
-	rendered := make([]*output, len(srcs))
+	deferred := make([]*output, len(srcs))
 	var renderers sync.Pool
 	renderers.New = func() any { return b.newRenderer() }
 	errs := make([]error, len(srcs))
 	parallel(len(srcs), func(i int) {
-		states[i], rendered[i], errs[i] = b.source(srcs[i], prev.Sources[srcs[i].Path], prev, &renderers)
+		st, page, err := b.source(srcs[i], prev.Sources[srcs[i].Path], prev, &renderers)
+		states[i], errs[i] = st, err
+		if page == nil {
+			return
+		}
+		if name := incident.IDFromFileName(filepath.Base(srcs[i].Path)); name != st.Sum.ID || byName[name] > 1 {
+			deferred[i] = page
+			return
+		}
+		em.emit(page.rel, page.data)
 	})
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(append(errs, em.err)...); err != nil {
 		return nil, err
 	}
-	var pages []output
-	kept := map[string]outputState{}
 	seenID := map[string]string{}
 	for i, st := range states {
 		if st == nil {
@@ -94,10 +114,10 @@ func Build(srcs []Source, opts Options) (*Result, error) {
 		seenID[s.ID] = s.Path
 		b.all = append(b.all, s)
 		switch {
-		case rendered[i] != nil:
-			pages = append(pages, *rendered[i])
-		case st.Page != "":
-			kept[st.Page] = prev.Outputs[st.Page]
+		case deferred[i] != nil:
+			em.emit(deferred[i].rel, deferred[i].data)
+		case !st.parsed && st.Page != "":
+			em.keep(st.Page)
 		}
 	}
 	b.sort()
@@ -111,15 +131,16 @@ func Build(srcs []Source, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	outs := append(pages, shared...)
-	slices.SortFunc(outs, func(a, c output) int { return strings.Compare(a.rel, c.rel) })
-	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
-		return nil, fmt.Errorf("creating --out %s: %v", opts.Out, err)
+	parallel(len(shared), func(i int) { em.emit(shared[i].rel, shared[i].data) })
+	if em.err != nil {
+		return nil, em.err
 	}
-	next.Outputs, err = writeOutputs(opts.Out, outs, kept, prev.Outputs, res)
-	if err != nil {
+	if err := em.removeStale(); err != nil {
 		return nil, err
 	}
+	next.Outputs = em.next
+	sort.Strings(res.Written)
+	sort.Strings(res.Removed)
 	if err := writeManifest(opts.Out, next); err != nil {
 		return nil, fmt.Errorf("writing %s: %v", filepath.Join(opts.Out, ManifestName), err)
 	}

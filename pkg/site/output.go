@@ -10,9 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -83,22 +84,24 @@ func writeManifest(out string, m *manifest) error {
 }
 
 // writeAtomic writes a file through a temporary file renamed over it: a reader (the web
-// server, a browser) sees the old bytes or the new ones, never a part.
+// server, a browser) sees the old bytes or the new ones, never a part. It returns the new
+// file's stat data (renaming does not change it).
 func writeAtomic(file string, data []byte) (fs.FileInfo, error) {
 	dir := filepath.Dir(file)
-	f, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(file)+"-*")
+	tmp := filepath.Join(dir, ".tmp-"+filepath.Base(file)+"-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(tmpSeq.Add(1), 36))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrNotExist) {
 		if err = os.MkdirAll(dir, 0o755); err == nil {
-			f, err = os.CreateTemp(dir, ".tmp-"+filepath.Base(file)+"-*")
+			f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	tmp := f.Name()
 	_, err = f.Write(data)
+	var fi fs.FileInfo
 	if err == nil {
-		err = f.Chmod(0o644)
+		fi, err = f.Stat()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -110,8 +113,10 @@ func writeAtomic(file string, data []byte) (fs.FileInfo, error) {
 		os.Remove(tmp)
 		return nil, err
 	}
-	return os.Stat(file)
+	return fi, nil
 }
+
+var tmpSeq atomic.Uint64
 
 // output is one file of the site as this build renders it.
 type output struct {
@@ -119,66 +124,65 @@ type output struct {
 	data []byte
 }
 
-// writeOutputs writes the files whose bytes differ from the previous build's (or that were
-// changed on disk since), removes what the previous build wrote and this one does not, and
-// returns the new output records.
-func writeOutputs(out string, outs []output, kept map[string]outputState, prev map[string]outputState, res *Result) (map[string]outputState, error) {
-	next := make(map[string]outputState, len(outs)+len(kept))
-	for rel, st := range kept {
-		next[rel] = st
+// emitter writes the files whose bytes differ from the previous build's (or that were changed
+// on disk since), and records what is on disk now. Safe for concurrent use.
+type emitter struct {
+	out  string
+	prev map[string]outputState
+	mu   sync.Mutex
+	next map[string]outputState
+	res  *Result
+	err  error
+}
+
+func (e *emitter) emit(rel string, data []byte) {
+	h := sha256.Sum256(data)
+	file := filepath.Join(e.out, filepath.FromSlash(rel))
+	if p, ok := e.prev[rel]; ok && p.Hash == h && onDisk(file, p) {
+		e.mu.Lock()
+		e.next[rel] = p
+		e.res.Unchanged++
+		e.mu.Unlock()
+		return
 	}
-	type job struct {
-		o    *output
-		hash [32]byte
+	fi, err := writeAtomic(file, data)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err != nil {
+		if e.err == nil {
+			e.err = fmt.Errorf("writing %s: %v", file, err)
+		}
+		return
 	}
-	var jobs []job
-	var mu sync.Mutex
-	for i := range outs {
-		o := &outs[i]
-		h := sha256.Sum256(o.data)
-		if p, ok := prev[o.rel]; ok && p.Hash == h && onDisk(filepath.Join(out, filepath.FromSlash(o.rel)), p) {
-			next[o.rel] = p
-			res.Unchanged++
+	e.next[rel] = outputState{Hash: h, Size: fi.Size(), MTime: fi.ModTime().UnixNano()}
+	e.res.Written = append(e.res.Written, rel)
+}
+
+// keep records a file of the previous build that stays as it is.
+func (e *emitter) keep(rel string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.next[rel] = e.prev[rel]
+	e.res.Unchanged++
+}
+
+// removeStale removes what the previous build wrote and this one did not.
+func (e *emitter) removeStale() error {
+	for rel := range e.prev {
+		if _, ok := e.next[rel]; ok {
 			continue
 		}
-		jobs = append(jobs, job{o, h})
-	}
-	var firstErr error
-	parallel(len(jobs), func(i int) {
-		j := jobs[i]
-		fi, err := writeAtomic(filepath.Join(out, filepath.FromSlash(j.o.rel)), j.o.data)
-		mu.Lock()
-		defer mu.Unlock()
-		if err != nil {
-			if firstErr == nil {
-				firstErr = fmt.Errorf("writing %s: %v", filepath.Join(out, j.o.rel), err)
-			}
-			return
+		file := filepath.Join(e.out, filepath.FromSlash(rel))
+		if err := os.Remove(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("removing %s: %v", file, err)
 		}
-		next[j.o.rel] = outputState{Hash: j.hash, Size: fi.Size(), MTime: fi.ModTime().UnixNano()}
-		res.Written = append(res.Written, j.o.rel)
-	})
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	res.Unchanged += len(kept)
-	for rel := range prev {
-		if _, ok := next[rel]; ok {
-			continue
-		}
-		err := os.Remove(filepath.Join(out, filepath.FromSlash(rel)))
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("removing %s: %v", filepath.Join(out, rel), err)
-		}
-		res.Removed = append(res.Removed, rel)
+		e.res.Removed = append(e.res.Removed, rel)
 		// An emptied folder (history/2019) goes too.
-		if dir := filepath.Dir(filepath.Join(out, filepath.FromSlash(rel))); dir != filepath.Clean(out) {
+		if dir := filepath.Dir(file); dir != filepath.Clean(e.out) {
 			os.Remove(dir) // fails, harmlessly, while it has other files
 		}
 	}
-	sort.Strings(res.Written)
-	sort.Strings(res.Removed)
-	return next, nil
+	return nil
 }
 
 // onDisk reports whether a file is still what the previous build wrote.

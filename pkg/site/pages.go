@@ -1,7 +1,6 @@
 package site
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"html/template"
@@ -18,48 +17,13 @@ import (
 //go:embed assets
 var assets embed.FS
 
-// pages holds the parsed templates; each worker clones them with its own Markdown renderer.
-var pages = template.Must(template.New("pages").Funcs(baseFuncs(english, nil)).ParseFS(assets, "assets/pages.html"))
-
-// renderer renders pages for one worker.
+// pageRenderer renders pages for one worker (its Markdown renderer is its own).
 type pageRenderer struct {
-	b    *builder
-	md   *markdown
-	tmpl *template.Template
-	buf  bytes.Buffer
+	b  *builder
+	md *markdown
 }
 
-func (b *builder) newRenderer() *pageRenderer {
-	md := newMarkdown()
-	t := template.Must(pages.Clone())
-	t.Funcs(baseFuncs(b.cat, b))
-	t.Funcs(template.FuncMap{"md": md.Inline})
-	return &pageRenderer{b: b, md: md, tmpl: t}
-}
-
-// baseFuncs are the template functions: labels and how times, durations and severities show.
-func baseFuncs(c *catalogue, b *builder) template.FuncMap {
-	return template.FuncMap{
-		"t":       c.t,
-		"f":       c.f,
-		"fh":      c.fh,
-		"time":    timeTag,
-		"date":    dateTag,
-		"utc":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"dur":     c.duration,
-		"ago":     func(t, now time.Time) template.HTML { return sinceTag(c, "ago", t, now) },
-		"since":   func(t, now time.Time) template.HTML { return sinceTag(c, "for", t, now) },
-		"md":      func(s string) template.HTML { return template.HTML(template.HTMLEscapeString(s)) },
-		"stLabel": func(s string) string { return statusLabel(c, s) },
-		"stIcon":  statusIcon,
-		"sevrank": func(sev string) string {
-			if b == nil {
-				return "x"
-			}
-			return b.sevClass(sev)
-		},
-	}
-}
+func (b *builder) newRenderer() *pageRenderer { return &pageRenderer{b: b, md: newMarkdown()} }
 
 // timeTag shows an instant in UTC, and the offset it was recorded with beside it, for readers
 // without JavaScript; site.js rewrites the time in the reader's zone.
@@ -204,15 +168,6 @@ func (b *builder) overall() overall {
 
 var indicatorLabel = map[string]string{"none": "indicator.none", "minor": "indicator.minor", "major": "indicator.major", "critical": "indicator.crit"}
 
-// render executes a template into bytes.
-func (r *pageRenderer) render(name string, data any) ([]byte, error) {
-	r.buf.Reset()
-	if err := r.tmpl.ExecuteTemplate(&r.buf, name, data); err != nil {
-		return nil, fmt.Errorf("rendering %s: %v", name, err)
-	}
-	return bytes.Clone(r.buf.Bytes()), nil
-}
-
 type indexData struct {
 	page
 	Overall overall
@@ -335,7 +290,9 @@ func (r *pageRenderer) incidentPage(d *incident.Document, s *summary) ([]byte, e
 		}
 		data.Log = append(data.Log, v)
 	}
-	return r.render("incident", data)
+	var w hw
+	r.incidentHTML(&w, &data)
+	return w.Bytes(), nil
 }
 
 func orDash(s string) string {
@@ -356,12 +313,10 @@ func (b *builder) postmortemLink(target string) *pmLink {
 // brokenPage shows what is wrong with a document that could not be read.
 func (r *pageRenderer) brokenPage(s *summary, src []byte) ([]byte, error) {
 	rel := config.IncidentPage(s.ID)
-	data := struct {
-		page
-		S      *summary
-		Source string
-	}{r.b.page(rel, s.Path), s, string(src)}
-	return r.render("brokenpage", data)
+	p := r.b.page(rel, s.Path)
+	var w hw
+	r.brokenHTML(&w, &p, s, string(src))
+	return w.Bytes(), nil
 }
 
 // index renders index.html: the open incidents, then the recent history.
@@ -373,7 +328,9 @@ func (r *pageRenderer) index() ([]byte, error) {
 	for _, s := range b.broken {
 		data.Broken = append(data.Broken, b.ref(s, ""))
 	}
-	return r.render("index", data)
+	var w hw
+	r.indexHTML(&w, &data)
+	return w.Bytes(), nil
 }
 
 // recent is the part of the history the index shows: whole months, newest first, until at
@@ -405,7 +362,9 @@ func (r *pageRenderer) list(rel, current, heading string, open, history []*summa
 	if n == 1 {
 		data.CountText = b.cat.t("count.incidents1")
 	}
-	return r.render("list", data)
+	var w hw
+	r.listHTML(&w, &data)
+	return w.Bytes(), nil
 }
 
 // slug turns a severity or status into a file name.
