@@ -211,8 +211,8 @@ func reportBroken(app *App, res *site.Result) {
 		}
 	}
 	if n := len(res.Broken); n > 0 {
-		fmt.Fprintf(app.Err, "incidentctl: %s could not be read: %s show what is wrong; fix %s and build again (incidentctl lint shows the same)\n",
-			plural(n, "document"), pluralWord(n, "its page", "their pages"), pluralWord(n, "it", "them"))
+		fmt.Fprintf(app.Err, "incidentctl: %s could not be read: %s what is wrong; fix %s and build again (incidentctl lint shows the same)\n",
+			plural(n, "document"), pluralWord(n, "its page shows", "their pages show"), pluralWord(n, "it", "them"))
 	}
 }
 

@@ -263,6 +263,11 @@ func (r *pageRenderer) months(w *hw, ms []month) {
 	head := "<thead><tr><th scope=\"col\">" + escString(c.t("col.declared")) + "</th><th scope=\"col\">" + escString(c.t("col.incident")) +
 		"</th><th scope=\"col\">" + escString(c.t("col.severity")) + "</th><th scope=\"col\">" + escString(c.t("col.status")) +
 		"</th><th scope=\"col\">" + escString(c.t("col.duration")) + "</th></tr></thead>\n"
+	// On a narrow screen the rows become blocks; each cell then says what it is.
+	var cols [5]string
+	for i, k := range []string{"col.declared", "col.incident", "col.severity", "col.status", "col.duration"} {
+		cols[i] = " data-label=\"" + escString(c.t(k)) + "\""
+	}
 	for _, m := range ms {
 		w.raw("<section class=\"month\" aria-labelledby=\"m-", m.Key, "\">\n<h3 id=\"m-", m.Key, "\">")
 		w.esc(m.Label)
@@ -271,17 +276,17 @@ func (r *pageRenderer) months(w *hw, ms []month) {
 		w.raw(")</span></h3>\n<div class=\"table-wrap\">\n<table>\n", head, "<tbody>\n")
 		for _, row := range m.Rows {
 			s := row.S
-			w.raw("<tr><td>")
+			w.raw("<tr><td", cols[0], ">")
 			w.html(dateTag(s.DeclaredAt))
 			w.raw("</td><th scope=\"row\"><a href=\"", row.Root, row.Href, "\">")
 			w.esc(s.Title)
 			w.raw("</a> <span class=\"id\">")
 			w.esc(s.ID)
-			w.raw("</span></th><td>")
+			w.raw("</span></th><td", cols[2], ">")
 			r.sev(w, s.Severity)
-			w.raw("</td><td>")
+			w.raw("</td><td", cols[3], ">")
 			r.status(w, s.Status)
-			w.raw("</td><td>")
+			w.raw("</td><td", cols[4], ">")
 			if s.ResolvedAt.IsZero() {
 				w.esc(c.t("ongoing"))
 			} else {

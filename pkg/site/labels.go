@@ -94,7 +94,7 @@ var english = &catalogue{
 		"open.none":        "There are no open incidents.",
 		"history.heading":  "History",
 		"history.none":     "No past incidents.",
-		"history.more":     "Older incidents are on the yearly pages:",
+		"history.more":     "Every incident, by year:",
 		"history.year":     "Incidents in %s",
 		"filter.severity":  "%s incidents",
 		"filter.status":    "Incidents: %s",
