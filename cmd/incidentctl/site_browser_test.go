@@ -127,7 +127,9 @@ func siteRepo(t *testing.T) (r runner, dir string, ids map[string]string) {
 	r.must(dir, "git", "commit", "-q", "--allow-empty", "-m", "first")
 	r.must(dir, "incidentctl", "init")
 	ids = map[string]string{}
-	at := func(ts string) runner { return runner{t: t, env: append(r.env[:len(r.env):len(r.env)], "INCIDENTCTL_NOW="+ts)} }
+	at := func(ts string) runner {
+		return runner{t: t, env: append(r.env[:len(r.env):len(r.env)], "INCIDENTCTL_NOW="+ts)}
+	}
 	newID := func(rr runner, title, sev string, args ...string) string {
 		out := rr.must(dir, "incidentctl", append([]string{"new", title, "--severity", sev}, args...)...)
 		m := declared.FindStringSubmatch(out)
