@@ -11,6 +11,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
 // Exit codes.
@@ -37,6 +39,13 @@ type App struct {
 	JSON bool
 	Dir  string
 	Now  func() time.Time
+	// Lang is --lang; Getenv reads the locale (LC_ALL, LC_MESSAGES, LANG), nil for none.
+	Lang   string
+	Getenv func(string) string
+	// P prints messages in the reader's language (see chooseLang); nil until Run sets it.
+	P *i18n.Printer
+	// langFixed says --lang or the locale chose P, so the repository's lang setting must not.
+	langFixed bool
 }
 
 // Main runs incidentctl with os.Args and returns the exit code.
@@ -47,7 +56,7 @@ func Main() int {
 		// 160 MB instead of 240 MB, and costs nothing below it. GOMEMLIMIT overrides it.
 		debug.SetMemoryLimit(softMemoryLimit)
 	}
-	app := &App{IO: IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, OutTTY: isTerminal(os.Stdout)}, Now: time.Now}
+	app := &App{IO: IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, OutTTY: isTerminal(os.Stdout)}, Now: time.Now, Getenv: os.Getenv}
 	if v := os.Getenv("INCIDENTCTL_NOW"); v != "" {
 		// A fixed clock for drills replayed at a set time and for reproducible tests.
 		t, err := time.Parse(time.RFC3339, v)
@@ -62,6 +71,10 @@ func Main() int {
 
 // Run executes one command line.
 func Run(app *App, args []string) int {
+	if err := app.chooseLang(args); err != nil {
+		fmt.Fprintf(app.Err, "incidentctl: %s\n", app.P.Message(err))
+		return ExitUsage
+	}
 	root := NewRootCmd(app)
 	root.SetArgs(args)
 	root.SetIn(app.In)
@@ -77,11 +90,11 @@ func Run(app *App, args []string) int {
 	case errors.As(err, &silent):
 		return silent.Code
 	case errors.As(err, &usage) || isCobraUsage(err):
-		fmt.Fprintf(app.Err, "incidentctl: %v\n", err)
-		fmt.Fprintf(app.Err, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		fmt.Fprintf(app.Err, "incidentctl: %s\n", app.P.Message(err))
+		fmt.Fprintf(app.Err, "%s\n", app.P.T("usage.help", "Command", cmd.CommandPath()))
 		return ExitUsage
 	}
-	fmt.Fprintf(app.Err, "incidentctl: %s\n", err)
+	fmt.Fprintf(app.Err, "incidentctl: %s\n", app.P.Message(err))
 	return ExitError
 }
 
@@ -90,7 +103,14 @@ type UsageError struct{ Msg string }
 
 func (e *UsageError) Error() string { return e.Msg }
 
-func usageErr(format string, args ...any) error { return &UsageError{fmt.Sprintf(format, args...)} }
+func usageErr(format string, args ...any) error {
+	return &UsageError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// usageMsg is a UsageError whose text comes from the catalogue (in the reader's language).
+func (app *App) usageMsg(id string, args ...any) error {
+	return &UsageError{Msg: app.P.T(id, args...)}
+}
 
 // SilentError exits with Code; the command already printed what needed printing.
 type SilentError struct{ Code int }
@@ -108,4 +128,33 @@ func isCobraUsage(err error) bool {
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// chooseLang sets the printer before the command tree is built, so that --help is in the
+// reader's language too: --lang (read from the arguments, as cobra has not parsed them yet),
+// then the locale. The repository's lang setting applies later, once the repository is open
+// (see App.open), and only when neither said anything.
+func (app *App) chooseLang(args []string) error {
+	flag := app.Lang
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		if v, ok := strings.CutPrefix(a, "--lang="); ok {
+			flag = v
+		} else if a == "--lang" && i+1 < len(args) {
+			flag = args[i+1]
+		}
+	}
+	getenv := app.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	l, err := i18n.Choose(flag, getenv, "")
+	app.P = i18n.For(l)
+	if err != nil {
+		return &UsageError{Msg: app.P.T("lang.unknown", "Flag", flag, "Known", i18n.Names())}
+	}
+	app.langFixed = flag != "" || i18n.FromEnv(getenv) != ""
+	return nil
 }

@@ -6,11 +6,15 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
 // NewRootCmd builds a fresh command tree (tests build one per run).
 func NewRootCmd(app *App) *cobra.Command {
+	if app.P == nil {
+		app.P = i18n.For(i18n.English)
+	}
 	root := &cobra.Command{
 		Use:   "incidentctl",
 		Short: "Git-native incident response: declare, update and close incidents as Markdown in git",
@@ -32,11 +36,14 @@ Every change is one commit of exactly that file.`,
 			}
 			return nil
 		},
-		PersistentPostRunE: app.shareChange, // --sync and sync.auto (sync.go)
+		PersistentPostRunE: app.shareChange,        // --sync and sync.auto (sync.go)
+		Version:            buildVersion().Version, // --version (version.go)
 	}
+	root.SetVersionTemplate(buildVersion().String() + "\n")
 	root.CompletionOptions.HiddenDefaultCmd = true
 	root.PersistentFlags().BoolVar(&app.JSON, "json", false, "print machine-readable JSON on stdout")
 	root.PersistentFlags().StringVarP(&app.Dir, "directory", "C", "", "run as if started in `<dir>`")
+	root.PersistentFlags().StringVar(&app.Lang, "lang", app.Lang, app.P.T("flag.lang"))
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &UsageError{err.Error()} })
 	root.AddCommand(
 		newInitCmd(app), newNewCmd(app), newUpdateCmd(app), newLogCmd(app), newCloseCmd(app),
@@ -49,8 +56,14 @@ Every change is one commit of exactly that file.`,
 }
 
 // open finds the repository from the current directory.
+// Messages switch to the repository's language (lang: in .incidentctl.yaml) when neither
+// --lang nor the locale chose one.
 func (app *App) open() (*workspace.Workspace, error) {
-	return workspace.Open(".", app.Now)
+	ws, err := workspace.Open(".", app.Now)
+	if err == nil && !app.langFixed && ws.Config.Lang != "" {
+		app.P = i18n.For(ws.Config.Lang)
+	}
+	return ws, err
 }
 
 // exactArgs is cobra.ExactArgs with a message that names what is missing.

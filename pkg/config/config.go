@@ -11,10 +11,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
 // FileName is the config file at the repository root.
@@ -28,6 +31,10 @@ type Config struct {
 	Lint       Lint   `yaml:"lint"`
 	Sync       Sync   `yaml:"sync"`
 	Site       Site   `yaml:"site"`
+	// Lang is the repository's language (en, ja): the language of the templates init scaffolds,
+	// of the generated parts of new incident documents, and of messages for a reader whose
+	// locale names no language incidentctl speaks. "" is English.
+	Lang i18n.Lang `yaml:"lang"`
 }
 
 // Lint configures `incidentctl lint`.
@@ -112,8 +119,8 @@ func Parse(src []byte) (Config, error) {
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) { // an empty file is all defaults
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
-		msg = strings.ReplaceAll(msg, "in type config.Site", "in site (known: base_url, title)")
-		msg = strings.ReplaceAll(msg, "in type config.Config", "(known: incidents, action_list, severities, lint, sync, site)")
+		msg = strings.ReplaceAll(msg, "in type config.Site", "in site (known: "+knownKeys(Site{})+")")
+		msg = strings.ReplaceAll(msg, "in type config.Config", "(known: "+knownKeys(Config{})+")")
 		if m := lineRE.FindStringSubmatch(msg); m != nil {
 			return c, fmt.Errorf("%s:%s: %s", FileName, m[1], strings.Replace(msg, m[0], "", 1))
 		}
@@ -136,6 +143,11 @@ func Parse(src []byte) (Config, error) {
 	if c.Site.Title = strings.TrimSpace(c.Site.Title); c.Site.Title == "" {
 		c.Site.Title = Default().Site.Title
 	}
+	l, ok := i18n.ParseLang(string(c.Lang))
+	if !ok {
+		return c, fmt.Errorf("%s: lang: %q is not a language incidentctl speaks (%s)", FileName, c.Lang, i18n.Names())
+	}
+	c.Lang = l
 	return c, nil
 }
 
@@ -170,4 +182,17 @@ func checkPath(p string) error {
 		return fmt.Errorf("%q must name a place inside the repository", p)
 	}
 	return nil
+}
+
+// knownKeys lists the YAML keys of a configuration struct, in declaration order, for messages
+// about a key that is not one of them (derived, so a new section never needs this list edited).
+func knownKeys(v any) string {
+	t := reflect.TypeOf(v)
+	keys := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		if k, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); k != "" && k != "-" {
+			keys = append(keys, k)
+		}
+	}
+	return strings.Join(keys, ", ")
 }

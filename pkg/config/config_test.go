@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
 func TestLoad(t *testing.T) {
@@ -24,18 +26,22 @@ func TestLoad(t *testing.T) {
 	if err != nil || c.Incidents != "ops/incidents" || c.Lint.Rules["secret"] != "warning" || !c.Sync.Auto {
 		t.Fatalf("custom: %+v, %v", c, err)
 	}
-	if c, err = Parse(nil); err != nil || c.Incidents != "incidents" {
+	if c, err = Parse([]byte("lang: ja_JP\n")); err != nil || c.Lang != i18n.Japanese {
+		t.Fatalf("lang: %+v, %v", c, err)
+	}
+	if c, err = Parse(nil); err != nil || c.Incidents != "incidents" || c.Lang != "" {
 		t.Fatalf("empty file: %+v, %v", c, err)
 	}
 }
 
 func TestParseErrors(t *testing.T) {
 	for _, c := range []struct{ src, want string }{
-		{"incidents: x\nincident_dir: y\n", ".incidentctl.yaml:2: field incident_dir not found (known: incidents, action_list, severities, lint, sync, site)"},
+		{"incidents: x\nincident_dir: y\n", ".incidentctl.yaml:2: field incident_dir not found (known: incidents, action_list, severities, lint, sync, site, lang)"},
 		{"incidents: ../outside\n", "incidents: \"../outside\" must name a place inside the repository"},
 		{"incidents: /abs\n", "must be a relative path"},
 		{"severities: .git/x\n", "must name a place inside the repository"},
 		{"incidents: [\n", ".incidentctl.yaml"},
+		{"lang: fr\n", `lang: "fr" is not a language incidentctl speaks (en, ja)`},
 	} {
 		if _, err := Parse([]byte(c.src)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Parse(%q) error = %v, want %q", c.src, err, c.want)

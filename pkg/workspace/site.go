@@ -54,7 +54,7 @@ func (w *Workspace) BuildSite(o SiteOptions) (*site.Result, []string, error) {
 	var warnings []string
 	flow, err := w.Flow()
 	opts := site.Options{
-		Out: w.SiteOut(o), Site: cfg, Now: w.Now(), Force: o.Force,
+		Out: w.SiteOut(o), Site: cfg, Lang: string(w.Config.Lang), Now: w.Now(), Force: o.Force,
 		Protected: []string{w.abs(w.incidentsDir()), w.Repo.GitDir()},
 		Root:      w.Root(),
 	}

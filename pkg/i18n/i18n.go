@@ -1,0 +1,206 @@
+// Package i18n is incidentctl's message catalogue: which language a reader gets, and the
+// translated text of every message a person reads on the terminal (and, later, on the site and
+// in chat). The catalogue files are catalog/<lang>.yaml, embedded; github.com/nicksnyder/go-i18n
+// looks messages up and falls back to English for any message a language lacks.
+//
+// Text stored in incident documents (section headings, the Status table, the log texts the
+// tool writes) is not here: it is part of the document format, read back by the parser and the
+// statistics, and lives with the format in pkg/incident and pkg/board.
+package i18n
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/language"
+)
+
+// Lang is a language incidentctl speaks, as a BCP 47 base code.
+type Lang string
+
+// The languages of the catalogue. English is the fallback for everything.
+const (
+	English  Lang = "en"
+	Japanese Lang = "ja"
+)
+
+// Langs lists the supported languages, English first.
+var Langs = []Lang{English, Japanese}
+
+// Names lists the supported language codes for messages ("en, ja").
+func Names() string {
+	s := make([]string, len(Langs))
+	for i, l := range Langs {
+		s[i] = string(l)
+	}
+	return strings.Join(s, ", ")
+}
+
+// ParseLang reads a language code ("ja", "ja-JP") or a POSIX locale name ("ja_JP.UTF-8",
+// "en_US@euro"). ok is false for a language incidentctl does not speak; "" (and the "C" and
+// "POSIX" locales, which name no language) give "" and true: no preference.
+func ParseLang(s string) (l Lang, ok bool) {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, ".@"); i >= 0 {
+		s = s[:i] // codeset and modifier say nothing about the language
+	}
+	switch s {
+	case "", "C", "POSIX":
+		return "", true
+	}
+	s = strings.ToLower(strings.ReplaceAll(s, "_", "-"))
+	base, _, _ := strings.Cut(s, "-")
+	for _, l := range Langs {
+		if base == string(l) {
+			return l, true
+		}
+	}
+	return "", false
+}
+
+// FromEnv is the language the locale environment asks for, in POSIX order of precedence:
+// LC_ALL, then LC_MESSAGES, then LANG. The first one that is set decides, even when it names a
+// language incidentctl does not speak (then the answer is "": no preference, so English unless
+// the repository says otherwise).
+func FromEnv(getenv func(string) string) Lang {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(k); v != "" {
+			l, _ := ParseLang(v)
+			return l
+		}
+	}
+	return ""
+}
+
+// Choose picks the reader's language: the --lang flag, then the locale environment, then the
+// repository's lang setting, then English. A flag naming an unknown language is an error.
+func Choose(flag string, getenv func(string) string, config Lang) (Lang, error) {
+	if flag != "" {
+		l, ok := ParseLang(flag)
+		if !ok || l == "" {
+			return English, fmt.Errorf("--lang %q: incidentctl speaks %s", flag, Names())
+		}
+		return l, nil
+	}
+	if l := FromEnv(getenv); l != "" {
+		return l, nil
+	}
+	if config != "" {
+		return config, nil
+	}
+	return English, nil
+}
+
+//go:embed catalog/*.yaml
+var catalogFS embed.FS
+
+var (
+	bundleOnce sync.Once
+	bundle     *goi18n.Bundle
+	bundleErr  error
+	printers   sync.Map // Lang -> *Printer
+)
+
+func loadBundle() (*goi18n.Bundle, error) {
+	bundleOnce.Do(func() {
+		b := goi18n.NewBundle(language.English)
+		b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
+		for _, l := range Langs {
+			if _, err := b.LoadMessageFileFS(catalogFS, "catalog/"+string(l)+".yaml"); err != nil {
+				bundleErr = fmt.Errorf("message catalogue %s: %v", l, err)
+				return
+			}
+		}
+		bundle = b
+	})
+	return bundle, bundleErr
+}
+
+// Printer looks messages up in one language.
+type Printer struct {
+	lang Lang
+	loc  *goi18n.Localizer
+}
+
+// For returns the printer of a language ("" and unknown languages give English).
+func For(l Lang) *Printer {
+	if l == "" {
+		l = English
+	}
+	if p, ok := printers.Load(l); ok {
+		return p.(*Printer)
+	}
+	b, err := loadBundle()
+	if err != nil {
+		panic(err) // the catalogue is embedded: TestCatalogue keeps it loadable
+	}
+	p, _ := printers.LoadOrStore(l, &Printer{lang: l, loc: goi18n.NewLocalizer(b, string(l), string(English))})
+	return p.(*Printer)
+}
+
+// Lang is the printer's language.
+func (p *Printer) Lang() Lang { return p.lang }
+
+// T returns message id with its arguments, given as name, value pairs:
+//
+//	p.T("lang.unknown", "Flag", "fr", "Known", i18n.Names())
+//
+// A message the catalogue lacks comes back as its ID, so a missing one shows rather than
+// vanishing (TestCatalogue checks every ID the code uses).
+func (p *Printer) T(id string, args ...any) string { return p.localize(id, nil, args) }
+
+// N is T for a message that depends on a count (plural forms); the count is also the
+// argument Count.
+func (p *Printer) N(id string, count int, args ...any) string {
+	return p.localize(id, count, append(args, "Count", count))
+}
+
+func (p *Printer) localize(id string, count any, args []any) string {
+	var data map[string]any
+	if len(args) > 0 {
+		data = make(map[string]any, len(args)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			data[fmt.Sprint(args[i])] = args[i+1]
+		}
+	}
+	s, err := p.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
+	if s == "" && err != nil {
+		return id
+	}
+	return s
+}
+
+// Has reports whether the catalogue has message id (in English, which has them all).
+func Has(id string) bool {
+	_, err := For(English).loc.Localize(&goi18n.LocalizeConfig{MessageID: id})
+	var nf *goi18n.MessageNotFoundErr
+	return !errors.As(err, &nf)
+}
+
+// Error is an error whose text comes from the catalogue: a domain package returns one, and the
+// CLI prints it in the reader's language. Error() is the English text (what logs and tests of
+// the domain see).
+type Error struct {
+	ID   string
+	Args []any
+}
+
+// Errorf returns an *Error for message id with name, value arguments.
+func Errorf(id string, args ...any) *Error { return &Error{ID: id, Args: args} }
+
+func (e *Error) Error() string { return For(English).T(e.ID, e.Args...) }
+
+// Message prints err in the printer's language: an *Error (or an error wrapping one that adds
+// nothing to its text) is translated; any other error is printed as it is.
+func (p *Printer) Message(err error) string {
+	var e *Error
+	if errors.As(err, &e) && err.Error() == e.Error() {
+		return p.T(e.ID, e.Args...)
+	}
+	return err.Error()
+}
