@@ -42,7 +42,7 @@ func doc(t *testing.T, dir, id, title, sev, status, extra string, log ...string)
 	return Source{Path: rel, File: file}
 }
 
-func sevs(t *testing.T) *severity.Set {
+func sevs(t testing.TB) *severity.Set {
 	s, err := severity.Parse("severities.yaml", templates.Severities)
 	if err != nil {
 		t.Fatal(err)
