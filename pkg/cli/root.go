@@ -36,7 +36,7 @@ Every change is one commit of exactly that file.`,
 			}
 			return nil
 		},
-		PersistentPostRunE: app.shareChange,        // --sync and sync.auto (sync.go)
+		PersistentPostRunE: app.afterCommand,       // chat delivery (notify.go), then --sync and sync.auto (sync.go)
 		Version:            buildVersion().Version, // --version (version.go)
 	}
 	root.SetVersionTemplate(buildVersion().String() + "\n")
@@ -51,6 +51,7 @@ Every change is one commit of exactly that file.`,
 		newStatusCmd(app), newNextCmd(app), newHandoffCmd(app), newStatsCmd(app),
 		newSyncCmd(app), newMergeDriverCmd(app),
 		newSiteCmd(app),
+		newNotifyCmd(app),
 	)
 	return root
 }
@@ -62,6 +63,9 @@ func (app *App) open() (*workspace.Workspace, error) {
 	ws, err := workspace.Open(".", app.Now)
 	if err == nil && !app.langFixed && ws.Config.Lang != "" {
 		app.P = i18n.For(ws.Config.Lang)
+	}
+	if err == nil && app.opened == nil {
+		app.opened = ws // the command's own workspace, for chat delivery after it (notify.go)
 	}
 	return ws, err
 }
