@@ -89,7 +89,7 @@ var english = &catalogue{
 		"badge.label":      "incidents",
 		"badge.none":       "none open",
 		"badge.open":       "%s open",
-		"updated":          "Latest update in the record",
+		"updated":          "Latest update",
 		"open.heading":     "Open incidents",
 		"open.none":        "There are no open incidents.",
 		"history.heading":  "History",

@@ -26,7 +26,12 @@ type markdown struct {
 	inline goldmark.Markdown // one-line texts: inline syntax only, never a heading or a list
 	block  goldmark.Markdown // whole documents (postmortems)
 	buf    bytes.Buffer
+	// seen keeps texts already rendered: every incident repeats the flow's action texts.
+	seen map[string]template.HTML
 }
+
+// seenMax bounds the cache of rendered texts.
+const seenMax = 2048
 
 func newMarkdown() *markdown {
 	ext := []goldmark.Extender{extension.Strikethrough, extension.Linkify}
@@ -50,6 +55,9 @@ func (md *markdown) Inline(s string) template.HTML {
 	if plain(s) {
 		return template.HTML(escapeText(s))
 	}
+	if h, ok := md.seen[s]; ok {
+		return h
+	}
 	md.buf.Reset()
 	if err := md.inline.Convert([]byte(s), &md.buf); err != nil {
 		return template.HTML(template.HTMLEscapeString(s))
@@ -57,7 +65,12 @@ func (md *markdown) Inline(s string) template.HTML {
 	out := bytes.TrimSpace(md.buf.Bytes())
 	out = bytes.TrimPrefix(out, []byte("<p>"))
 	out = bytes.TrimSuffix(out, []byte("</p>"))
-	return template.HTML(out)
+	h := template.HTML(out)
+	if md.seen == nil || len(md.seen) >= seenMax {
+		md.seen = make(map[string]template.HTML, 256)
+	}
+	md.seen[s] = h
+	return h
 }
 
 // Block renders a whole Markdown document.

@@ -357,6 +357,16 @@ func (r *pageRenderer) list(rel, current, heading string, open, history []*summa
 	root := strings.Repeat("../", strings.Count(rel, "/"))
 	data := listData{page: b.page(rel, heading), Heading: heading, Open: b.cards(open, root), History: b.months(history, root)}
 	data.Current = current
+	// The latest update among the incidents listed, not in the whole record: a change to one
+	// incident then rewrites only the lists that show it.
+	data.Updated = time.Time{}
+	for _, list := range [][]*summary{open, history} {
+		for _, s := range list {
+			if t := s.updatedAt(); t.After(data.Updated) {
+				data.Updated = t
+			}
+		}
+	}
 	n := len(open) + len(history)
 	data.CountText = b.cat.f("count.incidents", n)
 	if n == 1 {
