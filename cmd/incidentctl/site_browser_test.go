@@ -281,7 +281,22 @@ func TestSiteInBrowser(t *testing.T) {
 	if ny := eval[string](t, ctx, `document.querySelector(".timeline time").textContent`); ny == logTime || !strings.HasPrefix(ny, "2026-11-22 20:02") {
 		t.Errorf("first log time in New York = %q (in Tokyo %q), want 2026-11-22 20:02", ny, logTime)
 	}
-	// Without JavaScript the UTC time and the incident's own offset show.
+	// Without JavaScript: the UTC time and the incident's own offset show, no search box.
+	step(t, ctx, "no script", chromedp.Action[struct{}](func(c context.Context, _ *chromedp.Target) (struct{}, error) {
+		_, err := chromedp.Call(c, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return struct{}{}, err
+	}))
+	do(t, ctx, "open the index without JavaScript", chromedp.Navigate(index))
+	if got := step(t, ctx, "declared text", chromedp.Text(`.card time`)); !strings.HasSuffix(got, " UTC") {
+		t.Errorf("without JavaScript a time reads %q, want UTC", got)
+	}
+	if own := step(t, ctx, "own offset", chromedp.Text(`.card .own`)); !strings.Contains(own, "+09:00") {
+		t.Errorf("without JavaScript the incident's own offset reads %q", own)
+	}
+	if vis := step(t, ctx, "search hidden", chromedp.Evaluate[bool](`document.querySelector("form.search").hidden`)); !vis {
+		t.Error("the search box shows without JavaScript")
+	}
+	screenshot(t, ctx, shots, "site-index-nojs.png")
 	html, err := os.ReadFile(filepath.Join(out, "incidents", ids["sev1"]+".html"))
 	if err != nil || !strings.Contains(string(html), `2026-11-23 01:02 UTC</time><span class="own"> (10:02 +09:00)</span>`) {
 		t.Errorf("the page without JavaScript lacks the UTC time and own offset")
