@@ -54,3 +54,28 @@ func BenchmarkBuild(b *testing.B) {
 	// CPU time (user + system, every thread) says more than the clock on a shared machine.
 	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N*n), "cpu-us/doc")
 }
+
+func BenchmarkRebuild(b *testing.B) {
+	const n = 2000
+	dir := b.TempDir()
+	srcs := synthSources(b, dir, n)
+	opts := Options{Out: filepath.Join(dir, "site"), Severities: sevs(b), Now: time.Date(2026, 11, 23, 11, 0, 0, 0, time.UTC)}
+	if _, err := Build(srcs, opts); err != nil {
+		b.Fatal(err)
+	}
+	src, err := os.ReadFile(srcs[0].File)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		os.WriteFile(srcs[0].File, append(src, []byte("- 2026-11-23T11:00:00Z [bench] note "+string(rune('a'+i%26))+"\n")...), 0o644)
+		b.StartTimer()
+		if _, err := Build(srcs, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-us/op")
+}
