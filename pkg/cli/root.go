@@ -51,6 +51,7 @@ Every change is one commit of exactly that file.`,
 		newStatusCmd(app), newNextCmd(app), newHandoffCmd(app), newStatsCmd(app),
 		newSyncCmd(app), newMergeDriverCmd(app),
 		newSiteCmd(app),
+		newDrillCmd(app),
 		newNotifyCmd(app),
 	)
 	return root
