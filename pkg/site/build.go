@@ -228,6 +228,18 @@ func (b *builder) source(src Source, old *sourceState, prev *manifest, renderers
 	if st.Sum.Drill {
 		return st, nil, nil
 	}
+	if !incident.ValidID(st.Sum.ID) {
+		// The ID names the page's file and is part of its links: only an ID's shape is safe.
+		line := max(d.KeyLine(incident.KeyID), 1)
+		st.Sum = brokenSummary(src.Path, []Problem{{Line: line, Col: 1, Rule: "id",
+			Message: fmt.Sprintf("id %q is not an incident ID (YYMMDD-xxxxx, as incidentctl new writes): the site cannot give it a page", d.Meta.ID)}})
+		st.Page = config.IncidentPage(st.Sum.ID)
+		page, err := r.brokenPage(st.Sum, data)
+		if err != nil {
+			return nil, nil, err
+		}
+		return st, &output{st.Page, page}, nil
+	}
 	st.Page = config.IncidentPage(st.Sum.ID)
 	page, err := r.incidentPage(d, st.Sum)
 	if err != nil {

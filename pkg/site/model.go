@@ -140,8 +140,8 @@ func summarise(d *incident.Document, now time.Time) *summary {
 func brokenSummary(path string, problems []Problem) *summary {
 	name := path[strings.LastIndexByte(path, '/')+1:]
 	id := incident.IDFromFileName(name)
-	if id == "" {
-		id = strings.TrimSuffix(name, ".md")
+	if id == "" { // not a document's name (Build's caller chose the sources): a safe file name
+		id = slug(strings.TrimSuffix(name, ".md"))
 	}
 	return &summary{ID: id, Path: path, Title: name, Broken: true, Problems: problems}
 }

@@ -291,3 +291,26 @@ func TestBrokenDocument(t *testing.T) {
 		t.Errorf("the others were not published: %+v", res)
 	}
 }
+
+// An ID names a page's file and goes into links: anything but an ID's shape is refused.
+func TestHostileID(t *testing.T) {
+	f := newFixture(t)
+	evil := doc(t, f.dir, "261124-fffff", "Evil", "SEV2", "investigating", "")
+	src, _ := os.ReadFile(evil.File)
+	os.WriteFile(evil.File, bytes.Replace(src, []byte("id: 261124-fffff"), []byte(`id: "../../x\"><script>alert(1)</script>"`), 1), 0o644)
+	f.srcs = append(f.srcs, evil)
+	res := f.build(t)
+	if len(res.Broken) != 1 || !strings.Contains(res.Broken[0].Problems[0].Message, "is not an incident ID") {
+		t.Fatalf("broken = %+v", res.Broken)
+	}
+	if _, err := os.Stat(filepath.Join(f.dir, "x\"><script>alert(1)</script>.html")); err == nil {
+		t.Error("a page was written outside the site")
+	}
+	page := f.read(t, "incidents/261124-fffff.html")
+	if strings.Contains(page, "<script>alert") {
+		t.Error("the ID reached the page unescaped")
+	}
+	if strings.Contains(f.read(t, "index.html"), "<script>alert") {
+		t.Error("the ID reached the index unescaped")
+	}
+}
