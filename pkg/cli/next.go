@@ -52,6 +52,7 @@ severity, status, next} with next that array.`,
 			if err != nil {
 				return err
 			}
+			d = app.forPeople(d)
 			now := app.Now()
 			items := board.Next(d, now)
 			if app.JSON {

@@ -53,6 +53,9 @@ Every change is one commit of exactly that file.`,
 		newSiteCmd(app),
 		newDrillCmd(app),
 		newNotifyCmd(app),
+		newPostmortemCmd(app),
+		newFollowupCmd(app),
+		newFlowCmd(app),
 	)
 	return root
 }

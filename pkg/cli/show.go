@@ -30,7 +30,7 @@ func newShowCmd(app *App) *cobra.Command {
 			if app.JSON {
 				return app.printJSON(toIncidentJSON(d))
 			}
-			writeIncident(app.Out, d, app.Now())
+			writeIncident(app.Out, displayDoc(d), app.Now())
 			return nil
 		},
 	}

@@ -57,7 +57,7 @@ overdue (arrays of action texts).`,
 				if err != nil {
 					return err
 				}
-				row := board.Status(d, now)
+				row := board.Status(app.forPeople(d), now)
 				if app.JSON {
 					return app.printJSON(toStatusDetailJSON(row))
 				}
@@ -75,7 +75,7 @@ overdue (arrays of action texts).`,
 			for _, e := range res.Errors {
 				fmt.Fprintf(app.Err, "warning: skipped %v\n", e)
 			}
-			rows := board.Board(res.Incidents, sevs, now)
+			rows := board.Board(app.forPeopleAll(res.Incidents), sevs, now)
 			if app.JSON {
 				out := make([]StatusJSON, len(rows))
 				for i, r := range rows {
@@ -85,7 +85,6 @@ overdue (arrays of action texts).`,
 			}
 			if len(rows) == 0 {
 				fmt.Fprintln(app.Err, "No open incidents.")
-				return nil
 			}
 			for i, r := range rows {
 				if i > 0 {
@@ -93,6 +92,7 @@ overdue (arrays of action texts).`,
 				}
 				writeCard(app.Out, r, sevs, app.palette(), now, false)
 			}
+			writeOverdueFollowups(app, ws, len(rows) > 0) // followup.go
 			return nil
 		},
 	}
