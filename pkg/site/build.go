@@ -187,7 +187,7 @@ func (b *builder) source(src Source, old *sourceState, prev *manifest, renderers
 	st := &sourceState{}
 	st.Size, st.MTime, st.CTime, st.Ino = statOf(fi)
 	stable := func(o *sourceState) bool {
-		if o == nil || o.Sum == nil || o.Sum.open() && !o.Sum.Drill {
+		if o == nil || o.Sum == nil || o.Sum.open() && !o.Sum.Drill || o.Followups != b.followupsHash(o.Sum.ID) {
 			return false
 		}
 		if o.Page != "" {
@@ -199,7 +199,7 @@ func (b *builder) source(src Source, old *sourceState, prev *manifest, renderers
 	}
 	settled := st.MTime < prev.BuiltAt.Add(-racyWindow).UnixNano() && st.CTime < prev.BuiltAt.Add(-racyWindow).UnixNano()
 	if old != nil && settled && old.Size == st.Size && old.MTime == st.MTime && old.CTime == st.CTime && old.Ino == st.Ino && stable(old) {
-		st.Hash, st.Sum, st.Page = old.Hash, old.Sum, old.Page
+		st.Hash, st.Sum, st.Page, st.Followups = old.Hash, old.Sum, old.Page, old.Followups
 		return st, nil, nil
 	}
 	data, err := os.ReadFile(src.File)
@@ -208,7 +208,7 @@ func (b *builder) source(src Source, old *sourceState, prev *manifest, renderers
 	}
 	st.Hash = sha256.Sum256(data)
 	if old != nil && old.Hash == st.Hash && stable(old) {
-		st.Sum, st.Page = old.Sum, old.Page
+		st.Sum, st.Page, st.Followups = old.Sum, old.Page, old.Followups
 		return st, nil, nil
 	}
 	st.parsed = true
@@ -241,11 +241,27 @@ func (b *builder) source(src Source, old *sourceState, prev *manifest, renderers
 		return st, &output{st.Page, page}, nil
 	}
 	st.Page = config.IncidentPage(st.Sum.ID)
+	st.Followups = b.followupsHash(st.Sum.ID)
 	page, err := r.incidentPage(d, st.Sum)
 	if err != nil {
 		return nil, nil, err
 	}
 	return st, &output{st.Page, page}, nil
+}
+
+// followupsHash names what an incident's follow-ups look like now (overdue marks included).
+func (b *builder) followupsHash(id string) [32]byte {
+	fs := b.opts.Followups[id]
+	if len(fs) == 0 {
+		return [32]byte{}
+	}
+	h := sha256.New()
+	for _, f := range fs {
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%t\x00%t\x00%s\x00", f.ID, f.Text, f.Owner, f.Due, f.Link, f.Done, f.Overdue, f.Postmortem)
+	}
+	var out [32]byte
+	copy(out[:], h.Sum(nil))
+	return out
 }
 
 // problems says what is wrong with a document that could not be read: lint's findings when

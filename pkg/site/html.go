@@ -512,8 +512,51 @@ func (r *pageRenderer) incidentHTML(w *hw, d *incidentData) {
 		r.row(w, c.t("f.followups"), func() {
 			w.raw("<ul class=\"followups\">")
 			for _, f := range d.Followups {
-				w.raw("<li>")
-				w.html(f)
+				w.raw("<li class=\"followup")
+				if f.Done {
+					w.raw(" done")
+				}
+				if f.Overdue {
+					w.raw(" is-overdue")
+				}
+				w.raw("\"><span class=\"box\" role=\"img\" aria-label=\"")
+				if f.Done {
+					w.esc(c.t("action.done"))
+					w.raw("\">☑</span> ")
+				} else {
+					w.esc(c.t("action.open"))
+					w.raw("\">☐</span> ")
+				}
+				w.raw("<span class=\"id\">")
+				w.esc(f.ID)
+				w.raw("</span> <span class=\"text\">")
+				w.html(r.md.Inline(f.Text))
+				w.raw("</span>")
+				if f.Owner != "" {
+					w.raw(" — ")
+					w.esc(f.Owner)
+				}
+				if f.Due != "" {
+					w.raw(" <span class=\"tag tag-due\">")
+					w.esc(c.f("followup.due", f.Due))
+					w.raw("</span>")
+				}
+				if f.Overdue && !f.Done {
+					w.raw(" <span class=\"tag tag-overdue\"><span aria-hidden=\"true\">⚠</span> ")
+					w.esc(c.t("action.overdue"))
+					w.raw("</span>")
+				}
+				if strings.HasPrefix(f.Link, "https://") || strings.HasPrefix(f.Link, "http://") {
+					w.raw(" <a href=\"")
+					w.esc(f.Link)
+					w.raw("\">")
+					w.esc(c.t("followup.link"))
+					w.raw("</a>")
+				} else if f.Link != "" {
+					w.raw(" <code>")
+					w.esc(f.Link)
+					w.raw("</code>")
+				}
 				w.raw("</li>")
 			}
 			w.raw("</ul>")

@@ -179,6 +179,8 @@ var english = &catalogue{
 		"broken.page.intro":  "This incident document could not be read, so only what is wrong with it is shown. Fix it in the repository; incidentctl lint shows the same.",
 		"source.heading":     "The document as written",
 		"postmortem.repo":    "in the repository",
+		"followup.due":       "due %s",
+		"followup.link":      "issue",
 	},
 	duration: func(d time.Duration) string {
 		d = d.Round(time.Minute)

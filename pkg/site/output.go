@@ -43,8 +43,9 @@ type sourceState struct {
 	Ino                uint64
 	Hash               [32]byte
 	Sum                *summary
-	Page               string // the page written for it ("" for a drill)
-	parsed             bool   // read and parsed in this build (not kept in the manifest)
+	Page               string   // the page written for it ("" for a drill)
+	Followups          [32]byte // hash of the follow-ups its page showed
+	parsed             bool     // read and parsed in this build (not kept in the manifest)
 }
 
 // outputState is a file as the last build wrote it.

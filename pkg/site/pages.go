@@ -194,7 +194,7 @@ type incidentData struct {
 	Total      int
 	Log        []logView
 	Postmortem *pmLink
-	Followups  []template.HTML
+	Followups  []Followup
 }
 
 type actionView struct {
@@ -239,7 +239,8 @@ var briefingLabels = map[string]string{
 func (r *pageRenderer) incidentPage(d *incident.Document, s *summary) ([]byte, error) {
 	b := r.b
 	rel := config.IncidentPage(s.ID)
-	data := incidentData{page: b.page(rel, s.Title), S: s, Duration: s.duration(b.opts.Now), Total: len(d.Actions)}
+	data := incidentData{page: b.page(rel, s.Title), S: s, Duration: s.duration(b.opts.Now), Total: len(d.Actions),
+		Followups: b.opts.Followups[s.ID]}
 	data.Updated = s.updatedAt()
 	if b.opts.Severities != nil {
 		if l, ok := b.opts.Severities.Get(s.Severity); ok {

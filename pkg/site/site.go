@@ -35,6 +35,17 @@ type Options struct {
 	Root string
 	// Diagnose explains a document that could not be read (lint's findings); optional.
 	Diagnose func(path string) []Problem
+	// Followups are the follow-ups of each incident's postmortem, by incident ID, as of Now.
+	Followups map[string][]Followup
+}
+
+// Followup is one follow-up of a postmortem (pkg/postmortem), as an incident's page shows it.
+type Followup struct {
+	ID, Text, Owner string
+	Due             string // as written: a date or an RFC 3339 time; "" when none
+	Link            string // an issue or pull request, "" when none
+	Done, Overdue   bool
+	Postmortem      string // the postmortem's repository path
 }
 
 // Source is one incident document to publish.

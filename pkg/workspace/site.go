@@ -78,6 +78,22 @@ func (w *Workspace) BuildSite(o SiteOptions) (*site.Result, []string, error) {
 		}
 		return out
 	}
+	// Follow-ups live in the postmortems' front matter (pkg/postmortem); each incident's page
+	// lists its own.
+	fus, ferrs, err := w.Followups(FollowupFilter{})
+	if err != nil {
+		warnings = append(warnings, "follow-ups: "+err.Error())
+	}
+	for _, e := range ferrs {
+		warnings = append(warnings, "follow-ups: "+e.Error())
+	}
+	if len(fus) > 0 {
+		opts.Followups = map[string][]site.Followup{}
+		for _, f := range fus {
+			opts.Followups[f.Incident] = append(opts.Followups[f.Incident], site.Followup{
+				ID: f.ID, Text: f.Text, Owner: f.Owner, Due: f.Due, Link: f.Link, Done: f.Done, Overdue: f.Overdue, Postmortem: f.Path})
+		}
+	}
 	res, err := site.Build(srcs, opts)
 	return res, warnings, err
 }
