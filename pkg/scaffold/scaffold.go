@@ -27,6 +27,9 @@ var markdownlintConfig []byte
 //go:embed files/markdownlint-cli2-templates.yaml
 var markdownlintTemplates []byte
 
+//go:embed files/incident-site.yml
+var siteWorkflow []byte
+
 // File is one scaffolded file.
 type File struct {
 	Path    string // repository path
@@ -110,6 +113,32 @@ func markdownlintFiles(cfg config.Config) []File {
 			"markdownlint settings: the rules the format sets aside, and why"})
 	}
 	return out
+}
+
+// PagesWorkflow is the optional workflow that publishes the web view (incidentctl site) to
+// GitHub Pages: init --pages adds it.
+func PagesWorkflow() File {
+	return File{".github/workflows/incident-site.yml", siteWorkflow, "CI: publishes the web view (incidentctl site) to GitHub Pages on push"}
+}
+
+// IgnoreFile is where init keeps the site's output folder out of git.
+const IgnoreFile = ".gitignore"
+
+// IgnoreLine keeps the default output folder of incidentctl site out of git.
+const IgnoreLine = "/_site/"
+
+// IgnoreContent is the .gitignore init writes when the repository has none.
+const IgnoreContent = "# incidentctl site builds the web view here\n" + IgnoreLine + "\n"
+
+// HasIgnoreLine reports whether a .gitignore content already ignores the site's folder.
+func HasIgnoreLine(content []byte) bool {
+	for _, line := range strings.Split(string(content), "\n") {
+		switch strings.TrimSpace(line) {
+		case "_site", "_site/", "/_site", "/_site/", "_site/*", "/_site/*", "_site/**", "/_site/**":
+			return true
+		}
+	}
+	return false
 }
 
 // AttributesFile is where the merge-driver line goes.
