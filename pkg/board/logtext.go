@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/incidentctl/incidentctl/pkg/display"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -13,40 +14,153 @@ import (
 // live side by side so they cannot drift apart.
 
 // SkippedPrefix starts the log entry `incidentctl close --force` writes for each required
-// action it skips.
+// action it skips (in an English document; LogWords has every language's).
 const SkippedPrefix = "skipped required action: "
 
 const (
-	severityPrefix  = "severity "
-	commanderPrefix = "commander "
-	handoffPrefix   = "handoff: commander "
-	arrow           = " → "
-	briefingMark    = ". Briefing: "
-	statusMark      = ". Status: "
-	none            = "—"
+	arrow = " → "
+	none  = "—"
 )
+
+// LogWords is one language's words for the log texts incidentctl writes into a document. A
+// document's log is written in the document's language (incident.Document.Lang); every reader
+// here accepts every language, so a repository holding documents in several languages gives
+// the same statistics. These are part of the format: never change a released entry.
+type LogWords struct {
+	Lang string
+	// Declared is the first log entry; commander and impact may be empty.
+	Declared func(sev, title, commander, impact string) string
+	// Prefixes of field changes: "<prefix><old> → <new>".
+	Severity, Commander, Status, Role string
+	// Quoted fields: "<label>: <value>".
+	Impact, Announcement string
+	Checked              string // "<checked><text>"
+	Skipped              string // "<skipped><text>", read back by stats and lint
+	Reopened             string // appended to a status change that reopens
+	Released             func(role, holder string) string
+	Added                func(n int, texts string) string // appended to an escalation
+	Resolved             func(old, resolution string) string
+	// The handoff briefing.
+	Handoff, Briefing, StatusMark, Declared2, ImpactMark, AnnouncementMark string
+	OpenRequired, NoneOpen, AlsoOverdue, Roles, NoRoles, Sep, ListSep      string
+	End                                                                    func(note string) string // closes the note
+	Overdue, Due                                                           func(clock string) string
+}
+
+var logWords = map[string]*LogWords{
+	incident.LangEn: {
+		Lang: incident.LangEn,
+		Declared: func(sev, title, commander, impact string) string {
+			s := fmt.Sprintf("Declared %s: %s", sev, title)
+			if commander != "" {
+				s += "; commander " + commander
+			}
+			if impact != "" {
+				s += "; impact: " + impact
+			}
+			return s
+		},
+		Severity: "severity ", Commander: "commander ", Status: "status ", Role: "role ",
+		Impact: "impact", Announcement: "announcement", Checked: "checked: ", Skipped: SkippedPrefix,
+		Reopened: " (reopened)",
+		Released: func(role, holder string) string { return "role " + role + ": " + holder + " released" },
+		Added: func(n int, texts string) string {
+			noun := "actions"
+			if n == 1 {
+				noun = "action"
+			}
+			return fmt.Sprintf(" (added %d %s: %s)", n, noun, texts)
+		},
+		Resolved: func(old, resolution string) string { return "status " + old + " → resolved: " + resolution },
+		Handoff:  "handoff: commander ", Briefing: ". Briefing: ", StatusMark: ". Status: ",
+		Declared2: ", declared ", ImpactMark: "; impact: ", AnnouncementMark: "; announcement: ",
+		OpenRequired: "; open required actions: ", NoneOpen: "none", AlsoOverdue: "; also overdue: ",
+		Roles: "; roles: ", NoRoles: "none", Sep: " ", ListSep: ", ",
+		End: func(note string) string {
+			if strings.HasSuffix(note, ".") || strings.HasSuffix(note, "!") || strings.HasSuffix(note, "?") {
+				return " Status: "
+			}
+			return ". Status: "
+		},
+		Overdue: func(c string) string { return " (overdue since " + c + ")" },
+		Due:     func(c string) string { return " (due " + c + ")" },
+	},
+	incident.LangJa: {
+		Lang: incident.LangJa,
+		Declared: func(sev, title, commander, impact string) string {
+			s := fmt.Sprintf("%s で宣言: %s", sev, title)
+			if commander != "" {
+				s += "; インシデントコマンダー: " + commander
+			}
+			if impact != "" {
+				s += "; 影響範囲: " + impact
+			}
+			return s
+		},
+		Severity: "重大度 ", Commander: "インシデントコマンダー ", Status: "ステータス ", Role: "役割 ",
+		Impact: "影響範囲", Announcement: "告知", Checked: "完了: ", Skipped: "必須アクションをスキップ: ",
+		Reopened: "（再開）",
+		Released: func(role, holder string) string { return "役割 " + role + ": " + holder + " を解除" },
+		Added: func(n int, texts string) string {
+			return fmt.Sprintf("（アクションを %d 件追加: %s）", n, texts)
+		},
+		Resolved: func(old, resolution string) string { return "ステータス " + old + " → resolved: " + resolution },
+		Handoff:  "引き継ぎ: インシデントコマンダー ", Briefing: "。申し送り: ", StatusMark: "。状況: ",
+		Declared2: "、宣言 ", ImpactMark: "; 影響範囲: ", AnnouncementMark: "; 告知: ",
+		OpenRequired: "; 未完了の必須アクション: ", NoneOpen: "なし", AlsoOverdue: "; 期限切れ（必須以外）: ",
+		Roles: "; 役割: ", NoRoles: "なし", Sep: " ", ListSep: "、",
+		End: func(note string) string {
+			if strings.HasSuffix(note, "。") || strings.HasSuffix(note, "！") || strings.HasSuffix(note, "？") || strings.HasSuffix(note, ".") {
+				return "状況: "
+			}
+			return "。状況: "
+		},
+		Overdue: func(c string) string { return "（" + c + " から期限切れ）" },
+		Due:     func(c string) string { return "（期限 " + c + "）" },
+	},
+}
+
+// Words returns a language's log words; an unknown language gives English.
+func Words(lang string) *LogWords {
+	if w, ok := logWords[lang]; ok {
+		return w
+	}
+	return logWords[incident.LangEn]
+}
+
+// wordsOf lists every language's words, English first (the readers try each).
+var wordsOf = []*LogWords{logWords[incident.LangEn], logWords[incident.LangJa]}
 
 // CommanderChange reads a log text that changes the commander: "commander alice → bob" (written
 // by `update --commander`) or "handoff: commander alice → bob. Briefing: …" (written by
-// `handoff`). A side that was empty is written "—" and comes back as "".
+// `handoff`), in any language. A side that was empty is written "—" and comes back as "".
 func CommanderChange(text string) (from, to string, ok bool) {
+	for _, w := range wordsOf {
+		if from, to, ok = w.commanderChange(text); ok {
+			return from, to, ok
+		}
+	}
+	return "", "", false
+}
+
+func (w *LogWords) commanderChange(text string) (from, to string, ok bool) {
 	switch {
-	case strings.HasPrefix(text, handoffPrefix):
-		rest := text[len(handoffPrefix):]
+	case strings.HasPrefix(text, w.Handoff):
+		rest := text[len(w.Handoff):]
 		from, rest, ok = strings.Cut(rest, arrow)
 		if !ok {
 			return "", "", false
 		}
 		// The name ends where the generated text starts; a name may itself contain ". ".
 		end := len(rest)
-		for _, mark := range []string{briefingMark, statusMark} {
+		for _, mark := range []string{w.Briefing, w.StatusMark} {
 			if i := strings.Index(rest, mark); i >= 0 && i < end {
 				end = i
 			}
 		}
 		to = rest[:end]
-	case strings.HasPrefix(text, commanderPrefix):
-		from, to, ok = strings.Cut(text[len(commanderPrefix):], arrow)
+	case strings.HasPrefix(text, w.Commander):
+		from, to, ok = strings.Cut(text[len(w.Commander):], arrow)
 		if !ok {
 			return "", "", false
 		}
@@ -56,26 +170,56 @@ func CommanderChange(text string) (from, to string, ok bool) {
 	return noDash(from), noDash(to), true
 }
 
+// CommanderEntry is the log text of a change of commander (in an English document).
+func CommanderEntry(from, to string) string { return Words(incident.LangEn).CommanderEntry(from, to) }
+
 // CommanderEntry is the log text of a change of commander.
-func CommanderEntry(from, to string) string {
-	return commanderPrefix + orDash(from) + arrow + orDash(to)
+func (w *LogWords) CommanderEntry(from, to string) string {
+	return w.Commander + orDash(from) + arrow + orDash(to)
 }
 
-// SeverityEntry is the log text of a change of severity.
-func SeverityEntry(from, to string) string { return severityPrefix + orDash(from) + arrow + to }
+// SeverityEntry is the log text of a change of severity (in an English document).
+func SeverityEntry(from, to string) string { return Words(incident.LangEn).SeverityEntry(from, to) }
 
-// SeverityChange reads "severity SEV3 → SEV1" (possibly followed by " (added ...)").
+// SeverityEntry is the log text of a change of severity.
+func (w *LogWords) SeverityEntry(from, to string) string {
+	return w.Severity + orDash(from) + arrow + to
+}
+
+// Change is the log text of another field's change: "<prefix><old> → <new>".
+func (w *LogWords) Change(prefix, from, to string) string {
+	return prefix + orDash(from) + arrow + orDash(to)
+}
+
+// SeverityChange reads "severity SEV3 → SEV1" (possibly followed by " (added ...)"), in any
+// language.
 func SeverityChange(text string) (from, to string, ok bool) {
-	rest, ok := strings.CutPrefix(text, severityPrefix)
-	if !ok {
-		return "", "", false
+	for _, w := range wordsOf {
+		rest, found := strings.CutPrefix(text, w.Severity)
+		if !found {
+			continue
+		}
+		from, to, ok = strings.Cut(rest, arrow)
+		if !ok {
+			return "", "", false
+		}
+		if i := strings.IndexAny(to, " （("); i >= 0 {
+			to = to[:i]
+		}
+		return noDash(from), to, true
 	}
-	from, to, ok = strings.Cut(rest, arrow)
-	if !ok {
-		return "", "", false
+	return "", "", false
+}
+
+// CutSkipped reads the log text of a skipped required action, in any language, and returns the
+// action's text.
+func CutSkipped(text string) (string, bool) {
+	for _, w := range wordsOf {
+		if t, ok := strings.CutPrefix(text, w.Skipped); ok {
+			return t, true
+		}
 	}
-	to, _, _ = strings.Cut(to, " ")
-	return noDash(from), to, true
+	return "", false
 }
 
 func noDash(s string) string {
@@ -138,7 +282,7 @@ func Skipped(d *incident.Document) []string {
 		}
 	}
 	for _, e := range d.Log {
-		if text, ok := strings.CutPrefix(e.Text, SkippedPrefix); ok {
+		if text, ok := CutSkipped(e.Text); ok {
 			add(strings.TrimSpace(text))
 		}
 	}
@@ -153,71 +297,58 @@ func Skipped(d *incident.Document) []string {
 // Handoff is the log text of a transfer of command: who hands over to whom, the outgoing
 // commander's note, and a generated briefing a newcomer can act on: status, impact,
 // announcement, the open required actions (numbered as `update --check` takes them, with their
-// time boxes) and who holds which role. It is one line, like every log entry.
+// time boxes) and who holds which role. It is one line, like every log entry, in the
+// document's language; times are in the writer's zone with their offset.
 func Handoff(d *incident.Document, from, to, note string, at time.Time) string {
+	w := Words(d.Lang())
 	m := d.Meta
 	var b strings.Builder
-	b.WriteString(handoffPrefix + orDash(from) + arrow + orDash(to))
+	b.WriteString(w.Handoff + orDash(from) + arrow + orDash(to))
 	if note = incident.OneLine(note); note != "" {
-		b.WriteString(briefingMark + note)
-		if !strings.HasSuffix(note, ".") && !strings.HasSuffix(note, "!") && !strings.HasSuffix(note, "?") {
-			b.WriteString(".")
-		}
-		b.WriteString(" Status: ")
+		b.WriteString(w.Briefing + note)
+		b.WriteString(w.End(note))
 	} else {
-		b.WriteString(statusMark)
+		b.WriteString(w.StatusMark)
 	}
-	fmt.Fprintf(&b, "%s %s, declared %s", m.Severity, m.Status, Clock(m.DeclaredAt, at))
-	fmt.Fprintf(&b, "; impact: %s; announcement: %s", orDash(m.Impact), orDash(m.Announcement))
+	b.WriteString(m.Severity + w.Sep + m.Status + w.Declared2 + display.Clock(m.DeclaredAt, at))
+	b.WriteString(w.ImpactMark + orDash(m.Impact) + w.AnnouncementMark + orDash(m.Announcement))
 	r := Status(d, at)
-	b.WriteString("; open required actions: ")
+	b.WriteString(w.OpenRequired)
 	if len(r.OpenRequired) == 0 {
-		b.WriteString("none")
+		b.WriteString(w.NoneOpen)
 	}
 	for i, it := range r.OpenRequired {
 		if i > 0 {
-			b.WriteString(", ")
+			b.WriteString(w.ListSep)
 		}
-		b.WriteString(describe(it, at))
+		b.WriteString(w.describe(it, at))
 	}
 	var otherOverdue []string
 	for _, it := range r.Overdue {
 		if !it.Required {
-			otherOverdue = append(otherOverdue, describe(it, at))
+			otherOverdue = append(otherOverdue, w.describe(it, at))
 		}
 	}
 	if len(otherOverdue) > 0 {
-		b.WriteString("; also overdue: " + strings.Join(otherOverdue, ", "))
+		b.WriteString(w.AlsoOverdue + strings.Join(otherOverdue, w.ListSep))
 	}
-	b.WriteString("; roles: " + orNone(m.Roles.String()))
+	roles := m.Roles.String()
+	if strings.TrimSpace(roles) == "" {
+		roles = w.NoRoles
+	}
+	b.WriteString(w.Roles + roles)
 	return incident.OneLine(b.String())
 }
 
-func orNone(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "none"
-	}
-	return s
-}
-
-// describe renders "4. Page the on-call engineer (overdue since 10:07)".
-func describe(it Item, now time.Time) string {
+// describe renders "4. Page the on-call engineer (overdue since 10:07 +09:00)".
+func (w *LogWords) describe(it Item, now time.Time) string {
 	s := fmt.Sprintf("%d. %s", it.Number, it.Text)
 	switch {
 	case it.DueAt == nil:
 	case it.Overdue:
-		s += " (overdue since " + Clock(*it.DueAt, now) + ")"
+		s += w.Overdue(display.Clock(*it.DueAt, now))
 	default:
-		s += " (due " + Clock(*it.DueAt, now) + ")"
+		s += w.Due(display.Clock(*it.DueAt, now))
 	}
 	return s
-}
-
-// Clock shows a time in its own offset: "10:07" on the same day as ref, the date too otherwise.
-func Clock(t, ref time.Time) string {
-	ry, rm, rd := ref.In(t.Location()).Date()
-	if y, m, d := t.Date(); y == ry && m == rm && d == rd {
-		return t.Format("15:04")
-	}
-	return t.Format("2006-01-02 15:04")
 }

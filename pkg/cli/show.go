@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/display"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -36,8 +37,9 @@ func newShowCmd(app *App) *cobra.Command {
 	}
 }
 
-// displayTime shows a time in the incident's own offset, to the minute.
-func displayTime(t time.Time) string { return t.Format("2006-01-02 15:04 -07:00") }
+// displayTime shows a time in the reader's zone (TZ) with its offset, to the minute, so that
+// every line of the output agrees whatever offset each time was written with.
+func displayTime(t time.Time) string { return display.Time(t) }
 
 // writeIncident prints an incident for a person: what an IC needs at a glance, then the action
 // list numbered the way --check takes it, then the log.

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
+	"github.com/incidentctl/incidentctl/pkg/display"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
@@ -287,15 +288,15 @@ func itemLine(it board.Item, width int, p palette, now time.Time) string {
 	switch {
 	case it.DueAt == nil:
 	case it.Overdue:
-		s += " — " + p.paint(red, fmt.Sprintf("overdue %s (due %s)", age(now.Sub(*it.DueAt)), board.Clock(*it.DueAt, now)))
+		s += " — " + p.paint(red, fmt.Sprintf("overdue %s (due %s)", age(now.Sub(*it.DueAt)), display.Clock(*it.DueAt, now)))
 	case it.Done:
-		s += fmt.Sprintf(" — due %s", board.Clock(*it.DueAt, now))
+		s += fmt.Sprintf(" — due %s", display.Clock(*it.DueAt, now))
 	default:
 		in := "in " + age(it.DueAt.Sub(now))
 		if it.DueAt.Sub(now) < time.Minute {
 			in = "now"
 		}
-		s += " — " + p.paint(yellow, fmt.Sprintf("due %s (%s)", board.Clock(*it.DueAt, now), in))
+		s += " — " + p.paint(yellow, fmt.Sprintf("due %s (%s)", display.Clock(*it.DueAt, now), in))
 	}
 	return s
 }

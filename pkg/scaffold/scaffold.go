@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/templates"
 )
 
@@ -21,23 +22,37 @@ var prTemplate []byte
 //go:embed files/incidents-readme.md
 var incidentsReadme []byte
 
+//go:embed files/pull-request-action-list.ja.md
+var prTemplateJa []byte
+
+//go:embed files/incidents-readme.ja.md
+var incidentsReadmeJa []byte
+
 // File is one scaffolded file.
 type File struct {
 	Path    string // repository path
 	Content []byte
 	About   string // what it is for, one line
+	AboutID string // About's message in pkg/i18n's catalogue
 }
 
-// Files lists what init writes, placed where the config says.
+// Files lists what init writes, placed where the config says, in the config's language
+// (cfg.Lang: the templates and documents a Japanese team reads are written in Japanese).
+// About is the English line; AboutID names it in the message catalogue.
 func Files(cfg config.Config) []File {
+	t := templates.For(string(cfg.Lang))
+	pr, readme := prTemplate, incidentsReadme
+	if cfg.Lang == i18n.Japanese {
+		pr, readme = prTemplateJa, incidentsReadmeJa
+	}
 	return []File{
-		{config.FileName, []byte(config.DefaultFile), "incidentctl settings"},
-		{cfg.ActionList, templates.ActionList, "the action list, rendered into every new incident"},
-		{cfg.Severities, templates.Severities, "the severity definitions"},
-		{path.Join(cfg.Incidents, "README.md"), incidentsReadme, "the folder for incident documents"},
-		{".github/workflows/incident-lint.yml", lintWorkflow, "CI: lints incident documents on pull requests"},
-		{".github/PULL_REQUEST_TEMPLATE/action-list.md", prTemplate, "pull-request template for changes to the flow"},
-		{AttributesFile, attributes(cfg), "git pull merges incident documents field by field (incidentctl merge-driver)"},
+		{config.FileName, []byte(config.DefaultFileFor(cfg.Lang)), "incidentctl settings", "init.about.config"},
+		{cfg.ActionList, t.ActionList, "the action list, rendered into every new incident", "init.about.action_list"},
+		{cfg.Severities, t.Severities, "the severity definitions", "init.about.severities"},
+		{path.Join(cfg.Incidents, "README.md"), readme, "the folder for incident documents", "init.about.incidents"},
+		{".github/workflows/incident-lint.yml", lintWorkflow, "CI: lints incident documents on pull requests", "init.about.workflow"},
+		{".github/PULL_REQUEST_TEMPLATE/action-list.md", pr, "pull-request template for changes to the flow", "init.about.pr_template"},
+		{AttributesFile, attributes(cfg), "git pull merges incident documents field by field (incidentctl merge-driver)", "init.about.attributes"},
 	}
 }
 

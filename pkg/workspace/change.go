@@ -197,6 +197,9 @@ func (u *updater) log(text string) {
 	})
 }
 
+// words are the log texts in the document's language.
+func (u *updater) words() *board.LogWords { return board.Words(u.d.Lang()) }
+
 func (u *updater) record(change string) {
 	u.changes = append(u.changes, change)
 	u.log(change)
@@ -219,13 +222,20 @@ func (u *updater) text(key, label, old, value string, quoted bool) {
 		return
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(key, value) })
+	w := u.words()
 	switch {
 	case key == incident.KeyCommander:
-		u.record(board.CommanderEntry(old, value))
+		u.record(w.CommanderEntry(old, value))
 	case quoted:
+		switch key {
+		case incident.KeyImpact:
+			label = w.Impact
+		case incident.KeyAnnouncement:
+			label = w.Announcement
+		}
 		u.record(label + ": " + orDash(value))
 	default:
-		u.record(label + " " + orDash(old) + " → " + orDash(value))
+		u.record(w.Change(label+" ", old, value))
 	}
 }
 
@@ -244,7 +254,7 @@ func (u *updater) severity(flow *Flow, input string, now time.Time) {
 		return
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeySeverity, level.ID) })
-	change := board.SeverityEntry(old, level.ID)
+	change := u.words().SeverityEntry(old, level.ID)
 	if flow.Severities.MoreSevere(level.ID, old) {
 		// Escalation adds what the flow asks for at the new severity and the document lacks.
 		_, actions, err := flow.renderActions(u.d.Meta, level.ID, now)
@@ -267,7 +277,7 @@ func (u *updater) severity(flow *Flow, input string, now time.Time) {
 		}
 		u.do(func() (*incident.Document, error) { return u.d.AddActions(lines.String()) })
 		if len(add) > 0 {
-			change += fmt.Sprintf(" (added %s: %s)", plural(len(add), "action"), joinTexts(add))
+			change += u.words().Added(len(add), joinTexts(add))
 		}
 	}
 	u.record(change)
@@ -288,7 +298,7 @@ func (u *updater) status(input string) {
 		return
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyStatus, s) })
-	change := "status " + orDash(old) + " → " + s
+	change := u.words().Change(u.words().Status, old, s)
 	if key := incident.MilestoneKey(s); key != "" && u.d.Meta.Milestone(key) == nil {
 		at := u.at
 		if err := milestoneFits(u.d.Meta, key, at); err != nil {
@@ -298,7 +308,7 @@ func (u *updater) status(input string) {
 		u.do(func() (*incident.Document, error) { return u.d.SetTime(key, &at) })
 	}
 	if old == incident.StatusResolved {
-		change += " (reopened)"
+		change += u.words().Reopened
 		u.do(func() (*incident.Document, error) { return u.d.SetTime(incident.KeyResolvedAt, nil) })
 	}
 	u.record(change)
@@ -340,9 +350,9 @@ func (u *updater) role(r incident.Role) {
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetRoles(u.d.Meta.Roles.With(r.Name, holder)) })
 	if holder == "" {
-		u.record("role " + r.Name + ": " + old + " released")
+		u.record(u.words().Released(r.Name, old))
 	} else {
-		u.record("role " + r.Name + " " + orDash(old) + " → " + holder)
+		u.record(u.words().Change(u.words().Role+r.Name+" ", old, holder))
 	}
 }
 
@@ -360,7 +370,7 @@ func (u *updater) check(ref string) {
 	}
 	text := u.d.Actions[i].Text
 	u.do(func() (*incident.Document, error) { return u.d.Check(i) })
-	u.record("checked: " + text)
+	u.record(u.words().Checked + text)
 }
 
 // findAction resolves --check: a 1-based position, or text (an exact match first, then a
@@ -437,13 +447,13 @@ func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Re
 		}
 		u := &updater{d: d, at: at, author: author}
 		for _, i := range open {
-			u.log(board.SkippedPrefix + d.Actions[i].Text)
+			u.log(u.words().Skipped + d.Actions[i].Text)
 		}
 		old := d.Meta.Status
 		u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyStatus, incident.StatusResolved) })
 		u.do(func() (*incident.Document, error) { return u.d.SetTime(incident.KeyResolvedAt, &at) })
 		u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyResolution, resolution) })
-		u.log("status " + old + " → resolved: " + resolution)
+		u.log(u.words().Resolved(old, resolution))
 		if u.err != nil {
 			return nil, "", u.err
 		}

@@ -30,7 +30,8 @@ const builtIn = "built-in default"
 // Flow reads the flow committed at HEAD.
 func (w *Workspace) Flow() (*Flow, error) {
 	f := &Flow{}
-	al, alFrom, alHash, warn, err := w.committed(w.Config.ActionList, templates.ActionList)
+	defaults := templates.For(string(w.Config.Lang)) // the built-in flow in the repository's language
+	al, alFrom, alHash, warn, err := w.committed(w.Config.ActionList, defaults.ActionList)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +42,7 @@ func (w *Workspace) Flow() (*Flow, error) {
 		f.ActionListPath = w.Config.ActionList + " (" + builtIn + ")"
 		f.TemplateID = "builtin:" + alHash.String()
 	}
-	sv, svFrom, _, warn, err := w.committed(w.Config.Severities, templates.Severities)
+	sv, svFrom, _, warn, err := w.committed(w.Config.Severities, defaults.Severities)
 	if err != nil {
 		return nil, err
 	}
