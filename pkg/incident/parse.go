@@ -360,7 +360,6 @@ func headingText(h *ast.Heading, body string) string {
 	return strings.TrimSpace(b.String())
 }
 
-
 // markerRE is the syntax of action-list markers; appendMarkers implements it without the regexp
 // engine (FuzzMarkers checks they agree).
 var markerRE = regexp.MustCompile(`<!--\s*([a-z_]+)\s*:\s*(.*?)\s*-->`)

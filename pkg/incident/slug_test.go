@@ -14,17 +14,17 @@ func TestSlugUnicode(t *testing.T) {
 	for in, want := range map[string]string{
 		"決済APIが500エラーを返す（東京リージョン）": "決済apiが500エラーを返す-東京リージョン",
 		"ログインできない：ＳＳＯ利用者":          "ログインできない-sso利用者", // full-width Latin folds to ASCII
-		"ｶｰﾄに入らない":                 "カートに入らない",          // half-width katakana to full-width
-		"Café au lait":              "café-au-lait",
-		"Cafe\u0301 au lait":        "café-au-lait", // NFD input: the same NFC slug
-		"🔥🔥🔥":                       SlugFallback,
+		"ｶｰﾄに入らない":                 "カートに入らない",        // half-width katakana to full-width
+		"Café au lait":             "café-au-lait",
+		"Cafe\u0301 au lait":       "café-au-lait", // NFD input: the same NFC slug
+		"🔥🔥🔥":                      SlugFallback,
 		"🔥 DB 落ちた 🔥":               "db-落ちた",
-		`a<b>c:d"e/f\g|h?i*j`:       "a-b-c-d-e-f-g-h-i-j", // nothing Windows refuses
-		"Ünïcödé ÄPI":               "ünïcödé-äpi",
-		"東京 ・ 大阪":                   "東京-大阪",
-		"서울 리전 장애":                  "서울-리전-장애",
-		"SEV1: Checkout\u200bdown":  "sev1-checkout-down", // zero-width space separates
-		"":                          SlugFallback,
+		`a<b>c:d"e/f\g|h?i*j`:      "a-b-c-d-e-f-g-h-i-j", // nothing Windows refuses
+		"Ünïcödé ÄPI":              "ünïcödé-äpi",
+		"東京 ・ 大阪":                  "東京-大阪",
+		"서울 리전 장애":                 "서울-리전-장애",
+		"SEV1: Checkout\u200bdown": "sev1-checkout-down", // zero-width space separates
+		"":                         SlugFallback,
 	} {
 		if got := Slug(in); got != want {
 			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
