@@ -2,6 +2,8 @@ package board
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,8 +30,10 @@ const (
 // the same statistics. These are part of the format: never change a released entry.
 type LogWords struct {
 	Lang string
-	// Declared is the first log entry; commander and impact may be empty.
-	Declared func(sev, title, commander, impact string) string
+	// Declared is the first log entry; commander and impact may be empty. ParseDeclared
+	// reads its severity back.
+	Declared      func(sev, title, commander, impact string) string
+	ParseDeclared func(text string) (sev string, ok bool)
 	// Prefixes of field changes: "<prefix><old> → <new>".
 	Severity, Commander, Status, Role string
 	// Quoted fields: "<label>: <value>".
@@ -44,6 +48,7 @@ type LogWords struct {
 	Handoff, Briefing, StatusMark, Declared2, ImpactMark, AnnouncementMark string
 	OpenRequired, NoneOpen, AlsoOverdue, Roles, NoRoles, Sep, ListSep      string
 	End                                                                    func(note string) string // closes the note
+	NoteEnd                                                                string                   // what every End holds: where a note ends
 	Overdue, Due                                                           func(clock string) string
 }
 
@@ -59,6 +64,17 @@ var logWords = map[string]*LogWords{
 				s += "; impact: " + impact
 			}
 			return s
+		},
+		ParseDeclared: func(text string) (string, bool) {
+			rest, ok := strings.CutPrefix(text, "Declared ")
+			if !ok {
+				return "", false
+			}
+			sev, _, ok := strings.Cut(rest, ": ")
+			if !ok || sev == "" || strings.ContainsAny(sev, " \t") {
+				return "", false
+			}
+			return sev, true
 		},
 		Severity: "severity ", Commander: "commander ", Status: "status ", Role: "role ",
 		Impact: "impact", Announcement: "announcement", Checked: "checked: ", Skipped: SkippedPrefix,
@@ -82,6 +98,7 @@ var logWords = map[string]*LogWords{
 			}
 			return ". Status: "
 		},
+		NoteEnd: " Status: ",
 		Overdue: func(c string) string { return " (overdue since " + c + ")" },
 		Due:     func(c string) string { return " (due " + c + ")" },
 	},
@@ -96,6 +113,13 @@ var logWords = map[string]*LogWords{
 				s += "; 影響範囲: " + impact
 			}
 			return s
+		},
+		ParseDeclared: func(text string) (string, bool) {
+			sev, rest, ok := strings.Cut(text, " で宣言: ")
+			if !ok || sev == "" || rest == "" || strings.ContainsAny(sev, " \t") {
+				return "", false
+			}
+			return sev, true
 		},
 		Severity: "重大度 ", Commander: "インシデントコマンダー ", Status: "ステータス ", Role: "役割 ",
 		Impact: "影響範囲", Announcement: "告知", Checked: "完了: ", Skipped: "必須アクションをスキップ: ",
@@ -115,6 +139,7 @@ var logWords = map[string]*LogWords{
 			}
 			return "。状況: "
 		},
+		NoteEnd: "状況: ",
 		Overdue: func(c string) string { return "（" + c + " から期限切れ）" },
 		Due:     func(c string) string { return "（期限 " + c + "）" },
 	},
@@ -351,4 +376,194 @@ func (w *LogWords) describe(it Item, now time.Time) string {
 		s += w.Due(display.Clock(*it.DueAt, now))
 	}
 	return s
+}
+
+// The texts of the other changes a reader of the record follows (the web view's feed and
+// timeline): a declaration, a change of status, an announcement, a resolution. The functions
+// without a receiver write English; every reader accepts every language.
+
+// DeclaredEntry is the first log entry of a new incident: "Declared SEV2: title; commander
+// alice; impact: …" (English).
+func DeclaredEntry(sev, title, commander, impact string) string {
+	return Words(incident.LangEn).Declared(sev, title, commander, impact)
+}
+
+// Declared reads a declaration entry's severity, in any language.
+func Declared(text string) (sev string, ok bool) {
+	for _, w := range wordsOf {
+		if sev, ok = w.ParseDeclared(text); ok {
+			return sev, true
+		}
+	}
+	return "", false
+}
+
+// StatusEntry is the log text of a change of status ("status investigating → identified",
+// with " (reopened)" when it leaves resolved), in English.
+func StatusEntry(from, to string) string { return Words(incident.LangEn).StatusEntry(from, to) }
+
+// StatusEntry is the log text of a change of status.
+func (w *LogWords) StatusEntry(from, to string) string {
+	s := w.Status + orDash(from) + arrow + to
+	if from == incident.StatusResolved {
+		s += w.Reopened
+	}
+	return s
+}
+
+// ResolvedEntry is the log text `close` writes: "status mitigated → resolved: <resolution>"
+// (English).
+func ResolvedEntry(from, resolution string) string {
+	return Words(incident.LangEn).Resolved(from, resolution)
+}
+
+// StatusChange reads a change of status, a resolution included (its text is returned as
+// resolution), in any language.
+func StatusChange(text string) (from, to, resolution string, ok bool) {
+	for _, w := range wordsOf {
+		rest, found := strings.CutPrefix(text, w.Status)
+		if !found {
+			continue
+		}
+		from, to, ok = strings.Cut(rest, arrow)
+		if !ok {
+			return "", "", "", false
+		}
+		if r, found := strings.CutPrefix(to, incident.StatusResolved+": "); found {
+			return noDash(from), incident.StatusResolved, r, true
+		}
+		to = strings.TrimSuffix(to, w.Reopened)
+		if !incident.ValidStatus(to) {
+			return "", "", "", false
+		}
+		return noDash(from), to, "", true
+	}
+	return "", "", "", false
+}
+
+// AnnouncementEntry is the log text of a new announcement (English).
+func AnnouncementEntry(text string) string { return Words(incident.LangEn).AnnouncementEntry(text) }
+
+// AnnouncementEntry is the log text of a new announcement.
+func (w *LogWords) AnnouncementEntry(text string) string { return w.Announcement + ": " + orDash(text) }
+
+// Announcement reads an announcement entry ("" when it was cleared), in any language.
+func Announcement(text string) (string, bool) {
+	for _, w := range wordsOf {
+		if rest, ok := strings.CutPrefix(text, w.Announcement+": "); ok {
+			return noDash(rest), true
+		}
+	}
+	return "", false
+}
+
+// Briefing is a handoff entry read back: who handed over to whom, the outgoing commander's
+// note and the generated briefing's parts in the order Handoff writes them.
+type Briefing struct {
+	From, To string
+	Note     string
+	Parts    []BriefingPart
+	Lang     string // the language it was written in
+}
+
+// BriefingPart is one labelled part of a briefing. Items splits a list ("open required
+// actions", "roles") into its elements.
+type BriefingPart struct {
+	Label string // "status", "impact", "announcement", "open required actions", "also overdue", "roles"
+	Value string
+	Items []string
+}
+
+// Labels of the briefing's parts (the same in every language; LogWords has each language's
+// separators).
+const (
+	BriefingStatus       = "status"
+	BriefingImpact       = "impact"
+	BriefingAnnouncement = "announcement"
+	BriefingOpenRequired = "open required actions"
+	BriefingAlsoOverdue  = "also overdue"
+	BriefingRoles        = "roles"
+)
+
+// separator is the text before a briefing part in this language.
+func (w *LogWords) separator(label string) string {
+	switch label {
+	case BriefingImpact:
+		return w.ImpactMark
+	case BriefingAnnouncement:
+		return w.AnnouncementMark
+	case BriefingOpenRequired:
+		return w.OpenRequired
+	case BriefingAlsoOverdue:
+		return w.AlsoOverdue
+	case BriefingRoles:
+		return w.Roles
+	}
+	return ""
+}
+
+// ParseHandoff reads a handoff entry written by Handoff, in any language. A free text in it
+// (the note, the impact) may itself contain the separators; the generated labels are looked
+// for from the end, so only a value that contains a later label's separator is split wrongly.
+func ParseHandoff(text string) (Briefing, bool) {
+	for _, w := range wordsOf {
+		if strings.HasPrefix(text, w.Handoff) {
+			return w.parseHandoff(text)
+		}
+	}
+	return Briefing{}, false
+}
+
+func (w *LogWords) parseHandoff(text string) (Briefing, bool) {
+	from, to, ok := w.commanderChange(text)
+	if !ok {
+		return Briefing{}, false
+	}
+	b := Briefing{From: from, To: to, Lang: w.Lang}
+	rest := text[len(w.Handoff):]
+	_, rest, _ = strings.Cut(rest, arrow)
+	rest = rest[len(to):]
+	if strings.HasPrefix(rest, w.Briefing) {
+		i := strings.LastIndex(rest, w.NoteEnd)
+		if i < 0 {
+			b.Note = strings.TrimSpace(rest[len(w.Briefing):])
+			return b, true
+		}
+		b.Note = strings.TrimSpace(rest[len(w.Briefing):i])
+		rest = rest[i+len(w.NoteEnd):]
+	} else if strings.HasPrefix(rest, w.StatusMark) {
+		rest = rest[len(w.StatusMark):]
+	} else {
+		return b, true
+	}
+	labels := []string{BriefingImpact, BriefingAnnouncement, BriefingOpenRequired, BriefingAlsoOverdue, BriefingRoles}
+	var parts []BriefingPart
+	// From the end: each label's separator is searched for in what is left before it.
+	for i := len(labels) - 1; i >= 0; i-- {
+		sep := w.separator(labels[i])
+		j := strings.LastIndex(rest, sep)
+		if j < 0 {
+			continue
+		}
+		parts = append(parts, BriefingPart{Label: labels[i], Value: rest[j+len(sep):]})
+		rest = rest[:j]
+	}
+	parts = append(parts, BriefingPart{Label: BriefingStatus, Value: rest})
+	slices.Reverse(parts)
+	items := regexp.MustCompile(regexp.QuoteMeta(w.ListSep) + `(\d+\. )`)
+	for i := range parts {
+		p := &parts[i]
+		switch p.Label {
+		case BriefingOpenRequired, BriefingAlsoOverdue:
+			if p.Value != w.NoneOpen {
+				p.Items = strings.Split(items.ReplaceAllString(p.Value, "\x00$1"), "\x00")
+			}
+		case BriefingRoles:
+			if p.Value != w.NoRoles {
+				p.Items = strings.Split(p.Value, ", ")
+			}
+		}
+	}
+	b.Parts = parts
+	return b, true
 }

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 
@@ -28,6 +30,7 @@ type Config struct {
 	Severities string `yaml:"severities"`  // the severity definitions
 	Lint       Lint   `yaml:"lint"`
 	Sync       Sync   `yaml:"sync"`
+	Site       Site   `yaml:"site"`
 	// Lang is the repository's language (en, ja): the language of the templates init scaffolds,
 	// of the generated parts of new incident documents, and of messages for a reader whose
 	// locale names no language incidentctl speaks. "" is English.
@@ -48,9 +51,31 @@ type Sync struct {
 	Auto   bool   `yaml:"auto"`   // sync after every change, as if --sync were given
 }
 
+// Site configures `incidentctl site`, the static web view of the incidents, and tells other
+// features (chat notifications) where its pages are published.
+type Site struct {
+	// BaseURL is where the site is published ("https://ops.example.com/status"), without a
+	// trailing slash; empty when it is not published. Feed IDs and links are built from it.
+	BaseURL string `yaml:"base_url"`
+	// Title heads every page (default "Incidents").
+	Title string `yaml:"title"`
+}
+
+// IncidentPage is the path of an incident's page inside the site, relative to its root.
+// pkg/site writes the page there; anything that links to it (chat messages) uses this.
+func IncidentPage(id string) string { return "incidents/" + id + ".html" }
+
+// IncidentURL is the published address of an incident's page, or "" without a base URL.
+func (s Site) IncidentURL(id string) string {
+	if s.BaseURL == "" {
+		return ""
+	}
+	return s.BaseURL + "/" + IncidentPage(id)
+}
+
 // Default is what a repository without a config file gets.
 func Default() Config {
-	return Config{Incidents: "incidents", ActionList: "templates/action-list.md", Severities: "templates/severities.yaml", Sync: Sync{Remote: "origin"}}
+	return Config{Incidents: "incidents", ActionList: "templates/action-list.md", Severities: "templates/severities.yaml", Sync: Sync{Remote: "origin"}, Site: Site{Title: "Incidents"}}
 }
 
 // DefaultFile is the config init writes.
@@ -63,6 +88,12 @@ incidents: incidents
 # committed at HEAD, so a change to the response flow is a reviewed pull request.
 action_list: templates/action-list.md
 severities: templates/severities.yaml
+
+# The static web view that ` + "`incidentctl site`" + ` builds (and chat messages link to): where it is
+# published and the title of its pages.
+# site:
+#   base_url: https://ops.example.com/status
+#   title: Incidents
 `
 
 // DefaultFileJa is the config init --lang ja writes.
@@ -112,7 +143,8 @@ func Parse(src []byte) (Config, error) {
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) { // an empty file is all defaults
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
-		msg = strings.ReplaceAll(msg, "in type config.Config", "(known: incidents, action_list, severities, lint, sync, lang)")
+		msg = strings.ReplaceAll(msg, "in type config.Site", "in site (known: "+knownKeys(Site{})+")")
+		msg = strings.ReplaceAll(msg, "in type config.Config", "(known: "+knownKeys(Config{})+")")
 		if m := lineRE.FindStringSubmatch(msg); m != nil {
 			return c, fmt.Errorf("%s:%s: %s", FileName, m[1], strings.Replace(msg, m[0], "", 1))
 		}
@@ -127,12 +159,39 @@ func Parse(src []byte) (Config, error) {
 		}
 		*p.val = path.Clean(*p.val)
 	}
+	base, err := checkBaseURL(c.Site.BaseURL)
+	if err != nil {
+		return c, fmt.Errorf("%s: site.base_url: %v", FileName, err)
+	}
+	c.Site.BaseURL = base
+	if c.Site.Title = strings.TrimSpace(c.Site.Title); c.Site.Title == "" {
+		c.Site.Title = Default().Site.Title
+	}
 	l, ok := i18n.ParseLang(string(c.Lang))
 	if !ok {
 		return c, fmt.Errorf("%s: lang: %q is not a language incidentctl speaks (%s)", FileName, c.Lang, i18n.Names())
 	}
 	c.Lang = l
 	return c, nil
+}
+
+// CheckBaseURL validates a site base URL (from the config or a --base-url flag) and returns it
+// without its trailing slashes: an absolute http or https URL without a query or fragment, or "".
+func CheckBaseURL(s string) (string, error) { return checkBaseURL(s) }
+
+func checkBaseURL(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("%q must be an absolute http or https URL, such as https://ops.example.com/status", s)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "#") {
+		return "", fmt.Errorf("%q must not have a query or fragment", s)
+	}
+	return strings.TrimRight(s, "/"), nil
 }
 
 // checkPath keeps configured paths inside the repository.
@@ -147,4 +206,17 @@ func checkPath(p string) error {
 		return fmt.Errorf("%q must name a place inside the repository", p)
 	}
 	return nil
+}
+
+// knownKeys lists the YAML keys of a configuration struct, in declaration order, for messages
+// about a key that is not one of them (derived, so a new section never needs this list edited).
+func knownKeys(v any) string {
+	t := reflect.TypeOf(v)
+	keys := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		if k, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); k != "" && k != "-" {
+			keys = append(keys, k)
+		}
+	}
+	return strings.Join(keys, ", ")
 }

@@ -36,7 +36,7 @@ func TestLoad(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	for _, c := range []struct{ src, want string }{
-		{"incidents: x\nincident_dir: y\n", ".incidentctl.yaml:2: field incident_dir not found (known: incidents, action_list, severities, lint, sync, lang)"},
+		{"incidents: x\nincident_dir: y\n", ".incidentctl.yaml:2: field incident_dir not found (known: incidents, action_list, severities, lint, sync, site, lang)"},
 		{"incidents: ../outside\n", "incidents: \"../outside\" must name a place inside the repository"},
 		{"incidents: /abs\n", "must be a relative path"},
 		{"severities: .git/x\n", "must name a place inside the repository"},
@@ -46,5 +46,27 @@ func TestParseErrors(t *testing.T) {
 		if _, err := Parse([]byte(c.src)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Parse(%q) error = %v, want %q", c.src, err, c.want)
 		}
+	}
+}
+
+func TestSite(t *testing.T) {
+	c, err := Parse(nil)
+	if err != nil || c.Site.Title != "Incidents" || c.Site.BaseURL != "" || c.Site.IncidentURL("261123-k7xqm") != "" {
+		t.Fatalf("defaults: %+v, %v", c.Site, err)
+	}
+	c, err = Parse([]byte("site:\n  base_url: https://ops.example.com/status/\n  title: Example status\n"))
+	if err != nil || c.Site.BaseURL != "https://ops.example.com/status" || c.Site.Title != "Example status" {
+		t.Fatalf("custom: %+v, %v", c.Site, err)
+	}
+	if got, want := c.Site.IncidentURL("261123-k7xqm"), "https://ops.example.com/status/incidents/261123-k7xqm.html"; got != want {
+		t.Fatalf("IncidentURL = %q, want %q", got, want)
+	}
+	for _, bad := range []string{"ops.example.com", "ftp://x/y", "https://x/?a=1", "https://x/#top", "/status"} {
+		if _, err := Parse([]byte("site:\n  base_url: " + bad + "\n")); err == nil || !strings.Contains(err.Error(), "site.base_url") {
+			t.Errorf("base_url %q: error = %v", bad, err)
+		}
+	}
+	if _, err := Parse([]byte("site:\n  baseurl: x\n")); err == nil || !strings.Contains(err.Error(), ".incidentctl.yaml:2") {
+		t.Errorf("unknown site key: %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/secret"
 )
 
 // The log is a record only if nobody rewrites it. With --base, each changed document is
@@ -189,7 +190,7 @@ func (b *baseRun) check(c *checker, root string, linted map[string]*lintedDoc) (
 }
 
 // compareDocuments applies the log-rewritten and resolution-changed rules to one document.
-func compareDocuments(f *finder, sc *secretScanner, base, cur *incident.Document, baseName string) {
+func compareDocuments(f *finder, sc *secret.Scanner, base, cur *incident.Document, baseName string) {
 	added := compareLog(f, sc, base, cur, baseName)
 	compareResolution(f, base, cur, added, baseName)
 }
@@ -208,11 +209,11 @@ func quoteEntry(e incident.LogEntry) string {
 
 // compareLog checks that the base's log entries are all in the current log, unchanged and in
 // the same order, with new entries anywhere between them. It returns the entries that are new.
-func compareLog(f *finder, sc *secretScanner, base, cur *incident.Document, baseName string) []incident.LogEntry {
+func compareLog(f *finder, sc *secret.Scanner, base, cur *incident.Document, baseName string) []incident.LogEntry {
 	B, C := base.Log, cur.Log
 	matchB, matchC := alignLogs(B, C)
 	usedC := slices.Clone(matchC)
-	hasSecret := func(e incident.LogEntry) bool { return sc.contains(e.Text) }
+	hasSecret := func(e incident.LogEntry) bool { return len(sc.Scan(e.Text)) > 0 }
 
 	// Unmatched current entries by key, for entries that moved.
 	unmatched := map[string][]int{}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/secret"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 )
 
@@ -33,7 +34,7 @@ type checker struct {
 	sevFrom    string // where the severities come from, for messages
 	now        time.Time
 	incidents  string // the incidents folder, as a repository path
-	secrets    *secretScanner
+	secrets    *secret.Scanner
 	keepDocs   bool // the base rules compare the parsed documents afterwards
 }
 
@@ -51,8 +52,8 @@ func (f *finder) add(line, col int, rule, msg string) {
 // parse; the findings then hold the reason.
 func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Finding) {
 	f := &finder{path: p}
-	c.secrets.scan(f, src)
 	d, err := incident.Parse(p, src)
+	c.scanSecrets(f, src, d)
 	if err != nil {
 		var pe *incident.ParseError
 		if !errors.As(err, &pe) {

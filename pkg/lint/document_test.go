@@ -87,7 +87,7 @@ func testChecker(t testing.TB, cfg config.Lint) *checker {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &checker{policy: p, severities: sevs, sevFrom: "templates/severities.yaml", now: testNow, incidents: "incidents", secrets: &secretScanner{policy: p}}
+	return &checker{policy: p, severities: sevs, sevFrom: "templates/severities.yaml", now: testNow, incidents: "incidents", secrets: p.Secrets()}
 }
 
 // brief renders findings as "rule@line:col" for comparison.

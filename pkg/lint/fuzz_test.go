@@ -43,16 +43,3 @@ func FuzzLint(f *testing.F) {
 		}
 	})
 }
-
-// FuzzSecretWindows: the secret rule finds the same credentials scanning around the anchors as
-// scanning the whole text with every expression.
-func FuzzSecretWindows(f *testing.F) {
-	for _, text := range secretTexts() {
-		f.Add([]byte(text))
-	}
-	f.Add([]byte(validDoc))
-	c := testChecker(f, config.Lint{})
-	f.Fuzz(func(t *testing.T, text []byte) {
-		scanBoth(t, c.secrets, text)
-	})
-}

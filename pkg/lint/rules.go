@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/secret"
 )
 
 // Level is how much a finding matters: errors fail the check, warnings only with --strict.
@@ -149,11 +150,6 @@ func (p *Policy) RuleSet() []Rule {
 	return out
 }
 
-func (p *Policy) allowed(text string) bool {
-	for _, re := range p.allow {
-		if re.MatchString(text) {
-			return true
-		}
-	}
-	return false
-}
+// Secrets returns the secret scanner with the repository's allow-list (lint.allow): the one
+// lint runs and every write command runs before it commits.
+func (p *Policy) Secrets() *secret.Scanner { return secret.New(p.allow) }

@@ -226,12 +226,11 @@ func (u *updater) text(key, label, old, value string, quoted bool) {
 	switch {
 	case key == incident.KeyCommander:
 		u.record(w.CommanderEntry(old, value))
+	case key == incident.KeyAnnouncement:
+		u.record(w.AnnouncementEntry(value))
 	case quoted:
-		switch key {
-		case incident.KeyImpact:
+		if key == incident.KeyImpact {
 			label = w.Impact
-		case incident.KeyAnnouncement:
-			label = w.Announcement
 		}
 		u.record(label + ": " + orDash(value))
 	default:
@@ -298,7 +297,7 @@ func (u *updater) status(input string) {
 		return
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyStatus, s) })
-	change := u.words().Change(u.words().Status, old, s)
+	change := u.words().StatusEntry(old, s)
 	if key := incident.MilestoneKey(s); key != "" && u.d.Meta.Milestone(key) == nil {
 		at := u.at
 		if err := milestoneFits(u.d.Meta, key, at); err != nil {
@@ -308,7 +307,6 @@ func (u *updater) status(input string) {
 		u.do(func() (*incident.Document, error) { return u.d.SetTime(key, &at) })
 	}
 	if old == incident.StatusResolved {
-		change += u.words().Reopened
 		u.do(func() (*incident.Document, error) { return u.d.SetTime(incident.KeyResolvedAt, nil) })
 	}
 	u.record(change)
