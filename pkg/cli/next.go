@@ -15,7 +15,7 @@ import (
 func newNextCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "next <id>",
-		Short: "The open action-list items, in the order the commander should consider them",
+		Short: app.P.T("next.short"),
 		Long: `List every unchecked action-list item of an incident: first the items required at its
 severity, then the rest. Within each group, time-boxed items (<!-- due: 30m --> in the action
 list, counted from the declaration) come first, the earliest due first, so overdue ones lead;
@@ -44,7 +44,7 @@ Numbers are the items' positions: tick one with incidentctl update <id> --check 
 			}
 			writeNext(app.Out, d, items, severities(ws), app.palette(), now)
 			if len(items) > 0 {
-				fmt.Fprintf(app.Err, "Tick one off with: incidentctl update %s --check <n>\n", shortRef(d.Meta.ID))
+				fmt.Fprintln(app.Err, app.P.T("next.tick", "Ref", shortRef(d.Meta.ID)))
 			}
 			return nil
 		},
@@ -70,12 +70,13 @@ func toNextJSON(items []board.Item) []NextJSON {
 
 func writeNext(w io.Writer, d *incident.Document, items []board.Item, sevs *severity.Set, p palette, now time.Time) {
 	m := d.Meta
+	t := p.t
 	fmt.Fprintf(w, "%s  %s  %s  %s\n", p.bold(m.ID), p.severity(sevs, m.Severity), p.status(m.Status), m.Title)
 	if m.Status == incident.StatusResolved {
-		fmt.Fprintf(w, "Resolved; these items were left unchecked.\n")
+		fmt.Fprintln(w, t.T("next.resolved"))
 	}
 	if len(items) == 0 {
-		fmt.Fprintf(w, "\nEvery action-list item is checked.\n")
+		fmt.Fprintf(w, "\n%s\n", t.T("next.all_checked"))
 		return
 	}
 	width := numberWidth(items)
@@ -86,13 +87,13 @@ func writeNext(w io.Writer, d *incident.Document, items []board.Item, sevs *seve
 		}
 	}
 	if required > 0 {
-		fmt.Fprintf(w, "\nRequired at %s (%d):\n", m.Severity, required)
+		fmt.Fprintf(w, "\n%s\n", t.T("next.required", "Severity", m.Severity, "Count", required))
 	} else {
-		fmt.Fprintf(w, "\nNo required action is open at %s.\n", m.Severity)
+		fmt.Fprintf(w, "\n%s\n", t.T("next.no_required", "Severity", m.Severity))
 	}
 	for i, it := range items {
 		if !it.Required && (i == 0 || items[i-1].Required) {
-			fmt.Fprintf(w, "\nOther (%d):\n", len(items)-required)
+			fmt.Fprintf(w, "\n%s\n", t.T("next.other", "Count", len(items)-required))
 		}
 		fmt.Fprintf(w, "  %s\n", itemLine(it, width, p, now))
 	}

@@ -76,6 +76,13 @@ func exactArgs(n int, what string) func(*cobra.Command, []string) error {
 // warn prints warnings on stderr.
 func (app *App) warn(ws []string) {
 	for _, w := range ws {
-		fmt.Fprintf(app.Err, "warning: %s\n", w)
+		fmt.Fprintf(app.Err, "%s: %s\n", app.P.T("warning"), w)
+	}
+}
+
+// warnSkipped reports documents a listing could not read.
+func (app *App) warnSkipped(errs []error) {
+	for _, e := range errs {
+		fmt.Fprintf(app.Err, "%s: %s\n", app.P.T("warning"), app.P.T("list.skipped", "Error", app.P.Message(e)))
 	}
 }

@@ -7,12 +7,13 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
+	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -26,7 +27,7 @@ func newStatsCmd(app *App) *cobra.Command {
 	var o statsOptions
 	cmd := &cobra.Command{
 		Use:   "stats [--since <date>] [--until <date>] [--severity <sev>...]",
-		Short: "Figures over past incidents: counts, time to mitigate and resolve, commanders, skipped actions",
+		Short: app.P.T("stats.short"),
 		Long: `Compute figures over the incidents in the repository (open and resolved), selected by the
 time they were declared:
 
@@ -66,14 +67,12 @@ RFC 3339 time, and compare with declared_at. --severity is repeatable or comma-s
 			if err != nil {
 				return err
 			}
-			for _, e := range res.Errors {
-				fmt.Fprintf(app.Err, "warning: skipped %v\n", e)
-			}
+			app.warnSkipped(res.Errors)
 			s := board.Compute(res.Incidents, r)
 			if app.JSON {
 				return app.printJSON(toStatsJSON(s))
 			}
-			return writeStats(app.Out, s, severities(ws))
+			return writeStats(app.Out, s, severities(ws), app.P)
 		},
 	}
 	f := cmd.Flags()
@@ -154,8 +153,8 @@ func toStatsJSON(s *board.Stats) StatsJSON {
 	}
 }
 
-func writeStats(w io.Writer, s *board.Stats, sevs *severity.Set) error {
-	fmt.Fprintf(w, "Incidents: %d\n", s.Count)
+func writeStats(w io.Writer, s *board.Stats, sevs *severity.Set, t *i18n.Printer) error {
+	fmt.Fprintln(w, t.T("stats.count", "Count", s.Count))
 	if s.Count == 0 {
 		return nil
 	}
@@ -166,36 +165,37 @@ func writeStats(w io.Writer, s *board.Stats, sevs *severity.Set) error {
 		})
 		return keys
 	}
-	// A heading has no tab, so each section's columns are aligned on their own.
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "\nBy severity\n")
+	// A heading has no tab, so each section's columns are aligned on their own; cells are
+	// measured in terminal columns (a commander may be 田中).
+	tw := display.NewTabWriter(w, 2)
+	fmt.Fprintf(tw, "\n%s\n", t.T("stats.by_severity"))
 	for _, k := range bySev(s.BySeverity) {
 		fmt.Fprintf(tw, "  %s\t%d\n", k, s.BySeverity[k])
 	}
-	fmt.Fprintf(tw, "\nBy month (of declaration, UTC)\n")
+	fmt.Fprintf(tw, "\n%s\n", t.T("stats.by_month"))
 	for _, k := range slices.Sorted(maps.Keys(s.ByMonth)) {
 		fmt.Fprintf(tw, "  %s\t%d\n", k, s.ByMonth[k])
 	}
-	for _, t := range []struct {
+	for _, x := range []struct {
 		title string
 		m     map[string]board.Durations
-	}{{"Time to mitigate", s.TimeToMitigate}, {"Time to resolve", s.TimeToResolve}} {
-		fmt.Fprintf(tw, "\n%s (median and 90th percentile, nearest rank)\n", t.title)
+	}{{"stats.time_to_mitigate", s.TimeToMitigate}, {"stats.time_to_resolve", s.TimeToResolve}} {
+		fmt.Fprintf(tw, "\n%s\n", t.T(x.title))
 		counts := map[string]int{}
-		for k, d := range t.m {
+		for k, d := range x.m {
 			counts[k] = d.Count
 		}
 		if len(counts) == 0 {
-			fmt.Fprintf(tw, "  no incident has reached it\n")
+			fmt.Fprintf(tw, "  %s\n", t.T("stats.none_reached"))
 			continue
 		}
-		fmt.Fprintf(tw, "  severity\tincidents\tmedian\tp90\n")
+		fmt.Fprintf(tw, "  %s\n", t.T("stats.durations_header"))
 		for _, k := range bySev(counts) {
-			d := t.m[k]
-			fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\n", k, d.Count, age(d.Median), age(d.P90))
+			d := x.m[k]
+			fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\n", k, d.Count, ageIn(t, d.Median), ageIn(t, d.P90))
 		}
 	}
-	fmt.Fprintf(tw, "\nCommanders (incidents commanded at any time)\n")
+	fmt.Fprintf(tw, "\n%s\n", t.T("stats.commanders"))
 	for _, k := range byCount(s.Commanders) {
 		fmt.Fprintf(tw, "  %s\t%d\n", k, s.Commanders[k])
 	}
@@ -203,9 +203,9 @@ func writeStats(w io.Writer, s *board.Stats, sevs *severity.Set) error {
 		return err
 	}
 	// Action texts are long: the count goes first so that the column stays narrow.
-	fmt.Fprintf(w, "\nRequired actions left undone at close (resolved incidents)\n")
+	fmt.Fprintf(w, "\n%s\n", t.T("stats.skipped"))
 	if len(s.SkippedActions) == 0 {
-		fmt.Fprintf(w, "  none\n")
+		fmt.Fprintf(w, "  %s\n", t.T("none"))
 	}
 	for _, k := range byCount(s.SkippedActions) {
 		fmt.Fprintf(w, "  %3d  %s\n", s.SkippedActions[k], k)
