@@ -23,12 +23,12 @@ func parseAt(s string, now time.Time) (time.Time, error) {
 			}
 		}
 		if err != nil {
-			return time.Time{}, usageErr("--at %q: use a time like 10:02 (today, local time) or 2026-11-23T10:02:00+09:00", s)
+			return time.Time{}, usageMsg("at.bad", "At", fmt.Sprintf("%q", s))
 		}
 		t = time.Date(now.Year(), now.Month(), now.Day(), clock.Hour(), clock.Minute(), clock.Second(), 0, now.Location())
 	}
 	if t.After(now.Add(futureSkew)) {
-		return time.Time{}, usageErr("--at %s is in the future; for a time yesterday give the full date (%s)", s, fmt.Sprint(t.AddDate(0, 0, -1).Format(time.RFC3339)))
+		return time.Time{}, usageMsg("at.future", "At", s, "Yesterday", t.AddDate(0, 0, -1).Format(time.RFC3339))
 	}
 	return t, nil
 }

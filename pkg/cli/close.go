@@ -14,7 +14,7 @@ func newCloseCmd(app *App) *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "close <id> --resolution <text> [--force]",
-		Short: "Resolve an incident",
+		Short: app.P.T("close.short"),
 		Long: `Set the status to resolved and record the resolution. While action-list items required at
 the incident's severity are unchecked, close refuses and lists them; --force closes anyway and
 logs each skipped item.`,
@@ -23,7 +23,7 @@ logs each skipped item.`,
 		Args: exactArgs(1, "one incident ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !cmd.Flags().Changed("resolution") {
-				return usageErr("--resolution is required: say how it was resolved")
+				return usageMsg("close.no_resolution")
 			}
 			opts, err := c.options(app)
 			if err != nil {
@@ -37,11 +37,11 @@ logs each skipped item.`,
 			if err != nil {
 				return err
 			}
-			if err := app.reportChange(res, "Resolved"); err != nil || app.JSON {
+			if err := app.reportChange(res, "close.done"); err != nil || app.JSON {
 				return err
 			}
 			if flow, err := ws.Flow(); err == nil && lint.NeedsPostmortem(flow.Severities, res.Doc.Meta.Severity) {
-				fmt.Fprintf(app.Err, "Next: link the postmortem: incidentctl log %s \"postmortem: https://...\" (or \"no postmortem: <reason>\")\n", shortRef(res.ID))
+				fmt.Fprintln(app.Err, app.P.T("close.next_postmortem", "Ref", shortRef(res.ID)))
 			}
 			return nil
 		},

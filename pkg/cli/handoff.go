@@ -12,7 +12,7 @@ func newHandoffCmd(app *App) *cobra.Command {
 	var to, note string
 	cmd := &cobra.Command{
 		Use:   "handoff <id> --to <name> [--note <text>]",
-		Short: "Hand command of an incident over to someone else, with a briefing",
+		Short: app.P.T("handoff.short"),
 		Long: `Transfer command in one commit: the commander becomes <name>, and the log gets one entry
 naming the previous commander, your note and a briefing generated from the document (severity,
 status, impact, announcement, the open required actions with their numbers and time boxes,
@@ -30,10 +30,10 @@ Handing over to the current commander is an error, and so is handing over a reso
 		Args: exactArgs(1, "one incident ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if strings.TrimSpace(to) == "" {
-				return usageErr("--to is required: name who takes command, e.g. incidentctl handoff %s --to bob", args[0])
+				return usageMsg("handoff.no_to", "Ref", args[0])
 			}
 			if cmd.Flags().Changed("note") && strings.TrimSpace(note) == "" {
-				return usageErr("--note is empty: say what the new commander needs to know, or leave --note out")
+				return usageMsg("handoff.empty_note")
 			}
 			opts, err := c.options(app)
 			if err != nil {
@@ -51,7 +51,7 @@ Handing over to the current commander is an error, and so is handing over a reso
 			if app.JSON {
 				return app.printJSON(handoffJSON{writeJSON: toWriteJSON(res.Result), PreviousCommander: res.From, Commander: res.To, Briefing: res.Entry})
 			}
-			fmt.Fprintf(app.Err, "Handed %s over: commander %s → %s (commit %s)\n", res.ID, orNone(res.From), res.To, res.Commit[:7])
+			fmt.Fprintln(app.Err, app.P.T("handoff.done", "ID", res.ID, "From", orNone(res.From), "To", res.To, "Commit", res.Commit[:7]))
 			return nil
 		},
 	}

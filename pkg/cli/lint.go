@@ -6,11 +6,11 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/display"
 	"github.com/incidentctl/incidentctl/pkg/lint"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -27,7 +27,7 @@ func newLintCmd(app *App) *cobra.Command {
 	var o lintOptions
 	cmd := &cobra.Command{
 		Use:   "lint [<path>...] [--base <ref>] [--format text|json|github] [--strict]",
-		Short: "Check incident documents: format, values, log, secrets",
+		Short: app.P.T("lint.short"),
 		Long: `Check incident documents for what would make them wrong, unreadable for incidentctl, or
 dangerous to publish. Without paths, every document under incidents/ is checked; paths (files
 or folders) narrow it.
@@ -124,7 +124,7 @@ func lintRun(app *App, o lintOptions) error {
 		if o.Format == "json" {
 			return app.printJSON(policy.RuleSet())
 		}
-		tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+		tw := display.NewTabWriter(app.Out, 2)
 		for _, r := range policy.RuleSet() {
 			about := r.Summary
 			if r.Base {

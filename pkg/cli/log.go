@@ -32,7 +32,7 @@ func (app *App) reportChange(res *workspace.Result, what string) error {
 	if app.JSON {
 		return app.printJSON(toWriteJSON(res))
 	}
-	fmt.Fprintf(app.Err, "%s %s (commit %s)\n", what, res.ID, res.Commit[:7])
+	fmt.Fprintln(app.Err, app.P.T(what, "ID", res.ID, "Commit", res.Commit[:7]))
 	return nil
 }
 
@@ -40,14 +40,14 @@ func newLogCmd(app *App) *cobra.Command {
 	var c changeFlags
 	cmd := &cobra.Command{
 		Use:   "log <id> <text>",
-		Short: "Append an entry to an incident's log",
+		Short: app.P.T("log.short"),
 		Long: `Append one entry (time, you, text) to the log and commit it. The log stays in time order:
 an entry backfilled with --at goes where it belongs.`,
 		Example: `  incidentctl log k7x "rolled back deploy 1234"
   incidentctl log k7x "error rate started climbing" --at 09:58`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 2 {
-				return usageErr("log takes an incident ID and the text: incidentctl log <id> \"what happened\"")
+				return usageMsg("log.usage")
 			}
 			return nil
 		},
@@ -64,7 +64,7 @@ an entry backfilled with --at goes where it belongs.`,
 			if err != nil {
 				return err
 			}
-			return app.reportChange(res, "Logged to")
+			return app.reportChange(res, "log.done")
 		},
 	}
 	c.add(cmd)

@@ -99,17 +99,30 @@ func Run(app *App, args []string) int {
 }
 
 // UsageError is a wrong command line: exit 2 and a pointer to --help.
-type UsageError struct{ Msg string }
+type UsageError struct {
+	Msg string
+	msg *i18n.Error // the catalogue message Msg was made from, if any
+}
 
 func (e *UsageError) Error() string { return e.Msg }
+
+// Unwrap gives the catalogue message, so that it is printed in the reader's language.
+func (e *UsageError) Unwrap() error {
+	if e.msg == nil {
+		return nil
+	}
+	return e.msg
+}
 
 func usageErr(format string, args ...any) error {
 	return &UsageError{Msg: fmt.Sprintf(format, args...)}
 }
 
-// usageMsg is a UsageError whose text comes from the catalogue (in the reader's language).
-func (app *App) usageMsg(id string, args ...any) error {
-	return &UsageError{Msg: app.P.T(id, args...)}
+// usageMsg is a UsageError whose text comes from the catalogue: Run prints it in the reader's
+// language, Error() is English.
+func usageMsg(id string, args ...any) error {
+	e := i18n.Errorf(id, args...)
+	return &UsageError{Msg: e.Error(), msg: e}
 }
 
 // SilentError exits with Code; the command already printed what needed printing.

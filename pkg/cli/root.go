@@ -17,7 +17,7 @@ func NewRootCmd(app *App) *cobra.Command {
 	}
 	root := &cobra.Command{
 		Use:   "incidentctl",
-		Short: "Git-native incident response: declare, update and close incidents as Markdown in git",
+		Short: app.P.T("root.short"),
 		Long: `incidentctl keeps one live document per incident under incidents/: an at-a-glance status,
 the action list rendered from the reviewed flow in templates/, and an append-only log.
 Every change is one commit of exactly that file.`,
@@ -31,7 +31,7 @@ Every change is one commit of exactly that file.`,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if app.Dir != "" {
 				if err := os.Chdir(app.Dir); err != nil {
-					return usageErr("-C %s: no such directory", app.Dir)
+					return usageMsg("root.no_dir", "Dir", app.Dir)
 				}
 			}
 			return nil
@@ -39,10 +39,10 @@ Every change is one commit of exactly that file.`,
 		PersistentPostRunE: app.shareChange, // --sync and sync.auto (sync.go)
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
-	root.PersistentFlags().BoolVar(&app.JSON, "json", false, "print machine-readable JSON on stdout")
-	root.PersistentFlags().StringVarP(&app.Dir, "directory", "C", "", "run as if started in `<dir>`")
+	root.PersistentFlags().BoolVar(&app.JSON, "json", false, app.P.T("flag.json"))
+	root.PersistentFlags().StringVarP(&app.Dir, "directory", "C", "", app.P.T("flag.directory"))
 	root.PersistentFlags().StringVar(&app.Lang, "lang", app.Lang, app.P.T("flag.lang"))
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &UsageError{err.Error()} })
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &UsageError{Msg: err.Error()} })
 	root.AddCommand(
 		newInitCmd(app), newNewCmd(app), newUpdateCmd(app), newLogCmd(app), newCloseCmd(app),
 		newShowCmd(app), newListCmd(app), newSeveritiesCmd(app), newLintCmd(app),
@@ -63,10 +63,16 @@ func (app *App) open() (*workspace.Workspace, error) {
 	return ws, err
 }
 
+// argsMessages are the catalogue's sentences for exactArgs' usual cases.
+var argsMessages = map[string]string{"one incident ID": "args.one_id", "no arguments": "args.none"}
+
 // exactArgs is cobra.ExactArgs with a message that names what is missing.
 func exactArgs(n int, what string) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
+			if id, ok := argsMessages[what]; ok {
+				return usageMsg(id, "Command", cmd.CommandPath(), "Got", len(args))
+			}
 			return usageErr("%s takes %s (got %d arguments)", cmd.CommandPath(), what, len(args))
 		}
 		return nil

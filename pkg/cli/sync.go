@@ -18,7 +18,7 @@ func newSyncCmd(app *App) *cobra.Command {
 	var remote string
 	cmd := &cobra.Command{
 		Use:   "sync [--remote <name>]",
-		Short: "Share your incident changes and get everyone else's: fetch, merge, push",
+		Short: app.P.T("sync.short"),
 		Long: `Fetch the branch from the remote, bring in what others pushed, and push your commits; when
 somebody pushed first, do it again (with a short, growing pause) until the push lands.
 It never force-pushes.
@@ -147,7 +147,7 @@ func (app *App) shareChange(cmd *cobra.Command, args []string) error {
 	var u *sync.UnreachableError
 	switch {
 	case errors.As(err, &u):
-		fmt.Fprintf(app.Err, "warning: not shared yet: %s; run incidentctl sync when the remote is reachable\n", oneLine(u.Error()))
+		fmt.Fprintf(app.Err, "%s: %s\n", app.P.T("warning"), app.P.T("sync.not_shared", "Error", oneLine(u.Error())))
 		return nil
 	case err != nil:
 		return fmt.Errorf("the change is committed here, but sharing it failed: %w", err)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -15,7 +16,7 @@ func newUpdateCmd(app *App) *cobra.Command {
 	var status, severity, commander, impact, announcement, logText string
 	cmd := &cobra.Command{
 		Use:   "update <id> [flags]",
-		Short: "Change an incident's status, severity, commander, roles, impact or actions",
+		Short: app.P.T("update.short"),
 		Long: `Change fields of an incident in one commit. Every field change is also written to the log
 ("severity SEV3 → SEV1", "commander alice → bob"), so the log tells the whole story.
 Raising the severity adds the action-list items the new severity needs.`,
@@ -38,17 +39,17 @@ Raising the severity adds the action-list items the new severity needs.`,
 			for _, r := range roles {
 				name, holder, ok := strings.Cut(r, "=")
 				if !ok || strings.TrimSpace(name) == "" {
-					return usageErr("--role %q: write it as <role>=<name> (an empty name releases the role: --role comms=)", r)
+					return usageMsg("update.bad_role", "Role", fmt.Sprintf("%q", r))
 				}
 				ch.Roles = append(ch.Roles, incident.Role{Name: strings.TrimSpace(name), Holder: strings.TrimSpace(holder)})
 			}
 			ch.Checks, ch.Log = checks, logText
 			if cmd.Flags().Changed("log") && strings.TrimSpace(logText) == "" {
-				return usageErr("--log is empty: say what happened")
+				return usageMsg("update.empty_log")
 			}
 			if ch.Status == nil && ch.Severity == nil && ch.Commander == nil && ch.Impact == nil &&
 				ch.Announcement == nil && len(ch.Roles) == 0 && len(ch.Checks) == 0 && ch.Log == "" {
-				return usageErr("nothing to update: give at least one of --status, --severity, --commander, --role, --impact, --announcement, --check, --log")
+				return usageMsg("update.nothing")
 			}
 			opts, err := c.options(app)
 			if err != nil {
@@ -62,7 +63,7 @@ Raising the severity adds the action-list items the new severity needs.`,
 			if err != nil {
 				return err
 			}
-			return app.reportChange(res, "Updated")
+			return app.reportChange(res, "update.done")
 		},
 	}
 	f := cmd.Flags()

@@ -151,8 +151,17 @@ func (p *Printer) Lang() Lang { return p.lang }
 //	p.T("lang.unknown", "Flag", "fr", "Known", i18n.Names())
 //
 // A message the catalogue lacks comes back as its ID, so a missing one shows rather than
-// vanishing (TestCatalogue checks every ID the code uses).
-func (p *Printer) T(id string, args ...any) string { return p.localize(id, nil, args) }
+// vanishing (TestCatalogue checks every ID the code uses). An argument named Count also picks
+// the message's plural form (one, other) when it has several.
+func (p *Printer) T(id string, args ...any) string {
+	var count any
+	for i := 0; i+1 < len(args); i += 2 {
+		if args[i] == "Count" {
+			count = args[i+1]
+		}
+	}
+	return p.localize(id, count, args)
+}
 
 // N is T for a message that depends on a count (plural forms); the count is also the
 // argument Count.

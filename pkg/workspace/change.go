@@ -9,6 +9,7 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -41,10 +42,10 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 		return nil, err
 	}
 	if !st.AtHead {
-		return nil, fmt.Errorf("%s is not committed: commit it with git first (incidentctl records each change as a commit on top of it)", e.Path)
+		return nil, i18n.Errorf("change.not_committed", "Path", e.Path)
 	}
 	if (st.WorktreeDiffers || st.IndexDiffers) && !opts.IncludeEdits {
-		return nil, fmt.Errorf("%s has uncommitted changes: commit or discard them (git diff -- %s), or pass --include-edits to record them with this change", e.Path, e.Path)
+		return nil, i18n.Errorf("change.uncommitted", "Path", e.Path)
 	}
 	doc, err := w.loadEntry(e)
 	if err != nil {
@@ -218,7 +219,7 @@ func (u *updater) text(key, label, old, value string, quoted bool) {
 		return
 	}
 	if key == incident.KeyCommander && value == "" {
-		u.err = fmt.Errorf("the commander cannot be empty: name who takes command")
+		u.err = i18n.Errorf("change.empty_commander")
 		return
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(key, value) })
@@ -249,7 +250,7 @@ func (u *updater) severity(flow *Flow, input string, now time.Time) {
 		return
 	}
 	if u.d.Meta.Status == incident.StatusResolved {
-		u.err = fmt.Errorf("%s is resolved: its severity is part of the record; reopen it first (--status investigating) if the incident is not over", u.d.Meta.ID)
+		u.err = i18n.Errorf("change.severity_resolved", "ID", u.d.Meta.ID)
 		return
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeySeverity, level.ID) })
@@ -285,11 +286,11 @@ func (u *updater) severity(flow *Flow, input string, now time.Time) {
 func (u *updater) status(input string) {
 	s := strings.ToLower(strings.TrimSpace(input))
 	if !incident.ValidStatus(s) {
-		u.err = fmt.Errorf("unknown status %q: use one of %s", input, strings.Join(incident.Statuses, ", "))
+		u.err = i18n.Errorf("change.unknown_status", "Status", fmt.Sprintf("%q", input), "Known", strings.Join(incident.Statuses, ", "))
 		return
 	}
 	if s == incident.StatusResolved {
-		u.err = fmt.Errorf("to resolve an incident use `incidentctl close <id> --resolution <text>`: it checks the required actions first")
+		u.err = i18n.Errorf("change.resolve_with_close")
 		return
 	}
 	old := u.d.Meta.Status
@@ -377,12 +378,12 @@ func findAction(d *incident.Document, ref string) (int, error) {
 	ref = strings.TrimSpace(ref)
 	if n, err := strconv.Atoi(ref); err == nil {
 		if n < 1 || n > len(d.Actions) {
-			return 0, fmt.Errorf("--check %d: %s has actions 1 to %d (see `incidentctl show %s`)", n, d.Meta.ID, len(d.Actions), d.Meta.ID)
+			return 0, i18n.Errorf("check.range", "N", n, "ID", d.Meta.ID, "Count", len(d.Actions))
 		}
 		return n - 1, nil
 	}
 	if ref == "" {
-		return 0, fmt.Errorf("--check needs the action's number or part of its text")
+		return 0, i18n.Errorf("check.empty")
 	}
 	var matches []int
 	for i, a := range d.Actions {
@@ -395,16 +396,15 @@ func findAction(d *incident.Document, ref string) (int, error) {
 	}
 	switch len(matches) {
 	case 0:
-		return 0, fmt.Errorf("--check %q: no action of %s contains that text (see `incidentctl show %s`)", ref, d.Meta.ID, d.Meta.ID)
+		return 0, i18n.Errorf("check.none", "Ref", fmt.Sprintf("%q", ref), "ID", d.Meta.ID)
 	case 1:
 		return matches[0], nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "--check %q matches %d actions; give the number instead:", ref, len(matches))
 	for _, i := range matches {
 		fmt.Fprintf(&b, "\n  %d. %s", i+1, d.Actions[i].Text)
 	}
-	return 0, fmt.Errorf("%s", b.String())
+	return 0, i18n.Errorf("check.ambiguous", "Ref", fmt.Sprintf("%q", ref), "Count", len(matches), "List", b.String())
 }
 
 // UncheckedRequired lists the actions required at the incident's severity that are not ticked.
@@ -428,17 +428,15 @@ func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Re
 	at := w.at(opts.At)
 	return w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		if d.Meta.Status == incident.StatusResolved {
-			return nil, "", fmt.Errorf("%s is already resolved: to reopen it, incidentctl update %s --status investigating", d.Meta.ID, d.Meta.ID)
+			return nil, "", i18n.Errorf("close.already", "ID", d.Meta.ID)
 		}
 		open := UncheckedRequired(d)
 		if len(open) > 0 && !force {
 			var b strings.Builder
-			fmt.Fprintf(&b, "cannot close %s: %s required at %s not checked:", d.Meta.ID, plural(len(open), "action"), d.Meta.Severity)
 			for _, i := range open {
 				fmt.Fprintf(&b, "\n  %d. %s", i+1, d.Actions[i].Text)
 			}
-			fmt.Fprintf(&b, "\ncheck them (incidentctl update %s --check %d), or close with --force to skip them (the log records what was skipped)", d.Meta.ID, open[0]+1)
-			return nil, "", fmt.Errorf("%s", b.String())
+			return nil, "", i18n.Errorf("close.refused", "ID", d.Meta.ID, "Count", len(open), "Severity", d.Meta.Severity, "List", b.String(), "First", open[0]+1)
 		}
 		if err := milestoneFits(d.Meta, incident.KeyResolvedAt, at); err != nil {
 			return nil, "", err
