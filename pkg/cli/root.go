@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -18,9 +19,7 @@ func NewRootCmd(app *App) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "incidentctl",
 		Short: app.P.T("root.short"),
-		Long: `incidentctl keeps one live document per incident under incidents/: an at-a-glance status,
-the action list rendered from the reviewed flow in templates/, and an append-only log.
-Every change is one commit of exactly that file.`,
+		Long:  app.P.T("root.long"),
 		Example: `  incidentctl init
   incidentctl new "Checkout API returns 500s" --severity SEV2
   incidentctl log k7x "rolled back deploy 1234"
@@ -39,6 +38,7 @@ Every change is one commit of exactly that file.`,
 		PersistentPostRunE: app.shareChange, // --sync and sync.auto (sync.go)
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
+	localizeHelp(root, app.P)
 	root.PersistentFlags().BoolVar(&app.JSON, "json", false, app.P.T("flag.json"))
 	root.PersistentFlags().StringVarP(&app.Dir, "directory", "C", "", app.P.T("flag.directory"))
 	root.PersistentFlags().StringVar(&app.Lang, "lang", app.Lang, app.P.T("flag.lang"))
@@ -91,4 +91,23 @@ func (app *App) warnSkipped(errs []error) {
 	for _, e := range errs {
 		fmt.Fprintf(app.Err, "%s: %s\n", app.P.T("warning"), app.P.T("list.skipped", "Error", app.P.Message(e)))
 	}
+}
+
+// localizeHelp puts the headings of cobra's help and usage text into the reader's language
+// (English keeps cobra's own template untouched).
+func localizeHelp(root *cobra.Command, p *i18n.Printer) {
+	if p.Lang() == i18n.English {
+		return
+	}
+	t := root.UsageTemplate()
+	for _, r := range [][2]string{
+		{"Usage:", "help.usage"}, {"Aliases:", "help.aliases"}, {"Examples:", "help.examples"},
+		{"Available Commands:", "help.commands"}, {"Additional Commands:", "help.additional_commands"},
+		{"Global Flags:", "help.global_flags"}, {"Flags:", "help.flags"},
+		{"Additional help topics:", "help.topics"},
+		{`Use "{{.CommandPath}} [command] --help" for more information about a command.`, "help.more"},
+	} {
+		t = strings.ReplaceAll(t, r[0], p.T(r[1], "Path", "{{.CommandPath}}"))
+	}
+	root.SetUsageTemplate(t)
 }
