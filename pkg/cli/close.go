@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/lint"
+	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
 func newCloseCmd(app *App) *cobra.Command {
@@ -25,25 +26,19 @@ logs each skipped item.`,
 			if !cmd.Flags().Changed("resolution") {
 				return usageMsg("close.no_resolution")
 			}
-			opts, err := c.options(app)
-			if err != nil {
-				return err
-			}
-			ws, err := app.open()
-			if err != nil {
-				return err
-			}
-			res, err := ws.Close(args[0], resolution, force, opts)
-			if err != nil {
-				return err
-			}
-			if err := app.reportChange(res, "close.done"); err != nil || app.JSON {
-				return err
-			}
-			if flow, err := ws.Flow(); err == nil && lint.NeedsPostmortem(flow.Severities, res.Doc.Meta.Severity) {
-				fmt.Fprintln(app.Err, app.P.T("close.next_postmortem", "Ref", shortRef(res.ID)))
-			}
-			return nil
+			return c.run(app, func(ws *workspace.Workspace, opts workspace.Options) error {
+				res, err := ws.Close(args[0], resolution, force, opts)
+				if err != nil {
+					return err
+				}
+				if err := app.reportChange(res, "close.done"); err != nil || app.JSON {
+					return err
+				}
+				if flow, err := ws.Flow(); err == nil && lint.NeedsPostmortem(flow.Severities, res.Doc.Meta.Severity) {
+					fmt.Fprintln(app.Err, app.P.T("close.next_postmortem", "Ref", shortRef(res.ID)))
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVarP(&resolution, "resolution", "r", "", "how it was resolved, `<text>`")

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
 func newHandoffCmd(app *App) *cobra.Command {
@@ -35,24 +37,18 @@ Handing over to the current commander is an error, and so is handing over a reso
 			if cmd.Flags().Changed("note") && strings.TrimSpace(note) == "" {
 				return usageMsg("handoff.empty_note")
 			}
-			opts, err := c.options(app)
-			if err != nil {
-				return err
-			}
-			ws, err := app.open()
-			if err != nil {
-				return err
-			}
-			res, err := ws.Handoff(args[0], to, note, opts)
-			if err != nil {
-				return err
-			}
-			app.warn(res.Warnings)
-			if app.JSON {
-				return app.printJSON(handoffJSON{writeJSON: toWriteJSON(res.Result), PreviousCommander: res.From, Commander: res.To, Briefing: res.Entry})
-			}
-			fmt.Fprintln(app.Err, app.P.T("handoff.done", "ID", res.ID, "From", orNone(res.From), "To", res.To, "Commit", res.Commit[:7]))
-			return nil
+			return c.run(app, func(ws *workspace.Workspace, opts workspace.Options) error {
+				res, err := ws.Handoff(args[0], to, note, opts)
+				if err != nil {
+					return err
+				}
+				app.warn(res.Warnings)
+				if app.JSON {
+					return app.printJSON(handoffJSON{writeJSON: toWriteJSON(res.Result), PreviousCommander: res.From, Commander: res.To, Briefing: res.Entry})
+				}
+				fmt.Fprintln(app.Err, app.P.T("handoff.done", "ID", res.ID, "From", orNone(res.From), "To", res.To, "Commit", res.Commit[:7]))
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&to, "to", "", "who takes command, `<name>`")

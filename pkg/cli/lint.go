@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -26,7 +28,7 @@ type lintOptions struct {
 func newLintCmd(app *App) *cobra.Command {
 	var o lintOptions
 	cmd := &cobra.Command{
-		Use:   "lint [<path>...] [--base <ref>] [--format text|json|github] [--strict]",
+		Use:   "lint [<path>...] [--base <ref>] [--format text|json|github|sarif|rdjson] [--strict]",
 		Short: app.P.T("lint.short"),
 		Long: `Check incident documents for what would make them wrong, unreadable for incidentctl, or
 dangerous to publish. Without paths, every document under incidents/ is checked; paths (files
@@ -37,8 +39,16 @@ each is compared with its version there: log entries that existed must not be ed
 or reordered, a resolved incident keeps its times, an ID is not reused.
 
 Findings go to stdout as path:line:col: severity rule-id: message; the summary to stderr.
+--format picks another shape for CI:
+  json     an array of findings
+  github   GitHub Actions annotations (the first 10 errors and 10 warnings, the most GitHub
+           shows per step), the rest as log lines, and, when $GITHUB_STEP_SUMMARY is set,
+           the table of every finding in the job summary
+  sarif    SARIF 2.1.0 for code scanning (github/codeql-action/upload-sarif) and other viewers
+  rdjson   reviewdog's diagnostic format (reviewdog -f=rdjson)
 Exit status: 0 clean, 1 when there is an error (or, with --strict, a warning), 2 for a wrong
-command line. Rules can be set to error, warning or off in .incidentctl.yaml:
+command line; every finding counts, whatever the format shows. Rules can be set to error,
+warning or off in .incidentctl.yaml:
 
   lint:
     rules:
@@ -49,13 +59,12 @@ command line. Rules can be set to error, warning or off in .incidentctl.yaml:
 		Example: `  incidentctl lint
   incidentctl lint incidents/2026/11/
   incidentctl lint --base origin/main --format github
+  incidentctl lint --format sarif > incidentctl.sarif
   incidentctl lint --rules`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Paths = args
-			switch o.Format {
-			case "text", "json", "github":
-			default:
-				return usageErr("--format %q: use text, json or github", o.Format)
+			if !slices.Contains(lint.Formats, o.Format) {
+				return usageErr("--format %q: use one of %s", o.Format, strings.Join(lint.Formats, ", "))
 			}
 			if app.JSON {
 				if cmd.Flags().Changed("format") && o.Format != "json" {
@@ -66,12 +75,15 @@ command line. Rules can be set to error, warning or off in .incidentctl.yaml:
 			if o.Rules && (len(args) > 0 || o.Base != "") {
 				return usageErr("--rules lists the rules; it takes no paths and no --base")
 			}
+			if o.Rules && o.Format != "text" && o.Format != "json" {
+				return usageErr("--rules prints text or JSON, not --format %s (the %s output lists the rules in force too)", o.Format, o.Format)
+			}
 			return lintRun(app, o)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Base, "base", "", "check only documents changed since the merge base with `<ref>`, and compare them with it")
-	f.StringVar(&o.Format, "format", "text", "output `<format>`: text, json or github (workflow annotations)")
+	f.StringVar(&o.Format, "format", "text", "output `<format>`: text, json, github (workflow annotations and job summary), sarif or rdjson (reviewdog)")
 	f.BoolVar(&o.Strict, "strict", false, "fail on warnings too")
 	f.BoolVar(&o.Rules, "rules", false, "list the rules with their levels and exit")
 	return cmd
@@ -126,16 +138,16 @@ func lintRun(app *App, o lintOptions) error {
 		}
 		tw := display.NewTabWriter(app.Out, 2)
 		for _, r := range policy.RuleSet() {
-			about := r.Summary
-			if r.Base {
-				about = "(--base) " + about
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Level, about)
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Level, r.About())
 		}
 		return tw.Flush()
 	}
 	app.warn(warnings)
 	opts.Paths, opts.Base = o.Paths, o.Base
+	policy, err := lint.NewPolicy(opts.Config.Lint)
+	if err != nil {
+		return err
+	}
 	if os.Getenv("GOGC") == "" {
 		// Parsing allocates ~100 KB per document and lint keeps almost none of it: collecting
 		// less often saves a quarter of the CPU time on 10,000 documents for ~50 MB more.
@@ -160,7 +172,11 @@ func lintRun(app *App, o lintOptions) error {
 		}
 		err = app.printJSON(out)
 	case "github":
-		err = lint.WriteGitHub(app.Out, res.Findings)
+		err = writeGitHub(app, opts, res, policy)
+	case "sarif":
+		err = lint.WriteSARIF(app.Out, lintReport(opts, res, policy))
+	case "rdjson":
+		err = lint.WriteRDJSON(app.Out, lintReport(opts, res, policy))
 	default:
 		err = lint.WriteText(app.Out, res.Findings)
 	}
@@ -187,4 +203,52 @@ func lintSummary(errs, warns, docs int, mergeBase string) string {
 		s += " changed since " + mergeBase[:7]
 	}
 	return s
+}
+
+// lintTool is the incidentctl that reports, for the formats that name it.
+func lintTool() lint.Tool {
+	v := buildVersion().Version
+	return lint.Tool{Version: v, DocsRef: lint.DocsRefFor(v)}
+}
+
+// lintReport is the run as the machine-readable formats describe it.
+func lintReport(opts lint.Options, res *lint.Result, policy *lint.Policy) lint.Report {
+	root := opts.Root
+	return lint.Report{
+		Findings: res.Findings,
+		Rules:    policy.RuleSet(),
+		Tool:     lintTool(),
+		Source: func(p string) ([]byte, error) {
+			return os.ReadFile(filepath.Join(root, filepath.FromSlash(p)))
+		},
+	}
+}
+
+// writeGitHub prints the annotations and, inside a GitHub Actions step, appends the table of
+// every finding to the job summary.
+func writeGitHub(app *App, opts lint.Options, res *lint.Result, policy *lint.Policy) error {
+	notAnnotated, err := lint.WriteGitHub(app.Out, res.Findings)
+	if err != nil {
+		return err
+	}
+	summary := os.Getenv("GITHUB_STEP_SUMMARY")
+	if summary == "" {
+		return nil
+	}
+	s := lint.StepSummary{Documents: res.Documents, NotAnnotated: notAnnotated, Tool: lintTool()}
+	server, repo, sha := os.Getenv("GITHUB_SERVER_URL"), os.Getenv("GITHUB_REPOSITORY"), os.Getenv("GITHUB_SHA")
+	if server != "" && repo != "" && sha != "" {
+		s.FileURL = func(p string, line int) string {
+			return fmt.Sprintf("%s/%s/blob/%s/%s#L%d", strings.TrimSuffix(server, "/"), repo, sha, p, line)
+		}
+	}
+	f, err := os.OpenFile(summary, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("GITHUB_STEP_SUMMARY=%s: cannot write the job summary: %v", summary, err)
+	}
+	if err := lint.WriteStepSummary(f, res.Findings, s); err != nil {
+		f.Close()
+		return fmt.Errorf("GITHUB_STEP_SUMMARY=%s: writing the job summary: %v", summary, err)
+	}
+	return f.Close()
 }

@@ -2,8 +2,8 @@ package cli
 
 import (
 	"fmt"
-	"strings"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -35,8 +35,10 @@ func NewRootCmd(app *App) *cobra.Command {
 			}
 			return nil
 		},
-		PersistentPostRunE: app.shareChange, // --sync and sync.auto (sync.go)
+		PersistentPostRunE: app.shareChange,        // --sync and sync.auto (sync.go)
+		Version:            buildVersion().Version, // --version (version.go)
 	}
+	root.SetVersionTemplate(buildVersion().String() + "\n")
 	root.CompletionOptions.HiddenDefaultCmd = true
 	localizeHelp(root, app.P)
 	root.PersistentFlags().BoolVar(&app.JSON, "json", false, app.P.T("flag.json"))

@@ -51,19 +51,9 @@ Raising the severity adds the action-list items the new severity needs.`,
 				ch.Announcement == nil && len(ch.Roles) == 0 && len(ch.Checks) == 0 && ch.Log == "" {
 				return usageMsg("update.nothing")
 			}
-			opts, err := c.options(app)
-			if err != nil {
-				return err
-			}
-			ws, err := app.open()
-			if err != nil {
-				return err
-			}
-			res, err := ws.Update(args[0], ch, opts)
-			if err != nil {
-				return err
-			}
-			return app.reportChange(res, "update.done")
+			return c.runReported(app, "update.done", func(ws *workspace.Workspace, opts workspace.Options) (*workspace.Result, error) {
+				return ws.Update(args[0], ch, opts)
+			})
 		},
 	}
 	f := cmd.Flags()

@@ -8,7 +8,16 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/index"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/lockfile"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/tree"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/worktree"
 )
+
+// hashPath is where the index's saved hash states (pkg/gitrepo/index, hash.go) are kept, beside
+// incidentctl's other caches for this working tree.
+func (r *Repo) hashPath() string { return filepath.Join(r.gitDir, "incidentctl", "index-sha1") }
 
 // Change is the new content of one file.
 type Change struct {
@@ -60,18 +69,18 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 
 	// Lock order follows git commit: the index first, then the refs.
 	indexPath := filepath.Join(r.gitDir, "index")
-	indexLock, err := takeLock(indexPath)
+	indexLock, err := lockfile.Take(indexPath)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	defer indexLock.release()
+	defer indexLock.Release()
 	// HEAD.lock keeps `git switch` (which rewrites HEAD) from changing the
 	// branch under us; HEAD itself is never modified.
-	headLock, err := takeLock(filepath.Join(r.gitDir, "HEAD"))
+	headLock, err := lockfile.Take(filepath.Join(r.gitDir, "HEAD"))
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	defer headLock.release()
+	defer headLock.Release()
 
 	head, err := r.Head()
 	if err != nil {
@@ -96,34 +105,34 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 
 	// Plan the index splice and check the working tree now, so that a
 	// conflict stops us before anything is published.
-	indexData, unmap, err := mapIndex(indexPath)
+	indexData, unmap, err := index.Map(indexPath)
 	if err != nil {
 		return plumbing.ZeroHash, newUserError(nil, err, "cannot read the git index %s: %v", indexPath, err)
 	}
 	defer unmap()
-	updates := make([]indexUpdate, len(files))
+	updates := make([]index.Update, len(files))
 	for i, f := range files {
-		updates[i] = indexUpdate{Path: f.Path, Hash: BlobHash(f.Content)}
+		updates[i] = index.Update{Path: f.Path, Hash: BlobHash(f.Content)}
 	}
-	plan, err := prepareIndex(indexPath, indexData, updates)
+	plan, err := index.Prepare(indexPath, indexData, updates)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
 	// Hash and write the part of the new index before our entries while the commit is built;
 	// every path out of here waits for that work before the index is unmapped and the lock
 	// released (deferred calls run in reverse order).
-	plan.resumeHash(indexData, r.readIndexHashes(indexData))
-	plan.begin(indexLock.writer())
-	defer plan.wait()
+	plan.ResumeHash(indexData, index.ReadHashes(r.hashPath(), indexData))
+	plan.Begin(indexLock.Writer())
+	defer plan.Wait()
 	for _, f := range files {
-		if err := r.checkWorktreePath(f.Path); err != nil {
+		if err := worktree.Check(r.root, f.Path); err != nil {
 			return plumbing.ZeroHash, err
 		}
 	}
 
 	// Objects: blobs, the trees along the paths, the commit. Unreferenced
 	// objects left by a later failure are harmless (git gc removes them).
-	changes := make([]treeChange, len(files))
+	puts := make([]tree.Put, len(files))
 	for i, f := range files {
 		obj := r.repo.Storer.NewEncodedObject()
 		obj.SetType(plumbing.BlobObject)
@@ -137,7 +146,7 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 		if err != nil {
 			return plumbing.ZeroHash, err
 		}
-		changes[i] = treeChange{rest: f.Path, full: f.Path, blob: h}
+		puts[i] = tree.Put{Path: f.Path, Blob: h}
 	}
 	baseTree := plumbing.ZeroHash
 	var parents []plumbing.Hash
@@ -148,7 +157,7 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 		}
 		baseTree, parents = t, []plumbing.Hash{req.Parent}
 	}
-	tree, err := r.buildTree(baseTree, "", changes)
+	newTree, err := tree.Build(r.objects, baseTree, puts)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
@@ -157,7 +166,7 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 		Author:       object.Signature{Name: author.Name, Email: author.Email, When: author.When},
 		Committer:    object.Signature{Name: committer.Name, Email: committer.Email, When: committer.When},
 		Message:      msg,
-		TreeHash:     tree,
+		TreeHash:     newTree,
 		ParentHashes: parents,
 	}
 	if err := c.Encode(commitObj); err != nil {
@@ -177,26 +186,24 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 	if err := r.updateBranch(head.Ref, req.Parent, commit, committer, reflogMsg); err != nil {
 		return plumbing.ZeroHash, err
 	}
-	headLock.release()
+	headLock.Release()
 
 	// The working tree files, then the index entries with their stat data.
 	for i, f := range files {
-		st, err := r.writeWorktreeFile(f.Path, f.Content)
+		st, err := worktree.Write(r.root, f.Path, f.Content)
 		if err != nil {
 			return commit, afterCommitError(commit, head.Branch, files, err)
 		}
-		plan.setStat(i, st)
+		plan.SetStat(i, st)
 	}
-	if err := plan.writeTo(indexLock.writer()); err != nil {
-		err = newUserError(nil, err, "cannot write %s: %v", indexLock.path, err)
+	if err := plan.WriteIndex(indexLock.Writer()); err != nil {
+		err = newUserError(nil, err, "cannot write %s: %v", indexLock.Path(), err)
 		return commit, afterCommitError(commit, head.Branch, files, err)
 	}
-	if err := indexLock.commitUnsynced(); err != nil {
+	if err := indexLock.CommitUnsynced(); err != nil {
 		return commit, afterCommitError(commit, head.Branch, files, err)
 	}
-	if plan.fallback == nil {
-		r.writeIndexHashes(plan.checksum, plan.size, plan.hasher.cps)
-	}
+	plan.SaveHashes(r.hashPath())
 	return commit, nil
 }
 

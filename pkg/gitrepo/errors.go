@@ -1,66 +1,39 @@
 package gitrepo
 
 import (
-	"errors"
-	"fmt"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/usererr"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/lockfile"
 )
 
 // Sentinel errors. Every error this package returns is a full English sentence
 // meant for the user; these sentinels let callers branch with errors.Is without
-// parsing text.
+// parsing text. They are the values the rooms below return (internal/usererr).
 var (
 	// ErrNotRepository: Open found no .git in the directory or any parent.
-	ErrNotRepository = errors.New("not a git repository")
+	ErrNotRepository = usererr.ErrNotRepository
 	// ErrUnsupportedRepository: the repository uses a git extension or format
 	// that go-git (and so incidentctl) cannot read or write safely.
-	ErrUnsupportedRepository = errors.New("unsupported git repository format")
+	ErrUnsupportedRepository = usererr.ErrUnsupportedRepository
 	// ErrDetachedHead: Commit refuses to move a detached HEAD.
-	ErrDetachedHead = errors.New("HEAD is detached")
+	ErrDetachedHead = usererr.ErrDetachedHead
 	// ErrLocked: a git lock file (index.lock, HEAD.lock, <ref>.lock) exists.
-	ErrLocked = errors.New("git lock file exists")
+	ErrLocked = usererr.ErrLocked
 	// ErrBranchMoved: the branch no longer points at CommitRequest.Parent.
-	ErrBranchMoved = errors.New("branch moved")
+	ErrBranchMoved = usererr.ErrBranchMoved
 	// ErrNoIdentity: no author/committer name or e-mail is configured.
-	ErrNoIdentity = errors.New("no git identity")
+	ErrNoIdentity = usererr.ErrNoIdentity
+	// ErrNoRemote: the repository has no remote of the requested name.
+	ErrNoRemote = usererr.ErrNoRemote
+	// ErrPushRejected: the remote refused the push because its branch moved on (somebody else
+	// pushed first). Fetch, integrate and push again.
+	ErrPushRejected = usererr.ErrPushRejected
 )
-
-// userError carries a complete sentence for the user, an optional sentinel
-// for errors.Is, and an optional lower-level cause for errors.Unwrap.
-type userError struct {
-	msg      string
-	sentinel error
-	cause    error
-}
-
-func (e *userError) Error() string { return e.msg }
-
-// Unwrap exposes both the sentinel and the cause (Go 1.20 multi-unwrap), so
-// errors.Is works for either.
-func (e *userError) Unwrap() []error {
-	var errs []error
-	if e.sentinel != nil {
-		errs = append(errs, e.sentinel)
-	}
-	if e.cause != nil {
-		errs = append(errs, e.cause)
-	}
-	return errs
-}
-
-func newUserError(sentinel, cause error, format string, args ...any) error {
-	return &userError{msg: fmt.Sprintf(format, args...), sentinel: sentinel, cause: cause}
-}
 
 // LockedError reports a lock file held by somebody else. Path is the lock
 // file's absolute path.
-type LockedError struct {
-	Path string
-}
+type LockedError = lockfile.LockedError
 
-func (e *LockedError) Error() string {
-	return fmt.Sprintf("another git process seems to be running in this repository (%s exists); "+
-		"wait for it to finish, or remove the file if it crashed", e.Path)
-}
+// userError is the sentence type every room returns.
+type userError = usererr.Error
 
-// Is makes errors.Is(err, ErrLocked) true.
-func (e *LockedError) Is(target error) bool { return target == ErrLocked }
+var newUserError = usererr.New

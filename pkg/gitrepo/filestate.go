@@ -8,6 +8,8 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/index"
 )
 
 // FileState tells how the index and working tree copies of one file compare
@@ -48,11 +50,11 @@ func (r *Repo) FileState(path string) (FileState, error) {
 	}
 
 	indexPath := filepath.Join(r.gitDir, "index")
-	data, unmap, err := mapIndex(indexPath)
+	data, unmap, err := index.Map(indexPath)
 	if err != nil {
 		return FileState{}, newUserError(nil, err, "cannot read the git index %s: %v", indexPath, err)
 	}
-	entries, err := findIndexEntries(indexPath, data, path)
+	entries, err := index.Find(indexPath, data, path)
 	unmap()
 	if err != nil {
 		return FileState{}, err

@@ -1,119 +1,33 @@
 package gitrepo
 
 import (
-	"bytes"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/gittest"
 )
 
-// The git CLI is the reference in these tests. TestMain isolates every git
+// The git CLI is the reference in these tests (internal/gittest). TestMain isolates every git
 // (and Identity) from the developer's own configuration.
-var testHome string
 
-func TestMain(m *testing.M) {
-	var err error
-	testHome, err = os.MkdirTemp("", "gitrepo-home-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	for _, k := range []string{
-		"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY",
-		"GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_AUTHOR_DATE",
-		"GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "GIT_COMMITTER_DATE",
-		"EMAIL", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_COUNT", "GIT_CONFIG_PARAMETERS",
-		"XDG_CONFIG_HOME", "GIT_CEILING_DIRECTORIES",
-	} {
-		os.Unsetenv(k)
-	}
-	os.Setenv("HOME", testHome)
-	os.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	os.Setenv("LC_ALL", "C")
-	code := m.Run()
-	removeBenchFixtures()
-	os.RemoveAll(testHome)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { gittest.Main(m, removeBenchFixtures) }
 
-// gitEnv is the environment of git commands run by tests: an identity for
-// the commits the "user" makes, nothing from the real user.
-func gitEnv() []string {
-	return append(os.Environ(),
-		"GIT_AUTHOR_NAME=Test User", "GIT_AUTHOR_EMAIL=user@example.com",
-		"GIT_COMMITTER_NAME=Test User", "GIT_COMMITTER_EMAIL=user@example.com",
-	)
-}
-
-// gitOut runs git in dir and returns stdout; it fails the test on error.
-func gitOut(t testing.TB, dir string, args ...string) string {
-	t.Helper()
-	out, errOut, err := gitRun(dir, nil, args...)
-	if err != nil {
-		t.Fatalf("git %s (in %s): %v\n%s%s", strings.Join(args, " "), dir, err, out, errOut)
-	}
-	return out
-}
-
-func gitRun(dir string, stdin []byte, args ...string) (stdout, stderr string, err error) {
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = gitEnv()
-	if stdin != nil {
-		cmd.Stdin = bytes.NewReader(stdin)
-	}
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err = cmd.Run()
-	return o.String(), e.String(), err
-}
-
-// gitOK reports whether a git command exits 0 (e.g. `diff --quiet`).
-func gitOK(dir string, args ...string) bool {
-	_, _, err := gitRun(dir, nil, args...)
-	return err == nil
-}
-
-func writeFile(t testing.TB, root, path, content string) {
-	t.Helper()
-	full := filepath.Join(root, filepath.FromSlash(path))
-	if err := os.MkdirAll(filepath.Dir(full), 0o777); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func readFile(t testing.TB, root, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(path)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
-// newRepo creates a repository on branch main; with files, it commits them.
-func newRepo(t testing.TB, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	gitOut(t, dir, "init", "-q", "-b", "main")
-	if len(files) > 0 {
-		for p, c := range files {
-			writeFile(t, dir, p, c)
-		}
-		gitOut(t, dir, "add", "-A")
-		gitOut(t, dir, "commit", "-q", "-m", "initial")
-	}
-	return dir
-}
+var (
+	gitEnv      = gittest.Env
+	gitOut      = gittest.Out
+	gitOutStdin = gittest.OutStdin
+	gitRun      = gittest.Run
+	gitOK       = gittest.OK
+	writeFile   = gittest.WriteFile
+	readFile    = gittest.ReadFile
+	newRepo     = gittest.NewRepo
+	fsck        = gittest.Fsck
+)
 
 func openRepo(t testing.TB, dir string) *Repo {
 	t.Helper()
@@ -200,14 +114,6 @@ func (s snapshot) assertSame(t testing.TB, other snapshot) {
 	}
 }
 
-func fsck(t testing.TB, dir string) {
-	t.Helper()
-	out, errOut, err := gitRun(dir, nil, "fsck", "--strict", "--no-progress")
-	if err != nil {
-		t.Fatalf("git fsck --strict failed: %v\n%s%s", err, out, errOut)
-	}
-}
-
 // assertClean checks that the committed paths are exactly HEAD's content in
 // index and working tree, using git's stat-based plumbing (diff-files does
 // not refresh the index: wrong stat data would show the file as modified).
@@ -232,13 +138,4 @@ func assertCommitted(t testing.TB, dir string, files map[string]string) {
 			t.Errorf("git diff --cached reports %s as staged", p)
 		}
 	}
-}
-
-func gitOutStdin(t testing.TB, dir string, stdin []byte, args ...string) string {
-	t.Helper()
-	out, errOut, err := gitRun(dir, stdin, args...)
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, errOut)
-	}
-	return out
 }

@@ -3,19 +3,20 @@ package gitrepo
 import (
 	"bytes"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/index"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/revwalk"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/worktree"
 )
 
 // Reads for comparing with another version of the repository (`incidentctl lint --base`): the
@@ -48,7 +49,7 @@ func (r *Repo) ResolveCommit(rev string) (plumbing.Hash, error) {
 
 // MergeBase returns the best common ancestor of two commits, as `git merge-base a b` does.
 func (r *Repo) MergeBase(a, b plumbing.Hash) (plumbing.Hash, error) {
-	bases, err := r.mergeBasesAll(a, b)
+	bases, err := revwalk.MergeBasesAll(r.objects, a, b)
 	if err != nil {
 		return plumbing.ZeroHash, newUserError(nil, err,
 			"cannot find the common ancestor of %s and %s: %v; if this is a shallow clone, fetch the whole history (git fetch --unshallow, or actions/checkout with fetch-depth: 0)", a.String()[:7], b.String()[:7], err)
@@ -315,7 +316,7 @@ func (r *Repo) worktreeChangesDecoded(commit plumbing.Hash, prefixes []string) (
 			committed[k] = v
 		}
 	}
-	idx, indexTime := r.readIndexEntries()
+	idx, indexTime := index.Decoded(filepath.Join(r.gitDir, "index"))
 	seen := map[string]bool{}
 	var out []string
 	for _, p := range prefixes {
@@ -351,7 +352,7 @@ func (r *Repo) worktreeChangesDecoded(commit plumbing.Hash, prefixes []string) (
 			case fi.Mode().IsRegular():
 				if e, ok := idx[rel]; ok && uint32(fi.Size()) == e.Size && fi.ModTime().Equal(e.ModifiedAt) && fi.ModTime().Before(indexTime) {
 					hash = e.Hash
-				} else if hash, err = hashFile(full, fi.Size()); err != nil {
+				} else if hash, err = worktree.HashFile(full, fi.Size()); err != nil {
 					return err
 				}
 			case fi.Mode()&os.ModeSymlink != 0:
@@ -382,44 +383,4 @@ func (r *Repo) worktreeChangesDecoded(commit plumbing.Hash, prefixes []string) (
 	}
 	sort.Strings(out)
 	return out, nil
-}
-
-// readIndexEntries returns the stage-0 entries (intent-to-add ones excepted) of .git/index and when it was written. Without
-// a readable index every file is hashed, which is slower but still right.
-func (r *Repo) readIndexEntries() (map[string]*index.Entry, time.Time) {
-	path := filepath.Join(r.gitDir, "index")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, time.Time{}
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, time.Time{}
-	}
-	var idx index.Index
-	if err := index.NewDecoder(bytes.NewReader(data)).Decode(&idx); err != nil {
-		return nil, time.Time{}
-	}
-	out := make(map[string]*index.Entry, len(idx.Entries))
-	for _, e := range idx.Entries {
-		if e.Stage == 0 && !e.IntentToAdd {
-			out[e.Name] = e
-		}
-	}
-	return out, fi.ModTime()
-}
-
-// hashFile computes a file's blob hash without holding it in memory (it may be a large file that
-// has no business in the folder).
-func hashFile(full string, size int64) (plumbing.Hash, error) {
-	f, err := os.Open(full)
-	if err != nil {
-		return plumbing.ZeroHash, newUserError(nil, err, "cannot read %s: %v", full, err)
-	}
-	defer f.Close()
-	h := plumbing.NewHasher(plumbing.BlobObject, size)
-	if n, err := io.Copy(h, f); err != nil || n != size {
-		return plumbing.ZeroHash, newUserError(nil, err, "cannot read %s (it changed while being read?): %v", full, err)
-	}
-	return h.Sum(), nil
 }

@@ -10,6 +10,10 @@ import (
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/gittest"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/work"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/revwalk"
 )
 
 func TestMergeBaseMatchesGit(t *testing.T) {
@@ -17,11 +21,11 @@ func TestMergeBaseMatchesGit(t *testing.T) {
 	for seed := uint64(1); seed <= 3; seed++ {
 		dir := newRepo(t, map[string]string{"seed": "x\n"})
 		rng := rand.New(rand.NewPCG(seed, 99))
-		commits := randomHistory(t, dir, 80, rng)
+		commits := gittest.RandomHistory(t, dir, 80, rng)
 		r := openRepo(t, dir)
 		for range 60 {
 			a, b := commits[rng.IntN(len(commits))], commits[rng.IntN(len(commits))]
-			all, err := r.mergeBasesAll(plumbing.NewHash(a), plumbing.NewHash(b))
+			all, err := revwalk.MergeBasesAll(r.objects, plumbing.NewHash(a), plumbing.NewHash(b))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -68,8 +72,8 @@ func TestMergeBaseStopsAtTheBase(t *testing.T) {
 	behind := plumbing.NewHash(strings.TrimSpace(gitOut(t, dir, "rev-parse", "main~3")))
 	r := openRepo(t, dir)
 	reads := 0
-	readHook = func(plumbing.Hash) { reads++ }
-	defer func() { readHook = nil }()
+	work.ReadHook = func(plumbing.Hash) { reads++ }
+	defer func() { work.ReadHook = nil }()
 	for _, pair := range [][2]plumbing.Hash{{tip, behind}, {behind, tip}} {
 		reads = 0
 		mb, err := r.MergeBase(pair[0], pair[1])

@@ -2,8 +2,6 @@ package gitrepo
 
 import (
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -50,95 +48,19 @@ func (r *Repo) Identity(now time.Time) (author, committer Signature, err error) 
 		}
 		return ""
 	}
-	userName, userEmail := cfg.get("user", "name"), cfg.get("user", "email")
+	userName, userEmail := cfg.Get("user", "name"), cfg.Get("user", "email")
 	author = Signature{
-		Name:  pick(os.Getenv("GIT_AUTHOR_NAME"), cfg.get("author", "name"), userName),
-		Email: pick(os.Getenv("GIT_AUTHOR_EMAIL"), cfg.get("author", "email"), userEmail, os.Getenv("EMAIL")),
+		Name:  pick(os.Getenv("GIT_AUTHOR_NAME"), cfg.Get("author", "name"), userName),
+		Email: pick(os.Getenv("GIT_AUTHOR_EMAIL"), cfg.Get("author", "email"), userEmail, os.Getenv("EMAIL")),
 		When:  now,
 	}
 	committer = Signature{
-		Name:  pick(os.Getenv("GIT_COMMITTER_NAME"), cfg.get("committer", "name"), userName),
-		Email: pick(os.Getenv("GIT_COMMITTER_EMAIL"), cfg.get("committer", "email"), userEmail, os.Getenv("EMAIL")),
+		Name:  pick(os.Getenv("GIT_COMMITTER_NAME"), cfg.Get("committer", "name"), userName),
+		Email: pick(os.Getenv("GIT_COMMITTER_EMAIL"), cfg.Get("committer", "email"), userEmail, os.Getenv("EMAIL")),
 		When:  now,
 	}
 	if author.Name == "" || author.Email == "" || committer.Name == "" || committer.Email == "" {
 		return Signature{}, Signature{}, noIdentityError()
 	}
 	return author, committer, nil
-}
-
-// loadConfig reads every config file git would read for this repository.
-func (r *Repo) loadConfig() (*configSet, error) {
-	cfg := &configSet{home: os.Getenv("HOME"), gitDir: r.gitDir}
-	if h, err := r.Head(); err == nil {
-		cfg.branch = h.Branch
-	}
-
-	if !envBool("GIT_CONFIG_NOSYSTEM") {
-		system := os.Getenv("GIT_CONFIG_SYSTEM")
-		if system == "" {
-			system = "/etc/gitconfig"
-		}
-		if err := cfg.readFile(system, 0); err != nil {
-			return nil, err
-		}
-	}
-
-	if global := os.Getenv("GIT_CONFIG_GLOBAL"); global != "" {
-		if err := cfg.readFile(cfg.expandHome(global), 0); err != nil {
-			return nil, err
-		}
-	} else {
-		xdg := os.Getenv("XDG_CONFIG_HOME")
-		if xdg == "" && cfg.home != "" {
-			xdg = filepath.Join(cfg.home, ".config")
-		}
-		if xdg != "" {
-			if err := cfg.readFile(filepath.Join(xdg, "git", "config"), 0); err != nil {
-				return nil, err
-			}
-		}
-		if cfg.home != "" {
-			if err := cfg.readFile(filepath.Join(cfg.home, ".gitconfig"), 0); err != nil {
-				return nil, err
-			}
-		}
-	}
-
-	repoStart := len(cfg.values)
-	if err := cfg.readFile(filepath.Join(r.commonDir, "config"), 0); err != nil {
-		return nil, err
-	}
-	worktreeConfig := false
-	for _, v := range cfg.values[repoStart:] {
-		if v.section == "extensions" && v.key == "worktreeconfig" {
-			worktreeConfig = parseBool(v.value)
-		}
-	}
-	if worktreeConfig {
-		if err := cfg.readFile(filepath.Join(r.gitDir, "config.worktree"), 0); err != nil {
-			return nil, err
-		}
-	}
-
-	// `git -c` style settings passed through the environment.
-	if n := os.Getenv("GIT_CONFIG_COUNT"); n != "" {
-		count, _ := strconv.Atoi(n)
-		for i := 0; i < count; i++ {
-			key := os.Getenv("GIT_CONFIG_KEY_" + strconv.Itoa(i))
-			section, rest, ok := strings.Cut(key, ".")
-			if !ok {
-				continue
-			}
-			sub := ""
-			if j := strings.LastIndexByte(rest, '.'); j >= 0 {
-				sub, rest = rest[:j], rest[j+1:]
-			}
-			cfg.values = append(cfg.values, configValue{
-				section: strings.ToLower(section), subsection: sub,
-				key: strings.ToLower(rest), value: os.Getenv("GIT_CONFIG_VALUE_" + strconv.Itoa(i)),
-			})
-		}
-	}
-	return cfg, nil
 }

@@ -1,10 +1,24 @@
-// Package gitrepo is incidentctl's git storage. It opens a repository, resolves
-// the user's git identity the way git does, reads files at HEAD, and records
-// changes to a few files as one commit with git plumbing: blobs, the trees
-// along the changed paths, the commit, a compare-and-swap of the branch under
-// git's own lock files, the working tree files, and a splice of the changed
-// entries into .git/index. It never scans the working tree, so the cost of a
-// commit does not grow with the number of files in the repository.
+// Package gitrepo is incidentctl's git storage, and the one package the domain calls. It opens a
+// repository, resolves the user's git identity the way git does, reads files at HEAD, and
+// records changes to a few files as one commit with git plumbing: blobs, the trees along the
+// changed paths, the commit, a compare-and-swap of the branch under git's own lock files, the
+// working tree files, and a splice of the changed entries into .git/index. It never scans the
+// working tree, so the cost of a commit does not grow with the number of files in the
+// repository. It also integrates fetched commits, talks to remotes and answers the history
+// questions lint --base asks.
+//
+// The parts of git it is made of each have a room of their own below it, and depend on each
+// other one way only (ARCHITECTURE.md draws the map):
+//
+//	remote     fetch, push, transports, credentials
+//	revwalk    merge bases, reachability, what a push must send
+//	worktree   files in the working tree: written atomically, checked, hashed, stat'ed
+//	index      the index file: mapped, found in, spliced, checksummed, extensions
+//	tree       tree objects: raw entries, lookup along a path, build, edit, diff
+//	refs       HEAD, refs, packed-refs, compare-and-swap under <ref>.lock, reflogs
+//	odb        the object database: loose and packed objects, read and written
+//	gitconfig  config files in git's order, includes, adding settings
+//	lockfile   git's lock protocol (<file>.lock, O_EXCL, rename over)
 //
 // The package knows nothing about incidents.
 //
@@ -24,6 +38,10 @@ import (
 
 	git "github.com/go-git/go-git/v5"
 	cfgformat "github.com/go-git/go-git/v5/plumbing/format/config"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/odb"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/refs"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/remote"
 )
 
 // Repo is an open, non-bare git repository with a working tree.
@@ -32,6 +50,10 @@ type Repo struct {
 	root      string // absolute top level of the working tree
 	gitDir    string // this working tree's git dir (.git, or .git/worktrees/<name>)
 	commonDir string // the shared git dir: objects, refs, config
+
+	objects *odb.Store
+	refs    *refs.Store
+	remotes *remote.Remotes
 }
 
 // Root returns the absolute top-level directory of the working tree.
@@ -93,7 +115,11 @@ func Open(dir string) (*Repo, error) {
 	if err != nil {
 		return nil, openError(root, commonDir, err)
 	}
-	return &Repo{repo: g, root: root, gitDir: gitDir, commonDir: commonDir}, nil
+	r := &Repo{repo: g, root: root, gitDir: gitDir, commonDir: commonDir}
+	r.objects = odb.New(commonDir, g.Storer)
+	r.refs = refs.New(gitDir, commonDir)
+	r.remotes = remote.New(g, root, r.refs, r.objects)
+	return r, nil
 }
 
 // discover walks up from dir to the first folder holding a .git directory or

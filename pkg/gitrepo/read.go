@@ -1,21 +1,45 @@
 package gitrepo
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/odb"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/tree"
 )
 
 // BlobHash computes git's object name for a blob with this content (what
 // `git hash-object` prints) without writing anything.
-func BlobHash(content []byte) plumbing.Hash {
-	return plumbing.ComputeHash(plumbing.BlobObject, content)
+func BlobHash(content []byte) plumbing.Hash { return odb.BlobHash(content) }
+
+// The facade's short names for what the rooms below do; the code of Commit, Integrate and the
+// history reads reads as it did when all of it was one package.
+
+func (r *Repo) readObject(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	return r.objects.Read(h)
 }
+
+func (r *Repo) readBlob(h plumbing.Hash) ([]byte, error) { return r.objects.Blob(h) }
+
+func (r *Repo) commitTree(commit plumbing.Hash) (plumbing.Hash, error) {
+	return r.objects.CommitTree(commit)
+}
+
+func (r *Repo) store(obj plumbing.EncodedObject) (plumbing.Hash, error) { return r.objects.Store(obj) }
+
+func (r *Repo) writeBlob(content []byte) (plumbing.Hash, error) { return r.objects.WriteBlob(content) }
+
+func (r *Repo) tree(h plumbing.Hash) (*object.Tree, error) { return tree.Decode(r.objects, h) }
+
+func (r *Repo) lookup(root plumbing.Hash, path string) (object.TreeEntry, bool, error) {
+	return tree.Lookup(r.objects, root, path)
+}
+
+func objectError(kind string, h plumbing.Hash, err error) error { return odb.ObjectError(kind, h, err) }
 
 // ReadAtHead returns the content and blob hash of path (slash-separated,
 // relative to Root) in HEAD's commit. found is false, with no error, when HEAD
@@ -56,84 +80,6 @@ func (r *Repo) ReadAt(commit plumbing.Hash, path string) ([]byte, plumbing.Hash,
 		return nil, plumbing.ZeroHash, false, err
 	}
 	return content, e.Hash, true, nil
-}
-
-func (r *Repo) readBlob(h plumbing.Hash) ([]byte, error) {
-	typ, b, err := r.readObject(h)
-	if err != nil {
-		return nil, objectError("blob", h, err)
-	}
-	if typ != plumbing.BlobObject {
-		return nil, objectError("blob", h, plumbing.ErrObjectNotFound)
-	}
-	return b, nil
-}
-
-// lookup finds the tree entry for path below the tree root, reading only the
-// trees along the path. found=false means some component does not exist (or a
-// parent component is not a directory).
-func (r *Repo) lookup(root plumbing.Hash, path string) (object.TreeEntry, bool, error) {
-	parts := strings.Split(path, "/")
-	tree := root
-	for i, name := range parts {
-		t, err := r.rawTree(tree)
-		if err != nil {
-			return object.TreeEntry{}, false, err
-		}
-		e, ok, err := findRawEntry(t, tree, name)
-		if err != nil || !ok {
-			return object.TreeEntry{}, false, err
-		}
-		if i == len(parts)-1 {
-			return e, true, nil
-		}
-		if e.Mode != filemode.Dir {
-			return object.TreeEntry{}, false, nil
-		}
-		tree = e.Hash
-	}
-	return object.TreeEntry{}, false, nil
-}
-
-func (r *Repo) tree(h plumbing.Hash) (*object.Tree, error) {
-	typ, b, err := r.readObject(h)
-	if err != nil {
-		return nil, objectError("tree", h, err)
-	}
-	if typ != plumbing.TreeObject {
-		return nil, objectError("tree", h, plumbing.ErrObjectNotFound)
-	}
-	obj := &plumbing.MemoryObject{}
-	obj.SetType(plumbing.TreeObject)
-	obj.Write(b)
-	// With the storer, as object.GetTree returns it: callers may walk into subtrees.
-	t, err := object.DecodeTree(r.repo.Storer, obj)
-	if err != nil {
-		return nil, objectError("tree", h, err)
-	}
-	return t, nil
-}
-
-// commitTree returns the tree of a commit, reading only the commit's header.
-func (r *Repo) commitTree(commit plumbing.Hash) (plumbing.Hash, error) {
-	typ, b, err := r.readObject(commit)
-	if err != nil {
-		return plumbing.ZeroHash, objectError("commit", commit, err)
-	}
-	line, _, _ := bytes.Cut(b, []byte("\n"))
-	hex, ok := bytes.CutPrefix(line, []byte("tree "))
-	if typ != plumbing.CommitObject || !ok || !plumbing.IsHash(string(hex)) {
-		return plumbing.ZeroHash, objectError("commit", commit, plumbing.ErrObjectNotFound)
-	}
-	return plumbing.NewHash(string(hex)), nil
-}
-
-func objectError(kind string, h plumbing.Hash, err error) error {
-	if errors.Is(err, plumbing.ErrObjectNotFound) {
-		return newUserError(nil, err,
-			"the %s %s is missing from the repository; check it with `git fsck`", kind, h)
-	}
-	return newUserError(nil, err, "cannot read the %s %s: %v; check the repository with `git fsck`", kind, h, err)
 }
 
 // checkPath accepts only clean, relative, slash-separated file paths that

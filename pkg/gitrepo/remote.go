@@ -2,175 +2,42 @@ package gitrepo
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
-	"path/filepath"
-	"strings"
 
-	git "github.com/go-git/go-git/v5"
-	gitconfig "github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
-)
 
-// Talking to remotes: fetch one branch, push one commit. Both go through go-git's transports
-// (a local path or file:// runs git's own upload-pack/receive-pack, which compare-and-swap the
-// remote branch; git://, http(s):// and ssh:// are spoken by go-git itself). Neither touches the
-// working tree or the local branch: integrating what was fetched is Integrate's job.
-
-var (
-	// ErrNoRemote: the repository has no remote of the requested name.
-	ErrNoRemote = errors.New("no such remote")
-	// ErrPushRejected: the remote refused the push because its branch moved on (somebody else
-	// pushed first). Fetch, integrate and push again.
-	ErrPushRejected = errors.New("push rejected")
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/refs"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/remote"
 )
 
 // RemoteError is a failure to talk to a remote: it could not be reached, it refused the
-// credentials, or the transfer failed. Err is go-git's error.
-type RemoteError struct {
-	Op     string // "fetch from" or "push to"
-	Remote string
-	URL    string
-	Err    error
-}
+// credentials, or the transfer failed.
+type RemoteError = remote.Error
 
-func (e *RemoteError) Error() string {
-	return fmt.Sprintf("cannot %s %s (%s): %v", e.Op, e.Remote, e.URL, e.Err)
-}
+// FetchRequest asks for one branch of one remote.
+type FetchRequest = remote.FetchRequest
 
-func (e *RemoteError) Unwrap() error { return e.Err }
+// PushRequest asks to move the remote's branch to Commit.
+type PushRequest = remote.PushRequest
 
-// Auth reports whether the remote refused our credentials (or wanted some we did not give).
-func (e *RemoteError) Auth() bool {
-	return errors.Is(e.Err, transport.ErrAuthenticationRequired) ||
-		errors.Is(e.Err, transport.ErrAuthorizationFailed)
+// TrackingRef is where a remote's branch is recorded locally: refs/remotes/<remote>/<branch>.
+func TrackingRef(remoteName, branch string) plumbing.ReferenceName {
+	return refs.TrackingRef(remoteName, branch)
 }
 
 // RemoteURL returns the URL of the named remote (the first one, which fetch uses).
-func (r *Repo) RemoteURL(name string) (string, error) {
-	rem, err := r.remote(name)
-	if err != nil {
-		return "", err
-	}
-	return r.resolveURL(rem.Config().URLs[0]), nil
-}
+func (r *Repo) RemoteURL(name string) (string, error) { return r.remotes.URL(name) }
 
-// resolveURL makes a relative local path absolute. git resolves it from the top of the working
-// tree; go-git would take it from the current directory, which may be a subfolder.
-func (r *Repo) resolveURL(url string) string {
-	ep, err := transport.NewEndpoint(url)
-	if err != nil || ep.Protocol != "file" || filepath.IsAbs(url) || strings.Contains(url, "://") {
-		return url
-	}
-	return filepath.Join(r.root, url)
-}
-
-func (r *Repo) remote(name string) (*git.Remote, error) {
-	rem, err := r.repo.Remote(name)
-	if errors.Is(err, git.ErrRemoteNotFound) {
-		return nil, newUserError(ErrNoRemote, err,
-			"this repository has no remote named %q: add it with `git remote add %s <url>`, or name another one (see `git remote -v`)", name, name)
-	}
-	if err != nil {
-		return nil, newUserError(nil, err, "cannot read the remote %q from the git config: %v", name, err)
-	}
-	if len(rem.Config().URLs) == 0 || rem.Config().URLs[0] == "" {
-		return nil, newUserError(ErrNoRemote, nil,
-			"the remote %q has no URL: set one with `git remote set-url %s <url>`", name, name)
-	}
-	return rem, nil
-}
-
-// TrackingRef is where a remote's branch is recorded locally: refs/remotes/<remote>/<branch>.
-func TrackingRef(remote, branch string) plumbing.ReferenceName {
-	return plumbing.NewRemoteReferenceName(remote, branch)
-}
-
-// FetchRequest asks for one branch of one remote.
-type FetchRequest struct {
-	Remote   string
-	Branch   string               // the branch on the remote (refs/heads/<Branch>)
-	Auth     transport.AuthMethod // nil: none, or what the URL carries
-	Progress io.Writer            // the server's progress messages; nil: none
-}
+// AuthFor picks the credentials the user already has for a remote URL (pkg/gitrepo/remote).
+func AuthFor(url string) (transport.AuthMethod, error) { return remote.AuthFor(url) }
 
 // Fetch downloads the remote's branch and records it as refs/remotes/<remote>/<branch>
 // (forced, as git fetch does). It returns the branch's tip; found is false when the remote does
 // not have the branch (or has no commits at all).
 func (r *Repo) Fetch(ctx context.Context, req FetchRequest) (tip plumbing.Hash, found bool, err error) {
-	rem, err := r.remote(req.Remote)
-	if err != nil {
-		return plumbing.ZeroHash, false, err
-	}
-	tracking := TrackingRef(req.Remote, req.Branch)
-	spec := gitconfig.RefSpec(fmt.Sprintf("+%s:%s", plumbing.NewBranchReferenceName(req.Branch), tracking))
-	url := r.resolveURL(rem.Config().URLs[0])
-	err = rem.FetchContext(ctx, &git.FetchOptions{
-		RemoteName: req.Remote,
-		RemoteURL:  url,
-		RefSpecs:   []gitconfig.RefSpec{spec},
-		Auth:       req.Auth,
-		Progress:   req.Progress,
-		Tags:       git.NoTags,
-	})
-	switch {
-	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
-	case errors.Is(err, git.NoMatchingRefSpecError{}), errors.Is(err, transport.ErrEmptyRemoteRepository):
-		return plumbing.ZeroHash, false, nil
-	default:
-		return plumbing.ZeroHash, false, &RemoteError{Op: "fetch from", Remote: req.Remote, URL: url, Err: err}
-	}
-	return r.readRef(tracking)
+	return r.remotes.Fetch(ctx, req)
 }
 
-// PushRequest asks to move the remote's branch to Commit.
-type PushRequest struct {
-	Remote   string
-	Branch   string // the branch on the remote
-	Commit   plumbing.Hash
-	Auth     transport.AuthMethod
-	Progress io.Writer
-}
-
-// Push moves the remote's branch to req.Commit, never by force: the tip the remote advertises
-// must be in req.Commit's history (checked here), and the remote's receive-pack
-// compare-and-swaps its branch from that tip. A remote that moved on gives an error wrapping
-// ErrPushRejected. On success refs/remotes/<remote>/<branch> is updated. Only the objects the
-// remote lacks are sent, found in time proportional to the change (push.go).
-func (r *Repo) Push(ctx context.Context, req PushRequest) error {
-	rem, err := r.remote(req.Remote)
-	if err != nil {
-		return err
-	}
-	urls := rem.Config().URLs
-	url := r.resolveURL(urls[len(urls)-1]) // git pushes to every URL; go-git and we to the last
-	// The commit is pushed by name rather than the local branch, so what lands is exactly the
-	// commit the caller integrated, even if the branch moved meanwhile.
-	err = r.sendPack(ctx, url, req)
-	switch {
-	case err == nil:
-		r.setTrackingRef(req.Remote, req.Branch, req.Commit)
-		return nil
-	case isPushRejection(err):
-		return newUserError(ErrPushRejected, err,
-			"%s rejected the push to %s: somebody else pushed first (%v)", req.Remote, req.Branch, err)
-	}
-	return &RemoteError{Op: "push to", Remote: req.Remote, URL: url, Err: err}
-}
-
-// isPushRejection recognises a lost race, which is reported only as text: our own check
-// against the advertised refs ("non-fast-forward update: refs/heads/main"), or receive-pack's
-// status for the ref ("command error on refs/heads/main: failed to update ref", "fetch first",
-// "cannot lock ref", ...). A refusal by a hook or a protected branch is not a race: it is
-// reported as it is.
-func isPushRejection(err error) bool {
-	msg := err.Error()
-	for _, s := range []string{"non-fast-forward", "fetch first", "failed to update ref", "failed to lock", "cannot lock ref", "stale info", "reference already exists"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
-}
+// Push moves the remote's branch to req.Commit, never by force; a remote that moved on gives
+// an error wrapping ErrPushRejected. On success refs/remotes/<remote>/<branch> is updated.
+func (r *Repo) Push(ctx context.Context, req PushRequest) error { return r.remotes.Push(ctx, req) }

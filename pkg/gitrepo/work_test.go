@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"testing"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/index"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/work"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/odb"
 )
 
 // workRepo builds a repository shaped like an incident repository that has grown: n files in
@@ -49,20 +53,20 @@ type workSnapshot struct {
 
 func takeWorkSnapshot() workSnapshot {
 	return workSnapshot{
-		objectsRead:    workCounts.objectsRead.Load(),
-		objectBytes:    workCounts.objectBytes.Load(),
-		entriesParsed:  workCounts.entriesParsed.Load(),
-		entriesSkimmed: workCounts.entriesSkimmed.Load(),
-		bytesHashed:    workCounts.bytesHashed.Load(),
-		prefixCopied:   workCounts.prefixCopied.Load(),
+		objectsRead:    work.Counts.ObjectsRead.Load(),
+		objectBytes:    work.Counts.ObjectBytes.Load(),
+		entriesParsed:  work.Counts.EntriesParsed.Load(),
+		entriesSkimmed: work.Counts.EntriesSkimmed.Load(),
+		bytesHashed:    work.Counts.BytesHashed.Load(),
+		prefixCopied:   work.Counts.PrefixCopied.Load(),
 	}
 }
 
 // oneFileChange is what `incidentctl log` does: FileState, then Commit of that file.
 func oneFileChange(t *testing.T, r *Repo, path string, i int) workSnapshot {
 	t.Helper()
-	objects.reset() // as in a new process: nothing read yet
-	resetWorkCounts()
+	odb.ResetCache() // as in a new process: nothing read yet
+	work.Reset()
 	if _, err := r.FileState(path); err != nil {
 		t.Fatal(err)
 	}
@@ -85,8 +89,8 @@ func oneFileChange(t *testing.T, r *Repo, path string, i int) workSnapshot {
 // 100 files before the incident as with 5,000. (Entries it only skims and the unchanged prefix
 // it copies into the new index do grow: git's index format needs the whole file rewritten.)
 func TestCommitWorkDoesNotGrowWithRepository(t *testing.T) {
-	defer func(old int64) { hashCheckpoint = old }(hashCheckpoint)
-	hashCheckpoint = 4 << 10 // so that both indexes are big enough for saved hash states
+	defer index.SetHashCheckpoint(4 << 10)() // so that both indexes are big enough for saved hash states
+	hashCheckpoint := index.HashCheckpoint()
 
 	const path = "incidents/2026/11/261101-inc01.md"
 	measure := func(n int) workSnapshot {

@@ -2,7 +2,6 @@ package gitrepo
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"io/fs"
 	"os"
@@ -12,10 +11,12 @@ import (
 	"sort"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/index"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/worktree"
 )
 
 // WorktreeChanges lists the files under the prefixes (repository paths; "" for everything)
@@ -36,14 +37,14 @@ import (
 // decode (version 4, split or sparse) is handled by worktreeChangesDecoded instead.
 func (r *Repo) WorktreeChanges(commit plumbing.Hash, prefixes []string) (_ []string, err error) {
 	indexPath := filepath.Join(r.gitDir, "index")
-	data, unmap, err := mapIndex(indexPath)
+	data, unmap, err := index.Map(indexPath)
 	if err != nil {
 		return nil, newUserError(nil, err, "cannot read the git index %s: %v", indexPath, err)
 	}
 	defer unmap()
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() { recoverFault(recover(), &err) }()
-	ix, ok, err := openRawIndex(indexPath, data)
+	defer func() { index.RecoverFault(recover(), &err) }()
+	ix, ok, err := index.OpenRaw(indexPath, data)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +52,7 @@ func (r *Repo) WorktreeChanges(commit plumbing.Hash, prefixes []string) (_ []str
 		return r.worktreeChangesDecoded(commit, prefixes)
 	}
 	if fi, err := os.Stat(indexPath); err == nil {
-		ix.mtime = fi.ModTime()
+		ix.Mtime = fi.ModTime()
 	}
 	rootTree, err := r.commitTree(commit)
 	if err != nil {
@@ -59,9 +60,9 @@ func (r *Repo) WorktreeChanges(commit plumbing.Hash, prefixes []string) (_ []str
 	}
 	cands := map[string]bool{}
 	for _, p := range outermost(prefixes) {
-		offs, err := ix.entriesUnder(p)
+		offs, err := ix.EntriesUnder(p)
 		if err != nil {
-			return nil, indexError(indexPath, err.Error())
+			return nil, index.Damaged(indexPath, err.Error())
 		}
 		if err := r.indexAgainstTree(ix, rootTree, p, offs, cands); err != nil {
 			return nil, err
@@ -102,192 +103,10 @@ func outermost(prefixes []string) []string {
 	return out
 }
 
-// rawIndex is a version 2 or 3 index read in place.
-type rawIndex struct {
-	data      []byte
-	end       int // where the entries and extensions end (the trailing checksum)
-	version   uint32
-	count     int
-	entriesAt int                      // offset after the last entry: the extensions
-	cacheTree map[string]plumbing.Hash // folder -> tree, for the folders the cache tree vouches for
-	mtime     time.Time                // when the index was written; zero: unknown
-}
-
-// openRawIndex checks the header and the extensions. ok=false, without error, when the index
-// is one this reader does not handle (none at all, version 4, split or sparse).
-func openRawIndex(indexPath string, data []byte) (*rawIndex, bool, error) {
-	if len(data) == 0 {
-		return nil, false, nil
-	}
-	version, count, err := indexHeader(data)
-	if err != nil {
-		return nil, false, indexError(indexPath, err.Error())
-	}
-	if version == 4 {
-		return nil, false, nil
-	}
-	ix := &rawIndex{data: data, end: len(data) - indexTrailerLen, version: version, count: count}
-	if ix.entriesAt, err = skipEntries(data, indexHeaderLen, ix.end, version, count); err != nil {
-		return nil, false, indexError(indexPath, err.Error())
-	}
-	ext := data[ix.entriesAt:ix.end]
-	for pos := 0; pos+8 <= len(ext); {
-		sig := string(ext[pos : pos+4])
-		size := int(binary.BigEndian.Uint32(ext[pos+4:]))
-		if size > len(ext)-pos-8 {
-			break // a damaged extension: the cache tree is only a shortcut
-		}
-		body := ext[pos+8 : pos+8+size]
-		pos += 8 + size
-		switch sig {
-		case "TREE":
-			ix.cacheTree = parseCacheTree(body)
-		case "link", "sdir":
-			return nil, false, nil
-		}
-	}
-	return ix, true, nil
-}
-
-// parseCacheTree returns the tree of every folder a TREE extension holds a valid node for
-// (gitformat-index: "<component> NUL <entry_count> SP <subtree_count> LF [<tree name>]",
-// pre-order, an invalid node has entry_count -1 and no name). A payload it cannot parse gives
-// what was read before the damage: a missing node only means more comparing.
-func parseCacheTree(b []byte) map[string]plumbing.Hash {
-	out := map[string]plumbing.Hash{}
-	var node func(parent string, root bool) bool
-	node = func(parent string, root bool) bool {
-		nul := bytes.IndexByte(b, 0)
-		if nul < 0 {
-			return false
-		}
-		name := string(b[:nul])
-		b = b[nul+1:]
-		nl := bytes.IndexByte(b, '\n')
-		if nl < 0 {
-			return false
-		}
-		countStr, subStr, ok := strings.Cut(string(b[:nl]), " ")
-		b = b[nl+1:]
-		count, err1 := atoi(countStr)
-		subs, err2 := atoi(subStr)
-		if !ok || err1 || err2 || subs < 0 {
-			return false
-		}
-		path := name
-		if !root && parent != "" {
-			path = parent + "/" + name
-		}
-		if count >= 0 {
-			if len(b) < 20 {
-				return false
-			}
-			var h plumbing.Hash
-			copy(h[:], b[:20])
-			b = b[20:]
-			out[path] = h
-		}
-		for range subs {
-			if !node(path, false) {
-				return false
-			}
-		}
-		return true
-	}
-	node("", true)
-	return out
-}
-
-// atoi parses a small decimal integer, "-1" included; bad is true when it is not one.
-func atoi(s string) (n int, bad bool) {
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	if s == "" || len(s) > 9 {
-		return 0, true
-	}
-	for _, c := range []byte(s) {
-		if c < '0' || c > '9' {
-			return 0, true
-		}
-		n = n*10 + int(c-'0')
-	}
-	if neg {
-		n = -n
-	}
-	return n, false
-}
-
-// entriesUnder returns the offsets of the entries for the path p itself and below it ("":
-// all), in index order.
-func (ix *rawIndex) entriesUnder(p string) ([]int32, error) {
-	off, i := indexHeaderLen, 0
-	var err error
-	if p != "" {
-		if off, i, err = skipBelow(ix.data, off, ix.end, 0, ix.count, ix.version, []byte(p), nil); err != nil {
-			return nil, err
-		}
-	}
-	var offs []int32
-	stop := []byte(p + "0") // every name below "p/" sorts before "p0"
-	for ; i < ix.count; i++ {
-		e, err := parseEntry(ix.data, off, ix.entriesAt, ix.version)
-		if err != nil {
-			return nil, err
-		}
-		if p != "" && bytes.Compare(e.name, stop) >= 0 {
-			break
-		}
-		if p == "" || string(e.name) == p || bytes.HasPrefix(e.name, []byte(p+"/")) {
-			offs = append(offs, int32(off))
-		}
-		off = e.next
-	}
-	return offs, nil
-}
-
-// ixEntry is one entry's fields, read at its offset.
-type ixEntry struct {
-	name                []byte
-	stage               int
-	intentToAdd, skipWT bool
-	mode                uint32
-	hash                plumbing.Hash
-	stat                statData
-}
-
-func (ix *rawIndex) entry(off int32) ixEntry {
-	e, err := parseEntry(ix.data, int(off), ix.entriesAt, ix.version)
-	if err != nil {
-		// Every offset was parsed once already by entriesUnder: the mapped file changed under
-		// us. WorktreeChanges recovers this as a clear error (recoverFault).
-		panic(indexChanged{})
-	}
-	b := ix.data[off:]
-	be := binary.BigEndian
-	x := ixEntry{name: e.name, stage: e.stage(), mode: be.Uint32(b[24:]), hash: e.hash(ix.data)}
-	x.stat = statData{
-		CtimeSec: be.Uint32(b[0:]), CtimeNsec: be.Uint32(b[4:]), MtimeSec: be.Uint32(b[8:]), MtimeNsec: be.Uint32(b[12:]),
-		Dev: be.Uint32(b[16:]), Ino: be.Uint32(b[20:]), Mode: x.mode, UID: be.Uint32(b[28:]), GID: be.Uint32(b[32:]), Size: be.Uint32(b[36:]),
-	}
-	if e.flags&flagExtended != 0 {
-		ext := be.Uint16(b[entryFixedLen:])
-		x.intentToAdd, x.skipWT = ext&extFlagIntentToAdd != 0, ext&extFlagSkipWorktree != 0
-	}
-	return x
-}
-
-func (ix *rawIndex) name(off int32) []byte {
-	e, err := parseEntry(ix.data, int(off), ix.entriesAt, ix.version)
-	if err != nil {
-		panic(indexChanged{}) // as in entry
-	}
-	return e.name
-}
-
 // indexAgainstTree adds to cands the paths under p whose index entry differs from the tree
 // of the commit whose root tree is root: entries missing on either side, other content,
 // conflicts and intent-to-add entries. offs are the index entries under p.
-func (r *Repo) indexAgainstTree(ix *rawIndex, root plumbing.Hash, p string, offs []int32, cands map[string]bool) error {
+func (r *Repo) indexAgainstTree(ix *index.Raw, root plumbing.Hash, p string, offs []int32, cands map[string]bool) error {
 	if p == "" {
 		return r.compareFolder(ix, "", root, offs, cands)
 	}
@@ -301,20 +120,20 @@ func (r *Repo) indexAgainstTree(ix *rawIndex, root plumbing.Hash, p string, offs
 		tree = e.Hash
 	case found:
 		// p is a file in the commit.
-		same := len(offs) > 0 && sameAsTree(ix.entry(offs[0]), e.Hash) && string(ix.name(offs[0])) == p
+		same := len(offs) > 0 && sameAsTree(ix.At(offs[0]), e.Hash) && string(ix.NameAt(offs[0])) == p
 		if !same {
 			cands[p] = true
 		}
-		if len(offs) > 0 && string(ix.name(offs[0])) == p {
+		if len(offs) > 0 && string(ix.NameAt(offs[0])) == p {
 			offs = offs[1:]
 		}
 		for _, o := range offs {
-			cands[string(ix.name(o))] = true
+			cands[string(ix.NameAt(o))] = true
 		}
 		return nil
 	}
 	// Entries named p itself (a file where the commit has a folder, or nothing) differ.
-	for len(offs) > 0 && string(ix.name(offs[0])) == p {
+	for len(offs) > 0 && string(ix.NameAt(offs[0])) == p {
 		cands[p] = true
 		offs = offs[1:]
 	}
@@ -322,14 +141,14 @@ func (r *Repo) indexAgainstTree(ix *rawIndex, root plumbing.Hash, p string, offs
 }
 
 // sameAsTree says whether an index entry holds the blob the tree has.
-func sameAsTree(e ixEntry, blob plumbing.Hash) bool {
-	return e.stage == 0 && !e.intentToAdd && e.hash == blob
+func sameAsTree(e index.Entry, blob plumbing.Hash) bool {
+	return e.Stage == 0 && !e.IntentToAdd && e.Hash == blob
 }
 
 // compareFolder compares the index entries below folder dir (offs, all of them below "dir/")
 // with the tree (zero: the commit has no such folder).
-func (r *Repo) compareFolder(ix *rawIndex, dir string, tree plumbing.Hash, offs []int32, cands map[string]bool) error {
-	if h, ok := ix.cacheTree[dir]; ok && !tree.IsZero() && h == tree {
+func (r *Repo) compareFolder(ix *index.Raw, dir string, tree plumbing.Hash, offs []int32, cands map[string]bool) error {
+	if h, ok := ix.CacheTree[dir]; ok && !tree.IsZero() && h == tree {
 		return nil // the index vouches for this folder, and it is the commit's
 	}
 	prefix := dir + "/"
@@ -348,11 +167,11 @@ func (r *Repo) compareFolder(ix *rawIndex, dir string, tree plumbing.Hash, offs 
 		}
 	}
 	for i := 0; i < len(offs); {
-		name := ix.name(offs[i])
+		name := ix.NameAt(offs[i])
 		rest := string(name[len(prefix):])
 		sub, _, isDir := strings.Cut(rest, "/")
 		if !isDir {
-			x := ix.entry(offs[i])
+			x := ix.At(offs[i])
 			te, ok := entries[rest]
 			if !ok || te.dir || !sameAsTree(x, te.hash) {
 				cands[string(name)] = true
@@ -365,7 +184,7 @@ func (r *Repo) compareFolder(ix *rawIndex, dir string, tree plumbing.Hash, offs 
 		}
 		// The entries of the subfolder are contiguous: those below "sub/", before "sub0".
 		stop := []byte(prefix + sub + "0")
-		j := i + sort.Search(len(offs)-i, func(k int) bool { return bytes.Compare(ix.name(offs[i+k]), stop) >= 0 })
+		j := i + sort.Search(len(offs)-i, func(k int) bool { return bytes.Compare(ix.NameAt(offs[i+k]), stop) >= 0 })
 		var subTree plumbing.Hash
 		if te, ok := entries[sub]; ok && te.dir {
 			subTree = te.hash
@@ -423,7 +242,7 @@ func (r *Repo) filesBelow(tree plumbing.Hash, dir string) ([]string, error) {
 // worktreeAgainstIndex lists the working tree below p in index order, alongside the index
 // entries offs, and adds to cands the untracked files, the tracked files that are gone, and
 // those whose content differs from their entry.
-func (r *Repo) worktreeAgainstIndex(ix *rawIndex, p string, offs []int32, cands map[string]bool) error {
+func (r *Repo) worktreeAgainstIndex(ix *index.Raw, p string, offs []int32, cands map[string]bool) error {
 	w := &wtWalk{r: r, ix: ix, offs: offs, cands: cands, gitlinks: map[string]bool{}}
 	full := filepath.Join(r.root, filepath.FromSlash(p))
 	if p == "" {
@@ -454,7 +273,7 @@ func (r *Repo) worktreeAgainstIndex(ix *rawIndex, p string, offs []int32, cands 
 
 type wtWalk struct {
 	r        *Repo
-	ix       *rawIndex
+	ix       *index.Raw
 	offs     []int32 // the index entries not consumed yet
 	cands    map[string]bool
 	gitlinks map[string]bool // submodules found checked out: their folders are not ours
@@ -464,16 +283,16 @@ type wtWalk struct {
 // are not in the working tree.
 func (w *wtWalk) missingBefore(limit []byte) {
 	for len(w.offs) > 0 {
-		name := w.ix.name(w.offs[0])
+		name := w.ix.NameAt(w.offs[0])
 		if limit != nil && bytes.Compare(name, limit) >= 0 {
 			return
 		}
-		x := w.ix.entry(w.offs[0])
+		x := w.ix.At(w.offs[0])
 		w.offs = w.offs[1:]
 		switch {
-		case x.skipWT:
+		case x.SkipWorktree:
 			// Left out of a sparse checkout: not deleted.
-		case x.mode == uint32(filemode.Submodule) && isDir(filepath.Join(w.r.root, filepath.FromSlash(string(name)))):
+		case x.Mode == uint32(filemode.Submodule) && isDir(filepath.Join(w.r.root, filepath.FromSlash(string(name)))):
 			w.gitlinks[string(name)] = true
 		default:
 			w.cands[string(name)] = true
@@ -526,7 +345,7 @@ func (w *wtWalk) folder(rel, full string) error {
 
 // fileAt compares the file name in the open folder d with its index entry.
 func (w *wtWalk) fileAt(d *os.File, p, dirFull, name string) error {
-	st, kind, err := lstatAt(d, dirFull, name)
+	st, kind, err := worktree.LstatAt(d, dirFull, name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil // gone since the folder was listed: the entry is consumed as missing later
 	}
@@ -539,19 +358,19 @@ func (w *wtWalk) fileAt(d *os.File, p, dirFull, name string) error {
 // file compares a file that is itself a prefix.
 func (w *wtWalk) file(p, full string, fi os.FileInfo) error {
 	w.missingBefore([]byte(p))
-	return w.compare(p, full, statOf(fi), kindOf(fi.Mode()))
+	return w.compare(p, full, index.StatOf(fi), worktree.KindOf(fi.Mode()))
 }
 
-func (w *wtWalk) compare(p, full string, st statData, kind fileKind) error {
-	if kind == kindOther {
+func (w *wtWalk) compare(p, full string, st index.Stat, kind worktree.Kind) error {
+	if kind == worktree.KindOther {
 		return nil // a socket or a device: git does not track it
 	}
-	var stages []ixEntry
-	for len(w.offs) > 0 && string(w.ix.name(w.offs[0])) == p {
-		stages = append(stages, w.ix.entry(w.offs[0]))
+	var stages []index.Entry
+	for len(w.offs) > 0 && string(w.ix.NameAt(w.offs[0])) == p {
+		stages = append(stages, w.ix.At(w.offs[0]))
 		w.offs = w.offs[1:]
 	}
-	if len(stages) != 1 || stages[0].stage != 0 || stages[0].intentToAdd {
+	if len(stages) != 1 || stages[0].Stage != 0 || stages[0].IntentToAdd {
 		w.cands[p] = true // untracked, in conflict, or only announced (git add -N)
 		return nil
 	}
@@ -560,15 +379,15 @@ func (w *wtWalk) compare(p, full string, st statData, kind fileKind) error {
 
 // compareEntry compares a file with its stage-0 entry x: the stat data when they can be
 // trusted, else the content.
-func (w *wtWalk) compareEntry(x ixEntry, p, full string, st statData, kind fileKind) error {
+func (w *wtWalk) compareEntry(x index.Entry, p, full string, st index.Stat, kind worktree.Kind) error {
 	if statMatches(x, st, kind) && !w.racy(x) {
 		return nil
 	}
-	h, err := worktreeHash(full, kind)
+	h, err := worktree.Hash(full, kind)
 	if err != nil {
 		return err
 	}
-	if h != x.hash {
+	if h != x.Hash {
 		w.cands[p] = true
 	}
 	return nil
@@ -577,40 +396,40 @@ func (w *wtWalk) compareEntry(x ixEntry, p, full string, st statData, kind fileK
 // statMatches compares a file's stat data with its index entry as git's ie_match_stat does
 // (with core.checkStat=default and core.trustctime=true; like git built without USE_STDEV,
 // the device is not compared).
-func statMatches(x ixEntry, st statData, kind fileKind) bool {
-	switch x.mode &^ 0o777 {
+func statMatches(x index.Entry, st index.Stat, kind worktree.Kind) bool {
+	switch x.Mode &^ 0o777 {
 	case 0o100000:
-		if kind != kindRegular {
+		if kind != worktree.KindRegular {
 			return false
 		}
 	case 0o120000:
-		if kind != kindSymlink {
+		if kind != worktree.KindSymlink {
 			return false
 		}
 	default:
 		return false
 	}
-	e := x.stat
+	e := x.Stat
 	return e.MtimeSec == st.MtimeSec && e.MtimeNsec == st.MtimeNsec &&
 		e.CtimeSec == st.CtimeSec && e.CtimeNsec == st.CtimeNsec &&
 		e.Ino == st.Ino && e.UID == st.UID && e.GID == st.GID && e.Size == st.Size &&
 		// An empty size with a non-empty blob is how git marks an entry it found racy.
-		(e.Size != 0 || x.hash == emptyBlob)
+		(e.Size != 0 || x.Hash == emptyBlob)
 }
 
 var emptyBlob = BlobHash(nil)
 
 // racy says whether the entry's file was modified no earlier than the index was written: a
 // change in the same instant would not show in the stat data, so its content must be read.
-func (w *wtWalk) racy(x ixEntry) bool {
-	if w.ix.mtime.IsZero() {
+func (w *wtWalk) racy(x index.Entry) bool {
+	if w.ix.Mtime.IsZero() {
 		return true
 	}
-	return int64(x.stat.MtimeSec) >= w.ix.mtime.Unix()
+	return int64(x.Stat.MtimeSec) >= w.ix.Mtime.Unix()
 }
 
 // differsFromCommit says whether the working-tree content of path differs from the commit.
-func (r *Repo) differsFromCommit(ix *rawIndex, root plumbing.Hash, path string) (bool, error) {
+func (r *Repo) differsFromCommit(ix *index.Raw, root plumbing.Hash, path string) (bool, error) {
 	var want plumbing.Hash
 	e, found, err := r.lookup(root, path)
 	if err != nil {
@@ -624,73 +443,25 @@ func (r *Repo) differsFromCommit(ix *rawIndex, root plumbing.Hash, path string) 
 	fi, err := os.Lstat(full)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
-		if x, ok := ix.stage0(path); ok && x.skipWT {
-			return !inCommit || x.hash != want, nil
+		if x, ok := ix.Stage0(path); ok && x.SkipWorktree {
+			return !inCommit || x.Hash != want, nil
 		}
 		return inCommit, nil
 	case err != nil:
 		return false, newUserError(nil, err, "cannot read %s: %v", full, err)
 	}
-	kind := kindOf(fi.Mode())
-	if kind != kindRegular && kind != kindSymlink {
+	kind := worktree.KindOf(fi.Mode())
+	if kind != worktree.KindRegular && kind != worktree.KindSymlink {
 		return inCommit, nil
 	}
-	h, err := worktreeHash(full, kind)
+	h, err := worktree.Hash(full, kind)
 	if err != nil {
 		return false, err
 	}
 	return !inCommit || h != want, nil
 }
 
-// stage0 finds the stage-0 entry of path.
-func (ix *rawIndex) stage0(path string) (ixEntry, bool) {
-	off, i, err := skipBelow(ix.data, indexHeaderLen, ix.entriesAt, 0, ix.count, ix.version, []byte(path), nil)
-	for ; err == nil && i < ix.count; i++ {
-		e, perr := parseEntry(ix.data, off, ix.entriesAt, ix.version)
-		if perr != nil || string(e.name) != path {
-			break
-		}
-		if e.stage() == 0 {
-			return ix.entry(int32(off)), true
-		}
-		off = e.next
-	}
-	return ixEntry{}, false
-}
-
-type fileKind int
-
-const (
-	kindOther fileKind = iota
-	kindRegular
-	kindSymlink
-	kindDir
-)
-
-func kindOf(m fs.FileMode) fileKind {
-	switch {
-	case m.IsRegular():
-		return kindRegular
-	case m&fs.ModeSymlink != 0:
-		return kindSymlink
-	case m.IsDir():
-		return kindDir
-	}
-	return kindOther
-}
-
-// worktreeHash is the blob name of a working-tree file: its content, or a link's target.
-func worktreeHash(full string, kind fileKind) (plumbing.Hash, error) {
-	if kind == kindSymlink {
-		target, err := os.Readlink(full)
-		if err != nil {
-			return plumbing.ZeroHash, newUserError(nil, err, "cannot read the link %s: %v", full, err)
-		}
-		return BlobHash([]byte(target)), nil
-	}
-	fi, err := os.Lstat(full)
-	if err != nil {
-		return plumbing.ZeroHash, newUserError(nil, err, "cannot read %s: %v", full, err)
-	}
-	return hashFile(full, fi.Size())
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }

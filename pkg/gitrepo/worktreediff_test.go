@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/index"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/worktree"
 )
 
 // worktreeOracle computes by brute force what WorktreeChanges must return: every file on disk
@@ -213,16 +216,16 @@ func TestRacyEntryIsHashed(t *testing.T) {
 		t.Fatal(err)
 	}
 	// An entry whose stat data are the file's but whose blob is the old content.
-	x := ixEntry{name: []byte("f.md"), mode: 0o100644, hash: BlobHash([]byte("old content\n")), stat: statOf(fi)}
+	x := index.Entry{Name: []byte("f.md"), Mode: 0o100644, Hash: BlobHash([]byte("old content\n")), Stat: index.StatOf(fi)}
 	for _, c := range []struct {
 		indexWritten time.Time
 		want         bool
 	}{{fi.ModTime(), true}, {fi.ModTime().Add(2 * time.Second), false}} {
-		if !statMatches(x, statOf(fi), kindRegular) {
+		if !statMatches(x, index.StatOf(fi), worktree.KindRegular) {
 			t.Fatal("the stat data should match")
 		}
-		w := &wtWalk{ix: &rawIndex{mtime: c.indexWritten}, cands: map[string]bool{}}
-		if err := w.compareEntry(x, "f.md", full, statOf(fi), kindRegular); err != nil {
+		w := &wtWalk{ix: &index.Raw{Mtime: c.indexWritten}, cands: map[string]bool{}}
+		if err := w.compareEntry(x, "f.md", full, index.StatOf(fi), worktree.KindRegular); err != nil {
 			t.Fatal(err)
 		}
 		if w.cands["f.md"] != c.want {

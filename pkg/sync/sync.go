@@ -119,7 +119,7 @@ func Run(repo *gitrepo.Repo, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, &UnreachableError{Remote: opts.Remote, Err: err}
 	}
-	auth, err := authFor(url)
+	auth, err := gitrepo.AuthFor(url)
 	if err != nil {
 		return nil, &UnreachableError{Remote: opts.Remote, Err: err}
 	}

@@ -1,0 +1,183 @@
+package index
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding"
+	"encoding/binary"
+	"hash"
+	"os"
+	"path/filepath"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/work"
+)
+
+// The index ends with the SHA-1 of everything before it, so a commit that changes one entry
+// of a 10 MB index hashes 10 MB, most of them the same bytes as last time. SHA-1 is a
+// sequential state machine whose state can be saved: index-sha1 (in <git dir>/incidentctl/)
+// keeps the state after every hashCheckpoint bytes of the current index, and the next commit
+// resumes from the last checkpoint before its first changed byte. The file names the index it
+// describes by its trailing checksum (the SHA-1 of the whole content) and carries its own
+// SHA-256, so a stale, foreign or damaged file is never used: the index is then hashed in full,
+// as always, and the file written anew.
+
+var hashCheckpoint int64 = 256 << 10 // a variable for the tests
+
+// HashCheckpoint is how often (in bytes of the index) a hash state is saved.
+func HashCheckpoint() int64 { return hashCheckpoint }
+
+// SetHashCheckpoint changes HashCheckpoint and returns a function that restores it (tests
+// only: small repositories need small intervals to have saved states at all).
+func SetHashCheckpoint(n int64) (restore func()) {
+	old := hashCheckpoint
+	hashCheckpoint = n
+	return func() { hashCheckpoint = old }
+}
+
+const indexHashMagic = "incidentctl index-sha1 1\n"
+
+type Checkpoint struct {
+	off   int64
+	state []byte // the marshaled SHA-1 state after off bytes
+}
+
+// ckHasher hashes a stream and records its state at every checkpoint offset.
+type ckHasher struct {
+	h   hash.Hash
+	pos int64
+	cps []Checkpoint
+}
+
+func newCkHasher() *ckHasher { return &ckHasher{h: sha1.New()} }
+
+func (c *ckHasher) Write(b []byte) {
+	for len(b) > 0 {
+		next := (c.pos/hashCheckpoint + 1) * hashCheckpoint
+		n := int(min(int64(len(b)), next-c.pos))
+		c.h.Write(b[:n])
+		work.Counts.BytesHashed.Add(int64(n))
+		c.pos += int64(n)
+		b = b[n:]
+		if c.pos == next {
+			if m, ok := c.h.(encoding.BinaryMarshaler); ok {
+				if st, err := m.MarshalBinary(); err == nil {
+					c.cps = append(c.cps, Checkpoint{c.pos, st})
+				}
+			}
+		}
+	}
+}
+
+// resume sets the hasher to the state after cps[i].off bytes, keeping the checkpoints up to it.
+func (c *ckHasher) resume(cps []Checkpoint, i int) bool {
+	h := sha1.New()
+	u, ok := h.(encoding.BinaryUnmarshaler)
+	if !ok || u.UnmarshalBinary(cps[i].state) != nil {
+		return false
+	}
+	c.h, c.pos, c.cps = h, cps[i].off, append([]Checkpoint(nil), cps[:i+1]...)
+	return true
+}
+
+// ReadHashes returns the checkpoints, saved in the file at path, of the index whose content is
+// data, or nil.
+func ReadHashes(path string, data []byte) []Checkpoint {
+	if int64(len(data)) < 2*hashCheckpoint {
+		return nil // small: hashing it all is cheap
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || len(b) < len(indexHashMagic)+20+8+sha256.Size {
+		return nil
+	}
+	body, sum := b[:len(b)-sha256.Size], b[len(b)-sha256.Size:]
+	if s := sha256.Sum256(body); !bytes.Equal(s[:], sum) || !bytes.HasPrefix(body, []byte(indexHashMagic)) {
+		return nil
+	}
+	body = body[len(indexHashMagic):]
+	if !bytes.Equal(body[:20], data[len(data)-20:]) || binary.BigEndian.Uint64(body[20:]) != uint64(len(data)) {
+		return nil // it describes another index
+	}
+	body = body[28:]
+	var cps []Checkpoint
+	for len(body) > 0 {
+		if len(body) < 10 {
+			return nil
+		}
+		off, n := int64(binary.BigEndian.Uint64(body)), int(binary.BigEndian.Uint16(body[8:]))
+		if len(body) < 10+n || off != int64(len(cps)+1)*hashCheckpoint || off > int64(len(data)) {
+			return nil
+		}
+		cps = append(cps, Checkpoint{off, body[10 : 10+n]})
+		body = body[10+n:]
+	}
+	return cps
+}
+
+// SaveHashes records in the file at path the checkpoints of the index WriteTo has just
+// written; failing to is harmless.
+func (p *Plan) SaveHashes(path string) {
+	if p.fallback == nil {
+		writeHashes(path, p.checksum, p.size, p.hasher.cps)
+	}
+}
+
+// writeHashes records the checkpoints of the index just written; failing to is harmless.
+func writeHashes(path string, checksum []byte, size int64, cps []Checkpoint) {
+	if size < 2*hashCheckpoint || len(cps) == 0 {
+		os.Remove(path)
+		return
+	}
+	var b bytes.Buffer
+	b.WriteString(indexHashMagic)
+	b.Write(checksum)
+	b.Write(binary.BigEndian.AppendUint64(nil, uint64(size)))
+	for _, cp := range cps {
+		b.Write(binary.BigEndian.AppendUint64(nil, uint64(cp.off)))
+		b.Write(binary.BigEndian.AppendUint16(nil, uint16(len(cp.state))))
+		b.Write(cp.state)
+	}
+	sum := sha256.Sum256(b.Bytes())
+	b.Write(sum[:])
+	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "index-sha1.tmp-*")
+	if err != nil {
+		return
+	}
+	_, err = tmp.Write(b.Bytes())
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+}
+
+// ResumeHash lets the plan start hashing at the last checkpoint of the old index (content
+// data, checkpoints cps) that lies in the part of the new index equal to it.
+func (p *Plan) ResumeHash(data []byte, cps []Checkpoint) {
+	if p.fallback != nil || p.bg != nil || len(cps) == 0 || len(p.segs) == 0 || !bytes.Equal(p.segs[0], data[:len(p.segs[0])]) {
+		return // no checkpoints, or the header (the entry count) changed: hash it all
+	}
+	// Up to the first new entry, the new index is the old one byte for byte.
+	var same int64
+	for _, seg := range p.segs[:p.fixed] {
+		same += int64(len(seg))
+	}
+	i := len(cps) - 1
+	for i >= 0 && cps[i].off > same {
+		i--
+	}
+	if i < 0 {
+		return
+	}
+	h := &ckHasher{}
+	if h.resume(cps, i) {
+		p.hasher = h
+	}
+}

@@ -1,0 +1,6 @@
+package index
+
+import "syscall"
+
+// sysTimes is the one difference between Linux and macOS here: the names of the fields.
+func sysTimes(s *syscall.Stat_t) (ctime, mtime syscall.Timespec) { return s.Ctim, s.Mtim }

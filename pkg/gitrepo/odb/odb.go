@@ -1,0 +1,517 @@
+// Package odb is git's object database: it reads objects from loose object files and packs
+// (with their .idx indexes and delta chains) and writes loose objects, the way git does
+// (zlib level 1, a temporary file renamed to the object's name). Recently read objects are
+// kept in a small cache. git documents the formats in Documentation/gitformat-pack.txt (packs,
+// .idx files, deltas) and, for loose objects, in Documentation/user-manual.txt ("The Object
+// Database") and gitrepository-layout(5) ("objects/").
+//
+// The package knows nothing about what the objects hold beyond what reading a commit's tree
+// needs.
+package odb
+
+import (
+	"bufio"
+	"bytes"
+	"compress/zlib"
+	"container/list"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/work"
+)
+
+// Reading one object must not cost in proportion to the repository. go-git's object storage
+// does: the first object it reads from a pack makes it decode every .idx file into memory and
+// build a map from offset to name of every object in the pack (100 ms for the 600,000 objects
+// of a repository with 100,000 incidents). Read looks the object up the way git does:
+// the loose object file, else a binary search in each pack's .idx (a few small reads), then
+// the object and its delta bases from the .pack. The result is checked against its name; any
+// object it cannot read that way (an alternate object store, an unusual pack) is read through
+// go-git instead, so this is only ever a faster path to the same bytes.
+
+var errSlowPath = errors.New("not found on the fast path")
+
+// Store is the object database of one repository.
+type Store struct {
+	commonDir string                     // the shared git dir: objects/ is in it
+	storer    storer.EncodedObjectStorer // go-git's, for what the fast path cannot read
+}
+
+// New returns the object database in commonDir/objects; s is go-git's storage of the same
+// repository, which reads what the fast path does not (alternates, unusual packs) and decodes
+// objects for go-git's types.
+func New(commonDir string, s storer.EncodedObjectStorer) *Store {
+	return &Store{commonDir: commonDir, storer: s}
+}
+
+// Storer is go-git's object storage of the repository.
+func (s *Store) Storer() storer.EncodedObjectStorer { return s.storer }
+
+// Dir is the git dir the objects are in (for messages).
+func (s *Store) Dir() string { return s.commonDir }
+
+// Read returns an object's type and content.
+func (s *Store) Read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	if work.ReadHook != nil {
+		work.ReadHook(h)
+	}
+	work.Counts.ObjectsRead.Add(1)
+	typ, data, err := s.ReadFast(h)
+	if err == nil {
+		return typ, data, nil
+	}
+	o, err := s.storer.EncodedObject(plumbing.AnyObject, h)
+	if err != nil {
+		return plumbing.InvalidObject, nil, err
+	}
+	rd, err := o.Reader()
+	if err != nil {
+		return plumbing.InvalidObject, nil, err
+	}
+	defer rd.Close()
+	data, err = io.ReadAll(rd)
+	return o.Type(), data, err
+}
+
+// ReadFast is Read without go-git's fallback: an object the fast path cannot read is an error.
+func (s *Store) ReadFast(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	if typ, data, ok := cache.get(h); ok {
+		return typ, data, nil
+	}
+	typ, data, err := s.readUncached(h)
+	if err == nil {
+		cache.add(h, typ, data)
+	}
+	return typ, data, err
+}
+
+func (s *Store) readUncached(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	objects := filepath.Join(s.commonDir, "objects")
+	hex := h.String()
+	if b, err := os.ReadFile(filepath.Join(objects, hex[:2], hex[2:])); err == nil {
+		typ, data, err := inflateLoose(b)
+		if err == nil && plumbing.ComputeHash(typ, data) == h {
+			return typ, data, nil
+		}
+		return plumbing.InvalidObject, nil, errSlowPath
+	}
+	des, err := os.ReadDir(filepath.Join(objects, "pack"))
+	if err != nil {
+		return plumbing.InvalidObject, nil, errSlowPath
+	}
+	for _, de := range des {
+		name := de.Name()
+		if !strings.HasPrefix(name, "pack-") || !strings.HasSuffix(name, ".idx") {
+			continue
+		}
+		base := filepath.Join(objects, "pack", strings.TrimSuffix(name, ".idx"))
+		off, err := idxLookup(base+".idx", h)
+		if err != nil {
+			continue
+		}
+		pack, err := os.Open(base + ".pack")
+		if err != nil {
+			return plumbing.InvalidObject, nil, errSlowPath
+		}
+		pr := &packReader{s: s, f: pack}
+		typ, data, err := pr.objectAt(off, 0)
+		pack.Close()
+		if err != nil || plumbing.ComputeHash(typ, data) != h {
+			return plumbing.InvalidObject, nil, errSlowPath
+		}
+		return typ, data, nil
+	}
+	return plumbing.InvalidObject, nil, errSlowPath
+}
+
+// inflateLoose decodes a loose object file: zlib("<type> <size>\0<content>").
+func inflateLoose(b []byte) (plumbing.ObjectType, []byte, error) {
+	zr, err := zlib.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return plumbing.InvalidObject, nil, err
+	}
+	defer zr.Close()
+	br := bufio.NewReader(zr)
+	hdr, err := br.ReadString(0)
+	if err != nil {
+		return plumbing.InvalidObject, nil, err
+	}
+	kind, sizeText, ok := strings.Cut(strings.TrimSuffix(hdr, "\x00"), " ")
+	size, err := strconv.ParseInt(sizeText, 10, 64)
+	if !ok || err != nil || size < 0 || size > 1<<32 {
+		return plumbing.InvalidObject, nil, fmt.Errorf("bad loose object header %q", hdr)
+	}
+	typ, err := plumbing.ParseObjectType(kind)
+	if err != nil {
+		return plumbing.InvalidObject, nil, err
+	}
+	data := make([]byte, size)
+	if _, err := io.ReadFull(br, data); err != nil {
+		return plumbing.InvalidObject, nil, err
+	}
+	return typ, data, nil
+}
+
+// idxLookup finds an object's offset in a version 2 pack index by binary search, reading only
+// the fan-out table and the entries it probes.
+func idxLookup(path string, h plumbing.Hash) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	var hdr [8 + 256*4]byte
+	if _, err := f.ReadAt(hdr[:], 0); err != nil {
+		return 0, err
+	}
+	if !bytes.Equal(hdr[:4], []byte{0xff, 't', 'O', 'c'}) || binary.BigEndian.Uint32(hdr[4:]) != 2 {
+		return 0, errSlowPath
+	}
+	fan := func(i int) uint32 { return binary.BigEndian.Uint32(hdr[8+4*i:]) }
+	n := int64(fan(255))
+	lo, hi := int64(0), int64(fan(int(h[0])))
+	if h[0] > 0 {
+		lo = int64(fan(int(h[0]) - 1))
+	}
+	const names = 8 + 256*4
+	var name [20]byte
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if _, err := f.ReadAt(name[:], names+20*mid); err != nil {
+			return 0, err
+		}
+		switch c := bytes.Compare(name[:], h[:]); {
+		case c == 0:
+			var o [8]byte
+			offsets := names + 24*n // after the names and the CRC32s
+			if _, err := f.ReadAt(o[:4], offsets+4*mid); err != nil {
+				return 0, err
+			}
+			off := binary.BigEndian.Uint32(o[:4])
+			if off&0x80000000 == 0 {
+				return int64(off), nil
+			}
+			if _, err := f.ReadAt(o[:], offsets+4*n+8*int64(off&0x7fffffff)); err != nil {
+				return 0, err
+			}
+			return int64(binary.BigEndian.Uint64(o[:])), nil
+		case c < 0:
+			lo = mid + 1
+		default:
+			hi = mid
+		}
+	}
+	return 0, plumbing.ErrObjectNotFound
+}
+
+type packReader struct {
+	s *Store
+	f *os.File
+}
+
+const (
+	packCommit   = 1
+	packTree     = 2
+	packBlob     = 3
+	packTag      = 4
+	packOfsDelta = 6
+	packRefDelta = 7
+)
+
+// objectAt decodes the object at off, resolving deltas (their bases may be anywhere).
+func (p *packReader) objectAt(off int64, depth int) (plumbing.ObjectType, []byte, error) {
+	if depth > 100 {
+		return plumbing.InvalidObject, nil, errSlowPath
+	}
+	br := bufio.NewReaderSize(io.NewSectionReader(p.f, off, 1<<62), 4096)
+	c, err := br.ReadByte()
+	if err != nil {
+		return plumbing.InvalidObject, nil, err
+	}
+	kind := (c >> 4) & 7
+	size := uint64(c & 15)
+	for shift := uint(4); c&0x80 != 0; shift += 7 {
+		if c, err = br.ReadByte(); err != nil || shift > 60 {
+			return plumbing.InvalidObject, nil, errSlowPath
+		}
+		size |= uint64(c&0x7f) << shift
+	}
+	var baseType plumbing.ObjectType
+	var base []byte
+	switch kind {
+	case packCommit, packTree, packBlob, packTag:
+	case packOfsDelta:
+		c, err := br.ReadByte()
+		if err != nil {
+			return plumbing.InvalidObject, nil, err
+		}
+		rel := int64(c & 0x7f)
+		for c&0x80 != 0 {
+			if c, err = br.ReadByte(); err != nil || rel > 1<<55 {
+				return plumbing.InvalidObject, nil, errSlowPath
+			}
+			rel = (rel+1)<<7 | int64(c&0x7f)
+		}
+		if rel <= 0 || rel > off {
+			return plumbing.InvalidObject, nil, errSlowPath
+		}
+		if baseType, base, err = p.objectAt(off-rel, depth+1); err != nil {
+			return plumbing.InvalidObject, nil, err
+		}
+	case packRefDelta:
+		var h plumbing.Hash
+		if _, err := io.ReadFull(br, h[:]); err != nil {
+			return plumbing.InvalidObject, nil, err
+		}
+		if baseType, base, err = p.s.ReadFast(h); err != nil {
+			return plumbing.InvalidObject, nil, err
+		}
+	default:
+		return plumbing.InvalidObject, nil, errSlowPath
+	}
+	if size > 1<<32 {
+		return plumbing.InvalidObject, nil, errSlowPath
+	}
+	data := make([]byte, size)
+	if err := inflate(br, data); err != nil {
+		return plumbing.InvalidObject, nil, err
+	}
+	if base == nil && kind != packOfsDelta && kind != packRefDelta {
+		return plumbing.ObjectType(kind), data, nil
+	}
+	out, err := applyDelta(base, data)
+	return baseType, out, err
+}
+
+// zlibWriters are reused: a new one allocates and clears half a megabyte of compressor state,
+// which cost more than writing the object itself.
+var zlibWriters sync.Pool
+
+func zlibWriter(w io.Writer) *zlib.Writer {
+	if v := zlibWriters.Get(); v != nil {
+		zw := v.(*zlib.Writer)
+		zw.Reset(w)
+		return zw
+	}
+	zw, _ := zlib.NewWriterLevel(w, zlib.BestSpeed) // a valid level: no error
+	return zw
+}
+
+// zlibReaders are reused: a new one allocates the decompressor's tables (40 KB) every time,
+// and resolving a delta chain inflates every link.
+var zlibReaders sync.Pool
+
+// inflate reads exactly len(dst) bytes of a zlib stream.
+func inflate(r io.Reader, dst []byte) error {
+	var zr io.ReadCloser
+	if v := zlibReaders.Get(); v != nil {
+		zr = v.(io.ReadCloser)
+		if err := zr.(zlib.Resetter).Reset(r, nil); err != nil {
+			return err
+		}
+	} else {
+		var err error
+		if zr, err = zlib.NewReader(r); err != nil {
+			return err
+		}
+	}
+	_, err := io.ReadFull(zr, dst)
+	zr.Close()
+	zlibReaders.Put(zr)
+	return err
+}
+
+// objectCache keeps recently read objects (objects never change: a name is its content). A
+// lookup along a path reads the same few trees again and again: the root, incidents/, the
+// year, the month.
+type objectCache struct {
+	mu    sync.Mutex
+	max   int
+	size  int
+	items map[plumbing.Hash]*list.Element
+	lru   list.List // of *cachedObject, most recent first
+}
+
+type cachedObject struct {
+	h    plumbing.Hash
+	typ  plumbing.ObjectType
+	data []byte
+}
+
+var cache = &objectCache{max: 32 << 20, items: map[plumbing.Hash]*list.Element{}}
+
+func (c *objectCache) get(h plumbing.Hash) (plumbing.ObjectType, []byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.items[h]
+	if !ok {
+		return plumbing.InvalidObject, nil, false
+	}
+	c.lru.MoveToFront(e)
+	o := e.Value.(*cachedObject)
+	return o.typ, bytes.Clone(o.data), true // callers may change what they get
+}
+
+// ResetCache empties the cache of recently read objects, as in a new process (tests).
+func ResetCache() { cache.reset() }
+
+func (c *objectCache) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.items, c.size = map[plumbing.Hash]*list.Element{}, 0
+	c.lru.Init()
+}
+
+// add keeps a copy of small and middle-sized objects (not the odd huge blob).
+func (c *objectCache) add(h plumbing.Hash, typ plumbing.ObjectType, data []byte) {
+	if len(data) > c.max/8 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.items[h]; ok {
+		return
+	}
+	c.items[h] = c.lru.PushFront(&cachedObject{h, typ, bytes.Clone(data)})
+	c.size += len(data)
+	for c.size > c.max {
+		e := c.lru.Back()
+		o := e.Value.(*cachedObject)
+		c.lru.Remove(e)
+		delete(c.items, o.h)
+		c.size -= len(o.data)
+	}
+}
+
+// applyDelta rebuilds an object from its base and a git delta: the two sizes, then copy
+// (from the base) and insert (literal) instructions.
+func applyDelta(base, delta []byte) ([]byte, error) {
+	num := func() (uint64, bool) {
+		v, n := binary.Uvarint(delta)
+		if n <= 0 {
+			return 0, false
+		}
+		delta = delta[n:]
+		return v, true
+	}
+	srcSize, ok1 := num()
+	dstSize, ok2 := num()
+	if !ok1 || !ok2 || srcSize != uint64(len(base)) || dstSize > 1<<32 {
+		return nil, errSlowPath
+	}
+	out := make([]byte, 0, dstSize)
+	for len(delta) > 0 {
+		op := delta[0]
+		delta = delta[1:]
+		if op&0x80 == 0 {
+			if op == 0 || int(op) > len(delta) {
+				return nil, errSlowPath
+			}
+			out = append(out, delta[:op]...)
+			delta = delta[op:]
+			continue
+		}
+		var offset, size uint64
+		for i := uint(0); i < 4; i++ {
+			if op&(1<<i) != 0 {
+				if len(delta) == 0 {
+					return nil, errSlowPath
+				}
+				offset |= uint64(delta[0]) << (8 * i)
+				delta = delta[1:]
+			}
+		}
+		for i := uint(0); i < 3; i++ {
+			if op&(0x10<<i) != 0 {
+				if len(delta) == 0 {
+					return nil, errSlowPath
+				}
+				size |= uint64(delta[0]) << (8 * i)
+				delta = delta[1:]
+			}
+		}
+		if size == 0 {
+			size = 0x10000
+		}
+		if offset+size > uint64(len(base)) {
+			return nil, errSlowPath
+		}
+		out = append(out, base[offset:offset+size]...)
+	}
+	if uint64(len(out)) != dstSize {
+		return nil, errSlowPath
+	}
+	return out, nil
+}
+
+// writeObject stores an object as a loose object (see WriteRaw).
+func (s *Store) writeObject(obj plumbing.EncodedObject) (plumbing.Hash, error) {
+	rd, err := obj.Reader()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	content, err := io.ReadAll(rd)
+	rd.Close()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return s.WriteRaw(obj.Type(), content)
+}
+
+// WriteRaw stores an object as a loose object the way git does: zlib at level 1 (git's
+// core.looseCompression default; go-git compresses at level 6, which for the 60 KB tree of a
+// busy month folder costs more than everything else a commit writes), a temporary file in the
+// fan-out folder renamed to its name, read-only. An object that is already there is left as
+// it is. The object is compressed in memory and written with one call: the compressor emits
+// 240 bytes at a time, a system call each when it writes to the file directly.
+func (s *Store) WriteRaw(typ plumbing.ObjectType, content []byte) (plumbing.Hash, error) {
+	h := plumbing.ComputeHash(typ, content)
+	work.Counts.ObjectBytes.Add(int64(len(content)))
+	hex := h.String()
+	dir := filepath.Join(s.commonDir, "objects", hex[:2])
+	path := filepath.Join(dir, hex[2:])
+	if _, err := os.Lstat(path); err == nil {
+		return h, nil
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(content)/2 + 64)
+	zw := zlibWriter(&buf)
+	fmt.Fprintf(zw, "%s %d\x00", typ, len(content)) // into memory: cannot fail
+	zw.Write(content)
+	zw.Close()
+	zw.Reset(nil) // do not keep buf alive in the pool
+	zlibWriters.Put(zw)
+
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	tmp, err := os.CreateTemp(dir, "tmp_obj_")
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	_, err = tmp.Write(buf.Bytes())
+	if cerr := tmp.Chmod(0o444); err == nil {
+		err = cerr
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return plumbing.ZeroHash, err
+	}
+	return h, nil
+}
