@@ -164,6 +164,9 @@ func (app *App) chooseLang(args []string) error {
 		getenv = func(string) string { return "" }
 	}
 	l, err := i18n.Choose(flag, getenv, "")
+	if err != nil {
+		l, _ = i18n.Choose("", getenv, "") // say what is wrong with --lang in the locale's language
+	}
 	app.P = i18n.For(l)
 	if err != nil {
 		return &UsageError{Msg: app.P.T("lang.unknown", "Flag", flag, "Known", i18n.Names())}
