@@ -13,6 +13,7 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/config"
 	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/lint"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -184,23 +185,17 @@ func lintRun(app *App, o lintOptions) error {
 		return err
 	}
 	errs, warns := res.Count()
-	fmt.Fprintln(app.Err, lintSummary(errs, warns, res.Documents, res.MergeBase))
+	fmt.Fprintln(app.Err, lintSummary(app.P, errs, warns, res.Documents, res.MergeBase))
 	if errs > 0 || o.Strict && warns > 0 {
 		return &SilentError{Code: ExitError}
 	}
 	return nil
 }
 
-func lintSummary(errs, warns, docs int, mergeBase string) string {
-	plural := func(n int, what string) string {
-		if n == 1 {
-			return fmt.Sprintf("1 %s", what)
-		}
-		return fmt.Sprintf("%d %ss", n, what)
-	}
-	s := fmt.Sprintf("%s, %s in %s", plural(errs, "error"), plural(warns, "warning"), plural(docs, "document"))
+func lintSummary(t *i18n.Printer, errs, warns, docs int, mergeBase string) string {
+	s := t.T("lint.summary", "Errors", t.T("lint.errors", "Count", errs), "Warnings", t.T("lint.warnings", "Count", warns), "Documents", t.T("lint.documents", "Count", docs))
 	if mergeBase != "" {
-		s += " changed since " + mergeBase[:7]
+		s = t.T("lint.summary_base", "Errors", t.T("lint.errors", "Count", errs), "Warnings", t.T("lint.warnings", "Count", warns), "Documents", t.T("lint.documents", "Count", docs), "Base", mergeBase[:7])
 	}
 	return s
 }

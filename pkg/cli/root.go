@@ -84,7 +84,7 @@ func exactArgs(n int, what string) func(*cobra.Command, []string) error {
 // warn prints warnings on stderr.
 func (app *App) warn(ws []string) {
 	for _, w := range ws {
-		fmt.Fprintf(app.Err, "%s: %s\n", app.P.T("warning"), w)
+		fmt.Fprintf(app.Err, "%s: %s\n", app.P.T("warning"), app.P.Translate(w))
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/sync"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -55,7 +56,7 @@ GITLAB_TOKEN), SSH remotes your ssh-agent.`,
 			if app.JSON {
 				return app.printJSON(syncJSON(res))
 			}
-			fmt.Fprintln(app.Err, describeSync(res))
+			fmt.Fprintln(app.Err, describeSync(app.P, res))
 			return nil
 		},
 	}
@@ -75,37 +76,30 @@ func syncJSON(res *sync.Result) *sync.Result {
 }
 
 // describeSync says in one line what a sync did.
-func describeSync(res *sync.Result) string {
+func describeSync(t *i18n.Printer, res *sync.Result) string {
 	tracking := res.Remote + "/" + res.RemoteBranch
 	if res.InSync() {
 		if res.Commit == "" {
-			return fmt.Sprintf("Nothing to sync: neither %s nor %s has commits yet.", res.Branch, tracking)
+			return t.T("sync.nothing", "Branch", res.Branch, "Tracking", tracking)
 		}
-		return fmt.Sprintf("Already in sync with %s (%s).", tracking, res.Commit[:7])
+		return t.T("sync.already", "Tracking", tracking, "Commit", res.Commit[:7])
 	}
 	var parts []string
 	switch {
 	case res.Merges > 0 && len(res.Merged) > 0:
-		parts = append(parts, fmt.Sprintf("merged %s field by field: %s", plural(len(res.Merged), "incident document"), strings.Join(res.Merged, ", ")))
+		parts = append(parts, t.T("sync.merged_docs", "Count", len(res.Merged), "Paths", strings.Join(res.Merged, ", ")))
 	case res.Merges > 0:
-		parts = append(parts, "merged "+tracking)
+		parts = append(parts, t.T("sync.merged", "Tracking", tracking))
 	case res.FastForwards > 0:
-		parts = append(parts, "fast-forwarded to "+tracking)
+		parts = append(parts, t.T("sync.fast_forwarded", "Tracking", tracking))
 	}
 	if n := len(res.Updated); n > 0 {
-		parts = append(parts, "updated "+plural(n, "file"))
+		parts = append(parts, t.T("sync.updated", "Count", n))
 	}
 	if res.Pushed {
-		parts = append(parts, "pushed "+res.Commit[:7])
+		parts = append(parts, t.T("sync.pushed", "Commit", res.Commit[:7]))
 	}
-	return fmt.Sprintf("Synced %s with %s: %s.", res.Branch, tracking, strings.Join(parts, "; "))
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return t.T("sync.synced", "Branch", res.Branch, "Tracking", tracking, "Parts", strings.Join(parts, "; "))
 }
 
 // progress is where the remote's progress goes: stderr, when it is a terminal someone watches.
@@ -152,7 +146,7 @@ func (app *App) shareChange(cmd *cobra.Command, args []string) error {
 	case err != nil:
 		return fmt.Errorf("the change is committed here, but sharing it failed: %w", err)
 	}
-	fmt.Fprintln(app.Err, describeSync(res))
+	fmt.Fprintln(app.Err, describeSync(app.P, res))
 	return nil
 }
 

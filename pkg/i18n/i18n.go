@@ -213,3 +213,24 @@ func (p *Printer) Message(err error) string {
 	}
 	return err.Error()
 }
+
+// texts remembers the messages Text rendered, by their English text.
+var texts sync.Map // string -> *Error
+
+// Text is the English text of message id, for a domain package that hands text (a warning)
+// rather than an error to the CLI. The CLI's Printer.Translate gives it back in the reader's
+// language; any other text passes through unchanged.
+func Text(id string, args ...any) string {
+	e := Errorf(id, args...)
+	s := e.Error()
+	texts.Store(s, e)
+	return s
+}
+
+// Translate returns a text made by Text in the printer's language (other text as it is).
+func (p *Printer) Translate(s string) string {
+	if e, ok := texts.Load(s); ok {
+		return p.T(e.(*Error).ID, e.(*Error).Args...)
+	}
+	return s
+}

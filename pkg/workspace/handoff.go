@@ -55,7 +55,7 @@ func (w *Workspace) Handoff(ref, to, note string, opts Options) (*HandoffResult,
 	}
 	for _, r := range res.Doc.Meta.Roles {
 		if strings.EqualFold(r.Holder, to) {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("%s also holds the %s role: the commander decides and delegates, so give it to someone else (incidentctl update %s --role %s=<name>)", to, r.Name, res.ID, r.Name))
+			res.Warnings = append(res.Warnings, i18n.Text("handoff.holds_role", "To", to, "Role", r.Name, "ID", res.ID))
 		}
 	}
 	out.Result = res
