@@ -35,7 +35,7 @@ func NewRootCmd(app *App) *cobra.Command {
 			}
 			return nil
 		},
-		PersistentPostRunE: app.shareChange,        // --sync and sync.auto (sync.go)
+		PersistentPostRunE: app.afterCommand,       // chat delivery (notify.go), then --sync and sync.auto (sync.go)
 		Version:            buildVersion().Version, // --version (version.go)
 	}
 	root.SetVersionTemplate(buildVersion().String() + "\n")
@@ -50,6 +50,7 @@ func NewRootCmd(app *App) *cobra.Command {
 		newShowCmd(app), newListCmd(app), newSeveritiesCmd(app), newLintCmd(app),
 		newStatusCmd(app), newNextCmd(app), newHandoffCmd(app), newStatsCmd(app),
 		newSyncCmd(app), newMergeDriverCmd(app),
+		newNotifyCmd(app),
 	)
 	return root
 }
@@ -61,6 +62,9 @@ func (app *App) open() (*workspace.Workspace, error) {
 	ws, err := workspace.Open(".", app.Now)
 	if err == nil && !app.langFixed && ws.Config.Lang != "" {
 		app.P = i18n.For(ws.Config.Lang)
+	}
+	if err == nil && app.opened == nil {
+		app.opened = ws // the command's own workspace, for chat delivery after it (notify.go)
 	}
 	return ws, err
 }

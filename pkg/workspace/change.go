@@ -75,7 +75,9 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd}, nil
+	before := w.beforeCommit(h.Commit, e.Path, doc, st.WorktreeDiffers || st.IndexDiffers)
+	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd,
+		Warnings: w.notifyCommit(before, nd, commit.String(), author.Name, w.at(opts.At))}, nil
 }
 
 func (w *Workspace) at(t time.Time) time.Time {

@@ -95,7 +95,8 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{ID: m.ID, Path: rel, Commit: commit.String(), Doc: doc, Warnings: flow.Warnings}, nil
+	warnings := append(flow.Warnings, w.notifyCommit(nil, doc, commit.String(), author.Name, at)...)
+	return &Result{ID: m.ID, Path: rel, Commit: commit.String(), Doc: doc, Warnings: warnings}, nil
 }
 
 // validText refuses text that cannot be one line of a document.
