@@ -123,8 +123,9 @@ func loadBundle() (*goi18n.Bundle, error) {
 
 // Printer looks messages up in one language.
 type Printer struct {
-	lang Lang
-	loc  *goi18n.Localizer
+	lang  Lang
+	loc   *goi18n.Localizer
+	plain sync.Map // id -> text of messages without arguments: a listing of 100,000 rows asks for the same few
 }
 
 // For returns the printer of a language ("" and unknown languages give English).
@@ -154,6 +155,14 @@ func (p *Printer) Lang() Lang { return p.lang }
 // vanishing (TestCatalogue checks every ID the code uses). An argument named Count also picks
 // the message's plural form (one, other) when it has several.
 func (p *Printer) T(id string, args ...any) string {
+	if len(args) == 0 {
+		if s, ok := p.plain.Load(id); ok {
+			return s.(string)
+		}
+		s := p.localize(id, nil, nil)
+		p.plain.Store(id, s)
+		return s
+	}
 	var count any
 	for i := 0; i+1 < len(args); i += 2 {
 		if args[i] == "Count" {
