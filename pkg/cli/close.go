@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/lint"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -16,9 +17,7 @@ func newCloseCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "close <id> --resolution <text> [--force]",
 		Short: app.P.T("close.short"),
-		Long: `Set the status to resolved and record the resolution. While action-list items required at
-the incident's severity are unchecked, close refuses and lists them; --force closes anyway and
-logs each skipped item.`,
+		Long:  app.P.T("close.long"),
 		Example: `  incidentctl close k7x --resolution "rolled back deploy 1234"
   incidentctl close k7x --resolution "fixed upstream" --force --at 11:30`,
 		Args: exactArgs(1, "one incident ID"),
@@ -41,8 +40,8 @@ logs each skipped item.`,
 			})
 		},
 	}
-	cmd.Flags().StringVarP(&resolution, "resolution", "r", "", "how it was resolved, `<text>`")
-	cmd.Flags().BoolVar(&force, "force", false, "close even though required actions are unchecked (they are logged as skipped)")
+	cmd.Flags().StringVarP(&resolution, "resolution", "r", "", i18n.Text("flag.close.resolution"))
+	cmd.Flags().BoolVar(&force, "force", false, i18n.Text("flag.close.force"))
 	c.add(cmd)
 	return cmd
 }

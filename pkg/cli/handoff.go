@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -15,18 +16,7 @@ func newHandoffCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "handoff <id> --to <name> [--note <text>]",
 		Short: app.P.T("handoff.short"),
-		Long: `Transfer command in one commit: the commander becomes <name>, and the log gets one entry
-naming the previous commander, your note and a briefing generated from the document (severity,
-status, impact, announcement, the open required actions with their numbers and time boxes,
-roles), so whoever takes over can act on it:
-
-  handoff: commander alice → bob. Briefing: <note>. Status: SEV2 identified, declared 10:02;
-  impact: …; announcement: —; open required actions: 4. Page the on-call engineer (overdue
-  since 10:07), …; roles: comms: carol
-
-incidentctl stats counts everyone who commanded an incident, including each handoff target.
-Handing over to the current commander is an error, and so is handing over a resolved incident
-(reopen it first with incidentctl update <id> --status investigating).`,
+		Long:  app.P.T("handoff.long"),
 		Example: `  incidentctl handoff k7x --to bob --note "rollback of deploy 1234 running; watch checkout errors"
   incidentctl handoff k7x --to carol --at 12:30`,
 		Args: exactArgs(1, "one incident ID"),
@@ -51,8 +41,8 @@ Handing over to the current commander is an error, and so is handing over a reso
 			})
 		},
 	}
-	cmd.Flags().StringVar(&to, "to", "", "who takes command, `<name>`")
-	cmd.Flags().StringVar(&note, "note", "", "what the new commander needs to know, `<text>`")
+	cmd.Flags().StringVar(&to, "to", "", i18n.Text("flag.handoff.to"))
+	cmd.Flags().StringVar(&note, "note", "", i18n.Text("flag.handoff.note"))
 	c.add(cmd)
 	return cmd
 }

@@ -83,10 +83,10 @@ warning or off in .incidentctl.yaml:
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Base, "base", "", "check only documents changed since the merge base with `<ref>`, and compare them with it")
+	f.StringVar(&o.Base, "base", "", i18n.Text("flag.lint.base"))
 	f.StringVar(&o.Format, "format", "text", "output `<format>`: text, json, github (workflow annotations and job summary), sarif or rdjson (reviewdog)")
-	f.BoolVar(&o.Strict, "strict", false, "fail on warnings too")
-	f.BoolVar(&o.Rules, "rules", false, "list the rules with their levels and exit")
+	f.BoolVar(&o.Strict, "strict", false, i18n.Text("flag.lint.strict"))
+	f.BoolVar(&o.Rules, "rules", false, i18n.Text("flag.lint.rules"))
 	return cmd
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -57,8 +58,8 @@ func newListCmd(app *App) *cobra.Command {
 			return writeTable(app.Out, rows)
 		},
 	}
-	cmd.Flags().StringVar(&f.Status, "status", "open", "`<status>`: open, resolved, all, or one status")
-	cmd.Flags().StringSliceVarP(&f.Severities, "severity", "s", nil, "only these `<severities>` (repeatable or comma-separated)")
+	cmd.Flags().StringVar(&f.Status, "status", "open", i18n.Text("flag.list.status"))
+	cmd.Flags().StringSliceVarP(&f.Severities, "severity", "s", nil, i18n.Text("flag.severities"))
 	return cmd
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -16,8 +17,8 @@ type changeFlags struct {
 }
 
 func (c *changeFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&c.At, "at", "", "when it happened: `<time>` as HH:MM (today) or RFC 3339 (default: now)")
-	cmd.Flags().BoolVar(&c.IncludeEdits, "include-edits", false, "also commit uncommitted hand edits of the incident file")
+	cmd.Flags().StringVar(&c.At, "at", "", i18n.Text("flag.at"))
+	cmd.Flags().BoolVar(&c.IncludeEdits, "include-edits", false, i18n.Text("flag.include_edits"))
 	addSyncFlag(cmd)
 }
 
@@ -41,8 +42,7 @@ func newLogCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "log <id> <text>",
 		Short: app.P.T("log.short"),
-		Long: `Append one entry (time, you, text) to the log and commit it. The log stays in time order:
-an entry backfilled with --at goes where it belongs.`,
+		Long:  app.P.T("log.long"),
 		Example: `  incidentctl log k7x "rolled back deploy 1234"
   incidentctl log k7x "error rate started climbing" --at 09:58`,
 		Args: func(cmd *cobra.Command, args []string) error {

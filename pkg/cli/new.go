@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -18,9 +19,7 @@ func newNewCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "new <title> --severity <SEV1..SEV4>",
 		Short: app.P.T("new.short"),
-		Long: `Declare an incident. The document gets a new ID, the action list rendered for its severity
-from templates/action-list.md as committed at HEAD, and a first log entry. The commander
-defaults to you (git's user.name). Prints the ID and the path.`,
+		Long:  app.P.T("new.long"),
 		Example: `  incidentctl new "Checkout API returns 500s" --severity SEV2
   incidentctl new "Login fails for SSO users" --severity 1 --commander alice --impact "no SSO logins" --at 10:02`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -57,10 +56,10 @@ defaults to you (git's user.name). Prints the ID and the path.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.Severity, "severity", "s", "", "severity, `<SEV1..SEV4>` (see incidentctl severities)")
-	f.StringVar(&o.Commander, "commander", "", "incident commander `<name>` (default: you)")
-	f.StringVar(&o.Impact, "impact", "", "who and what is affected, `<text>`")
-	f.StringVar(&o.At, "at", "", "when it was declared: `<time>` as HH:MM (today) or RFC 3339")
+	f.StringVarP(&o.Severity, "severity", "s", "", i18n.Text("flag.new.severity"))
+	f.StringVar(&o.Commander, "commander", "", i18n.Text("flag.new.commander"))
+	f.StringVar(&o.Impact, "impact", "", i18n.Text("flag.impact"))
+	f.StringVar(&o.At, "at", "", i18n.Text("flag.new.at"))
 	addSyncFlag(cmd)
 	return cmd
 }

@@ -16,15 +16,7 @@ func newNextCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "next <id>",
 		Short: app.P.T("next.short"),
-		Long: `List every unchecked action-list item of an incident: first the items required at its
-severity, then the rest. Within each group, time-boxed items (<!-- due: 30m --> in the action
-list, counted from the declaration) come first, the earliest due first, so overdue ones lead;
-then the others in the order of the flow. No open item is left out.
-
-Numbers are the items' positions: tick one with incidentctl update <id> --check <n>.
-
---json prints an array of {number, text, required, due_at, overdue} in the order shown
-(due_at is null for an item without a time box).`,
+		Long:  app.P.T("next.long"),
 		Example: `  incidentctl next k7x
   incidentctl next k7x --json`,
 		Args: exactArgs(1, "one incident ID"),

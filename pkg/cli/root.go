@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
@@ -40,7 +41,10 @@ func NewRootCmd(app *App) *cobra.Command {
 	}
 	root.SetVersionTemplate(buildVersion().String() + "\n")
 	root.CompletionOptions.HiddenDefaultCmd = true
-	localizeHelp(root, app.P)
+	defer func() { // once every command is added
+		localizeHelp(root, app.P)
+		translateFlags(root, app.P)
+	}()
 	root.PersistentFlags().BoolVar(&app.JSON, "json", false, app.P.T("flag.json"))
 	root.PersistentFlags().StringVarP(&app.Dir, "directory", "C", "", app.P.T("flag.directory"))
 	root.PersistentFlags().StringVar(&app.Lang, "lang", app.Lang, app.P.T("flag.lang"))
@@ -105,6 +109,12 @@ func localizeHelp(root *cobra.Command, p *i18n.Printer) {
 	if p.Lang() == i18n.English {
 		return
 	}
+	root.InitDefaultHelpCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "help" {
+			c.Short = p.T("help.short")
+		}
+	}
 	t := root.UsageTemplate()
 	for _, r := range [][2]string{
 		{"Usage:", "help.usage"}, {"Aliases:", "help.aliases"}, {"Examples:", "help.examples"},
@@ -116,4 +126,19 @@ func localizeHelp(root *cobra.Command, p *i18n.Printer) {
 		t = strings.ReplaceAll(t, r[0], p.T(r[1], "Path", "{{.CommandPath}}"))
 	}
 	root.SetUsageTemplate(t)
+}
+
+// translateFlags puts the flag descriptions made with i18n.Text into the reader's language,
+// in every command of the tree.
+func translateFlags(cmd *cobra.Command, p *i18n.Printer) {
+	tr := func(f *pflag.Flag) { f.Usage = p.Translate(f.Usage) }
+	if p.Lang() != i18n.English && cmd.Flags().Lookup("help") == nil {
+		// cobra's own help flag, defined before cobra does so that it says it in the reader's language
+		cmd.Flags().BoolP("help", "h", false, p.T("flag.help", "Name", cmd.Name()))
+	}
+	cmd.Flags().VisitAll(tr)
+	cmd.PersistentFlags().VisitAll(tr)
+	for _, c := range cmd.Commands() {
+		translateFlags(c, p)
+	}
 }

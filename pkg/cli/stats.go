@@ -76,9 +76,9 @@ RFC 3339 time, and compare with declared_at. --severity is repeatable or comma-s
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Since, "since", "", "only incidents declared on or after `<date>` (YYYY-MM-DD, UTC, or RFC 3339)")
-	f.StringVar(&o.Until, "until", "", "only incidents declared on or before `<date>` (YYYY-MM-DD, UTC, or RFC 3339)")
-	f.StringSliceVarP(&o.Severities, "severity", "s", nil, "only these `<severities>` (repeatable or comma-separated)")
+	f.StringVar(&o.Since, "since", "", i18n.Text("flag.stats.since"))
+	f.StringVar(&o.Until, "until", "", i18n.Text("flag.stats.until"))
+	f.StringSliceVarP(&o.Severities, "severity", "s", nil, i18n.Text("flag.severities"))
 	return cmd
 }
 

@@ -21,20 +21,7 @@ func newStatusCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "status [<id>]",
 		Short: app.P.T("status.short"),
-		Long: `Without an ID, the board: every open incident, the most severe first, with its severity,
-status, commander, roles, impact, announcement, age, time since the last log entry, the
-required actions still open and the time-boxed actions that are overdue.
-
-With an ID, that incident's full picture (resolved incidents too): the same, every open
-required action, and the latest log entries.
-
-Overdue: an unchecked item whose time box (<!-- due: 30m --> in the action list, counted from
-the declaration) has passed; for a resolved incident, passed before it was resolved.
-Colours only on a terminal, and never when NO_COLOR is set.
-
---json prints an array of the open incidents (or one object for <id>) with id, title, severity,
-status, commander, roles, impact, announcement, declared_at, last_log_at, open_required and
-overdue (arrays of action texts).`,
+		Long:  app.P.T("status.long"),
 		Example: `  incidentctl status
   incidentctl status k7x
   incidentctl status --json`,

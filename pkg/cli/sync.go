@@ -60,7 +60,7 @@ GITLAB_TOKEN), SSH remotes your ssh-agent.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&remote, "remote", "", "the remote to sync with, `<name>` (default: sync.remote in .incidentctl.yaml, or origin)")
+	cmd.Flags().StringVar(&remote, "remote", "", i18n.Text("flag.sync.remote"))
 	return cmd
 }
 
@@ -114,7 +114,7 @@ const syncFlag = "sync"
 
 // addSyncFlag gives a write command --sync: share the change right after committing it.
 func addSyncFlag(cmd *cobra.Command) {
-	cmd.Flags().Bool(syncFlag, false, "share the change right away (incidentctl sync); sync.auto: true in .incidentctl.yaml makes this the default, --sync=false turns it off")
+	cmd.Flags().Bool(syncFlag, false, i18n.Text("flag.sync"))
 }
 
 // shareChange runs after a command succeeded (the root's PersistentPostRunE): a command with

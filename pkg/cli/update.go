@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -17,9 +18,7 @@ func newUpdateCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "update <id> [flags]",
 		Short: app.P.T("update.short"),
-		Long: `Change fields of an incident in one commit. Every field change is also written to the log
-("severity SEV3 → SEV1", "commander alice → bob"), so the log tells the whole story.
-Raising the severity adds the action-list items the new severity needs.`,
+		Long:  app.P.T("update.long"),
 		Example: `  incidentctl update k7x --status identified --log "bad config push found"
   incidentctl update k7x --severity SEV1 --commander bob
   incidentctl update k7x --role comms=carol --role scribe=dave
@@ -57,14 +56,14 @@ Raising the severity adds the action-list items the new severity needs.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&status, "status", "", "`<status>`: investigating, identified or mitigated (resolve with close)")
-	f.StringVarP(&severity, "severity", "s", "", "`<severity>` (see incidentctl severities)")
-	f.StringVar(&commander, "commander", "", "hand command over to `<name>`")
-	f.StringArrayVar(&roles, "role", nil, "`<role>=<name>` (repeatable; <role>= releases it)")
-	f.StringVar(&impact, "impact", "", "who and what is affected, `<text>`")
-	f.StringVar(&announcement, "announcement", "", "what was announced, where, `<text>`")
-	f.StringArrayVar(&checks, "check", nil, "tick an action by its number or text, `<n|text>` (repeatable)")
-	f.StringVar(&logText, "log", "", "also log `<text>`")
+	f.StringVar(&status, "status", "", i18n.Text("flag.update.status"))
+	f.StringVarP(&severity, "severity", "s", "", i18n.Text("flag.update.severity"))
+	f.StringVar(&commander, "commander", "", i18n.Text("flag.update.commander"))
+	f.StringArrayVar(&roles, "role", nil, i18n.Text("flag.update.role"))
+	f.StringVar(&impact, "impact", "", i18n.Text("flag.impact"))
+	f.StringVar(&announcement, "announcement", "", i18n.Text("flag.update.announcement"))
+	f.StringArrayVar(&checks, "check", nil, i18n.Text("flag.update.check"))
+	f.StringVar(&logText, "log", "", i18n.Text("flag.update.log"))
 	c.add(cmd)
 	return cmd
 }
