@@ -64,10 +64,11 @@ func newListCmd(app *App) *cobra.Command {
 }
 
 // writeTable writes rows of cells the way tabwriter.NewWriter(w, 0, 4, 2, ' ', 0) aligns them:
-// every cell but the last of a row padded with spaces to its column's widest cell (counted in
-// terminal columns: a Japanese character takes two, see pkg/display) plus two. Listing 100,000 incidents, tabwriter's cell-by-cell buffering took a fifth
-// of the time and tens of megabytes; rows with a cell tabwriter would treat specially (tabs,
-// line breaks) still go through it.
+// every cell but the last of a row padded with spaces to its column's widest cell plus two,
+// counted in terminal columns (a Japanese character takes two, see pkg/display). Listing
+// 100,000 incidents, tabwriter's cell-by-cell buffering took a fifth of the time and tens of
+// megabytes; rows with a cell tabwriter would treat specially (tabs, line breaks) go through
+// display.NewTabWriter.
 func writeTable(w io.Writer, rows [][]string) error {
 	var widths []int
 	for _, row := range rows {
