@@ -19,6 +19,23 @@ import (
 // action it skips (in an English document; LogWords has every language's).
 const SkippedPrefix = "skipped required action: "
 
+// CheckedPrefix starts the log entry `incidentctl update --check` writes when it ticks an item
+// (in an English document; LogWords has every language's).
+const CheckedPrefix = "checked: "
+
+// CheckedEntry is the log text of ticking an action-list item (English).
+func CheckedEntry(item string) string { return CheckedPrefix + item }
+
+// CheckedItem reads "checked: <item>" back, in any language.
+func CheckedItem(text string) (string, bool) {
+	for _, w := range wordsOf {
+		if item, ok := strings.CutPrefix(text, w.Checked); ok {
+			return strings.TrimSpace(item), true
+		}
+	}
+	return "", false
+}
+
 const (
 	arrow = " → "
 	none  = "—"

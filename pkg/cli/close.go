@@ -33,6 +33,10 @@ func newCloseCmd(app *App) *cobra.Command {
 				if err := app.reportChange(res, "close.done"); err != nil || app.JSON {
 					return err
 				}
+				if res.Doc.Meta.IsDrill() { // a drill has a debrief, not a postmortem
+					fmt.Fprintf(app.Err, "Next: the debrief: incidentctl drill score %s, then incidentctl drill debrief %s --note <text>\n", shortRef(res.ID), shortRef(res.ID))
+					return nil
+				}
 				if flow, err := ws.Flow(); err == nil && lint.NeedsPostmortem(flow.Severities, res.Doc.Meta.Severity) {
 					fmt.Fprintln(app.Err, app.P.T("close.next_postmortem", "Ref", shortRef(res.ID)))
 				}

@@ -15,9 +15,11 @@ import (
 
 func newListCmd(app *App) *cobra.Command {
 	var f workspace.Filter
+	var drills bool
 	cmd := &cobra.Command{
-		Use:   "list [--status open|resolved|all] [--severity <sev>...]",
+		Use:   "list [--status open|resolved|all] [--severity <sev>...] [--drills]",
 		Short: app.P.T("list.short"),
+		Long:  app.P.T("list.long"),
 		Example: `  incidentctl list
   incidentctl list --status all --severity SEV1,SEV2 --json`,
 		Args: exactArgs(0, "no arguments"),
@@ -27,6 +29,9 @@ func newListCmd(app *App) *cobra.Command {
 				return err
 			}
 			f.MetaOnly = !app.JSON // the table shows front-matter fields only
+			if drills {
+				f.Drills = workspace.WithDrills
+			}
 			res, err := ws.List(f)
 			if err != nil {
 				return err
@@ -53,13 +58,14 @@ func newListCmd(app *App) *cobra.Command {
 			p := app.palette()
 			for _, d := range res.Incidents {
 				m := d.Meta
-				rows = append(rows, []string{m.ID, m.Severity, p.statusLabel(m.Status), orNone(m.Commander), displayTime(m.DeclaredAt), m.Title})
+				rows = append(rows, []string{m.ID, m.Severity, p.statusLabel(m.Status), orNone(m.Commander), displayTime(m.DeclaredAt), m.Title + drillMark(palette{t: app.P}, m)})
 			}
 			return writeTable(app.Out, rows)
 		},
 	}
 	cmd.Flags().StringVar(&f.Status, "status", "open", i18n.Text("flag.list.status"))
 	cmd.Flags().StringSliceVarP(&f.Severities, "severity", "s", nil, i18n.Text("flag.severities"))
+	cmd.Flags().BoolVar(&drills, "drills", false, i18n.Text("flag.list.drills"))
 	return cmd
 }
 

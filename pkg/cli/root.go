@@ -54,6 +54,7 @@ func NewRootCmd(app *App) *cobra.Command {
 		newShowCmd(app), newListCmd(app), newSeveritiesCmd(app), newLintCmd(app),
 		newStatusCmd(app), newNextCmd(app), newHandoffCmd(app), newStatsCmd(app),
 		newSyncCmd(app), newMergeDriverCmd(app),
+		newDrillCmd(app),
 		newNotifyCmd(app),
 	)
 	return root

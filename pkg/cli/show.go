@@ -47,7 +47,7 @@ func displayTime(t time.Time) string { return display.Time(t) }
 func writeIncident(w io.Writer, d *incident.Document, p palette, now time.Time) {
 	m := d.Meta
 	t := p.t
-	fmt.Fprintf(w, "%s  %s\n", m.ID, m.Title)
+	fmt.Fprintf(w, "%s  %s%s\n", m.ID, m.Title, drillMark(palette{t: t}, m))
 	when := t.T("card.ago", "Age", p.age(now.Sub(m.DeclaredAt)))
 	if m.ResolvedAt != nil {
 		when = t.T("show.lasted", "Age", p.age(m.ResolvedAt.Sub(m.DeclaredAt)))
@@ -106,6 +106,9 @@ func orNone(s string) string {
 	}
 	return s
 }
+
+// age is ageIn in English, for texts not in the catalogue yet (drill's).
+func age(d time.Duration) string { return ageIn(i18n.For(i18n.English), d) }
 
 // ageIn renders a duration the way people say it: 45m, 3h10m, 2d4h (45分, 3時間10分, 2日4時間).
 func ageIn(t *i18n.Printer, d time.Duration) string {

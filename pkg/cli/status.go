@@ -18,8 +18,9 @@ import (
 )
 
 func newStatusCmd(app *App) *cobra.Command {
-	return &cobra.Command{
-		Use:   "status [<id>]",
+	var drills bool
+	cmd := &cobra.Command{
+		Use:   "status [<id>] [--drills]",
 		Short: app.P.T("status.short"),
 		Long:  app.P.T("status.long"),
 		Example: `  incidentctl status
@@ -50,7 +51,11 @@ func newStatusCmd(app *App) *cobra.Command {
 				writeCard(app.Out, row, sevs, app.palette(), now, true)
 				return nil
 			}
-			res, err := ws.List(workspace.Filter{Status: "open"})
+			f := workspace.Filter{Status: "open"}
+			if drills {
+				f.Drills = workspace.WithDrills
+			}
+			res, err := ws.List(f)
 			if err != nil {
 				return err
 			}
@@ -76,6 +81,8 @@ func newStatusCmd(app *App) *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&drills, "drills", false, i18n.Text("flag.status.drills"))
+	return cmd
 }
 
 // severities reads the definitions for ordering and colours. A read-only view must not fail
@@ -100,6 +107,7 @@ type StatusJSON struct {
 	Roles               map[string]string `json:"roles"`
 	Impact              string            `json:"impact"`
 	Announcement        string            `json:"announcement"`
+	Kind                string            `json:"kind,omitempty"` // "drill" for a drill (status --drills)
 	DeclaredAt          time.Time         `json:"declared_at"`
 	LastLogAt           *time.Time        `json:"last_log_at"`
 	AgeSeconds          int64             `json:"age_seconds"`
@@ -129,7 +137,7 @@ func toStatusJSON(r board.Row) StatusJSON {
 	out := StatusJSON{
 		ID: m.ID, Path: r.Doc.Path, Title: m.Title, Severity: m.Severity, Status: m.Status,
 		Commander: m.Commander, Roles: m.Roles.Map(), Impact: m.Impact, Announcement: m.Announcement,
-		DeclaredAt: m.DeclaredAt, AgeSeconds: seconds(r.Age),
+		Kind: m.Kind, DeclaredAt: m.DeclaredAt, AgeSeconds: seconds(r.Age),
 		ActionsDone: r.Done, ActionsTotal: r.Total,
 		OpenRequired: texts(r.OpenRequired), Overdue: texts(r.Overdue),
 	}
@@ -192,7 +200,7 @@ func labelWidth(p palette) int {
 func writeCard(w io.Writer, r board.Row, sevs *severity.Set, p palette, now time.Time, detail bool) {
 	m := r.Doc.Meta
 	t := p.t
-	fmt.Fprintf(w, "%s  %s  %s  %s\n", p.bold(m.ID), p.severity(sevs, m.Severity), p.status(m.Status), m.Title)
+	fmt.Fprintf(w, "%s  %s  %s  %s%s\n", p.bold(m.ID), p.severity(sevs, m.Severity), p.status(m.Status), m.Title, drillMark(p, m))
 	lw := labelWidth(p)
 	indent := strings.Repeat(" ", 2+lw) // under the values of row()
 	row := func(id, v string) { fmt.Fprintf(w, "  %s%s\n", display.PadRight(t.T(id)+":", lw), v) }
@@ -288,6 +296,15 @@ func writeLog(w io.Writer, log []incident.LogEntry) {
 	for _, e := range log {
 		fmt.Fprintf(w, "  %s  %s  %s\n", displayTime(e.At), e.Author, e.Text)
 	}
+}
+
+// drillMark follows a drill's title wherever incidents are listed for people, so nobody takes
+// it for a real incident. It names nothing of the scenario: the trainee reads these views.
+func drillMark(p palette, m incident.Meta) string {
+	if !m.IsDrill() {
+		return ""
+	}
+	return "  " + p.paint(yellow, p.t.T("drill.mark"))
 }
 
 // itemLine renders " 4. Page the on-call engineer — overdue 53m (due 10:07 +09:00)", numbered

@@ -45,7 +45,7 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 		return nil, i18n.Errorf("change.not_committed", "Path", e.Path)
 	}
 	if (st.WorktreeDiffers || st.IndexDiffers) && !opts.IncludeEdits {
-		return nil, i18n.Errorf("change.uncommitted", "Path", e.Path)
+		return nil, &UncommittedError{Path: e.Path}
 	}
 	doc, err := w.loadEntry(e)
 	if err != nil {
@@ -78,6 +78,18 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 	before := w.beforeCommit(h.Commit, e.Path, doc, st.WorktreeDiffers || st.IndexDiffers)
 	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd,
 		Warnings: w.notifyCommit(before, nd, commit.String(), author.Name, w.at(opts.At))}, nil
+}
+
+// UncommittedError is a document with uncommitted changes that a change would sweep up.
+type UncommittedError struct{ Path string }
+
+func (e *UncommittedError) Error() string { return e.msg().Error() }
+
+// Unwrap gives the catalogue message, so that the CLI prints it in the reader's language.
+func (e *UncommittedError) Unwrap() error { return e.msg() }
+
+func (e *UncommittedError) msg() *i18n.Error {
+	return i18n.Errorf("change.uncommitted", "Path", e.Path)
 }
 
 func (w *Workspace) at(t time.Time) time.Time {
