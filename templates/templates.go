@@ -1,4 +1,4 @@
-// Package templates holds the default action list and severity definitions. They are embedded
+// Package templates holds the default action list, severity definitions and postmortem template. They are embedded
 // in the binary so `incidentctl init` works offline; a repository's own files always win.
 // Each language has its own set (English: action-list.md, severities.yaml; Japanese:
 // action-list.ja.md, severities.ja.yaml, postmortem.ja.md), written for a team working in
@@ -16,6 +16,11 @@ var ActionList []byte
 //
 //go:embed severities.yaml
 var Severities []byte
+
+// Postmortem is the default templates/postmortem.md: the body of a postmortem draft.
+//
+//go:embed postmortem.md
+var Postmortem []byte
 
 // ActionListJa is the Japanese action list (init --lang ja, lang: ja).
 //
@@ -35,8 +40,7 @@ var PostmortemJa []byte
 
 // Set is one language's defaults.
 type Set struct {
-	ActionList, Severities []byte
-	Postmortem             []byte // nil where the language has none of its own yet
+	ActionList, Severities, Postmortem []byte
 }
 
 // For returns the defaults of a language ("ja"); any other gives English.
@@ -44,5 +48,5 @@ func For(lang string) Set {
 	if lang == "ja" {
 		return Set{ActionList: ActionListJa, Severities: SeveritiesJa, Postmortem: PostmortemJa}
 	}
-	return Set{ActionList: ActionList, Severities: Severities}
+	return Set{ActionList: ActionList, Severities: Severities, Postmortem: Postmortem}
 }

@@ -60,6 +60,7 @@ type LogWords struct {
 	Reopened             string // appended to a status change that reopens
 	Released             func(role, holder string) string
 	Added                func(n int, texts string) string // appended to an escalation
+	AddedMark, AddedEnd  string                           // where Added\'s list of actions starts and ends
 	Resolved             func(old, resolution string) string
 	// The handoff briefing.
 	Handoff, Briefing, StatusMark, Declared2, ImpactMark, AnnouncementMark string
@@ -104,6 +105,7 @@ var logWords = map[string]*LogWords{
 			}
 			return fmt.Sprintf(" (added %d %s: %s)", n, noun, texts)
 		},
+		AddedMark: " (added ", AddedEnd: ")",
 		Resolved: func(old, resolution string) string { return "status " + old + " → resolved: " + resolution },
 		Handoff:  "handoff: commander ", Briefing: ". Briefing: ", StatusMark: ". Status: ",
 		Declared2: ", declared ", ImpactMark: "; impact: ", AnnouncementMark: "; announcement: ",
@@ -145,6 +147,7 @@ var logWords = map[string]*LogWords{
 		Added: func(n int, texts string) string {
 			return fmt.Sprintf("（アクションを %d 件追加: %s）", n, texts)
 		},
+		AddedMark: "（アクションを ", AddedEnd: "）",
 		Resolved: func(old, resolution string) string { return "ステータス " + old + " → resolved: " + resolution },
 		Handoff:  "引き継ぎ: インシデントコマンダー ", Briefing: "。申し送り: ", StatusMark: "。状況: ",
 		Declared2: "、宣言 ", ImpactMark: "; 影響範囲: ", AnnouncementMark: "; 告知: ",
@@ -231,6 +234,50 @@ func (w *LogWords) SeverityEntry(from, to string) string {
 // Change is the log text of another field's change: "<prefix><old> → <new>".
 func (w *LogWords) Change(prefix, from, to string) string {
 	return prefix + orDash(from) + arrow + orDash(to)
+}
+
+// EscalationSuffix is what a severity change's log text adds when the escalation added actions
+// to the list: " (added 2 actions: Page the on-call engineer; Escalate to management)"
+// (English).
+func EscalationSuffix(added []string) string { return Words(incident.LangEn).EscalationSuffix(added) }
+
+// EscalationSuffix is what a severity change's log text adds when the escalation added actions.
+func (w *LogWords) EscalationSuffix(added []string) string {
+	if len(added) == 0 {
+		return ""
+	}
+	return w.Added(len(added), strings.Join(added, addedSep))
+}
+
+// addedSep joins the texts of the actions an escalation added.
+const addedSep = "; "
+
+// EscalationAdded reads back which of the document's actions a severity change's log text says
+// the escalation added, in any language. The texts are joined with "; ", which an action's own
+// text may contain, so they are matched against the actions the document has rather than split.
+func EscalationAdded(text string, actions []incident.Action) []string {
+	if _, _, ok := SeverityChange(text); !ok {
+		return nil
+	}
+	for _, w := range wordsOf {
+		i := strings.Index(text, w.AddedMark)
+		if i < 0 || !strings.HasSuffix(text, w.AddedEnd) {
+			continue
+		}
+		list := text[i+len(w.AddedMark) : len(text)-len(w.AddedEnd)]
+		if _, rest, ok := strings.Cut(list, ": "); ok {
+			list = rest
+		}
+		list = addedSep + list + addedSep
+		var out []string
+		for _, a := range actions {
+			if a.Text != "" && strings.Contains(list, addedSep+a.Text+addedSep) && !slices.Contains(out, a.Text) {
+				out = append(out, a.Text)
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 // SeverityChange reads "severity SEV3 → SEV1" (possibly followed by " (added ...)"), in any

@@ -5,8 +5,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/display"
 	"github.com/incidentctl/incidentctl/pkg/i18n"
-	"github.com/incidentctl/incidentctl/pkg/lint"
+	"github.com/incidentctl/incidentctl/pkg/postmortem"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -37,8 +38,11 @@ func newCloseCmd(app *App) *cobra.Command {
 					fmt.Fprintf(app.Err, "Next: the debrief: incidentctl drill score %s, then incidentctl drill debrief %s --note <text>\n", shortRef(res.ID), shortRef(res.ID))
 					return nil
 				}
-				if flow, err := ws.Flow(); err == nil && lint.NeedsPostmortem(flow.Severities, res.Doc.Meta.Severity) {
-					fmt.Fprintln(app.Err, app.P.T("close.next_postmortem", "Ref", shortRef(res.ID)))
+				if flow, err := ws.Flow(); err == nil {
+					m := res.Doc.Meta
+					if d, ok := postmortem.DeadlineFor(ws.Config.Postmortem, flow.Severities, m.Severity); ok && m.ResolvedAt != nil {
+						fmt.Fprintln(app.Err, app.P.T("close.next_postmortem", "Due", display.Time(postmortem.Due(d, *m.ResolvedAt)), "Deadline", d, "Ref", shortRef(res.ID)))
+					}
 				}
 				return nil
 			})

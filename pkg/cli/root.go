@@ -56,6 +56,9 @@ func NewRootCmd(app *App) *cobra.Command {
 		newSyncCmd(app), newMergeDriverCmd(app),
 		newDrillCmd(app),
 		newNotifyCmd(app),
+		newPostmortemCmd(app),
+		newFollowupCmd(app),
+		newFlowCmd(app),
 	)
 	return root
 }

@@ -76,12 +76,13 @@ RFC 3339 time, and compare with declared_at. --severity is repeatable or comma-s
 				return err
 			}
 			app.warnSkipped(res.Errors)
-			docs := res.Incidents
+			all := res.Incidents
+			docs := all
 			if !o.Drills {
 				docs = realIncidents(docs)
 			}
 			s := board.Compute(docs, r)
-			s.Experience = board.ICExperience(res.Incidents, r) // drills apart, always
+			s.Experience = board.ICExperience(all, r) // drills apart, always
 			if app.JSON {
 				return app.printJSON(toStatsJSON(s))
 			}

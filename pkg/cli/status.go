@@ -70,7 +70,6 @@ func newStatusCmd(app *App) *cobra.Command {
 			}
 			if len(rows) == 0 {
 				fmt.Fprintln(app.Err, app.P.T("list.none_open"))
-				return nil
 			}
 			for i, r := range rows {
 				if i > 0 {
@@ -78,6 +77,7 @@ func newStatusCmd(app *App) *cobra.Command {
 				}
 				writeCard(app.Out, r, sevs, app.palette(), now, false)
 			}
+			writeOverdueFollowups(app, ws, len(rows) > 0) // followup.go
 			return nil
 		},
 	}

@@ -49,6 +49,7 @@ func Files(cfg config.Config) []File {
 		{config.FileName, []byte(config.DefaultFileFor(cfg.Lang)), "incidentctl settings", "init.about.config"},
 		{cfg.ActionList, t.ActionList, "the action list, rendered into every new incident", "init.about.action_list"},
 		{cfg.Severities, t.Severities, "the severity definitions", "init.about.severities"},
+		{cfg.Postmortem.Template, t.Postmortem, "the postmortem template (incidentctl postmortem)", "init.about.postmortem"},
 		{path.Join(cfg.Incidents, "README.md"), readme, "the folder for incident documents", "init.about.incidents"},
 		{".github/workflows/incident-lint.yml", lintWorkflow, "CI: lints incident documents on pull requests", "init.about.workflow"},
 		{".github/PULL_REQUEST_TEMPLATE/action-list.md", pr, "pull-request template for changes to the flow", "init.about.pr_template"},

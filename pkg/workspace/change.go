@@ -280,19 +280,17 @@ func (u *updater) severity(flow *Flow, input string, now time.Time) {
 		for _, a := range u.d.Actions {
 			have[strings.ToLower(a.Text)] = true
 		}
-		var add []incident.Action
+		var add []string
 		var lines strings.Builder
 		for _, a := range actions {
 			if !have[strings.ToLower(a.Text)] {
 				a.Done = false
-				add = append(add, a)
+				add = append(add, a.Text)
 				lines.WriteString(incident.FormatAction(a))
 			}
 		}
 		u.do(func() (*incident.Document, error) { return u.d.AddActions(lines.String()) })
-		if len(add) > 0 {
-			change += u.words().Added(len(add), joinTexts(add))
-		}
+		change += u.words().EscalationSuffix(add)
 	}
 	u.record(change)
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path"
-	"strings"
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
@@ -118,13 +117,4 @@ func validText(what, s string) (string, error) {
 		return "", fmt.Errorf("%s is empty", what)
 	}
 	return s, nil
-}
-
-// joinTexts lists action texts for messages.
-func joinTexts(as []incident.Action) string {
-	t := make([]string, len(as))
-	for i, a := range as {
-		t[i] = a.Text
-	}
-	return strings.Join(t, "; ")
 }
