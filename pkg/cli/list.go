@@ -57,7 +57,7 @@ func newListCmd(app *App) *cobra.Command {
 			rows = append(rows, []string{t.T("list.id"), t.T("list.severity"), t.T("list.status"), t.T("list.commander"), t.T("list.declared"), t.T("list.title")})
 			p := app.palette()
 			for _, d := range res.Incidents {
-				m := d.Meta
+				m := displayDoc(d).Meta
 				rows = append(rows, []string{m.ID, m.Severity, p.statusLabel(m.Status), orNone(m.Commander), displayTime(m.DeclaredAt), m.Title + drillMark(palette{t: app.P}, m)})
 			}
 			return writeTable(app.Out, rows)

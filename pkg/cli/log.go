@@ -12,19 +12,28 @@ import (
 
 // changeFlags are the flags every command that changes an incident has.
 type changeFlags struct {
-	At           string
-	IncludeEdits bool
+	At             string
+	IncludeEdits   bool
+	AllowSecret    bool
+	BeforeDeclared bool
 }
 
 func (c *changeFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&c.At, "at", "", i18n.Text("flag.at"))
+	cmd.Flags().BoolVar(&c.BeforeDeclared, "before-declared", false, i18n.Text("flag.before_declared"))
 	cmd.Flags().BoolVar(&c.IncludeEdits, "include-edits", false, i18n.Text("flag.include_edits"))
+	addAllowSecretFlag(cmd, &c.AllowSecret)
 	addSyncFlag(cmd)
+}
+
+// addAllowSecretFlag gives a write command --allow-secret.
+func addAllowSecretFlag(cmd *cobra.Command, v *bool) {
+	cmd.Flags().BoolVar(v, "allow-secret", false, "write text that looks like a secret, after a person checked it is none (the log records the decision)")
 }
 
 func (c *changeFlags) options(app *App) (workspace.Options, error) {
 	at, err := parseAt(c.At, app.Now())
-	return workspace.Options{At: at, IncludeEdits: c.IncludeEdits}, err
+	return workspace.Options{At: at, IncludeEdits: c.IncludeEdits, AllowSecret: c.AllowSecret, BeforeDeclared: c.BeforeDeclared}, err
 }
 
 // reportChange prints what a write command did.
@@ -44,7 +53,8 @@ func newLogCmd(app *App) *cobra.Command {
 		Short: app.P.T("log.short"),
 		Long:  app.P.T("log.long"),
 		Example: `  incidentctl log k7x "rolled back deploy 1234"
-  incidentctl log k7x "error rate started climbing" --at 09:58`,
+  incidentctl log k7x "error rate started climbing" --at 10:40
+  incidentctl log k7x "alert fired" --at 09:58 --before-declared`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 2 {
 				return usageMsg("log.usage")

@@ -74,6 +74,15 @@ func Main() int {
 
 // Run executes one command line.
 func Run(app *App, args []string) int {
+	// Everything printed goes through a safeWriter (sanitize.go): hostile text is inert.
+	raw := app.IO
+	out, errOut := newSafeWriter(app.Out, app.palette().on), newSafeWriter(app.Err, false)
+	app.Out, app.Err = out, errOut
+	defer func() {
+		out.Flush()
+		errOut.Flush()
+		app.IO = raw
+	}()
 	if err := app.chooseLang(args); err != nil {
 		fmt.Fprintf(app.Err, "incidentctl: %s\n", app.P.Message(err))
 		return ExitUsage

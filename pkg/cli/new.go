@@ -12,6 +12,7 @@ import (
 
 type newOptions struct {
 	Title, Severity, Commander, Impact, At string
+	AllowSecret                            bool
 }
 
 func newNewCmd(app *App) *cobra.Command {
@@ -41,7 +42,7 @@ func newNewCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := ws.Declare(workspace.Declaration{Title: o.Title, Severity: o.Severity, Commander: o.Commander, Impact: o.Impact, At: at})
+			res, err := ws.Declare(workspace.Declaration{Title: o.Title, Severity: o.Severity, Commander: o.Commander, Impact: o.Impact, At: at, AllowSecret: o.AllowSecret})
 			if err != nil {
 				return err
 			}
@@ -60,6 +61,7 @@ func newNewCmd(app *App) *cobra.Command {
 	f.StringVar(&o.Commander, "commander", "", i18n.Text("flag.new.commander"))
 	f.StringVar(&o.Impact, "impact", "", i18n.Text("flag.impact"))
 	f.StringVar(&o.At, "at", "", i18n.Text("flag.new.at"))
+	addAllowSecretFlag(cmd, &o.AllowSecret)
 	addSyncFlag(cmd)
 	return cmd
 }

@@ -41,6 +41,7 @@ func newNextCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			d = app.forPeople(d)
 			now := app.Now()
 			items := board.Next(d, now)
 			if app.JSON {

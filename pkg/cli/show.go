@@ -32,7 +32,7 @@ func newShowCmd(app *App) *cobra.Command {
 			if app.JSON {
 				return app.printJSON(toIncidentJSON(d))
 			}
-			writeIncident(app.Out, d, app.palette(), app.Now())
+			writeIncident(app.Out, displayDoc(d), app.palette(), app.Now())
 			return nil
 		},
 	}

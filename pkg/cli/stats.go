@@ -76,7 +76,7 @@ RFC 3339 time, and compare with declared_at. --severity is repeatable or comma-s
 				return err
 			}
 			app.warnSkipped(res.Errors)
-			all := res.Incidents
+			all := app.forPeopleAll(res.Incidents)
 			docs := all
 			if !o.Drills {
 				docs = realIncidents(docs)

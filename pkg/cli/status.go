@@ -44,7 +44,7 @@ func newStatusCmd(app *App) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				row := board.Status(d, now)
+				row := board.Status(app.forPeople(d), now)
 				if app.JSON {
 					return app.printJSON(toStatusDetailJSON(row))
 				}
@@ -60,7 +60,7 @@ func newStatusCmd(app *App) *cobra.Command {
 				return err
 			}
 			app.warnSkipped(res.Errors)
-			rows := board.Board(res.Incidents, sevs, now)
+			rows := board.Board(app.forPeopleAll(res.Incidents), sevs, now)
 			if app.JSON {
 				out := make([]StatusJSON, len(rows))
 				for i, r := range rows {

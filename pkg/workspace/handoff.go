@@ -23,7 +23,9 @@ type HandoffResult struct {
 //
 // A resolved incident has nobody to command: handing it over is refused (reopen it first).
 func (w *Workspace) Handoff(ref, to, note string, opts Options) (*HandoffResult, error) {
-	to = incident.OneLine(to)
+	g := &given{}
+	to = incident.OneLine(g.text("--to", to))
+	note = g.text("--note", note)
 	if to == "" {
 		return nil, fmt.Errorf("the new commander is empty: name who takes command, e.g. incidentctl handoff %s --to bob", ref)
 	}
@@ -32,7 +34,7 @@ func (w *Workspace) Handoff(ref, to, note string, opts Options) (*HandoffResult,
 	}
 	at := w.at(opts.At)
 	out := &HandoffResult{To: to}
-	res, err := w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
+	res, err := w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		m := d.Meta
 		if m.Status == incident.StatusResolved {
 			return nil, "", i18n.Errorf("handoff.resolved", "ID", m.ID)
