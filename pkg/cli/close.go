@@ -35,7 +35,7 @@ func newCloseCmd(app *App) *cobra.Command {
 					return err
 				}
 				if res.Doc.Meta.IsDrill() { // a drill has a debrief, not a postmortem
-					fmt.Fprintf(app.Err, "Next: the debrief: incidentctl drill score %s, then incidentctl drill debrief %s --note <text>\n", shortRef(res.ID), shortRef(res.ID))
+					fmt.Fprintln(app.Err, app.P.T("close.next_debrief", "Ref", shortRef(res.ID)))
 					return nil
 				}
 				if flow, err := ws.Flow(); err == nil {

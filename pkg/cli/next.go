@@ -92,7 +92,7 @@ func nextAll(app *App, ws *workspace.Workspace, drills bool) error {
 		return app.printJSON(out)
 	}
 	if len(rows) == 0 {
-		fmt.Fprintln(app.Err, "No open incidents.")
+		fmt.Fprintln(app.Err, app.P.T("list.none_open"))
 		return nil
 	}
 	for i, r := range rows {
