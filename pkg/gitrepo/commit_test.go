@@ -276,8 +276,9 @@ func TestCommitRefusesWhenIndexLocked(t *testing.T) {
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("err = %v, want ErrLocked", err)
 	}
-	want := "another git process seems to be running in this repository (" + lock + " exists); " +
-		"wait for it to finish, or remove the file if it crashed"
+	want := "the repository is locked: " + lock + " exists (held by another git command, made 0s ago); " +
+		"wait for it to finish and run the command again; if no git command is running, a crashed one left it: " +
+		"remove it (rm " + lock + ")"
 	if err.Error() != want {
 		t.Errorf("err = %q\nwant  %q", err, want)
 	}

@@ -49,12 +49,17 @@ func (r *Repo) FileState(path string) (FileState, error) {
 		}
 	}
 
-	indexPath := filepath.Join(r.gitDir, "index")
+	indexPath := r.indexPath()
 	data, unmap, err := index.Map(indexPath)
 	if err != nil {
 		return FileState{}, newUserError(nil, err, "cannot read the git index %s: %v", indexPath, err)
 	}
-	entries, err := index.Find(indexPath, data, path)
+	var entries []index.EntryInfo
+	if why := index.Special(data); why != "" && why != index.SpecialV4 && r.gitAvailable() {
+		entries, err = r.gitIndexEntries(path)
+	} else {
+		entries, err = index.Find(indexPath, data, path)
+	}
 	unmap()
 	if err != nil {
 		return FileState{}, err
@@ -88,7 +93,19 @@ func (r *Repo) FileState(path string) (FileState, error) {
 		content, st.InWorktree = []byte(target), true
 	}
 	if st.InWorktree {
-		st.WorktreeDiffers = !st.AtHead || BlobHash(content) != headBlob
+		h := BlobHash(content)
+		if h != headBlob && fi.Mode().IsRegular() {
+			// A checkout with CRLF (core.autocrlf, eol=crlf) or a smudge filter is not a change:
+			// compare what git add would store.
+			if way, err := r.way(true); err == nil {
+				if text, other := way.attrs.conversion(path); (text || other) && r.gitAvailable() {
+					if h, err = r.convertedHash(path); err != nil {
+						return FileState{}, err
+					}
+				}
+			}
+		}
+		st.WorktreeDiffers = !st.AtHead || h != headBlob
 	} else {
 		st.WorktreeDiffers = st.AtHead
 	}

@@ -36,9 +36,17 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
 	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	cfgformat "github.com/go-git/go-git/v5/plumbing/format/config"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/gitconfig"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/perm"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/lockfile"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/odb"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/refs"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/remote"
@@ -51,9 +59,14 @@ type Repo struct {
 	gitDir    string // this working tree's git dir (.git, or .git/worktrees/<name>)
 	commonDir string // the shared git dir: objects, refs, config
 
+	indexFile string // $GIT_INDEX_FILE, or <git dir>/index
+
 	objects *odb.Store
 	refs    *refs.Store
 	remotes *remote.Remotes
+	locks   *lockfile.Locker
+	cfg     *gitconfig.Set // every config value git reads here (config(), read once)
+	notes   []string       // what Open repaired (Notes)
 }
 
 // Root returns the absolute top-level directory of the working tree.
@@ -100,26 +113,164 @@ func Open(dir string) (*Repo, error) {
 		abs = filepath.Dir(abs)
 	}
 
-	root, gitDir, commonDir, err := discover(abs)
+	root, gitDir, commonDir, err := locate(abs)
 	if err != nil {
 		return nil, err
 	}
-
-	// We already know the top level, so go-git does not need to search;
-	// DetectDotGit stays on as a harmless safety net. EnableDotGitCommonDir
-	// makes linked working trees share objects and refs with the main one.
-	g, err := git.PlainOpenWithOptions(root, &git.PlainOpenOptions{
-		DetectDotGit:          true,
-		EnableDotGitCommonDir: true,
-	})
+	g, err := openGoGit(root, gitDir, commonDir)
 	if err != nil {
 		return nil, openError(root, commonDir, err)
 	}
-	r := &Repo{repo: g, root: root, gitDir: gitDir, commonDir: commonDir}
-	r.objects = odb.New(commonDir, g.Storer)
-	r.refs = refs.New(gitDir, commonDir)
-	r.remotes = remote.New(g, root, r.refs, r.objects)
+	r := &Repo{repo: g, root: root, gitDir: gitDir, commonDir: commonDir, indexFile: filepath.Join(gitDir, "index")}
+	if v := os.Getenv("GIT_INDEX_FILE"); v != "" {
+		if !filepath.IsAbs(v) {
+			v = filepath.Join(abs, v)
+		}
+		r.indexFile = v
+	}
+	r.refs = refs.New(gitDir, commonDir, nil, 0) // for the config's includeIf onbranch:
+	var shared perm.Shared
+	// A config git cannot read either is reported by what needs it (Identity, Commit).
+	if cfg, err := r.config(); err == nil {
+		if gitconfig.ParseBool(cfg.Get("core", "bare")) && os.Getenv("GIT_WORK_TREE") == "" {
+			return nil, newUserError(ErrNotRepository, nil,
+				"%s is a bare repository (core.bare is true): incidentctl needs a working tree; clone it (git clone %s) and run incidentctl in the clone", gitDir, gitDir)
+		}
+		if shared, err = perm.Parse(cfg.Get("core", "sharedrepository")); err != nil {
+			return nil, newUserError(nil, err, "%v; fix it with `git config core.sharedRepository group` (or umask)", err)
+		}
+	}
+	r.locks = &lockfile.Locker{MarkDir: filepath.Join(commonDir, "incidentctl", "locks"), Shared: shared, Wait: LockWait}
+	r.objects = odb.New(commonDir, g.Storer, shared)
+	r.refs = refs.New(gitDir, commonDir, r.locks, shared)
+	r.remotes = remote.New(g, root, commonDir, r.refs, r.objects)
+	tracef("open: working tree %s, git dir %s, index %s", root, gitDir, r.indexFile)
+	if err := r.recoverInterrupted(); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// LockWait is how long a change waits for a lock another git command holds before giving up
+// with a sentence naming it (lockfile.DefaultWait; tests make it short).
+var LockWait = lockfile.DefaultWait
+
+// locate finds the working tree and git dirs the way git does: $GIT_DIR (with
+// $GIT_WORK_TREE, core.worktree, or the current folder as the top of the working tree) when set,
+// else discovery upwards from dir; $GIT_COMMON_DIR overrides the commondir file. Settings that
+// move objects elsewhere ($GIT_OBJECT_DIRECTORY, $GIT_ALTERNATE_OBJECT_DIRECTORIES) are refused:
+// a commit must go to the repository git would commit to.
+func locate(dir string) (root, gitDir, commonDir string, err error) {
+	for _, v := range []string{"GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES"} {
+		if os.Getenv(v) != "" {
+			return "", "", "", newUserError(ErrUnsupportedRepository, nil,
+				"%s is set, which incidentctl does not support; unset it (unset %s) and run the command again", v, v)
+		}
+	}
+	envDir := os.Getenv("GIT_DIR")
+	if envDir == "" {
+		root, gitDir, commonDir, err = discover(dir)
+		if err != nil {
+			return "", "", "", err
+		}
+		if wt := os.Getenv("GIT_WORK_TREE"); wt != "" {
+			root = absFrom(dir, wt)
+		}
+	} else {
+		gitDir = absFrom(dir, envDir)
+		fi, err := os.Stat(gitDir)
+		switch {
+		case err != nil:
+			return "", "", "", newUserError(ErrNotRepository, err, "GIT_DIR=%s: %v; set GIT_DIR to a git directory, or unset it", envDir, err)
+		case !fi.IsDir():
+			if gitDir, err = readGitFile(gitDir); err != nil {
+				return "", "", "", err
+			}
+		}
+		if _, err := os.Stat(filepath.Join(gitDir, "HEAD")); err != nil {
+			return "", "", "", newUserError(ErrNotRepository, err,
+				"GIT_DIR=%s is not a git directory (it has no HEAD file); set GIT_DIR to a git directory, or unset it", envDir)
+		}
+		if commonDir, err = commonDirOf(gitDir, ""); err != nil {
+			return "", "", "", err
+		}
+		switch wt := os.Getenv("GIT_WORK_TREE"); {
+		case wt != "":
+			root = absFrom(dir, wt)
+		case configWorktree(commonDir) != "":
+			root = absFrom(gitDir, configWorktree(commonDir))
+		default:
+			root = dir // git takes the current folder as the top of the working tree
+		}
+	}
+	if v := os.Getenv("GIT_COMMON_DIR"); v != "" {
+		commonDir = absFrom(dir, v)
+	}
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+		return "", "", "", newUserError(ErrNotRepository, err, "the working tree %s does not exist; check GIT_WORK_TREE and core.worktree", root)
+	}
+	return filepath.Clean(root), filepath.Clean(gitDir), filepath.Clean(commonDir), nil
+}
+
+func absFrom(base, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(base, p)
+}
+
+// configWorktree reads core.worktree from the repository's own config.
+func configWorktree(commonDir string) string {
+	b, err := os.ReadFile(filepath.Join(commonDir, "config"))
+	if err != nil {
+		return ""
+	}
+	cfg := cfgformat.New()
+	if err := cfgformat.NewDecoder(bytes.NewReader(b)).Decode(cfg); err != nil {
+		return ""
+	}
+	return cfg.Section("core").Option("worktree")
+}
+
+// openGoGit opens the go-git repository: the usual way when the git dir is the working tree's
+// .git (a folder, or a .git file of a linked working tree), else on storage built for the git
+// dir and the working tree given.
+func openGoGit(root, gitDir, commonDir string) (*git.Repository, error) {
+	if usual(root, gitDir) {
+		// We already know the top level, so go-git does not need to search;
+		// DetectDotGit stays on as a harmless safety net. EnableDotGitCommonDir
+		// makes linked working trees share objects and refs with the main one.
+		return git.PlainOpenWithOptions(root, &git.PlainOpenOptions{
+			DetectDotGit:          true,
+			EnableDotGitCommonDir: true,
+		})
+	}
+	var fs billy.Filesystem = osfs.New(gitDir)
+	if commonDir != gitDir {
+		fs = dotgit.NewRepositoryFilesystem(osfs.New(gitDir), osfs.New(commonDir))
+	}
+	st := filesystem.NewStorageWithOptions(fs, cache.NewObjectLRUDefault(), filesystem.Options{})
+	return git.Open(st, osfs.New(root))
+}
+
+// usual reports whether root/.git is (or points to) gitDir.
+func usual(root, gitDir string) bool {
+	dotgit := filepath.Join(root, ".git")
+	fi, err := os.Stat(dotgit)
+	if err != nil {
+		return false
+	}
+	if fi.IsDir() {
+		return sameDir(dotgit, gitDir)
+	}
+	target, err := readGitFile(dotgit)
+	return err == nil && sameDir(target, gitDir)
+}
+
+func sameDir(a, b string) bool {
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
 }
 
 // discover walks up from dir to the first folder holding a .git directory or
@@ -156,9 +307,16 @@ func discover(dir string) (root, gitDir, commonDir string, err error) {
 			"%s is not a valid git directory (it has no HEAD file); check the repository with `git status`", gitDir)
 	}
 
+	commonDir, err = commonDirOf(gitDir, root)
+	return root, gitDir, commonDir, err
+}
+
+// commonDirOf is the shared git directory of gitDir: the one its "commondir" file names
+// (a linked working tree's), or gitDir itself.
+func commonDirOf(gitDir, root string) (string, error) {
 	// A linked working tree's git dir names the shared directory in its
 	// "commondir" file, relative to itself.
-	commonDir = gitDir
+	commonDir := gitDir
 	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
 		p := strings.TrimSpace(string(b))
 		if !filepath.IsAbs(p) {
@@ -166,12 +324,12 @@ func discover(dir string) (root, gitDir, commonDir string, err error) {
 		}
 		commonDir = filepath.Clean(p)
 		if _, err := os.Stat(commonDir); err != nil {
-			return "", "", "", newUserError(ErrNotRepository, err,
+			return "", newUserError(ErrNotRepository, err,
 				"the linked working tree %s belongs to the repository %s, which no longer exists; "+
 					"remove this folder, or run `git worktree repair` from the main working tree", root, commonDir)
 		}
 	}
-	return root, gitDir, commonDir, nil
+	return commonDir, nil
 }
 
 // readGitFile reads a ".git" file ("gitdir: <path>"), which linked working
