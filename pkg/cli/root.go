@@ -44,6 +44,7 @@ Every change is one commit of exactly that file.`,
 	root.PersistentFlags().BoolVar(&app.JSON, "json", false, "print machine-readable JSON on stdout")
 	root.PersistentFlags().StringVarP(&app.Dir, "directory", "C", "", "run as if started in `<dir>`")
 	root.PersistentFlags().StringVar(&app.Lang, "lang", app.Lang, app.P.T("flag.lang"))
+	root.PersistentFlags().BoolVar(&app.NoVerify, "no-verify", false, app.P.T("flag.no_verify"))
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &UsageError{err.Error()} })
 	root.AddCommand(
 		newInitCmd(app), newNewCmd(app), newUpdateCmd(app), newLogCmd(app), newCloseCmd(app),
@@ -61,6 +62,10 @@ func (app *App) open() (*workspace.Workspace, error) {
 	ws, err := workspace.Open(".", app.Now)
 	if err == nil && !app.langFixed && ws.Config.Lang != "" {
 		app.P = i18n.For(ws.Config.Lang)
+	}
+	if err == nil {
+		ws.Repo.NoVerify = app.NoVerify
+		app.warn(ws.Repo.Notes()) // an interrupted change the repository completed on opening
 	}
 	return ws, err
 }

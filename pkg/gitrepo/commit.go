@@ -78,7 +78,7 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 	if !authorOK || !committerOK {
 		return plumbing.ZeroHash, noIdentityError()
 	}
-	way, err := r.way(req.NoVerify)
+	way, err := r.way(req.NoVerify || r.NoVerify)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
@@ -120,17 +120,25 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, newUserError(ErrDetachedHead, nil,
 			"HEAD points to %s, which is not a branch; switch to a branch (git switch <branch>) before recording changes", head.Ref)
 	}
+	parent := req.Parent
 	if head.Commit != req.Parent {
-		now := "it has no commits"
-		if !head.Unborn {
-			now = "now at " + head.Commit.String()[:7]
+		// Somebody committed meanwhile (a git commit of other files, a pull). If none of our
+		// paths changed, the change applies as it is on top of that commit, as if it had been
+		// made a moment later; otherwise it was computed from content that is gone.
+		if !r.pathsUnchanged(req.Parent, head.Commit, files) {
+			now := "it has no commits"
+			if !head.Unborn {
+				now = "now at " + head.Commit.String()[:7]
+			}
+			return plumbing.ZeroHash, newUserError(ErrBranchMoved, nil,
+				"the branch %s moved while this change was being made (%s); run the command again", head.Branch, now)
 		}
-		return plumbing.ZeroHash, newUserError(ErrBranchMoved, nil,
-			"the branch %s moved while this change was being made (%s); run the command again", head.Branch, now)
+		tracef("commit: the branch moved from %s to %s meanwhile, without touching these files: committing on top", short(req.Parent), short(head.Commit))
+		parent = head.Commit
 	}
 	// The branch's lock too, before anything visible: a lock in the way stops the change
 	// while nothing has changed, and is named with the others.
-	branch, err := r.refs.LockBranch(head.Ref, req.Parent, "commit")
+	branch, err := r.refs.LockBranch(head.Ref, parent, "commit")
 	if err != nil {
 		return plumbing.ZeroHash, r.heldError(err)
 	}
@@ -174,12 +182,12 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 	// The trees along the paths.
 	baseTree := plumbing.ZeroHash
 	var parents []plumbing.Hash
-	if !req.Parent.IsZero() {
-		bt, err := r.commitTree(req.Parent)
+	if !parent.IsZero() {
+		bt, err := r.commitTree(parent)
 		if err != nil {
 			return plumbing.ZeroHash, err
 		}
-		baseTree, parents = bt, []plumbing.Hash{req.Parent}
+		baseTree, parents = bt, []plumbing.Hash{parent}
 	}
 	newTree, olds, err := tree.Build(r.objects, baseTree, puts)
 	if err != nil {
@@ -190,9 +198,9 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 		edits[i] = tree.Change{Path: puts[i].Path, Old: olds[i], New: &tree.File{Hash: puts[i].Blob, Mode: filemode.Regular}}
 	}
 	subject, _, _ := strings.Cut(msg, "\n")
-	j := &journal{Step: "commit", Ref: string(head.Ref), From: hashOrEmpty(req.Parent), Reflog: "commit: " + subject,
+	j := &journal{Step: "commit", Ref: string(head.Ref), From: hashOrEmpty(parent), Reflog: "commit: " + subject,
 		Who: refs.Who(committer), Edits: journalEntries(edits)}
-	if req.Parent.IsZero() {
+	if parent.IsZero() {
 		j.Reflog = "commit (initial): " + subject
 	}
 
@@ -320,6 +328,27 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 		r.runHook("post-commit", p, nil) // cannot undo the commit; its output is the user's
 	}
 	return commit, nil
+}
+
+// pathsUnchanged reports whether every file of a change has the same entry (or none) in the
+// commits from and to: a change computed at from then applies at to unchanged.
+func (r *Repo) pathsUnchanged(from, to plumbing.Hash, files []Change) bool {
+	if from.IsZero() || to.IsZero() {
+		return false
+	}
+	ft, err1 := r.commitTree(from)
+	tt, err2 := r.commitTree(to)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	for _, f := range files {
+		a, fa, err1 := r.lookup(ft, f.Path)
+		b, fb, err2 := r.lookup(tt, f.Path)
+		if err1 != nil || err2 != nil || fa != fb || fa && (a.Hash != b.Hash || a.Mode != b.Mode) {
+			return false
+		}
+	}
+	return true
 }
 
 // blob writes the blob of one file: its content as it is, or, where .gitattributes or

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -26,17 +25,8 @@ import (
 // names this repository explicitly (GIT_DIR, GIT_WORK_TREE), so it can only ever work on the
 // repository incidentctl opened.
 
-var (
-	gitPathOnce sync.Once
-	gitPath     string
-	gitPathErr  error
-)
-
 // gitCommand finds git on PATH.
-func gitCommand() (string, error) {
-	gitPathOnce.Do(func() { gitPath, gitPathErr = exec.LookPath("git") })
-	return gitPath, gitPathErr
-}
+func gitCommand() (string, error) { return exec.LookPath("git") }
 
 // needGit is the error for a change that needs git when git is not installed.
 func needGit(why string) error {

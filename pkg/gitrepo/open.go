@@ -39,6 +39,7 @@ import (
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-billy/v5/osfs"
 	git "github.com/go-git/go-git/v5"
+	gogitconfig "github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	cfgformat "github.com/go-git/go-git/v5/plumbing/format/config"
 	"github.com/go-git/go-git/v5/storage/filesystem"
@@ -60,6 +61,9 @@ type Repo struct {
 	commonDir string // the shared git dir: objects, refs, config
 
 	indexFile string // $GIT_INDEX_FILE, or <git dir>/index
+
+	// NoVerify makes every commit skip the pre-commit and commit-msg hooks (--no-verify).
+	NoVerify bool
 
 	objects *odb.Store
 	refs    *refs.Store
@@ -232,46 +236,44 @@ func configWorktree(commonDir string) string {
 	return cfg.Section("core").Option("worktree")
 }
 
-// openGoGit opens the go-git repository: the usual way when the git dir is the working tree's
-// .git (a folder, or a .git file of a linked working tree), else on storage built for the git
-// dir and the working tree given.
+// openGoGit opens the go-git repository on storage for the git dir (sharing objects and refs
+// with commonDir for a linked working tree) and the working tree root.
 func openGoGit(root, gitDir, commonDir string) (*git.Repository, error) {
-	if usual(root, gitDir) {
-		// We already know the top level, so go-git does not need to search;
-		// DetectDotGit stays on as a harmless safety net. EnableDotGitCommonDir
-		// makes linked working trees share objects and refs with the main one.
-		return git.PlainOpenWithOptions(root, &git.PlainOpenOptions{
-			DetectDotGit:          true,
-			EnableDotGitCommonDir: true,
-		})
-	}
 	var fs billy.Filesystem = osfs.New(gitDir)
 	if commonDir != gitDir {
-		fs = dotgit.NewRepositoryFilesystem(osfs.New(gitDir), osfs.New(commonDir))
+		fs = dotgit.NewRepositoryFilesystem(fs, osfs.New(commonDir))
 	}
-	st := filesystem.NewStorageWithOptions(fs, cache.NewObjectLRUDefault(), filesystem.Options{})
+	st := &gogitStorage{Storage: filesystem.NewStorage(fs, cache.NewObjectLRUDefault())}
 	return git.Open(st, osfs.New(root))
 }
 
-// usual reports whether root/.git is (or points to) gitDir.
-func usual(root, gitDir string) bool {
-	dotgit := filepath.Join(root, ".git")
-	fi, err := os.Stat(dotgit)
-	if err != nil {
-		return false
-	}
-	if fi.IsDir() {
-		return sameDir(dotgit, gitDir)
-	}
-	target, err := readGitFile(dotgit)
-	return err == nil && sameDir(target, gitDir)
+// gogitStorage is go-git's storage with one difference: extensions.worktreeConfig (set by
+// `git sparse-checkout` and `git config --worktree`) is not shown to go-git, which refuses to
+// open a repository with an extension it does not know. That extension changes only where
+// config is read from, and incidentctl reads config itself (gitconfig.Load reads
+// config.worktree); every other extension is still refused.
+type gogitStorage struct {
+	*filesystem.Storage
 }
 
-func sameDir(a, b string) bool {
-	fa, err1 := os.Stat(a)
-	fb, err2 := os.Stat(b)
-	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
+func (s *gogitStorage) Config() (*gogitconfig.Config, error) {
+	cfg, err := s.Storage.Config()
+	if err != nil || cfg.Raw == nil || !cfg.Raw.HasSection("extensions") {
+		return cfg, err
+	}
+	ext := cfg.Raw.Section("extensions")
+	for _, o := range ext.Options {
+		if strings.EqualFold(o.Key, "worktreeconfig") {
+			ext.RemoveOption(o.Key)
+			break
+		}
+	}
+	if len(ext.Options) == 0 {
+		cfg.Raw.RemoveSection("extensions")
+	}
+	return cfg, nil
 }
+
 
 // discover walks up from dir to the first folder holding a .git directory or
 // .git file, like git does, and returns the three locations a Repo needs.

@@ -40,6 +40,21 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
+	var notes []string
+	if st.BehindHead {
+		// HEAD has a newer version than the index (an interrupted change, or a git command
+		// that wrote back an index read before the last commit): catch up, losing nothing.
+		note, err := w.Repo.CatchUp(e.Path)
+		if err != nil {
+			return nil, err
+		}
+		if note != "" {
+			notes = append(notes, note)
+		}
+		if st, err = w.Repo.FileState(e.Path); err != nil {
+			return nil, err
+		}
+	}
 	if !st.AtHead {
 		return nil, fmt.Errorf("%s is not committed: commit it with git first (incidentctl records each change as a commit on top of it)", e.Path)
 	}
@@ -74,7 +89,7 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd}, nil
+	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd, Warnings: notes}, nil
 }
 
 func (w *Workspace) at(t time.Time) time.Time {

@@ -104,6 +104,10 @@ func (lk *Locker) Take(target string) (*Lock, error) {
 
 var markSeq atomic.Int64
 
+// Tag is how the marks of one lock path start (exported for tests that make a dead process's
+// lock).
+func Tag(lockPath string) string { return tag(lockPath) }
+
 // tag names the marks of one lock path.
 func tag(lockPath string) string {
 	abs, err := filepath.Abs(lockPath)
