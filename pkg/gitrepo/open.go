@@ -274,7 +274,6 @@ func (s *gogitStorage) Config() (*gogitconfig.Config, error) {
 	return cfg, nil
 }
 
-
 // discover walks up from dir to the first folder holding a .git directory or
 // .git file, like git does, and returns the three locations a Repo needs.
 func discover(dir string) (root, gitDir, commonDir string, err error) {
