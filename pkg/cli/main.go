@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/i18n"
+	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
 // Exit codes.
@@ -48,6 +49,8 @@ type App struct {
 	P *i18n.Printer
 	// langFixed says --lang or the locale chose P, so the repository's lang setting must not.
 	langFixed bool
+
+	opened *workspace.Workspace // the first workspace the command opened (root.go)
 }
 
 // Main runs incidentctl with os.Args and returns the exit code.

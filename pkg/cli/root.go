@@ -36,7 +36,7 @@ Every change is one commit of exactly that file.`,
 			}
 			return nil
 		},
-		PersistentPostRunE: app.shareChange,        // --sync and sync.auto (sync.go)
+		PersistentPostRunE: app.afterCommand,       // chat delivery (notify.go), then --sync and sync.auto (sync.go)
 		Version:            buildVersion().Version, // --version (version.go)
 	}
 	root.SetVersionTemplate(buildVersion().String() + "\n")
@@ -51,6 +51,8 @@ Every change is one commit of exactly that file.`,
 		newShowCmd(app), newListCmd(app), newSeveritiesCmd(app), newLintCmd(app),
 		newStatusCmd(app), newNextCmd(app), newHandoffCmd(app), newStatsCmd(app),
 		newSyncCmd(app), newMergeDriverCmd(app),
+		newDrillCmd(app),
+		newNotifyCmd(app),
 	)
 	return root
 }
@@ -66,6 +68,9 @@ func (app *App) open() (*workspace.Workspace, error) {
 	if err == nil {
 		ws.Repo.NoVerify = app.NoVerify
 		app.warn(ws.Repo.Notes()) // an interrupted change the repository completed on opening
+	}
+	if err == nil && app.opened == nil {
+		app.opened = ws // the command's own workspace, for chat delivery after it (notify.go)
 	}
 	return ws, err
 }

@@ -35,6 +35,8 @@ type Config struct {
 	// of the generated parts of new incident documents, and of messages for a reader whose
 	// locale names no language incidentctl speaks. "" is English.
 	Lang i18n.Lang `yaml:"lang"`
+	// Notify lists the chat sinks changes are posted to (notify.go).
+	Notify []NotifySink `yaml:"notify"`
 }
 
 // Lint configures `incidentctl lint`.
@@ -108,7 +110,11 @@ func Load(root string) (Config, error) {
 	if err != nil {
 		return c, fmt.Errorf("reading %s: %v", FileName, err)
 	}
-	return Parse(src)
+	c, err = Parse(src)
+	if err != nil {
+		return c, err
+	}
+	return c, checkURLFiles(c.Notify, root)
 }
 
 // Parse reads a config file's content over the defaults.
@@ -148,6 +154,9 @@ func Parse(src []byte) (Config, error) {
 		return c, fmt.Errorf("%s: lang: %q is not a language incidentctl speaks (%s)", FileName, c.Lang, i18n.Names())
 	}
 	c.Lang = l
+	if err := checkNotify(c.Notify); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 

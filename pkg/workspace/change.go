@@ -59,7 +59,7 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 		return nil, fmt.Errorf("%s is not committed: commit it with git first (incidentctl records each change as a commit on top of it)", e.Path)
 	}
 	if (st.WorktreeDiffers || st.IndexDiffers) && !opts.IncludeEdits {
-		return nil, fmt.Errorf("%s has uncommitted changes: commit or discard them (git diff -- %s), or pass --include-edits to record them with this change", e.Path, e.Path)
+		return nil, &UncommittedError{Path: e.Path}
 	}
 	doc, err := w.loadEntry(e)
 	if err != nil {
@@ -89,7 +89,16 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd, Warnings: notes}, nil
+	before := w.beforeCommit(h.Commit, e.Path, doc, st.WorktreeDiffers || st.IndexDiffers)
+	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd,
+		Warnings: append(notes, w.notifyCommit(before, nd, commit.String(), author.Name, w.at(opts.At))...)}, nil
+}
+
+// UncommittedError is a document with uncommitted changes that a change would sweep up.
+type UncommittedError struct{ Path string }
+
+func (e *UncommittedError) Error() string {
+	return fmt.Sprintf("%s has uncommitted changes: commit or discard them (git diff -- %s), or pass --include-edits to record them with this change", e.Path, e.Path)
 }
 
 func (w *Workspace) at(t time.Time) time.Time {
@@ -376,7 +385,7 @@ func (u *updater) check(ref string) {
 	}
 	text := u.d.Actions[i].Text
 	u.do(func() (*incident.Document, error) { return u.d.Check(i) })
-	u.record("checked: " + text)
+	u.record(board.CheckedEntry(text))
 }
 
 // findAction resolves --check: a 1-based position, or text (an exact match first, then a

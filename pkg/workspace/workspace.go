@@ -23,6 +23,8 @@ type Workspace struct {
 	Repo   *gitrepo.Repo
 	Config config.Config
 	Now    func() time.Time
+
+	chatState *chatState // chat sinks resolved for this command (notify.go)
 }
 
 // Open finds the repository containing dir and reads its config.
