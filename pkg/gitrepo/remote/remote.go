@@ -47,12 +47,12 @@ func New(g *git.Repository, root, commonDir string, refs *refs.Store, objects *o
 type Error struct {
 	Op     string // "fetch from" or "push to"
 	Remote string
-	URL    string
+	URL    string // with its password (and an http(s) URL's token user) hidden: see Redact
 	Err    error
 }
 
 func (e *Error) Error() string {
-	return fmt.Sprintf("cannot %s %s (%s): %v", e.Op, e.Remote, e.URL, e.Err)
+	return Redact(fmt.Sprintf("cannot %s %s (%s): %v", e.Op, e.Remote, e.URL, e.Err))
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -140,7 +140,7 @@ func (r *Remotes) Fetch(ctx context.Context, req FetchRequest) (tip plumbing.Has
 	case errors.Is(err, usererr.ErrLocked):
 		return plumbing.ZeroHash, false, err // the tracking ref's lock: the sentence names it
 	default:
-		return plumbing.ZeroHash, false, &Error{Op: "fetch from", Remote: req.Remote, URL: url, Err: err}
+		return plumbing.ZeroHash, false, &Error{Op: "fetch from", Remote: req.Remote, URL: Redact(url), Err: redactedError{err}}
 	}
 	return r.refs.Read(tracking)
 }
@@ -188,9 +188,9 @@ func (r *Remotes) Push(ctx context.Context, req PushRequest) error {
 		return nil
 	case isPushRejection(err):
 		return usererr.New(usererr.ErrPushRejected, err,
-			"%s rejected the push to %s: somebody else pushed first (%v)", req.Remote, req.Branch, err)
+			"%s rejected the push to %s: somebody else pushed first (%v)", req.Remote, req.Branch, redactedError{err})
 	}
-	return &Error{Op: "push to", Remote: req.Remote, URL: url, Err: err}
+	return &Error{Op: "push to", Remote: req.Remote, URL: Redact(url), Err: redactedError{err}}
 }
 
 // isPushRejection recognises a lost race, which is reported only as text: our own check
