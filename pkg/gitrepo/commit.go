@@ -153,7 +153,7 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 	}
 	defer unmap()
 	byGit := ""
-	if why := index.Special(indexData); why != "" && r.gitAvailable() {
+	if why := r.specialIndex(indexData); why != "" && r.gitAvailable() {
 		byGit = why
 	}
 	var plan *index.Plan

@@ -63,7 +63,7 @@ func (r *Repo) FileState(path string) (FileState, error) {
 		return FileState{}, newUserError(nil, err, "cannot read the git index %s: %v", indexPath, err)
 	}
 	var entries []index.EntryInfo
-	if why := index.Special(data); why != "" && why != index.SpecialV4 && r.gitAvailable() {
+	if why := r.specialIndex(data); why != "" && why != index.SpecialV4 && r.gitAvailable() {
 		entries, err = r.gitIndexEntries(path)
 	} else {
 		entries, err = index.Find(indexPath, data, path)

@@ -12,6 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/gitconfig"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/index"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/tree"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/worktree"
@@ -194,4 +195,30 @@ func (r *Repo) gitIndexEntries(path string) ([]index.EntryInfo, error) {
 		found = append(found, index.EntryInfo{Hash: plumbing.NewHash(f[1]), Stage: int(f[2][0] - '0')})
 	}
 	return found, nil
+}
+
+// specialIndex says why git should write this index (index.Special), looking past the header
+// only when the repository may have a split or sparse index: finding the extensions means
+// skimming every entry, which the common case must not pay for.
+func (r *Repo) specialIndex(data []byte) string {
+	if index.Version(data) == 4 {
+		return index.SpecialV4
+	}
+	if !r.maySplitOrSparse() {
+		return ""
+	}
+	return index.Special(data)
+}
+
+// maySplitOrSparse: split index or sparse index settings, or shared index files.
+func (r *Repo) maySplitOrSparse() bool {
+	if cfg, err := r.config(); err == nil {
+		for _, k := range [][2]string{{"core", "splitindex"}, {"index", "sparse"}, {"core", "sparsecheckout"}} {
+			if gitconfig.ParseBool(cfg.Get(k[0], k[1])) {
+				return true
+			}
+		}
+	}
+	m, _ := filepath.Glob(filepath.Join(r.gitDir, "sharedindex.*"))
+	return len(m) > 0
 }

@@ -397,7 +397,7 @@ func (r *Repo) moveAndUpdate(req IntegrateRequest, target plumbing.Hash, edits [
 		return newUserError(nil, err, "cannot read the git index %s: %v", indexPath, err)
 	}
 	byGit := ""
-	if why := index.Special(indexData); why != "" && r.gitAvailable() {
+	if why := r.specialIndex(indexData); why != "" && r.gitAvailable() {
 		byGit = why
 	}
 	plan, dirty, err := index.PlanEdits(indexPath, indexData, indexEdits(edits))

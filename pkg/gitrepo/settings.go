@@ -185,11 +185,12 @@ func (a *attributes) conversion(path string) (text, other bool) {
 			text = !at.IsUnset()
 		case "eol":
 			text = text || at.IsValueSet()
-		default:
+		case "filter", "ident", "working-tree-encoding":
 			if at.IsSet() || at.IsValueSet() {
 				other = true
 			}
 		}
+		// (The matcher returns every attribute of a matching line, merge=incidentctl included.)
 	}
 	if at, ok := found["text"]; ok && at.IsUnset() {
 		text = false

@@ -338,3 +338,29 @@ func TestCommitNeedsGitClearly(t *testing.T) {
 	}
 	before.assertSame(t, takeSnapshot(t, dir, "f.md"))
 }
+
+// Attributes that do not convert (merge=incidentctl, as init writes for incident documents)
+// keep the fast path.
+func TestAttributesThatDoNotConvert(t *testing.T) {
+	t.Parallel()
+	dir := newRepo(t, map[string]string{".gitattributes": "incidents/**/*.md merge=incidentctl diff\n*.bin -text\n"})
+	r := openRepo(t, dir)
+	w, err := r.way(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"incidents/2026/12/a.md", "x.bin"} {
+		if text, other := w.attrs.conversion(p); text || other {
+			t.Errorf("%s: conversion text=%v other=%v, want none", p, text, other)
+		}
+	}
+	gitOut(t, dir, "config", "core.autocrlf", "input")
+	r2 := openRepo(t, dir)
+	w2, _ := r2.way(false)
+	if text, _ := w2.attrs.conversion("incidents/2026/12/a.md"); !text {
+		t.Errorf("core.autocrlf=input: no end-of-line conversion")
+	}
+	if text, _ := w2.attrs.conversion("x.bin"); text {
+		t.Errorf("-text: end-of-line conversion")
+	}
+}

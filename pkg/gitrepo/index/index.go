@@ -781,6 +781,14 @@ func Find(indexPath string, data []byte, path string) (_ []EntryInfo, err error)
 	return found, nil
 }
 
+// Version is the index's version from its header (0 when it has none).
+func Version(data []byte) uint32 {
+	if len(data) < indexHeaderLen || string(data[:4]) != "DIRC" {
+		return 0
+	}
+	return binary.BigEndian.Uint32(data[4:])
+}
+
 // SpecialV4 is Special's answer for a version 4 index, which go-git's decoder still reads.
 const SpecialV4 = "the index is version 4 (index.version or feature.manyFiles)"
 
