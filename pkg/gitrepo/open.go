@@ -150,7 +150,9 @@ func Open(dir string) (*Repo, error) {
 	r.remotes = remote.New(g, root, commonDir, r.refs, r.objects)
 	tracef("open: working tree %s, git dir %s, index %s", root, gitDir, r.indexFile)
 	if err := r.recoverInterrupted(); err != nil {
-		return nil, err
+		// A read-only checkout, or a lock held right now: reading works on, and the next
+		// change completes it first (tx.begin).
+		r.note("an interrupted change could not be completed yet (%v); the next change completes it", err)
 	}
 	return r, nil
 }

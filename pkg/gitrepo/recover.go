@@ -45,17 +45,13 @@ func (r *Repo) recoverInterrupted() error {
 	if id, err := owner.Parse(j.Owner); err == nil && owner.Check(id) == owner.Running {
 		return nil // a running incidentctl is in the middle of it; it holds the locks
 	}
+	// begin completes it (before any change, and under the locks).
 	t, err := r.begin()
 	if err != nil {
 		return err
 	}
-	defer t.release()
-	// Another incidentctl may have completed it while we waited for the locks.
-	j, err = r.readJournal()
-	if err != nil {
-		return nil
-	}
-	return r.complete(t, j)
+	t.release()
+	return nil
 }
 
 func (r *Repo) complete(t *tx, j *journal) error {

@@ -52,7 +52,25 @@ func (r *Repo) begin() (*tx, error) {
 		il.Release()
 		return nil, r.heldError(err)
 	}
-	return &tx{r: r, index: il, head: hl}, nil
+	t := &tx{r: r, index: il, head: hl}
+	// An interrupted change Open could not complete is completed before this one starts, so
+	// that its journal is never overwritten.
+	if j, err := r.readJournal(); err == nil {
+		if id, err := owner.Parse(j.Owner); err != nil || owner.Check(id) == owner.Dead {
+			if err := r.complete(t, j); err != nil {
+				t.release()
+				return nil, err
+			}
+			// complete may have published the index through the lock: take it again.
+			if t.index.Done() {
+				if t.index, err = r.locks.Take(r.indexPath()); err != nil {
+					hl.Release()
+					return nil, r.heldError(err)
+				}
+			}
+		}
+	}
+	return t, nil
 }
 
 func (t *tx) release() {

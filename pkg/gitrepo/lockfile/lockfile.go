@@ -185,6 +185,9 @@ func (lk *Locker) opened(target, path, mark string, f *os.File) (*Lock, error) {
 	return &Lock{target: target, path: path, mark: mark, f: f, fi: fi}, nil
 }
 
+// Done reports whether the lock was committed or released.
+func (l *Lock) Done() bool { return l.done }
+
 // Path is the lock file's path (for messages).
 func (l *Lock) Path() string { return l.path }
 
