@@ -48,11 +48,11 @@ type CommitRequest struct {
 // The given paths themselves are overwritten in the working tree and the
 // index: callers that must not lose a user's edit check FileState first.
 //
-// It runs in git's order (tx.go): index.lock, then HEAD.lock, are taken before HEAD is read
-// and index.lock is held until the new index is renamed into place; the blobs, the trees
-// along the changed paths, the commit, the working-tree files and the new index (complete,
-// in index.lock) are written before the branch moves by compare-and-swap under
-// <branch>.lock; then the index is published. A journal written before the first visible step
+// It runs in git's lock order (tx.go): index.lock, then HEAD.lock and <branch>.lock, are taken
+// before anything is written and index.lock is held until the new index is renamed into place;
+// the blobs, the trees along the changed paths, the commit, the working-tree files and the new
+// index (complete, in index.lock) are written first; then the index is published and the
+// branch moved by compare-and-swap, still under its lock. A journal written before the first visible step
 // lets the next incidentctl complete the change if this process is killed (recover.go).
 // Nothing scans the working tree or rebuilds all trees.
 //
@@ -309,17 +309,21 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 	}
 	fault.Point("commit:index-written")
 
-	// Publish: move the branch, then the index.
-	if err := branch.Commit(commit, refs.Who(committer), j.Reflog); err != nil {
+	// Publish: the index, then the branch, which nobody else can move meanwhile (we hold its
+	// lock). In this order a command that reads HEAD and then the index without a lock, as
+	// git commit does, can never pair the new HEAD with the old index and commit a tree
+	// without this change; at worst it pairs the old HEAD with the new index, and then its
+	// own compare-and-swap of the branch fails.
+	if err := t.index.CommitUnsynced(); err != nil {
 		undo()
 		return plumbing.ZeroHash, err
 	}
+	fault.Point("commit:index-published")
+	if err := branch.Commit(commit, refs.Who(committer), j.Reflog); err != nil {
+		return plumbing.ZeroHash, afterIndexError(head.Branch, files, err)
+	}
 	fault.Point("commit:branch-moved")
 	t.head.Release()
-	if err := t.index.CommitUnsynced(); err != nil {
-		return commit, afterCommitError(commit, head.Branch, files, err)
-	}
-	fault.Point("commit:index-published")
 	r.removeJournal()
 	if plan != nil {
 		plan.SaveHashes(r.hashPath())
@@ -402,16 +406,16 @@ func orDefault(s, def string) string {
 	return s
 }
 
-// afterCommitError explains a failure after the branch has already moved.
-func afterCommitError(commit plumbing.Hash, branch string, files []Change, err error) error {
+// afterIndexError explains a failure to move the branch after the index was published: the
+// journal stays, and the next incidentctl command completes the commit.
+func afterIndexError(branch string, files []Change, err error) error {
 	paths := make([]string, len(files))
 	for i, f := range files {
 		paths[i] = f.Path
 	}
 	return newUserError(nil, err,
-		"the change was recorded as commit %s on branch %s, but updating the index failed: %v; "+
-			"the next incidentctl command completes it, or run `git restore --staged -- %s`",
-		commit.String()[:7], branch, err, strings.Join(paths, " "))
+		"the change to %s is staged but the branch %s could not be moved: %v; "+
+			"the next incidentctl command completes the commit", strings.Join(paths, " "), branch, err)
 }
 
 // checkChanges validates the paths and returns the changes sorted by path.

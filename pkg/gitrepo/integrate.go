@@ -511,23 +511,23 @@ func (r *Repo) moveAndUpdate(req IntegrateRequest, target plumbing.Hash, edits [
 	}
 	fault.Point("integrate:index-written")
 
-	if err := branch.Commit(target, refs.Who(committer), reflog); err != nil {
+	// The index, then the branch (held under its lock): see Commit.
+	if err := t.index.Commit(); err != nil {
 		undo()
 		return err
 	}
-	fault.Point("integrate:branch-moved")
-	t.head.Release()
-	if err := t.index.Commit(); err != nil {
+	fault.Point("integrate:index-published")
+	if err := branch.Commit(target, refs.Who(committer), reflog); err != nil {
 		paths := make([]string, len(edits))
 		for i, e := range edits {
 			paths[i] = e.Path
 		}
 		return newUserError(nil, err,
-			"the branch %s now points at %s, but updating the index failed: %v; "+
-				"the next incidentctl command completes it, or run `git restore --staged -- %s`",
-			head.Branch, short(target), err, strings.Join(paths, " "))
+			"the incoming changes to %s are in the index and the working tree, but the branch %s could not be moved to %s: %v; "+
+				"the next incidentctl command completes it", strings.Join(paths, " "), head.Branch, short(target), err)
 	}
-	fault.Point("integrate:index-published")
+	fault.Point("integrate:branch-moved")
+	t.head.Release()
 	r.removeJournal()
 	return nil
 }

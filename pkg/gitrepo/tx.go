@@ -18,11 +18,14 @@ import (
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/worktree"
 )
 
-// A change (a commit, an integration) runs in git's order, as git commit does: index.lock is
-// taken before HEAD is read and held until the new index is renamed into place; the objects,
-// the working-tree files and the new index (complete, in index.lock) are written before the
-// branch moves; the branch moves under <branch>.lock by compare-and-swap; then the index is
-// published. Before anything visible changes, a journal of the change is written
+// A change (a commit, an integration) runs in git's lock order: index.lock is taken before HEAD
+// is read and held until the new index is renamed into place, then HEAD.lock and <branch>.lock;
+// the objects, the working-tree files and the new index (complete, in index.lock) are written
+// before anything is published; then the index is published and the branch moved by
+// compare-and-swap under its lock, held all along. (git commit publishes the branch first; but
+// git commit also reads HEAD and then the index without a lock, and in that order a git commit
+// in the moment between could pair the new HEAD with the old index and revert the change. In
+// this order it can only pair the old HEAD with the new index, and its compare-and-swap fails.) Before anything visible changes, a journal of the change is written
 // (<git dir>/incidentctl/journal): if the process is killed at any point after that, the next
 // incidentctl finds the journal, sees that its writer is gone, and completes the change
 // (recover.go), so that HEAD, the index and the working tree agree again and nothing written

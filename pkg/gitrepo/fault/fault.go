@@ -18,28 +18,28 @@ import (
 // The steps of a commit (Commit, and the same steps of the merge Integrate writes), in order.
 var Commit = []string{
 	"commit:locked",          // index.lock and HEAD.lock taken
+	"commit:ref-locked",      // <branch>.lock taken and its value checked
 	"commit:objects",         // blobs, trees and the commit object written
 	"commit:journal",         // the journal of the change written
 	"commit:worktree-temp",   // a working-tree file's new content written to its temporary file
 	"commit:worktree",        // the working-tree files in place
 	"commit:index-written",   // the new index complete in index.lock
-	"commit:ref-locked",      // <branch>.lock taken, the new value not yet written
+	"commit:index-published", // index.lock renamed over the index, the branch not yet moved
 	"commit:reflog",          // the reflog lines appended, the branch not yet moved
-	"commit:branch-moved",    // the branch moved, the index not yet published
-	"commit:index-published", // index.lock renamed over the index, the journal still there
+	"commit:branch-moved",    // the branch moved, the journal still there
 }
 
 // The steps of Integrate (bringing fetched commits into the branch).
 var Integrate = []string{
 	"integrate:locked",
+	"integrate:ref-locked",
 	"integrate:objects",
 	"integrate:journal",
 	"integrate:worktree",
 	"integrate:index-written",
-	"integrate:ref-locked",
+	"integrate:index-published",
 	"integrate:reflog",
 	"integrate:branch-moved",
-	"integrate:index-published",
 }
 
 // The steps of fetch and push.
