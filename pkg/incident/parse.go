@@ -31,7 +31,8 @@ type Document struct {
 	lines    lineIndex
 	fm       *frontMatter
 	sections map[string]section
-	table    span // the Status table; start < 0 when the section has none
+	table    span   // the Status table; start < 0 when the section has none
+	lang     string // the language of the Status heading (see Lang)
 }
 
 type span struct{ start, end int }
@@ -92,6 +93,10 @@ func Parse(path string, src []byte) (*Document, error) {
 		l := newLineIndex(src)
 		off := bytes.IndexByte(src, 0)
 		return nil, &ParseError{Path: path, Line: l.lineOf(off), Col: l.col(off), Rule: "encoding", Msg: "contains a NUL byte: this is not a text file"}
+	}
+	if off := conflictMarkerAt(src); off >= 0 {
+		l := newLineIndex(src)
+		return nil, &ParseError{Path: path, Line: l.lineOf(off), Col: 1, Rule: "conflict-marker", Msg: ConflictMarkerMessage}
 	}
 	d := &Document{Path: path, Src: src, lines: newLineIndex(src), table: span{-1, -1}}
 	fm, err := splitFrontMatter(path, src, d.lines)
@@ -278,12 +283,15 @@ func (d *Document) readBlocks(body string, bb *bodyBlocks) error {
 	}
 	d.sections = make(map[string]section, 3)
 	for _, o := range all {
-		name := canonicalSection(o.name)
+		name, lang := headingLang(o.name)
 		if name == "" {
 			continue
 		}
+		if name == SectionStatus || d.lang == "" {
+			d.lang = lang
+		}
 		if prev, dup := d.sections[name]; dup {
-			return d.errAt(o.sec.heading.start, "section", fmt.Sprintf("section %q appears twice (first at line %d): keep one", "## "+name, prev.line))
+			return d.errAt(o.sec.heading.start, "section", fmt.Sprintf("section %q appears twice (first at line %d): keep one", "## "+VocabularyFor(lang).Heading(name), prev.line))
 		}
 		d.sections[name] = o.sec
 		blocks := bb.blocks[o.from:o.to]
@@ -329,8 +337,9 @@ func (d *Document) readBlocks(body string, bb *bodyBlocks) error {
 	}
 	for _, name := range Sections {
 		if _, ok := d.sections[name]; !ok {
+			v := VocabularyFor(d.lang)
 			return &ParseError{Path: d.Path, Line: d.lines.lineOf(d.fm.end), Col: 1, Rule: "section",
-				Msg: fmt.Sprintf("no %q section: the CLI needs ## %s, ## %s and ## %s; add the heading back", "## "+name, SectionStatus, SectionActions, SectionLog)}
+				Msg: fmt.Sprintf("no %q section: the CLI needs ## %s, ## %s and ## %s; add the heading back", "## "+v.Heading(name), v.Heading(SectionStatus), v.Heading(SectionActions), v.Heading(SectionLog))}
 		}
 	}
 	return nil
@@ -353,15 +362,6 @@ func headingText(h *ast.Heading, body string) string {
 		b.WriteString(body[seg.Start:seg.Stop])
 	}
 	return strings.TrimSpace(b.String())
-}
-
-func canonicalSection(name string) string {
-	for _, s := range Sections {
-		if strings.EqualFold(name, s) {
-			return s
-		}
-	}
-	return ""
 }
 
 // markerRE is the syntax of action-list markers; appendMarkers implements it without the regexp
@@ -510,6 +510,11 @@ func withoutMarkers(line string, markers []marker) string {
 
 // collectLog reads the items of one list in the Log section (items holds the start of each);
 // listEnd is where the next block starts.
+//
+// An entry is its item's first line and the lines after it indented under it (continuation
+// lines); a blank line or a line that is not indented ends it. Markdown would read an
+// unindented line right below an item as part of it (a lazy continuation): for the log it is a
+// note a person added, never part of the entry, and new entries go after it.
 func (d *Document) collectLog(body string, items []int, listEnd int) {
 	base := d.fm.end
 	for i, start := range items {
@@ -518,20 +523,47 @@ func (d *Document) collectLog(body string, items []int, listEnd int) {
 			end = items[i+1]
 		}
 		end = d.trimBlankTail(start, end)
+		entryEnd := d.entryEnd(start, end)
 		// Trimmed first, the usual one-line item is already folded and is not copied.
-		raw := OneLine(strings.TrimSpace(body[start-base : end-base]))
+		raw := OneLine(strings.TrimSpace(body[start-base : entryEnd-base]))
 		raw = strings.TrimLeft(raw, "-*+ ")
 		e, err := ParseLogLine(raw)
 		if err != nil {
 			d.problemAt(start, "log-entry", err.Error())
 			continue
 		}
-		e.Line, e.start, e.end = d.lines.lineOf(start), start, end
+		e.Line, e.start, e.end, e.itemEnd = d.lines.lineOf(start), start, entryEnd, end
+		if entryEnd < end {
+			d.problemAt(entryEnd, "log-note", fmt.Sprintf("this text is not part of the log entry at line %d: a continuation of an entry is indented by two spaces; indent it to continue the entry, or put a blank line before it to keep it as a note", e.Line))
+		}
 		if n := len(d.Log); n > 0 && e.At.Before(d.Log[n-1].At) {
 			d.problemAt(start, "log-order", fmt.Sprintf("log entry at %s comes after one at %s: the log is kept in time order", FormatTime(e.At), FormatTime(d.Log[n-1].At)))
 		}
 		d.Log = append(d.Log, e)
 	}
+}
+
+// entryEnd returns where the log entry whose item spans [start, end) ends: after its first
+// line and the indented lines right after it.
+func (d *Document) entryEnd(start, end int) int {
+	pos := start
+	if i := bytes.IndexByte(d.Src[pos:end], '\n'); i >= 0 {
+		pos += i + 1
+	} else {
+		return end
+	}
+	for pos < end {
+		next := end
+		if i := bytes.IndexByte(d.Src[pos:end], '\n'); i >= 0 {
+			next = pos + i + 1
+		}
+		line := d.Src[pos:next]
+		if !(bytes.HasPrefix(line, []byte("  ")) || line[0] == '\t') || len(bytes.TrimSpace(line)) == 0 {
+			break
+		}
+		pos = next
+	}
+	return pos
 }
 
 // ParseLogLine reads "<RFC 3339 time> [<author>] <text>" (without the list marker).
@@ -549,13 +581,15 @@ func ParseLogLine(s string) (LogEntry, error) {
 	if txt == "" {
 		return LogEntry{}, fmt.Errorf("log entry has no text")
 	}
-	return LogEntry{At: at, Author: strings.TrimSpace(author), Text: txt}, nil
+	return LogEntry{At: at, Author: UnescapeInline(strings.TrimSpace(author)), Text: UnescapeInline(txt)}, nil
 }
 
-// FormatLogLine renders an entry as its list item line (with newline).
+// FormatLogLine renders an entry as its list item line (with newline); the text is escaped so
+// that the rendered document shows it as typed, and links in it are written as autolinks
+// (EscapeText).
 func FormatLogLine(e LogEntry) string {
 	author := strings.NewReplacer("[", "(", "]", ")", "\n", " ").Replace(e.Author)
-	return fmt.Sprintf("- %s [%s] %s\n", FormatTime(e.At), strings.TrimSpace(author), OneLine(e.Text))
+	return fmt.Sprintf("- %s [%s] %s\n", FormatTime(e.At), EscapeInline(OneLine(author)), EscapeText(OneLine(e.Text)))
 }
 
 // OneLine folds white space (newlines included) so text fits on one line.

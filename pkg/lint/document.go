@@ -4,13 +4,21 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
+	"unsafe"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
+	"github.com/incidentctl/incidentctl/pkg/config"
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/postmortem"
 	"github.com/incidentctl/incidentctl/pkg/secret"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 )
@@ -29,13 +37,16 @@ const (
 // checker holds what every document check needs; it is read-only once built, so the workers
 // share it.
 type checker struct {
-	policy     *Policy
-	severities *severity.Set
-	sevFrom    string // where the severities come from, for messages
-	now        time.Time
-	incidents  string // the incidents folder, as a repository path
-	secrets    *secret.Scanner
-	keepDocs   bool // the base rules compare the parsed documents afterwards
+	policy      *Policy
+	severities  *severity.Set
+	sevFrom     string // where the severities come from, for messages
+	now         time.Time
+	incidents   string // the incidents folder, as a repository path
+	secrets     *secret.Scanner
+	keepDocs    bool              // the base rules compare the parsed documents afterwards
+	root        string            // the repository's folder: postmortem links are checked there
+	postmortems string            // the postmortems folder, as a repository path
+	pmConfig    config.Postmortem // the postmortem deadlines
 }
 
 // finder collects the findings of one document.
@@ -54,8 +65,11 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 	f := &finder{path: p}
 	d, err := incident.Parse(p, src)
 	c.scanSecrets(f, src, d)
+	var pe *incident.ParseError
+	if err == nil || errors.As(err, &pe) && pe.Rule != "encoding" && pe.Rule != "size" {
+		checkControls(f, src) // binary files are unreadable, and that is all there is to say
+	}
 	if err != nil {
-		var pe *incident.ParseError
 		if !errors.As(err, &pe) {
 			f.add(1, 1, RuleUnreadable, err.Error())
 			return nil, f.out
@@ -81,6 +95,8 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 			rule, msg = RuleLogOrder, msg+"; move it to where its time belongs, or fix its time"
 		case "log-entry":
 			rule = RuleLogEntry
+		case "log-note":
+			rule = RuleLogNote
 		case "unknown-key":
 			rule, msg = RuleUnknownKey, msg+"; fix the spelling if it is a typo"
 		case "action-marker":
@@ -93,11 +109,66 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 		f.add(pr.Line, pr.Col, rule, msg)
 	}
 	c.checkValues(f, d)
+	checkYAML11(f, d)
 	c.checkTimes(f, d)
 	c.checkID(f, d)
 	c.checkClosed(f, d)
 	c.checkKind(f, d) // drill.go
 	return d, f.out
+}
+
+// maxControlFindings bounds the control-character findings of one document: a pasted
+// coloured terminal log would otherwise give hundreds.
+const maxControlFindings = 10
+
+// checkControls reports control characters and escape sequences, one finding per line.
+func checkControls(f *finder, src []byte) {
+	var lines []int
+	n, lastLine := 0, 0
+	for off := 0; off < len(src) && n < maxControlFindings; {
+		k := incident.ControlAt(bytesToString(src[off:]))
+		if k < 0 {
+			break
+		}
+		at := off + k
+		r, size := utf8.DecodeRune(src[at:])
+		off = at + max(size, 1)
+		if r == utf8.RuneError && size <= 1 {
+			continue // not UTF-8: the unreadable rule reports the file
+		}
+		if lines == nil {
+			lines = lineStarts(src)
+		}
+		line, col := lineCol(lines, at)
+		if line == lastLine {
+			continue
+		}
+		lastLine = line
+		n++
+		f.add(line, col, RuleControlCharacter, fmt.Sprintf("%s: a control character or the start of a terminal escape sequence, which can change what a reader's terminal or editor shows; delete it (incidentctl removes them from what it writes)", incident.ControlName(r)))
+	}
+}
+
+// checkYAML11 reports text values written unquoted that a YAML 1.1 reader would misread.
+func checkYAML11(f *finder, d *incident.Document) {
+	for _, k := range d.KeyOrder() {
+		v, ok := d.KeyNode(k)
+		if !ok || v == nil {
+			continue
+		}
+		names, nodes := []string{k}, []*yaml.Node{v}
+		if v.Kind == yaml.MappingNode {
+			names, nodes = nil, nil
+			for i := 0; i+1 < len(v.Content); i += 2 {
+				names, nodes = append(names, k+"."+v.Content[i].Value), append(nodes, v.Content[i+1])
+			}
+		}
+		for i, n := range nodes {
+			if n.Kind == yaml.ScalarNode && n.Style == 0 && incident.YAML11Ambiguous(n.Value) {
+				f.add(n.Line+1, n.Column, RuleYAML11, fmt.Sprintf("%s: %s is read as a boolean or a number by YAML 1.1 readers (PyYAML and many CI tools): quote it as %q", names[i], n.Value, n.Value))
+			}
+		}
+	}
 }
 
 // unclosedQuoteLine finds the first line before upTo whose value opens a quote it does not
@@ -260,7 +331,7 @@ func (c *checker) checkClosed(f *finder, d *incident.Document) {
 	}
 	var skipped map[string]bool // made on the first skip logged: most logs have none
 	for _, e := range d.Log {
-		if t, ok := strings.CutPrefix(e.Text, SkippedPrefix); ok {
+		if t, ok := board.CutSkipped(e.Text); ok { // in any language
 			if skipped == nil {
 				skipped = map[string]bool{}
 			}
@@ -273,33 +344,97 @@ func (c *checker) checkClosed(f *finder, d *incident.Document) {
 		}
 		l, col := d.ActionPos(i)
 		f.add(l, col, RuleRequiredActions, fmt.Sprintf("required action %q is neither checked nor logged as skipped in a resolved %s incident: check it if it was done (incidentctl update %s --check %d), or log %q",
-			a.Text, m.Severity, shortID(m.ID), i+1, SkippedPrefix+a.Text))
+			a.Text, m.Severity, shortID(m.ID), i+1, board.Words(d.Lang()).Skipped+a.Text))
 	}
-	if !NeedsPostmortem(c.severities, m.Severity) || m.IsDrill() { // a drill has a debrief instead
+	c.checkPostmortemLink(f, d)
+}
+
+// checkPostmortemLink: a resolved incident at a level that needs a postmortem links it (a path
+// in the repository that exists, or an http(s) URL) or logs why none is held, by its deadline
+// after the resolution: a warning until then, an error after.
+func (c *checker) checkPostmortemLink(f *finder, d *incident.Document) {
+	m := d.Meta
+	deadline, needs := postmortem.DeadlineFor(c.pmConfig, c.severities, m.Severity)
+	if !needs || m.IsDrill() { // a drill has a debrief instead
 		return
 	}
 	var bad *incident.LogEntry
+	var badMsg string
 	for i, e := range d.Log {
 		switch {
 		case hasPrefixFold(e.Text, NoPostmortemPrefix):
 			if strings.TrimSpace(e.Text[len(NoPostmortemPrefix):]) != "" {
 				return
 			}
-			bad = &d.Log[i]
+			bad, badMsg = &d.Log[i], ""
 		case hasPrefixFold(e.Text, PostmortemPrefix):
-			if hasHTTPURL(e.Text[len(PostmortemPrefix):]) {
+			link := e.Text[len(PostmortemPrefix):]
+			if hasHTTPURL(link) {
 				return
 			}
-			bad = &d.Log[i]
+			if p, ok := c.repoLink(link); ok {
+				if c.exists(p) {
+					return
+				}
+				bad, badMsg = &d.Log[i], fmt.Sprintf("this log entry links %s, which does not exist: draft it (incidentctl postmortem %s), or fix the path", p, shortID(m.ID))
+				continue
+			}
+			bad, badMsg = &d.Log[i], ""
 		}
 	}
 	if bad != nil {
-		f.add(bad.Line, 1, RulePostmortem, fmt.Sprintf("this log entry names no postmortem link or reason: write %q or %q", PostmortemPrefix+" https://…", NoPostmortemPrefix+" <why none is held>"))
+		if badMsg == "" {
+			badMsg = fmt.Sprintf("this log entry names no postmortem link or reason: write %q, %q or %q", PostmortemPrefix+" postmortems/…", PostmortemPrefix+" https://…", NoPostmortemPrefix+" <why none is held>")
+		}
+		f.add(bad.Line, 1, RulePostmortem, badMsg)
 		return
 	}
 	l, col := pos(d, incident.KeyStatus)
-	f.add(l, col, RulePostmortem, fmt.Sprintf("resolved %s incident without a postmortem: log its link (incidentctl log %s %q) or why none is held (incidentctl log %s %q)",
-		m.Severity, shortID(m.ID), PostmortemPrefix+" https://…", shortID(m.ID), NoPostmortemPrefix+" <reason>"))
+	how := fmt.Sprintf("draft it with incidentctl postmortem %s (or log a link elsewhere, incidentctl log %s %q, or why none is held, %q)",
+		shortID(m.ID), shortID(m.ID), PostmortemPrefix+" https://…", NoPostmortemPrefix+" <reason>")
+	if m.ResolvedAt == nil {
+		f.add(l, col, RulePostmortem, fmt.Sprintf("resolved %s incident without a postmortem: %s", m.Severity, how))
+		return
+	}
+	due := postmortem.Due(deadline, *m.ResolvedAt)
+	if c.now.Before(due) {
+		f.add(l, col, RulePostmortem, fmt.Sprintf("resolved %s incident without a postmortem yet: it is due by %s (%s after the resolution); %s",
+			m.Severity, incident.FormatTime(due), deadline, how))
+		f.out[len(f.out)-1].pending = true
+		return
+	}
+	f.add(l, col, RulePostmortem, fmt.Sprintf("resolved %s incident without a postmortem, which was due by %s (%s after the resolution): %s",
+		m.Severity, incident.FormatTime(due), deadline, how))
+}
+
+// repoLink reads a postmortem link as a repository path (the first word; a Markdown link's
+// target), or false when it is none.
+func (c *checker) repoLink(s string) (string, bool) {
+	w := strings.Fields(s)
+	if len(w) == 0 {
+		return "", false
+	}
+	p := w[0]
+	if i := strings.Index(p, "]("); i >= 0 {
+		p = p[i+2:]
+	}
+	p = strings.Trim(p, "<>()[]`'\"")
+	if p == "" || strings.Contains(p, "://") || !strings.HasSuffix(p, ".md") {
+		return "", false
+	}
+	p = path.Clean(strings.TrimPrefix(p, "/"))
+	if p == ".." || strings.HasPrefix(p, "../") {
+		return "", false
+	}
+	return p, true
+}
+
+func (c *checker) exists(rel string) bool {
+	if c.root == "" {
+		return true // no repository to check in
+	}
+	fi, err := os.Stat(filepath.Join(c.root, filepath.FromSlash(rel)))
+	return err == nil && fi.Mode().IsRegular()
 }
 
 // hasPrefixFold reports whether strings.ToLower(s) starts with the lower-case ASCII prefix,
@@ -344,9 +479,5 @@ func shortID(id string) string {
 	return id
 }
 
-// NeedsPostmortem reports whether a resolved incident at severity sev must log a postmortem
-// link or a decision not to hold one: the two most severe levels.
-func NeedsPostmortem(sevs *severity.Set, sev string) bool {
-	l, ok := sevs.Get(sev)
-	return ok && l.Rank <= 2
-}
+// bytesToString views b as a string without copying; b must not change while it is used.
+func bytesToString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -20,11 +21,19 @@ type editor func(d *incident.Document, author string) (*incident.Document, strin
 type Options struct {
 	At           time.Time // when it happened; zero means now
 	IncludeEdits bool      // commit the file's uncommitted hand edits along with the change
+	// AllowSecret keeps what looks like a secret after a person checked it is none
+	// (--allow-secret); the log records the decision by fingerprint.
+	AllowSecret bool
+	// BeforeDeclared lets At be earlier than the declaration (--before-declared): the alert
+	// that fired before anyone declared, say.
+	BeforeDeclared bool
 }
 
 // change is the one path every edit of an existing incident takes: find the file, refuse to
-// sweep up uncommitted hand edits, edit, regenerate the Status table, commit exactly that file.
-func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, error) {
+// sweep up uncommitted hand edits or to build on a document lint rejects, edit, regenerate
+// the Status table, refuse suspected secrets, commit exactly that file. g is what the person
+// typed (the secret gate scans it as given) and the warnings so far.
+func (w *Workspace) change(ref string, opts Options, g *given, edit editor) (*Result, error) {
 	h, err := w.head()
 	if err != nil {
 		return nil, err
@@ -34,6 +43,9 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 	}
 	e, err := w.Find(ref)
 	if err != nil {
+		return nil, err
+	}
+	if err := w.checkFolders(e.Path); err != nil {
 		return nil, err
 	}
 	st, err := w.Repo.FileState(e.Path)
@@ -56,13 +68,19 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 		}
 	}
 	if !st.AtHead {
-		return nil, fmt.Errorf("%s is not committed: commit it with git first (incidentctl records each change as a commit on top of it)", e.Path)
+		return nil, i18n.Errorf("change.not_committed", "Path", e.Path)
 	}
 	if (st.WorktreeDiffers || st.IndexDiffers) && !opts.IncludeEdits {
 		return nil, &UncommittedError{Path: e.Path}
 	}
 	doc, err := w.loadEntry(e)
 	if err != nil {
+		return nil, recordParseError(err)
+	}
+	if err := w.checkRecord(doc); err != nil {
+		return nil, err
+	}
+	if err := checkAt(doc, opts); err != nil {
 		return nil, err
 	}
 	author, committer, err := w.Repo.Identity(w.Now())
@@ -79,9 +97,17 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 	if bytes.Equal(nd.Src, doc.Src) {
 		return nil, fmt.Errorf("%w: %s", ErrNothingToChange, summary)
 	}
+	sc, err := w.scanner()
+	if err != nil {
+		return nil, err
+	}
+	nd, kept, err := w.secretGate(nd, g, author.Name, w.at(opts.At), opts.AllowSecret, actionListSecrets(sc, doc))
+	if err != nil {
+		return nil, err
+	}
 	commit, err := w.Repo.Commit(gitrepo.CommitRequest{
 		Changes:   []gitrepo.Change{{Path: e.Path, Content: nd.Src}},
-		Message:   commitMessage(nd.Meta.ID, summary, nd.Meta.Title),
+		Message:   commitMessage(sc, nd.Meta.ID, summary),
 		Parent:    h.Commit,
 		Author:    author,
 		Committer: committer,
@@ -89,16 +115,25 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
+	warnings := append(g.warnings, kept...)
+	if msg := w.mergeDriverWarning(); msg != "" {
+		warnings = append(warnings, msg)
+	}
 	before := w.beforeCommit(h.Commit, e.Path, doc, st.WorktreeDiffers || st.IndexDiffers)
-	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd,
-		Warnings: append(notes, w.notifyCommit(before, nd, commit.String(), author.Name, w.at(opts.At))...)}, nil
+	warnings = append(warnings, w.notifyCommit(before, nd, commit.String(), author.Name, w.at(opts.At))...)
+	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd, Warnings: append(notes, warnings...)}, nil
 }
 
 // UncommittedError is a document with uncommitted changes that a change would sweep up.
 type UncommittedError struct{ Path string }
 
-func (e *UncommittedError) Error() string {
-	return fmt.Sprintf("%s has uncommitted changes: commit or discard them (git diff -- %s), or pass --include-edits to record them with this change", e.Path, e.Path)
+func (e *UncommittedError) Error() string { return e.msg().Error() }
+
+// Unwrap gives the catalogue message, so that the CLI prints it in the reader's language.
+func (e *UncommittedError) Unwrap() error { return e.msg() }
+
+func (e *UncommittedError) msg() *i18n.Error {
+	return i18n.Errorf("change.uncommitted", "Path", e.Path)
 }
 
 func (w *Workspace) at(t time.Time) time.Time {
@@ -110,12 +145,13 @@ func (w *Workspace) at(t time.Time) time.Time {
 
 // Log appends one entry to the log: the most frequent command during an incident.
 func (w *Workspace) Log(ref, text string, opts Options) (*Result, error) {
-	text, err := validText("the log text", text)
+	g := &given{}
+	text, err := validText("the log text", g.text("the log text", text))
 	if err != nil {
 		return nil, fmt.Errorf("%v: say what happened, e.g. incidentctl log %s \"rolled back deploy 1234\"", err, ref)
 	}
 	at := w.at(opts.At)
-	return w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
+	return w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		nd, err := d.AppendLog(incident.LogEntry{At: at, Author: author, Text: text})
 		return nd, "log: " + text, err
 	})
@@ -138,21 +174,35 @@ type Change struct {
 func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error) {
 	at := w.at(opts.At)
 	var flow *Flow
-	var warnings []string
+	g := &given{}
 	if ch.Severity != nil {
 		var err error
-		if flow, err = w.Flow(); err != nil {
+		if flow, err = w.flowOnce(); err != nil {
 			return nil, err
 		}
-		warnings = flow.Warnings
+		g.warnings = append(g.warnings, flow.Warnings...)
 	}
 	for _, r := range ch.Roles {
 		if !incident.ValidRoleName(r.Name) {
 			return nil, fmt.Errorf("role name %q is not valid: use lower-case letters, digits, - and _ (e.g. --role comms=bob)", r.Name)
 		}
 	}
-	res, err := w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
+	clean := func(what string, p *string) *string {
+		if p == nil {
+			return nil
+		}
+		v := g.text(what, *p)
+		return &v
+	}
+	ch.Commander, ch.Impact, ch.Announcement = clean("--commander", ch.Commander), clean("--impact", ch.Impact), clean("--announcement", ch.Announcement)
+	ch.Log = g.text("--log", ch.Log)
+	for i := range ch.Roles {
+		ch.Roles[i].Holder = g.text("--role "+ch.Roles[i].Name, ch.Roles[i].Holder)
+	}
+	var later []string
+	res, err := w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		u := &updater{d: d, at: at, author: author}
+		defer func() { later = u.warnings }()
 		if ch.Severity != nil {
 			u.severity(flow, *ch.Severity, w.Now())
 		}
@@ -189,18 +239,19 @@ func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error)
 		return u.d, strings.Join(u.changes, ", "), nil
 	})
 	if res != nil {
-		res.Warnings = append(warnings, res.Warnings...)
+		res.Warnings = append(res.Warnings, later...)
 	}
 	return res, err
 }
 
 // updater applies one field change after another, logging each; the first error stops it.
 type updater struct {
-	d       *incident.Document
-	at      time.Time
-	author  string
-	changes []string
-	err     error
+	d        *incident.Document
+	at       time.Time
+	author   string
+	changes  []string
+	err      error
+	warnings []string // for the person, beside the change
 }
 
 func (u *updater) do(f func() (*incident.Document, error)) {
@@ -221,6 +272,9 @@ func (u *updater) log(text string) {
 	})
 }
 
+// words are the log texts in the document's language.
+func (u *updater) words() *board.LogWords { return board.Words(u.d.Lang()) }
+
 func (u *updater) record(change string) {
 	u.changes = append(u.changes, change)
 	u.log(change)
@@ -239,19 +293,23 @@ func (u *updater) text(key, label, old, value string, quoted bool) {
 		return
 	}
 	if key == incident.KeyCommander && value == "" {
-		u.err = fmt.Errorf("the commander cannot be empty: name who takes command")
+		u.err = i18n.Errorf("change.empty_commander")
 		return
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(key, value) })
+	w := u.words()
 	switch {
 	case key == incident.KeyCommander:
-		u.record(board.CommanderEntry(old, value))
+		u.record(w.CommanderEntry(old, value))
 	case key == incident.KeyAnnouncement:
-		u.record(board.AnnouncementEntry(value))
+		u.record(w.AnnouncementEntry(value))
 	case quoted:
+		if key == incident.KeyImpact {
+			label = w.Impact
+		}
 		u.record(label + ": " + orDash(value))
 	default:
-		u.record(label + " " + orDash(old) + " → " + orDash(value))
+		u.record(w.Change(label+" ", old, value))
 	}
 }
 
@@ -266,35 +324,36 @@ func (u *updater) severity(flow *Flow, input string, now time.Time) {
 		return
 	}
 	if u.d.Meta.Status == incident.StatusResolved {
-		u.err = fmt.Errorf("%s is resolved: its severity is part of the record; reopen it first (--status investigating) if the incident is not over", u.d.Meta.ID)
+		u.err = i18n.Errorf("change.severity_resolved", "ID", u.d.Meta.ID)
 		return
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeySeverity, level.ID) })
-	change := board.SeverityEntry(old, level.ID)
+	change := u.words().SeverityEntry(old, level.ID)
 	if flow.Severities.MoreSevere(level.ID, old) {
 		// Escalation adds what the flow asks for at the new severity and the document lacks.
 		_, actions, err := flow.renderActions(u.d.Meta, level.ID, now)
 		if err != nil {
-			u.err = err
+			// A broken template must not stop an escalation: raise the severity, say loudly
+			// what was not added.
+			u.warnings = append(u.warnings, templateFailedWarning(flow.ActionListPath, err, "the actions "+level.ID+" needs were not added: add them by hand"))
+			u.record(change + " (" + templateFailedLog(flow.ActionListPath, err) + ")")
 			return
 		}
 		have := map[string]bool{}
 		for _, a := range u.d.Actions {
 			have[strings.ToLower(a.Text)] = true
 		}
-		var add []incident.Action
+		var add []string
 		var lines strings.Builder
 		for _, a := range actions {
 			if !have[strings.ToLower(a.Text)] {
 				a.Done = false
-				add = append(add, a)
+				add = append(add, a.Text)
 				lines.WriteString(incident.FormatAction(a))
 			}
 		}
 		u.do(func() (*incident.Document, error) { return u.d.AddActions(lines.String()) })
-		if len(add) > 0 {
-			change += fmt.Sprintf(" (added %s: %s)", plural(len(add), "action"), joinTexts(add))
-		}
+		change += u.words().EscalationSuffix(add)
 	}
 	u.record(change)
 }
@@ -302,11 +361,11 @@ func (u *updater) severity(flow *Flow, input string, now time.Time) {
 func (u *updater) status(input string) {
 	s := strings.ToLower(strings.TrimSpace(input))
 	if !incident.ValidStatus(s) {
-		u.err = fmt.Errorf("unknown status %q: use one of %s", input, strings.Join(incident.Statuses, ", "))
+		u.err = i18n.Errorf("change.unknown_status", "Status", fmt.Sprintf("%q", input), "Known", strings.Join(incident.Statuses, ", "))
 		return
 	}
 	if s == incident.StatusResolved {
-		u.err = fmt.Errorf("to resolve an incident use `incidentctl close <id> --resolution <text>`: it checks the required actions first")
+		u.err = i18n.Errorf("change.resolve_with_close")
 		return
 	}
 	old := u.d.Meta.Status
@@ -314,7 +373,7 @@ func (u *updater) status(input string) {
 		return
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyStatus, s) })
-	change := board.StatusEntry(old, s)
+	change := u.words().StatusEntry(old, s)
 	if key := incident.MilestoneKey(s); key != "" && u.d.Meta.Milestone(key) == nil {
 		at := u.at
 		if err := milestoneFits(u.d.Meta, key, at); err != nil {
@@ -365,9 +424,9 @@ func (u *updater) role(r incident.Role) {
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetRoles(u.d.Meta.Roles.With(r.Name, holder)) })
 	if holder == "" {
-		u.record("role " + r.Name + ": " + old + " released")
+		u.record(u.words().Released(r.Name, old))
 	} else {
-		u.record("role " + r.Name + " " + orDash(old) + " → " + holder)
+		u.record(u.words().Change(u.words().Role+r.Name+" ", old, holder))
 	}
 }
 
@@ -385,7 +444,7 @@ func (u *updater) check(ref string) {
 	}
 	text := u.d.Actions[i].Text
 	u.do(func() (*incident.Document, error) { return u.d.Check(i) })
-	u.record(board.CheckedEntry(text))
+	u.record(u.words().Checked + text)
 }
 
 // findAction resolves --check: a 1-based position, or text (an exact match first, then a
@@ -394,12 +453,12 @@ func findAction(d *incident.Document, ref string) (int, error) {
 	ref = strings.TrimSpace(ref)
 	if n, err := strconv.Atoi(ref); err == nil {
 		if n < 1 || n > len(d.Actions) {
-			return 0, fmt.Errorf("--check %d: %s has actions 1 to %d (see `incidentctl show %s`)", n, d.Meta.ID, len(d.Actions), d.Meta.ID)
+			return 0, i18n.Errorf("check.range", "N", n, "ID", d.Meta.ID, "Count", len(d.Actions))
 		}
 		return n - 1, nil
 	}
 	if ref == "" {
-		return 0, fmt.Errorf("--check needs the action's number or part of its text")
+		return 0, i18n.Errorf("check.empty")
 	}
 	var matches []int
 	for i, a := range d.Actions {
@@ -412,16 +471,15 @@ func findAction(d *incident.Document, ref string) (int, error) {
 	}
 	switch len(matches) {
 	case 0:
-		return 0, fmt.Errorf("--check %q: no action of %s contains that text (see `incidentctl show %s`)", ref, d.Meta.ID, d.Meta.ID)
+		return 0, i18n.Errorf("check.none", "Ref", fmt.Sprintf("%q", ref), "ID", d.Meta.ID)
 	case 1:
 		return matches[0], nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "--check %q matches %d actions; give the number instead:", ref, len(matches))
 	for _, i := range matches {
 		fmt.Fprintf(&b, "\n  %d. %s", i+1, d.Actions[i].Text)
 	}
-	return 0, fmt.Errorf("%s", b.String())
+	return 0, i18n.Errorf("check.ambiguous", "Ref", fmt.Sprintf("%q", ref), "Count", len(matches), "List", b.String())
 }
 
 // UncheckedRequired lists the actions required at the incident's severity that are not ticked.
@@ -438,37 +496,36 @@ func UncheckedRequired(d *incident.Document) []int {
 // Close resolves an incident. While required actions are unchecked it refuses and lists them;
 // force closes anyway and logs what was skipped.
 func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Result, error) {
-	resolution, err := validText("the resolution", resolution)
+	g := &given{}
+	resolution, err := validText("the resolution", g.text("--resolution", resolution))
 	if err != nil {
 		return nil, fmt.Errorf("%v: say how it was resolved, e.g. --resolution \"rolled back deploy 1234\"", err)
 	}
 	at := w.at(opts.At)
-	return w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
+	return w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		if d.Meta.Status == incident.StatusResolved {
-			return nil, "", fmt.Errorf("%s is already resolved: to reopen it, incidentctl update %s --status investigating", d.Meta.ID, d.Meta.ID)
+			return nil, "", i18n.Errorf("close.already", "ID", d.Meta.ID)
 		}
 		open := UncheckedRequired(d)
 		if len(open) > 0 && !force {
 			var b strings.Builder
-			fmt.Fprintf(&b, "cannot close %s: %s required at %s not checked:", d.Meta.ID, plural(len(open), "action"), d.Meta.Severity)
 			for _, i := range open {
 				fmt.Fprintf(&b, "\n  %d. %s", i+1, d.Actions[i].Text)
 			}
-			fmt.Fprintf(&b, "\ncheck them (incidentctl update %s --check %d), or close with --force to skip them (the log records what was skipped)", d.Meta.ID, open[0]+1)
-			return nil, "", fmt.Errorf("%s", b.String())
+			return nil, "", i18n.Errorf("close.refused", "ID", d.Meta.ID, "Count", len(open), "Severity", d.Meta.Severity, "List", b.String(), "First", open[0]+1)
 		}
 		if err := milestoneFits(d.Meta, incident.KeyResolvedAt, at); err != nil {
 			return nil, "", err
 		}
 		u := &updater{d: d, at: at, author: author}
 		for _, i := range open {
-			u.log(board.SkippedPrefix + d.Actions[i].Text)
+			u.log(u.words().Skipped + d.Actions[i].Text)
 		}
 		old := d.Meta.Status
 		u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyStatus, incident.StatusResolved) })
 		u.do(func() (*incident.Document, error) { return u.d.SetTime(incident.KeyResolvedAt, &at) })
 		u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyResolution, resolution) })
-		u.log(board.ResolvedEntry(old, resolution))
+		u.log(u.words().Resolved(old, resolution))
 		if u.err != nil {
 			return nil, "", u.err
 		}

@@ -22,6 +22,10 @@ func (w *Workspace) Sync(opts SyncOptions) (*sync.Result, error) {
 	if remote == "" {
 		remote = w.Config.Sync.Remote
 	}
+	var moreSevere func(a, b string) bool
+	if flow, err := w.flowOnce(); err == nil {
+		moreSevere = flow.Severities.MoreSevere // concurrent severity changes keep the more severe
+	}
 	return sync.Run(w.Repo, sync.Options{
 		Remote:       remote,
 		IncidentsDir: w.incidentsDir(),
@@ -29,6 +33,7 @@ func (w *Workspace) Sync(opts SyncOptions) (*sync.Result, error) {
 		Now:          w.Now,
 		Timeout:      opts.Timeout,
 		TokenHosts:   w.Config.Sync.Credentials,
+		MoreSevere:   moreSevere,
 	})
 }
 
