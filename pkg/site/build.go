@@ -46,10 +46,11 @@ func Build(srcs []Source, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.Site.Title == "" {
-		opts.Site.Title = config.Default().Site.Title
+	cat := catalogueFor(opts.Lang)
+	if opts.Site.Title == "" || opts.Site.Title == config.Default().Site.Title {
+		opts.Site.Title = cat.T("site.title") // the default title in the pages' language
 	}
-	b := &builder{opts: opts, cat: catalogueFor(opts.Lang), published: map[string]bool{}}
+	b := &builder{opts: opts, cat: cat, published: map[string]bool{}}
 	key := b.key()
 	if prev != nil && prev.Key != key {
 		// Other settings: every page changes; only the record of what is on disk still helps.
