@@ -33,6 +33,9 @@ type InitResult struct {
 // InitOptions are init's choices.
 type InitOptions struct {
 	Pages bool // also scaffold the workflow that publishes the web view to GitHub Pages
+	// ActionRef is the release tag the scaffolded lint workflow pins the incidentctl action to
+	// (scaffold.Options); empty for a build that is not a release.
+	ActionRef string
 }
 
 // DriverSetupCommands are the commands that register the merge driver in a clone by hand.
@@ -50,7 +53,7 @@ func (w *Workspace) InitWith(opts InitOptions) (*InitResult, error) {
 	}
 	res := &InitResult{}
 	var changes []gitrepo.Change
-	files := scaffold.Files(w.Config)
+	files := scaffold.FilesFor(w.Config, scaffold.Options{ActionRef: opts.ActionRef})
 	if opts.Pages {
 		files = append(files, scaffold.PagesWorkflow())
 	}
@@ -133,7 +136,7 @@ func (w *Workspace) ignoreSite(res *InitResult) ([]gitrepo.Change, error) {
 	}
 	switch {
 	case errors.Is(statErr, os.ErrNotExist) && !atHead:
-		f := scaffold.File{Path: name, Content: []byte(scaffold.IgnoreContent), About: about}
+		f := scaffold.File{Path: name, Content: []byte(scaffold.IgnoreContent), About: about, AboutID: "init.about.gitignore"}
 		res.Created = append(res.Created, f)
 		return []gitrepo.Change{{Path: name, Content: f.Content}}, nil
 	case statErr != nil:
@@ -149,6 +152,6 @@ func (w *Workspace) ignoreSite(res *InitResult) ([]gitrepo.Change, error) {
 		content = append(content, '\n')
 	}
 	content = append(content, scaffold.IgnoreContent...)
-	res.Updated = append(res.Updated, scaffold.File{Path: name, Content: content, About: "added " + scaffold.IgnoreLine + ": " + about})
+	res.Updated = append(res.Updated, scaffold.File{Path: name, Content: content, About: "added " + scaffold.IgnoreLine + ": " + about, AboutID: "init.about.gitignore_added"})
 	return []gitrepo.Change{{Path: name, Content: content}}, nil
 }
