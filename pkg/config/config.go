@@ -52,6 +52,11 @@ type Lint struct {
 type Sync struct {
 	Remote string `yaml:"remote"` // the remote to sync with (default origin)
 	Auto   bool   `yaml:"auto"`   // sync after every change, as if --sync were given
+	// Credentials lists, per token variable (INCIDENTCTL_TOKEN, GITHUB_TOKEN, GH_TOKEN,
+	// GITLAB_TOKEN), the hosts the token may be sent to, over HTTPS only. A variable not listed
+	// keeps its default: GITHUB_TOKEN and GH_TOKEN github.com, GITLAB_TOKEN gitlab.com,
+	// INCIDENTCTL_TOKEN none.
+	Credentials map[string][]string `yaml:"credentials"`
 }
 
 // Site configures `incidentctl site`, the static web view of the incidents, and tells other
@@ -109,6 +114,30 @@ severities: templates/severities.yaml
 #     SEV1: 3bd
 #     SEV2: 5bd
 `
+
+// DefaultFileJa is the config init --lang ja writes.
+const DefaultFileJa = `# incidentctl の設定。パスはリポジトリのルートからの相対パスです。
+
+# このリポジトリの言語: テンプレート、新しいインシデントドキュメントの見出しと表、
+# ロケール（LANG など）が日本語も英語も指定していない人へのメッセージがこの言語になります。
+lang: ja
+
+# インシデントドキュメントの置き場所（<incidents>/YYYY/MM/<id>-<slug>.md として書き出されます）。
+incidents: incidents
+
+# アクションリストと重大度の定義。incidentctl は HEAD にコミットされている版から書き出すので、
+# 対応フローの変更はレビューを経た Pull Request になります。
+action_list: templates/action-list.md
+severities: templates/severities.yaml
+`
+
+// DefaultFileFor is the config init writes for a repository in lang.
+func DefaultFileFor(lang i18n.Lang) string {
+	if lang == i18n.Japanese {
+		return DefaultFileJa
+	}
+	return DefaultFile
+}
 
 var lineRE = regexp.MustCompile(`line (\d+): `)
 
