@@ -2,6 +2,7 @@ package odb
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -77,8 +78,28 @@ func TestReadObjectFastMatchesGit(t *testing.T) {
 				t.Fatalf("%s: Read(%s) differs from the fast path: %v", stage, h, err)
 			}
 		}
-		if _, _, err := r.ReadFast(plumbing.NewHash(strings.Repeat("ab", 20))); err == nil {
-			t.Errorf("%s: a missing object was found", stage)
+		// Again with the caches warm, in another order: every object rebuilt from bases the
+		// delta-base cache kept must come out the same.
+		for i := len(objs) - 1; i >= 0; i-- {
+			h := objs[i]
+			typ, data, err := r.ReadFast(h)
+			if err != nil {
+				if wantFast {
+					t.Fatalf("%s, warm: %s: %v", stage, h, err)
+				}
+				continue
+			}
+			if objectName(typ, data) != h {
+				t.Fatalf("%s, warm: %s read as a %s that differs", stage, h, typ)
+			}
+			data[0] ^= 0xff // callers may change what they get: the caches must not see it
+		}
+		missing := plumbing.NewHash(strings.Repeat("ab", 20))
+		if _, _, err := r.ReadFast(missing); !errors.Is(err, plumbing.ErrObjectNotFound) {
+			t.Errorf("%s: a missing object: %v, want ErrObjectNotFound", stage, err)
+		}
+		if _, _, err := r.Read(missing); !errors.Is(err, plumbing.ErrObjectNotFound) {
+			t.Errorf("%s: Read of a missing object: %v, want ErrObjectNotFound", stage, err)
 		}
 	}
 	check("loose", true)
@@ -90,4 +111,45 @@ func TestReadObjectFastMatchesGit(t *testing.T) {
 	gittest.WriteFile(t, dir, "incidents/2026/11/doc.md", body.String()+"one more\n")
 	gittest.Out(t, dir, "commit", "-q", "-am", "loose on top")
 	check("mixed", true)
+}
+
+// A pack that appears after the first read (a fetch, a repack) is found: a miss looks again,
+// as git's reprepare_packed_git does. Objects of a pack deleted meanwhile stay readable from
+// the mapping, and go-git's readers get the same objects through FastStorer.
+func TestNewPacksAreFound(t *testing.T) {
+	dir := gittest.NewRepo(t, map[string]string{"a.md": "first\n"})
+	gittest.Out(t, dir, "gc", "-q")
+	r := openStore(t, dir)
+	first := plumbing.NewHash(strings.TrimSpace(gittest.Out(t, dir, "rev-parse", "HEAD")))
+	if _, _, err := r.ReadFast(first); err != nil {
+		t.Fatal(err)
+	}
+	gittest.WriteFile(t, dir, "b.md", "second\n")
+	gittest.Out(t, dir, "add", "b.md")
+	gittest.Out(t, dir, "commit", "-q", "-m", "second")
+	gittest.Out(t, dir, "repack", "-q", "-a", "-d") // one new pack; the old one is deleted
+	second := plumbing.NewHash(strings.TrimSpace(gittest.Out(t, dir, "rev-parse", "HEAD")))
+	blob := plumbing.NewHash(strings.TrimSpace(gittest.Out(t, dir, "rev-parse", "HEAD:b.md")))
+	ResetCache()
+	for _, h := range []plumbing.Hash{first, second, blob} {
+		if _, _, err := r.ReadFast(h); err != nil {
+			t.Fatalf("%s: %v", h, err)
+		}
+	}
+	fs := r.Storer()
+	o, err := fs.EncodedObject(plumbing.BlobObject, blob)
+	if err != nil || o.Hash() != blob || o.Type() != plumbing.BlobObject || o.Size() != int64(len("second\n")) {
+		t.Fatalf("FastStorer: %v %v", o, err)
+	}
+	if _, err := fs.EncodedObject(plumbing.CommitObject, blob); !errors.Is(err, plumbing.ErrObjectNotFound) {
+		t.Errorf("a blob asked for as a commit: %v, want ErrObjectNotFound", err)
+	}
+	if err := fs.HasEncodedObject(plumbing.NewHash(strings.Repeat("cd", 20))); !errors.Is(err, plumbing.ErrObjectNotFound) {
+		t.Errorf("HasEncodedObject of a missing object: %v", err)
+	}
+	// With an alternate object store configured, a miss is not the last word: go-git looks.
+	gittest.WriteFile(t, dir, ".git/objects/info/alternates", t.TempDir()+"\n")
+	if _, _, err := r.ReadFast(plumbing.NewHash(strings.Repeat("cd", 20))); errors.Is(err, plumbing.ErrObjectNotFound) {
+		t.Errorf("with alternates, a miss of the fast path is final")
+	}
 }
