@@ -114,6 +114,7 @@ func (r *Remotes) Fetch(ctx context.Context, req FetchRequest) (tip plumbing.Has
 	tracking := refs.TrackingRef(req.Remote, req.Branch)
 	spec := gogitconfig.RefSpec(fmt.Sprintf("+%s:%s", plumbing.NewBranchReferenceName(req.Branch), tracking))
 	url := r.resolveURL(rem.Config().URLs[0])
+	rem = git.NewRemote(newReadFast(r.repo.Storer, r.objects), rem.Config()) // faststore.go
 	err = rem.FetchContext(ctx, &git.FetchOptions{
 		RemoteName: req.Remote,
 		RemoteURL:  url,
