@@ -153,3 +153,65 @@ func TestNewPacksAreFound(t *testing.T) {
 		t.Errorf("with alternates, a miss of the fast path is final")
 	}
 }
+
+// A pack received by a fetch is stored as git index-pack stores it: the same .idx, byte for
+// byte, for packs with offset deltas and with reference deltas; git fsck accepts the result.
+func TestPackWriterMatchesIndexPack(t *testing.T) {
+	src := gittest.NewRepo(t, map[string]string{"a.md": "first\n"})
+	var body strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&body, "line %d of a growing log, long enough to make deltas worth it\n", i)
+		gittest.WriteFile(t, src, fmt.Sprintf("incidents/2026/%02d/doc.md", 1+i%3), body.String())
+		gittest.Out(t, src, "add", "-A")
+		gittest.Out(t, src, "commit", "-q", "-m", fmt.Sprintf("change %d", i))
+	}
+	revs := gittest.Out(t, src, "rev-list", "--objects", "--all")
+	for _, ofs := range []bool{true, false} {
+		args := []string{"pack-objects", "--stdout", "-q", "--window=50", "--depth=50"}
+		if ofs {
+			args = append(args, "--delta-base-offset")
+		}
+		pack := []byte(gittest.OutStdin(t, src, []byte(revs), args...))
+		dst := gittest.NewRepo(t, nil)
+		s := openStore(t, dst)
+		w, err := s.NewPackWriter()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for b := pack; len(b) > 0; { // in pieces, as a transport delivers it
+			n := min(len(b), 1000)
+			if _, err := w.Write(b[:n]); err != nil {
+				t.Fatal(err)
+			}
+			b = b[n:]
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		ref := t.TempDir()
+		gittest.WriteFile(t, ref, "p.pack", string(pack))
+		gittest.Out(t, ref, "index-pack", "-o", filepath.Join(ref, "p.idx"), filepath.Join(ref, "p.pack"))
+		want := gittest.ReadFile(t, ref, "p.idx")
+		sum := fmt.Sprintf("%x", pack[len(pack)-20:])
+		got := gittest.ReadFile(t, dst, ".git/objects/pack/pack-"+sum+".idx")
+		if got != want {
+			t.Fatalf("offset deltas %v: the .idx differs from git index-pack's", ofs)
+		}
+		if gittest.ReadFile(t, dst, ".git/objects/pack/pack-"+sum+".pack") != string(pack) {
+			t.Fatalf("the pack was not stored as received")
+		}
+		gittest.Out(t, dst, "update-ref", "refs/heads/main", strings.TrimSpace(gittest.Out(t, src, "rev-parse", "HEAD")))
+		gittest.Fsck(t, dst)
+		// Damaged in transit: refused, nothing left behind.
+		bad := bytes.Clone(pack)
+		bad[len(bad)/2] ^= 1
+		w, _ = s.NewPackWriter()
+		w.Write(bad)
+		if err := w.Close(); err == nil {
+			t.Errorf("a damaged pack was stored")
+		}
+		if left := gittest.Out(t, dst, "count-objects", "-v"); !strings.Contains(left, "packs: 1\n") || !strings.Contains(left, "garbage: 0\n") {
+			t.Errorf("after a damaged pack:\n%s", left)
+		}
+	}
+}

@@ -1,11 +1,9 @@
 package remote
 
 import (
-	"errors"
 	"io"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage"
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/odb"
@@ -16,17 +14,17 @@ import (
 // filesystem storage, the first of those reads decodes every pack index into memory and each
 // packed object is rebuilt from its whole delta chain; at 100,000 incidents that was most of a
 // sync's time and memory. readFast answers those reads with the repository's own object reader
-// (odb: mapped indexes, a delta-base cache); the received pack is still written and indexed by
-// go-git.
+// (odb: mapped indexes, a delta-base cache), and odb stores the received pack.
 
 // readFast is go-git's storage of the repository with object reads through odb.
 type readFast struct {
 	storage.Storer
-	fast *odb.FastStorer
+	objects *odb.Store
+	fast    *odb.FastStorer
 }
 
 func newReadFast(s storage.Storer, objects *odb.Store) *readFast {
-	return &readFast{Storer: s, fast: objects.Fast(s)}
+	return &readFast{Storer: s, objects: objects, fast: objects.Fast(s)}
 }
 
 func (s *readFast) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
@@ -39,11 +37,27 @@ func (s *readFast) EncodedObjectSize(h plumbing.Hash) (int64, error) {
 	return s.fast.EncodedObjectSize(h)
 }
 
-// PackfileWriter hands go-git's pack writer through: the fetched pack is written by go-git.
+// PackfileWriter receives the fetched pack: odb indexes it and moves it into place
+// (packwrite.go), without go-git's writer, which decodes every existing .idx first.
 func (s *readFast) PackfileWriter() (io.WriteCloser, error) {
-	pw, ok := s.Storer.(storer.PackfileWriter)
-	if !ok {
-		return nil, errors.New("the object storage cannot take a pack")
+	w, err := s.objects.NewPackWriter()
+	if err != nil {
+		return nil, err
 	}
-	return pw.PackfileWriter()
+	return &reindexing{WriteCloser: w, s: s.Storer}, nil
+}
+
+// reindexing tells go-git's storage, once the pack is in place, that packs changed behind its
+// back (it keeps a list of them once it has read one).
+type reindexing struct {
+	io.WriteCloser
+	s storage.Storer
+}
+
+func (w *reindexing) Close() error {
+	err := w.WriteCloser.Close()
+	if r, ok := w.s.(interface{ Reindex() }); ok {
+		r.Reindex()
+	}
+	return err
 }
