@@ -8,28 +8,30 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/lint"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
 type lintOptions struct {
-	Paths  []string
-	Base   string
-	Format string
-	Strict bool
-	Rules  bool
+	Paths       []string
+	Base        string
+	Format      string
+	Strict      bool
+	Rules       bool
+	Annotations int
 }
 
 func newLintCmd(app *App) *cobra.Command {
 	var o lintOptions
 	cmd := &cobra.Command{
 		Use:   "lint [<path>...] [--base <ref>] [--format text|json|github|sarif|rdjson] [--strict]",
-		Short: "Check incident documents: format, values, log, secrets",
+		Short: app.P.T("lint.short"),
 		Long: `Check incident documents for what would make them wrong, unreadable for incidentctl, or
 dangerous to publish. Without paths, every document under incidents/ is checked; paths (files
 or folders) narrow it.
@@ -63,6 +65,9 @@ warning or off in .incidentctl.yaml:
   incidentctl lint --rules`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Paths = args
+			if o.Annotations < 1 || o.Annotations > lint.GitHubAnnotationsPerKind {
+				return usageErr("--annotations %d: give 1 to %d (GitHub shows at most %d of a kind per step)", o.Annotations, lint.GitHubAnnotationsPerKind, lint.GitHubAnnotationsPerKind)
+			}
 			if !slices.Contains(lint.Formats, o.Format) {
 				return usageErr("--format %q: use one of %s", o.Format, strings.Join(lint.Formats, ", "))
 			}
@@ -82,10 +87,11 @@ warning or off in .incidentctl.yaml:
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Base, "base", "", "check only documents changed since the merge base with `<ref>`, and compare them with it")
+	f.StringVar(&o.Base, "base", "", i18n.Text("flag.lint.base"))
 	f.StringVar(&o.Format, "format", "text", "output `<format>`: text, json, github (workflow annotations and job summary), sarif or rdjson (reviewdog)")
-	f.BoolVar(&o.Strict, "strict", false, "fail on warnings too")
-	f.BoolVar(&o.Rules, "rules", false, "list the rules with their levels and exit")
+	f.BoolVar(&o.Strict, "strict", false, i18n.Text("flag.lint.strict"))
+	f.BoolVar(&o.Rules, "rules", false, i18n.Text("flag.lint.rules"))
+	f.IntVar(&o.Annotations, "annotations", lint.GitHubAnnotationsPerKind, "with --format github: annotate at most `<n>` errors and <n> warnings (GitHub shows 10 of a kind per step; share them when a step runs lint twice)")
 	return cmd
 }
 
@@ -136,7 +142,7 @@ func lintRun(app *App, o lintOptions) error {
 		if o.Format == "json" {
 			return app.printJSON(policy.RuleSet())
 		}
-		tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+		tw := display.NewTabWriter(app.Out, 2)
 		for _, r := range policy.RuleSet() {
 			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Level, r.About())
 		}
@@ -172,7 +178,7 @@ func lintRun(app *App, o lintOptions) error {
 		}
 		err = app.printJSON(out)
 	case "github":
-		err = writeGitHub(app, opts, res, policy)
+		err = writeGitHub(app, res, o.Annotations)
 	case "sarif":
 		err = lint.WriteSARIF(app.Out, lintReport(opts, res, policy))
 	case "rdjson":
@@ -184,9 +190,9 @@ func lintRun(app *App, o lintOptions) error {
 		return err
 	}
 	errs, warns := res.Count()
-	summary := lintSummary(errs, warns, res.Documents, res.MergeBase)
+	summary := lintSummary(app.P, errs, warns, res.Documents, res.MergeBase)
 	if res.Pending > 0 {
-		summary += fmt.Sprintf(" (%d not due yet: --strict passes them)", res.Pending)
+		summary += app.P.T("lint.pending", "Count", res.Pending)
 	}
 	fmt.Fprintln(app.Err, summary)
 	if errs > 0 || o.Strict && warns-res.Pending > 0 {
@@ -195,16 +201,10 @@ func lintRun(app *App, o lintOptions) error {
 	return nil
 }
 
-func lintSummary(errs, warns, docs int, mergeBase string) string {
-	plural := func(n int, what string) string {
-		if n == 1 {
-			return fmt.Sprintf("1 %s", what)
-		}
-		return fmt.Sprintf("%d %ss", n, what)
-	}
-	s := fmt.Sprintf("%s, %s in %s", plural(errs, "error"), plural(warns, "warning"), plural(docs, "document"))
+func lintSummary(t *i18n.Printer, errs, warns, docs int, mergeBase string) string {
+	s := t.T("lint.summary", "Errors", t.T("lint.errors", "Count", errs), "Warnings", t.T("lint.warnings", "Count", warns), "Documents", t.T("lint.documents", "Count", docs))
 	if mergeBase != "" {
-		s += " changed since " + mergeBase[:7]
+		s = t.T("lint.summary_base", "Errors", t.T("lint.errors", "Count", errs), "Warnings", t.T("lint.warnings", "Count", warns), "Documents", t.T("lint.documents", "Count", docs), "Base", mergeBase[:7])
 	}
 	return s
 }
@@ -230,8 +230,8 @@ func lintReport(opts lint.Options, res *lint.Result, policy *lint.Policy) lint.R
 
 // writeGitHub prints the annotations and, inside a GitHub Actions step, appends the table of
 // every finding to the job summary.
-func writeGitHub(app *App, opts lint.Options, res *lint.Result, policy *lint.Policy) error {
-	notAnnotated, err := lint.WriteGitHub(app.Out, res.Findings)
+func writeGitHub(app *App, res *lint.Result, perKind int) error {
+	notAnnotated, err := lint.WriteGitHubLimit(app.Out, res.Findings, perKind)
 	if err != nil {
 		return err
 	}
@@ -239,7 +239,7 @@ func writeGitHub(app *App, opts lint.Options, res *lint.Result, policy *lint.Pol
 	if summary == "" {
 		return nil
 	}
-	s := lint.StepSummary{Documents: res.Documents, NotAnnotated: notAnnotated, Tool: lintTool()}
+	s := lint.StepSummary{Documents: res.Documents, NotAnnotated: notAnnotated, PerKind: perKind, Tool: lintTool()}
 	server, repo, sha := os.Getenv("GITHUB_SERVER_URL"), os.Getenv("GITHUB_REPOSITORY"), os.Getenv("GITHUB_SHA")
 	if server != "" && repo != "" && sha != "" {
 		s.FileURL = func(p string, line int) string {
