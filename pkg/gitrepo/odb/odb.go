@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -27,6 +28,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/perm"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/work"
 )
 
@@ -46,13 +48,27 @@ type Store struct {
 	packs     packSet                    // the mapped packs (pack.go)
 	commonDir string                     // the shared git dir: objects/ is in it
 	storer    storer.EncodedObjectStorer // go-git's, for what the fast path cannot read
+	shared    perm.Shared                // core.sharedRepository
 }
 
 // New returns the object database in commonDir/objects; s is go-git's storage of the same
 // repository, which reads what the fast path does not (alternates, unusual packs) and decodes
-// objects for go-git's types.
-func New(commonDir string, s storer.EncodedObjectStorer) *Store {
-	return &Store{commonDir: commonDir, storer: s}
+// objects for go-git's types; shared is core.sharedRepository, for the modes of new objects.
+func New(commonDir string, s storer.EncodedObjectStorer, shared perm.Shared) *Store {
+	return &Store{commonDir: commonDir, storer: s, shared: shared}
+}
+
+// createTemp creates a new file named prefix + a random suffix in dir with mode perm (before
+// the umask), as os.CreateTemp does with 0600.
+func createTemp(dir, prefix string, perm os.FileMode) (*os.File, error) {
+	for range 100 {
+		name := filepath.Join(dir, prefix+strconv.FormatUint(rand.Uint64(), 36))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if !errors.Is(err, os.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("cannot create a temporary file in %s", dir)
 }
 
 // Dir is the git dir the objects are in (for messages).
@@ -355,15 +371,17 @@ func (s *Store) WriteRaw(typ plumbing.ObjectType, content []byte) (plumbing.Hash
 	zw.Reset(nil) // do not keep buf alive in the pool
 	zlibWriters.Put(zw)
 
-	if err := os.MkdirAll(dir, 0o777); err != nil {
+	if err := s.shared.MkdirAll(dir); err != nil {
 		return plumbing.ZeroHash, err
 	}
-	tmp, err := os.CreateTemp(dir, "tmp_obj_")
+	// Mode 0444 before the umask, as git creates objects; "tmp_obj_" is git's own prefix,
+	// which git fsck knows to ignore when a kill leaves one behind.
+	tmp, err := createTemp(dir, "tmp_obj_", 0o444)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
 	_, err = tmp.Write(buf.Bytes())
-	if cerr := tmp.Chmod(0o444); err == nil {
+	if cerr := s.shared.Adjust(tmp.Name()); err == nil {
 		err = cerr
 	}
 	if cerr := tmp.Close(); err == nil {

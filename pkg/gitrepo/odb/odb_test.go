@@ -24,7 +24,7 @@ func openStore(t *testing.T, dir string) *Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(filepath.Join(dir, ".git"), g.Storer)
+	return New(filepath.Join(dir, ".git"), g.Storer, 0)
 }
 
 // ReadFast must return exactly what git stores, for loose objects and for packed ones

@@ -33,7 +33,7 @@ type PackWriter struct {
 // NewPackWriter starts receiving a pack into objects/pack.
 func (s *Store) NewPackWriter() (*PackWriter, error) {
 	dir := filepath.Join(s.commonDir, "objects", "pack")
-	if err := os.MkdirAll(dir, 0o777); err != nil {
+	if err := s.shared.MkdirAll(dir); err != nil {
 		return nil, err
 	}
 	f, err := os.CreateTemp(dir, "tmp_pack_")
@@ -90,6 +90,9 @@ func (w *PackWriter) Close() error {
 	for _, p := range []string{name, tmpIdx.Name()} {
 		if err == nil {
 			err = os.Chmod(p, 0o444) // as git leaves packs: read-only
+		}
+		if err == nil {
+			err = w.s.shared.Adjust(p) // core.sharedRepository, as index-pack adjusts them
 		}
 	}
 	if err != nil {

@@ -182,7 +182,7 @@ func TestDiffMatchesGitAndGoGit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := odb.New(filepath.Join(dir, ".git"), g.Storer)
+		s := odb.New(filepath.Join(dir, ".git"), g.Storer, 0)
 		for k := 0; k < 150; k++ {
 			a, b := trees[rng.IntN(len(trees))], trees[rng.IntN(len(trees))]
 			if k < len(trees)-1 {
