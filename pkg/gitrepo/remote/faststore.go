@@ -44,7 +44,7 @@ func (s *readFast) PackfileWriter() (io.WriteCloser, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &reindexing{WriteCloser: w, s: s.Storer}, nil
+	return &faultWriter{WriteCloser: &reindexing{WriteCloser: w, s: s.Storer}}, nil
 }
 
 // reindexing tells go-git's storage, once the pack is in place, that packs changed behind its

@@ -2,7 +2,6 @@ package remote
 
 import (
 	"bufio"
-	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -104,20 +103,8 @@ func (s *fetchStorage) IterReferences() (storer.ReferenceIter, error) {
 	return storer.NewReferenceSliceIter(out), nil
 }
 
-// PackfileWriter hands go-git's pack writer through (go-git writes the fetched pack to a
-// temporary file and renames it when complete), counting a fault step on the way.
-func (s *fetchStorage) PackfileWriter() (io.WriteCloser, error) {
-	pw, ok := s.Storer.(storer.PackfileWriter)
-	if !ok {
-		return nil, errors.New("the object storage cannot take a pack")
-	}
-	w, err := pw.PackfileWriter()
-	if err != nil {
-		return nil, err
-	}
-	return &faultWriter{WriteCloser: w}, nil
-}
-
+// faultWriter counts a fault step once part of the fetched pack is written (faststore.go's
+// PackfileWriter wraps odb's pack writer with it).
 type faultWriter struct {
 	io.WriteCloser
 	wrote bool
