@@ -144,9 +144,11 @@ func (r *Repo) Integrate(req IntegrateRequest) (*IntegrateResult, error) {
 	if req.Theirs.IsZero() || req.Theirs == req.Local {
 		return res, nil
 	}
-	theirs, err := object.GetCommit(r.repo.Storer, req.Theirs)
+	// Only the commits' trees are needed: read with the repository's own reader (odb), which
+	// unlike go-git's storage does not decode every pack index to find one commit.
+	theirsTree, err := r.commitTree(req.Theirs)
 	if err != nil {
-		return nil, objectError("commit", req.Theirs, err)
+		return nil, err
 	}
 
 	var edits []tree.Change
@@ -156,11 +158,9 @@ func (r *Repo) Integrate(req IntegrateRequest) (*IntegrateResult, error) {
 		// An unborn branch: everything is new.
 		res.Kind = FastForward
 	} else {
-		ours, err := object.GetCommit(r.repo.Storer, req.Local)
-		if err != nil {
-			return nil, objectError("commit", req.Local, err)
+		if oursTree, err = r.commitTree(req.Local); err != nil {
+			return nil, err
 		}
-		oursTree = ours.TreeHash
 		bases, err := revwalk.MergeBases(r.objects, req.Local, req.Theirs)
 		if err != nil {
 			return nil, err
@@ -180,16 +180,16 @@ func (r *Repo) Integrate(req IntegrateRequest) (*IntegrateResult, error) {
 	}
 
 	if res.Kind == FastForward {
-		if edits, err = tree.Diff(r.objects, oursTree, theirs.TreeHash); err != nil {
+		if edits, err = tree.Diff(r.objects, oursTree, theirsTree); err != nil {
 			return nil, err
 		}
 	} else {
-		base, err := object.GetCommit(r.repo.Storer, res.Base)
+		baseTree, err := r.commitTree(res.Base)
 		if err != nil {
-			return nil, objectError("commit", res.Base, err)
+			return nil, err
 		}
 		var mergedTree plumbing.Hash
-		edits, mergedTree, res.Merged, err = r.mergeTrees(base.TreeHash, oursTree, theirs.TreeHash, req.Resolve)
+		edits, mergedTree, res.Merged, err = r.mergeTrees(baseTree, oursTree, theirsTree, req.Resolve)
 		if err != nil {
 			return nil, err
 		}

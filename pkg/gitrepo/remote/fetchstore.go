@@ -2,7 +2,6 @@ package remote
 
 import (
 	"bufio"
-	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -27,6 +26,13 @@ type fetchStorage struct {
 	storage.Storer
 	refs      *refs.Store
 	commonDir string
+}
+
+// Reindex passes on faststore.go's news that a pack was stored behind go-git's back.
+func (s *fetchStorage) Reindex() {
+	if r, ok := s.Storer.(interface{ Reindex() }); ok {
+		r.Reindex()
+	}
 }
 
 func (s *fetchStorage) SetReference(ref *plumbing.Reference) error {
@@ -97,20 +103,8 @@ func (s *fetchStorage) IterReferences() (storer.ReferenceIter, error) {
 	return storer.NewReferenceSliceIter(out), nil
 }
 
-// PackfileWriter hands go-git's pack writer through (go-git writes the fetched pack to a
-// temporary file and renames it when complete), counting a fault step on the way.
-func (s *fetchStorage) PackfileWriter() (io.WriteCloser, error) {
-	pw, ok := s.Storer.(storer.PackfileWriter)
-	if !ok {
-		return nil, errors.New("the object storage cannot take a pack")
-	}
-	w, err := pw.PackfileWriter()
-	if err != nil {
-		return nil, err
-	}
-	return &faultWriter{WriteCloser: w}, nil
-}
-
+// faultWriter counts a fault step once part of the fetched pack is written (faststore.go's
+// PackfileWriter wraps odb's pack writer with it).
 type faultWriter struct {
 	io.WriteCloser
 	wrote bool

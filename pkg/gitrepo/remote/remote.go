@@ -123,8 +123,9 @@ func (r *Remotes) Fetch(ctx context.Context, req FetchRequest) (tip plumbing.Has
 	}
 	spec := gogitconfig.RefSpec(fmt.Sprintf("+%s:%s", plumbing.NewBranchReferenceName(req.Branch), tracking))
 	url := r.resolveURL(rem.Config().URLs[0])
-	// The remote's config, on our view of the storage.
-	rem = git.NewRemote(&fetchStorage{Storer: r.repo.Storer, refs: r.refs, commonDir: r.commonDir}, rem.Config())
+	// The remote's config, on our view of the storage: refs written as git writes them
+	// (fetchstore.go), objects read and packs stored through odb (faststore.go).
+	rem = git.NewRemote(newReadFast(&fetchStorage{Storer: r.repo.Storer, refs: r.refs, commonDir: r.commonDir}, r.objects), rem.Config())
 	err = rem.FetchContext(ctx, &git.FetchOptions{
 		RemoteName: req.Remote,
 		RemoteURL:  url,
