@@ -35,6 +35,7 @@ type repo struct {
 
 var (
 	bin      string // the incidentctl binary under test
+	floorBin string // the physical minimum of a one-file commit (./cmd/incidentbench/floor)
 	onlyRE   *regexp.Regexp
 	newCount int // makes the reference side's new incidents unique
 )
@@ -122,6 +123,8 @@ func main() {
 		progress("building incidentctl")
 		must(root, "go", "build", "-o", bin, "./cmd/incidentctl")
 	}
+	floorBin = filepath.Join(binDir, "floor")
+	must(root, "go", "build", "-o", floorBin, "./cmd/incidentbench/floor")
 
 	loadBefore := loadavg()
 	began := time.Now()
@@ -179,6 +182,7 @@ func main() {
 		if r != base {
 			runPairs(scalingPairs(r, base, *reps))
 		}
+		runPairs(floorPairs(r, *reps))
 	}
 	for _, r := range repos {
 		runPairs(readPairs(r, *reps))

@@ -185,6 +185,22 @@ func clonePairs(r *repo, reps int) []*pair {
 	return out
 }
 
+// floorPairs: write commands next to the physical minimum of a one-file commit (cmd/incidentbench/floor:
+// process start, six new loose objects, the whole index written into a lock file and renamed
+// over the previous copy, a ref moved), in the same repository.
+func floorPairs(r *repo, reps int) []*pair {
+	floor := func() *side {
+		return &side{label: "write floor", dir: r.dir,
+			prepare: func(int) error { return os.RemoveAll(filepath.Join(r.dir, ".git", "incidentbench-floor", "objects")) },
+			cmds:    func(int) [][]string { return [][]string{{floorBin, "."}} }}
+	}
+	at := " @" + r.label
+	return []*pair{
+		{name: "log <id> vs write floor" + at, a: logSide(r, false), b: floor(), reps: reps},
+		{name: "new vs write floor" + at, a: newSide(r), b: floor(), reps: reps},
+	}
+}
+
 // startupPairs: what every command pays before doing anything, next to git's.
 func startupPairs(reps int) []*pair {
 	return []*pair{{name: "start-up: --help vs git --version", reps: reps,
@@ -471,6 +487,17 @@ func writeTargets19(w io.Writer, info reportInfo, by map[string]*pair) {
 					row(target, fig, "1.5×", r <= 1.5)
 				}
 			}
+		}
+	}
+	for _, n := range info.sizes {
+		l := sizeLabel(n)
+		for _, c := range []string{"log <id>", "new"} {
+			p := by[c+" vs write floor @"+l]
+			if p == nil || n < 10000 {
+				continue
+			}
+			fig, r := vs(p)
+			row(fmt.Sprintf("`%s` @%s ≤ 1.5× the write floor (process start, six loose objects, the index written and renamed, the ref)", c, l), fig, "1.5×", r <= 1.5)
 		}
 	}
 	for _, n := range info.sizes {

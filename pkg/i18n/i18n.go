@@ -99,26 +99,47 @@ func Choose(flag string, getenv func(string) string, config Lang) (Lang, error) 
 //go:embed catalog/*.yaml
 var catalogFS embed.FS
 
+// Each language has a bundle of its own, holding English (the fallback) and itself, loaded the
+// first time a printer of that language is asked for: every command starts by reading its
+// messages, and parsing a catalogue takes a couple of milliseconds, so an English run parses
+// English only. Separate bundles, never added to once built, are safe to read from several
+// goroutines.
+type langBundle struct {
+	once sync.Once
+	b    *goi18n.Bundle
+	err  error
+}
+
 var (
-	bundleOnce sync.Once
-	bundle     *goi18n.Bundle
-	bundleErr  error
-	printers   sync.Map // Lang -> *Printer
+	bundles  = map[Lang]*langBundle{} // filled in init: read-only afterwards
+	printers sync.Map                 // Lang -> *Printer
 )
 
-func loadBundle() (*goi18n.Bundle, error) {
-	bundleOnce.Do(func() {
+func init() {
+	for _, l := range Langs {
+		bundles[l] = &langBundle{}
+	}
+}
+
+// loadBundle returns the bundle of language l (a known one), loading its catalogues once.
+func loadBundle(l Lang) (*goi18n.Bundle, error) {
+	lb := bundles[l]
+	lb.once.Do(func() {
 		b := goi18n.NewBundle(language.English)
 		b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
-		for _, l := range Langs {
-			if _, err := b.LoadMessageFileFS(catalogFS, "catalog/"+string(l)+".yaml"); err != nil {
-				bundleErr = fmt.Errorf("message catalogue %s: %v", l, err)
+		load := []Lang{English}
+		if l != English {
+			load = append(load, l)
+		}
+		for _, c := range load {
+			if _, err := b.LoadMessageFileFS(catalogFS, "catalog/"+string(c)+".yaml"); err != nil {
+				lb.err = fmt.Errorf("message catalogue %s: %v", c, err)
 				return
 			}
 		}
-		bundle = b
+		lb.b = b
 	})
-	return bundle, bundleErr
+	return lb.b, lb.err
 }
 
 // Printer looks messages up in one language.
@@ -136,7 +157,11 @@ func For(l Lang) *Printer {
 	if p, ok := printers.Load(l); ok {
 		return p.(*Printer)
 	}
-	b, err := loadBundle()
+	known := English
+	if _, ok := bundles[l]; ok {
+		known = l
+	}
+	b, err := loadBundle(known)
 	if err != nil {
 		panic(err) // the catalogue is embedded: TestCatalogue keeps it loadable
 	}
