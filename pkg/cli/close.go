@@ -26,6 +26,10 @@ logs each skipped item.`,
 			if !cmd.Flags().Changed("resolution") {
 				return usageErr("--resolution is required: say how it was resolved")
 			}
+			resolution, err := app.textArg("--resolution", resolution)
+			if err != nil {
+				return err
+			}
 			return c.run(app, func(ws *workspace.Workspace, opts workspace.Options) error {
 				res, err := ws.Close(args[0], resolution, force, opts)
 				if err != nil {

@@ -34,6 +34,10 @@ Handing over to the current commander is an error, and so is handing over a reso
 			if strings.TrimSpace(to) == "" {
 				return usageErr("--to is required: name who takes command, e.g. incidentctl handoff %s --to bob", args[0])
 			}
+			note, err := app.textArg("--note", note)
+			if err != nil {
+				return err
+			}
 			if cmd.Flags().Changed("note") && strings.TrimSpace(note) == "" {
 				return usageErr("--note is empty: say what the new commander needs to know, or leave --note out")
 			}
@@ -44,7 +48,7 @@ Handing over to the current commander is an error, and so is handing over a reso
 				}
 				app.warn(res.Warnings)
 				if app.JSON {
-					return app.printJSON(handoffJSON{writeJSON: toWriteJSON(res.Result), PreviousCommander: res.From, Commander: res.To, Briefing: res.Entry})
+					return app.printJSON(handoffJSON{writeJSON: app.toWriteJSON(res.Result), PreviousCommander: res.From, Commander: res.To, Briefing: res.Entry})
 				}
 				fmt.Fprintf(app.Err, "Handed %s over: commander %s → %s (commit %s)\n", res.ID, orNone(res.From), res.To, res.Commit[:7])
 				return nil

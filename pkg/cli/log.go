@@ -30,7 +30,7 @@ func (c *changeFlags) options(app *App) (workspace.Options, error) {
 func (app *App) reportChange(res *workspace.Result, what string) error {
 	app.warn(res.Warnings)
 	if app.JSON {
-		return app.printJSON(toWriteJSON(res))
+		return app.printJSON(app.toWriteJSON(res))
 	}
 	fmt.Fprintf(app.Err, "%s %s (commit %s)\n", what, res.ID, res.Commit[:7])
 	return nil
@@ -42,8 +42,13 @@ func newLogCmd(app *App) *cobra.Command {
 		Use:   "log <id> <text>",
 		Short: "Append an entry to an incident's log",
 		Long: `Append one entry (time, you, text) to the log and commit it. The log stays in time order:
-an entry backfilled with --at goes where it belongs.`,
+an entry backfilled with --at goes where it belongs.
+
+With - as the text, the entry is read from standard input. Text of several lines (a stack
+trace, a pasted chat message) is kept as one multi-line entry: its further lines are indented
+under the first in the document, and read back exactly.`,
 		Example: `  incidentctl log k7x "rolled back deploy 1234"
+  kubectl get pods -n checkout | incidentctl log k7x -
   incidentctl log k7x "error rate started climbing" --at 09:58`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 2 {
@@ -60,7 +65,11 @@ an entry backfilled with --at goes where it belongs.`,
 			if err != nil {
 				return err
 			}
-			res, err := ws.Log(args[0], strings.Join(args[1:], " "), opts)
+			text, err := app.textArg("the log text", strings.Join(args[1:], " "))
+			if err != nil {
+				return err
+			}
+			res, err := ws.Log(args[0], text, opts)
 			if err != nil {
 				return err
 			}

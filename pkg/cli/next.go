@@ -23,8 +23,8 @@ then the others in the order of the flow. No open item is left out.
 
 Numbers are the items' positions: tick one with incidentctl update <id> --check <n>.
 
---json prints an array of {number, text, required, due_at, overdue} in the order shown
-(due_at is null for an item without a time box).`,
+--json prints an array of actions {number, text, done, required, due_at, overdue} in the
+order shown (due_at is null for an item without a time box); see docs/json.md.`,
 		Example: `  incidentctl next k7x
   incidentctl next k7x --json`,
 		Args: exactArgs(1, "one incident ID"),
@@ -40,7 +40,7 @@ Numbers are the items' positions: tick one with incidentctl update <id> --check 
 			now := app.Now()
 			items := board.Next(d, now)
 			if app.JSON {
-				return app.printJSON(toNextJSON(items))
+				return app.printJSON(toActionsJSON(items))
 			}
 			writeNext(app.Out, d, items, severities(ws), app.palette(), now)
 			if len(items) > 0 {
@@ -49,23 +49,6 @@ Numbers are the items' positions: tick one with incidentctl update <id> --check 
 			return nil
 		},
 	}
-}
-
-// NextJSON is one open action-list item, as `next --json` lists them.
-type NextJSON struct {
-	Number   int        `json:"number"`
-	Text     string     `json:"text"`
-	Required bool       `json:"required"`
-	DueAt    *time.Time `json:"due_at"`
-	Overdue  bool       `json:"overdue"`
-}
-
-func toNextJSON(items []board.Item) []NextJSON {
-	out := make([]NextJSON, len(items))
-	for i, it := range items {
-		out[i] = NextJSON{Number: it.Number, Text: it.Text, Required: it.Required, DueAt: it.DueAt, Overdue: it.Overdue}
-	}
-	return out
 }
 
 func writeNext(w io.Writer, d *incident.Document, items []board.Item, sevs *severity.Set, p palette, now time.Time) {

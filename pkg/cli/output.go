@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -16,24 +17,29 @@ func (app *App) printJSON(v any) error {
 	return enc.Encode(v)
 }
 
-// writeJSON is what write commands print with --json.
+// writeJSON is what write commands print with --json: what was committed, and the incident as
+// it is after the change (the same object as show --json). Commit is "" when nothing changed.
 type writeJSON struct {
-	ID       string   `json:"id"`
-	Path     string   `json:"path"`
-	Commit   string   `json:"commit"`
-	Title    string   `json:"title"`
-	Severity string   `json:"severity"`
-	Status   string   `json:"status"`
-	Warnings []string `json:"warnings"`
+	ID       string        `json:"id"`
+	Path     string        `json:"path"`
+	Commit   string        `json:"commit"`
+	Title    string        `json:"title"`
+	Severity string        `json:"severity"`
+	Status   string        `json:"status"`
+	Warnings []string      `json:"warnings"`
+	Changed  bool          `json:"changed"`
+	Incident *IncidentJSON `json:"incident"`
 }
 
-func toWriteJSON(r *workspace.Result) writeJSON {
-	w := writeJSON{ID: r.ID, Path: r.Path, Commit: r.Commit, Warnings: r.Warnings}
+func (app *App) toWriteJSON(r *workspace.Result) writeJSON {
+	w := writeJSON{ID: r.ID, Path: r.Path, Commit: r.Commit, Warnings: r.Warnings, Changed: r.Commit != ""}
 	if w.Warnings == nil {
 		w.Warnings = []string{}
 	}
 	if r.Doc != nil {
 		w.Title, w.Severity, w.Status = r.Doc.Meta.Title, r.Doc.Meta.Severity, r.Doc.Meta.Status
+		inc := app.toIncidentJSON(r.Doc)
+		w.Incident = &inc
 	}
 	return w
 }
@@ -59,11 +65,27 @@ type IncidentJSON struct {
 	Log          []LogJSON         `json:"log"`
 }
 
-// ActionJSON is one action-list item.
+// ActionJSON is one action-list item, the same shape everywhere (show, next, status, write
+// results): number is what update --check takes; due_at is null without a time box.
 type ActionJSON struct {
-	Text     string `json:"text"`
-	Done     bool   `json:"done"`
-	Required bool   `json:"required"`
+	Number   int        `json:"number"`
+	Text     string     `json:"text"`
+	Done     bool       `json:"done"`
+	Required bool       `json:"required"`
+	DueAt    *time.Time `json:"due_at"`
+	Overdue  bool       `json:"overdue"`
+}
+
+func toActionJSON(it board.Item) ActionJSON {
+	return ActionJSON{Number: it.Number, Text: it.Text, Done: it.Done, Required: it.Required, DueAt: it.DueAt, Overdue: it.Overdue}
+}
+
+func toActionsJSON(items []board.Item) []ActionJSON {
+	out := make([]ActionJSON, len(items))
+	for i, it := range items {
+		out[i] = toActionJSON(it)
+	}
+	return out
 }
 
 // LogJSON is one log entry.
@@ -73,21 +95,18 @@ type LogJSON struct {
 	Text   string    `json:"text"`
 }
 
-func toIncidentJSON(d *incident.Document) IncidentJSON {
+func (app *App) toIncidentJSON(d *incident.Document) IncidentJSON {
 	m := d.Meta
 	out := IncidentJSON{
 		ID: m.ID, Path: d.Path, Title: m.Title, Severity: m.Severity, Status: m.Status,
 		Commander: m.Commander, Roles: m.Roles.Map(), Impact: m.Impact, Announcement: m.Announcement,
 		IdentifiedAt: m.IdentifiedAt, MitigatedAt: m.MitigatedAt, ResolvedAt: m.ResolvedAt,
 		Resolution: m.Resolution, Template: m.Template,
-		Actions: make([]ActionJSON, len(d.Actions)), Log: make([]LogJSON, 0, len(d.Log)),
+		Actions: toActionsJSON(board.Items(d, app.Now())), Log: make([]LogJSON, 0, len(d.Log)),
 	}
 	if !m.DeclaredAt.IsZero() {
 		t := m.DeclaredAt
 		out.DeclaredAt = &t
-	}
-	for i, a := range d.Actions {
-		out.Actions[i] = ActionJSON{Text: a.Text, Done: a.Done, Required: a.RequiredAt(m.Severity)}
 	}
 	for _, e := range sortedLog(d) {
 		out.Log = append(out.Log, LogJSON{At: e.At, Author: e.Author, Text: e.Text})

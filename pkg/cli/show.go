@@ -28,7 +28,7 @@ func newShowCmd(app *App) *cobra.Command {
 				return err
 			}
 			if app.JSON {
-				return app.printJSON(toIncidentJSON(d))
+				return app.printJSON(app.toIncidentJSON(d))
 			}
 			writeIncident(app.Out, d, app.Now())
 			return nil
@@ -87,7 +87,7 @@ func writeIncident(w io.Writer, d *incident.Document, now time.Time) {
 	}
 	fmt.Fprintf(w, "\nLog:\n")
 	for _, e := range sortedLog(d) {
-		fmt.Fprintf(w, "  %s  %s  %s\n", displayTime(e.At), e.Author, e.Text)
+		fmt.Fprintf(w, "  %s  %s  %s\n", displayTime(e.At), e.Author, continued(e.Text, "      "))
 	}
 }
 
@@ -112,4 +112,10 @@ func age(d time.Duration) string {
 		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 	}
 	return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
+}
+
+// continued indents the further lines of a multi-line text (a multi-line log entry) so that
+// they read as part of it.
+func continued(text, indent string) string {
+	return strings.ReplaceAll(text, "\n", "\n"+indent)
 }

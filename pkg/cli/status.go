@@ -31,7 +31,7 @@ Colours only on a terminal, and never when NO_COLOR is set.
 
 --json prints an array of the open incidents (or one object for <id>) with id, title, severity,
 status, commander, roles, impact, announcement, declared_at, last_log_at, open_required and
-overdue (arrays of action texts).`,
+overdue (arrays of actions, the same objects as in show --json); see docs/json.md.`,
 		Example: `  incidentctl status
   incidentctl status k7x
   incidentctl status --json`,
@@ -118,20 +118,20 @@ type StatusJSON struct {
 	SinceLastLogSeconds *int64            `json:"since_last_log_seconds"`
 	ActionsDone         int               `json:"actions_done"`
 	ActionsTotal        int               `json:"actions_total"`
-	OpenRequired        []string          `json:"open_required"`
-	Overdue             []string          `json:"overdue"`
+	OpenRequired        []ActionJSON      `json:"open_required"`
+	Overdue             []ActionJSON      `json:"overdue"`
 }
 
 // StatusDetailJSON is `status <id> --json`: the board's fields plus the milestones, the open
 // actions in the order of `next` and the log.
 type StatusDetailJSON struct {
 	StatusJSON
-	IdentifiedAt *time.Time `json:"identified_at"`
-	MitigatedAt  *time.Time `json:"mitigated_at"`
-	ResolvedAt   *time.Time `json:"resolved_at"`
-	Resolution   string     `json:"resolution"`
-	Next         []NextJSON `json:"next"`
-	Log          []LogJSON  `json:"log"`
+	IdentifiedAt *time.Time   `json:"identified_at"`
+	MitigatedAt  *time.Time   `json:"mitigated_at"`
+	ResolvedAt   *time.Time   `json:"resolved_at"`
+	Resolution   string       `json:"resolution"`
+	Next         []ActionJSON `json:"next"`
+	Log          []LogJSON    `json:"log"`
 }
 
 func seconds(d time.Duration) int64 { return int64(d.Round(time.Second) / time.Second) }
@@ -143,7 +143,7 @@ func toStatusJSON(r board.Row) StatusJSON {
 		Commander: m.Commander, Roles: m.Roles.Map(), Impact: m.Impact, Announcement: m.Announcement,
 		DeclaredAt: m.DeclaredAt, AgeSeconds: seconds(r.Age),
 		ActionsDone: r.Done, ActionsTotal: r.Total,
-		OpenRequired: texts(r.OpenRequired), Overdue: texts(r.Overdue),
+		OpenRequired: toActionsJSON(r.OpenRequired), Overdue: toActionsJSON(r.Overdue),
 	}
 	if !r.LastLogAt.IsZero() {
 		t, s := r.LastLogAt, seconds(r.SinceLastLog)
@@ -157,18 +157,10 @@ func toStatusDetailJSON(r board.Row) StatusDetailJSON {
 	out := StatusDetailJSON{
 		StatusJSON:   toStatusJSON(r),
 		IdentifiedAt: m.IdentifiedAt, MitigatedAt: m.MitigatedAt, ResolvedAt: m.ResolvedAt,
-		Resolution: m.Resolution, Next: toNextJSON(r.Next), Log: []LogJSON{},
+		Resolution: m.Resolution, Next: toActionsJSON(r.Next), Log: []LogJSON{},
 	}
 	for _, e := range sortedLog(r.Doc) {
 		out.Log = append(out.Log, LogJSON{At: e.At, Author: e.Author, Text: e.Text})
-	}
-	return out
-}
-
-func texts(items []board.Item) []string {
-	out := make([]string, len(items))
-	for i, it := range items {
-		out[i] = it.Text
 	}
 	return out
 }
@@ -276,7 +268,7 @@ func writeCard(w io.Writer, r board.Row, sevs *severity.Set, p palette, now time
 		fmt.Fprintf(w, "\nLog:\n")
 	}
 	for _, e := range log {
-		fmt.Fprintf(w, "  %s  %s  %s\n", displayTime(e.At), e.Author, e.Text)
+		fmt.Fprintf(w, "  %s  %s  %s\n", displayTime(e.At), e.Author, continued(e.Text, "      "))
 	}
 }
 

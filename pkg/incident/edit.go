@@ -60,6 +60,19 @@ func (d *Document) Check(i int) (*Document, error) {
 	return d.splice(a.box+1, a.box+2, "x")
 }
 
+// Uncheck clears the check box of the action at index i: an item ticked by mistake.
+// Clearing a clear box changes nothing.
+func (d *Document) Uncheck(i int) (*Document, error) {
+	if i < 0 || i >= len(d.Actions) {
+		return nil, fmt.Errorf("%s has no action %d (it has %d)", d.Path, i+1, len(d.Actions))
+	}
+	a := d.Actions[i]
+	if !a.Done {
+		return d, nil
+	}
+	return d.splice(a.box+1, a.box+2, " ")
+}
+
 // AppendLog adds an entry to the Log, after every entry at or before its time, so the log stays
 // in time order even when the time was backfilled.
 func (d *Document) AppendLog(e LogEntry) (*Document, error) {

@@ -62,7 +62,7 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 		return nil, err
 	}
 	if bytes.Equal(nd.Src, doc.Src) {
-		return nil, fmt.Errorf("%w: %s", ErrNothingToChange, summary)
+		return nil, &NothingToChangeError{Doc: doc, Reason: summary}
 	}
 	commit, err := w.Repo.Commit(gitrepo.CommitRequest{
 		Changes:   []gitrepo.Change{{Path: e.Path, Content: nd.Src}},
@@ -88,15 +88,19 @@ func (w *Workspace) at(t time.Time) time.Time {
 
 // Log appends one entry to the log: the most frequent command during an incident.
 func (w *Workspace) Log(ref, text string, opts Options) (*Result, error) {
-	text, err := validText("the log text", text)
+	text, warnings, err := logText("the log text", text)
 	if err != nil {
-		return nil, fmt.Errorf("%v: say what happened, e.g. incidentctl log %s \"rolled back deploy 1234\"", err, ref)
+		return nil, invalid(fmt.Errorf("%v: say what happened, e.g. incidentctl log %s \"rolled back deploy 1234\"", err, ref))
 	}
 	at := w.at(opts.At)
-	return w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
+	res, err := w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		nd, err := d.AppendLog(incident.LogEntry{At: at, Author: author, Text: text})
 		return nd, "log: " + text, err
 	})
+	if res != nil {
+		res.Warnings = append(warnings, res.Warnings...)
+	}
+	return res, err
 }
 
 // Change is what `incidentctl update` asks for; nil fields stay as they are.
@@ -108,6 +112,7 @@ type Change struct {
 	Announcement *string
 	Roles        []incident.Role // an empty holder removes the role
 	Checks       []string        // 1-based positions or text of action-list items
+	Unchecks     []string        // the same, for items ticked by mistake
 	Log          string
 }
 
@@ -124,13 +129,40 @@ func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error)
 		}
 		warnings = flow.Warnings
 	}
-	for _, r := range ch.Roles {
-		if !incident.ValidRoleName(r.Name) {
-			return nil, fmt.Errorf("role name %q is not valid: use lower-case letters, digits, - and _ (e.g. --role comms=bob)", r.Name)
+	var logWarnings []string
+	if ch.Log != "" {
+		text, ws, err := logText("--log", ch.Log)
+		if err != nil {
+			return nil, err
+		}
+		ch.Log, logWarnings = text, ws
+	}
+	for _, p := range []struct {
+		flag string
+		v    *string
+	}{{"--commander", ch.Commander}, {"--impact", ch.Impact}, {"--announcement", ch.Announcement}} {
+		if p.v != nil {
+			v, err := oneLine(p.flag, *p.v)
+			if err != nil {
+				return nil, err
+			}
+			*p.v = v
 		}
 	}
+	for i, r := range ch.Roles {
+		holder, err := oneLine("--role "+r.Name, r.Holder)
+		if err != nil {
+			return nil, err
+		}
+		ch.Roles[i].Holder = holder
+		if !incident.ValidRoleName(r.Name) {
+			return nil, invalid(fmt.Errorf("role name %q is not valid: use lower-case letters, digits, - and _ (e.g. --role comms=bob)", r.Name))
+		}
+	}
+	var notes []string
 	res, err := w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		u := &updater{d: d, at: at, author: author}
+		defer func() { notes = u.notes }()
 		if ch.Severity != nil {
 			u.severity(flow, *ch.Severity, w.Now())
 		}
@@ -150,24 +182,29 @@ func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error)
 			u.text(incident.KeyAnnouncement, "announcement", d.Meta.Announcement, *ch.Announcement, true)
 		}
 		for _, c := range ch.Checks {
-			u.check(c)
+			u.check(c, true)
+		}
+		for _, c := range ch.Unchecks {
+			u.check(c, false)
 		}
 		if ch.Log != "" {
-			if text := incident.OneLine(ch.Log); text != "" {
-				u.log(text)
-				u.changes = append(u.changes, "log: "+text)
-			}
+			u.log(ch.Log)
+			u.changes = append(u.changes, "log: "+ch.Log)
 		}
 		if u.err != nil {
 			return nil, "", u.err
 		}
 		if len(u.changes) == 0 {
+			if len(u.notes) > 0 {
+				return d, strings.Join(u.notes, "; "), nil
+			}
 			return d, "no field differs from what the incident already has", nil
 		}
 		return u.d, strings.Join(u.changes, ", "), nil
 	})
 	if res != nil {
-		res.Warnings = append(warnings, res.Warnings...)
+		res.Warnings = append(append(warnings, logWarnings...), res.Warnings...)
+		res.Warnings = append(res.Warnings, notes...)
 	}
 	return res, err
 }
@@ -178,6 +215,7 @@ type updater struct {
 	at      time.Time
 	author  string
 	changes []string
+	notes   []string // what was asked for and already so ("action 1 is already checked")
 	err     error
 }
 
@@ -217,7 +255,7 @@ func (u *updater) text(key, label, old, value string, quoted bool) {
 		return
 	}
 	if key == incident.KeyCommander && value == "" {
-		u.err = fmt.Errorf("the commander cannot be empty: name who takes command")
+		u.err = invalid(fmt.Errorf("the commander cannot be empty: name who takes command"))
 		return
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(key, value) })
@@ -236,7 +274,7 @@ func (u *updater) text(key, label, old, value string, quoted bool) {
 func (u *updater) severity(flow *Flow, input string, now time.Time) {
 	level, err := flow.Severities.Lookup(input)
 	if err != nil {
-		u.err = err
+		u.err = invalid(err)
 		return
 	}
 	old := u.d.Meta.Severity
@@ -280,11 +318,11 @@ func (u *updater) severity(flow *Flow, input string, now time.Time) {
 func (u *updater) status(input string) {
 	s := strings.ToLower(strings.TrimSpace(input))
 	if !incident.ValidStatus(s) {
-		u.err = fmt.Errorf("unknown status %q: use one of %s", input, strings.Join(incident.Statuses, ", "))
+		u.err = invalid(fmt.Errorf("unknown status %q: use one of %s", input, strings.Join(incident.Statuses, ", ")))
 		return
 	}
 	if s == incident.StatusResolved {
-		u.err = fmt.Errorf("to resolve an incident use `incidentctl close <id> --resolution <text>`: it checks the required actions first")
+		u.err = invalid(fmt.Errorf("to resolve an incident use `incidentctl close <id> --resolution <text>`: it checks the required actions first"))
 		return
 	}
 	old := u.d.Meta.Status
@@ -349,35 +387,51 @@ func (u *updater) role(r incident.Role) {
 	}
 }
 
-func (u *updater) check(ref string) {
+// check ticks (done) or unticks (!done) one action and logs it; an action already in that
+// state is noted, not an error.
+func (u *updater) check(ref string, done bool) {
 	if u.err != nil {
 		return
 	}
-	i, err := findAction(u.d, ref)
-	if err != nil {
-		u.err = err
-		return
+	flag := "--check"
+	if !done {
+		flag = "--uncheck"
 	}
-	if u.d.Actions[i].Done {
+	i, err := findAction(u.d, flag, ref)
+	if err != nil {
+		u.err = invalid(err)
 		return
 	}
 	text := u.d.Actions[i].Text
-	u.do(func() (*incident.Document, error) { return u.d.Check(i) })
-	u.record("checked: " + text)
+	if u.d.Actions[i].Done == done {
+		if done {
+			u.notes = append(u.notes, fmt.Sprintf("action %d is already checked: %s", i+1, text))
+		} else {
+			u.notes = append(u.notes, fmt.Sprintf("action %d is not checked: %s", i+1, text))
+		}
+		return
+	}
+	if done {
+		u.do(func() (*incident.Document, error) { return u.d.Check(i) })
+		u.record("checked: " + text)
+	} else {
+		u.do(func() (*incident.Document, error) { return u.d.Uncheck(i) })
+		u.record("unchecked: " + text)
+	}
 }
 
-// findAction resolves --check: a 1-based position, or text (an exact match first, then a
-// unique case-insensitive substring).
-func findAction(d *incident.Document, ref string) (int, error) {
+// findAction resolves --check and --uncheck (flag): a 1-based position, or text (an exact
+// match first, then a unique case-insensitive substring).
+func findAction(d *incident.Document, flag, ref string) (int, error) {
 	ref = strings.TrimSpace(ref)
 	if n, err := strconv.Atoi(ref); err == nil {
 		if n < 1 || n > len(d.Actions) {
-			return 0, fmt.Errorf("--check %d: %s has actions 1 to %d (see `incidentctl show %s`)", n, d.Meta.ID, len(d.Actions), d.Meta.ID)
+			return 0, fmt.Errorf("%s %d: %s has actions 1 to %d (see `incidentctl show %s`)", flag, n, d.Meta.ID, len(d.Actions), d.Meta.ID)
 		}
 		return n - 1, nil
 	}
 	if ref == "" {
-		return 0, fmt.Errorf("--check needs the action's number or part of its text")
+		return 0, fmt.Errorf("%s needs the action's number or part of its text", flag)
 	}
 	var matches []int
 	for i, a := range d.Actions {
@@ -390,12 +444,12 @@ func findAction(d *incident.Document, ref string) (int, error) {
 	}
 	switch len(matches) {
 	case 0:
-		return 0, fmt.Errorf("--check %q: no action of %s contains that text (see `incidentctl show %s`)", ref, d.Meta.ID, d.Meta.ID)
+		return 0, fmt.Errorf("%s %q: no action of %s contains that text (see `incidentctl show %s`)", flag, ref, d.Meta.ID, d.Meta.ID)
 	case 1:
 		return matches[0], nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "--check %q matches %d actions; give the number instead:", ref, len(matches))
+	fmt.Fprintf(&b, "%s %q matches %d actions; give the number instead:", flag, ref, len(matches))
 	for _, i := range matches {
 		fmt.Fprintf(&b, "\n  %d. %s", i+1, d.Actions[i].Text)
 	}
@@ -416,9 +470,13 @@ func UncheckedRequired(d *incident.Document) []int {
 // Close resolves an incident. While required actions are unchecked it refuses and lists them;
 // force closes anyway and logs what was skipped.
 func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Result, error) {
-	resolution, err := validText("the resolution", resolution)
+	resolution, err := oneLine("--resolution", resolution)
 	if err != nil {
-		return nil, fmt.Errorf("%v: say how it was resolved, e.g. --resolution \"rolled back deploy 1234\"", err)
+		return nil, err
+	}
+	resolution, err = validText("the resolution", resolution)
+	if err != nil {
+		return nil, invalid(fmt.Errorf("%v: say how it was resolved, e.g. --resolution \"rolled back deploy 1234\"", err))
 	}
 	at := w.at(opts.At)
 	return w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {

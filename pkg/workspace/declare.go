@@ -24,9 +24,20 @@ type Declaration struct {
 // Declare creates the incident document, renders the action list from the reviewed flow and
 // commits the new file alone.
 func (w *Workspace) Declare(decl Declaration) (*Result, error) {
-	title := incident.OneLine(decl.Title)
+	title, err := oneLine("the title", decl.Title)
+	if err != nil {
+		return nil, err
+	}
 	if title == "" {
-		return nil, fmt.Errorf("the title is empty: say in a few words what is wrong, e.g. incidentctl new \"Checkout API returns 500s\" --severity SEV2")
+		return nil, invalid(fmt.Errorf("the title is empty: say in a few words what is wrong, e.g. incidentctl new \"Checkout API returns 500s\" --severity SEV2"))
+	}
+	commander, err := oneLine("--commander", decl.Commander)
+	if err != nil {
+		return nil, err
+	}
+	impact, err := oneLine("--impact", decl.Impact)
+	if err != nil {
+		return nil, err
 	}
 	h, err := w.head()
 	if err != nil {
@@ -38,7 +49,7 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	}
 	level, err := flow.Severities.Lookup(decl.Severity)
 	if err != nil {
-		return nil, err
+		return nil, invalid(err)
 	}
 	author, committer, err := w.Repo.Identity(w.Now())
 	if err != nil {
@@ -49,7 +60,6 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 		at = w.Now()
 	}
 	at = at.Truncate(time.Second)
-	commander := incident.OneLine(decl.Commander)
 	if commander == "" {
 		commander = author.Name
 	}
@@ -58,7 +68,7 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 		Severity:   level.ID,
 		Status:     incident.StatusInvestigating,
 		Commander:  commander,
-		Impact:     incident.OneLine(decl.Impact),
+		Impact:     impact,
 		DeclaredAt: at,
 		Template:   flow.TemplateID,
 	}
@@ -97,13 +107,41 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	return &Result{ID: m.ID, Path: rel, Commit: commit.String(), Doc: doc, Warnings: warnings}, nil
 }
 
-// validText refuses text that cannot be one line of a document.
+// validText refuses text that cannot be one line of a document: empty, or several lines.
 func validText(what, s string) (string, error) {
-	s = incident.OneLine(s)
+	s, err := oneLine(what, s)
+	if err != nil {
+		return "", err
+	}
 	if s == "" {
 		return "", fmt.Errorf("%s is empty", what)
 	}
 	return s, nil
+}
+
+// oneLine folds white space in a value kept in the front matter (title, impact, names ...),
+// which is one line; text of several lines is refused, never folded silently: its place is
+// the log, where an entry may have several lines.
+func oneLine(what, s string) (string, error) {
+	s = strings.TrimRight(s, " \t\r\n")
+	if n := incident.Lines(strings.TrimLeft(s, " \t\r\n")); n > 1 {
+		return "", invalid(fmt.Errorf("%s has %d lines, and it is kept on one line: give one line (the log takes text of several lines: incidentctl log <id> -)", what, n))
+	}
+	return incident.OneLine(s), nil
+}
+
+// logText prepares the text of a log entry (several lines are kept: incident.LogText) and
+// says what it had to remove.
+func logText(what, s string) (string, []string, error) {
+	text, removed := incident.LogText(s)
+	if text == "" {
+		return "", nil, invalid(fmt.Errorf("%s is empty", what))
+	}
+	var warnings []string
+	if removed > 0 {
+		warnings = append(warnings, fmt.Sprintf("removed %s from %s: a blank line would end the log entry", plural(removed, "blank line"), what))
+	}
+	return text, warnings, nil
 }
 
 // joinTexts lists action texts for messages.

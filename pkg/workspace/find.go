@@ -65,7 +65,7 @@ func (w *Workspace) monthEntries(id string) []Entry {
 func (w *Workspace) Find(ref string) (Entry, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return Entry{}, fmt.Errorf("no incident given: pass its ID or a prefix of it (see `incidentctl list`)")
+		return Entry{}, invalid(fmt.Errorf("no incident given: pass its ID or a prefix of it (see `incidentctl list`)"))
 	}
 	if strings.HasSuffix(ref, ".md") || strings.ContainsRune(ref, filepath.Separator) {
 		if rel := w.relPath(ref); rel != "" {
@@ -104,7 +104,7 @@ func (w *Workspace) Find(ref string) (Entry, error) {
 	sortEntries(matches)
 	switch len(matches) {
 	case 0:
-		return Entry{}, fmt.Errorf("no incident matches %q under %s/ (see `incidentctl list --status all`)", ref, w.incidentsDir())
+		return Entry{}, invalid(fmt.Errorf("no incident matches %q under %s/ (see `incidentctl list --status all`)", ref, w.incidentsDir()))
 	case 1:
 		return matches[0], nil
 	}
@@ -121,7 +121,7 @@ func ambiguous(ref string, matches []Entry) error {
 		}
 		fmt.Fprintf(&b, "\n  %s  %s", m.ID, m.Path)
 	}
-	return errors.New(b.String())
+	return invalid(errors.New(b.String()))
 }
 
 // Load finds and parses one incident from the working tree.

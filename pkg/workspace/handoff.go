@@ -22,12 +22,18 @@ type HandoffResult struct {
 //
 // A resolved incident has nobody to command: handing it over is refused (reopen it first).
 func (w *Workspace) Handoff(ref, to, note string, opts Options) (*HandoffResult, error) {
-	to = incident.OneLine(to)
+	to, err := oneLine("--to", to)
+	if err != nil {
+		return nil, err
+	}
+	if note, err = oneLine("--note", note); err != nil {
+		return nil, err
+	}
 	if to == "" {
-		return nil, fmt.Errorf("the new commander is empty: name who takes command, e.g. incidentctl handoff %s --to bob", ref)
+		return nil, invalid(fmt.Errorf("the new commander is empty: name who takes command, e.g. incidentctl handoff %s --to bob", ref))
 	}
 	if strings.Contains(to, "→") {
-		return nil, fmt.Errorf("--to %q contains →, which the log uses to record who handed over to whom: write the name without it", to)
+		return nil, invalid(fmt.Errorf("--to %q contains →, which the log uses to record who handed over to whom: write the name without it", to))
 	}
 	at := w.at(opts.At)
 	out := &HandoffResult{To: to}
@@ -37,7 +43,7 @@ func (w *Workspace) Handoff(ref, to, note string, opts Options) (*HandoffResult,
 			return nil, "", fmt.Errorf("%s is resolved: there is no command to hand over (to reopen it, incidentctl update %s --status investigating)", m.ID, m.ID)
 		}
 		if strings.EqualFold(strings.TrimSpace(m.Commander), to) {
-			return nil, "", fmt.Errorf("%s already commands %s: name someone else with --to", m.Commander, m.ID)
+			return nil, "", invalid(fmt.Errorf("%s already commands %s: name someone else with --to", m.Commander, m.ID))
 		}
 		out.From = m.Commander
 		out.Entry = board.Handoff(d, m.Commander, to, note, at)
