@@ -26,7 +26,8 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
-		// UPDATE_SCRIPTS=1 rewrites the expected files that scripts compare with cmp.
+		// UPDATE_SCRIPTS=1 rewrites the files a script compares with (cmp stdout file) from what
+		// the commands print: review the diff before committing it.
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"capture": capture,
@@ -34,6 +35,12 @@ func TestScripts(t *testing.T) {
 			"chat":    chat, // chat_test.go
 		},
 		Setup: func(env *testscript.Env) error {
+			// The project's own files (incidents/, drills/), for scripts that replay them.
+			project, err := filepath.Abs(filepath.Join("..", ".."))
+			if err != nil {
+				return err
+			}
+			env.Setenv("PROJECT", project)
 			home := filepath.Join(env.WorkDir, ".home")
 			if err := os.MkdirAll(home, 0o755); err != nil {
 				return err

@@ -6,7 +6,9 @@ package board
 
 import (
 	"cmp"
+	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/incident"
@@ -35,13 +37,19 @@ func Reference(d *incident.Document, now time.Time) time.Time {
 }
 
 // Items returns every item of the action list in document order, with its time box evaluated.
+// A drill runs its scenario faster than real time (speed in its front matter): its time boxes
+// shrink alike, so at speed 60 paging within 5 minutes is due 5 seconds after the declaration.
 func Items(d *incident.Document, now time.Time) []Item {
 	ref := Reference(d, now)
 	sev := d.Meta.Severity
+	speed := DrillSpeed(d.Meta)
 	out := make([]Item, len(d.Actions))
 	for i, a := range d.Actions {
 		it := Item{Number: i + 1, Text: a.Text, Required: a.RequiredAt(sev), Done: a.Done}
 		if due, ok := a.DueAfter(sev); ok {
+			if speed != 1 {
+				due = time.Duration(math.Round(float64(due) / speed))
+			}
 			at := boxStart(d, a).Add(due)
 			it.DueAt = &at
 			it.Overdue = !a.Done && ref.After(at)
@@ -49,6 +57,19 @@ func Items(d *incident.Document, now time.Time) []Item {
 		out[i] = it
 	}
 	return out
+}
+
+// DrillSpeed is how much faster than real time a drill runs: its speed key, 1 for a real
+// incident or a speed that is not a positive number (lint reports those).
+func DrillSpeed(m incident.Meta) float64 {
+	if !m.IsDrill() || m.Speed == "" {
+		return 1
+	}
+	f, err := strconv.ParseFloat(m.Speed, 64)
+	if err != nil || !(f > 0) || math.IsInf(f, 0) {
+		return 1
+	}
+	return f
 }
 
 // boxStart is when an item's time box starts: at the declaration when the incident was declared

@@ -301,3 +301,23 @@ declared_at: 2026-11-23T10:00:00+09:00
 		}
 	}
 }
+
+// A drill's time boxes shrink with its speed: at 60× paging within 5 minutes is due 5 seconds
+// after the declaration; a real incident with a speed key (lint reports it) is not affected.
+func TestDrillTimeBoxesScaleWithSpeed(t *testing.T) {
+	actions := []string{"- [ ] Page <!-- required: SEV2 --> <!-- due: 5m -->"}
+	d := doc(t, "SEV2", "investigating", actions, "kind: drill", "speed: 60")
+	it := Items(d, at("10:02"))[0]
+	if want := at("10:02").Add(5 * time.Second); it.DueAt == nil || !it.DueAt.Equal(want) {
+		t.Errorf("drill at 60×: due %v, want %v", it.DueAt, want)
+	}
+	if r := Status(d, at("10:02").Add(6*time.Second)); len(r.Overdue) != 1 {
+		t.Errorf("6 s later the drill's paging is overdue: %+v", r.Overdue)
+	}
+	for _, extra := range [][]string{{"speed: 60"}, {"kind: drill", "speed: fast"}, {"kind: drill", "speed: 0"}, {"kind: drill"}} {
+		d := doc(t, "SEV2", "investigating", actions, extra...)
+		if it := Items(d, at("10:02"))[0]; !it.DueAt.Equal(at("10:07")) {
+			t.Errorf("%v: due %v, want 10:07", extra, it.DueAt)
+		}
+	}
+}

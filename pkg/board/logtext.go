@@ -18,6 +18,18 @@ import (
 // action it skips.
 const SkippedPrefix = "skipped required action: "
 
+// CheckedPrefix starts the log entry `incidentctl update --check` writes when it ticks an item.
+const CheckedPrefix = "checked: "
+
+// CheckedEntry is the log text of ticking an action-list item.
+func CheckedEntry(item string) string { return CheckedPrefix + item }
+
+// CheckedItem reads "checked: <item>" back.
+func CheckedItem(text string) (string, bool) {
+	item, ok := strings.CutPrefix(text, CheckedPrefix)
+	return strings.TrimSpace(item), ok
+}
+
 const (
 	severityPrefix  = "severity "
 	commanderPrefix = "commander "

@@ -42,13 +42,70 @@ type Stats struct {
 	Commanders map[string]int
 	// Action text -> resolved incidents that left it undone (see Skipped).
 	SkippedActions map[string]int
+	// Person -> how often they commanded, real incidents and drills apart (see ICExperience).
+	Experience map[string]Experience
+}
+
+// Experience is one person's practice as incident commander: the real incidents and the drills
+// they commanded at any time, and when they last did (zero when never).
+type Experience struct {
+	Incidents, Drills       int
+	LastIncident, LastDrill time.Time // declarations
+}
+
+// Total is every incident and drill commanded.
+func (e Experience) Total() int { return e.Incidents + e.Drills }
+
+// Last is the latest declaration of an incident or drill commanded.
+func (e Experience) Last() time.Time {
+	if e.LastDrill.After(e.LastIncident) {
+		return e.LastDrill
+	}
+	return e.LastIncident
+}
+
+// ICExperience counts, per person, the real incidents and the drills declared within r that they
+// commanded at any time (Commanders: the declaring commander and everyone who took over; a
+// drill's commander is its trainee). Names match regardless of case and keep the spelling seen
+// first.
+func ICExperience(docs []*incident.Document, r Range) map[string]Experience {
+	out := map[string]Experience{}
+	names := map[string]string{}
+	for _, d := range docs {
+		if !r.Contains(d.Meta.DeclaredAt) {
+			continue
+		}
+		for _, c := range Commanders(d) {
+			key := strings.ToLower(c)
+			if _, ok := names[key]; !ok {
+				names[key] = c
+			}
+			e := out[names[key]]
+			at := d.Meta.DeclaredAt
+			if d.Meta.IsDrill() {
+				e.Drills++
+				if at.After(e.LastDrill) {
+					e.LastDrill = at
+				}
+			} else {
+				e.Incidents++
+				if at.After(e.LastIncident) {
+					e.LastIncident = at
+				}
+			}
+			out[names[key]] = e
+		}
+	}
+	return out
 }
 
 // MonthKey is the month an incident counts in: the UTC month of its declaration, so the figures
 // do not depend on who computes them where.
 func MonthKey(t time.Time) string { return t.UTC().Format("2006-01") }
 
-// Compute computes the statistics of the documents declared within r.
+// Compute computes the statistics of the documents declared within r, every one of them
+// counted alike: the caller decides whether drills are among them (the real record leaves them
+// out). Experience counts drills apart; see ICExperience.
 func Compute(docs []*incident.Document, r Range) *Stats {
 	s := &Stats{
 		BySeverity: map[string]int{}, ByMonth: map[string]int{},
@@ -83,6 +140,7 @@ func Compute(docs []*incident.Document, r Range) *Stats {
 			s.SkippedActions[a]++
 		}
 	}
+	s.Experience = ICExperience(docs, r)
 	for sev, ds := range mitigate {
 		s.TimeToMitigate[sev] = Summarise(ds)
 	}

@@ -158,3 +158,28 @@ func TestStatsRange(t *testing.T) {
 		t.Errorf("empty stats must have empty maps, not nil: %+v", s)
 	}
 }
+
+// IC experience counts real incidents and drills apart, each once per person, names matched
+// regardless of case; the range selects by declaration.
+func TestICExperience(t *testing.T) {
+	real1 := doc(t, "SEV2", "resolved", nil)                                   // alice, declared 10:02
+	drill1 := doc(t, "SEV2", "investigating", nil, "kind: drill", "speed: 60") // alice again, as a trainee
+	handed := doc(t, "SEV2", "investigating", nil, "kind: drill")
+	var err error
+	if handed, err = handed.AppendLog(incident.LogEntry{At: at("10:30"), Author: "x", Text: CommanderEntry("Alice", "bob")}); err != nil {
+		t.Fatal(err)
+	}
+	exp := ICExperience([]*incident.Document{real1, drill1, handed}, Range{})
+	if a := exp["alice"]; a.Incidents != 1 || a.Drills != 2 || !a.LastDrill.Equal(at("10:02")) || a.Total() != 3 {
+		t.Errorf("alice: %+v", a)
+	}
+	if b := exp["bob"]; b.Incidents != 0 || b.Drills != 1 || !b.LastIncident.IsZero() {
+		t.Errorf("bob: %+v", b)
+	}
+	if len(exp) != 2 {
+		t.Errorf("people: %v", exp)
+	}
+	if got := ICExperience([]*incident.Document{real1}, Range{Since: at("11:00")}); len(got) != 0 {
+		t.Errorf("outside the range: %v", got)
+	}
+}

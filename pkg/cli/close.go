@@ -38,6 +38,10 @@ logs each skipped item.`,
 				if err := app.reportChange(res, "Resolved"); err != nil || app.JSON {
 					return err
 				}
+				if res.Doc.Meta.IsDrill() { // a drill has a debrief, not a postmortem
+					fmt.Fprintf(app.Err, "Next: the debrief: incidentctl drill score %s, then incidentctl drill debrief %s --note <text>\n", shortRef(res.ID), shortRef(res.ID))
+					return nil
+				}
 				if flow, err := ws.Flow(); err == nil && lint.NeedsPostmortem(flow.Severities, res.Doc.Meta.Severity) {
 					fmt.Fprintf(app.Err, "Next: link the postmortem: incidentctl log %s \"postmortem: https://...\" (or \"no postmortem: <reason>\")\n", shortRef(res.ID))
 				}

@@ -15,9 +15,12 @@ import (
 
 func newListCmd(app *App) *cobra.Command {
 	var f workspace.Filter
+	var drills bool
 	cmd := &cobra.Command{
-		Use:   "list [--status open|resolved|all] [--severity <sev>...]",
+		Use:   "list [--status open|resolved|all] [--severity <sev>...] [--drills]",
 		Short: "List incidents, newest first",
+		Long: `List incidents, newest first. Drills (incidentctl drill) are not part of the record and are
+left out unless --drills.`,
 		Example: `  incidentctl list
   incidentctl list --status all --severity SEV1,SEV2 --json`,
 		Args: exactArgs(0, "no arguments"),
@@ -27,6 +30,9 @@ func newListCmd(app *App) *cobra.Command {
 				return err
 			}
 			f.MetaOnly = !app.JSON // the table shows front-matter fields only
+			if drills {
+				f.Drills = workspace.WithDrills
+			}
 			res, err := ws.List(f)
 			if err != nil {
 				return err
@@ -49,13 +55,14 @@ func newListCmd(app *App) *cobra.Command {
 			rows = append(rows, []string{"ID", "SEVERITY", "STATUS", "COMMANDER", "DECLARED", "TITLE"})
 			for _, d := range res.Incidents {
 				m := d.Meta
-				rows = append(rows, []string{m.ID, m.Severity, m.Status, orNone(m.Commander), displayTime(m.DeclaredAt), m.Title})
+				rows = append(rows, []string{m.ID, m.Severity, m.Status, orNone(m.Commander), displayTime(m.DeclaredAt), m.Title + drillMark(false, m)})
 			}
 			return writeTable(app.Out, rows)
 		},
 	}
 	cmd.Flags().StringVar(&f.Status, "status", "open", "`<status>`: open, resolved, all, or one status")
 	cmd.Flags().StringSliceVarP(&f.Severities, "severity", "s", nil, "only these `<severities>` (repeatable or comma-separated)")
+	cmd.Flags().BoolVar(&drills, "drills", false, "include drills")
 	return cmd
 }
 

@@ -10,11 +10,13 @@ import (
 	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/severity"
+	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
 func newNextCmd(app *App) *cobra.Command {
-	return &cobra.Command{
-		Use:   "next <id>",
+	var drills bool
+	cmd := &cobra.Command{
+		Use:   "next [<id>] [--drills]",
 		Short: "The open action-list items, in the order the commander should consider them",
 		Long: `List every unchecked action-list item of an incident: first the items required at its
 severity, then the rest. Within each group, time-boxed items (<!-- due: 30m --> in the action
@@ -23,15 +25,28 @@ then the others in the order of the flow. No open item is left out.
 
 Numbers are the items' positions: tick one with incidentctl update <id> --check <n>.
 
+Without an ID, the same for every open incident, the most severe first. Drills (incidentctl
+drill) are left out unless --drills.
+
 --json prints an array of actions {number, text, done, required, due_at, overdue} in the
-order shown (due_at is null for an item without a time box); see docs/json.md.`,
+order shown (due_at is null for an item without a time box); without an ID, an array of {id,
+title, severity, status, next} with next that array. See docs/json.md.`,
 		Example: `  incidentctl next k7x
-  incidentctl next k7x --json`,
-		Args: exactArgs(1, "one incident ID"),
+  incidentctl next k7x --json
+  incidentctl next`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usageErr("next takes at most one incident ID (got %d arguments)", len(args))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ws, err := app.open()
 			if err != nil {
 				return err
+			}
+			if len(args) == 0 {
+				return nextAll(app, ws, drills)
 			}
 			d, err := ws.Load(args[0])
 			if err != nil {
@@ -49,11 +64,59 @@ order shown (due_at is null for an item without a time box); see docs/json.md.`,
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&drills, "drills", false, "include drills")
+	return cmd
+}
+
+// NextAllJSON is one open incident's open items, as `next --json` without an ID lists them.
+type NextAllJSON struct {
+	ID       string       `json:"id"`
+	Title    string       `json:"title"`
+	Severity string       `json:"severity"`
+	Status   string       `json:"status"`
+	Next     []ActionJSON `json:"next"`
+}
+
+// nextAll prints the open items of every open incident, the most severe incident first.
+func nextAll(app *App, ws *workspace.Workspace, drills bool) error {
+	f := workspace.Filter{Status: "open"}
+	if drills {
+		f.Drills = workspace.WithDrills
+	}
+	res, err := ws.List(f)
+	if err != nil {
+		return err
+	}
+	for _, e := range res.Errors {
+		fmt.Fprintf(app.Err, "warning: skipped %v\n", e)
+	}
+	now := app.Now()
+	sevs := severities(ws)
+	rows := board.Board(res.Incidents, sevs, now)
+	if app.JSON {
+		out := make([]NextAllJSON, len(rows))
+		for i, r := range rows {
+			m := r.Doc.Meta
+			out[i] = NextAllJSON{ID: m.ID, Title: m.Title, Severity: m.Severity, Status: m.Status, Next: toActionsJSON(r.Next)}
+		}
+		return app.printJSON(out)
+	}
+	if len(rows) == 0 {
+		fmt.Fprintln(app.Err, "No open incidents.")
+		return nil
+	}
+	for i, r := range rows {
+		if i > 0 {
+			fmt.Fprintln(app.Out)
+		}
+		writeNext(app.Out, r.Doc, r.Next, sevs, app.palette(), now)
+	}
+	return nil
 }
 
 func writeNext(w io.Writer, d *incident.Document, items []board.Item, sevs *severity.Set, p palette, now time.Time) {
 	m := d.Meta
-	fmt.Fprintf(w, "%s  %s  %s  %s\n", p.bold(m.ID), p.severity(sevs, m.Severity), p.status(m.Status), m.Title)
+	fmt.Fprintf(w, "%s  %s  %s  %s%s\n", p.bold(m.ID), p.severity(sevs, m.Severity), p.status(m.Status), m.Title, drillMark(p, m))
 	if m.Status == incident.StatusResolved {
 		fmt.Fprintf(w, "Resolved; these items were left unchecked.\n")
 	}

@@ -61,6 +61,7 @@ type IncidentJSON struct {
 	ResolvedAt   *time.Time        `json:"resolved_at"`
 	Resolution   string            `json:"resolution"`
 	Template     string            `json:"template"`
+	Kind         string            `json:"kind,omitempty"` // "drill" for a drill; absent for a real incident
 	Actions      []ActionJSON      `json:"actions"`
 	Log          []LogJSON         `json:"log"`
 }
@@ -101,7 +102,7 @@ func (app *App) toIncidentJSON(d *incident.Document) IncidentJSON {
 		ID: m.ID, Path: d.Path, Title: m.Title, Severity: m.Severity, Status: m.Status,
 		Commander: m.Commander, Roles: m.Roles.Map(), Impact: m.Impact, Announcement: m.Announcement,
 		IdentifiedAt: m.IdentifiedAt, MitigatedAt: m.MitigatedAt, ResolvedAt: m.ResolvedAt,
-		Resolution: m.Resolution, Template: m.Template,
+		Resolution: m.Resolution, Template: m.Template, Kind: m.Kind,
 		Actions: toActionsJSON(board.Items(d, app.Now())), Log: make([]LogJSON, 0, len(d.Log)),
 	}
 	if !m.DeclaredAt.IsZero() {

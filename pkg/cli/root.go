@@ -50,6 +50,7 @@ Every change is one commit of exactly that file.`,
 		newShowCmd(app), newListCmd(app), newSeveritiesCmd(app), newLintCmd(app),
 		newStatusCmd(app), newNextCmd(app), newHandoffCmd(app), newStatsCmd(app),
 		newSyncCmd(app), newMergeDriverCmd(app),
+		newDrillCmd(app),
 		newNotifyCmd(app),
 	)
 	return root

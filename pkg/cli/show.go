@@ -43,7 +43,7 @@ func displayTime(t time.Time) string { return t.Format("2006-01-02 15:04 -07:00"
 // list numbered the way --check takes it, then the log.
 func writeIncident(w io.Writer, d *incident.Document, now time.Time) {
 	m := d.Meta
-	fmt.Fprintf(w, "%s  %s\n", m.ID, m.Title)
+	fmt.Fprintf(w, "%s  %s%s\n", m.ID, m.Title, drillMark(false, m))
 	when := age(now.Sub(m.DeclaredAt)) + " ago"
 	if m.ResolvedAt != nil {
 		when = "lasted " + age(m.ResolvedAt.Sub(m.DeclaredAt))

@@ -13,6 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
+	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -20,6 +22,7 @@ import (
 type statsOptions struct {
 	Since, Until string
 	Severities   []string
+	Drills       bool
 }
 
 func newStatsCmd(app *App) *cobra.Command {
@@ -39,6 +42,11 @@ time they were declared:
   skipped actions         per action-list item, the resolved incidents that left it undone:
                           logged as skipped by close --force, or required and still unchecked
                           (one count per incident, even when both)
+  IC experience           per person, the real incidents and, apart, the drills they
+                          commanded (a drill's commander is its trainee), and when they last did
+
+Drills (incidentctl drill) are not part of the record: every figure leaves them out, except the
+drills column of IC experience. --drills counts them in every figure as if they were incidents.
 
 Times are given as the median and the 90th percentile, not the mean: a few long incidents
 would distort a mean. Both use the nearest-rank method: of n sorted durations, the p-th
@@ -48,7 +56,8 @@ percentile is the one at rank ⌈p/100 × n⌉ (of 4, the median is the 2nd and 
 RFC 3339 time, and compare with declared_at. --severity is repeatable or comma-separated.
 
 --json prints count, by_severity, by_month, time_to_mitigate and time_to_resolve (severity →
-{count, median_seconds, p90_seconds}), commanders and skipped_actions.`,
+{count, median_seconds, p90_seconds}), commanders, skipped_actions and ic_experience (person →
+{incidents, drills, last_incident, last_drill}, times null when never).`,
 		Example: `  incidentctl stats
   incidentctl stats --since 2026-01-01 --until 2026-06-30 --severity SEV1,SEV2
   incidentctl stats --since 2026-10-01T00:00:00+09:00 --json`,
@@ -62,14 +71,19 @@ RFC 3339 time, and compare with declared_at. --severity is repeatable or comma-s
 			if err != nil {
 				return err
 			}
-			res, err := ws.List(workspace.Filter{Status: "all", Severities: o.Severities})
+			res, err := ws.List(workspace.Filter{Status: "all", Severities: o.Severities, Drills: workspace.WithDrills})
 			if err != nil {
 				return err
 			}
 			for _, e := range res.Errors {
 				fmt.Fprintf(app.Err, "warning: skipped %v\n", e)
 			}
-			s := board.Compute(res.Incidents, r)
+			docs := res.Incidents
+			if !o.Drills {
+				docs = realIncidents(docs)
+			}
+			s := board.Compute(docs, r)
+			s.Experience = board.ICExperience(res.Incidents, r) // drills apart, always
 			if app.JSON {
 				return app.printJSON(toStatsJSON(s))
 			}
@@ -80,7 +94,19 @@ RFC 3339 time, and compare with declared_at. --severity is repeatable or comma-s
 	f.StringVar(&o.Since, "since", "", "only incidents declared on or after `<date>` (YYYY-MM-DD, UTC, or RFC 3339)")
 	f.StringVar(&o.Until, "until", "", "only incidents declared on or before `<date>` (YYYY-MM-DD, UTC, or RFC 3339)")
 	f.StringSliceVarP(&o.Severities, "severity", "s", nil, "only these `<severities>` (repeatable or comma-separated)")
+	f.BoolVar(&o.Drills, "drills", false, "count drills in every figure too")
 	return cmd
+}
+
+// realIncidents leaves the drills out.
+func realIncidents(docs []*incident.Document) []*incident.Document {
+	out := make([]*incident.Document, 0, len(docs))
+	for _, d := range docs {
+		if !d.Meta.IsDrill() {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // window turns --since and --until into the range of declaration times.
@@ -123,13 +149,36 @@ func parseDate(flag, s string) (t time.Time, day bool, err error) {
 
 // StatsJSON is the JSON contract of `stats --json`.
 type StatsJSON struct {
-	Count          int                      `json:"count"`
-	BySeverity     map[string]int           `json:"by_severity"`
-	ByMonth        map[string]int           `json:"by_month"`
-	TimeToMitigate map[string]DurationsJSON `json:"time_to_mitigate"`
-	TimeToResolve  map[string]DurationsJSON `json:"time_to_resolve"`
-	Commanders     map[string]int           `json:"commanders"`
-	SkippedActions map[string]int           `json:"skipped_actions"`
+	Count          int                       `json:"count"`
+	BySeverity     map[string]int            `json:"by_severity"`
+	ByMonth        map[string]int            `json:"by_month"`
+	TimeToMitigate map[string]DurationsJSON  `json:"time_to_mitigate"`
+	TimeToResolve  map[string]DurationsJSON  `json:"time_to_resolve"`
+	Commanders     map[string]int            `json:"commanders"`
+	SkippedActions map[string]int            `json:"skipped_actions"`
+	ICExperience   map[string]ExperienceJSON `json:"ic_experience"`
+}
+
+// ExperienceJSON is one person's IC experience: real incidents and drills commanded.
+type ExperienceJSON struct {
+	Incidents    int        `json:"incidents"`
+	Drills       int        `json:"drills"`
+	LastIncident *time.Time `json:"last_incident"`
+	LastDrill    *time.Time `json:"last_drill"`
+}
+
+func toExperienceJSON(m map[string]board.Experience) map[string]ExperienceJSON {
+	out := make(map[string]ExperienceJSON, len(m))
+	opt := func(t time.Time) *time.Time {
+		if t.IsZero() {
+			return nil
+		}
+		return &t
+	}
+	for k, e := range m {
+		out[k] = ExperienceJSON{Incidents: e.Incidents, Drills: e.Drills, LastIncident: opt(e.LastIncident), LastDrill: opt(e.LastDrill)}
+	}
+	return out
 }
 
 // DurationsJSON is a median and 90th percentile (nearest rank), in seconds.
@@ -150,14 +199,14 @@ func toStatsJSON(s *board.Stats) StatsJSON {
 	return StatsJSON{
 		Count: s.Count, BySeverity: s.BySeverity, ByMonth: s.ByMonth,
 		TimeToMitigate: durations(s.TimeToMitigate), TimeToResolve: durations(s.TimeToResolve),
-		Commanders: s.Commanders, SkippedActions: s.SkippedActions,
+		Commanders: s.Commanders, SkippedActions: s.SkippedActions, ICExperience: toExperienceJSON(s.Experience),
 	}
 }
 
 func writeStats(w io.Writer, s *board.Stats, sevs *severity.Set) error {
 	fmt.Fprintf(w, "Incidents: %d\n", s.Count)
 	if s.Count == 0 {
-		return nil
+		return writeExperience(w, s.Experience)
 	}
 	bySev := func(m map[string]int) []string {
 		keys := slices.Collect(maps.Keys(m))
@@ -210,7 +259,37 @@ func writeStats(w io.Writer, s *board.Stats, sevs *severity.Set) error {
 	for _, k := range byCount(s.SkippedActions) {
 		fmt.Fprintf(w, "  %3d  %s\n", s.SkippedActions[k], k)
 	}
-	return nil
+	return writeExperience(w, s.Experience)
+}
+
+// writeExperience lists who has commanded how often, real incidents and drills apart, the least
+// experienced last so the eye lands on who needs practice (incidentctl drill pick suggests).
+func writeExperience(w io.Writer, m map[string]board.Experience) error {
+	drills := 0
+	for _, e := range m {
+		drills += e.Drills
+	}
+	if drills == 0 {
+		return nil // without drills the Commanders section says it all
+	}
+	keys := slices.Collect(maps.Keys(m))
+	slices.SortFunc(keys, func(a, b string) int {
+		ea, eb := m[a], m[b]
+		return cmp.Or(cmp.Compare(eb.Incidents, ea.Incidents), cmp.Compare(eb.Drills, ea.Drills),
+			strings.Compare(strings.ToLower(a), strings.ToLower(b)), strings.Compare(a, b))
+	})
+	fmt.Fprintf(w, "\nIC experience (incidents and drills commanded)\n")
+	tw := display.NewTabWriter(w, 2)
+	fmt.Fprintf(tw, "  person\tincidents\tdrills\tlast commanded\n")
+	for _, k := range keys {
+		e := m[k]
+		last := "—"
+		if t := e.Last(); !t.IsZero() {
+			last = display.Time(t)
+		}
+		fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\n", k, e.Incidents, e.Drills, last)
+	}
+	return tw.Flush()
 }
 
 // byCount orders keys by count, highest first, then by name regardless of case.

@@ -15,8 +15,9 @@ import (
 )
 
 func newStatusCmd(app *App) *cobra.Command {
-	return &cobra.Command{
-		Use:   "status [<id>]",
+	var drills bool
+	cmd := &cobra.Command{
+		Use:   "status [<id>] [--drills]",
 		Short: "The board of open incidents, or one incident's full picture",
 		Long: `Without an ID, the board: every open incident, the most severe first, with its severity,
 status, commander, roles, impact, announcement, age, time since the last log entry, the
@@ -24,6 +25,9 @@ required actions still open and the time-boxed actions that are overdue.
 
 With an ID, that incident's full picture (resolved incidents too): the same, every open
 required action, and the latest log entries.
+
+Drills (incidentctl drill) are not on the board unless --drills; with an ID, a drill is shown
+like any incident, marked as a drill.
 
 Overdue: an unchecked item whose time box (<!-- due: 30m --> in the action list, counted from
 the declaration) has passed; for a resolved incident, passed before it was resolved.
@@ -60,7 +64,11 @@ overdue (arrays of actions, the same objects as in show --json); see docs/json.m
 				writeCard(app.Out, row, sevs, app.palette(), now, true)
 				return nil
 			}
-			res, err := ws.List(workspace.Filter{Status: "open"})
+			f := workspace.Filter{Status: "open"}
+			if drills {
+				f.Drills = workspace.WithDrills
+			}
+			res, err := ws.List(f)
 			if err != nil {
 				return err
 			}
@@ -88,6 +96,8 @@ overdue (arrays of actions, the same objects as in show --json); see docs/json.m
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&drills, "drills", false, "include drills on the board")
+	return cmd
 }
 
 // severities reads the definitions for ordering and colours. A read-only view must not fail
@@ -112,6 +122,7 @@ type StatusJSON struct {
 	Roles               map[string]string `json:"roles"`
 	Impact              string            `json:"impact"`
 	Announcement        string            `json:"announcement"`
+	Kind                string            `json:"kind,omitempty"` // "drill" for a drill (status --drills)
 	DeclaredAt          time.Time         `json:"declared_at"`
 	LastLogAt           *time.Time        `json:"last_log_at"`
 	AgeSeconds          int64             `json:"age_seconds"`
@@ -141,7 +152,7 @@ func toStatusJSON(r board.Row) StatusJSON {
 	out := StatusJSON{
 		ID: m.ID, Path: r.Doc.Path, Title: m.Title, Severity: m.Severity, Status: m.Status,
 		Commander: m.Commander, Roles: m.Roles.Map(), Impact: m.Impact, Announcement: m.Announcement,
-		DeclaredAt: m.DeclaredAt, AgeSeconds: seconds(r.Age),
+		Kind: m.Kind, DeclaredAt: m.DeclaredAt, AgeSeconds: seconds(r.Age),
 		ActionsDone: r.Done, ActionsTotal: r.Total,
 		OpenRequired: toActionsJSON(r.OpenRequired), Overdue: toActionsJSON(r.Overdue),
 	}
@@ -180,7 +191,7 @@ const staleLog = 30 * time.Minute
 // full picture (detail) lists them all, the other open actions and the latest log entries.
 func writeCard(w io.Writer, r board.Row, sevs *severity.Set, p palette, now time.Time, detail bool) {
 	m := r.Doc.Meta
-	fmt.Fprintf(w, "%s  %s  %s  %s\n", p.bold(m.ID), p.severity(sevs, m.Severity), p.status(m.Status), m.Title)
+	fmt.Fprintf(w, "%s  %s  %s  %s%s\n", p.bold(m.ID), p.severity(sevs, m.Severity), p.status(m.Status), m.Title, drillMark(p, m))
 	const indent = "                 " // under the values of row()
 	row := func(k, v string) { fmt.Fprintf(w, "  %-15s%s\n", k+":", v) }
 	row("Commander", orNone(m.Commander))
@@ -270,6 +281,15 @@ func writeCard(w io.Writer, r board.Row, sevs *severity.Set, p palette, now time
 	for _, e := range log {
 		fmt.Fprintf(w, "  %s  %s  %s\n", displayTime(e.At), e.Author, continued(e.Text, "      "))
 	}
+}
+
+// drillMark follows a drill's title wherever incidents are listed for people, so nobody takes
+// it for a real incident. It names nothing of the scenario: the trainee reads these views.
+func drillMark(p palette, m incident.Meta) string {
+	if !m.IsDrill() {
+		return ""
+	}
+	return "  " + p.paint(yellow, "[drill]")
 }
 
 // itemLine renders " 4. Page the on-call engineer — overdue 53m (due 10:07)", numbered the way

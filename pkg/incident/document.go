@@ -28,6 +28,12 @@ const (
 	KeyResolution   = "resolution"
 	KeyTemplate     = "template"
 	KeyKind         = "kind"
+	// What a drill records besides its kind (see Meta).
+	KeyScenario       = "scenario"
+	KeyScenarioCommit = "scenario_commit"
+	KeyVariant        = "variant"
+	KeyFacilitator    = "facilitator"
+	KeySpeed          = "speed"
 )
 
 // Kinds of incident document. A real incident has no kind key; a drill (a rehearsal played from
@@ -49,7 +55,10 @@ var Keys = []string{
 
 // OptionalKeys are known keys a document carries only when they apply; a new document writes
 // them right after the title, and only when set.
-var OptionalKeys = []string{KeyKind}
+var OptionalKeys = []string{KeyKind, KeyScenario, KeyScenarioCommit, KeyVariant, KeyFacilitator, KeySpeed}
+
+// DrillKeys are the optional keys only a drill carries.
+var DrillKeys = OptionalKeys[1:]
 
 // KnownKeys is every key the format reads: Keys plus OptionalKeys.
 var KnownKeys = append(slices.Clone(Keys), OptionalKeys...)
@@ -111,10 +120,37 @@ type Meta struct {
 	Resolution   string
 	Template     string
 	Kind         string // KindIncident or KindDrill
+
+	// A drill's keys, empty for a real incident. They are kept as written; pkg/drill gives
+	// them their meaning (and lint checks them).
+	Scenario       string // the scenario played: drills/<name>.md
+	ScenarioCommit string // the commit the scenario was read at when the drill started
+	Variant        string // the break variant, sealed so the trainee cannot read it
+	Facilitator    string // who runs the drill (the game master)
+	Speed          string // how much faster than the scenario's clock the drill runs, e.g. 60
 }
 
 // IsDrill reports whether the document is a drill rather than a real incident.
 func (m *Meta) IsDrill() bool { return m.Kind == KindDrill }
+
+// Optional returns the value of an optional key ("" when it is not set).
+func (m *Meta) Optional(key string) string {
+	switch key {
+	case KeyKind:
+		return m.Kind
+	case KeyScenario:
+		return m.Scenario
+	case KeyScenarioCommit:
+		return m.ScenarioCommit
+	case KeyVariant:
+		return m.Variant
+	case KeyFacilitator:
+		return m.Facilitator
+	case KeySpeed:
+		return m.Speed
+	}
+	return ""
+}
 
 // Milestone returns the timestamp stored under a milestone key.
 func (m *Meta) Milestone(key string) *time.Time {

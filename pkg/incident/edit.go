@@ -231,8 +231,12 @@ func New(path string, m Meta, actionList string, first LogEntry) (*Document, err
 			v = timeNode(m.Milestone(k))
 		}
 		b.Write(encodeKey(k, v))
-		if k == KeyTitle && m.Kind != "" {
-			b.Write(encodeKey(KeyKind, stringNode(m.Kind)))
+		if k == KeyTitle {
+			for _, ok := range OptionalKeys {
+				if v := m.Optional(ok); v != "" {
+					b.Write(encodeKey(ok, optionalNode(ok, v)))
+				}
+			}
 		}
 	}
 	b.WriteString("---\n\n# ")

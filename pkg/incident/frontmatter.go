@@ -168,6 +168,8 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 		{KeyID, &m.ID}, {KeyTitle, &m.Title}, {KeySeverity, &m.Severity}, {KeyStatus, &m.Status},
 		{KeyCommander, &m.Commander}, {KeyImpact, &m.Impact}, {KeyAnnouncement, &m.Announcement},
 		{KeyResolution, &m.Resolution}, {KeyTemplate, &m.Template}, {KeyKind, &m.Kind},
+		{KeyScenario, &m.Scenario}, {KeyScenarioCommit, &m.ScenarioCommit}, {KeyVariant, &m.Variant},
+		{KeyFacilitator, &m.Facilitator}, {KeySpeed, &m.Speed},
 	} {
 		if err := str(p.key, p.dst); err != nil {
 			return nil, err
@@ -233,6 +235,23 @@ func encodeKey(key string, value *yaml.Node) []byte {
 func stringNode(s string) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
 }
+
+// optionalNode is how an optional key's value is written: the speed as a plain number when it
+// reads as one, so the front matter says `speed: 60` rather than `speed: "60"`.
+func optionalNode(key, value string) *yaml.Node {
+	if key == KeySpeed {
+		if _, err := strconv.ParseFloat(value, 64); err == nil && plainNumberRE.MatchString(value) {
+			tag := "!!int"
+			if strings.ContainsRune(value, '.') {
+				tag = "!!float"
+			}
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value}
+		}
+	}
+	return stringNode(value)
+}
+
+var plainNumberRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 
 func nullNode() *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}

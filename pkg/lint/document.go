@@ -96,6 +96,7 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 	c.checkTimes(f, d)
 	c.checkID(f, d)
 	c.checkClosed(f, d)
+	c.checkKind(f, d) // drill.go
 	return d, f.out
 }
 
@@ -274,7 +275,7 @@ func (c *checker) checkClosed(f *finder, d *incident.Document) {
 		f.add(l, col, RuleRequiredActions, fmt.Sprintf("required action %q is neither checked nor logged as skipped in a resolved %s incident: check it if it was done (incidentctl update %s --check %d), or log %q",
 			a.Text, m.Severity, shortID(m.ID), i+1, SkippedPrefix+a.Text))
 	}
-	if !NeedsPostmortem(c.severities, m.Severity) {
+	if !NeedsPostmortem(c.severities, m.Severity) || m.IsDrill() { // a drill has a debrief instead
 		return
 	}
 	var bad *incident.LogEntry

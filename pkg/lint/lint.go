@@ -94,6 +94,7 @@ type candidate struct {
 	abs      string
 	explicit bool // named on the command line
 	sure     bool // a document by its name or place, whatever its content
+	scenario bool // a drill scenario (drills/<name>.md), not an incident document
 }
 
 // Run lints the documents the options select.
@@ -241,7 +242,7 @@ func SortFindings(fs []Finding) {
 func resolvePaths(root, incidents string, args []string) (roots []string, explicit map[string]bool, err error) {
 	explicit = map[string]bool{}
 	if len(args) == 0 {
-		return []string{incidents}, explicit, nil
+		return []string{incidents, scenariosDir}, explicit, nil // scenarios: drill.go
 	}
 	for _, a := range args {
 		abs, err := filepath.Abs(a)
@@ -278,6 +279,10 @@ func classify(rel, abs, incidents string, explicit bool) (candidate, bool) {
 		return candidate{}, false
 	}
 	cd := candidate{rel: rel, abs: abs, explicit: explicit}
+	if isScenarioPath(rel) { // drill.go
+		cd.sure, cd.scenario = true, true
+		return cd, true
+	}
 	if incident.IDFromFileName(rel) != "" {
 		cd.sure = true
 	} else if rest, ok := strings.CutPrefix(rel, incidents+"/"); ok && monthDirRE.MatchString(path.Dir(rest)) {
@@ -409,6 +414,10 @@ func (c *checker) lintFile(cd candidate) *lintedDoc {
 	src := make([]byte, fi.Size())
 	if _, err := io.ReadFull(f, src); err != nil {
 		return unreadable(fmt.Sprintf("cannot read the file: %v", err))
+	}
+	if cd.scenario {
+		ld.findings = c.checkScenario(cd.rel, cd.abs, src) // drill.go
+		return ld
 	}
 	d, findings := c.checkDocument(cd.rel, src)
 	ld.findings = findings

@@ -207,6 +207,7 @@ func TestListCacheIsExact(t *testing.T) {
 			}
 			open := d.Meta.Status != incident.StatusResolved
 			switch {
+			case f.Drills == NoDrills && d.Meta.IsDrill(), f.Drills == OnlyDrills && !d.Meta.IsDrill():
 			case status == "open" && !open, status != "open" && status != "all" && d.Meta.Status != status:
 			case len(sevs) > 0 && !slices.Contains(sevs, d.Meta.Severity):
 			default:
@@ -221,7 +222,8 @@ func TestListCacheIsExact(t *testing.T) {
 		})
 		return docs, errs
 	}
-	filters := []Filter{{Status: "all"}, {}, {Status: "resolved", Severities: []string{"SEV1,SEV2"}}, {Status: "mitigated"}}
+	filters := []Filter{{Status: "all"}, {}, {Status: "resolved", Severities: []string{"SEV1,SEV2"}}, {Status: "mitigated"},
+		{Status: "all", Drills: WithDrills}, {Drills: OnlyDrills}, {Status: "all", Drills: OnlyDrills}}
 	check := func(stage string) {
 		t.Helper()
 		for _, f := range filters {
@@ -271,5 +273,11 @@ func TestListCacheIsExact(t *testing.T) {
 	os.Remove(filepath.Join(dir, entries[11].Path))           // gone
 	edit(entries[13], "+09:00\n", "Z\n")                      // another zone, written as Z
 	edit(entries[15], "severity: SEV", "severity: sev")       // unknown to the filter
+	edit(entries[17], "\ntitle: ", "\nkind: drill\nscenario: drills/x.md\nvariant: 0a1b2c3d4e5f\nspeed: 60\ntitle: ")
+	edit(entries[19], "\ntitle: ", "\nkind: drill\ntitle: ")
+	edit(entries[21], "\ntitle: ", "\nkind: drill\nfacilitator: erin\ntitle: ")
 	check("hand-edited")
+	// A drill becoming an incident again (its kind removed, same size: padded) is seen.
+	edit(entries[19], "kind: drill\n", "kind: \"\"   \n")
+	check("drill no more")
 }

@@ -44,7 +44,7 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 		return nil, fmt.Errorf("%s is not committed: commit it with git first (incidentctl records each change as a commit on top of it)", e.Path)
 	}
 	if (st.WorktreeDiffers || st.IndexDiffers) && !opts.IncludeEdits {
-		return nil, fmt.Errorf("%s has uncommitted changes: commit or discard them (git diff -- %s), or pass --include-edits to record them with this change", e.Path, e.Path)
+		return nil, &UncommittedError{Path: e.Path}
 	}
 	doc, err := w.loadEntry(e)
 	if err != nil {
@@ -77,6 +77,13 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 	before := w.beforeCommit(h.Commit, e.Path, doc, st.WorktreeDiffers || st.IndexDiffers)
 	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd,
 		Warnings: w.notifyCommit(before, nd, commit.String(), author.Name, w.at(opts.At))}, nil
+}
+
+// UncommittedError is a document with uncommitted changes that a change would sweep up.
+type UncommittedError struct{ Path string }
+
+func (e *UncommittedError) Error() string {
+	return fmt.Sprintf("%s has uncommitted changes: commit or discard them (git diff -- %s), or pass --include-edits to record them with this change", e.Path, e.Path)
 }
 
 func (w *Workspace) at(t time.Time) time.Time {
@@ -413,7 +420,7 @@ func (u *updater) check(ref string, done bool) {
 	}
 	if done {
 		u.do(func() (*incident.Document, error) { return u.d.Check(i) })
-		u.record("checked: " + text)
+		u.record(board.CheckedEntry(text))
 	} else {
 		u.do(func() (*incident.Document, error) { return u.d.Uncheck(i) })
 		u.record("unchecked: " + text)

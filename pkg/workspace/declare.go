@@ -19,6 +19,14 @@ type Declaration struct {
 	Commander string // "" means the person declaring
 	Impact    string
 	At        time.Time // zero means now
+	// Drill, when set, declares a drill rather than an incident: the document says kind: drill
+	// and records these (see incident.Meta); everything else is declared the same way.
+	Drill *DrillKeys
+}
+
+// DrillKeys is what a drill's front matter records besides its kind.
+type DrillKeys struct {
+	Scenario, ScenarioCommit, Variant, Facilitator, Speed string
 }
 
 // Declare creates the incident document, renders the action list from the reviewed flow and
@@ -71,6 +79,10 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 		Impact:     impact,
 		DeclaredAt: at,
 		Template:   flow.TemplateID,
+	}
+	if dk := decl.Drill; dk != nil {
+		m.Kind, m.Scenario, m.ScenarioCommit, m.Variant = incident.KindDrill, dk.Scenario, dk.ScenarioCommit, dk.Variant
+		m.Facilitator, m.Speed = incident.OneLine(dk.Facilitator), dk.Speed
 	}
 	var rel string
 	for range 5 { // a fresh random part if the ID is somehow taken

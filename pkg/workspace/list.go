@@ -23,6 +23,30 @@ type Filter struct {
 	// have only Path and Meta (no Src, actions or log). On a large repository this spares
 	// reading and parsing every listed document in full.
 	MetaOnly bool
+	// Drills says whether drills are listed. The zero value leaves them out: every view of the
+	// real record (board, list, stats) shows real incidents only unless asked.
+	Drills DrillFilter
+}
+
+// DrillFilter selects by kind: real incidents, drills, or both.
+type DrillFilter int
+
+const (
+	NoDrills   DrillFilter = iota // real incidents only
+	WithDrills                    // real incidents and drills
+	OnlyDrills                    // drills only
+)
+
+// keeps reports whether a document of this kind passes the filter.
+func (f DrillFilter) keeps(kind string) bool {
+	drill := kind == incident.KindDrill
+	switch f {
+	case WithDrills:
+		return true
+	case OnlyDrills:
+		return drill
+	}
+	return !drill
 }
 
 // Bad documents do not stop a listing: each is reported and the rest are listed.
@@ -65,9 +89,11 @@ func (w *Workspace) List(f Filter) (*ListResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listing %s: %v", w.incidentsDir(), err)
 	}
-	match := func(status0, severity string) bool {
+	match := func(status0, severity, kind string) bool {
 		open := status0 != incident.StatusResolved
 		switch {
+		case !f.Drills.keeps(kind):
+			return false
 		case status == "open" && !open, status != "open" && status != "all" && status0 != status:
 			return false
 		case len(sevs) > 0 && !slices.Contains(sevs, severity):
@@ -75,14 +101,16 @@ func (w *Workspace) List(f Filter) (*ListResult, error) {
 		}
 		return true
 	}
-	hs := w.headers(folders, func(d *incident.Document) bool { return !f.MetaOnly && match(d.Meta.Status, d.Meta.Severity) })
+	hs := w.headers(folders, func(d *incident.Document) bool {
+		return !f.MetaOnly && match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind)
+	})
 	// Keep the matches; read in full those the caller needs in full.
 	var keep []int
 	for i := range hs {
 		h := &hs[i]
 		switch {
 		case h.err != nil:
-		case h.doc != nil && match(h.doc.Meta.Status, h.doc.Meta.Severity):
+		case h.doc != nil && match(h.doc.Meta.Status, h.doc.Meta.Severity, h.doc.Meta.Kind):
 			keep = append(keep, i)
 		case h.doc == nil && match(recordStatus(h.record())):
 			keep = append(keep, i)
@@ -107,7 +135,7 @@ func (w *Workspace) List(f Filter) (*ListResult, error) {
 	for _, k := range keep {
 		h := &hs[k]
 		// A document read in full just now may have changed since its header was read.
-		if h.err == nil && match(h.doc.Meta.Status, h.doc.Meta.Severity) {
+		if h.err == nil && match(h.doc.Meta.Status, h.doc.Meta.Severity, h.doc.Meta.Kind) {
 			res.Incidents = append(res.Incidents, h.doc)
 		}
 	}
@@ -240,10 +268,10 @@ func (w *Workspace) headers(folders []*folder, keep func(*incident.Document) boo
 //	F NUL <folder> NUL <count> NUL, then per document:
 //	<name> NUL <size> <mtime> <ctime> <inode> <length> <front matter record>
 //
-// with numbers as varints. The record holds status and severity first, so that filtering does
-// not decode the rest.
+// with numbers as varints. The record holds status, severity and kind first, so that filtering
+// does not decode the rest.
 
-const metaMagic = "incidentctl meta 2\n"
+const metaMagic = "incidentctl meta 3\n"
 
 type metaCache map[string][]metaRecord // by folder
 
@@ -273,7 +301,8 @@ func encodeMeta(d *incident.Document) []byte {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
-	for _, s := range []string{m.Status, m.Severity, m.ID, m.Title, m.Commander, m.Impact, m.Announcement, m.Resolution, m.Template} {
+	for _, s := range []string{m.Status, m.Severity, m.Kind, m.ID, m.Title, m.Commander, m.Impact, m.Announcement, m.Resolution, m.Template,
+		m.Scenario, m.ScenarioCommit, m.Variant, m.Facilitator, m.Speed} {
 		str(s)
 	}
 	b = binary.AppendUvarint(b, uint64(len(m.Roles)))
@@ -363,10 +392,10 @@ func (r *recordReader) byte() byte {
 	return c
 }
 
-// recordStatus returns the status and severity of a record without decoding the rest.
-func recordStatus(data string) (status, severity string) {
+// recordStatus returns the status, severity and kind of a record without decoding the rest.
+func recordStatus(data string) (status, severity, kind string) {
 	rd := recordReader{s: data}
-	return rd.str(), rd.str()
+	return rd.str(), rd.str(), rd.str()
 }
 
 var errDamagedRecord = errors.New("damaged meta cache record")
@@ -375,7 +404,8 @@ var errDamagedRecord = errors.New("damaged meta cache record")
 func decodeMeta(data string) (incident.Meta, error) {
 	rd := recordReader{s: data}
 	var m incident.Meta
-	for _, p := range []*string{&m.Status, &m.Severity, &m.ID, &m.Title, &m.Commander, &m.Impact, &m.Announcement, &m.Resolution, &m.Template} {
+	for _, p := range []*string{&m.Status, &m.Severity, &m.Kind, &m.ID, &m.Title, &m.Commander, &m.Impact, &m.Announcement, &m.Resolution, &m.Template,
+		&m.Scenario, &m.ScenarioCommit, &m.Variant, &m.Facilitator, &m.Speed} {
 		*p = rd.str()
 	}
 	n := rd.num()

@@ -1,0 +1,234 @@
+package drill
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/incidentctl/incidentctl/pkg/board"
+	"github.com/incidentctl/incidentctl/pkg/incident"
+)
+
+// GenerateHelp says how `drill scenario` turns an incident into a scenario.
+const GenerateHelp = `From the incident's record:
+  severity         the severity it was declared at
+  difficulty       hard when it took more than an hour to mitigate, medium for more than 20
+                   minutes, easy otherwise
+  original         the times to identify, mitigate and resolve
+  variants         one, "as-it-happened", saying what the resolution says
+  injects          every log entry up to the resolution that is not a change incidentctl
+                   recorded (checks, status, roles, impact, announcements ...), at its offset
+                   from the declaration and from who logged it: who saw what, when
+  expected actions every action-list item checked before the resolution, due by its time box
+                   at that severity, or else by when the team checked it; and every item
+                   time-boxed at that severity the team did not check, due by its box
+  game master      the original impact, resolution, commanders and time boxes
+Then edit it: delete injects that were the team's own actions rather than observations, add
+variants (other ways to break the same thing), tie expected actions to the log
+(<!-- log: <words> -->), and commit the changes.`
+
+// NameRE is what a scenario's name may be: its file is drills/<name>.md.
+var NameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+// ScenarioPath is the file of a scenario name.
+func ScenarioPath(name string) string { return path.Join(Dir, name+".md") }
+
+// FromIncident writes a scenario that replays a resolved incident (see GenerateHelp). The
+// result parses (Parse); rel is the incident's repository path, linked from the scenario.
+func FromIncident(d *incident.Document, rel, name string) ([]byte, error) {
+	m := d.Meta
+	if m.IsDrill() {
+		return nil, fmt.Errorf("%s is a drill: scenarios come from real incidents (its own scenario is %s)", m.ID, orDash(m.Scenario))
+	}
+	if m.Status != incident.StatusResolved || m.ResolvedAt == nil {
+		return nil, fmt.Errorf("%s is not resolved (status %s): a scenario replays a whole incident, so close it first (incidentctl close %s --resolution <text>)", m.ID, m.Status, m.ID)
+	}
+	start := m.DeclaredAt
+	end := *m.ResolvedAt
+	off := func(t time.Time) time.Duration { return t.Sub(start).Truncate(time.Second) }
+	sev := declaredSeverity(d)
+
+	var b strings.Builder
+	b.WriteString("---\n")
+	b.WriteString(incident.EncodeKey(KeyTitle, m.Title))
+	b.WriteString(incident.EncodeKey(KeySeverity, sev))
+	b.WriteString(incident.EncodeKey(KeyDifficulty, difficulty(m)))
+	b.WriteString(incident.EncodeKey(KeyBasedOn, m.ID))
+	orig := &yaml.Node{Kind: yaml.MappingNode}
+	for _, st := range Milestones {
+		if t := m.Milestone(incident.MilestoneKey(st)); t != nil {
+			orig.Content = append(orig.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: st},
+				&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: FormatOffset(off(*t))})
+		}
+	}
+	if len(orig.Content) > 0 {
+		b.WriteString(incident.EncodeNode(KeyOriginal, orig))
+	}
+	b.WriteString("---\n\n")
+	fmt.Fprintf(&b, "# %s\n\n", incident.OneLine(m.Title))
+	link := relLink(ScenarioPath(name), rel)
+	fmt.Fprintf(&b, "A drill replaying [%s](%s),\na %s declared %s. Generated with `incidentctl drill scenario %s`: edit it like any\nfile and commit it (a pull request is a good place to agree on it).\n\n",
+		m.ID, link, sev, start.Format("2006-01-02 15:04 -07:00"), m.ID)
+
+	b.WriteString("## " + SectionVariants + "\n\n")
+	b.WriteString("### as-it-happened\n\n")
+	fmt.Fprintf(&b, "Break the development environment the way it broke in %s. Its resolution: %s\n\n", m.ID, incident.OneLine(m.Resolution))
+
+	b.WriteString("## " + SectionInjects + "\n\n")
+	n := 0
+	for _, e := range d.Log {
+		if e.At.After(end) || recorded(e.Text) {
+			continue
+		}
+		from := strings.NewReplacer("[", "(", "]", ")").Replace(e.Author)
+		fmt.Fprintf(&b, "- %s [%s] %s\n", FormatOffset(off(e.At)), from, e.Text)
+		n++
+	}
+	if n == 0 {
+		// A scenario needs an inject; the declaration is the one observation every incident has.
+		fmt.Fprintf(&b, "- +0m [%s] %s\n", orDash(m.Commander), incident.OneLine(m.Title))
+	}
+	b.WriteString("\n## " + SectionExpected + "\n\n")
+	checked := map[string]time.Time{}
+	for _, e := range d.Log {
+		if item, ok := board.CheckedItem(e.Text); ok && !e.At.After(end) {
+			if _, seen := checked[item]; !seen {
+				checked[item] = e.At
+			}
+		}
+	}
+	type exp struct {
+		by   time.Duration
+		text string
+		orig *time.Duration
+	}
+	var exps []exp
+	var boxes []string
+	for _, a := range d.Actions {
+		due, boxed := a.DueAfter(sev)
+		if boxed {
+			boxes = append(boxes, fmt.Sprintf("%s within %s", a.Text, FormatDuration(due)))
+		}
+		at, wasChecked := checked[a.Text]
+		switch {
+		case wasChecked:
+			o := max(off(at), 0)
+			by := o.Truncate(time.Minute)
+			if by < o {
+				by += time.Minute
+			}
+			if boxed {
+				by = due
+			}
+			exps = append(exps, exp{by, a.Text, &o})
+		case boxed:
+			exps = append(exps, exp{due, a.Text, nil})
+		}
+	}
+	slices.SortStableFunc(exps, func(x, y exp) int { return int((x.by - y.by) / time.Second) })
+	for _, e := range exps {
+		fmt.Fprintf(&b, "- by %s: %s <!-- action -->", FormatOffset(e.by), escapeMarkers(e.text))
+		if e.orig != nil {
+			fmt.Fprintf(&b, " <!-- original: %s -->", FormatOffset(*e.orig))
+		}
+		b.WriteString("\n")
+	}
+	if len(exps) == 0 {
+		b.WriteString("- by +30m: Mitigate <!-- status: mitigated -->\n")
+	}
+
+	b.WriteString("\n## " + SectionGameMaster + "\n\n")
+	b.WriteString("Not shown to the trainee. What happened in the original incident:\n\n")
+	fmt.Fprintf(&b, "- Declared %s at %s, commanded by %s.\n", sev, start.Format("15:04 -07:00"), orDash(strings.Join(board.Commanders(d), ", ")))
+	if m.Impact != "" {
+		fmt.Fprintf(&b, "- Impact: %s\n", m.Impact)
+	}
+	var times []string
+	for i := 0; i+1 < len(orig.Content); i += 2 {
+		times = append(times, orig.Content[i].Value+" "+orig.Content[i+1].Value)
+	}
+	fmt.Fprintf(&b, "- Times: %s.\n", strings.Join(times, ", "))
+	fmt.Fprintf(&b, "- Resolution: %s\n", incident.OneLine(m.Resolution))
+	if len(boxes) > 0 {
+		fmt.Fprintf(&b, "- Time boxes at %s: %s.\n", sev, strings.Join(boxes, "; "))
+	}
+	out := []byte(b.String())
+	if _, err := Parse(ScenarioPath(name), out); err != nil {
+		return nil, fmt.Errorf("the scenario generated from %s does not parse (%v); nothing was written", m.ID, err)
+	}
+	return out, nil
+}
+
+// escapeMarkers keeps an item's text from being read as a marker of the expected action.
+func escapeMarkers(s string) string { return strings.ReplaceAll(s, "<!--", "<!- -") }
+
+// declaredSeverity is the severity the incident was declared at: the first severity change's
+// "from", or its severity when it never changed.
+func declaredSeverity(d *incident.Document) string {
+	for _, e := range d.Log {
+		if from, _, ok := board.SeverityChange(e.Text); ok && from != "" {
+			return from
+		}
+	}
+	return d.Meta.Severity
+}
+
+func difficulty(m incident.Meta) string {
+	if m.MitigatedAt == nil {
+		return "hard"
+	}
+	switch ttm := m.MitigatedAt.Sub(m.DeclaredAt); {
+	case ttm > time.Hour:
+		return "hard"
+	case ttm > 20*time.Minute:
+		return "medium"
+	}
+	return "easy"
+}
+
+// recorded reports whether a log text is a change incidentctl recorded (a responder's action
+// through a command) rather than an observation someone wrote.
+func recorded(text string) bool {
+	if _, ok := board.CheckedItem(text); ok {
+		return true
+	}
+	if _, _, ok := board.CommanderChange(text); ok {
+		return true
+	}
+	if _, _, ok := board.SeverityChange(text); ok {
+		return true
+	}
+	if _, ok := board.Declared(text); ok {
+		return true
+	}
+	if _, _, _, ok := board.StatusChange(text); ok {
+		return true
+	}
+	if _, ok := board.Announcement(text); ok {
+		return true
+	}
+	if _, ok := ReadInject(text); ok {
+		return true
+	}
+	for _, p := range recordedPrefixes {
+		if strings.HasPrefix(text, p) {
+			return true
+		}
+	}
+	return strings.HasPrefix(text, "role ") && (strings.Contains(text, " → ") || strings.HasSuffix(text, " released"))
+}
+
+// recordedPrefixes start the other log texts the write commands record (update --impact,
+// close --force, the postmortem link, drill debrief --note).
+var recordedPrefixes = []string{"impact: ", board.SkippedPrefix, "postmortem:", "no postmortem:", DebriefNotePrefix}
+
+// relLink is the relative link from the scenario file to the incident document.
+func relLink(from, to string) string {
+	up := strings.Repeat("../", strings.Count(path.Dir(from), "/")+1)
+	return up + to
+}
