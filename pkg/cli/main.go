@@ -42,6 +42,8 @@ type App struct {
 	IO
 	JSON bool
 	Dir  string
+	// Color is --color: auto, always or never (color.go).
+	Color string
 	Now  func() time.Time
 	// Lang is --lang; Getenv reads the locale (LC_ALL, LC_MESSAGES, LANG), nil for none.
 	Lang   string

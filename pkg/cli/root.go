@@ -29,6 +29,9 @@ Every change is one commit of exactly that file.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if err := app.checkColor(); err != nil {
+				return err
+			}
 			if app.Dir != "" {
 				if err := os.Chdir(app.Dir); err != nil {
 					return usageErr("-C %s: no such directory", app.Dir)
@@ -40,10 +43,10 @@ Every change is one commit of exactly that file.`,
 		Version:            buildVersion().Version, // --version (version.go)
 	}
 	root.SetVersionTemplate(buildVersion().String() + "\n")
-	root.CompletionOptions.HiddenDefaultCmd = true
 	root.PersistentFlags().BoolVar(&app.JSON, "json", false, "print machine-readable JSON on stdout")
 	root.PersistentFlags().StringVarP(&app.Dir, "directory", "C", "", "run as if started in `<dir>`")
 	root.PersistentFlags().StringVar(&app.Lang, "lang", app.Lang, app.P.T("flag.lang"))
+	root.PersistentFlags().StringVar(&app.Color, "color", "auto", app.P.T("flag.color"))
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &UsageError{err.Error()} })
 	root.AddCommand(
 		newInitCmd(app), newNewCmd(app), newUpdateCmd(app), newLogCmd(app), newCloseCmd(app),
@@ -52,7 +55,9 @@ Every change is one commit of exactly that file.`,
 		newSyncCmd(app), newMergeDriverCmd(app),
 		newDrillCmd(app),
 		newNotifyCmd(app),
+		newManCmd(app),
 	)
+	app.addCompletions(root) // completion.go: IDs, severities, statuses, roles
 	return root
 }
 

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -31,7 +30,8 @@ like any incident, marked as a drill.
 
 Overdue: an unchecked item whose time box (<!-- due: 30m --> in the action list, counted from
 the declaration) has passed; for a resolved incident, passed before it was resolved.
-Colours only on a terminal, and never when NO_COLOR is set.
+Colours only on a terminal (--color always|never decides; NO_COLOR, CLICOLOR_FORCE and
+TERM=dumb are honoured).
 
 --json prints an array of the open incidents (or one object for <id>) with id, title, severity,
 status, commander, roles, impact, announcement, declared_at, last_log_at, open_required and
@@ -330,11 +330,11 @@ func numberWidth(items []board.Item) int {
 	return w
 }
 
-// palette colours text for a terminal: only when stdout is one and NO_COLOR is not set
-// (https://no-color.org), so piped output and test output stay plain.
+// palette colours text for a terminal, when colorEnabled says so (--color, NO_COLOR,
+// CLICOLOR_FORCE, TERM=dumb): piped output and test output stay plain.
 type palette bool
 
-func (app *App) palette() palette { return palette(app.OutTTY && os.Getenv("NO_COLOR") == "") }
+func (app *App) palette() palette { return palette(app.colorEnabled()) }
 
 // ANSI SGR codes.
 const (

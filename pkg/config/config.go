@@ -37,6 +37,11 @@ type Config struct {
 	Lang i18n.Lang `yaml:"lang"`
 	// Notify lists the chat sinks changes are posted to (notify.go).
 	Notify []NotifySink `yaml:"notify"`
+	// Roles lists the role names responders take besides the commander (roles.go); empty means
+	// DefaultRoles. A name outside the list is a warning, as it is usually a typo.
+	Roles []string `yaml:"roles"`
+	// Fields declares the team's own front-matter keys and their types (fields.go).
+	Fields map[string]Field `yaml:"fields"`
 }
 
 // Lint configures `incidentctl lint`.
@@ -155,6 +160,12 @@ func Parse(src []byte) (Config, error) {
 	}
 	c.Lang = l
 	if err := checkNotify(c.Notify); err != nil {
+		return c, err
+	}
+	if err := checkRoles(c.Roles); err != nil {
+		return c, err
+	}
+	if err := checkFields(c.Fields); err != nil {
 		return c, err
 	}
 	return c, nil
