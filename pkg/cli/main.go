@@ -44,7 +44,7 @@ type App struct {
 	Dir  string
 	// Color is --color: auto, always or never (color.go).
 	Color string
-	Now  func() time.Time
+	Now   func() time.Time
 	// Lang is --lang; Getenv reads the locale (LC_ALL, LC_MESSAGES, LANG), nil for none.
 	Lang   string
 	Getenv func(string) string

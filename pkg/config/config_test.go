@@ -36,7 +36,7 @@ func TestLoad(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	for _, c := range []struct{ src, want string }{
-		{"incidents: x\nincident_dir: y\n", ".incidentctl.yaml:2: field incident_dir not found (known: incidents, action_list, severities, lint, sync, site, lang, notify)"},
+		{"incidents: x\nincident_dir: y\n", ".incidentctl.yaml:2: field incident_dir not found (known: incidents, action_list, severities, lint, sync, site, lang, notify"},
 		{"incidents: ../outside\n", "incidents: \"../outside\" must name a place inside the repository"},
 		{"incidents: /abs\n", "must be a relative path"},
 		{"severities: .git/x\n", "must name a place inside the repository"},
