@@ -18,11 +18,12 @@ import (
 )
 
 type lintOptions struct {
-	Paths  []string
-	Base   string
-	Format string
-	Strict bool
-	Rules  bool
+	Paths      []string
+	Base       string
+	Format     string
+	Strict     bool
+	Rules      bool
+	AllowEmpty bool
 }
 
 func newLintCmd(app *App) *cobra.Command {
@@ -86,6 +87,7 @@ warning or off in .incidentctl.yaml:
 	f.StringVar(&o.Format, "format", "text", "output `<format>`: text, json, github (workflow annotations and job summary), sarif or rdjson (reviewdog)")
 	f.BoolVar(&o.Strict, "strict", false, "fail on warnings too")
 	f.BoolVar(&o.Rules, "rules", false, "list the rules with their levels and exit")
+	f.BoolVar(&o.AllowEmpty, "allow-empty", false, "pass in a repository with no .incidentctl.yaml and no incident documents (by default that fails: CI must not stay green on a repository that was never set up)")
 	return cmd
 }
 
@@ -163,6 +165,9 @@ func lintRun(app *App, o lintOptions) error {
 	}
 	for _, s := range res.Skipped {
 		fmt.Fprintf(app.Err, "note: %s\n", s)
+	}
+	if err := checkNotEmpty(app, opts, o, res); err != nil {
+		return err
 	}
 	switch o.Format {
 	case "json":
@@ -251,4 +256,17 @@ func writeGitHub(app *App, opts lint.Options, res *lint.Result, policy *lint.Pol
 		return fmt.Errorf("GITHUB_STEP_SUMMARY=%s: writing the job summary: %v", summary, err)
 	}
 	return f.Close()
+}
+
+// checkNotEmpty fails a lint of the whole repository that found nothing to check in a
+// repository never set up for incidentctl (no .incidentctl.yaml, no documents): a CI job
+// pointed at the wrong repository or folder would otherwise pass forever with "0 documents".
+func checkNotEmpty(app *App, opts lint.Options, o lintOptions, res *lint.Result) error {
+	if o.AllowEmpty || res.Documents > 0 || len(o.Paths) > 0 || o.Base != "" {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(opts.Root, config.FileName)); err == nil {
+		return nil
+	}
+	return errors.New(app.P.T("lint.empty", "Config", config.FileName, "Incidents", opts.Config.Incidents))
 }

@@ -2,9 +2,13 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
+	"github.com/incidentctl/incidentctl/pkg/config"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -62,8 +66,11 @@ type IncidentJSON struct {
 	Resolution   string            `json:"resolution"`
 	Template     string            `json:"template"`
 	Kind         string            `json:"kind,omitempty"` // "drill" for a drill; absent for a real incident
-	Actions      []ActionJSON      `json:"actions"`
-	Log          []LogJSON         `json:"log"`
+	// Fields are the team's own front-matter keys declared in .incidentctl.yaml (fields:), by
+	// key, typed as declared; a key the document lacks is absent.
+	Fields  map[string]any `json:"fields"`
+	Actions []ActionJSON   `json:"actions"`
+	Log     []LogJSON      `json:"log"`
 }
 
 // ActionJSON is one action-list item, the same shape everywhere (show, next, status, write
@@ -109,6 +116,7 @@ func (app *App) toIncidentJSON(d *incident.Document) IncidentJSON {
 		t := m.DeclaredAt
 		out.DeclaredAt = &t
 	}
+	out.Fields = app.customFields(d)
 	for _, e := range sortedLog(d) {
 		out.Log = append(out.Log, LogJSON{At: e.At, Author: e.Author, Text: e.Text})
 	}
@@ -124,4 +132,46 @@ func sortedLog(d *incident.Document) []incident.LogEntry {
 		}
 	}
 	return out
+}
+
+// customFields reads the team's own front-matter keys (fields: in .incidentctl.yaml) from a
+// document, each typed as declared: numbers as numbers, bool as true/false, lists as arrays,
+// text and times as strings. A value of the wrong type (lint reports it) is given as written.
+func (app *App) customFields(d *incident.Document) map[string]any {
+	out := map[string]any{}
+	if app.opened == nil || d.Src == nil {
+		return out
+	}
+	for _, key := range app.opened.Config.FieldNames() {
+		v, ok := d.Custom(key)
+		if !ok || v.Tag == "!!null" {
+			continue
+		}
+		switch def := app.opened.Config.Fields[key]; {
+		case v.ListOK:
+			out[key] = v.List
+		case def.Type == config.FieldNumber:
+			if n, err := strconv.ParseFloat(v.Scalar, 64); err == nil {
+				out[key] = n
+				continue
+			}
+			out[key] = v.Scalar
+		case def.Type == config.FieldBool && (v.Scalar == "true" || v.Scalar == "false"):
+			out[key] = v.Scalar == "true"
+		default:
+			out[key] = v.Scalar
+		}
+	}
+	return out
+}
+
+// fieldText renders a custom field's value for people: lists joined by commas.
+func fieldText(v any) string {
+	switch v := v.(type) {
+	case []string:
+		return strings.Join(v, ", ")
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
 }

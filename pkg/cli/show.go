@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,7 +31,7 @@ func newShowCmd(app *App) *cobra.Command {
 			if app.JSON {
 				return app.printJSON(app.toIncidentJSON(d))
 			}
-			writeIncident(app.Out, d, app.Now())
+			writeIncident(app.Out, d, app.customFields(d), app.Now())
 			return nil
 		},
 	}
@@ -41,7 +42,7 @@ func displayTime(t time.Time) string { return t.Format("2006-01-02 15:04 -07:00"
 
 // writeIncident prints an incident for a person: what an IC needs at a glance, then the action
 // list numbered the way --check takes it, then the log.
-func writeIncident(w io.Writer, d *incident.Document, now time.Time) {
+func writeIncident(w io.Writer, d *incident.Document, fields map[string]any, now time.Time) {
 	m := d.Meta
 	fmt.Fprintf(w, "%s  %s%s\n", m.ID, m.Title, drillMark(false, m))
 	when := age(now.Sub(m.DeclaredAt)) + " ago"
@@ -53,6 +54,9 @@ func writeIncident(w io.Writer, d *incident.Document, now time.Time) {
 	row("Roles", m.Roles.String())
 	row("Impact", m.Impact)
 	row("Announcement", m.Announcement)
+	for _, k := range sortedKeys(fields) {
+		row(k, fieldText(fields[k]))
+	}
 	for _, ms := range []struct {
 		label string
 		t     *time.Time
@@ -118,4 +122,13 @@ func age(d time.Duration) string {
 // they read as part of it.
 func continued(text, indent string) string {
 	return strings.ReplaceAll(text, "\n", "\n"+indent)
+}
+
+func sortedKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -59,9 +59,9 @@ overdue (arrays of actions, the same objects as in show --json); see docs/json.m
 				}
 				row := board.Status(d, now)
 				if app.JSON {
-					return app.printJSON(toStatusDetailJSON(row))
+					return app.printJSON(app.toStatusDetailJSON(row))
 				}
-				writeCard(app.Out, row, sevs, app.palette(), now, true)
+				writeCard(app.Out, row, app.customFields(row.Doc), sevs, app.palette(), now, true)
 				return nil
 			}
 			f := workspace.Filter{Status: "open"}
@@ -79,7 +79,7 @@ overdue (arrays of actions, the same objects as in show --json); see docs/json.m
 			if app.JSON {
 				out := make([]StatusJSON, len(rows))
 				for i, r := range rows {
-					out[i] = toStatusJSON(r)
+					out[i] = app.toStatusJSON(r)
 				}
 				return app.printJSON(out)
 			}
@@ -91,7 +91,7 @@ overdue (arrays of actions, the same objects as in show --json); see docs/json.m
 				if i > 0 {
 					fmt.Fprintln(app.Out)
 				}
-				writeCard(app.Out, r, sevs, app.palette(), now, false)
+				writeCard(app.Out, r, app.customFields(r.Doc), sevs, app.palette(), now, false)
 			}
 			return nil
 		},
@@ -123,6 +123,7 @@ type StatusJSON struct {
 	Impact              string            `json:"impact"`
 	Announcement        string            `json:"announcement"`
 	Kind                string            `json:"kind,omitempty"` // "drill" for a drill (status --drills)
+	Fields              map[string]any    `json:"fields"`
 	DeclaredAt          time.Time         `json:"declared_at"`
 	LastLogAt           *time.Time        `json:"last_log_at"`
 	AgeSeconds          int64             `json:"age_seconds"`
@@ -147,7 +148,7 @@ type StatusDetailJSON struct {
 
 func seconds(d time.Duration) int64 { return int64(d.Round(time.Second) / time.Second) }
 
-func toStatusJSON(r board.Row) StatusJSON {
+func (app *App) toStatusJSON(r board.Row) StatusJSON {
 	m := r.Doc.Meta
 	out := StatusJSON{
 		ID: m.ID, Path: r.Doc.Path, Title: m.Title, Severity: m.Severity, Status: m.Status,
@@ -155,6 +156,7 @@ func toStatusJSON(r board.Row) StatusJSON {
 		Kind: m.Kind, DeclaredAt: m.DeclaredAt, AgeSeconds: seconds(r.Age),
 		ActionsDone: r.Done, ActionsTotal: r.Total,
 		OpenRequired: toActionsJSON(r.OpenRequired), Overdue: toActionsJSON(r.Overdue),
+		Fields: app.customFields(r.Doc),
 	}
 	if !r.LastLogAt.IsZero() {
 		t, s := r.LastLogAt, seconds(r.SinceLastLog)
@@ -163,10 +165,10 @@ func toStatusJSON(r board.Row) StatusJSON {
 	return out
 }
 
-func toStatusDetailJSON(r board.Row) StatusDetailJSON {
+func (app *App) toStatusDetailJSON(r board.Row) StatusDetailJSON {
 	m := r.Doc.Meta
 	out := StatusDetailJSON{
-		StatusJSON:   toStatusJSON(r),
+		StatusJSON:   app.toStatusJSON(r),
 		IdentifiedAt: m.IdentifiedAt, MitigatedAt: m.MitigatedAt, ResolvedAt: m.ResolvedAt,
 		Resolution: m.Resolution, Next: toActionsJSON(r.Next), Log: []LogJSON{},
 	}
@@ -189,7 +191,7 @@ const staleLog = 30 * time.Minute
 
 // writeCard prints one incident for a person. The board lists a few open required actions; the
 // full picture (detail) lists them all, the other open actions and the latest log entries.
-func writeCard(w io.Writer, r board.Row, sevs *severity.Set, p palette, now time.Time, detail bool) {
+func writeCard(w io.Writer, r board.Row, fields map[string]any, sevs *severity.Set, p palette, now time.Time, detail bool) {
 	m := r.Doc.Meta
 	fmt.Fprintf(w, "%s  %s  %s  %s%s\n", p.bold(m.ID), p.severity(sevs, m.Severity), p.status(m.Status), m.Title, drillMark(p, m))
 	const indent = "                 " // under the values of row()
@@ -198,6 +200,9 @@ func writeCard(w io.Writer, r board.Row, sevs *severity.Set, p palette, now time
 	row("Roles", orNone(m.Roles.String()))
 	row("Impact", orNone(m.Impact))
 	row("Announcement", orNone(m.Announcement))
+	for _, k := range sortedKeys(fields) {
+		row(k, fieldText(fields[k]))
+	}
 	ageText := fmt.Sprintf("%s (declared %s)", age(r.Age), displayTime(m.DeclaredAt))
 	if m.Status == incident.StatusResolved && m.ResolvedAt != nil {
 		ageText = fmt.Sprintf("resolved after %s (declared %s)", age(r.Age), displayTime(m.DeclaredAt))

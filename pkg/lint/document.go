@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
+	"github.com/incidentctl/incidentctl/pkg/config"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/secret"
 	"github.com/incidentctl/incidentctl/pkg/severity"
@@ -35,7 +36,8 @@ type checker struct {
 	now        time.Time
 	incidents  string // the incidents folder, as a repository path
 	secrets    *secret.Scanner
-	keepDocs   bool // the base rules compare the parsed documents afterwards
+	keepDocs   bool                    // the base rules compare the parsed documents afterwards
+	fields     map[string]config.Field // the team's own front-matter keys (fields.go)
 }
 
 // finder collects the findings of one document.
@@ -82,7 +84,10 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 		case "log-entry":
 			rule = RuleLogEntry
 		case "unknown-key":
-			rule, msg = RuleUnknownKey, msg+"; fix the spelling if it is a typo"
+			if c.declaredField(d, pr.Line) {
+				continue // a field of the team's own: checkFields checks it
+			}
+			rule, msg = RuleUnknownKey, msg+"; fix the spelling if it is a typo, or declare it under fields: in .incidentctl.yaml"
 		case "action-marker":
 			rule = RuleActionMarker
 		default:
@@ -92,6 +97,7 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 		}
 		f.add(pr.Line, pr.Col, rule, msg)
 	}
+	c.checkFields(f, d)
 	c.checkValues(f, d)
 	c.checkTimes(f, d)
 	c.checkID(f, d)

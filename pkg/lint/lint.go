@@ -104,7 +104,7 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 	c := &checker{policy: policy, severities: opts.Severities, sevFrom: opts.SeveritiesFrom, now: opts.Now,
-		incidents: path.Clean(opts.Config.Incidents), secrets: policy.Secrets()}
+		incidents: path.Clean(opts.Config.Incidents), secrets: policy.Secrets(), fields: opts.Config.Fields}
 	c.keepDocs = opts.Base != ""
 	if c.incidents == "." || c.incidents == "" {
 		c.incidents = "incidents"

@@ -54,6 +54,7 @@ const (
 	RuleResolutionChanged = "resolution-changed"
 	RuleIDReused          = "id-reused"
 	RuleDocumentRemoved   = "document-removed"
+	RuleField             = "field"
 )
 
 // Rules lists every rule, in the order `incidentctl lint --rules` prints them.
@@ -65,6 +66,7 @@ var Rules = []Rule{
 	{RuleRequiredKey, Error, false, "id, title, severity, status and declared_at are present and not empty"},
 	{RuleUnknownKey, Warning, false, "front-matter keys are ones incidentctl knows (others are kept, but may be typos)"},
 	{RuleType, Error, false, "values have the right type: text, roles as a mapping, times in RFC 3339 form"},
+	{RuleField, Error, false, "the team's own front-matter keys (fields: in .incidentctl.yaml) hold values of their declared type (text, number, bool, time, list) and, where listed, one of the allowed values"},
 	{RuleSeverity, Error, false, "severity is one of the repository's severity definitions (templates/severities.yaml at HEAD)"},
 	{RuleStatus, Error, false, "status is investigating, identified, mitigated or resolved"},
 	{RuleTimestampOrder, Error, false, "declared_at <= identified_at <= mitigated_at <= resolved_at"},

@@ -212,6 +212,7 @@ func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error)
 	if res != nil {
 		res.Warnings = append(append(warnings, logWarnings...), res.Warnings...)
 		res.Warnings = append(res.Warnings, notes...)
+		res.Warnings = append(res.Warnings, w.roleWarnings(res.Doc, ch)...)
 	}
 	return res, err
 }
