@@ -25,6 +25,9 @@ type Options struct {
 // change is the one path every edit of an existing incident takes: find the file, refuse to
 // sweep up uncommitted hand edits, edit, regenerate the Status table, commit exactly that file.
 func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, error) {
+	if err := w.checkNoOperation(); err != nil {
+		return nil, err
+	}
 	h, err := w.head()
 	if err != nil {
 		return nil, err

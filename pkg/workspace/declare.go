@@ -47,6 +47,9 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := w.checkNoOperation(); err != nil {
+		return nil, err
+	}
 	h, err := w.head()
 	if err != nil {
 		return nil, err
