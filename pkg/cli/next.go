@@ -57,7 +57,7 @@ title, severity, status, next} with next that array. See docs/json.md.`,
 			if app.JSON {
 				return app.printJSON(toActionsJSON(items))
 			}
-			writeNext(app.Out, d, items, severities(ws), app.palette(), now)
+			writeNext(app.Out, d, items, severities(ws), app.palette(), app.nextAnnouncement(d, app.palette(), now), now)
 			if len(items) > 0 {
 				fmt.Fprintf(app.Err, "Tick one off with: incidentctl update %s --check <n>\n", shortRef(d.Meta.ID))
 			}
@@ -109,14 +109,17 @@ func nextAll(app *App, ws *workspace.Workspace, drills bool) error {
 		if i > 0 {
 			fmt.Fprintln(app.Out)
 		}
-		writeNext(app.Out, r.Doc, r.Next, sevs, app.palette(), now)
+		writeNext(app.Out, r.Doc, r.Next, sevs, app.palette(), app.nextAnnouncement(r.Doc, app.palette(), now), now)
 	}
 	return nil
 }
 
-func writeNext(w io.Writer, d *incident.Document, items []board.Item, sevs *severity.Set, p palette, now time.Time) {
+func writeNext(w io.Writer, d *incident.Document, items []board.Item, sevs *severity.Set, p palette, announce string, now time.Time) {
 	m := d.Meta
 	fmt.Fprintf(w, "%s  %s  %s  %s%s\n", p.bold(m.ID), p.severity(sevs, m.Severity), p.status(m.Status), m.Title, drillMark(p, m))
+	if announce != "" {
+		fmt.Fprintf(w, "%s\n", announce)
+	}
 	if m.Status == incident.StatusResolved {
 		fmt.Fprintf(w, "Resolved; these items were left unchecked.\n")
 	}

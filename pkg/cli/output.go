@@ -59,6 +59,7 @@ type IncidentJSON struct {
 	Roles        map[string]string `json:"roles"`
 	Impact       string            `json:"impact"`
 	Announcement string            `json:"announcement"`
+	AnnouncedAt  *time.Time        `json:"announced_at"`
 	DeclaredAt   *time.Time        `json:"declared_at"`
 	IdentifiedAt *time.Time        `json:"identified_at"`
 	MitigatedAt  *time.Time        `json:"mitigated_at"`
@@ -117,6 +118,7 @@ func (app *App) toIncidentJSON(d *incident.Document) IncidentJSON {
 		out.DeclaredAt = &t
 	}
 	out.Fields = app.customFields(d)
+	out.AnnouncedAt = board.LastAnnouncement(d, app.Now()).At
 	for _, e := range sortedLog(d) {
 		out.Log = append(out.Log, LogJSON{At: e.At, Author: e.Author, Text: e.Text})
 	}

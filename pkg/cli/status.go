@@ -61,7 +61,7 @@ overdue (arrays of actions, the same objects as in show --json); see docs/json.m
 				if app.JSON {
 					return app.printJSON(app.toStatusDetailJSON(row))
 				}
-				writeCard(app.Out, row, app.customFields(row.Doc), sevs, app.palette(), now, true)
+				writeCard(app.Out, row, app.cardExtra(row, now), sevs, app.palette(), now, true)
 				return nil
 			}
 			f := workspace.Filter{Status: "open"}
@@ -91,7 +91,7 @@ overdue (arrays of actions, the same objects as in show --json); see docs/json.m
 				if i > 0 {
 					fmt.Fprintln(app.Out)
 				}
-				writeCard(app.Out, r, app.customFields(r.Doc), sevs, app.palette(), now, false)
+				writeCard(app.Out, r, app.cardExtra(r, now), sevs, app.palette(), now, false)
 			}
 			return nil
 		},
@@ -124,6 +124,10 @@ type StatusJSON struct {
 	Announcement        string            `json:"announcement"`
 	Kind                string            `json:"kind,omitempty"` // "drill" for a drill (status --drills)
 	Fields              map[string]any    `json:"fields"`
+	AnnouncedAt         *time.Time        `json:"announced_at"`
+	AnnouncementDueAt   *time.Time        `json:"announcement_due_at"`
+	AnnouncementOverdue bool              `json:"announcement_overdue"`
+	AnnounceEverySecs   *int64            `json:"announce_every_seconds"`
 	DeclaredAt          time.Time         `json:"declared_at"`
 	LastLogAt           *time.Time        `json:"last_log_at"`
 	AgeSeconds          int64             `json:"age_seconds"`
@@ -156,7 +160,12 @@ func (app *App) toStatusJSON(r board.Row) StatusJSON {
 		Kind: m.Kind, DeclaredAt: m.DeclaredAt, AgeSeconds: seconds(r.Age),
 		ActionsDone: r.Done, ActionsTotal: r.Total,
 		OpenRequired: toActionsJSON(r.OpenRequired), Overdue: toActionsJSON(r.Overdue),
-		Fields: app.customFields(r.Doc),
+		Fields:      app.customFields(r.Doc),
+		AnnouncedAt: r.Announcement.At, AnnouncementDueAt: r.Announcement.DueAt, AnnouncementOverdue: r.Announcement.Overdue,
+	}
+	if r.Announcement.Every > 0 {
+		s := seconds(r.Announcement.Every)
+		out.AnnounceEverySecs = &s
 	}
 	if !r.LastLogAt.IsZero() {
 		t, s := r.LastLogAt, seconds(r.SinceLastLog)
@@ -191,7 +200,7 @@ const staleLog = 30 * time.Minute
 
 // writeCard prints one incident for a person. The board lists a few open required actions; the
 // full picture (detail) lists them all, the other open actions and the latest log entries.
-func writeCard(w io.Writer, r board.Row, fields map[string]any, sevs *severity.Set, p palette, now time.Time, detail bool) {
+func writeCard(w io.Writer, r board.Row, extra cardExtra, sevs *severity.Set, p palette, now time.Time, detail bool) {
 	m := r.Doc.Meta
 	fmt.Fprintf(w, "%s  %s  %s  %s%s\n", p.bold(m.ID), p.severity(sevs, m.Severity), p.status(m.Status), m.Title, drillMark(p, m))
 	const indent = "                 " // under the values of row()
@@ -199,9 +208,9 @@ func writeCard(w io.Writer, r board.Row, fields map[string]any, sevs *severity.S
 	row("Commander", orNone(m.Commander))
 	row("Roles", orNone(m.Roles.String()))
 	row("Impact", orNone(m.Impact))
-	row("Announcement", orNone(m.Announcement))
-	for _, k := range sortedKeys(fields) {
-		row(k, fieldText(fields[k]))
+	row("Announcement", extra.announcement)
+	for _, k := range sortedKeys(extra.fields) {
+		row(k, fieldText(extra.fields[k]))
 	}
 	ageText := fmt.Sprintf("%s (declared %s)", age(r.Age), displayTime(m.DeclaredAt))
 	if m.Status == incident.StatusResolved && m.ResolvedAt != nil {
@@ -375,4 +384,15 @@ func (p palette) status(s string) string {
 		return p.paint(green, s)
 	}
 	return s
+}
+
+// cardExtra is what a card shows besides the board row: the team's own fields and the
+// announcement with its state, both worded through the App (catalogue, config).
+type cardExtra struct {
+	fields       map[string]any
+	announcement string
+}
+
+func (app *App) cardExtra(r board.Row, now time.Time) cardExtra {
+	return cardExtra{fields: app.customFields(r.Doc), announcement: app.announcementRow(r, app.palette(), now)}
 }

@@ -56,7 +56,7 @@ func (c Config) FieldNames() []string { return sortedKeys(c.Fields) }
 // format; TestReservedKeys holds it equal to incident.KnownKeys.
 var reservedKeys = []string{"id", "title", "severity", "status", "commander", "roles", "impact",
 	"announcement", "declared_at", "identified_at", "mitigated_at", "resolved_at", "resolution",
-	"template", "kind", "announced_at"}
+	"template", "kind", "scenario", "scenario_commit", "variant", "facilitator", "speed", "announced_at"}
 
 func checkFields(fields map[string]Field) error {
 	for _, k := range sortedKeys(fields) {

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
 func TestRolesAndFields(t *testing.T) {
@@ -29,6 +31,15 @@ func TestRolesAndFields(t *testing.T) {
 	} {
 		if _, err := Parse([]byte(src)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Parse(%q) = %v, want %q", src, err, want)
+		}
+	}
+}
+
+// reservedKeys must list every key the format knows, so that no field can take one.
+func TestReservedKeys(t *testing.T) {
+	for _, k := range incident.KnownKeys {
+		if !slices.Contains(reservedKeys, k) {
+			t.Errorf("reservedKeys lacks %q, a key of the format (incident.KnownKeys)", k)
 		}
 	}
 }

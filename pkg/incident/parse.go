@@ -452,6 +452,18 @@ func (d *Document) addAction(t task, strs *[]string) {
 				continue
 			}
 			a.Due, a.DueAtSev = due, f[1:]
+		case "announce":
+			f := strings.Fields(m.value)
+			var every time.Duration
+			var err error
+			if len(f) > 0 {
+				every, err = time.ParseDuration(f[0])
+			}
+			if len(f) == 0 || err != nil || every <= 0 {
+				d.problemAt(t.box, "action-marker", fmt.Sprintf("announce marker %q does not start with a duration like 30m or 1h", m.value))
+				continue
+			}
+			a.Announce, a.AnnounceAtSev = every, f[1:]
 		}
 	}
 	a.Text = withoutMarkers(line, markers)
@@ -726,4 +738,15 @@ func ParseActionList(md string) ([]Action, error) {
 		return nil, err
 	}
 	return d.Actions, nil
+}
+
+// AnnounceEvery is the cadence of announcements the document's action list sets at its
+// current severity (the first item with an announce marker that applies).
+func (d *Document) AnnounceEvery() (time.Duration, Action, bool) {
+	for _, a := range d.Actions {
+		if every, ok := a.AnnounceEvery(d.Meta.Severity); ok {
+			return every, a, true
+		}
+	}
+	return 0, Action{}, false
 }

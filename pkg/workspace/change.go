@@ -189,7 +189,7 @@ func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error)
 			u.text(incident.KeyImpact, "impact", d.Meta.Impact, *ch.Impact, true)
 		}
 		if ch.Announcement != nil {
-			u.text(incident.KeyAnnouncement, "announcement", d.Meta.Announcement, *ch.Announcement, true)
+			u.announce(*ch.Announcement)
 		}
 		for _, c := range ch.Checks {
 			u.check(c, true)
@@ -282,6 +282,30 @@ func (u *updater) text(key, label, old, value string, quoted bool) {
 	}
 }
 
+// announce records an announcement and when it was posted (announced_at, the --at time): the
+// board and next measure the cadence from it. Posting the same text again is a new
+// announcement (a regular "still investigating" update), so it is recorded too.
+func (u *updater) announce(value string) {
+	value = incident.OneLine(value)
+	if u.err != nil {
+		return
+	}
+	old := u.d.Meta.Announcement
+	if value == old && value == "" {
+		return
+	}
+	if value != old {
+		u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyAnnouncement, value) })
+	}
+	at := u.at
+	if value == "" {
+		u.do(func() (*incident.Document, error) { return u.d.SetTime(incident.KeyAnnouncedAt, nil) })
+	} else if prev := u.d.Meta.AnnouncedAt; prev == nil || !prev.Equal(at) || value != old {
+		u.do(func() (*incident.Document, error) { return u.d.SetTime(incident.KeyAnnouncedAt, &at) })
+	}
+	u.record(board.AnnouncementEntry(value))
+}
+
 func (u *updater) severity(flow *Flow, input string, now time.Time) {
 	level, err := flow.Severities.Lookup(input)
 	if err != nil {
@@ -305,25 +329,49 @@ func (u *updater) severity(flow *Flow, input string, now time.Time) {
 			u.err = err
 			return
 		}
-		have := map[string]bool{}
-		for _, a := range u.d.Actions {
-			have[strings.ToLower(a.Text)] = true
-		}
-		var add []incident.Action
-		var lines strings.Builder
-		for _, a := range actions {
-			if !have[strings.ToLower(a.Text)] {
-				a.Done = false
-				add = append(add, a)
-				lines.WriteString(incident.FormatAction(a))
-			}
-		}
-		u.do(func() (*incident.Document, error) { return u.d.AddActions(lines.String()) })
+		add := u.placeActions(actions)
 		if len(add) > 0 {
 			change += fmt.Sprintf(" (added %s: %s)", plural(len(add), "action"), joinTexts(add))
 		}
 	}
 	u.record(change)
+}
+
+// placeActions adds the rendered actions the document lacks, each where the flow's rendering
+// places it: right after the item that precedes it in the rendering (under the same heading),
+// or before the one that follows it when none precedes it, or at the end of the list. It
+// returns what it added.
+func (u *updater) placeActions(rendered []incident.Action) []incident.Action {
+	index := func(text string) int {
+		for i, a := range u.d.Actions {
+			if strings.EqualFold(a.Text, text) {
+				return i
+			}
+		}
+		return -1
+	}
+	var add []incident.Action
+	for k, a := range rendered {
+		if u.err != nil || index(a.Text) >= 0 {
+			continue
+		}
+		a.Done = false
+		line := incident.FormatAction(a)
+		anchor, after := -1, true
+		for j := k - 1; j >= 0 && anchor < 0; j-- {
+			anchor = index(rendered[j].Text)
+		}
+		for j := k + 1; j < len(rendered) && anchor < 0; j++ {
+			anchor, after = index(rendered[j].Text), false
+		}
+		if anchor < 0 {
+			u.do(func() (*incident.Document, error) { return u.d.AddActions(line) })
+		} else {
+			u.do(func() (*incident.Document, error) { return u.d.InsertAction(anchor, after, line) })
+		}
+		add = append(add, a)
+	}
+	return add
 }
 
 func (u *updater) status(input string) {
