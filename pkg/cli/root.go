@@ -56,6 +56,7 @@ Every change is one commit of exactly that file.`,
 		newDrillCmd(app),
 		newNotifyCmd(app),
 		newManCmd(app),
+		newEditCmd(app),
 	)
 	app.addCompletions(root) // completion.go: IDs, severities, statuses, roles
 	return root
