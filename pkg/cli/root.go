@@ -57,6 +57,7 @@ Every change is one commit of exactly that file.`,
 		newNotifyCmd(app),
 		newManCmd(app),
 		newEditCmd(app),
+		newUndoCmd(app),
 	)
 	app.addCompletions(root) // completion.go: IDs, severities, statuses, roles
 	return root
