@@ -1,4 +1,4 @@
-// Package templates holds the default action list and severity definitions. They are embedded
+// Package templates holds the default action list, severity definitions and postmortem template. They are embedded
 // in the binary so `incidentctl init` works offline; a repository's own files always win.
 package templates
 
@@ -13,3 +13,8 @@ var ActionList []byte
 //
 //go:embed severities.yaml
 var Severities []byte
+
+// Postmortem is the default templates/postmortem.md: the body of a postmortem draft.
+//
+//go:embed postmortem.md
+var Postmortem []byte

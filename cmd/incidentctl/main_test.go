@@ -30,9 +30,11 @@ func TestScripts(t *testing.T) {
 		// the commands print: review the diff before committing it.
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"capture": capture,
-			"code":    exitCode,
-			"chat":    chat, // chat_test.go
+			"capture":          capture,
+			"code":             exitCode,
+			"chat":             chat,            // chat_test.go
+			"append":           appendLine,      // loop_test.go
+			"timeline-matches": timelineMatches, // loop_test.go
 		},
 		Setup: func(env *testscript.Env) error {
 			// The project's own files (incidents/, drills/), for scripts that replay them.

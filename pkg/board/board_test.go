@@ -302,6 +302,37 @@ declared_at: 2026-11-23T10:00:00+09:00
 	}
 }
 
+func TestEscalationAndCheckedTexts(t *testing.T) {
+	actions := []incident.Action{
+		{Text: "Page the on-call engineer"},
+		{Text: "Escalate to management; if user data may have leaked or been lost, bring in the security team"},
+		{Text: "Announce"},
+	}
+	text := SeverityEntry("SEV3", "SEV1") + EscalationSuffix([]string{actions[0].Text, actions[1].Text})
+	if text != "severity SEV3 → SEV1 (added 2 actions: Page the on-call engineer; Escalate to management; if user data may have leaked or been lost, bring in the security team)" {
+		t.Fatalf("entry = %q", text)
+	}
+	got := EscalationAdded(text, actions)
+	if len(got) != 2 || got[0] != actions[0].Text || got[1] != actions[1].Text {
+		t.Errorf("EscalationAdded = %q", got)
+	}
+	if got := EscalationAdded(SeverityEntry("SEV3", "SEV2")+EscalationSuffix([]string{"Announce"}), actions); len(got) != 1 || got[0] != "Announce" {
+		t.Errorf("one action: %q", got)
+	}
+	if got := EscalationAdded(SeverityEntry("SEV1", "SEV3"), actions); got != nil {
+		t.Errorf("no suffix: %q", got)
+	}
+	if got := EscalationAdded("log: (added 1 action: Announce)", actions); got != nil {
+		t.Errorf("not a severity change: %q", got)
+	}
+	if a, ok := CheckedItem(CheckedEntry("Announce")); !ok || a != "Announce" {
+		t.Errorf("CheckedItem = %q %v", a, ok)
+	}
+	if _, ok := CheckedItem("checked the graphs"); ok {
+		t.Error("CheckedItem read a free text")
+	}
+}
+
 // A drill's time boxes shrink with its speed: at 60× paging within 5 minutes is due 5 seconds
 // after the declaration; a real incident with a speed key (lint reports it) is not affected.
 func TestDrillTimeBoxesScaleWithSpeed(t *testing.T) {

@@ -38,6 +38,8 @@ const (
 	briefingMark    = ". Briefing: "
 	statusMark      = ". Status: "
 	none            = "—"
+	addedMark       = " (added "
+	addedSep        = "; "
 )
 
 // CommanderChange reads a log text that changes the commander: "commander alice → bob" (written
@@ -77,6 +79,44 @@ func CommanderEntry(from, to string) string {
 
 // SeverityEntry is the log text of a change of severity.
 func SeverityEntry(from, to string) string { return severityPrefix + orDash(from) + arrow + to }
+
+// EscalationSuffix is what a severity change's log text adds when the escalation added actions
+// to the list: " (added 2 actions: Page the on-call engineer; Escalate to management)".
+func EscalationSuffix(added []string) string {
+	if len(added) == 0 {
+		return ""
+	}
+	noun := "actions"
+	if len(added) == 1 {
+		noun = "action"
+	}
+	return fmt.Sprintf("%s%d %s: %s)", addedMark, len(added), noun, strings.Join(added, addedSep))
+}
+
+// EscalationAdded reads back which of the document's actions a severity change's log text says
+// the escalation added. The texts are joined with "; ", which an action's own text may contain,
+// so they are matched against the actions the document has rather than split.
+func EscalationAdded(text string, actions []incident.Action) []string {
+	if _, _, ok := SeverityChange(text); !ok {
+		return nil
+	}
+	i := strings.Index(text, addedMark)
+	if i < 0 || !strings.HasSuffix(text, ")") {
+		return nil
+	}
+	list := text[i+len(addedMark) : len(text)-1]
+	if _, rest, ok := strings.Cut(list, ": "); ok {
+		list = rest
+	}
+	list = addedSep + list + addedSep
+	var out []string
+	for _, a := range actions {
+		if a.Text != "" && strings.Contains(list, addedSep+a.Text+addedSep) && !slices.Contains(out, a.Text) {
+			out = append(out, a.Text)
+		}
+	}
+	return out
+}
 
 // SeverityChange reads "severity SEV3 → SEV1" (possibly followed by " (added ...)").
 func SeverityChange(text string) (from, to string, ok bool) {

@@ -5,7 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/incidentctl/incidentctl/pkg/lint"
+	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/postmortem"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -42,8 +43,12 @@ logs each skipped item.`,
 					fmt.Fprintf(app.Err, "Next: the debrief: incidentctl drill score %s, then incidentctl drill debrief %s --note <text>\n", shortRef(res.ID), shortRef(res.ID))
 					return nil
 				}
-				if flow, err := ws.Flow(); err == nil && lint.NeedsPostmortem(flow.Severities, res.Doc.Meta.Severity) {
-					fmt.Fprintf(app.Err, "Next: link the postmortem: incidentctl log %s \"postmortem: https://...\" (or \"no postmortem: <reason>\")\n", shortRef(res.ID))
+				if flow, err := ws.Flow(); err == nil {
+					m := res.Doc.Meta
+					if d, ok := postmortem.DeadlineFor(ws.Config.Postmortem, flow.Severities, m.Severity); ok && m.ResolvedAt != nil {
+						fmt.Fprintf(app.Err, "Next: the postmortem is due by %s (%s): incidentctl postmortem %s drafts it from the record (or log \"no postmortem: <reason>\")\n",
+							display.Time(postmortem.Due(d, *m.ResolvedAt)), d, shortRef(res.ID))
+					}
 				}
 				return nil
 			})

@@ -85,7 +85,6 @@ overdue (arrays of actions, the same objects as in show --json); see docs/json.m
 			}
 			if len(rows) == 0 {
 				fmt.Fprintln(app.Err, "No open incidents.")
-				return nil
 			}
 			for i, r := range rows {
 				if i > 0 {
@@ -93,6 +92,7 @@ overdue (arrays of actions, the same objects as in show --json); see docs/json.m
 				}
 				writeCard(app.Out, r, app.cardExtra(r, now), sevs, app.palette(), now, false)
 			}
+			writeOverdueFollowups(app, ws, len(rows) > 0) // followup.go
 			return nil
 		},
 	}

@@ -25,12 +25,13 @@ const FileName = ".incidentctl.yaml"
 
 // Config is the repository's settings. Paths are slash-separated, relative to the repository root.
 type Config struct {
-	Incidents  string `yaml:"incidents"`   // folder of incident documents
-	ActionList string `yaml:"action_list"` // the action-list template
-	Severities string `yaml:"severities"`  // the severity definitions
-	Lint       Lint   `yaml:"lint"`
-	Sync       Sync   `yaml:"sync"`
-	Site       Site   `yaml:"site"`
+	Incidents  string     `yaml:"incidents"`   // folder of incident documents
+	ActionList string     `yaml:"action_list"` // the action-list template
+	Severities string     `yaml:"severities"`  // the severity definitions
+	Lint       Lint       `yaml:"lint"`
+	Sync       Sync       `yaml:"sync"`
+	Site       Site       `yaml:"site"`
+	Postmortem Postmortem `yaml:"postmortem"`
 	// Lang is the repository's language (en, ja): the language of the templates init scaffolds,
 	// of the generated parts of new incident documents, and of messages for a reader whose
 	// locale names no language incidentctl speaks. "" is English.
@@ -82,7 +83,8 @@ func (s Site) IncidentURL(id string) string {
 
 // Default is what a repository without a config file gets.
 func Default() Config {
-	return Config{Incidents: "incidents", ActionList: "templates/action-list.md", Severities: "templates/severities.yaml", Sync: Sync{Remote: "origin"}, Site: Site{Title: "Incidents"}}
+	return Config{Incidents: "incidents", ActionList: "templates/action-list.md", Severities: "templates/severities.yaml", Sync: Sync{Remote: "origin"}, Site: Site{Title: "Incidents"},
+		Postmortem: Postmortem{Folder: DefaultPostmortemFolder, Template: DefaultPostmortemTemplate}}
 }
 
 // DefaultFile is the config init writes.
@@ -101,6 +103,16 @@ severities: templates/severities.yaml
 # site:
 #   base_url: https://ops.example.com/status
 #   title: Incidents
+
+# Postmortems: where they live, their template, and how soon after the resolution each severity
+# needs one linked (lint warns until then, and reports an error after). Units: d (days),
+# bd (business days, Monday to Friday), h (hours). Unset: SEV1 and SEV2 within 5 days.
+# postmortem:
+#   folder: postmortems
+#   template: templates/postmortem.md
+#   deadlines:
+#     SEV1: 3bd
+#     SEV2: 5bd
 `
 
 var lineRE = regexp.MustCompile(`line (\d+): `)
@@ -131,6 +143,7 @@ func Parse(src []byte) (Config, error) {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
 		msg = strings.ReplaceAll(msg, "in type config.Site", "in site (known: "+knownKeys(Site{})+")")
+		msg = strings.ReplaceAll(msg, "in type config.Postmortem", "in postmortem (known: "+knownKeys(Postmortem{})+")")
 		msg = strings.ReplaceAll(msg, "in type config.Config", "(known: "+knownKeys(Config{})+")")
 		if m := lineRE.FindStringSubmatch(msg); m != nil {
 			return c, fmt.Errorf("%s:%s: %s", FileName, m[1], strings.Replace(msg, m[0], "", 1))
@@ -146,6 +159,10 @@ func Parse(src []byte) (Config, error) {
 		}
 		*p.val = path.Clean(*p.val)
 	}
+	if err := c.Postmortem.check(); err != nil {
+		return c, err
+	}
+	c.Postmortem.Folder, c.Postmortem.Template = path.Clean(c.Postmortem.Folder), path.Clean(c.Postmortem.Template)
 	base, err := checkBaseURL(c.Site.BaseURL)
 	if err != nil {
 		return c, fmt.Errorf("%s: site.base_url: %v", FileName, err)

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
@@ -36,7 +37,7 @@ func TestLoad(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	for _, c := range []struct{ src, want string }{
-		{"incidents: x\nincident_dir: y\n", ".incidentctl.yaml:2: field incident_dir not found (known: incidents, action_list, severities, lint, sync, site, lang, notify"},
+		{"incidents: x\nincident_dir: y\n", ".incidentctl.yaml:2: field incident_dir not found (known: incidents, action_list, severities, lint, sync, site, postmortem, lang, notify"},
 		{"incidents: ../outside\n", "incidents: \"../outside\" must name a place inside the repository"},
 		{"incidents: /abs\n", "must be a relative path"},
 		{"severities: .git/x\n", "must name a place inside the repository"},
@@ -68,5 +69,82 @@ func TestSite(t *testing.T) {
 	}
 	if _, err := Parse([]byte("site:\n  baseurl: x\n")); err == nil || !strings.Contains(err.Error(), ".incidentctl.yaml:2") {
 		t.Errorf("unknown site key: %v", err)
+	}
+}
+
+func TestPostmortemSettings(t *testing.T) {
+	c, err := Parse(nil)
+	if err != nil || c.Postmortem.Folder != "postmortems" || c.Postmortem.Template != "templates/postmortem.md" {
+		t.Fatalf("defaults: %+v %v", c.Postmortem, err)
+	}
+	if d, ok := c.Postmortem.DeadlineFor("SEV2", 2); !ok || d != (Deadline{5, Days}) {
+		t.Errorf("default SEV2: %v %v", d, ok)
+	}
+	if _, ok := c.Postmortem.DeadlineFor("SEV3", 3); ok {
+		t.Error("default SEV3 needs a postmortem")
+	}
+	if _, ok := c.Postmortem.DeadlineFor("SEVX", 0); ok {
+		t.Error("an unknown severity needs a postmortem")
+	}
+	c, err = Parse([]byte("postmortem:\n  folder: ops/pm/\n  deadlines:\n    SEV1: 3bd\n    sev3: 72h\n"))
+	if err != nil || c.Postmortem.Folder != "ops/pm" {
+		t.Fatalf("custom: %+v %v", c.Postmortem, err)
+	}
+	if d, ok := c.Postmortem.DeadlineFor("SEV1", 1); !ok || d != (Deadline{3, BusinessDays}) {
+		t.Errorf("SEV1: %v %v", d, ok)
+	}
+	if d, ok := c.Postmortem.DeadlineFor("SEV3", 3); !ok || d != (Deadline{72, Hours}) {
+		t.Errorf("SEV3 (key in another case): %v %v", d, ok)
+	}
+	if _, ok := c.Postmortem.DeadlineFor("SEV2", 2); ok {
+		t.Error("SEV2 needs a postmortem though deadlines leaves it out")
+	}
+	for _, src := range []string{
+		"postmortem:\n  deadlines:\n    SEV1: soon\n",
+		"postmortem:\n  deadlines:\n    SEV1: 0d\n",
+		"postmortem:\n  folder: ../x\n",
+		"postmortem:\n  owner: x\n",
+	} {
+		if _, err := Parse([]byte(src)); err == nil {
+			t.Errorf("Parse(%q) accepted", src)
+		}
+	}
+	if _, err := Parse([]byte("postmortem:\n  deadlines:\n    SEV1: soon\n")); err == nil || !strings.Contains(err.Error(), "postmortem.deadlines.SEV1: \"soon\" is not a deadline") {
+		t.Errorf("error = %v", err)
+	}
+}
+
+func TestDeadlineAfter(t *testing.T) {
+	jst := time.FixedZone("JST", 9*3600)
+	fri := time.Date(2026, 11, 20, 15, 0, 0, 0, jst) // a Friday
+	for _, c := range []struct {
+		d    Deadline
+		want time.Time
+	}{
+		{Deadline{5, Days}, time.Date(2026, 11, 25, 15, 0, 0, 0, jst)},
+		{Deadline{1, BusinessDays}, time.Date(2026, 11, 23, 15, 0, 0, 0, jst)},
+		{Deadline{5, BusinessDays}, time.Date(2026, 11, 27, 15, 0, 0, 0, jst)},
+		{Deadline{72, Hours}, time.Date(2026, 11, 23, 15, 0, 0, 0, jst)},
+	} {
+		if got := c.d.After(fri); !got.Equal(c.want) {
+			t.Errorf("%s after %s = %s, want %s", c.d, fri, got, c.want)
+		}
+	}
+	sat := time.Date(2026, 11, 21, 9, 0, 0, 0, jst)
+	if got := (Deadline{1, BusinessDays}).After(sat); got.Weekday() != time.Monday {
+		t.Errorf("1bd after Saturday = %s", got)
+	}
+}
+
+func TestFlowPaths(t *testing.T) {
+	if got := strings.Join(Default().FlowPaths(), ","); got != "templates" {
+		t.Errorf("default: %s", got)
+	}
+	c, err := Parse([]byte("action_list: flow/list.md\nseverities: sev.yaml\npostmortem:\n  template: flow/pm/t.md\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.FlowPaths(), ","); got != "flow,sev.yaml" {
+		t.Errorf("custom: %s", got)
 	}
 }

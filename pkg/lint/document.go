@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/config"
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/postmortem"
 	"github.com/incidentctl/incidentctl/pkg/secret"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 )
@@ -30,14 +33,17 @@ const (
 // checker holds what every document check needs; it is read-only once built, so the workers
 // share it.
 type checker struct {
-	policy     *Policy
-	severities *severity.Set
-	sevFrom    string // where the severities come from, for messages
-	now        time.Time
-	incidents  string // the incidents folder, as a repository path
-	secrets    *secret.Scanner
-	keepDocs   bool                    // the base rules compare the parsed documents afterwards
-	fields     map[string]config.Field // the team's own front-matter keys (fields.go)
+	policy      *Policy
+	severities  *severity.Set
+	sevFrom     string // where the severities come from, for messages
+	now         time.Time
+	incidents   string // the incidents folder, as a repository path
+	secrets     *secret.Scanner
+	keepDocs    bool                    // the base rules compare the parsed documents afterwards
+	root        string                  // the repository's folder: postmortem links are checked there
+	postmortems string                  // the postmortems folder, as a repository path
+	pmConfig    config.Postmortem       // the postmortem deadlines
+	fields      map[string]config.Field // the team's own front-matter keys (fields.go)
 }
 
 // finder collects the findings of one document.
@@ -281,31 +287,95 @@ func (c *checker) checkClosed(f *finder, d *incident.Document) {
 		f.add(l, col, RuleRequiredActions, fmt.Sprintf("required action %q is neither checked nor logged as skipped in a resolved %s incident: check it if it was done (incidentctl update %s --check %d), or log %q",
 			a.Text, m.Severity, shortID(m.ID), i+1, SkippedPrefix+a.Text))
 	}
-	if !NeedsPostmortem(c.severities, m.Severity) || m.IsDrill() { // a drill has a debrief instead
+	c.checkPostmortemLink(f, d)
+}
+
+// checkPostmortemLink: a resolved incident at a level that needs a postmortem links it (a path
+// in the repository that exists, or an http(s) URL) or logs why none is held, by its deadline
+// after the resolution: a warning until then, an error after.
+func (c *checker) checkPostmortemLink(f *finder, d *incident.Document) {
+	m := d.Meta
+	deadline, needs := postmortem.DeadlineFor(c.pmConfig, c.severities, m.Severity)
+	if !needs || m.IsDrill() { // a drill has a debrief instead
 		return
 	}
 	var bad *incident.LogEntry
+	var badMsg string
 	for i, e := range d.Log {
 		switch {
 		case hasPrefixFold(e.Text, NoPostmortemPrefix):
 			if strings.TrimSpace(e.Text[len(NoPostmortemPrefix):]) != "" {
 				return
 			}
-			bad = &d.Log[i]
+			bad, badMsg = &d.Log[i], ""
 		case hasPrefixFold(e.Text, PostmortemPrefix):
-			if hasHTTPURL(e.Text[len(PostmortemPrefix):]) {
+			link := e.Text[len(PostmortemPrefix):]
+			if hasHTTPURL(link) {
 				return
 			}
-			bad = &d.Log[i]
+			if p, ok := c.repoLink(link); ok {
+				if c.exists(p) {
+					return
+				}
+				bad, badMsg = &d.Log[i], fmt.Sprintf("this log entry links %s, which does not exist: draft it (incidentctl postmortem %s), or fix the path", p, shortID(m.ID))
+				continue
+			}
+			bad, badMsg = &d.Log[i], ""
 		}
 	}
 	if bad != nil {
-		f.add(bad.Line, 1, RulePostmortem, fmt.Sprintf("this log entry names no postmortem link or reason: write %q or %q", PostmortemPrefix+" https://…", NoPostmortemPrefix+" <why none is held>"))
+		if badMsg == "" {
+			badMsg = fmt.Sprintf("this log entry names no postmortem link or reason: write %q, %q or %q", PostmortemPrefix+" postmortems/…", PostmortemPrefix+" https://…", NoPostmortemPrefix+" <why none is held>")
+		}
+		f.add(bad.Line, 1, RulePostmortem, badMsg)
 		return
 	}
 	l, col := pos(d, incident.KeyStatus)
-	f.add(l, col, RulePostmortem, fmt.Sprintf("resolved %s incident without a postmortem: log its link (incidentctl log %s %q) or why none is held (incidentctl log %s %q)",
-		m.Severity, shortID(m.ID), PostmortemPrefix+" https://…", shortID(m.ID), NoPostmortemPrefix+" <reason>"))
+	how := fmt.Sprintf("draft it with incidentctl postmortem %s (or log a link elsewhere, incidentctl log %s %q, or why none is held, %q)",
+		shortID(m.ID), shortID(m.ID), PostmortemPrefix+" https://…", NoPostmortemPrefix+" <reason>")
+	if m.ResolvedAt == nil {
+		f.add(l, col, RulePostmortem, fmt.Sprintf("resolved %s incident without a postmortem: %s", m.Severity, how))
+		return
+	}
+	due := postmortem.Due(deadline, *m.ResolvedAt)
+	if c.now.Before(due) {
+		f.add(l, col, RulePostmortem, fmt.Sprintf("resolved %s incident without a postmortem yet: it is due by %s (%s after the resolution); %s",
+			m.Severity, incident.FormatTime(due), deadline, how))
+		f.out[len(f.out)-1].pending = true
+		return
+	}
+	f.add(l, col, RulePostmortem, fmt.Sprintf("resolved %s incident without a postmortem, which was due by %s (%s after the resolution): %s",
+		m.Severity, incident.FormatTime(due), deadline, how))
+}
+
+// repoLink reads a postmortem link as a repository path (the first word; a Markdown link's
+// target), or false when it is none.
+func (c *checker) repoLink(s string) (string, bool) {
+	w := strings.Fields(s)
+	if len(w) == 0 {
+		return "", false
+	}
+	p := w[0]
+	if i := strings.Index(p, "]("); i >= 0 {
+		p = p[i+2:]
+	}
+	p = strings.Trim(p, "<>()[]`'\"")
+	if p == "" || strings.Contains(p, "://") || !strings.HasSuffix(p, ".md") {
+		return "", false
+	}
+	p = path.Clean(strings.TrimPrefix(p, "/"))
+	if p == ".." || strings.HasPrefix(p, "../") {
+		return "", false
+	}
+	return p, true
+}
+
+func (c *checker) exists(rel string) bool {
+	if c.root == "" {
+		return true // no repository to check in
+	}
+	fi, err := os.Stat(filepath.Join(c.root, filepath.FromSlash(rel)))
+	return err == nil && fi.Mode().IsRegular()
 }
 
 // hasPrefixFold reports whether strings.ToLower(s) starts with the lower-case ASCII prefix,
@@ -348,11 +418,4 @@ func shortID(id string) string {
 		return "<id>"
 	}
 	return id
-}
-
-// NeedsPostmortem reports whether a resolved incident at severity sev must log a postmortem
-// link or a decision not to hold one: the two most severe levels.
-func NeedsPostmortem(sevs *severity.Set, sev string) bool {
-	l, ok := sevs.Get(sev)
-	return ok && l.Rank <= 2
 }

@@ -38,6 +38,9 @@ type Finding struct {
 	Severity Level  `json:"severity"`
 	Rule     string `json:"rule"`
 	Message  string `json:"message"`
+	// pending marks a finding about work not due yet (a postmortem before its deadline): it
+	// stays a warning while its rule is an error, and --strict does not fail on it.
+	pending bool
 }
 
 // Options is one lint run.
@@ -67,6 +70,9 @@ type Result struct {
 	Documents int       // how many documents were linted
 	Skipped   []string  // paths named on the command line that are not incident documents, with why
 	MergeBase string    // the commit compared with, when Base was given
+	// Pending counts the warnings about work not due yet (a postmortem before its deadline):
+	// --strict does not fail on them, so CI stays green after a close.
+	Pending int
 }
 
 // Count returns the number of errors and warnings.
@@ -106,6 +112,8 @@ func Run(opts Options) (*Result, error) {
 	c := &checker{policy: policy, severities: opts.Severities, sevFrom: opts.SeveritiesFrom, now: opts.Now,
 		incidents: path.Clean(opts.Config.Incidents), secrets: policy.Secrets(), fields: opts.Config.Fields}
 	c.keepDocs = opts.Base != ""
+	c.root, c.pmConfig = opts.Root, opts.Config.Postmortem
+	c.postmortems = path.Clean(opts.Config.Postmortem.Folder)
 	if c.incidents == "." || c.incidents == "" {
 		c.incidents = "incidents"
 	}
@@ -129,6 +137,10 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.root = root
+	if len(opts.Paths) == 0 && c.postmortems != "." {
+		roots = append(roots, c.postmortems) // postmortems.go: their own pass
+	}
 	res := &Result{}
 	var cands []candidate
 	var base *baseRun
@@ -151,7 +163,15 @@ func Run(opts Options) (*Result, error) {
 			}
 		}
 	}
-	docs, err := c.lintAll(func(emit func(candidate)) error {
+	var pmCands []candidate // the postmortems folder's files: linted by their own pass
+	docs, err := c.lintAll(func(lint func(candidate)) error {
+		emit := func(cd candidate) {
+			if c.isPostmortemPath(cd.rel) {
+				pmCands = append(pmCands, cd)
+				return
+			}
+			lint(cd)
+		}
 		if base != nil {
 			for _, cd := range cands {
 				emit(cd)
@@ -185,9 +205,22 @@ func Run(opts Options) (*Result, error) {
 		findings = append(findings, d.findings...)
 		linted[d.rel] = d
 	}
+	for _, cd := range pmCands {
+		pf, skipped := c.lintPostmortem(cd)
+		if skipped {
+			if cd.explicit {
+				res.Skipped = append(res.Skipped, cd.rel+": not a postmortem (no front matter and no incident ID in its name); skipped")
+			}
+			continue
+		}
+		res.Documents++
+		findings = append(findings, pf...)
+	}
 	slices.Sort(res.Skipped)
 	reused := map[string]bool{}
 	if base != nil {
+		// The record rules are about incident documents; postmortems had their own pass.
+		base.changed = slices.DeleteFunc(base.changed, c.isPostmortemPath)
 		bf, err := base.check(c, root, linted)
 		if err != nil {
 			return nil, err
@@ -198,6 +231,11 @@ func Run(opts Options) (*Result, error) {
 			}
 		}
 		findings = append(findings, bf...)
+		ff, err := base.checkFlowChange(opts.Config.FlowPaths()) // flowchange.go
+		if err != nil {
+			return nil, err
+		}
+		findings = append(findings, ff...)
 	}
 	scope := idScopeAll
 	switch {
@@ -214,6 +252,10 @@ func Run(opts Options) (*Result, error) {
 
 	for _, f := range findings {
 		if f.Severity = policy.Level(f.Rule); f.Severity != Off {
+			if f.pending {
+				f.Severity = Warning
+				res.Pending++
+			}
 			res.Findings = append(res.Findings, f)
 		}
 	}

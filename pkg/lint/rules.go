@@ -54,7 +54,13 @@ const (
 	RuleResolutionChanged = "resolution-changed"
 	RuleIDReused          = "id-reused"
 	RuleDocumentRemoved   = "document-removed"
-	RuleField             = "field"
+
+	// Postmortems, their follow-ups and the provenance of the flow (postmortems.go, flowchange.go).
+	RulePostmortemFormat   = "postmortem-format"
+	RuleFollowupIncomplete = "followup-incomplete"
+	RuleFollowupOverdue    = "followup-overdue"
+	RuleFlowChangeUnlinked = "flow-change-unlinked"
+	RuleField              = "field"
 )
 
 // Rules lists every rule, in the order `incidentctl lint --rules` prints them.
@@ -79,12 +85,16 @@ var Rules = []Rule{
 	{RuleLogOrder, Error, false, "log entries are in time order"},
 	{RuleActionMarker, Warning, false, "<!-- due: --> markers start with a duration such as 30m"},
 	{RuleRequiredActions, Error, false, "a resolved incident has each action required at its severity checked, or logged as 'skipped required action: <text>' (close --force)"},
-	{RulePostmortem, Error, false, "a resolved incident at one of the two most severe levels (SEV1, SEV2) logs 'postmortem: <http(s) URL>' or 'no postmortem: <reason>'"},
+	{RulePostmortem, Error, false, "a resolved incident at a level that needs a postmortem (default: SEV1 and SEV2, within 5 days; postmortem.deadlines in .incidentctl.yaml) logs 'postmortem: <path or http(s) URL>' or 'no postmortem: <reason>': a warning until the deadline (--strict does not fail on it), an error after it"},
 	{RuleSecret, Error, false, "no credentials: cloud keys, GitHub/GitLab/Slack tokens, private keys, passwords in URLs, JWTs, random-looking values after token/secret/password (lint.allow: regexes to accept)"},
 	{RuleLogRewritten, Error, true, "log entries that exist at the merge base are not edited, removed or reordered (corrections are new entries)"},
 	{RuleResolutionChanged, Error, true, "an incident resolved at the merge base keeps its times and resolution, unless a new log entry records the reopening or correction"},
 	{RuleIDReused, Error, true, "a new file does not take an id another file has at the merge base"},
 	{RuleDocumentRemoved, Error, true, "no incident document that exists at the merge base is deleted"},
+	{RulePostmortemFormat, Error, false, "a postmortem (postmortems/YYYY/MM/<id>-<slug>.md) has front matter with incident and status (draft, in-review, final), known keys, follow-ups with ids <id>-F<n>, dates and kinds that parse"},
+	{RuleFollowupIncomplete, Error, false, "every follow-up of a postmortem has an owner and a due date"},
+	{RuleFollowupOverdue, Warning, false, "no follow-up is open past its due date"},
+	{RuleFlowChangeUnlinked, Warning, true, "a change under templates/ comes with a commit since the merge base that cites the incident or postmortem that motivated it (trailer 'Incident: <id>' or 'Postmortem: <path>')"},
 }
 
 func ruleByID(id string) (Rule, bool) {

@@ -34,6 +34,7 @@ func Files(cfg config.Config) []File {
 		{config.FileName, []byte(config.DefaultFile), "incidentctl settings"},
 		{cfg.ActionList, templates.ActionList, "the action list, rendered into every new incident"},
 		{cfg.Severities, templates.Severities, "the severity definitions"},
+		{cfg.Postmortem.Template, templates.Postmortem, "the postmortem template (incidentctl postmortem)"},
 		{path.Join(cfg.Incidents, "README.md"), incidentsReadme, "the folder for incident documents"},
 		{".github/workflows/incident-lint.yml", lintWorkflow, "CI: lints incident documents on pull requests"},
 		{".github/PULL_REQUEST_TEMPLATE/action-list.md", prTemplate, "pull-request template for changes to the flow"},

@@ -329,10 +329,12 @@ func (u *updater) severity(flow *Flow, input string, now time.Time) {
 			u.err = err
 			return
 		}
-		add := u.placeActions(actions)
-		if len(add) > 0 {
-			change += fmt.Sprintf(" (added %s: %s)", plural(len(add), "action"), joinTexts(add))
+		added := u.placeActions(actions)
+		texts := make([]string, len(added))
+		for i, a := range added {
+			texts[i] = a.Text
 		}
+		change += board.EscalationSuffix(texts)
 	}
 	u.record(change)
 }

@@ -158,12 +158,3 @@ func logText(what, s string) (string, []string, error) {
 	}
 	return text, warnings, nil
 }
-
-// joinTexts lists action texts for messages.
-func joinTexts(as []incident.Action) string {
-	t := make([]string, len(as))
-	for i, a := range as {
-		t[i] = a.Text
-	}
-	return strings.Join(t, "; ")
-}

@@ -1,0 +1,250 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/postmortem"
+	"github.com/incidentctl/incidentctl/pkg/workspace"
+)
+
+// FollowupJSON is the JSON contract for one follow-up (followup list --json, and add/done).
+type FollowupJSON struct {
+	ID         string     `json:"id"`
+	Incident   string     `json:"incident"`
+	Text       string     `json:"text"`
+	Owner      string     `json:"owner"`
+	Due        string     `json:"due"`
+	Kind       string     `json:"kind"`
+	Link       string     `json:"link"`
+	Done       bool       `json:"done"`
+	DoneAt     *time.Time `json:"done_at"`
+	Overdue    bool       `json:"overdue"`
+	Postmortem string     `json:"postmortem"`
+}
+
+// FollowupWriteJSON is what followup add and done print with --json.
+type FollowupWriteJSON struct {
+	FollowupJSON
+	Commit string `json:"commit"`
+}
+
+func toFollowupJSON(f workspace.Followup) FollowupJSON {
+	return FollowupJSON{ID: f.ID, Incident: f.Incident, Text: f.Text, Owner: f.Owner, Due: f.Due, Kind: f.Kind,
+		Link: f.Link, Done: f.Done, DoneAt: f.DoneAt, Overdue: f.Overdue, Postmortem: f.Path}
+}
+
+func newFollowupCmd(app *App) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "followup <add|done|list>",
+		Short: "Track what a postmortem decided: follow-ups with an owner and a due date",
+		Long: `Follow-ups are the decisions of a postmortem that must not be forgotten. Each has a stable
+ID (<incident id>-F1, -F2 ...), an owner and a due date, and lives in the front matter of the
+incident's postmortem (incidentctl postmortem <id> drafts one). Open follow-ups past their due
+date show on incidentctl status, and lint warns about them.`,
+		Example: `  incidentctl followup add k7x "Alert on replica lag" --owner bob --due 2026-12-15 --kind detect
+  incidentctl followup done k7xqm-F1 --link https://github.com/acme/ops/pull/42
+  incidentctl followup list --open --owner bob`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErr("unknown followup command %q: use add, done or list", args[0])
+			}
+			return usageErr("followup needs a command: add, done or list")
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return nil },
+	}
+	cmd.AddCommand(newFollowupAddCmd(app), newFollowupDoneCmd(app), newFollowupListCmd(app))
+	return cmd
+}
+
+func newFollowupAddCmd(app *App) *cobra.Command {
+	var in workspace.FollowupInput
+	var due string
+	cmd := &cobra.Command{
+		Use:   "add <id> <text> --owner <name> --due <date> [--kind prevent|detect|mitigate|process] [--link <url>]",
+		Short: "Add a follow-up to an incident's postmortem",
+		Long: `Add a follow-up to the postmortem of an incident and commit it. It gets the next ID
+(<incident id>-F<n>). --due takes a date (2026-12-15), an RFC 3339 time, or days or weeks from
+today (14d, 2w); a date is due until its end.`,
+		Example: `  incidentctl followup add k7x "Alert on replica lag above 30 s" --owner bob --due 2026-12-15 --kind detect
+  incidentctl followup add k7x "Practise the failover in a drill" --owner carol --due 4w --kind process`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 2 {
+				return usageErr("followup add takes an incident ID and the text: incidentctl followup add <id> \"what must be done\" --owner <name> --due <date>")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if strings.TrimSpace(in.Owner) == "" {
+				return usageErr("--owner is required: who makes sure it is done (a follow-up without an owner is a wish)")
+			}
+			if !cmd.Flags().Changed("due") {
+				return usageErr("--due is required: when it must be done, e.g. --due 2026-12-15 or --due 2w")
+			}
+			d, err := postmortem.ParseDue(due, app.Now())
+			if err != nil {
+				return usageErr("--due: %v", err)
+			}
+			in.Due = d
+			in.Kind = strings.ToLower(strings.TrimSpace(in.Kind))
+			if !postmortem.ValidKind(in.Kind) {
+				return usageErr("--kind %q: use one of %s", in.Kind, strings.Join(postmortem.Kinds, ", "))
+			}
+			in.Text = strings.Join(args[1:], " ")
+			ws, err := app.open()
+			if err != nil {
+				return err
+			}
+			res, err := ws.AddFollowup(args[0], in)
+			if err != nil {
+				return err
+			}
+			if app.JSON {
+				return app.printJSON(FollowupWriteJSON{toFollowupJSON(res.Followup), res.Commit})
+			}
+			fmt.Fprintln(app.Out, res.Followup.ID)
+			fmt.Fprintf(app.Err, learnText.FollowupAdded+"\n", res.Followup.ID, res.Path, res.Commit[:7])
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&in.Owner, "owner", "", "who owns it, `<name>` (required)")
+	f.StringVar(&due, "due", "", "when it is due, `<date>`: 2026-12-15, 14d, 2w (required)")
+	f.StringVar(&in.Kind, "kind", "", "what it does: `<kind>` prevent, detect, mitigate or process")
+	f.StringVar(&in.Link, "link", "", "an issue or pull request that tracks it, `<url>`")
+	f.BoolVar(&in.IncludeEdits, "include-edits", false, "also commit uncommitted hand edits of the postmortem")
+	addSyncFlag(cmd)
+	return cmd
+}
+
+func newFollowupDoneCmd(app *App) *cobra.Command {
+	var link string
+	var includeEdits bool
+	cmd := &cobra.Command{
+		Use:   "done <followup-id> [--link <url>]",
+		Short: "Mark a follow-up done",
+		Long: `Mark a follow-up done (with the time) and commit it. The ID is <incident id>-F<n>; any
+unambiguous prefix of the incident's ID works (k7xqm-F1). --link records what did it.`,
+		Example: `  incidentctl followup done 261123-k7xqm-F1
+  incidentctl followup done k7xqm-F2 --link https://github.com/acme/ops/pull/42`,
+		Args: exactArgs(1, "one follow-up ID (<incident id>-F<n>)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, _, ok := postmortem.SplitFollowupID(args[0]); !ok {
+				return usageErr("%q is not a follow-up ID: they read <incident id>-F<n>, like 260917-x31y2-F1 (see incidentctl followup list)", args[0])
+			}
+			ws, err := app.open()
+			if err != nil {
+				return err
+			}
+			res, err := ws.DoneFollowup(args[0], link, includeEdits)
+			if err != nil {
+				return err
+			}
+			if app.JSON {
+				return app.printJSON(FollowupWriteJSON{toFollowupJSON(res.Followup), res.Commit})
+			}
+			fmt.Fprintf(app.Err, learnText.FollowupDone+"\n", res.Followup.ID, res.Commit[:7])
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&link, "link", "", "what did it: an issue, a pull request, `<url>`")
+	cmd.Flags().BoolVar(&includeEdits, "include-edits", false, "also commit uncommitted hand edits of the postmortem")
+	addSyncFlag(cmd)
+	return cmd
+}
+
+func newFollowupListCmd(app *App) *cobra.Command {
+	var f workspace.FollowupFilter
+	cmd := &cobra.Command{
+		Use:   "list [--open] [--overdue] [--owner <name>]",
+		Short: "List the follow-ups of every postmortem",
+		Long: `List the follow-ups of every postmortem under postmortems/, by incident. --json prints an
+array of {id, incident, text, owner, due, kind, link, done, done_at, overdue, postmortem}.`,
+		Example: `  incidentctl followup list --open
+  incidentctl followup list --overdue --json
+  incidentctl followup list --owner bob`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := app.open()
+			if err != nil {
+				return err
+			}
+			items, errs, err := ws.Followups(f)
+			if err != nil {
+				return err
+			}
+			for _, e := range errs {
+				fmt.Fprintf(app.Err, "warning: skipped %v\n", e)
+			}
+			if app.JSON {
+				out := make([]FollowupJSON, len(items))
+				for i, it := range items {
+					out[i] = toFollowupJSON(it)
+				}
+				return app.printJSON(out)
+			}
+			if len(items) == 0 {
+				fmt.Fprintln(app.Err, learnText.FollowupsNone)
+				return nil
+			}
+			writeFollowups(app.Out, items)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&f.Open, "open", false, "only those not done")
+	cmd.Flags().BoolVar(&f.Overdue, "overdue", false, "only open ones past their due date")
+	cmd.Flags().StringVar(&f.Owner, "owner", "", "only those `<name>` owns")
+	return cmd
+}
+
+// writeFollowups prints follow-ups as a table.
+func writeFollowups(w io.Writer, items []workspace.Followup) {
+	tw := display.NewTabWriter(w, 2) // aligned by display width: names may be Japanese
+	fmt.Fprintln(tw, strings.Join(learnText.FollowupHeader, "\t"))
+	for _, it := range items {
+		status := learnText.Open
+		switch {
+		case it.Done:
+			status = learnText.Done
+		case it.Overdue:
+			status = learnText.Overdue
+		}
+		kind := it.Kind
+		if kind == "" {
+			kind = "—"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, orNone(it.Due), orNone(it.Owner), kind, status, it.Text)
+	}
+	tw.Flush()
+}
+
+// boardFollowups is how many overdue follow-ups the board lists; followup list shows them all.
+const boardFollowups = 5
+
+// writeOverdueFollowups is the board's line of overdue follow-ups (nothing when there are none).
+// It never fails the board: unreadable postmortems are lint's business.
+func writeOverdueFollowups(app *App, ws *workspace.Workspace, leadingBlank bool) {
+	items, _, err := ws.Followups(workspace.FollowupFilter{Overdue: true})
+	if err != nil || len(items) == 0 {
+		return
+	}
+	slices.SortStableFunc(items, func(a, b workspace.Followup) int { return strings.Compare(a.Due, b.Due) })
+	p := app.palette()
+	if leadingBlank {
+		fmt.Fprintln(app.Out)
+	}
+	fmt.Fprintln(app.Out, p.paint(red, fmt.Sprintf(learnText.OverdueFollowups, len(items))))
+	for i, it := range items {
+		if i == boardFollowups {
+			fmt.Fprintf(app.Out, "  "+learnText.OverdueMore+"\n", len(items)-boardFollowups)
+			break
+		}
+		fmt.Fprintf(app.Out, "  "+learnText.OverdueLine+"\n", it.ID, it.Due, orNone(it.Owner), it.Text)
+	}
+}

@@ -1,0 +1,113 @@
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/postmortem"
+)
+
+// Postmortems (postmortems/YYYY/MM/<id>-<slug>.md) are linted beside the incident documents: the
+// document format, the follow-ups (an owner and a due date each, none left open past its due
+// date) and the secrets rule. They go through their own pass, so incident rules (and the IDs
+// their names start with) never apply to them.
+
+// isPostmortemPath says whether a repository path belongs to the postmortems folder.
+func (c *checker) isPostmortemPath(rel string) bool {
+	return c.postmortems != "" && strings.HasPrefix(rel, c.postmortems+"/")
+}
+
+// lintPostmortem reads one file of the postmortems folder and lints it. skipped is true for a
+// file that is not a postmortem (a README, notes without front matter).
+func (c *checker) lintPostmortem(cd candidate) (findings []Finding, skipped bool) {
+	f := &finder{path: cd.rel}
+	fi, err := os.Lstat(cd.abs)
+	if err != nil || !fi.Mode().IsRegular() {
+		if incident.IDFromFileName(cd.rel) == "" {
+			return nil, true
+		}
+		f.add(1, 1, RuleUnreadable, "not a regular file (a symbolic link or a device): a postmortem is a plain Markdown file; replace it with the document itself")
+		return f.out, false
+	}
+	if fi.Size() > postmortem.MaxSize {
+		f.add(1, 1, RuleUnreadable, fmt.Sprintf("the file is %d bytes, more than the %d (4 MiB) a postmortem may have", fi.Size(), postmortem.MaxSize))
+		return f.out, false
+	}
+	file, err := os.Open(cd.abs)
+	if err != nil {
+		f.add(1, 1, RuleUnreadable, fmt.Sprintf("cannot read the file: %v", err))
+		return f.out, false
+	}
+	defer file.Close()
+	src, err := io.ReadAll(file)
+	if err != nil {
+		f.add(1, 1, RuleUnreadable, fmt.Sprintf("cannot read the file: %v", err))
+		return f.out, false
+	}
+	if !strings.HasPrefix(string(src), "---") && incident.IDFromFileName(cd.rel) == "" {
+		return nil, true
+	}
+	d, err := postmortem.Parse(cd.rel, src)
+	c.scanSecrets(f, src, nil)
+	if err != nil {
+		var pe *postmortem.ParseError
+		if errors.As(err, &pe) {
+			f.add(pe.Line, pe.Col, RulePostmortemFormat, pe.Msg)
+		} else {
+			f.add(1, 1, RulePostmortemFormat, err.Error())
+		}
+		return f.out, false
+	}
+	for _, p := range d.Problems {
+		f.add(p.Line, p.Col, RulePostmortemFormat, p.Message)
+	}
+	c.checkPostmortemName(f, d)
+	c.checkFollowups(f, d)
+	return f.out, false
+}
+
+// checkPostmortemName: the file is <id>-<slug>.md in the month folder of the incident's ID, so
+// commands find it from the incident.
+func (c *checker) checkPostmortemName(f *finder, d *postmortem.Document) {
+	id := strings.ToLower(d.Meta.Incident)
+	if !incident.ValidID(id) {
+		f.add(2, 1, RulePostmortemFormat, fmt.Sprintf("incident %q is not an incident ID (YYMMDD-xxxxx): name the incident this postmortem reviews", d.Meta.Incident))
+		return
+	}
+	name := path.Base(d.Path)
+	if incident.IDFromFileName(name) != id {
+		f.add(2, 1, RulePostmortemFormat, fmt.Sprintf("the file name %s does not start with the incident's ID %s: rename it to %s-<slug>.md (commands find the postmortem by it)", name, id, id))
+		return
+	}
+	if want := c.postmortems + "/20" + id[:2] + "/" + id[2:4]; path.Dir(d.Path) != want {
+		f.add(2, 1, RulePostmortemFormat, fmt.Sprintf("%s is not in its month folder: the postmortem of an incident declared on 20%s-%s-%s lives in %s/; move it there", name, id[:2], id[2:4], id[4:6], want))
+	}
+}
+
+// checkFollowups: every follow-up has an owner and a due date ("without them they are wishes"),
+// and none is open past its due date.
+func (c *checker) checkFollowups(f *finder, d *postmortem.Document) {
+	for _, fu := range d.Meta.Followups {
+		name := fu.ID
+		if name == "" {
+			name = "follow-up"
+		}
+		if strings.TrimSpace(fu.Owner) == "" {
+			l, col := fu.KeyPos(postmortem.FKeyOwner)
+			f.add(l, col, RuleFollowupIncomplete, fmt.Sprintf("%s has no owner: name who makes sure it is done (owner: <name>)", name))
+		}
+		if strings.TrimSpace(fu.Due) == "" {
+			l, col := fu.KeyPos(postmortem.FKeyDue)
+			f.add(l, col, RuleFollowupIncomplete, fmt.Sprintf("%s has no due date: say when it must be done (due: 2026-12-15)", name))
+		}
+		if fu.Overdue(c.now) {
+			l, col := fu.KeyPos(postmortem.FKeyDue)
+			f.add(l, col, RuleFollowupOverdue, fmt.Sprintf("%s is overdue (due %s): do it and mark it done (incidentctl followup done %s), or agree on a new due date", name, fu.Due, name))
+		}
+	}
+}

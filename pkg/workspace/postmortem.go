@@ -1,0 +1,336 @@
+package workspace
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/postmortem"
+	"github.com/incidentctl/incidentctl/templates"
+)
+
+// PostmortemPrefix starts the incident's log entry that links its postmortem (the lint rule
+// reads it, and so do the commands that find a postmortem).
+const PostmortemPrefix = "postmortem:"
+
+// PostmortemOptions is what `incidentctl postmortem` asks for.
+type PostmortemOptions struct {
+	Owner        string     // "" means the person drafting it
+	Meeting      *time.Time // when the review meeting is, if known
+	Draft        bool       // allow an incident that is not resolved yet
+	Force        bool       // draft one although the incident links a postmortem elsewhere (a URL)
+	IncludeEdits bool       // commit the incident file's uncommitted hand edits along with it
+}
+
+// PostmortemResult is what drafting a postmortem did.
+type PostmortemResult struct {
+	ID           string // the incident
+	Path         string // the postmortem, a repository path
+	IncidentPath string
+	Commit       string
+	Doc          *postmortem.Document
+	Warnings     []string
+}
+
+// postmortemsDir is the configured folder, as a repository path.
+func (w *Workspace) postmortemsDir() string { return path.Clean(w.Config.Postmortem.Folder) }
+
+// PostmortemPath is where the postmortem of an incident goes: <folder>/YYYY/MM/<id>-<slug>.md,
+// in the month of its declaration like the incident itself.
+func (w *Workspace) PostmortemPath(m incident.Meta) string {
+	return path.Join(w.postmortemsDir(), incident.RelPath(m.ID, m.Title, m.DeclaredAt))
+}
+
+// Postmortem drafts the postmortem of an incident from its record and commits it together with
+// the incident's log entry that links it (postmortem: <path>): one commit of the two files.
+func (w *Workspace) Postmortem(ref string, opts PostmortemOptions) (*PostmortemResult, error) {
+	h, err := w.head()
+	if err != nil {
+		return nil, err
+	}
+	if h.Unborn {
+		return nil, fmt.Errorf("the branch %s has no commits yet: run `incidentctl init` first", h.Branch)
+	}
+	e, err := w.Find(ref)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.checkClean(e.Path, opts.IncludeEdits); err != nil {
+		return nil, err
+	}
+	d, err := w.loadEntry(e)
+	if err != nil {
+		return nil, err
+	}
+	m := d.Meta
+	if m.IsDrill() {
+		return nil, fmt.Errorf("%s is a drill: its review is the debrief (incidentctl drill score %s, then incidentctl drill debrief %s), not a postmortem", m.ID, shortRef(m.ID), shortRef(m.ID))
+	}
+	if m.Status != incident.StatusResolved && !opts.Draft {
+		return nil, fmt.Errorf("%s is %s, not resolved: a postmortem reviews a resolved incident (incidentctl close %s --resolution …); to start one now, pass --draft", m.ID, m.Status, shortRef(m.ID))
+	}
+	if p, ok := w.postmortemOf(d); ok {
+		return nil, fmt.Errorf("%s already has a postmortem: %s; edit it there (follow-ups: incidentctl followup add %s …)", m.ID, p, shortRef(m.ID))
+	}
+	if link, at, ok := externalLink(d); ok && !opts.Force {
+		return nil, fmt.Errorf("%s already links its postmortem %s (logged %s); to draft one in the repository as well, pass --force (its link is logged after the first)", m.ID, link, incident.FormatTime(at))
+	}
+	rel := w.PostmortemPath(m)
+	if _, err := os.Lstat(w.abs(rel)); err == nil {
+		return nil, fmt.Errorf("%s exists but is not the postmortem of %s (commit it, or move it away)", rel, m.ID)
+	}
+	tmpl, tmplFrom, _, warnings, err := w.committed(w.Config.Postmortem.Template, templates.Postmortem)
+	if err != nil {
+		return nil, err
+	}
+	if tmplFrom == builtIn {
+		tmplFrom = w.Config.Postmortem.Template + " (" + builtIn + ")"
+	}
+	flow, err := w.Flow()
+	if err != nil {
+		return nil, err
+	}
+	author, committer, err := w.Repo.Identity(w.Now())
+	if err != nil {
+		return nil, err
+	}
+	now := w.Now().Truncate(time.Second)
+	owner := incident.OneLine(opts.Owner)
+	if owner == "" {
+		owner = author.Name
+	}
+	pm := postmortem.Meta{Incident: m.ID, Title: m.Title, Status: postmortem.StatusDraft, Owner: owner, Meeting: opts.Meeting}
+	rec := postmortem.FromIncident(d, flow.Severities, now)
+	data := postmortem.NewData(rec, pm, w.Config.ActionList, now, postmortem.English)
+	body, err := postmortem.Render(tmplFrom, tmpl, data)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := postmortem.New(rel, pm, body)
+	if err != nil {
+		return nil, err
+	}
+	nd, err := d.AppendLog(incident.LogEntry{At: now, Author: author.Name, Text: PostmortemPrefix + " " + rel})
+	if err != nil {
+		return nil, err
+	}
+	if nd, err = nd.RefreshStatus(); err != nil {
+		return nil, err
+	}
+	commit, err := w.Repo.Commit(gitrepo.CommitRequest{
+		Changes:   []gitrepo.Change{{Path: e.Path, Content: nd.Src}, {Path: rel, Content: doc.Src}},
+		Message:   commitMessage(m.ID, "postmortem drafted", m.Title),
+		Parent:    h.Commit,
+		Author:    author,
+		Committer: committer,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &PostmortemResult{ID: m.ID, Path: rel, IncidentPath: e.Path, Commit: commit.String(), Doc: doc, Warnings: warnings}, nil
+}
+
+// checkClean refuses to sweep up uncommitted hand edits of a file a command rewrites.
+func (w *Workspace) checkClean(rel string, includeEdits bool) error {
+	st, err := w.Repo.FileState(rel)
+	if err != nil {
+		return err
+	}
+	if !st.AtHead {
+		return fmt.Errorf("%s is not committed: commit it with git first (incidentctl records each change as a commit on top of it)", rel)
+	}
+	if (st.WorktreeDiffers || st.IndexDiffers) && !includeEdits {
+		return fmt.Errorf("%s has uncommitted changes: commit or discard them (git diff -- %s), or pass --include-edits to record them with this change", rel, rel)
+	}
+	return nil
+}
+
+// postmortemOf finds the postmortem document of an incident in the repository: the file in its
+// month folder whose name starts with the ID, or a file the log links.
+func (w *Workspace) postmortemOf(d *incident.Document) (string, bool) {
+	id := d.Meta.ID
+	if incident.ValidID(id) {
+		dir := path.Join(w.postmortemsDir(), "20"+id[:2], id[2:4])
+		if des, err := os.ReadDir(w.abs(dir)); err == nil {
+			for _, de := range des {
+				if !de.IsDir() && strings.HasSuffix(de.Name(), ".md") && incident.IDFromFileName(de.Name()) == id {
+					return dir + "/" + de.Name(), true
+				}
+			}
+		}
+	}
+	for i := len(d.Log) - 1; i >= 0; i-- {
+		if link, ok := postmortemLink(d.Log[i].Text); ok && !isURL(link) {
+			if rel := path.Clean(link); !strings.HasPrefix(rel, "../") && rel != ".." {
+				if fi, err := os.Stat(w.abs(rel)); err == nil && fi.Mode().IsRegular() {
+					return rel, true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// externalLink is the last postmortem link of the log that points outside the repository.
+func externalLink(d *incident.Document) (string, time.Time, bool) {
+	for i := len(d.Log) - 1; i >= 0; i-- {
+		if link, ok := postmortemLink(d.Log[i].Text); ok && isURL(link) {
+			return link, d.Log[i].At, true
+		}
+	}
+	return "", time.Time{}, false
+}
+
+// postmortemLink reads "postmortem: <link>" (the key in any case).
+func postmortemLink(text string) (string, bool) {
+	if len(text) < len(PostmortemPrefix) || !strings.EqualFold(text[:len(PostmortemPrefix)], PostmortemPrefix) {
+		return "", false
+	}
+	f := strings.Fields(text[len(PostmortemPrefix):])
+	if len(f) == 0 {
+		return "", false
+	}
+	return strings.Trim(f[0], "<>()[]"), true
+}
+
+func isURL(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+}
+
+// shortRef is the random part of an ID: what people type.
+func shortRef(id string) string {
+	if _, r, ok := strings.Cut(id, "-"); ok && r != "" {
+		return r
+	}
+	return id
+}
+
+// PostmortemFile is one postmortem of the repository, read.
+type PostmortemFile struct {
+	Path string
+	Doc  *postmortem.Document
+}
+
+// Postmortems reads every postmortem under the postmortems folder, sorted by path. A postmortem
+// that cannot be read is reported in errs and left out.
+func (w *Workspace) Postmortems() (files []PostmortemFile, errs []error, err error) {
+	root := w.abs(w.postmortemsDir())
+	err = filepath.WalkDir(root, func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == root {
+				return nil // no postmortem yet
+			}
+			return err
+		}
+		if de.IsDir() || !strings.HasSuffix(de.Name(), ".md") || incident.IDFromFileName(de.Name()) == "" {
+			return nil // a README, notes
+		}
+		rel, _ := filepath.Rel(w.Root(), p)
+		rel = filepath.ToSlash(rel)
+		doc, perr := w.loadPostmortem(rel)
+		if perr != nil {
+			errs = append(errs, perr)
+			return nil
+		}
+		files = append(files, PostmortemFile{Path: rel, Doc: doc})
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing %s: %v", w.postmortemsDir(), err)
+	}
+	slices.SortFunc(files, func(a, b PostmortemFile) int { return strings.Compare(a.Path, b.Path) })
+	return files, errs, nil
+}
+
+func (w *Workspace) loadPostmortem(rel string) (*postmortem.Document, error) {
+	src, err := readFile(w.abs(rel))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %v", rel, err)
+	}
+	if !bytes.HasPrefix(src, []byte("---")) {
+		return nil, fmt.Errorf("%s: not a postmortem (no front matter)", rel)
+	}
+	return postmortem.Parse(rel, src)
+}
+
+// FindPostmortem resolves an incident (any unambiguous prefix) and reads its postmortem.
+func (w *Workspace) FindPostmortem(ref string) (*incident.Document, *postmortem.Document, error) {
+	d, err := w.Load(ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, ok := w.postmortemOf(d)
+	if !ok {
+		return d, nil, fmt.Errorf("%s has no postmortem in the repository yet: draft one with incidentctl postmortem %s", d.Meta.ID, shortRef(d.Meta.ID))
+	}
+	doc, err := w.loadPostmortem(p)
+	if err != nil {
+		return d, nil, err
+	}
+	if !strings.EqualFold(doc.Meta.Incident, d.Meta.ID) {
+		return d, nil, fmt.Errorf("%s says it is the postmortem of %s, not of %s: fix its incident key", p, doc.Meta.Incident, d.Meta.ID)
+	}
+	return d, doc, nil
+}
+
+// PostmortemUpdate changes an existing postmortem's front matter; nil fields stay as they are.
+type PostmortemUpdate struct {
+	Status       *string
+	Owner        *string
+	Meeting      *time.Time
+	IncludeEdits bool
+}
+
+// UpdatePostmortem moves a postmortem along (draft → in-review → final), or changes its owner
+// or meeting, in one commit of the postmortem alone.
+func (w *Workspace) UpdatePostmortem(ref string, u PostmortemUpdate) (*PostmortemResult, error) {
+	if u.Status != nil && !postmortem.ValidStatus(*u.Status) {
+		return nil, fmt.Errorf("status %q is not a postmortem status: use one of %s", *u.Status, strings.Join(postmortem.Statuses, ", "))
+	}
+	var changes []string
+	res, err := w.changePostmortem(ref, u.IncludeEdits, func(doc *postmortem.Document) (*postmortem.Document, string, error) {
+		nd := doc
+		var err error
+		if u.Status != nil && *u.Status != doc.Meta.Status {
+			if nd, err = nd.SetString(postmortem.KeyStatus, *u.Status); err != nil {
+				return nil, "", err
+			}
+			changes = append(changes, "status "+orDash(doc.Meta.Status)+" → "+*u.Status)
+		}
+		if u.Owner != nil {
+			if o := incident.OneLine(*u.Owner); o != doc.Meta.Owner {
+				if o == "" {
+					return nil, "", fmt.Errorf("the owner cannot be empty: name who owns the postmortem")
+				}
+				if nd, err = nd.SetString(postmortem.KeyOwner, o); err != nil {
+					return nil, "", err
+				}
+				changes = append(changes, "owner "+orDash(doc.Meta.Owner)+" → "+o)
+			}
+		}
+		if u.Meeting != nil && (doc.Meta.Meeting == nil || !doc.Meta.Meeting.Equal(*u.Meeting)) {
+			if nd, err = nd.SetTime(postmortem.KeyMeeting, u.Meeting); err != nil {
+				return nil, "", err
+			}
+			changes = append(changes, "meeting "+incident.FormatTime(*u.Meeting))
+		}
+		if len(changes) == 0 {
+			return nil, "", fmt.Errorf("%w: the postmortem %s already says so", ErrNothingToChange, doc.Path)
+		}
+		return nd, "postmortem " + strings.Join(changes, ", "), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &PostmortemResult{ID: res.doc.Meta.Incident, Path: res.Path, Commit: res.Commit, Doc: res.doc}, nil
+}
