@@ -29,14 +29,19 @@ func (app *App) addCompletions(root *cobra.Command) {
 		if c.ValidArgsFunction == nil && takesID(c.Use) {
 			c.ValidArgsFunction = app.completeID
 		}
-		for name, f := range map[string]cobra.CompletionFunc{
+		funcs := map[string]cobra.CompletionFunc{
 			"severity": app.completeSeverity,
-			"status":   completeStatus(c.Name()),
 			"role":     app.completeRole,
 			"color":    fixed(colorModes...),
 			"lang":     fixed(langNames()...),
-			"format":   fixed(lint.Formats...),
-		} {
+		}
+		switch c.CommandPath() {
+		case "incidentctl update", "incidentctl list":
+			funcs["status"] = completeStatus(c.Name())
+		case "incidentctl lint":
+			funcs["format"] = fixed(lint.Formats...)
+		}
+		for name, f := range funcs {
 			if c.Flags().Lookup(name) != nil {
 				_ = c.RegisterFlagCompletionFunc(name, f)
 			}
