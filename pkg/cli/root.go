@@ -43,7 +43,7 @@ Every change is one commit of exactly that file.`,
 		Version:            buildVersion().Version, // --version (version.go)
 	}
 	root.SetVersionTemplate(buildVersion().String() + "\n")
-	root.PersistentFlags().BoolVar(&app.JSON, "json", false, "print machine-readable JSON on stdout")
+	root.PersistentFlags().BoolVar(&app.JSON, "json", false, "print machine-readable JSON on stdout (schemas: docs/json.md; errors as JSON on stderr)")
 	root.PersistentFlags().StringVarP(&app.Dir, "directory", "C", "", "run as if started in `<dir>`")
 	root.PersistentFlags().StringVar(&app.Lang, "lang", app.Lang, app.P.T("flag.lang"))
 	root.PersistentFlags().StringVar(&app.Color, "color", "auto", app.P.T("flag.color"))
