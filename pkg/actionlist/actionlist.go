@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"text/template"
 	"time"
@@ -80,17 +81,35 @@ func Render(path string, src []byte, sevs *severity.Set, data Data) (string, []i
 	rendered := strings.TrimSpace(out.String()) + "\n"
 	for i, line := range strings.Split(rendered, "\n") {
 		if topHeadingRE.MatchString(line) {
-			return "", nil, fmt.Errorf("%s: line %d of the rendered action list is a level-1 or level-2 heading (%q): the action list is one section of the incident document, so use ### headings inside it", path, i+1, line)
+			return "", nil, &Error{Path: path, Msg: fmt.Sprintf("line %d of the rendered action list is a level-1 or level-2 heading (%q): the action list is one section of the incident document, so use ### headings inside it", i+1, line)}
 		}
 	}
 	actions, err := incident.ParseActionList(rendered)
 	if err != nil {
-		return "", nil, fmt.Errorf("%s: the rendered action list does not parse: %v", path, err)
+		return "", nil, &Error{Path: path, Msg: fmt.Sprintf("the rendered action list does not parse: %v", err)}
 	}
 	if len(actions) == 0 {
-		return "", nil, fmt.Errorf("%s: the rendered action list has no items: write them as a task list (\"- [ ] Page the on-call engineer\")", path)
+		return "", nil, &Error{Path: path, Msg: "the rendered action list has no items: write them as a task list (\"- [ ] Page the on-call engineer\")"}
 	}
 	return rendered, actions, nil
+}
+
+// Error is a template that does not render, or renders into something the CLI cannot read.
+// Line and Col point into the template when known (0 otherwise).
+type Error struct {
+	Path      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.Line > 0 && e.Col > 0:
+		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, e.Msg)
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
 }
 
 func known(sevs *severity.Set, ids []string) error {
@@ -115,7 +134,9 @@ func templateError(path string, err error) error {
 		if m[4] != "" {
 			rest = "in {{" + m[4] + "}}: " + rest
 		}
-		return fmt.Errorf("%s:%s%s: template error: %s", path, m[2], m[3], rest)
+		line, _ := strconv.Atoi(m[2])
+		col, _ := strconv.Atoi(strings.TrimPrefix(m[3], ":"))
+		return &Error{Path: path, Line: line, Col: col, Msg: "template error: " + rest}
 	}
-	return fmt.Errorf("%s: template error: %s", path, strings.TrimPrefix(msg, "template: "))
+	return &Error{Path: path, Msg: "template error: " + strings.TrimPrefix(msg, "template: ")}
 }

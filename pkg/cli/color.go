@@ -45,5 +45,10 @@ func (app *App) checkColor() error {
 	if !slices.Contains(colorModes, app.Color) {
 		return app.usageMsg("color.unknown", "Value", app.Color)
 	}
+	// The output writer was made before the flags were read (main.go): let the palette's
+	// colour sequences through it as --color now decides.
+	if sw, ok := app.Out.(*safeWriter); ok {
+		sw.sgr = app.colorEnabled()
+	}
 	return nil
 }

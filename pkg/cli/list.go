@@ -54,7 +54,7 @@ left out unless --drills.`,
 			rows := make([][]string, 0, len(res.Incidents)+1)
 			rows = append(rows, []string{"ID", "SEVERITY", "STATUS", "COMMANDER", "DECLARED", "TITLE"})
 			for _, d := range res.Incidents {
-				m := d.Meta
+				m := displayDoc(d).Meta
 				rows = append(rows, []string{m.ID, m.Severity, m.Status, orNone(m.Commander), displayTime(m.DeclaredAt), m.Title + drillMark(false, m)})
 			}
 			return writeTable(app.Out, rows)

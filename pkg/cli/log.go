@@ -11,19 +11,28 @@ import (
 
 // changeFlags are the flags every command that changes an incident has.
 type changeFlags struct {
-	At           string
-	IncludeEdits bool
+	At             string
+	IncludeEdits   bool
+	AllowSecret    bool
+	BeforeDeclared bool
 }
 
 func (c *changeFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&c.At, "at", "", "when it happened: `<time>` as HH:MM (today) or RFC 3339 (default: now)")
+	cmd.Flags().StringVar(&c.At, "at", "", "when it happened: `<time>` as HH:MM (today, at most 12 hours ago) or RFC 3339 (default: now)")
+	cmd.Flags().BoolVar(&c.BeforeDeclared, "before-declared", false, "--at may be before the incident was declared (the alert that started it, say)")
 	cmd.Flags().BoolVar(&c.IncludeEdits, "include-edits", false, "also commit uncommitted hand edits of the incident file")
+	addAllowSecretFlag(cmd, &c.AllowSecret)
 	addSyncFlag(cmd)
+}
+
+// addAllowSecretFlag gives a write command --allow-secret.
+func addAllowSecretFlag(cmd *cobra.Command, v *bool) {
+	cmd.Flags().BoolVar(v, "allow-secret", false, "write text that looks like a secret, after a person checked it is none (the log records the decision)")
 }
 
 func (c *changeFlags) options(app *App) (workspace.Options, error) {
 	at, err := parseAt(c.At, app.Now())
-	return workspace.Options{At: at, IncludeEdits: c.IncludeEdits}, err
+	return workspace.Options{At: at, IncludeEdits: c.IncludeEdits, AllowSecret: c.AllowSecret, BeforeDeclared: c.BeforeDeclared}, err
 }
 
 // reportChange prints what a write command did.
@@ -49,7 +58,8 @@ trace, a pasted chat message) is kept as one multi-line entry: its further lines
 under the first in the document, and read back exactly.`,
 		Example: `  incidentctl log k7x "rolled back deploy 1234"
   kubectl get pods -n checkout | incidentctl log k7x -
-  incidentctl log k7x "error rate started climbing" --at 09:58`,
+  incidentctl log k7x "error rate started climbing" --at 10:40
+  incidentctl log k7x "alert fired" --at 09:58 --before-declared`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 2 {
 				return usageErr("log takes an incident ID and the text: incidentctl log <id> \"what happened\"")

@@ -81,6 +81,15 @@ func Main() int {
 
 // Run executes one command line.
 func Run(app *App, args []string) int {
+	// Everything printed goes through a safeWriter (sanitize.go): hostile text is inert.
+	raw := app.IO
+	out, errOut := newSafeWriter(app.Out, bool(app.palette())), newSafeWriter(app.Err, false)
+	app.Out, app.Err = out, errOut
+	defer func() {
+		out.Flush()
+		errOut.Flush()
+		app.IO = raw
+	}()
 	if err := app.chooseLang(args); err != nil {
 		return app.fail(nil, err, jsonRequested(args))
 	}

@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/merge"
 	"github.com/incidentctl/incidentctl/pkg/sync"
 )
 
@@ -12,8 +15,8 @@ func newMergeDriverCmd(app *App) *cobra.Command {
 		Short: "Git merge driver: merge incident documents field by field (git runs it)",
 		Long: `The merge driver git runs for incident documents during git pull and git merge, so plain git
 merges them exactly as incidentctl sync does: the log gets every entry of both sides once, in
-time order; a field changed on both sides takes the later change; an action checked on either
-side is checked. git passes the common version (%O), ours (%A, where the result goes), theirs
+time order; a field changed on both sides takes the later change, the severity the more severe;
+a check box changed on one side takes that change. git passes the common version (%O), ours (%A, where the result goes), theirs
 (%B) and the path (%P). Text edited on both sides in the same place is a conflict: the driver
 exits 1 and leaves your version as it is (git marks the file as conflicted); it never writes
 conflict markers.
@@ -30,7 +33,17 @@ and the clone's .git/config (which is not committed, so each clone needs it once
   git pull            # incident documents now merge field by field`,
 		Args: exactArgs(4, "the four files git passes: <base> <ours> <theirs> <path>"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return sync.MergeFiles(args[0], args[1], args[2], args[3])
+			var opts merge.Options
+			if ws, err := app.open(); err == nil { // git runs the driver at the top of the clone
+				if flow, err := ws.Flow(); err == nil {
+					opts.MoreSevere = flow.Severities.MoreSevere
+				}
+			}
+			notes, err := sync.MergeFilesWith(args[0], args[1], args[2], args[3], opts)
+			for _, n := range notes {
+				fmt.Fprintf(app.Err, "incidentctl: %s: %s\n", args[3], n)
+			}
+			return err
 		},
 	}
 }

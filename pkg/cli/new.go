@@ -11,6 +11,7 @@ import (
 
 type newOptions struct {
 	Title, Severity, Commander, Impact, At string
+	AllowSecret                            bool
 }
 
 func newNewCmd(app *App) *cobra.Command {
@@ -42,7 +43,7 @@ defaults to you (git's user.name). Prints the ID and the path.`,
 			if err != nil {
 				return err
 			}
-			res, err := ws.Declare(workspace.Declaration{Title: o.Title, Severity: o.Severity, Commander: o.Commander, Impact: o.Impact, At: at})
+			res, err := ws.Declare(workspace.Declaration{Title: o.Title, Severity: o.Severity, Commander: o.Commander, Impact: o.Impact, At: at, AllowSecret: o.AllowSecret})
 			if err != nil {
 				return err
 			}
@@ -60,7 +61,8 @@ defaults to you (git's user.name). Prints the ID and the path.`,
 	f.StringVarP(&o.Severity, "severity", "s", "", "severity, `<SEV1..SEV4>` (see incidentctl severities)")
 	f.StringVar(&o.Commander, "commander", "", "incident commander `<name>` (default: you)")
 	f.StringVar(&o.Impact, "impact", "", "who and what is affected, `<text>`")
-	f.StringVar(&o.At, "at", "", "when it was declared: `<time>` as HH:MM (today) or RFC 3339")
+	f.StringVar(&o.At, "at", "", "when it was declared: `<time>` as HH:MM (today, at most 12 hours ago) or RFC 3339")
+	addAllowSecretFlag(cmd, &o.AllowSecret)
 	addSyncFlag(cmd)
 	return cmd
 }

@@ -52,6 +52,7 @@ title, severity, status, next} with next that array. See docs/json.md.`,
 			if err != nil {
 				return err
 			}
+			d = app.forPeople(d)
 			now := app.Now()
 			items := board.Next(d, now)
 			if app.JSON {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -15,10 +16,15 @@ import (
 
 // printJSON is the one --json writer every command uses.
 func (app *App) printJSON(v any) error {
-	enc := json.NewEncoder(app.Out)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := app.Out.Write(escapeJSON(b.Bytes()))
+	return err
 }
 
 // writeJSON is what write commands print with --json: what was committed, and the incident as

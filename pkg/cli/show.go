@@ -31,7 +31,7 @@ func newShowCmd(app *App) *cobra.Command {
 			if app.JSON {
 				return app.printJSON(app.toIncidentJSON(d))
 			}
-			writeIncident(app.Out, d, app.customFields(d), app.Now())
+			writeIncident(app.Out, displayDoc(d), app.customFields(d), app.Now())
 			return nil
 		},
 	}

@@ -78,12 +78,13 @@ RFC 3339 time, and compare with declared_at. --severity is repeatable or comma-s
 			for _, e := range res.Errors {
 				fmt.Fprintf(app.Err, "warning: skipped %v\n", e)
 			}
-			docs := res.Incidents
+			all := app.forPeopleAll(res.Incidents)
+			docs := all
 			if !o.Drills {
 				docs = realIncidents(docs)
 			}
 			s := board.Compute(docs, r)
-			s.Experience = board.ICExperience(res.Incidents, r) // drills apart, always
+			s.Experience = board.ICExperience(all, r) // drills apart, always
 			if app.JSON {
 				return app.printJSON(toStatsJSON(s))
 			}

@@ -57,7 +57,7 @@ overdue (arrays of actions, the same objects as in show --json); see docs/json.m
 				if err != nil {
 					return err
 				}
-				row := board.Status(d, now)
+				row := board.Status(app.forPeople(d), now)
 				if app.JSON {
 					return app.printJSON(app.toStatusDetailJSON(row))
 				}
@@ -75,7 +75,7 @@ overdue (arrays of actions, the same objects as in show --json); see docs/json.m
 			for _, e := range res.Errors {
 				fmt.Fprintf(app.Err, "warning: skipped %v\n", e)
 			}
-			rows := board.Board(res.Incidents, sevs, now)
+			rows := board.Board(app.forPeopleAll(res.Incidents), sevs, now)
 			if app.JSON {
 				out := make([]StatusJSON, len(rows))
 				for i, r := range rows {

@@ -25,7 +25,10 @@ It never force-pushes.
 
 Incident documents changed on both sides merge field by field: the log gets every entry of
 both sides once, in time order; a field changed on one side takes that change, changed on both
-sides takes the later one (both stay in the log); an action checked on either side is checked.
+sides takes the later one (both stay in the log), except the severity, which keeps the more
+severe; a check box checked or unchecked on one side takes that change. What people should
+know about (a severity kept over a concurrent de-escalation) is printed as a note and logged.
+A document holding git conflict markers is never pushed.
 Text edited on both sides in the same place, or any other file changed on both sides, stops
 the sync with a message that says what to do; nothing is changed then, and your commits stay
 on your branch until they are pushed.
@@ -56,6 +59,7 @@ GITLAB_TOKEN), SSH remotes your ssh-agent.`,
 				return app.printJSON(syncJSON(res))
 			}
 			fmt.Fprintln(app.Err, describeSync(res))
+			app.syncNotes(res)
 			return nil
 		},
 	}
@@ -71,7 +75,18 @@ func syncJSON(res *sync.Result) *sync.Result {
 	if res.Updated == nil {
 		res.Updated = []string{}
 	}
+	if res.Notes == nil {
+		res.Notes = []string{}
+	}
 	return res
+}
+
+// syncNotes says what the merge decided that people should know (a severity kept over a
+// concurrent de-escalation, a check box checked on one side and unchecked on the other).
+func (app *App) syncNotes(res *sync.Result) {
+	for _, n := range res.Notes {
+		fmt.Fprintf(app.Err, "note: %s\n", n)
+	}
 }
 
 // describeSync says in one line what a sync did.
@@ -110,8 +125,12 @@ func plural(n int, noun string) string {
 
 // progress is where the remote's progress goes: stderr, when it is a terminal someone watches.
 func (app *App) progress() io.Writer {
-	if f, ok := app.Err.(*os.File); ok && isTerminal(f) {
-		return app.Err
+	w := app.Err
+	if s, ok := w.(*safeWriter); ok {
+		w = s.w
+	}
+	if f, ok := w.(*os.File); ok && isTerminal(f) {
+		return &safeWriter{w: f, cr: true} // a remote's progress is text from elsewhere too
 	}
 	return nil
 }
@@ -153,6 +172,7 @@ func (app *App) shareChange(cmd *cobra.Command, args []string) error {
 		return fmt.Errorf("the change is committed here, but sharing it failed: %w", err)
 	}
 	fmt.Fprintln(app.Err, describeSync(res))
+	app.syncNotes(res)
 	return nil
 }
 

@@ -335,8 +335,11 @@ type LogEntry struct {
 	Author string
 	Text   string
 	Line   int // 1-based line in the file; 0 for an entry not yet written
-	start  int // byte range of the item in the file, including its newline
+	start  int // byte range of the entry in the file, including its newline
 	end    int
+	// itemEnd is where its list item ends: after end when a note follows the entry
+	// unindented (see collectLog); new entries go after it.
+	itemEnd int
 }
 
 // Problem is something wrong with a document that does not stop the CLI from reading it
@@ -354,6 +357,10 @@ type ParseError struct {
 	Rule      string
 	Msg       string
 }
+
+// ConflictMarkerMessage is what the conflict-marker rule says.
+const ConflictMarkerMessage = "git conflict marker: a merge was left unfinished here (a clone without the incidentctl merge driver merges line by line); " +
+	"keep what both sides meant, delete the <<<<<<<, ======= and >>>>>>> lines and commit; then run incidentctl init in that clone, so git pull merges incident documents field by field"
 
 func (e *ParseError) Error() string {
 	if e.Line > 0 {

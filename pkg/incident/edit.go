@@ -80,7 +80,7 @@ func (d *Document) AppendLog(e LogEntry) (*Document, error) {
 	pos := -1
 	for i := len(d.Log) - 1; i >= 0; i-- {
 		if !d.Log[i].At.After(e.At) {
-			pos = d.Log[i].end
+			pos = d.Log[i].itemEnd
 			break
 		}
 	}
@@ -231,7 +231,7 @@ func cell(s string) string {
 	if s == "" {
 		return "—"
 	}
-	return strings.ReplaceAll(s, "|", `\|`)
+	return strings.ReplaceAll(EscapeInline(s), "|", `\|`)
 }
 
 // New builds a new document from its state, the rendered action list and the first log entry.
@@ -275,7 +275,7 @@ func New(path string, m Meta, actionList string, first LogEntry) (*Document, err
 		}
 	}
 	b.WriteString("---\n\n# ")
-	b.WriteString(OneLine(m.Title))
+	b.WriteString(EscapeHeading(OneLine(m.Title)))
 	b.WriteString("\n\n## " + SectionStatus + "\n\n## " + SectionActions + "\n\n")
 	if al := strings.TrimSpace(actionList); al != "" {
 		b.WriteString(al)

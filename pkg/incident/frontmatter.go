@@ -235,8 +235,13 @@ func encodeKey(key string, value *yaml.Node) []byte {
 	return buf.Bytes()
 }
 
+// stringNode is a text value; one a YAML 1.1 reader would misread is written quoted.
 func stringNode(s string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	if YAML11Ambiguous(s) {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
 }
 
 // optionalNode is how an optional key's value is written: the speed as a plain number when it

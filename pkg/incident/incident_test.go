@@ -329,7 +329,7 @@ func TestMultiLineLogEntry(t *testing.T) {
 	}
 	e := LogEntry{At: time.Date(2026, 11, 23, 10, 2, 0, 0, time.UTC), Author: "alice", Text: text}
 	line := FormatLogLine(e)
-	if want := "- 2026-11-23T10:02:00Z [alice] panic: nil map\n  \tgoroutine 1 [running]:\n      main.go:12 +0x1d\n"; line != want {
+	if want := "- 2026-11-23T10:02:00Z [alice] panic: nil map\n  \tgoroutine 1 \\[running\\]:\n      main.go:12 +0x1d\n"; line != want {
 		t.Fatalf("FormatLogLine = %q, want %q", line, want)
 	}
 	src := "---\nid: 261123-abcde\ntitle: x\nseverity: SEV2\nstatus: investigating\ndeclared_at: 2026-11-23T10:00:00Z\n---\n\n## Status\n\n## Action list\n\n## Log\n\n" +
@@ -338,7 +338,7 @@ func TestMultiLineLogEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Log) != 3 || d.Log[1].Text != text || d.Log[2].Text != "wrapped by hand and folded" {
+	if len(d.Log) != 3 || d.Log[1].Text != text || d.Log[2].Text != "wrapped by hand" {
 		t.Fatalf("log = %+v", d.Log)
 	}
 	nd, err := d.AppendLog(LogEntry{At: e.At.Add(time.Minute), Author: "carol", Text: "after\n  indented"})

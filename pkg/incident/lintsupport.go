@@ -20,3 +20,27 @@ func (d *Document) ActionPos(i int) (line, col int) {
 	a := d.Actions[i]
 	return d.lines.lineOf(a.box), d.lines.col(a.box)
 }
+
+// Where says what part of the document holds byte offset off: its 1-based line, and the
+// front-matter key or the section ("" for neither; SectionTitle for the title heading and
+// whatever precedes the first section).
+func (d *Document) Where(off int) (line int, key, section string) {
+	line = d.lines.lineOf(min(max(off, 0), len(d.Src)))
+	if off < d.fm.end {
+		for k, ks := range d.fm.keys {
+			if off >= ks.start && off < ks.end {
+				return line, k, ""
+			}
+		}
+		return line, "", ""
+	}
+	for name, s := range d.sections {
+		if off >= s.heading.start && off < s.end {
+			return line, "", name
+		}
+	}
+	return line, "", SectionTitle
+}
+
+// SectionTitle names the part of the body before the first section: the title heading.
+const SectionTitle = "title"

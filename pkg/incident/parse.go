@@ -93,6 +93,10 @@ func Parse(path string, src []byte) (*Document, error) {
 		off := bytes.IndexByte(src, 0)
 		return nil, &ParseError{Path: path, Line: l.lineOf(off), Col: l.col(off), Rule: "encoding", Msg: "contains a NUL byte: this is not a text file"}
 	}
+	if off := conflictMarkerAt(src); off >= 0 {
+		l := newLineIndex(src)
+		return nil, &ParseError{Path: path, Line: l.lineOf(off), Col: 1, Rule: "conflict-marker", Msg: ConflictMarkerMessage}
+	}
 	d := &Document{Path: path, Src: src, lines: newLineIndex(src), table: span{-1, -1}}
 	fm, err := splitFrontMatter(path, src, d.lines)
 	if err != nil {
@@ -522,6 +526,11 @@ func withoutMarkers(line string, markers []marker) string {
 
 // collectLog reads the items of one list in the Log section (items holds the start of each);
 // listEnd is where the next block starts.
+//
+// An entry is its item's first line and the lines after it indented under it (continuation
+// lines); a blank line or a line that is not indented ends it. Markdown would read an
+// unindented line right below an item as part of it (a lazy continuation): for the log it is a
+// note a person added, never part of the entry, and new entries go after it.
 func (d *Document) collectLog(body string, items []int, listEnd int) {
 	base := d.fm.end
 	for i, start := range items {
@@ -530,14 +539,18 @@ func (d *Document) collectLog(body string, items []int, listEnd int) {
 			end = items[i+1]
 		}
 		end = d.trimBlankTail(start, end)
-		raw := logItemText(body[start-base : end-base])
+		entryEnd := d.entryEnd(start, end)
+		raw := logItemText(body[start-base : entryEnd-base])
 		raw = strings.TrimLeft(raw, "-*+ ")
 		e, err := ParseLogLine(raw)
 		if err != nil {
 			d.problemAt(start, "log-entry", err.Error())
 			continue
 		}
-		e.Line, e.start, e.end = d.lines.lineOf(start), start, end
+		e.Line, e.start, e.end, e.itemEnd = d.lines.lineOf(start), start, entryEnd, end
+		if entryEnd < end {
+			d.problemAt(entryEnd, "log-note", fmt.Sprintf("this text is not part of the log entry at line %d: a continuation of an entry is indented by two spaces; indent it to continue the entry, or put a blank line before it to keep it as a note", e.Line))
+		}
 		if n := len(d.Log); n > 0 && e.At.Before(d.Log[n-1].At) {
 			d.problemAt(start, "log-order", fmt.Sprintf("log entry at %s comes after one at %s: the log is kept in time order", FormatTime(e.At), FormatTime(d.Log[n-1].At)))
 		}
@@ -574,6 +587,29 @@ func logItemText(item string) string {
 	return b.String()
 }
 
+// entryEnd returns where the log entry whose item spans [start, end) ends: after its first
+// line and the indented lines right after it.
+func (d *Document) entryEnd(start, end int) int {
+	pos := start
+	if i := bytes.IndexByte(d.Src[pos:end], '\n'); i >= 0 {
+		pos += i + 1
+	} else {
+		return end
+	}
+	for pos < end {
+		next := end
+		if i := bytes.IndexByte(d.Src[pos:end], '\n'); i >= 0 {
+			next = pos + i + 1
+		}
+		line := d.Src[pos:next]
+		if !(bytes.HasPrefix(line, []byte("  ")) || line[0] == '\t') || len(bytes.TrimSpace(line)) == 0 {
+			break
+		}
+		pos = next
+	}
+	return pos
+}
+
 // ParseLogLine reads "<RFC 3339 time> [<author>] <text>" (without the list marker).
 func ParseLogLine(s string) (LogEntry, error) {
 	ts, rest, _ := strings.Cut(s, " ")
@@ -589,23 +625,24 @@ func ParseLogLine(s string) (LogEntry, error) {
 	if strings.TrimSpace(txt) == "" {
 		return LogEntry{}, fmt.Errorf("log entry has no text")
 	}
-	return LogEntry{At: at, Author: strings.TrimSpace(author), Text: txt}, nil
+	return LogEntry{At: at, Author: UnescapeInline(strings.TrimSpace(author)), Text: UnescapeInline(txt)}, nil
 }
 
-// FormatLogLine renders an entry as its list item (with newline). A multi-line text (see
+// FormatLogLine renders an entry as its list item (with newline); the text is escaped so that
+// the rendered document shows it as typed. A multi-line text (see
 // LogText) becomes a multi-line entry: its first line on the item's line, each further line
 // indented by two spaces under it, which logItemText reads back as the same text.
 func FormatLogLine(e LogEntry) string {
 	author := strings.NewReplacer("[", "(", "]", ")", "\n", " ").Replace(e.Author)
 	first, rest, multi := strings.Cut(e.Text, "\n")
 	if !multi {
-		return fmt.Sprintf("- %s [%s] %s\n", FormatTime(e.At), strings.TrimSpace(author), OneLine(e.Text))
+		return fmt.Sprintf("- %s [%s] %s\n", FormatTime(e.At), EscapeInline(OneLine(author)), EscapeInline(OneLine(e.Text)))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "- %s [%s] %s\n", FormatTime(e.At), strings.TrimSpace(author), OneLine(first))
+	fmt.Fprintf(&b, "- %s [%s] %s\n", FormatTime(e.At), EscapeInline(OneLine(author)), EscapeInline(OneLine(first)))
 	for _, line := range strings.Split(rest, "\n") {
 		if line = strings.TrimRight(line, " \t\r"); strings.TrimSpace(line) != "" {
-			b.WriteString("  " + line + "\n")
+			b.WriteString("  " + EscapeInline(line) + "\n")
 		}
 	}
 	return b.String()

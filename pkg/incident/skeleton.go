@@ -108,6 +108,27 @@ func (d *Document) CheckText(texts map[string]bool) (*Document, error) {
 	return Parse(d.Path, out)
 }
 
+// CheckIndexes ticks the actions whose indexes (into Actions) are in set and unticks the
+// others.
+func (d *Document) CheckIndexes(set map[int]bool) (*Document, error) {
+	out := append([]byte(nil), d.Src...)
+	changed := false
+	for i, a := range d.Actions {
+		want := byte(' ')
+		if set[i] {
+			want = 'x'
+		}
+		if a.Done != set[i] {
+			out[a.box+1] = want
+			changed = true
+		}
+	}
+	if !changed {
+		return d, nil
+	}
+	return Parse(d.Path, out)
+}
+
 // LogRaw returns the bytes of log entry i as they stand in the file (newline included).
 func (d *Document) LogRaw(i int) string {
 	e := d.Log[i]

@@ -10,6 +10,10 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
+	"unsafe"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/config"
@@ -62,8 +66,11 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 	f := &finder{path: p}
 	d, err := incident.Parse(p, src)
 	c.scanSecrets(f, src, d)
+	var pe *incident.ParseError
+	if err == nil || errors.As(err, &pe) && pe.Rule != "encoding" && pe.Rule != "size" {
+		checkControls(f, src) // binary files are unreadable, and that is all there is to say
+	}
 	if err != nil {
-		var pe *incident.ParseError
 		if !errors.As(err, &pe) {
 			f.add(1, 1, RuleUnreadable, err.Error())
 			return nil, f.out
@@ -89,6 +96,8 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 			rule, msg = RuleLogOrder, msg+"; move it to where its time belongs, or fix its time"
 		case "log-entry":
 			rule = RuleLogEntry
+		case "log-note":
+			rule = RuleLogNote
 		case "unknown-key":
 			if c.declaredField(d, pr.Line) {
 				continue // a field of the team's own: checkFields checks it
@@ -105,11 +114,66 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 	}
 	c.checkFields(f, d)
 	c.checkValues(f, d)
+	checkYAML11(f, d)
 	c.checkTimes(f, d)
 	c.checkID(f, d)
 	c.checkClosed(f, d)
 	c.checkKind(f, d) // drill.go
 	return d, f.out
+}
+
+// maxControlFindings bounds the control-character findings of one document: a pasted
+// coloured terminal log would otherwise give hundreds.
+const maxControlFindings = 10
+
+// checkControls reports control characters and escape sequences, one finding per line.
+func checkControls(f *finder, src []byte) {
+	var lines []int
+	n, lastLine := 0, 0
+	for off := 0; off < len(src) && n < maxControlFindings; {
+		k := incident.ControlAt(bytesToString(src[off:]))
+		if k < 0 {
+			break
+		}
+		at := off + k
+		r, size := utf8.DecodeRune(src[at:])
+		off = at + max(size, 1)
+		if r == utf8.RuneError && size <= 1 {
+			continue // not UTF-8: the unreadable rule reports the file
+		}
+		if lines == nil {
+			lines = lineStarts(src)
+		}
+		line, col := lineCol(lines, at)
+		if line == lastLine {
+			continue
+		}
+		lastLine = line
+		n++
+		f.add(line, col, RuleControlCharacter, fmt.Sprintf("%s: a control character or the start of a terminal escape sequence, which can change what a reader's terminal or editor shows; delete it (incidentctl removes them from what it writes)", incident.ControlName(r)))
+	}
+}
+
+// checkYAML11 reports text values written unquoted that a YAML 1.1 reader would misread.
+func checkYAML11(f *finder, d *incident.Document) {
+	for _, k := range d.KeyOrder() {
+		v, ok := d.KeyNode(k)
+		if !ok || v == nil {
+			continue
+		}
+		names, nodes := []string{k}, []*yaml.Node{v}
+		if v.Kind == yaml.MappingNode {
+			names, nodes = nil, nil
+			for i := 0; i+1 < len(v.Content); i += 2 {
+				names, nodes = append(names, k+"."+v.Content[i].Value), append(nodes, v.Content[i+1])
+			}
+		}
+		for i, n := range nodes {
+			if n.Kind == yaml.ScalarNode && n.Style == 0 && incident.YAML11Ambiguous(n.Value) {
+				f.add(n.Line+1, n.Column, RuleYAML11, fmt.Sprintf("%s: %s is read as a boolean or a number by YAML 1.1 readers (PyYAML and many CI tools): quote it as %q", names[i], n.Value, n.Value))
+			}
+		}
+	}
 }
 
 // unclosedQuoteLine finds the first line before upTo whose value opens a quote it does not
@@ -419,3 +483,6 @@ func shortID(id string) string {
 	}
 	return id
 }
+
+// bytesToString views b as a string without copying; b must not change while it is used.
+func bytesToString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

@@ -186,7 +186,11 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	tmpl := path.Clean(opts.Config.ActionList)
 	for rel := range explicit {
+		if rel == tmpl {
+			continue // the template rule checks it
+		}
 		if !slices.ContainsFunc(cands, func(cd candidate) bool { return cd.rel == rel }) && base == nil {
 			res.Skipped = append(res.Skipped, rel+": not a Markdown (.md) file, so not an incident document; skipped")
 		}
@@ -196,7 +200,7 @@ func Run(opts Options) (*Result, error) {
 	linted := make(map[string]*lintedDoc, len(docs))
 	for _, d := range docs {
 		if d.skipped {
-			if d.explicit && base == nil {
+			if d.explicit && base == nil && d.rel != tmpl {
 				res.Skipped = append(res.Skipped, d.rel+": not an incident document (no front matter and no incident ID in its name); skipped")
 			}
 			continue
@@ -249,6 +253,9 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 	findings = append(findings, uf...)
+	if opts.Config.ActionList != "" && (len(opts.Paths) == 0 || slices.Contains(roots, tmpl)) {
+		findings = append(findings, checkTemplate(root, tmpl, c.severities, c.now)...)
+	}
 
 	for _, f := range findings {
 		if f.Severity = policy.Level(f.Rule); f.Severity != Off {

@@ -30,6 +30,8 @@ type Rule struct {
 // Rule IDs. Each finding carries one, and .incidentctl.yaml changes a rule's level by its ID.
 const (
 	RuleUnreadable        = "unreadable"
+	RuleConflictMarker    = "conflict-marker"
+	RuleControlCharacter  = "control-character"
 	RuleFrontMatter       = "front-matter"
 	RuleYAML              = "yaml"
 	RuleDuplicateKey      = "duplicate-key"
@@ -46,6 +48,9 @@ const (
 	RuleSection           = "section"
 	RuleLogEntry          = "log-entry"
 	RuleLogOrder          = "log-order"
+	RuleLogNote           = "log-note"
+	RuleYAML11            = "yaml11"
+	RuleTemplate          = "template"
 	RuleActionMarker      = "action-marker"
 	RuleRequiredActions   = "required-actions"
 	RulePostmortem        = "postmortem"
@@ -66,11 +71,14 @@ const (
 // Rules lists every rule, in the order `incidentctl lint --rules` prints them.
 var Rules = []Rule{
 	{RuleUnreadable, Error, false, "the file is readable UTF-8 text of at most 4 MiB (not binary, not a symbolic link)"},
+	{RuleConflictMarker, Error, false, "no git conflict markers (<<<<<<<, =======, >>>>>>>): a text merge was left unfinished (every command refuses such a document)"},
+	{RuleControlCharacter, Error, false, "no terminal escape sequences or control characters (ESC, BEL, CR alone, C1, bidi overrides): they rewrite what a reader's terminal or editor shows"},
 	{RuleFrontMatter, Error, false, "the file starts with a '---' line, YAML keys and a closing '---' line"},
 	{RuleYAML, Error, false, "the front matter is valid YAML and a mapping of keys to values"},
 	{RuleDuplicateKey, Error, false, "no front-matter key appears twice"},
 	{RuleRequiredKey, Error, false, "id, title, severity, status and declared_at are present and not empty"},
 	{RuleUnknownKey, Warning, false, "front-matter keys are ones incidentctl knows (others are kept, but may be typos)"},
+	{RuleYAML11, Warning, false, "text values a YAML 1.1 reader (PyYAML, many CI tools) would read as a boolean or number (yes, no, on, off, y, n, 1:20) are quoted"},
 	{RuleType, Error, false, "values have the right type: text, roles as a mapping, times in RFC 3339 form"},
 	{RuleField, Error, false, "the team's own front-matter keys (fields: in .incidentctl.yaml) hold values of their declared type (text, number, bool, time, list) and, where listed, one of the allowed values"},
 	{RuleSeverity, Error, false, "severity is one of the repository's severity definitions (templates/severities.yaml at HEAD)"},
@@ -83,7 +91,9 @@ var Rules = []Rule{
 	{RuleSection, Error, false, "## Status, ## Action list and ## Log each appear exactly once"},
 	{RuleLogEntry, Error, false, "every log item reads '- <RFC 3339 time> [<author>] <text>'"},
 	{RuleLogOrder, Error, false, "log entries are in time order"},
+	{RuleLogNote, Warning, false, "text right below a log entry is indented under it (a continuation) or set apart by a blank line (a note): unindented, Markdown renders it as part of the entry while incidentctl reads it as a note"},
 	{RuleActionMarker, Warning, false, "<!-- due: --> markers start with a duration such as 30m"},
+	{RuleTemplate, Error, false, "the action-list template (templates/action-list.md) renders for every severity into a task list the CLI can read (checked when lint runs over the whole incidents folder)"},
 	{RuleRequiredActions, Error, false, "a resolved incident has each action required at its severity checked, or logged as 'skipped required action: <text>' (close --force)"},
 	{RulePostmortem, Error, false, "a resolved incident at a level that needs a postmortem (default: SEV1 and SEV2, within 5 days; postmortem.deadlines in .incidentctl.yaml) logs 'postmortem: <path or http(s) URL>' or 'no postmortem: <reason>': a warning until the deadline (--strict does not fail on it), an error after it"},
 	{RuleSecret, Error, false, "no credentials: cloud keys, GitHub/GitLab/Slack tokens, private keys, passwords in URLs, JWTs, random-looking values after token/secret/password (lint.allow: regexes to accept)"},

@@ -7,10 +7,15 @@
 //   - front matter: a field changed on one side takes that change; changed on both sides, the
 //     change made later (by the time of the log entry that records it) wins, and both changes
 //     stay visible in the log; milestones keep the earliest time; roles merge role by role;
-//   - action list: an item checked on either side is checked;
+//   - severity, changed on both sides: the more severe value, so a stale clone never
+//     de-escalates an incident; a merge entry in the log says so;
+//   - action list: a check box changed on one side (checked or unchecked) takes that change;
+//     checked on one side and unchecked on the other with no common version to tell, checked,
+//     and a merge entry says so;
 //   - prose: a line-based three-way merge; the same lines edited differently on both sides is a
 //     *Conflict naming the file and section.
 //
+// The README's merge table lists the rule for every field; TestMergeTable tests each row.
 // The result does not depend on which side is "ours".
 package merge
 
@@ -41,23 +46,40 @@ func (c *Conflict) Error() string {
 	return fmt.Sprintf("%s: %s %s (line %d of the common version): edit the file to keep what both sides meant, then commit it", c.Path, c.Reason, where, c.Line)
 }
 
+// Options tunes a merge.
+type Options struct {
+	// MoreSevere reports whether severity a is more severe than b; nil ranks by the number in
+	// the ID (SEV1 before SEV2, P1 before P2). Severities it cannot rank merge like other fields.
+	MoreSevere func(a, b string) bool
+}
+
+// Author is who the log entries a merge writes are by.
+const Author = "incidentctl merge"
+
 // Documents merges ours and theirs, two versions of base (nil when both sides added the file).
 func Documents(path string, base, ours, theirs []byte) ([]byte, error) {
+	out, _, err := Merge(path, base, ours, theirs, Options{})
+	return out, err
+}
+
+// Merge is Documents with options; notes are the decisions a person should know about (a
+// severity kept over a concurrent de-escalation, say), each also written to the merged log.
+func Merge(path string, base, ours, theirs []byte, opts Options) ([]byte, []string, error) {
 	switch {
 	case bytes.Equal(ours, theirs):
-		return ours, nil
+		return ours, nil, nil
 	case base != nil && bytes.Equal(base, ours):
-		return theirs, nil
+		return theirs, nil, nil
 	case base != nil && bytes.Equal(base, theirs):
-		return ours, nil
+		return ours, nil, nil
 	}
 	o, err := incident.Parse(path, ours)
 	if err != nil {
-		return nil, fmt.Errorf("cannot merge: our version does not parse: %w", err)
+		return nil, nil, fmt.Errorf("cannot merge: our version does not parse: %w", err)
 	}
 	t, err := incident.Parse(path, theirs)
 	if err != nil {
-		return nil, fmt.Errorf("cannot merge: their version does not parse: %w", err)
+		return nil, nil, fmt.Errorf("cannot merge: their version does not parse: %w", err)
 	}
 	var b *incident.Document
 	if base != nil {
@@ -65,14 +87,47 @@ func Documents(path string, base, ours, theirs []byte) ([]byte, error) {
 			b = nil // an unreadable base: merge as if both sides added the file
 		}
 	}
-	m := &merger{path: path, base: b, ours: o, theirs: t}
-	return m.run()
+	if opts.MoreSevere == nil {
+		opts.MoreSevere = moreSevereByNumber
+	}
+	m := &merger{path: path, base: b, ours: o, theirs: t, opts: opts}
+	out, err := m.run()
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, m.notes, nil
+}
+
+// moreSevereByNumber ranks severities by the number their IDs end in: the lower, the more
+// severe (SEV1, P1). IDs without one cannot be ranked.
+func moreSevereByNumber(a, b string) bool {
+	ra, oka := trailingNumber(a)
+	rb, okb := trailingNumber(b)
+	return oka && okb && ra < rb
+}
+
+func trailingNumber(s string) (int, bool) {
+	i := len(s)
+	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+		i--
+	}
+	if i == len(s) || len(s)-i > 6 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range s[i:] {
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }
 
 type merger struct {
 	path               string
 	base, ours, theirs *incident.Document
+	opts               Options
 	newOurs, newTheirs []incident.LogEntry // log entries each side added since the base
+	notes              []string            // decisions to tell people about
+	entries            []incident.LogEntry // ... and the log entries that record them
 }
 
 func (m *merger) run() ([]byte, error) {
@@ -95,21 +150,97 @@ func (m *merger) run() ([]byte, error) {
 	if d, err = m.frontMatter(d); err != nil {
 		return nil, err
 	}
-	checked := map[string]bool{}
-	for _, side := range []*incident.Document{m.ours, m.theirs} {
-		for _, a := range side.Actions {
-			if a.Done {
-				checked[a.Text] = true
-			}
-		}
-	}
-	if d, err = d.CheckText(checked); err != nil {
+	if d, err = m.checks(d); err != nil {
 		return nil, err
+	}
+	for _, e := range m.entries {
+		if d, err = d.AppendLog(e); err != nil {
+			return nil, err
+		}
 	}
 	if d, err = d.RefreshStatus(); err != nil {
 		return nil, err
 	}
 	return d.Src, nil
+}
+
+// note records a decision: for sync to say, and in the merged log at time at.
+func (m *merger) note(at time.Time, text string) {
+	m.notes = append(m.notes, text)
+	m.entries = append(m.entries, incident.LogEntry{At: at, Author: Author, Text: text})
+}
+
+// lastAt is the time of the latest entry either side added: when a merge decision is made.
+func (m *merger) lastAt() time.Time {
+	t := changedAt(m.newOurs)
+	if u := changedAt(m.newTheirs); u.After(t) {
+		t = u
+	}
+	if t.IsZero() {
+		t = m.ours.LastLogAt()
+	}
+	return t
+}
+
+// actionKey names an action across versions: its text and which occurrence of that text.
+func actionKeys(d *incident.Document) []string {
+	seen := map[string]int{}
+	keys := make([]string, len(d.Actions))
+	for i, a := range d.Actions {
+		keys[i] = fmt.Sprintf("%s\x00%d", a.Text, seen[a.Text])
+		seen[a.Text]++
+	}
+	return keys
+}
+
+func checkStates(d *incident.Document) map[string]bool {
+	out := map[string]bool{}
+	if d == nil {
+		return out
+	}
+	for i, k := range actionKeys(d) {
+		out[k] = d.Actions[i].Done
+	}
+	return out
+}
+
+// checks sets every check box of d (the merged skeleton, all unchecked) three-way: a change
+// on one side, checking or unchecking, wins over no change; checked on one side and unchecked
+// on the other with no common version to tell which changed, checked (and noted).
+func (m *merger) checks(d *incident.Document) (*incident.Document, error) {
+	base, ours, theirs := checkStates(m.base), checkStates(m.ours), checkStates(m.theirs)
+	set := map[int]bool{}
+	var both []string
+	for i, k := range actionKeys(d) {
+		o, inO := ours[k]
+		t, inT := theirs[k]
+		b, inB := base[k]
+		var want bool
+		switch {
+		case inO && !inT:
+			want = o
+		case inT && !inO:
+			want = t
+		case !inO && !inT:
+			want = b // text both sides changed alike (merged prose): keep what the base had
+		case o == t:
+			want = o
+		case inB && o == b:
+			want = t
+		case inB && t == b:
+			want = o
+		default:
+			want = true
+			both = append(both, d.Actions[i].Text)
+		}
+		if want {
+			set[i] = true
+		}
+	}
+	for _, text := range both {
+		m.note(m.lastAt(), fmt.Sprintf("merge: action %q checked on one side and unchecked on the other: kept checked", text))
+	}
+	return d.CheckIndexes(set)
 }
 
 // prose merges the skeletons line by line.
@@ -299,8 +430,10 @@ func (m *merger) frontMatter(d *incident.Document) (*incident.Document, error) {
 			want = tn
 		case k == incident.KeyRoles:
 			want = m.roles(bn, on, tn)
-		case k == incident.KeyIdentifiedAt || k == incident.KeyMitigatedAt:
+		case k == incident.KeyIdentifiedAt || k == incident.KeyMitigatedAt || k == incident.KeyDeclaredAt:
 			want = earliest(on, tn)
+		case k == incident.KeySeverity && m.rankable(on, tn):
+			want = m.moreSevere(on, tn)
 		case k == incident.KeyResolvedAt || k == incident.KeyResolution:
 			if statusTheirs {
 				want = tn
@@ -327,6 +460,30 @@ func (m *merger) frontMatter(d *incident.Document) (*incident.Document, error) {
 		}
 	}
 	return d, nil
+}
+
+// rankable: both sides set a severity the options can rank.
+func (m *merger) rankable(on, tn *yaml.Node) bool {
+	if on == nil || tn == nil || on.Kind != yaml.ScalarNode || tn.Kind != yaml.ScalarNode {
+		return false
+	}
+	return m.opts.MoreSevere(on.Value, tn.Value) || m.opts.MoreSevere(tn.Value, on.Value)
+}
+
+// moreSevere keeps the more severe of two concurrent severity changes: an incident is never
+// de-escalated by a clone that had not seen the escalation. The log keeps both changes and
+// gets a merge entry saying which was kept.
+func (m *merger) moreSevere(on, tn *yaml.Node) *yaml.Node {
+	keep, other := on, tn
+	if m.opts.MoreSevere(tn.Value, on.Value) {
+		keep, other = tn, on
+	}
+	at := changedAt(m.newOurs, logPrefixes[incident.KeySeverity]...)
+	if u := changedAt(m.newTheirs, logPrefixes[incident.KeySeverity]...); u.After(at) {
+		at = u
+	}
+	m.note(at, fmt.Sprintf("merge: severity changed on both sides (%s and %s): kept %s, the more severe", keep.Value, other.Value, keep.Value))
+	return keep
 }
 
 // laterIsTheirs decides a field both sides changed: the later change wins; at the same time,

@@ -5,17 +5,18 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
 // detector is one kind of credential.
 type detector struct {
-	rule    string         // its ID in findings
-	what    string         // what it looks like, for messages
-	anchors []string       // one of these must occur (ignoring ASCII case when lower); ≥ 2 bytes each
-	need    byte           // and this byte too, when set
-	lower   bool           //
-	re      *regexp.Regexp // the credential is the last submatch that matched, else the whole match
+	rule    string   // its ID in findings
+	what    string   // what it looks like, for messages
+	anchors []string // one of these must occur (ignoring ASCII case when lower); ≥ 2 bytes each
+	need    byte     // and this byte too, when set
+	lower   bool     //
+	expr    string   // the credential is the last submatch that matched, else the whole match
 	check   func(secret string) bool
 	// reach is how many non-blank lines after its first a match can extend to, through \s
 	// (blank lines in between do not count). A match starts on a line holding an anchor.
@@ -29,99 +30,109 @@ type detector struct {
 // Each has a case in testdata/corpus.txtar.
 var detectors = []detector{
 	{rule: "private-key", what: "a private key", anchors: []string{"PRIVATE KEY"},
-		re: regexp.MustCompile(`-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----`), block: true},
+		expr: `-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----`, block: true},
 	{rule: "putty-private-key", what: "a PuTTY private key", anchors: []string{"PuTTY-User-Key-File-"},
-		re: regexp.MustCompile(`PuTTY-User-Key-File-\d: [a-z0-9-]+`)},
+		expr: `PuTTY-User-Key-File-\d: [a-z0-9-]+`},
 	{rule: "age-secret-key", what: "an age secret key", anchors: []string{"AGE-SECRET-KEY-1"},
-		re: regexp.MustCompile(`AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}`)},
+		expr: `AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}`},
 	{rule: "aws-access-key-id", what: "an AWS access key ID", anchors: []string{"AKIA", "ASIA", "ABIA", "ACCA"},
-		re: regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b`)},
+		expr: `\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b`},
 	{rule: "gcp-api-key", what: "a Google Cloud API key", anchors: []string{"AIza"},
-		re: regexp.MustCompile(`\bAIza[0-9A-Za-z_\-]{35}`)},
+		expr: `\bAIza[0-9A-Za-z_\-]{35}`},
 	{rule: "gcp-oauth-client-secret", what: "a Google OAuth client secret", anchors: []string{"GOCSPX-"},
-		re: regexp.MustCompile(`\bGOCSPX-[0-9A-Za-z_\-]{28}`)},
+		expr: `\bGOCSPX-[0-9A-Za-z_\-]{28}`},
 	{rule: "gcp-oauth-token", what: "a Google OAuth access token", anchors: []string{"ya29."},
-		re: regexp.MustCompile(`\bya29\.[0-9A-Za-z_\-]{30,}`)},
+		expr: `\bya29\.[0-9A-Za-z_\-]{30,}`},
 	{rule: "azure-storage-key", what: "an Azure storage account key", anchors: []string{"AccountKey="},
-		re: regexp.MustCompile(`AccountKey=([A-Za-z0-9+/]{86}==)`)},
+		expr: `AccountKey=([A-Za-z0-9+/]{86}==)`},
 	{rule: "azure-sas-signature", what: "an Azure shared access signature", anchors: []string{"sig="},
-		re: regexp.MustCompile(`[?&]sig=([A-Za-z0-9%+/=]{30,})`)},
+		expr: `[?&]sig=([A-Za-z0-9%+/=]{30,})`},
 	{rule: "teams-webhook", what: "a Microsoft Teams webhook URL", anchors: []string{"webhook.office.com"},
-		re: regexp.MustCompile(`https://[A-Za-z0-9.\-]*webhook\.office\.com/webhookb2/([A-Za-z0-9@/_\-]{40,})`)},
+		expr: `https://[A-Za-z0-9.\-]*webhook\.office\.com/webhookb2/([A-Za-z0-9@/_\-]{40,})`},
 	{rule: "github-token", what: "a GitHub token", anchors: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"},
-		re: regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})\b`)},
+		expr: `\b(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})\b`},
 	{rule: "gitlab-token", what: "a GitLab token", anchors: []string{"glpat-", "gldt-", "glptt-", "glrt-", "glcbt-", "gloas-", "glsoat-", "glft-", "glimt-", "glagent-", "GR1348941"},
-		re: regexp.MustCompile(`\b(?:(?:glpat|gldt|glptt|glrt|glcbt|gloas|glsoat|glft|glimt|glagent)-|GR1348941)[0-9A-Za-z_\-]{20,}`)},
+		expr: `\b(?:(?:glpat|gldt|glptt|glrt|glcbt|gloas|glsoat|glft|glimt|glagent)-|GR1348941)[0-9A-Za-z_\-]{20,}`},
 	{rule: "slack-token", what: "a Slack token", anchors: []string{"xox", "xapp-"},
-		re: regexp.MustCompile(`\b(?:xox[abposre]-[0-9A-Za-z\-]{10,}|xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+)`)},
+		expr: `\b(?:xox[abposre]-[0-9A-Za-z\-]{10,}|xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+)`},
 	{rule: "slack-webhook", what: "a Slack webhook URL", anchors: []string{"hooks.slack.com"},
-		re: regexp.MustCompile(`https://hooks\.slack\.com/(?:services|workflows|triggers)/([A-Za-z0-9/_\-]{20,})`)},
+		expr: `https://hooks\.slack\.com/(?:services|workflows|triggers)/([A-Za-z0-9/_\-]{20,})`},
 	{rule: "discord-webhook", what: "a Discord webhook URL", anchors: []string{"/api/webhooks/"},
-		re: regexp.MustCompile(`https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/([A-Za-z0-9_\-]{40,})`)},
+		expr: `https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/([A-Za-z0-9_\-]{40,})`},
 	{rule: "telegram-bot-token", what: "a Telegram bot token", anchors: []string{":AA"},
-		re: regexp.MustCompile(`\b\d{8,10}:AA[0-9A-Za-z_\-]{33}\b`)},
+		expr: `\b\d{8,10}:AA[0-9A-Za-z_\-]{33}\b`},
 	{rule: "stripe-key", what: "a Stripe secret key", anchors: []string{"k_live_", "whsec_"},
-		re: regexp.MustCompile(`\b(?:[rs]k_live_[0-9A-Za-z]{20,}|whsec_[0-9A-Za-z]{32,})`)},
+		expr: `\b(?:[rs]k_live_[0-9A-Za-z]{20,}|whsec_[0-9A-Za-z]{32,})`},
 	{rule: "square-token", what: "a Square access token", anchors: []string{"sq0atp-", "sq0csp-", "EAAA"},
-		re: regexp.MustCompile(`\b(?:sq0atp-[0-9A-Za-z_\-]{22}|sq0csp-[0-9A-Za-z_\-]{43}|EAAA[0-9A-Za-z_\-]{60})\b`)},
+		expr: `\b(?:sq0atp-[0-9A-Za-z_\-]{22}|sq0csp-[0-9A-Za-z_\-]{43}|EAAA[0-9A-Za-z_\-]{60})\b`},
 	{rule: "twilio-api-key", what: "a Twilio API key", anchors: []string{"SK"},
-		re: regexp.MustCompile(`\bSK[0-9a-f]{32}\b`)},
+		expr: `\bSK[0-9a-f]{32}\b`},
 	{rule: "sendgrid-api-key", what: "a SendGrid API key", anchors: []string{"SG."},
-		re: regexp.MustCompile(`\bSG\.[0-9A-Za-z_\-]{22}\.[0-9A-Za-z_\-]{43}\b`)},
+		expr: `\bSG\.[0-9A-Za-z_\-]{22}\.[0-9A-Za-z_\-]{43}\b`},
 	{rule: "mailgun-api-key", what: "a Mailgun API key", anchors: []string{"key-"},
-		re: regexp.MustCompile(`\bkey-[0-9a-f]{32}\b`)},
+		expr: `\bkey-[0-9a-f]{32}\b`},
 	{rule: "mailchimp-api-key", what: "a Mailchimp API key", anchors: []string{"-us"},
-		re: regexp.MustCompile(`\b[0-9a-f]{32}-us\d{1,2}\b`)},
+		expr: `\b[0-9a-f]{32}-us\d{1,2}\b`},
 	{rule: "npm-token", what: "an npm token", anchors: []string{"npm_"},
-		re: regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`)},
+		expr: `\bnpm_[A-Za-z0-9]{36}\b`},
 	{rule: "pypi-token", what: "a PyPI token", anchors: []string{"pypi-AgE"},
-		re: regexp.MustCompile(`\bpypi-AgE[A-Za-z0-9_\-]{50,}`)},
+		expr: `\bpypi-AgE[A-Za-z0-9_\-]{50,}`},
 	{rule: "docker-hub-token", what: "a Docker Hub access token", anchors: []string{"dckr_pat_"},
-		re: regexp.MustCompile(`\bdckr_pat_[A-Za-z0-9_\-]{27,}`)},
+		expr: `\bdckr_pat_[A-Za-z0-9_\-]{27,}`},
 	{rule: "digitalocean-token", what: "a DigitalOcean token", anchors: []string{"_v1_"},
-		re: regexp.MustCompile(`\bdo[por]_v1_[a-f0-9]{64}\b`)},
+		expr: `\bdo[por]_v1_[a-f0-9]{64}\b`},
 	{rule: "huggingface-token", what: "a Hugging Face token", anchors: []string{"hf_"},
-		re: regexp.MustCompile(`\bhf_[A-Za-z]{34,40}\b`)},
+		expr: `\bhf_[A-Za-z]{34,40}\b`},
 	{rule: "shopify-token", what: "a Shopify access token", anchors: []string{"shpat_", "shpss_", "shpca_", "shppa_"},
-		re: regexp.MustCompile(`\bshp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b`)},
+		expr: `\bshp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b`},
 	{rule: "vault-token", what: "a HashiCorp Vault or Terraform token", anchors: []string{"hvs.", "hvb.", ".atlasv1."},
-		re: regexp.MustCompile(`\b(?:hv[sb]\.[A-Za-z0-9_\-]{90,}|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_\-=]{60,})`)},
+		expr: `\b(?:hv[sb]\.[A-Za-z0-9_\-]{90,}|[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_\-=]{60,})`},
 	{rule: "grafana-token", what: "a Grafana token", anchors: []string{"glsa_", "glc_"},
-		re: regexp.MustCompile(`\b(?:glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})`)},
+		expr: `\b(?:glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})`},
 	{rule: "newrelic-key", what: "a New Relic API key", anchors: []string{"NRAK-"},
-		re: regexp.MustCompile(`\bNRAK-[A-Z0-9]{27}\b`)},
+		expr: `\bNRAK-[A-Z0-9]{27}\b`},
 	{rule: "postman-key", what: "a Postman API key", anchors: []string{"PMAK-"},
-		re: regexp.MustCompile(`\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b`)},
+		expr: `\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b`},
 	{rule: "databricks-token", what: "a Databricks token", anchors: []string{"dapi"},
-		re: regexp.MustCompile(`\bdapi[a-f0-9]{32}(?:-\d)?\b`)},
+		expr: `\bdapi[a-f0-9]{32}(?:-\d)?\b`},
 	{rule: "atlassian-token", what: "an Atlassian API token", anchors: []string{"ATATT3"},
-		re: regexp.MustCompile(`\bATATT3[A-Za-z0-9_\-=]{150,}`)},
+		expr: `\bATATT3[A-Za-z0-9_\-=]{150,}`},
 	{rule: "linear-key", what: "a Linear API key", anchors: []string{"lin_api_"},
-		re: regexp.MustCompile(`\blin_api_[A-Za-z0-9]{40}\b`)},
+		expr: `\blin_api_[A-Za-z0-9]{40}\b`},
 	{rule: "doppler-token", what: "a Doppler token", anchors: []string{"dp.pt.", "dp.st."},
-		re: regexp.MustCompile(`\bdp\.(?:pt|st)\.[A-Za-z0-9]{40,}`)},
+		expr: `\bdp\.(?:pt|st)\.[A-Za-z0-9]{40,}`},
 	{rule: "sentry-token", what: "a Sentry token", anchors: []string{"sntrys_", "sntryu_"},
-		re: regexp.MustCompile(`\b(?:sntrys_[A-Za-z0-9+/=_]{50,}|sntryu_[a-f0-9]{64})`)},
+		expr: `\b(?:sntrys_[A-Za-z0-9+/=_]{50,}|sntryu_[a-f0-9]{64})`},
 	{rule: "alibaba-access-key", what: "an Alibaba Cloud access key ID", anchors: []string{"LTAI"},
-		re: regexp.MustCompile(`\bLTAI[A-Za-z0-9]{12,20}\b`)},
+		expr: `\bLTAI[A-Za-z0-9]{12,20}\b`},
 	{rule: "ai-api-key", what: "an AI provider API key", anchors: []string{"sk-ant-", "sk-proj-", "T3BlbkFJ"},
-		re: regexp.MustCompile(`\b(?:sk-(?:ant|proj)-[A-Za-z0-9_\-]{20,}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})`)},
+		expr: `\b(?:sk-(?:ant|proj)-[A-Za-z0-9_\-]{20,}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})`},
 	{rule: "jwt", what: "a JSON Web Token", anchors: []string{"eyJ"},
-		re: regexp.MustCompile(`\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,}`)},
+		expr: `\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,}`},
 	{rule: "url-password", what: "a password in a URL", anchors: []string{"://"}, need: '@',
-		re:    regexp.MustCompile(`\b[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/?#@"'<>\[\]]+:([^\s/?#@"'<>\[\]]+)@[^\s/?#@"'<>\[\]]`),
+		expr:  `\b[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/?#@"'<>\[\]]+:([^\s/?#@"'<>\[\]]+)@[^\s/?#@"'<>\[\]]`,
 		check: func(s string) bool { return !placeholder(s) }},
 	{rule: "cli-password", what: "a password on a command line (curl -u, mysql -p, sshpass -p)", anchors: []string{"curl", "mysql", "sshpass"},
-		re:    regexp.MustCompile(`(?:\bcurl\b[^\n]*?\s(?:-u|--user)[ =]['"]?[^\s:'"]+:|\b(?:mysql|mysqldump|sshpass)\b[^\n]*?\s(?:-p|--password=))['"]?([^\s'"]{8,})`),
+		expr:  `(?:\bcurl\b[^\n]*?\s(?:-u|--user)[ =]['"]?[^\s:'"]+:|\b(?:mysql|mysqldump|sshpass)\b[^\n]*?\s(?:-p|--password=))['"]?([^\s'"]{8,})`,
 		check: func(s string) bool { return !placeholder(s) && hasLetterAndDigit(s) }},
 	{rule: "authorization-header", what: "a credential in an Authorization header (Bearer or Basic)", anchors: []string{"bearer", "basic"}, lower: true,
-		re:    regexp.MustCompile(`(?i)\b(?:bearer|basic)\s+([A-Za-z0-9\-._~+/]{16,}=*)`),
+		expr:  `(?i)\b(?:bearer|basic)\s+([A-Za-z0-9\-._~+/]{16,}=*)`,
 		check: randomLooking, reach: 1}, // the credential may be on the next line
 	{rule: "credential", what: "a credential (a random-looking value after token, secret, password or key)", lower: true,
 		anchors: []string{"token", "secret", "passw", "pwd", "key", "credential", "auth"},
-		re:      regexp.MustCompile(`(?i)(?:token|secret|passw(?:or)?d|pwd|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)[a-z0-9_\-]*["']?\s*(?:[:=]|=>|\bis\b)\s*["']?([^\s"'` + "`" + `,;<>()\[\]{}|]{12,})`),
+		expr:    `(?i)(?:token|secret|passw(?:or)?d|pwd|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)[a-z0-9_\-]*["']?\s*(?:[:=]|=>|\bis\b)\s*["']?([^\s"'` + "`" + `,;<>()\[\]{}|]{12,})`,
 		check:   randomLooking, reach: 2}, // "key" / ":" / "value" may sit on three lines
 }
+
+// compiled holds each detector's expression, compiled the first time text is scanned: most
+// commands scan nothing, and compiling them all costs a millisecond and a half.
+var compiled = sync.OnceValue(func() []*regexp.Regexp {
+	out := make([]*regexp.Regexp, len(detectors))
+	for i, d := range detectors {
+		out[i] = regexp.MustCompile(d.expr)
+	}
+	return out
+})
 
 // Examples from AWS's documentation: they appear in runbooks and are not secrets.
 var builtinAllowed = []string{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}

@@ -135,7 +135,7 @@ func (s *Scanner) scan(src []byte, keep func(start, end int) bool) []hit {
 		if len(at[i]) == 0 || d.need != 0 && bytes.IndexByte(src, d.need) < 0 {
 			continue
 		}
-		for _, m := range s.matches(d, src, at[i]) {
+		for _, m := range s.matches(i, src, at[i]) {
 			start, end := m[0], m[1]
 			for g := len(m)/2 - 1; g > 0; g-- {
 				if m[2*g] >= 0 {

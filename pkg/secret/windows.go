@@ -90,13 +90,14 @@ func equalFoldASCII(b []byte, lower string) bool {
 // start of a text, and ends after a '\n' (or at the end of src), which no match ends with; so
 // a match found in a window is found in the whole text and the other way round, in order.
 // TestWindows and FuzzWindows compare the two.
-func (s *Scanner) matches(d *detector, src []byte, anchorsAt []int) [][]int {
+func (s *Scanner) matches(i int, src []byte, anchorsAt []int) [][]int {
+	d, re := &detectors[i], compiled()[i]
 	if s.whole {
-		return d.re.FindAllSubmatchIndex(src, -1)
+		return re.FindAllSubmatchIndex(src, -1)
 	}
 	var out [][]int
 	for _, w := range d.windows(src, anchorsAt) {
-		for _, m := range d.re.FindAllSubmatchIndex(src[w[0]:w[1]], -1) {
+		for _, m := range re.FindAllSubmatchIndex(src[w[0]:w[1]], -1) {
 			for i := range m {
 				if m[i] >= 0 {
 					m[i] += w[0]

@@ -49,34 +49,41 @@ func RegisterDriver(repo *gitrepo.Repo) (added, differing []gitrepo.ConfigSettin
 // returns the error and leaves ours as it is; git then marks the file as conflicted. It never
 // writes conflict markers.
 func MergeFiles(base, ours, theirs, path string) error {
+	_, err := MergeFilesWith(base, ours, theirs, path, merge.Options{})
+	return err
+}
+
+// MergeFilesWith is MergeFiles with merge options; it returns the merge's notes (decisions
+// people should know about, also written to the merged log).
+func MergeFilesWith(base, ours, theirs, path string, opts merge.Options) ([]string, error) {
 	b, err := os.ReadFile(base)
 	if err != nil {
-		return fmt.Errorf("cannot read the common version of %s: %v", path, err)
+		return nil, fmt.Errorf("cannot read the common version of %s: %v", path, err)
 	}
 	if len(b) == 0 {
 		b = nil // git passes an empty file when both sides added the document
 	}
 	o, err := os.ReadFile(ours)
 	if err != nil {
-		return fmt.Errorf("cannot read our version of %s: %v", path, err)
+		return nil, fmt.Errorf("cannot read our version of %s: %v", path, err)
 	}
 	t, err := os.ReadFile(theirs)
 	if err != nil {
-		return fmt.Errorf("cannot read their version of %s: %v", path, err)
+		return nil, fmt.Errorf("cannot read their version of %s: %v", path, err)
 	}
-	out, err := merge.Documents(filepath.ToSlash(path), b, o, t)
+	out, notes, err := merge.Merge(filepath.ToSlash(path), b, o, t, opts)
 	if err != nil {
-		return fmt.Errorf("%w\ngit marks %s as conflicted and leaves your version in it, without the other side's changes; "+
+		return nil, fmt.Errorf("%w\ngit marks %s as conflicted and leaves your version in it, without the other side's changes; "+
 			"to keep every log entry, run `git merge --abort` and resolve it the way `incidentctl sync` explains: "+
 			"make that text in your copy read exactly as the other side's, commit, merge again, then make your change again", err, path)
 	}
 	tmp := ours + ".incidentctl"
 	if err := os.WriteFile(tmp, out, 0o644); err != nil {
-		return fmt.Errorf("cannot write the merged %s: %v", path, err)
+		return nil, fmt.Errorf("cannot write the merged %s: %v", path, err)
 	}
 	if err := os.Rename(tmp, ours); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("cannot write the merged %s: %v", path, err)
+		return nil, fmt.Errorf("cannot write the merged %s: %v", path, err)
 	}
-	return nil
+	return notes, nil
 }

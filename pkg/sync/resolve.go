@@ -10,13 +10,18 @@ import (
 )
 
 // resolver joins files both sides changed: incident documents field by field, anything else
-// is a conflict for the user.
-func resolver(incidentsDir string) gitrepo.Resolver {
+// is a conflict for the user. The decisions people should hear about go to notes, as
+// "<path>: <decision>".
+func resolver(incidentsDir string, opts merge.Options, notes *[]string) gitrepo.Resolver {
 	return func(path string, base, ours, theirs []byte) ([]byte, error) {
 		if !isIncidentDocument(incidentsDir, path) {
 			return nil, fmt.Errorf("changed on both sides; only incident documents (%s/**/*.md) are merged automatically", strings.TrimSuffix(incidentsDir, "/"))
 		}
-		return merge.Documents(path, base, ours, theirs)
+		out, ns, err := merge.Merge(path, base, ours, theirs, opts)
+		for _, n := range ns {
+			*notes = append(*notes, path+": "+n)
+		}
+		return out, err
 	}
 }
 

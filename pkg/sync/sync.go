@@ -5,8 +5,9 @@
 //
 // go-git cannot merge, so integration is incidentctl's own (gitrepo.Integrate): a fast-forward
 // when possible, otherwise a merge commit built with plumbing, in which incident documents
-// changed on both sides are joined field by field by merge.Documents (log entries united, the
-// later change of a field wins, checked actions stay checked) and any other file changed on both
+// changed on both sides are joined field by field by merge.Merge (log entries united, the
+// later change of a field wins, the more severe severity, a check box changed on one side takes
+// that change) and any other file changed on both
 // sides stops the sync with an explanation. The same merge runs for people who use plain
 // `git pull`, through the merge driver (driver.go).
 //
@@ -23,6 +24,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -30,6 +32,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/merge"
 )
 
 // Options configures one sync.
@@ -47,6 +50,9 @@ type Options struct {
 	MaxWait  time.Duration
 	// Timeout bounds each network operation (default 2 minutes).
 	Timeout time.Duration
+	// MoreSevere ranks severities for the merge (the repository's definitions); nil ranks by
+	// the number in the ID.
+	MoreSevere func(a, b string) bool
 
 	sleep      func(time.Duration) // tests replace the backoff's sleep
 	beforePush func()              // tests make another clone win the race here
@@ -65,6 +71,9 @@ type Result struct {
 	Updated      []string `json:"updated"`       // paths updated in the working tree
 	Pushed       bool     `json:"pushed"`        // the remote branch moved to our commit
 	Attempts     int      `json:"attempts"`
+	// Notes are merge decisions people should know about ("<path>: merge: severity changed on
+	// both sides ..."); the merged documents' logs record them too.
+	Notes []string `json:"notes"`
 }
 
 // InSync reports whether nothing had to move.
@@ -133,6 +142,7 @@ func Run(repo *gitrepo.Repo, opts Options) (*Result, error) {
 	merged, updated := map[string]bool{}, map[string]bool{}
 	defer func() {
 		res.Merged, res.Updated = sortedKeys(merged), sortedKeys(updated)
+		res.Notes = slices.Compact(res.Notes) // a retry may make the same decision again
 	}()
 	start := time.Now()
 	for attempt := 1; ; attempt++ {
@@ -165,10 +175,11 @@ func Run(repo *gitrepo.Repo, opts Options) (*Result, error) {
 			if err != nil {
 				return res, err
 			}
+			var notes []string
 			ires, err := repo.Integrate(gitrepo.IntegrateRequest{
 				Local:     local,
 				Theirs:    theirs,
-				Resolve:   resolver(opts.IncidentsDir),
+				Resolve:   resolver(opts.IncidentsDir, merge.Options{MoreSevere: opts.MoreSevere}, &notes),
 				Message:   func(files []string) string { return mergeMessage(tracking, files) },
 				Reflog:    "sync: " + tracking,
 				Author:    author,
@@ -197,6 +208,7 @@ func Run(repo *gitrepo.Repo, opts Options) (*Result, error) {
 				for _, p := range ires.Updated {
 					updated[p] = true
 				}
+				res.Notes = append(res.Notes, notes...)
 				say("Integrated %s (%s).", tracking, ires.Kind)
 			}
 			local = ires.Commit
@@ -206,6 +218,9 @@ func Run(repo *gitrepo.Repo, opts Options) (*Result, error) {
 			return res, nil // nothing of ours to share
 		}
 
+		if err := checkMarkers(repo, opts.IncidentsDir, theirs, found, local); err != nil {
+			return res, err
+		}
 		if opts.beforePush != nil {
 			opts.beforePush()
 		}

@@ -20,11 +20,19 @@ type editor func(d *incident.Document, author string) (*incident.Document, strin
 type Options struct {
 	At           time.Time // when it happened; zero means now
 	IncludeEdits bool      // commit the file's uncommitted hand edits along with the change
+	// AllowSecret keeps what looks like a secret after a person checked it is none
+	// (--allow-secret); the log records the decision by fingerprint.
+	AllowSecret bool
+	// BeforeDeclared lets At be earlier than the declaration (--before-declared): the alert
+	// that fired before anyone declared, say.
+	BeforeDeclared bool
 }
 
 // change is the one path every edit of an existing incident takes: find the file, refuse to
-// sweep up uncommitted hand edits, edit, regenerate the Status table, commit exactly that file.
-func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, error) {
+// sweep up uncommitted hand edits or to build on a document lint rejects, edit, regenerate
+// the Status table, refuse suspected secrets, commit exactly that file. g is what the person
+// typed (the secret gate scans it as given) and the warnings so far.
+func (w *Workspace) change(ref string, opts Options, g *given, edit editor) (*Result, error) {
 	if err := w.checkNoOperation(); err != nil {
 		return nil, err
 	}
@@ -39,6 +47,9 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
+	if err := w.checkFolders(e.Path); err != nil {
+		return nil, err
+	}
 	st, err := w.Repo.FileState(e.Path)
 	if err != nil {
 		return nil, err
@@ -51,6 +62,12 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 	}
 	doc, err := w.loadEntry(e)
 	if err != nil {
+		return nil, recordParseError(err)
+	}
+	if err := w.checkRecord(doc); err != nil {
+		return nil, err
+	}
+	if err := checkAt(doc, opts); err != nil {
 		return nil, err
 	}
 	author, committer, err := w.Repo.Identity(w.Now())
@@ -67,9 +84,17 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 	if bytes.Equal(nd.Src, doc.Src) {
 		return nil, &NothingToChangeError{Doc: doc, Reason: summary}
 	}
+	sc, err := w.scanner()
+	if err != nil {
+		return nil, err
+	}
+	nd, kept, err := w.secretGate(nd, g, author.Name, w.at(opts.At), opts.AllowSecret, actionListSecrets(sc, doc))
+	if err != nil {
+		return nil, err
+	}
 	commit, err := w.Repo.Commit(gitrepo.CommitRequest{
 		Changes:   []gitrepo.Change{{Path: e.Path, Content: nd.Src}},
-		Message:   commitMessage(nd.Meta.ID, summary, nd.Meta.Title),
+		Message:   commitMessage(sc, nd.Meta.ID, summary),
 		Parent:    h.Commit,
 		Author:    author,
 		Committer: committer,
@@ -77,9 +102,13 @@ func (w *Workspace) change(ref string, opts Options, edit editor) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
+	warnings := append(g.warnings, kept...)
+	if msg := w.mergeDriverWarning(); msg != "" {
+		warnings = append(warnings, msg)
+	}
 	before := w.beforeCommit(h.Commit, e.Path, doc, st.WorktreeDiffers || st.IndexDiffers)
-	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd,
-		Warnings: w.notifyCommit(before, nd, commit.String(), author.Name, w.at(opts.At))}, nil
+	warnings = append(warnings, w.notifyCommit(before, nd, commit.String(), author.Name, w.at(opts.At))...)
+	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd, Warnings: warnings}, nil
 }
 
 // UncommittedError is a document with uncommitted changes that a change would sweep up.
@@ -98,19 +127,17 @@ func (w *Workspace) at(t time.Time) time.Time {
 
 // Log appends one entry to the log: the most frequent command during an incident.
 func (w *Workspace) Log(ref, text string, opts Options) (*Result, error) {
-	text, warnings, err := logText("the log text", text)
+	g := &given{}
+	text, warnings, err := logText("the log text", g.text("the log text", text))
 	if err != nil {
 		return nil, invalid(fmt.Errorf("%v: say what happened, e.g. incidentctl log %s \"rolled back deploy 1234\"", err, ref))
 	}
+	g.warnings = append(g.warnings, warnings...)
 	at := w.at(opts.At)
-	res, err := w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
+	return w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		nd, err := d.AppendLog(incident.LogEntry{At: at, Author: author, Text: text})
 		return nd, "log: " + text, err
 	})
-	if res != nil {
-		res.Warnings = append(warnings, res.Warnings...)
-	}
-	return res, err
 }
 
 // Change is what `incidentctl update` asks for; nil fields stay as they are.
@@ -131,48 +158,55 @@ type Change struct {
 func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error) {
 	at := w.at(opts.At)
 	var flow *Flow
-	var warnings []string
+	g := &given{}
 	if ch.Severity != nil {
 		var err error
-		if flow, err = w.Flow(); err != nil {
+		if flow, err = w.flowOnce(); err != nil {
 			return nil, err
 		}
-		warnings = flow.Warnings
+		g.warnings = append(g.warnings, flow.Warnings...)
 	}
-	var logWarnings []string
-	if ch.Log != "" {
-		text, ws, err := logText("--log", ch.Log)
-		if err != nil {
-			return nil, err
-		}
-		ch.Log, logWarnings = text, ws
-	}
-	for _, p := range []struct {
-		flag string
-		v    *string
-	}{{"--commander", ch.Commander}, {"--impact", ch.Impact}, {"--announcement", ch.Announcement}} {
-		if p.v != nil {
-			v, err := oneLine(p.flag, *p.v)
-			if err != nil {
-				return nil, err
-			}
-			*p.v = v
-		}
-	}
-	for i, r := range ch.Roles {
-		holder, err := oneLine("--role "+r.Name, r.Holder)
-		if err != nil {
-			return nil, err
-		}
-		ch.Roles[i].Holder = holder
+	for _, r := range ch.Roles {
 		if !incident.ValidRoleName(r.Name) {
 			return nil, invalid(fmt.Errorf("role name %q is not valid: use lower-case letters, digits, - and _ (e.g. --role comms=bob)", r.Name))
 		}
 	}
-	var notes []string
-	res, err := w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
+	// Front-matter values are one line (several are refused); the log text may have several.
+	clean := func(what string, p *string) (*string, error) {
+		if p == nil {
+			return nil, nil
+		}
+		v, err := oneLine(what, g.text(what, *p))
+		return &v, err
+	}
+	var err error
+	for _, f := range []struct {
+		what string
+		p    **string
+	}{{"--commander", &ch.Commander}, {"--impact", &ch.Impact}, {"--announcement", &ch.Announcement}} {
+		if *f.p, err = clean(f.what, *f.p); err != nil {
+			return nil, err
+		}
+	}
+	if ch.Log != "" {
+		text, ws, err := logText("--log", g.text("--log", ch.Log))
+		if err != nil {
+			return nil, err
+		}
+		ch.Log = text
+		g.warnings = append(g.warnings, ws...)
+	}
+	for i := range ch.Roles {
+		holder, err := oneLine("--role "+ch.Roles[i].Name, g.text("--role "+ch.Roles[i].Name, ch.Roles[i].Holder))
+		if err != nil {
+			return nil, err
+		}
+		ch.Roles[i].Holder = holder
+	}
+	var later, notes []string
+	res, err := w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		u := &updater{d: d, at: at, author: author}
-		defer func() { notes = u.notes }()
+		defer func() { later, notes = u.warnings, u.notes }()
 		if ch.Severity != nil {
 			u.severity(flow, *ch.Severity, w.Now())
 		}
@@ -213,7 +247,7 @@ func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error)
 		return u.d, strings.Join(u.changes, ", "), nil
 	})
 	if res != nil {
-		res.Warnings = append(append(warnings, logWarnings...), res.Warnings...)
+		res.Warnings = append(res.Warnings, later...)
 		res.Warnings = append(res.Warnings, notes...)
 		res.Warnings = append(res.Warnings, w.roleWarnings(res.Doc, ch)...)
 	}
@@ -222,12 +256,13 @@ func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error)
 
 // updater applies one field change after another, logging each; the first error stops it.
 type updater struct {
-	d       *incident.Document
-	at      time.Time
-	author  string
-	changes []string
-	notes   []string // what was asked for and already so ("action 1 is already checked")
-	err     error
+	d        *incident.Document
+	at       time.Time
+	author   string
+	changes  []string
+	err      error
+	warnings []string // for the person, beside the change
+	notes    []string // what was asked for and already so ("action 1 is already checked")
 }
 
 func (u *updater) do(f func() (*incident.Document, error)) {
@@ -326,7 +361,10 @@ func (u *updater) severity(flow *Flow, input string, now time.Time) {
 		// Escalation adds what the flow asks for at the new severity and the document lacks.
 		_, actions, err := flow.renderActions(u.d.Meta, level.ID, now)
 		if err != nil {
-			u.err = err
+			// A broken template must not stop an escalation: raise the severity, say loudly
+			// what was not added.
+			u.warnings = append(u.warnings, templateFailedWarning(flow.ActionListPath, err, "the actions "+level.ID+" needs were not added: add them by hand"))
+			u.record(change + " (" + templateFailedLog(flow.ActionListPath, err) + ")")
 			return
 		}
 		added := u.placeActions(actions)
@@ -531,7 +569,8 @@ func UncheckedRequired(d *incident.Document) []int {
 // Close resolves an incident. While required actions are unchecked it refuses and lists them;
 // force closes anyway and logs what was skipped.
 func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Result, error) {
-	resolution, err := oneLine("--resolution", resolution)
+	g := &given{}
+	resolution, err := oneLine("--resolution", g.text("--resolution", resolution))
 	if err != nil {
 		return nil, err
 	}
@@ -540,7 +579,7 @@ func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Re
 		return nil, invalid(fmt.Errorf("%v: say how it was resolved, e.g. --resolution \"rolled back deploy 1234\"", err))
 	}
 	at := w.at(opts.At)
-	return w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
+	return w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		if d.Meta.Status == incident.StatusResolved {
 			return nil, "", fmt.Errorf("%s is already resolved: to reopen it, incidentctl update %s --status investigating", d.Meta.ID, d.Meta.ID)
 		}

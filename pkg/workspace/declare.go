@@ -7,9 +7,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/severity"
+	"github.com/incidentctl/incidentctl/templates"
 )
 
 // Declaration is what `incidentctl new` knows about a new incident.
@@ -19,6 +20,9 @@ type Declaration struct {
 	Commander string // "" means the person declaring
 	Impact    string
 	At        time.Time // zero means now
+	// AllowSecret keeps what looks like a secret after a person checked it is none
+	// (--allow-secret); the log records the decision by fingerprint.
+	AllowSecret bool
 	// Drill, when set, declares a drill rather than an incident: the document says kind: drill
 	// and records these (see incident.Meta); everything else is declared the same way.
 	Drill *DrillKeys
@@ -30,20 +34,23 @@ type DrillKeys struct {
 }
 
 // Declare creates the incident document, renders the action list from the reviewed flow and
-// commits the new file alone.
+// commits the new file alone. Declaring never fails for a template: if the flow committed at
+// HEAD does not render, the incident gets the built-in action list, a loud warning and a log
+// entry saying so.
 func (w *Workspace) Declare(decl Declaration) (*Result, error) {
-	title, err := oneLine("the title", decl.Title)
+	g := &given{}
+	title, err := oneLine("the title", g.text("the title", decl.Title))
 	if err != nil {
 		return nil, err
 	}
 	if title == "" {
 		return nil, invalid(fmt.Errorf("the title is empty: say in a few words what is wrong, e.g. incidentctl new \"Checkout API returns 500s\" --severity SEV2"))
 	}
-	commander, err := oneLine("--commander", decl.Commander)
+	commander, err := oneLine("--commander", g.text("--commander", decl.Commander))
 	if err != nil {
 		return nil, err
 	}
-	impact, err := oneLine("--impact", decl.Impact)
+	impact, err := oneLine("--impact", g.text("--impact", decl.Impact))
 	if err != nil {
 		return nil, err
 	}
@@ -54,15 +61,23 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	flow, err := w.Flow()
+	flow, err := w.flowOnce()
 	if err != nil {
-		return nil, err
+		// Severity definitions that do not parse must not stop a declaration either.
+		if flow, err = builtinFlow(w.Config.ActionList); err != nil {
+			return nil, err
+		}
+		g.warnings = append(g.warnings, severitiesFailedWarning(w.flowErr))
 	}
 	level, err := flow.Severities.Lookup(decl.Severity)
 	if err != nil {
 		return nil, invalid(err)
 	}
 	author, committer, err := w.Repo.Identity(w.Now())
+	if err != nil {
+		return nil, err
+	}
+	sc, err := w.scanner()
 	if err != nil {
 		return nil, err
 	}
@@ -85,12 +100,20 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	}
 	if dk := decl.Drill; dk != nil {
 		m.Kind, m.Scenario, m.ScenarioCommit, m.Variant = incident.KindDrill, dk.Scenario, dk.ScenarioCommit, dk.Variant
-		m.Facilitator, m.Speed = incident.OneLine(dk.Facilitator), dk.Speed
+		m.Facilitator, m.Speed = incident.OneLine(g.text("--facilitator", dk.Facilitator)), dk.Speed
+	}
+	// A file name is seen everywhere (git log --stat, pull requests, chat links): it never
+	// carries a suspected secret, even one a person allowed in the document.
+	nameTitle := withoutSecrets(sc, title)
+	for _, f := range sc.Scan(decl.Title) {
+		if f.Split { // broken over lines as typed: its pieces are words now, so name no words
+			nameTitle = ""
+		}
 	}
 	var rel string
 	for range 5 { // a fresh random part if the ID is somehow taken
 		m.ID = incident.NewID(at)
-		rel = path.Join(w.incidentsDir(), incident.RelPath(m.ID, title, at))
+		rel = path.Join(w.incidentsDir(), incident.RelPath(m.ID, nameTitle, at))
 		if _, err := os.Lstat(w.abs(rel)); os.IsNotExist(err) && len(w.monthEntries(m.ID)) == 0 {
 			break
 		}
@@ -99,18 +122,43 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	if rel == "" {
 		return nil, fmt.Errorf("could not find a free incident ID; run the command again")
 	}
+	if err := w.checkFolders(rel); err != nil {
+		return nil, err
+	}
 	actions, _, err := flow.renderActions(m, level.ID, w.Now())
+	fallback := ""
+	if err != nil {
+		var from string
+		actions, from, m.Template = fallbackActions(flow.Severities, m, level.ID, w.Now())
+		g.warnings = append(g.warnings, templateFailedWarning(flow.ActionListPath, err, "declared with "+from))
+		fallback = templateFailedLog(flow.ActionListPath, err) + "; declared with " + from
+	}
+	first := fmt.Sprintf("Declared %s: %s", level.ID, title)
+	if commander != "" {
+		first += "; commander " + commander
+	}
+	if m.Impact != "" {
+		first += "; impact: " + m.Impact
+	}
+	doc, err := incident.New(rel, m, actions, incident.LogEntry{At: at, Author: author.Name, Text: first})
 	if err != nil {
 		return nil, err
 	}
-	first := board.DeclaredEntry(level.ID, title, commander, m.Impact)
-	doc, err := incident.New(rel, m, actions, incident.LogEntry{At: at, Author: author.Name, Text: first})
+	if fallback != "" {
+		if doc, err = doc.AppendLog(incident.LogEntry{At: at, Author: author.Name, Text: fallback}); err != nil {
+			return nil, err
+		}
+		if doc, err = doc.RefreshStatus(); err != nil {
+			return nil, err
+		}
+	}
+	doc, kept, err := w.secretGate(doc, g, author.Name, at, decl.AllowSecret, actionListSecrets(sc, doc))
 	if err != nil {
 		return nil, err
 	}
 	commit, err := w.Repo.Commit(gitrepo.CommitRequest{
 		Changes:   []gitrepo.Change{{Path: rel, Content: doc.Src}},
-		Message:   commitMessage(m.ID, "declare "+level.ID+": "+title, title),
+		Message:   commitMessage(sc, m.ID, "declare "+level.ID+": "+title),
 		Parent:    h.Commit,
 		Author:    author,
 		Committer: committer,
@@ -118,8 +166,45 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	warnings := append(flow.Warnings, w.notifyCommit(nil, doc, commit.String(), author.Name, at)...)
+	warnings := append(append(flow.Warnings, g.warnings...), kept...)
+	if msg := w.mergeDriverWarning(); msg != "" {
+		warnings = append(warnings, msg)
+	}
+	warnings = append(warnings, w.notifyCommit(nil, doc, commit.String(), author.Name, at)...)
 	return &Result{ID: m.ID, Path: rel, Commit: commit.String(), Doc: doc, Warnings: warnings}, nil
+}
+
+// minimalActionList is the last resort when neither the repository's template nor the
+// built-in one renders with the repository's severities: the few actions every incident needs.
+const minimalActionList = `### Declare
+
+- [ ] Name the incident commander (IC) and tell the war room who it is
+- [ ] Decide the severity from the definitions (` + "`incidentctl severities`" + `)
+- [ ] Open the war room channel and post the link to this document
+- [ ] Assess the impact: who is affected, which features, since when
+- [ ] Announce to users and customer support
+- [ ] Release the people who are not needed for the response
+`
+
+// fallbackActions renders the built-in action list, or, when even that fails with these
+// severities, the minimal one. It returns the list, what it is (for messages) and the
+// template provenance for the document.
+func fallbackActions(sevs *severity.Set, m incident.Meta, sev string, now time.Time) (string, string, string) {
+	f := &Flow{Severities: sevs, ActionList: templates.ActionList, ActionListPath: "the built-in action list"}
+	if actions, _, err := f.renderActions(m, sev, now); err == nil {
+		return actions, "the built-in action list", "builtin:" + gitrepo.BlobHash(templates.ActionList).String()
+	}
+	return minimalActionList, "a minimal action list (the built-in one does not fit these severity definitions either)", "builtin:minimal"
+}
+
+// builtinFlow is the flow with the built-in severities and action list.
+func builtinFlow(actionList string) (*Flow, error) {
+	sevs, err := severity.Parse("the built-in severity definitions", templates.Severities)
+	if err != nil {
+		return nil, err
+	}
+	return &Flow{Severities: sevs, SeveritiesFrom: builtIn, ActionList: templates.ActionList,
+		ActionListPath: actionList + " (" + builtIn + ")", TemplateID: "builtin:" + gitrepo.BlobHash(templates.ActionList).String()}, nil
 }
 
 // validText refuses text that cannot be one line of a document: empty, or several lines.

@@ -305,7 +305,7 @@ func (w *Workspace) Inject(ref string) (*InjectResult, error) {
 func (w *Workspace) changeRetrying(ref string, edit editor) (*Result, error) {
 	pause := 20 * time.Millisecond
 	for try := 0; ; try++ {
-		res, err := w.change(ref, Options{}, edit)
+		res, err := w.change(ref, Options{}, &given{}, edit)
 		var uncommitted *UncommittedError
 		if try < 8 && (errors.Is(err, gitrepo.ErrBranchMoved) || errors.Is(err, gitrepo.ErrLocked) || errors.As(err, &uncommitted)) {
 			time.Sleep(pause)
@@ -394,7 +394,9 @@ func (w *Workspace) score(d *incident.Document) (*DrillScore, error) {
 func (w *Workspace) Debrief(ref, note string, opts Options) (*Result, *DrillScore, error) {
 	at := w.at(opts.At)
 	var score *DrillScore
-	res, err := w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
+	g := &given{}
+	note = g.text("--note", note)
+	res, err := w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		if !d.Meta.IsDrill() {
 			return nil, "", errNotDrill(d.Meta.ID)
 		}
@@ -463,13 +465,20 @@ func (w *Workspace) NewScenario(ref, name string) (*ScenarioResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	sc, err := w.scanner()
+	if err != nil {
+		return nil, err
+	}
+	if err := scenarioSecrets(sc, d, rel, src); err != nil {
+		return nil, err
+	}
 	author, committer, err := w.Repo.Identity(w.Now())
 	if err != nil {
 		return nil, err
 	}
 	commit, err := w.Repo.Commit(gitrepo.CommitRequest{
 		Changes:   []gitrepo.Change{{Path: rel, Content: src}},
-		Message:   commitMessage(d.Meta.ID, "drill scenario "+rel, d.Meta.Title),
+		Message:   commitMessage(sc, d.Meta.ID, "drill scenario "+rel),
 		Parent:    h.Commit,
 		Author:    author,
 		Committer: committer,

@@ -100,7 +100,7 @@ func (w *Workspace) EditFinish(d *EditDraft, opts Options) (*Result, error) {
 	}
 	var warnings []string
 	at := w.at(opts.At)
-	res, err := w.change(d.ID, opts, func(orig *incident.Document, author string) (*incident.Document, string, error) {
+	res, err := w.change(d.ID, opts, &given{}, func(orig *incident.Document, author string) (*incident.Document, string, error) {
 		if bytes.Equal(edited, orig.Src) {
 			return orig, "the document was saved unchanged", nil
 		}

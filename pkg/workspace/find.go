@@ -130,5 +130,8 @@ func (w *Workspace) Load(ref string) (*incident.Document, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := w.checkFolders(e.Path); err != nil {
+		return nil, err
+	}
 	return w.loadEntry(e)
 }

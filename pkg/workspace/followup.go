@@ -143,9 +143,13 @@ func (w *Workspace) changePostmortem(ref string, includeEdits bool, edit func(*p
 	if err != nil {
 		return nil, err
 	}
+	sc, err := w.scanner()
+	if err != nil {
+		return nil, err
+	}
 	commit, err := w.Repo.Commit(gitrepo.CommitRequest{
 		Changes:   []gitrepo.Change{{Path: doc.Path, Content: nd.Src}},
-		Message:   commitMessage(d.Meta.ID, summary, d.Meta.Title),
+		Message:   commitMessage(sc, d.Meta.ID, summary),
 		Parent:    h.Commit,
 		Author:    author,
 		Committer: committer,

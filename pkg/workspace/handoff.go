@@ -22,11 +22,12 @@ type HandoffResult struct {
 //
 // A resolved incident has nobody to command: handing it over is refused (reopen it first).
 func (w *Workspace) Handoff(ref, to, note string, opts Options) (*HandoffResult, error) {
-	to, err := oneLine("--to", to)
+	g := &given{}
+	to, err := oneLine("--to", g.text("--to", to))
 	if err != nil {
 		return nil, err
 	}
-	if note, err = oneLine("--note", note); err != nil {
+	if note, err = oneLine("--note", g.text("--note", note)); err != nil {
 		return nil, err
 	}
 	if to == "" {
@@ -37,7 +38,7 @@ func (w *Workspace) Handoff(ref, to, note string, opts Options) (*HandoffResult,
 	}
 	at := w.at(opts.At)
 	out := &HandoffResult{To: to}
-	res, err := w.change(ref, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
+	res, err := w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		m := d.Meta
 		if m.Status == incident.StatusResolved {
 			return nil, "", fmt.Errorf("%s is resolved: there is no command to hand over (to reopen it, incidentctl update %s --status investigating)", m.ID, m.ID)

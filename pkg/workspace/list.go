@@ -561,6 +561,9 @@ func (w *Workspace) writeMetaCache(hs []header, now time.Time) {
 }
 
 func (w *Workspace) loadEntry(e Entry) (*incident.Document, error) {
+	if err := w.checkRegular(e.Path); err != nil {
+		return nil, err
+	}
 	src, err := readFile(w.abs(e.Path))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %v", e.Path, err)

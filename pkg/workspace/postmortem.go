@@ -126,9 +126,13 @@ func (w *Workspace) Postmortem(ref string, opts PostmortemOptions) (*PostmortemR
 	if nd, err = nd.RefreshStatus(); err != nil {
 		return nil, err
 	}
+	sc, err := w.scanner()
+	if err != nil {
+		return nil, err
+	}
 	commit, err := w.Repo.Commit(gitrepo.CommitRequest{
 		Changes:   []gitrepo.Change{{Path: e.Path, Content: nd.Src}, {Path: rel, Content: doc.Src}},
-		Message:   commitMessage(m.ID, "postmortem drafted", m.Title),
+		Message:   commitMessage(sc, m.ID, "postmortem drafted"),
 		Parent:    h.Commit,
 		Author:    author,
 		Committer: committer,

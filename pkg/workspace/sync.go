@@ -28,12 +28,17 @@ func (w *Workspace) Sync(opts SyncOptions) (*sync.Result, error) {
 	if err := w.checkGitForRemote(remote); err != nil {
 		return nil, err
 	}
+	var moreSevere func(a, b string) bool
+	if flow, err := w.flowOnce(); err == nil {
+		moreSevere = flow.Severities.MoreSevere // concurrent severity changes keep the more severe
+	}
 	return sync.Run(w.Repo, sync.Options{
 		Remote:       remote,
 		IncidentsDir: w.incidentsDir(),
 		Progress:     opts.Progress,
 		Now:          w.Now,
 		Timeout:      opts.Timeout,
+		MoreSevere:   moreSevere,
 	})
 }
 

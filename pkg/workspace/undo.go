@@ -34,7 +34,8 @@ type UndoResult struct {
 	CompensateCommand string
 }
 
-// subjectRE recognises the subject of a commit incidentctl made: "<id>: <change>".
+// subjectRE recognises the subject of a commit incidentctl made: "<id>: <change>" (merges of
+// sync are passed over).
 var subjectRE = regexp.MustCompile(`^(\d{6}-[0-9a-z]{5}): (.+)$`)
 
 // undoSearch is how far back Undo looks for the user's last incidentctl commit.
@@ -73,7 +74,7 @@ func (w *Workspace) Undo(ref string, compensate bool, opts Options) (*UndoResult
 	for n := 0; err == nil && n < undoSearch; n++ {
 		m := subjectRE.FindStringSubmatch(firstLine(c.Message))
 		mine := c.Author.Email == author.Email
-		if m != nil && (want == nil || m[1] == want.ID) && strings.Contains(c.Message, "\nIncident: ") {
+		if m != nil && (want == nil || m[1] == want.ID) && c.NumParents() <= 1 {
 			if want == nil && !mine {
 				return nil, i18n.Errorf("undo.not_yours", "Commit", c.Hash.String()[:7], "Author", c.Author.Name, "Subject", firstLine(c.Message))
 			}
@@ -133,7 +134,7 @@ func (w *Workspace) Undo(ref string, compensate bool, opts Options) (*UndoResult
 		out.Why = out.WhyErr.Error()
 	}
 	if out.Why == "" {
-		res, err := w.change(id, opts, func(d *incident.Document, author string) (*incident.Document, string, error) {
+		res, err := w.change(id, opts, &given{}, func(d *incident.Document, author string) (*incident.Document, string, error) {
 			nd, err := incident.Parse(path, before)
 			if err != nil {
 				return nil, "", err

@@ -24,6 +24,8 @@ type Workspace struct {
 	Config config.Config
 	Now    func() time.Time
 
+	flow      *Flow // read once per command (flowOnce)
+	flowErr   error
 	chatState *chatState // chat sinks resolved for this command (notify.go)
 }
 
@@ -75,19 +77,6 @@ func (w *Workspace) head() (gitrepo.Head, error) {
 		return h, fmt.Errorf("HEAD is detached: switch to a branch (git switch <branch>) before recording incident changes, or the commits are easy to lose")
 	}
 	return h, nil
-}
-
-// subject builds a commit subject "<id>: <change>", short enough for `git log --oneline`; the
-// full text goes into the body.
-func commitMessage(id, change, title string) string {
-	change = incident.OneLine(change)
-	subject := id + ": " + change
-	body := "Incident: " + incident.OneLine(title)
-	if r := []rune(subject); len(r) > 72 {
-		subject = string(r[:71]) + "…"
-		body = change + "\n\n" + body
-	}
-	return subject + "\n\n" + body + "\n"
 }
 
 // incidentsDir is the configured folder, as a repository path.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/secret"
 )
 
 var jst = time.FixedZone("JST", 9*3600)
@@ -136,14 +137,20 @@ func TestFind(t *testing.T) {
 	}
 }
 
+// TestCommitMessage: one short subject, no title and no body repeating free text, and a
+// suspected secret masked even when a person allowed it into the document.
 func TestCommitMessage(t *testing.T) {
-	short := commitMessage("261123-k7xqm", "log: rolled back", "Checkout fails")
-	if short != "261123-k7xqm: log: rolled back\n\nIncident: Checkout fails\n" {
+	sc := secret.Default
+	short := commitMessage(sc, "261123-k7xqm", "log: rolled back")
+	if short != "261123-k7xqm: log: rolled back\n" {
 		t.Errorf("short message = %q", short)
 	}
-	long := commitMessage("261123-k7xqm", strings.Repeat("word ", 30), "T")
-	subject, body, _ := strings.Cut(long, "\n\n")
-	if len([]rune(subject)) != 72 || !strings.HasSuffix(subject, "…") || !strings.Contains(body, strings.TrimSpace(strings.Repeat("word ", 30))) {
+	long := commitMessage(sc, "261123-k7xqm", strings.Repeat("word ", 30))
+	if subject, rest, _ := strings.Cut(long, "\n"); len([]rune(subject)) != 72 || !strings.HasSuffix(subject, "…") || rest != "" {
 		t.Errorf("long message = %q", long)
+	}
+	tok := "ghp_" + strings.Repeat("0A1b", 9)
+	if msg := commitMessage(sc, "261123-k7xqm", "log: token "+tok+" leaked"); strings.Contains(msg, tok[4:]) || !strings.Contains(msg, "[redacted: ghp_…, 40 characters]") {
+		t.Errorf("message with a token = %q", msg)
 	}
 }
