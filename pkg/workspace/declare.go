@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 	"github.com/incidentctl/incidentctl/templates"
@@ -225,7 +226,7 @@ func validText(what, s string) (string, error) {
 func oneLine(what, s string) (string, error) {
 	s = strings.TrimRight(s, " \t\r\n")
 	if n := incident.Lines(strings.TrimLeft(s, " \t\r\n")); n > 1 {
-		return "", invalid(fmt.Errorf("%s has %d lines, and it is kept on one line: give one line (the log takes text of several lines: incidentctl log <id> -)", what, n))
+		return "", invalid(i18n.Errorf("input.one_line", "What", what, "Lines", n))
 	}
 	return incident.OneLine(s), nil
 }
