@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Checks the project's workflows and the incident-lint workflow that `incidentctl init` scaffolds
-# (pkg/scaffold/files/incident-lint.yml, checked as it lands in a user's .github/workflows/).
+# Checks the project's workflows and the workflows that `incidentctl init` scaffolds
+# (pkg/scaffold/files/incident-lint.yml, and incident-site.yml for init --pages), each checked as
+# it lands in a user's .github/workflows/.
 # actionlint comes through the Go module proxy, pinned; set ACTIONLINT to use another binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,6 @@ fi
 scaffolded="$(mktemp -d)"
 trap 'rm -rf "$scaffolded"' EXIT
 mkdir -p "$scaffolded/.github/workflows"
-cp pkg/scaffold/files/incident-lint.yml "$scaffolded/.github/workflows/"
-(cd "$scaffolded" && "$ACTIONLINT" .github/workflows/incident-lint.yml)
+cp pkg/scaffold/files/incident-lint.yml pkg/scaffold/files/incident-site.yml "$scaffolded/.github/workflows/"
+(cd "$scaffolded" && "$ACTIONLINT" .github/workflows/incident-lint.yml .github/workflows/incident-site.yml)
 echo "actionlint: ok"

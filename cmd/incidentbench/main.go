@@ -190,6 +190,10 @@ func main() {
 			runPairs(syncPairs(r, *reps))
 		}
 	}
+	// Last: the rebuild measurement logs into the repository.
+	for _, r := range repos {
+		runPairs(sitePairs(r, *lintReps))
+	}
 	loadAfter := loadavg()
 
 	writeReport(&report, reportInfo{
@@ -471,6 +475,41 @@ func syncPairs(r *repo, reps int) []*pair {
 	}
 	return []*pair{{name: "sync vs git pull --rebase && git push @" + r.label, a: a, b: b, reps: reps,
 		note: fmt.Sprintf("remote: %d commits", r.m.Commits)}}
+}
+
+// sitePairs: the web view (incidentctl site) built from nothing, rebuilt with nothing changed,
+// and rebuilt after one resolved incident changed (its page and the lists that show it).
+func sitePairs(r *repo, reps int) []*pair {
+	if !wanted("site") {
+		return nil
+	}
+	if _, err := sh(r.dir, bin, "site", "--help"); err != nil {
+		progress("incidentctl site is not there yet: skipping site")
+		return nil
+	}
+	at := " @" + r.label
+	out := r.dir + ".site"
+	build := func(label string, prepare func(i int) error) *pair {
+		return &pair{name: label + at, reps: reps, a: &side{label: label, dir: r.dir, prepare: prepare,
+			cmds: func(int) [][]string { return [][]string{{bin, "site", "--out", out}} }}}
+	}
+	ensure := func() error {
+		if _, err := os.Stat(filepath.Join(out, "index.html")); err == nil {
+			return nil
+		}
+		_, err := sh(r.dir, bin, "site", "--out", out)
+		return err
+	}
+	full := build("site, full build", func(int) error { return os.RemoveAll(out) })
+	same := build("site, rebuild with nothing changed", func(int) error { return ensure() })
+	one := build("site, rebuild after one change", func(i int) error {
+		if err := ensure(); err != nil {
+			return err
+		}
+		_, err := sh(r.dir, bin, "log", r.m.Resolved[i%len(r.m.Resolved)].ID, fmt.Sprintf("site note %d", i))
+		return err
+	})
+	return []*pair{full, same, one}
 }
 
 // installMarkdownlint installs markdownlint-cli2 from npm into the cache once.

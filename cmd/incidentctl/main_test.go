@@ -36,28 +36,31 @@ func TestScripts(t *testing.T) {
 			"append":           appendLine,      // loop_test.go
 			"timeline-matches": timelineMatches, // loop_test.go
 		},
-		Setup: func(env *testscript.Env) error {
-			// The project's own files (incidents/, drills/), for scripts that replay them.
-			project, err := filepath.Abs(filepath.Join("..", ".."))
-			if err != nil {
-				return err
-			}
-			env.Setenv("PROJECT", project)
-			home := filepath.Join(env.WorkDir, ".home")
-			if err := os.MkdirAll(home, 0o755); err != nil {
-				return err
-			}
-			env.Values[chatKey{}] = &chatHolder{}
-			env.Setenv("HOME", home)
-			env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
-			env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-			env.Setenv("TZ", "Asia/Tokyo")
-			// A fixed clock, so that "--at 10:02" and ages are reproducible.
-			env.Setenv("INCIDENTCTL_NOW", "2026-11-23T11:00:00+09:00")
-			cfg := "[user]\n\tname = Alice Example\n\temail = alice@example.com\n[init]\n\tdefaultBranch = main\n"
-			return os.WriteFile(filepath.Join(home, ".gitconfig"), []byte(cfg), 0o644)
-		},
+		Setup: scriptSetup,
 	})
+}
+
+// scriptSetup gives every script a home, git's identity, a time zone and a fixed clock.
+func scriptSetup(env *testscript.Env) error {
+	// The project's own files (incidents/, drills/), for scripts that replay them.
+	project, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		return err
+	}
+	env.Setenv("PROJECT", project)
+	home := filepath.Join(env.WorkDir, ".home")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return err
+	}
+	env.Values[chatKey{}] = &chatHolder{}
+	env.Setenv("HOME", home)
+	env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	env.Setenv("TZ", "Asia/Tokyo")
+	// A fixed clock, so that "--at 10:02" and ages are reproducible.
+	env.Setenv("INCIDENTCTL_NOW", "2026-11-23T11:00:00+09:00")
+	cfg := "[user]\n\tname = Alice Example\n\temail = alice@example.com\n[init]\n\tdefaultBranch = main\n"
+	return os.WriteFile(filepath.Join(home, ".gitconfig"), []byte(cfg), 0o644)
 }
 
 // capture NAME REGEXP sets $NAME to the first group of REGEXP in the last command's stdout, so a

@@ -6,11 +6,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/lint"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
 func newInitCmd(app *App) *cobra.Command {
-	return &cobra.Command{
+	var opts workspace.InitOptions
+	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Set up incidentctl in this git repository and commit what it creates",
 		Long: `Scaffold what a team needs: .incidentctl.yaml, the action list and severity definitions
@@ -21,15 +23,22 @@ file you already have is never overwritten, so running init twice changes nothin
 
 It also registers the merge driver in this clone's .git/config, which is not committed: run
 init once in every clone (in a clone of a repository set up before, that is all it does), so
-that git pull merges incident documents field by field as incidentctl sync does.`,
-		Example: "  incidentctl init\n  incidentctl -C ~/src/ops init",
+that git pull merges incident documents field by field as incidentctl sync does.
+
+It keeps _site/, where incidentctl site builds the web view, out of git (.gitignore). With
+--pages it also scaffolds .github/workflows/incident-site.yml, which publishes that web view to
+GitHub Pages on every push (set Settings → Pages → Source to "GitHub Actions" once); run
+init --pages in a repository set up before to add just that.`,
+		Example: "  incidentctl init\n  incidentctl init --pages\n  incidentctl -C ~/src/ops init",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ws, err := app.open()
 			if err != nil {
 				return err
 			}
-			res, err := ws.Init()
+			// The scaffolded workflow pins the action to this release, when it is one.
+			opts.ActionRef = lint.DocsRefFor(buildVersion().Version)
+			res, err := ws.InitWith(opts)
 			if err != nil {
 				return err
 			}
@@ -41,13 +50,18 @@ that git pull merges incident documents field by field as incidentctl sync does.
 					DriverAdded     []string `json:"merge_driver_registered"`
 					DriverDiffering []string `json:"merge_driver_differing"`
 					AttributesLine  string   `json:"gitattributes_missing_line"`
-				}{Created: []string{}, Kept: []string{}, DriverAdded: append([]string{}, res.DriverAdded...),
+					Updated         []string `json:"updated"`
+					IgnoreLine      string   `json:"gitignore_missing_line"`
+				}{Created: []string{}, Kept: []string{}, Updated: []string{}, IgnoreLine: res.IgnoreLine, DriverAdded: append([]string{}, res.DriverAdded...),
 					DriverDiffering: append([]string{}, res.DriverDiffering...), AttributesLine: res.AttributesLine}
 				for _, f := range res.Created {
 					out.Created = append(out.Created, f.Path)
 				}
 				for _, f := range res.Kept {
 					out.Kept = append(out.Kept, f.Path)
+				}
+				for _, f := range res.Updated {
+					out.Updated = append(out.Updated, f.Path)
 				}
 				if res.Commit != "" {
 					out.Commit = &res.Commit
@@ -57,8 +71,14 @@ that git pull merges incident documents field by field as incidentctl sync does.
 			for _, f := range res.Created {
 				fmt.Fprintf(app.Out, "created  %-45s %s\n", f.Path, f.About)
 			}
+			for _, f := range res.Updated {
+				fmt.Fprintf(app.Out, "updated  %-45s %s\n", f.Path, f.About)
+			}
 			for _, f := range res.Kept {
 				fmt.Fprintf(app.Out, "kept     %-45s already there, left as it is\n", f.Path)
+			}
+			if res.IgnoreLine != "" {
+				fmt.Fprintf(app.Err, "warning: .gitignore has uncommitted changes, so init did not add the web view's folder to it; add this line and commit it:\n  %s\n", res.IgnoreLine)
 			}
 			reportMergeDriver(app, res)
 			if res.Commit == "" {
@@ -71,6 +91,8 @@ that git pull merges incident documents field by field as incidentctl sync does.
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&opts.Pages, "pages", false, "also scaffold a workflow that publishes the web view (incidentctl site) to GitHub Pages")
+	return cmd
 }
 
 // reportMergeDriver says what init did about the merge driver (see incidentctl merge-driver).

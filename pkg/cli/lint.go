@@ -18,12 +18,13 @@ import (
 )
 
 type lintOptions struct {
-	Paths      []string
-	Base       string
-	Format     string
-	Strict     bool
-	Rules      bool
-	AllowEmpty bool
+	Paths       []string
+	Base        string
+	Format      string
+	Strict      bool
+	Rules       bool
+	Annotations int
+	AllowEmpty  bool
 }
 
 func newLintCmd(app *App) *cobra.Command {
@@ -64,6 +65,9 @@ warning or off in .incidentctl.yaml:
   incidentctl lint --rules`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Paths = args
+			if o.Annotations < 1 || o.Annotations > lint.GitHubAnnotationsPerKind {
+				return usageErr("--annotations %d: give 1 to %d (GitHub shows at most %d of a kind per step)", o.Annotations, lint.GitHubAnnotationsPerKind, lint.GitHubAnnotationsPerKind)
+			}
 			if !slices.Contains(lint.Formats, o.Format) {
 				return usageErr("--format %q: use one of %s", o.Format, strings.Join(lint.Formats, ", "))
 			}
@@ -88,6 +92,7 @@ warning or off in .incidentctl.yaml:
 	f.BoolVar(&o.Strict, "strict", false, "fail on warnings too")
 	f.BoolVar(&o.Rules, "rules", false, "list the rules with their levels and exit")
 	f.BoolVar(&o.AllowEmpty, "allow-empty", false, "pass in a repository with no .incidentctl.yaml and no incident documents (by default that fails: CI must not stay green on a repository that was never set up)")
+	f.IntVar(&o.Annotations, "annotations", lint.GitHubAnnotationsPerKind, "with --format github: annotate at most `<n>` errors and <n> warnings (GitHub shows 10 of a kind per step; share them when a step runs lint twice)")
 	return cmd
 }
 
@@ -177,7 +182,7 @@ func lintRun(app *App, o lintOptions) error {
 		}
 		err = app.printJSON(out)
 	case "github":
-		err = writeGitHub(app, opts, res, policy)
+		err = writeGitHub(app, res, o.Annotations)
 	case "sarif":
 		err = lint.WriteSARIF(app.Out, lintReport(opts, res, policy))
 	case "rdjson":
@@ -235,8 +240,8 @@ func lintReport(opts lint.Options, res *lint.Result, policy *lint.Policy) lint.R
 
 // writeGitHub prints the annotations and, inside a GitHub Actions step, appends the table of
 // every finding to the job summary.
-func writeGitHub(app *App, opts lint.Options, res *lint.Result, policy *lint.Policy) error {
-	notAnnotated, err := lint.WriteGitHub(app.Out, res.Findings)
+func writeGitHub(app *App, res *lint.Result, perKind int) error {
+	notAnnotated, err := lint.WriteGitHubLimit(app.Out, res.Findings, perKind)
 	if err != nil {
 		return err
 	}
@@ -244,7 +249,7 @@ func writeGitHub(app *App, opts lint.Options, res *lint.Result, policy *lint.Pol
 	if summary == "" {
 		return nil
 	}
-	s := lint.StepSummary{Documents: res.Documents, NotAnnotated: notAnnotated, Tool: lintTool()}
+	s := lint.StepSummary{Documents: res.Documents, NotAnnotated: notAnnotated, PerKind: perKind, Tool: lintTool()}
 	server, repo, sha := os.Getenv("GITHUB_SERVER_URL"), os.Getenv("GITHUB_REPOSITORY"), os.Getenv("GITHUB_SHA")
 	if server != "" && repo != "" && sha != "" {
 		s.FileURL = func(p string, line int) string {

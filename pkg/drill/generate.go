@@ -70,14 +70,14 @@ func FromIncident(d *incident.Document, rel, name string) ([]byte, error) {
 		b.WriteString(incident.EncodeNode(KeyOriginal, orig))
 	}
 	b.WriteString("---\n\n")
-	fmt.Fprintf(&b, "# %s\n\n", incident.OneLine(m.Title))
+	fmt.Fprintf(&b, "# %s\n\n", incident.InlineMarkdown(incident.OneLine(m.Title)))
 	link := relLink(ScenarioPath(name), rel)
 	fmt.Fprintf(&b, "A drill replaying [%s](%s),\na %s declared %s. Generated with `incidentctl drill scenario %s`: edit it like any\nfile and commit it (a pull request is a good place to agree on it).\n\n",
 		m.ID, link, sev, start.Format("2006-01-02 15:04 -07:00"), m.ID)
 
 	b.WriteString("## " + SectionVariants + "\n\n")
 	b.WriteString("### as-it-happened\n\n")
-	fmt.Fprintf(&b, "Break the development environment the way it broke in %s. Its resolution: %s\n\n", m.ID, incident.OneLine(m.Resolution))
+	fmt.Fprintf(&b, "Break the development environment the way it broke in %s. Its resolution: %s\n\n", m.ID, incident.InlineMarkdown(incident.OneLine(m.Resolution)))
 
 	b.WriteString("## " + SectionInjects + "\n\n")
 	n := 0
@@ -146,14 +146,14 @@ func FromIncident(d *incident.Document, rel, name string) ([]byte, error) {
 	b.WriteString("Not shown to the trainee. What happened in the original incident:\n\n")
 	fmt.Fprintf(&b, "- Declared %s at %s, commanded by %s.\n", sev, start.Format("15:04 -07:00"), orDash(strings.Join(board.Commanders(d), ", ")))
 	if m.Impact != "" {
-		fmt.Fprintf(&b, "- Impact: %s\n", m.Impact)
+		fmt.Fprintf(&b, "- Impact: %s\n", incident.InlineMarkdown(incident.OneLine(m.Impact)))
 	}
 	var times []string
 	for i := 0; i+1 < len(orig.Content); i += 2 {
 		times = append(times, orig.Content[i].Value+" "+orig.Content[i+1].Value)
 	}
 	fmt.Fprintf(&b, "- Times: %s.\n", strings.Join(times, ", "))
-	fmt.Fprintf(&b, "- Resolution: %s\n", incident.OneLine(m.Resolution))
+	fmt.Fprintf(&b, "- Resolution: %s\n", incident.InlineMarkdown(incident.OneLine(m.Resolution)))
 	if len(boxes) > 0 {
 		fmt.Fprintf(&b, "- Time boxes at %s: %s.\n", sev, strings.Join(boxes, "; "))
 	}

@@ -148,7 +148,7 @@ func TestScore(t *testing.T) {
 	}
 	text := r.Debrief()
 	for _, want := range []string{
-		"**Score: 50/100 (provisional:",
+		"Score: **50/100** (provisional:",
 		"Scenario drills/payments.md (replays 260917-x31y2), variant stale-endpoint.",
 		"Injects delivered: 1 of 4.",
 		"Expected actions (2 met, 2 late, 0 missed):",

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
 // Every sentence and label this package writes for people is here, so that it can be
@@ -22,7 +24,7 @@ var labels = struct {
 	notReached, notChecked, unknown, suggestions, noSuggestion, suggestMissing, suggestUntied, notes, how string
 	status map[string]string
 }{
-	score:          "Score: %d/100",
+	score:          "Score: **%d/100**",
 	provisional:    " (provisional: the drill is still open, and what is not done yet counts as missed)",
 	drillLine:      "Drill %s %q: %s, commander %s, facilitator %s, speed %s×.",
 	scenarioLine:   "Scenario %s (%s), variant %s.",
@@ -63,9 +65,9 @@ func (r *Result) Debrief() string {
 	if !r.Final {
 		head += labels.provisional
 	}
-	line("**%s**", head)
+	line("%s", head) // not all emphasis: markdownlint reads a bold-only line as a heading (MD036)
 	line("")
-	line(labels.drillLine, m.ID, m.Title, m.Severity, orDash(m.Commander), orDash(m.Facilitator), FormatSpeed(p.Speed))
+	line(labels.drillLine, m.ID, incident.InlineMarkdown(m.Title), m.Severity, orDash(m.Commander), orDash(m.Facilitator), FormatSpeed(p.Speed))
 	origin := labels.handWritten
 	if p.Scenario.BasedOn != "" {
 		origin = fmt.Sprintf(labels.basedOn, p.Scenario.BasedOn)
@@ -162,7 +164,7 @@ func (r *Result) Debrief() string {
 		line("")
 		for _, n := range r.Notes {
 			note, _ := DebriefNote(n.Text)
-			line("- %s (%s)", note, n.Author)
+			line("- %s (%s)", incident.InlineMarkdown(note), n.Author)
 		}
 	}
 	line("")

@@ -231,7 +231,7 @@ func cell(s string) string {
 	if s == "" {
 		return "—"
 	}
-	return strings.ReplaceAll(EscapeInline(s), "|", `\|`)
+	return strings.ReplaceAll(EscapeText(s), "|", `\|`)
 }
 
 // New builds a new document from its state, the rendered action list and the first log entry.
@@ -275,7 +275,7 @@ func New(path string, m Meta, actionList string, first LogEntry) (*Document, err
 		}
 	}
 	b.WriteString("---\n\n# ")
-	b.WriteString(EscapeHeading(OneLine(m.Title)))
+	b.WriteString(EscapeHeadingText(OneLine(m.Title)))
 	b.WriteString("\n\n## " + SectionStatus + "\n\n## " + SectionActions + "\n\n")
 	if al := strings.TrimSpace(actionList); al != "" {
 		b.WriteString(al)

@@ -629,20 +629,21 @@ func ParseLogLine(s string) (LogEntry, error) {
 }
 
 // FormatLogLine renders an entry as its list item (with newline); the text is escaped so that
-// the rendered document shows it as typed. A multi-line text (see
+// the rendered document shows it as typed, and links in it are written as autolinks
+// (EscapeText). A multi-line text (see
 // LogText) becomes a multi-line entry: its first line on the item's line, each further line
 // indented by two spaces under it, which logItemText reads back as the same text.
 func FormatLogLine(e LogEntry) string {
 	author := strings.NewReplacer("[", "(", "]", ")", "\n", " ").Replace(e.Author)
 	first, rest, multi := strings.Cut(e.Text, "\n")
 	if !multi {
-		return fmt.Sprintf("- %s [%s] %s\n", FormatTime(e.At), EscapeInline(OneLine(author)), EscapeInline(OneLine(e.Text)))
+		return fmt.Sprintf("- %s [%s] %s\n", FormatTime(e.At), EscapeInline(OneLine(author)), EscapeText(OneLine(e.Text)))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "- %s [%s] %s\n", FormatTime(e.At), EscapeInline(OneLine(author)), EscapeInline(OneLine(first)))
+	fmt.Fprintf(&b, "- %s [%s] %s\n", FormatTime(e.At), EscapeInline(OneLine(author)), EscapeText(OneLine(first)))
 	for _, line := range strings.Split(rest, "\n") {
 		if line = strings.TrimRight(line, " \t\r"); strings.TrimSpace(line) != "" {
-			b.WriteString("  " + EscapeInline(line) + "\n")
+			b.WriteString("  " + EscapeText(line) + "\n")
 		}
 	}
 	return b.String()

@@ -189,10 +189,11 @@ func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
-// UnescapeInline reads back what EscapeInline wrote, the way Markdown renders it: a backslash
-// before ASCII punctuation stands for that character, except inside code spans.
+// UnescapeInline reads back what EscapeInline and EscapeText wrote, the way Markdown renders it:
+// a backslash before ASCII punctuation stands for that character, except inside code spans,
+// and an autolink stands for its link.
 func UnescapeInline(s string) string {
-	if strings.IndexByte(s, '\\') < 0 {
+	if strings.IndexByte(s, '\\') < 0 && strings.IndexByte(s, '<') < 0 && strings.IndexByte(s, '[') < 0 {
 		return s
 	}
 	var b strings.Builder
@@ -216,6 +217,17 @@ func UnescapeInline(s string) string {
 		case c == '\\' && i+1 < len(s) && isASCIIPunct(s[i+1]):
 			b.WriteByte(s[i+1])
 			i++
+		case c == '[' && wwwLinkLen(s[i:]) > 0:
+			// A www. link EscapeText wrote as [www.…](http://www.…): the link as typed.
+			n := wwwLinkLen(s[i:])
+			link := s[i : i+n-1]
+			b.WriteString(link[strings.Index(link, "](http://")+len("](http://"):])
+			i += n - 1
+		case c == '<' && autolinkEnd(s, i) > 0:
+			// An autolink EscapeText wrote around a link: the link as typed.
+			end := autolinkEnd(s, i)
+			b.WriteString(s[i+1 : end-1])
+			i = end - 1
 		default:
 			b.WriteByte(c)
 		}
@@ -288,4 +300,19 @@ func YAML11Ambiguous(s string) bool {
 		}
 	}
 	return true
+}
+
+// wwwLinkLen returns the length of "[text](http://link)" at the start of s when text,
+// unescaped, is link (what EscapeText writes for a www. link); 0 otherwise.
+func wwwLinkLen(s string) int {
+	k := strings.Index(s, "](http://")
+	if k < 1 {
+		return 0
+	}
+	text := UnescapeInline(s[1:k])
+	rest := s[k+len("](http://"):]
+	if !strings.HasPrefix(rest, text+")") || !mdHasPrefixFold(text, "www.") {
+		return 0
+	}
+	return k + len("](http://") + len(text) + 1
 }

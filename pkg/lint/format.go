@@ -25,10 +25,16 @@ const GitHubAnnotationsPerKind = 10
 // as a plain line of the log (so none is lost), then one notice that says how many were not
 // annotated and where to find them. It returns that number.
 func WriteGitHub(w io.Writer, fs []Finding) (notAnnotated int, err error) {
+	return WriteGitHubLimit(w, fs, GitHubAnnotationsPerKind)
+}
+
+// WriteGitHubLimit is WriteGitHub with perKind annotations of each kind at most, for a step
+// that runs lint more than once and shares GitHub's limit between the runs.
+func WriteGitHubLimit(w io.Writer, fs []Finding, perKind int) (notAnnotated int, err error) {
 	shown := map[Level]int{}
 	var rest []Finding
 	for _, f := range fs {
-		if shown[f.Severity] >= GitHubAnnotationsPerKind {
+		if shown[f.Severity] >= perKind {
 			rest = append(rest, f)
 			continue
 		}
@@ -48,7 +54,7 @@ func WriteGitHub(w io.Writer, fs []Finding) (notAnnotated int, err error) {
 	if err := WriteText(w, rest); err != nil {
 		return 0, err
 	}
-	_, err = fmt.Fprintf(w, "::notice title=%s::%s\n", ghProperty("incidentctl lint"), ghData(notAnnotatedNotice(len(rest))))
+	_, err = fmt.Fprintf(w, "::notice title=%s::%s\n", ghProperty("incidentctl lint"), ghData(notAnnotatedNotice(len(rest), perKind)))
 	return len(rest), err
 }
 

@@ -20,6 +20,7 @@ const StepSummaryLimit = 1<<20 - 4<<10
 type StepSummary struct {
 	Documents    int
 	NotAnnotated int // findings the annotations left out (WriteGitHub's result)
+	PerKind      int // annotations of each kind this run made at most (0: GitHubAnnotationsPerKind)
 	// FileURL links a finding to its line (on GitHub: server/repo/blob/sha/path#Lline); nil
 	// for plain paths.
 	FileURL func(path string, line int) string
@@ -30,7 +31,7 @@ type StepSummary struct {
 var summaryText = struct {
 	heading      func(errs, warns, docs int) string
 	clean        func(docs int) string
-	more         func(n int) string
+	more         func(n, perKind int) string
 	truncated    func(n int) string
 	columns      string
 	errorLabel   string
@@ -42,9 +43,9 @@ var summaryText = struct {
 	clean: func(docs int) string {
 		return fmt.Sprintf("### incidentctl lint: no findings in %s", plural(docs, "document"))
 	},
-	more: func(n int) string {
-		return fmt.Sprintf("**+%d more** than the annotations show: GitHub annotates at most %d errors and %d warnings per step. Every finding is in this table.",
-			n, GitHubAnnotationsPerKind, GitHubAnnotationsPerKind)
+	more: func(n, perKind int) string {
+		return fmt.Sprintf("**+%d more** than the annotations show: GitHub annotates at most %d errors and %d warnings per step (this run: %d of each). Every finding is in this table.",
+			n, GitHubAnnotationsPerKind, GitHubAnnotationsPerKind, perKind)
 	},
 	truncated: func(n int) string {
 		return fmt.Sprintf("**+%d more** not listed: a step summary holds at most 1 MiB. Run `incidentctl lint` to see them all; they are also in the step's log.", n)
@@ -54,8 +55,8 @@ var summaryText = struct {
 	warningLabel: "warning",
 }
 
-func notAnnotatedNotice(n int) string {
-	return fmt.Sprintf("%s more not annotated (GitHub shows %d of a kind per step): every finding is in the job summary and in this step's log", plural(n, "finding"), GitHubAnnotationsPerKind)
+func notAnnotatedNotice(n, perKind int) string {
+	return fmt.Sprintf("%s more not annotated (%d of a kind are, GitHub shows %d per step): every finding is in the job summary and in this step's log", plural(n, "finding"), perKind, GitHubAnnotationsPerKind)
 }
 
 func plural(n int, what string) string {
@@ -83,7 +84,11 @@ func WriteStepSummary(w io.Writer, fs []Finding, s StepSummary) error {
 	}
 	b.WriteString(summaryText.heading(errs, warns, s.Documents) + "\n\n")
 	if s.NotAnnotated > 0 {
-		b.WriteString(summaryText.more(s.NotAnnotated) + "\n\n")
+		per := s.PerKind
+		if per <= 0 {
+			per = GitHubAnnotationsPerKind
+		}
+		b.WriteString(summaryText.more(s.NotAnnotated, per) + "\n\n")
 	}
 	b.WriteString(summaryText.columns)
 	for i, f := range fs {

@@ -298,7 +298,7 @@ func TestEditsAreSurgical(t *testing.T) {
 ---`, 1)
 	want = strings.Replace(want, "stale\n", "Tracked in the front matter: `incidentctl followup add k7xqm \"<what>\" --owner <name> --due <date>`, `incidentctl followup done <id>`.\n\n"+
 		"| ID | Action | Kind | Owner | Due | Status | Link |\n| --- | --- | --- | --- | --- | --- | --- |\n"+
-		"| 261123-k7xqm-F1 | Add a canary stage | prevent | alice | 2026-12-15 | done 2026-11-23 | https://git.example.com/pr/7 |\n"+
+		"| 261123-k7xqm-F1 | Add a canary stage | prevent | alice | 2026-12-15 | done 2026-11-23 | <https://git.example.com/pr/7> |\n"+
 		"| 261123-k7xqm-F3 | Alert on 5xx per endpoint | — | carol | 2026-12-01 | open | — |\n"+
 		"| 261123-k7xqm-F4 | Practise the rollback | process | dave | 2026-12-20 | open | — |\n", 1)
 	if string(d.Src) != want {

@@ -304,7 +304,9 @@ func Render(name string, src []byte, d *Data) (string, error) {
 	if err := t.Execute(&b, d); err != nil {
 		return "", where(err)
 	}
-	return b.String(), nil
+	// Links in the record's text become autolinks, as in incident documents (markdownlint's
+	// MD034); InlineMarkdown leaves code spans, links and text already written that way alone.
+	return incident.InlineMarkdown(b.String()), nil
 }
 
 // New builds a postmortem from its front matter and the rendered body, and parses it: the CLI
@@ -377,7 +379,7 @@ func cell(s string) string {
 	if s == "" {
 		return "—"
 	}
-	return strings.ReplaceAll(s, "|", `\|`)
+	return strings.ReplaceAll(incident.InlineMarkdown(s), "|", `\|`)
 }
 
 func orDash(s string, l Labels) string {

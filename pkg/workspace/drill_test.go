@@ -136,7 +136,7 @@ func TestDrillInjectAndRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if text, ok := dr.Doc.SectionText("Debrief"); !ok || !strings.Contains(text, "Score: 0/100") || !strings.Contains(text, "- nobody paged (Alice)") || score.Score != 0 {
+	if text, ok := dr.Doc.SectionText("Debrief"); !ok || !strings.Contains(text, "Score: **0/100**") || !strings.Contains(text, "- nobody paged (Alice)") || score.Score != 0 {
 		t.Errorf("debrief section:\n%s", text)
 	}
 	if _, _, err := w.Debrief(res.ID, "", Options{}); !errors.Is(err, ErrNothingToChange) {

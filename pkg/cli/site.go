@@ -1,0 +1,224 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/site"
+	"github.com/incidentctl/incidentctl/pkg/site/serve"
+	"github.com/incidentctl/incidentctl/pkg/workspace"
+)
+
+type siteOptions struct {
+	workspace.SiteOptions
+	Serve    bool
+	Addr     string
+	Interval time.Duration
+}
+
+func newSiteCmd(app *App) *cobra.Command {
+	o := siteOptions{}
+	cmd := &cobra.Command{
+		Use:   "site [--out <dir>] [--base-url <url>] [--title <text>] [--serve [--addr <host:port>]]",
+		Short: "Build the read-only web view of the incidents (a static site) for people without git",
+		Long: `Build a static site from the incident documents into _site/ at the repository's root (or
+--out): index.html with the open incidents first (most severe first) and the history by month,
+one page per incident (status, the action list with required and overdue items marked, the
+log as a timeline, the postmortem link), pages per severity, status and year, feed.atom (one
+entry per declaration, severity or status change, announcement, handoff and resolution),
+status.json (overall indicator none|minor|major|critical from the worst open severity, and
+the open incidents), and badge.svg. Drills are left out. Pages work without JavaScript; a
+small script shows times in the reader's zone and adds a search box.
+
+A rebuild reads only the documents that changed and rewrites only the files whose bytes
+differ. site.base_url and site.title in .incidentctl.yaml set the published address (used in
+the feed and status.json) and the title; --base-url and --title override them.
+
+--serve serves the site on --addr (default 127.0.0.1:8080) and rebuilds it when the record
+changes, for the war room's screen. A document that cannot be read still gets a page saying
+what is wrong; the command then exits 1 after building (with --serve it keeps serving).
+
+The output folder must not be inside the incidents folder; an existing folder that is not a
+site incidentctl built is refused unless --force.`,
+		Example: `  incidentctl site
+  open _site/index.html
+  incidentctl site --out public --base-url https://ops.example.com/status
+  incidentctl site --serve --addr 127.0.0.1:8080`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("addr") && !o.Serve {
+				return usageErr("--addr is for --serve: add --serve, or leave --addr out")
+			}
+			if o.Out != "" {
+				abs, err := filepath.Abs(o.Out)
+				if err != nil {
+					return usageErr("--out %s: %v", o.Out, err)
+				}
+				o.Out = abs
+			}
+			return siteRun(app, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Out, "out", "", "write the site into `<dir>` (default _site at the repository's root)")
+	f.StringVar(&o.BaseURL, "base-url", "", "where the site is published, e.g. https://ops.example.com/status (default site.base_url)")
+	f.StringVar(&o.Title, "title", "", "the site's title (default site.title, else Incidents)")
+	f.BoolVar(&o.Force, "force", false, "write into an existing folder that is not a previous site")
+	f.BoolVar(&o.Serve, "serve", false, "serve the site locally and rebuild it when the record changes")
+	f.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address for --serve")
+	f.DurationVar(&o.Interval, "interval", 2*time.Second, "how often --serve looks for changes")
+	f.MarkHidden("interval")
+	return cmd
+}
+
+// SiteJSON is what `site --json` prints.
+type SiteJSON struct {
+	Out       string       `json:"out"`
+	Index     string       `json:"index"`
+	Incidents int          `json:"incidents"`
+	Drills    int          `json:"drills_left_out"`
+	Parsed    int          `json:"documents_read"`
+	Written   []string     `json:"written"`
+	Removed   []string     `json:"removed"`
+	Unchanged int          `json:"unchanged"`
+	Broken    []BrokenJSON `json:"broken"`
+}
+
+// BrokenJSON is a document the site could not read.
+type BrokenJSON struct {
+	Path     string        `json:"path"`
+	Problems []ProblemJSON `json:"problems"`
+}
+
+// ProblemJSON is one thing wrong with a document.
+type ProblemJSON struct {
+	Line    int    `json:"line"`
+	Col     int    `json:"col"`
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+}
+
+func siteRun(app *App, o siteOptions) error {
+	ws, err := app.open()
+	if err != nil {
+		return err
+	}
+	if o.BaseURL != "" {
+		if _, err := config.CheckBaseURL(o.BaseURL); err != nil {
+			return usageErr("--base-url: %v", err)
+		}
+	}
+	res, warnings, err := ws.BuildSite(o.SiteOptions)
+	if err != nil {
+		return err
+	}
+	app.warn(warnings)
+	if !o.Serve {
+		if app.JSON {
+			if err := app.printJSON(toSiteJSON(res)); err != nil {
+				return err
+			}
+		} else {
+			reportSite(app, res, true)
+		}
+		if len(res.Broken) > 0 {
+			if app.JSON {
+				reportBroken(app, res)
+			}
+			return &SilentError{Code: ExitError}
+		}
+		return nil
+	}
+	reportSite(app, res, true)
+	ln, err := serve.Listen(o.Addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Err, "Serving %s on http://%s/ (rebuilding when the record changes; Ctrl-C stops)\n", res.Out, ln.Addr())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var mu sync.Mutex
+	lastBroken := len(res.Broken)
+	return serve.Serve(ctx, ln, res.Out, o.Interval, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		res, warnings, err := ws.BuildSite(o.SiteOptions)
+		if err != nil {
+			fmt.Fprintf(app.Err, "incidentctl: rebuilding the site: %v\n", err)
+			return
+		}
+		if len(res.Written) > 0 || len(res.Removed) > 0 || len(res.Broken) != lastBroken {
+			app.warn(warnings)
+			reportSite(app, res, false)
+		}
+		lastBroken = len(res.Broken)
+	})
+}
+
+func toSiteJSON(res *site.Result) SiteJSON {
+	out := SiteJSON{Out: res.Out, Index: filepath.Join(res.Out, "index.html"), Incidents: res.Incidents, Drills: res.Drills,
+		Parsed: res.Parsed, Written: append([]string{}, res.Written...), Removed: append([]string{}, res.Removed...),
+		Unchanged: res.Unchanged, Broken: []BrokenJSON{}}
+	for _, b := range res.Broken {
+		bj := BrokenJSON{Path: b.Path, Problems: []ProblemJSON{}}
+		for _, p := range b.Problems {
+			bj.Problems = append(bj.Problems, ProblemJSON{p.Line, p.Col, p.Rule, p.Message})
+		}
+		out.Broken = append(out.Broken, bj)
+	}
+	return out
+}
+
+// reportSite says on stderr what a build did; the documents that could not be read first, as
+// file:line: message.
+func reportSite(app *App, res *site.Result, first bool) {
+	reportBroken(app, res)
+	drills := ""
+	if res.Drills > 0 {
+		drills = fmt.Sprintf(" (%s left out)", plural(res.Drills, "drill"))
+	}
+	changes := fmt.Sprintf("wrote %s", plural(len(res.Written), "file"))
+	if len(res.Removed) > 0 {
+		changes += fmt.Sprintf(", removed %d", len(res.Removed))
+	}
+	changes += fmt.Sprintf(", %d unchanged", res.Unchanged)
+	if !first {
+		fmt.Fprintf(app.Err, "%s rebuilt: %s\n", time.Now().Format("15:04:05"), changes)
+		return
+	}
+	fmt.Fprintf(app.Err, "Built %s: %s%s; %s.\n", res.Out, plural(res.Incidents, "incident"), drills, changes)
+	fmt.Fprintf(app.Out, "%s\n", filepath.Join(res.Out, "index.html"))
+}
+
+func reportBroken(app *App, res *site.Result) {
+	for _, b := range res.Broken {
+		for _, p := range b.Problems {
+			rule := ""
+			if p.Rule != "" {
+				rule = " (" + p.Rule + ")"
+			}
+			fmt.Fprintf(app.Err, "%s:%d:%d: %s%s\n", b.Path, p.Line, p.Col, strings.TrimSpace(p.Message), rule)
+		}
+	}
+	if n := len(res.Broken); n > 0 {
+		fmt.Fprintf(app.Err, "incidentctl: %s could not be read: %s what is wrong; fix %s and build again (incidentctl lint shows the same)\n",
+			plural(n, "document"), pluralWord(n, "its page shows", "their pages show"), pluralWord(n, "it", "them"))
+	}
+}
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
