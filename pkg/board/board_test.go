@@ -214,8 +214,8 @@ func TestHandoffText(t *testing.T) {
 	d := doc(t, "SEV2", "identified", flow)
 	got := Handoff(d, "alice", "bob", "rollback of deploy 1234 running;\nwatch checkout errors", at("10:20"))
 	want := "handoff: commander alice → bob. Briefing: rollback of deploy 1234 running; watch checkout errors." +
-		" Status: SEV2 identified, declared 10:02; impact: 30% of checkouts fail; announcement: —;" +
-		" open required actions: 3. Page the on-call engineer (overdue since 10:07), 6. Announce to users (due 10:32)," +
+		" Status: SEV2 identified, declared 10:02 +09:00; impact: 30% of checkouts fail; announcement: —;" +
+		" open required actions: 3. Page the on-call engineer (overdue since 10:07 +09:00), 6. Announce to users (due 10:32 +09:00)," +
 		" 2. Decide the severity, 8. Mitigate first; roles: comms: carol"
 	if got != want {
 		t.Errorf("Handoff =\n%s\nwant\n%s", got, want)
@@ -223,7 +223,7 @@ func TestHandoffText(t *testing.T) {
 	// Without a note; an optional overdue item is named too.
 	got = Handoff(d, "alice", "bob", "", at("10:25"))
 	if !strings.HasPrefix(got, "handoff: commander alice → bob. Status: SEV2 identified") ||
-		!strings.Contains(got, "; also overdue: 5. Post a first status update (overdue since 10:22);") {
+		!strings.Contains(got, "; also overdue: 5. Post a first status update (overdue since 10:22 +09:00);") {
 		t.Errorf("Handoff without a note = %s", got)
 	}
 	// Whatever the names and the note, the statistics read back who handed over to whom.
@@ -263,12 +263,33 @@ func TestCommandersAndSkipped(t *testing.T) {
 	}
 }
 
-func TestClock(t *testing.T) {
-	if got := Clock(at("10:07"), at("23:00")); got != "10:07" {
-		t.Errorf("same day: %q", got)
+// TestLogTextsInEveryLanguage: what a Japanese document's log says is read back like English.
+func TestLogTextsInEveryLanguage(t *testing.T) {
+	ja := Words(incident.LangJa)
+	for _, w := range []*LogWords{Words(incident.LangEn), ja} {
+		if from, to, ok := SeverityChange(w.SeverityEntry("SEV3", "SEV1") + w.Added(2, "a; b")); !ok || from != "SEV3" || to != "SEV1" {
+			t.Errorf("%s: SeverityChange = %q %q %v", w.Lang, from, to, ok)
+		}
+		if from, to, ok := CommanderChange(w.CommanderEntry("", "田中")); !ok || from != "" || to != "田中" {
+			t.Errorf("%s: CommanderChange = %q %q %v", w.Lang, from, to, ok)
+		}
+		if text, ok := CutSkipped(w.Skipped + "復旧確認"); !ok || text != "復旧確認" {
+			t.Errorf("%s: CutSkipped = %q %v", w.Lang, text, ok)
+		}
 	}
-	if got := Clock(at("10:07"), at("10:07").AddDate(0, 0, 1)); got != "2026-11-23 10:07" {
-		t.Errorf("another day: %q", got)
+	src := "---\nid: 261123-aaaa1\ntitle: t\nseverity: SEV2\nstatus: identified\ndeclared_at: 2026-11-23T10:00:00+09:00\n---\n" +
+		"## ステータス\n## アクションリスト\n- [ ] 復旧確認 <!-- required: SEV2 --> <!-- due: 30m -->\n## ログ\n- 2026-11-23T10:00:00+09:00 [a] SEV2 で宣言: t\n"
+	d, err := incident.Parse("x.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry := Handoff(d, "田中", "佐藤", "ロールバック中。", time.Date(2026, 11, 23, 11, 0, 0, 0, time.UTC))
+	if !strings.HasPrefix(entry, "引き継ぎ: インシデントコマンダー 田中 → 佐藤。申し送り: ロールバック中。状況: SEV2 identified、宣言 ") ||
+		!strings.Contains(entry, "未完了の必須アクション: 1. 復旧確認（") || !strings.HasSuffix(entry, "; 役割: なし") {
+		t.Errorf("Japanese briefing: %s", entry)
+	}
+	if from, to, ok := CommanderChange(entry); !ok || from != "田中" || to != "佐藤" {
+		t.Errorf("CommanderChange(briefing) = %q %q %v", from, to, ok)
 	}
 }
 

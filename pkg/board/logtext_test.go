@@ -2,8 +2,11 @@ package board
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
 func TestChangeTextsReadBack(t *testing.T) {
@@ -70,4 +73,46 @@ func TestParseHandoff(t *testing.T) {
 	if _, ok := ParseHandoff(CommanderEntry("alice", "bob")); ok {
 		t.Error("a commander change read as a handoff")
 	}
+}
+
+// TestJapaneseTextsReadBack: the readers the web view uses understand a Japanese document too.
+func TestJapaneseTextsReadBack(t *testing.T) {
+	w := Words("ja")
+	if sev, ok := Declared(w.Declared("SEV2", "決済APIが500エラー", "田中", "3割の決済が失敗")); !ok || sev != "SEV2" {
+		t.Errorf("Declared = %q, %v", sev, ok)
+	}
+	from, to, res, ok := StatusChange(w.StatusEntry("resolved", "investigating"))
+	if !ok || from != "resolved" || to != "investigating" || res != "" {
+		t.Errorf("StatusChange = %q %q %q %v", from, to, res, ok)
+	}
+	if _, to, res, ok := StatusChange(w.Resolved("mitigated", "ロールバックで復旧")); !ok || to != "resolved" || res != "ロールバックで復旧" {
+		t.Errorf("resolved: %q %q %v", to, res, ok)
+	}
+	if a, ok := Announcement(w.AnnouncementEntry("調査中です")); !ok || a != "調査中です" {
+		t.Errorf("Announcement = %q %v", a, ok)
+	}
+	d := doc(t, "SEV1", "identified", []string{
+		"- [ ] オンコール担当者を呼び出す <!-- required: SEV1 --> <!-- due: 5m -->",
+		"- [ ] 告知する <!-- required: SEV1 -->",
+	})
+	d = japanese(t, d)
+	text := Handoff(d, "田中", "佐藤", "ロールバック中。エラー率を見ています", at("11:00"))
+	b, ok := ParseHandoff(text)
+	if !ok || b.From != "田中" || b.To != "佐藤" || b.Note != "ロールバック中。エラー率を見ています。" || b.Lang != "ja" {
+		t.Fatalf("ParseHandoff(%q) = %+v, %v", text, b, ok)
+	}
+	if len(b.Parts) != 5 || b.Parts[3].Label != BriefingOpenRequired || len(b.Parts[3].Items) != 2 {
+		t.Errorf("parts = %+v (text %q)", b.Parts, text)
+	}
+}
+
+// japanese rewrites a test document's headings in Japanese.
+func japanese(t *testing.T, d *incident.Document) *incident.Document {
+	t.Helper()
+	src := strings.NewReplacer("## Status\n", "## ステータス\n", "## Action list\n", "## アクションリスト\n", "## Log\n", "## ログ\n").Replace(string(d.Src))
+	nd, err := incident.Parse(d.Path, []byte(src))
+	if err != nil || nd.Lang() != incident.LangJa {
+		t.Fatalf("japanese: %v, %v", err, nd)
+	}
+	return nd
 }

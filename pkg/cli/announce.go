@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
+	"github.com/incidentctl/incidentctl/pkg/display"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -15,7 +16,7 @@ func (app *App) announceState(a board.AnnounceState, sev string, p palette, now 
 	var parts []string
 	switch {
 	case a.At != nil:
-		parts = append(parts, app.P.T("announce.ago", "Age", age(now.Sub(*a.At))))
+		parts = append(parts, app.P.T("announce.ago", "Age", ageIn(app.P, now.Sub(*a.At))))
 	case a.Every > 0:
 		parts = append(parts, app.P.T("announce.never"))
 	}
@@ -28,9 +29,9 @@ func (app *App) announceState(a board.AnnounceState, sev string, p palette, now 
 			every = strings.TrimSuffix(every, "0m")
 		}
 		if a.Overdue {
-			parts = append(parts, p.paint(red, app.P.T("announce.overdue", "Late", age(now.Sub(*a.DueAt)), "Every", every, "Severity", sev)))
+			parts = append(parts, p.paint(red, app.P.T("announce.overdue", "Late", ageIn(app.P, now.Sub(*a.DueAt)), "Every", every, "Severity", sev)))
 		} else {
-			parts = append(parts, app.P.T("announce.next", "Due", board.Clock(*a.DueAt, now), "Every", every, "Severity", sev))
+			parts = append(parts, app.P.T("announce.next", "Due", display.Clock(*a.DueAt, now), "Every", every, "Severity", sev))
 		}
 	}
 	return strings.Join(parts, "; ")

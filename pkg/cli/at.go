@@ -34,20 +34,19 @@ func parseAt(s string, now time.Time) (time.Time, error) {
 			}
 		}
 		if err != nil {
-			return time.Time{}, usageErr("--at %q: use a time like 10:02 (today, local time) or 2026-11-23T10:02:00+09:00", s)
+			return time.Time{}, usageMsg("at.bad", "At", fmt.Sprintf("%q", s))
 		}
 		t = time.Date(now.Year(), now.Month(), now.Day(), c.Hour(), c.Minute(), c.Second(), 0, now.Location())
 		clock = true
 	}
 	if t.Year() < minYear {
-		return time.Time{}, usageErr("--at %s is before %d: that is not when anything in this record happened; give the full date and time, like %s", s, minYear, now.Format(time.RFC3339))
+		return time.Time{}, usageMsg("at.too_early", "At", s, "Year", minYear, "Example", now.Format(time.RFC3339))
 	}
 	if t.After(now.Add(futureSkew)) {
-		return time.Time{}, usageErr("--at %s is in the future; for a time yesterday give the full date (%s)", s, fmt.Sprint(t.AddDate(0, 0, -1).Format(time.RFC3339)))
+		return time.Time{}, usageMsg("at.future", "At", s, "Yesterday", t.AddDate(0, 0, -1).Format(time.RFC3339))
 	}
 	if clock && now.Sub(t) > clockReach {
-		return time.Time{}, usageErr("--at %s means today at %s, %s ago: to be sure which day you mean, give the full date and time (--at %s, or %s for yesterday)",
-			s, t.Format("15:04"), age(now.Sub(t)), t.Format(time.RFC3339), t.AddDate(0, 0, -1).Format(time.RFC3339))
+		return time.Time{}, usageMsg("at.far", "At", s, "Clock", t.Format("15:04"), "Age", age(now.Sub(t)), "Full", t.Format(time.RFC3339), "Yesterday", t.AddDate(0, 0, -1).Format(time.RFC3339))
 	}
 	return t, nil
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/postmortem"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -16,16 +17,14 @@ func newCloseCmd(app *App) *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "close <id> --resolution <text> [--force]",
-		Short: "Resolve an incident",
-		Long: `Set the status to resolved and record the resolution. While action-list items required at
-the incident's severity are unchecked, close refuses and lists them; --force closes anyway and
-logs each skipped item.`,
+		Short: app.P.T("close.short"),
+		Long:  app.P.T("close.long"),
 		Example: `  incidentctl close k7x --resolution "rolled back deploy 1234"
   incidentctl close k7x --resolution "fixed upstream" --force --at 11:30`,
 		Args: exactArgs(1, "one incident ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !cmd.Flags().Changed("resolution") {
-				return usageErr("--resolution is required: say how it was resolved")
+				return usageMsg("close.no_resolution")
 			}
 			resolution, err := app.textArg("--resolution", resolution)
 			if err != nil {
@@ -36,26 +35,25 @@ logs each skipped item.`,
 				if err != nil {
 					return err
 				}
-				if err := app.reportChange(res, "Resolved"); err != nil || app.JSON {
+				if err := app.reportChange(res, "close.done"); err != nil || app.JSON {
 					return err
 				}
 				if res.Doc.Meta.IsDrill() { // a drill has a debrief, not a postmortem
-					fmt.Fprintf(app.Err, "Next: the debrief: incidentctl drill score %s, then incidentctl drill debrief %s --note <text>\n", shortRef(res.ID), shortRef(res.ID))
+					fmt.Fprintln(app.Err, app.P.T("close.next_debrief", "Ref", shortRef(res.ID)))
 					return nil
 				}
 				if flow, err := ws.Flow(); err == nil {
 					m := res.Doc.Meta
 					if d, ok := postmortem.DeadlineFor(ws.Config.Postmortem, flow.Severities, m.Severity); ok && m.ResolvedAt != nil {
-						fmt.Fprintf(app.Err, "Next: the postmortem is due by %s (%s): incidentctl postmortem %s drafts it from the record (or log \"no postmortem: <reason>\")\n",
-							display.Time(postmortem.Due(d, *m.ResolvedAt)), d, shortRef(res.ID))
+						fmt.Fprintln(app.Err, app.P.T("close.next_postmortem", "Due", display.Time(postmortem.Due(d, *m.ResolvedAt)), "Deadline", d, "Ref", shortRef(res.ID)))
 					}
 				}
 				return nil
 			})
 		},
 	}
-	cmd.Flags().StringVarP(&resolution, "resolution", "r", "", "how it was resolved, `<text>`")
-	cmd.Flags().BoolVar(&force, "force", false, "close even though required actions are unchecked (they are logged as skipped)")
+	cmd.Flags().StringVarP(&resolution, "resolution", "r", "", i18n.Text("flag.close.resolution"))
+	cmd.Flags().BoolVar(&force, "force", false, i18n.Text("flag.close.force"))
 	c.add(cmd)
 	return cmd
 }

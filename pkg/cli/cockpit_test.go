@@ -91,7 +91,7 @@ func TestCockpitColour(t *testing.T) {
 		if code != ExitOK {
 			t.Fatalf("%v: exit %d", args, code)
 		}
-		if !strings.Contains(out, "\x1b[31moverdue 28m (due 10:32)\x1b[0m") {
+		if !strings.Contains(out, "\x1b[31moverdue 28m (due 10:32 +09:00)\x1b[0m") {
 			t.Errorf("%v on a terminal: the overdue announcement is not red:\n%q", args, out)
 		}
 		if !strings.Contains(out, "  \x1b[33mSEV2\x1b[0m  ") {
@@ -142,7 +142,7 @@ func TestHandoffFlags(t *testing.T) {
 		t.Fatalf("handoff: exit %d\nstdout %q\nstderr %q", code, out, errOut)
 	}
 	out, _, _ = run(false, "show", "2611")
-	if !strings.Contains(out, "handoff: commander Alice Example → bob. Briefing: rollback running. Status: SEV2 investigating, declared 10:02;") {
+	if !strings.Contains(out, "handoff: commander Alice Example → bob. Briefing: rollback running. Status: SEV2 investigating, declared 10:02 +09:00;") {
 		t.Errorf("the log has no briefing:\n%s", out)
 	}
 }

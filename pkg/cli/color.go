@@ -43,7 +43,7 @@ func (app *App) checkColor() error {
 		app.Color = "auto"
 	}
 	if !slices.Contains(colorModes, app.Color) {
-		return app.usageMsg("color.unknown", "Value", app.Color)
+		return usageMsg("color.unknown", "Value", app.Color)
 	}
 	// The output writer was made before the flags were read (main.go): let the palette's
 	// colour sequences through it as --color now decides.

@@ -9,13 +9,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/drill"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
 func newDrillCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "drill",
-		Short: "Practise incident command: replay past incidents as drills, score them, debrief",
+		Short: app.P.T("drill.short"),
 		Long: `Drills train incident commanders on the team's own history. A scenario (drills/<name>.md,
 reviewed in pull requests like the flow) says how to break the development environment (one or
 more variants), what the trainee is told when (injects), what a good response does by when
@@ -55,7 +56,7 @@ leaves it out unless --drills. Its title starts with "Drill: ".
 // drillErr turns the domain's errors that mean a wrong command line into usage errors (exit 2).
 func drillErr(err error) error {
 	if errors.Is(err, workspace.ErrBadVariant) {
-		return &UsageError{strings.TrimPrefix(err.Error(), workspace.ErrBadVariant.Error()+": ")}
+		return &UsageError{Msg: strings.TrimPrefix(err.Error(), workspace.ErrBadVariant.Error()+": ")}
 	}
 	return err
 }
@@ -77,32 +78,41 @@ func clockTime(t time.Time) string { return t.In(time.Local).Format("15:04:05") 
 func secondsOf(d time.Duration) int64 { return int64(math.Max(0, math.Round(d.Seconds()))) }
 
 // drillText holds the sentences the drill commands print, in one place.
-var drillText = struct {
+// drillTexts holds the sentences the drill commands print (fmt formats: a translation may
+// reorder the arguments with %[n]s); drillTextsFor takes them from the catalogue.
+type drillTexts struct {
 	scenarioWritten, scenarioNext, started, startedGM, startedRandom, startedChosen, startedCommand,
 	startedNext, delivered, nothingDue, allDelivered, nextDue, runStart, runGM, runStopped, runDone,
 	runClosed, debriefWritten, debriefSame, pickNext, pickPeople, pickScenarios, never string
-}{
-	scenarioWritten: "Wrote %s from %s (commit %s): %d injects, %d expected actions, %d variant(s).\n",
-	scenarioNext:    "Next: edit it (add variants, delete injects that were the team's own actions), commit it, then incidentctl drill start %s\n",
-	started:         "Declared drill %s from %s: %s, commander %s, facilitator %s, speed %s× (commit %s).\n",
-	startedGM:       "For the game master only: variant %s (%s). Break the development environment:\n%s\n",
-	startedRandom:   "picked at random",
-	startedChosen:   "chosen with --variant",
-	startedCommand:  "  $ %s\n",
-	startedNext:     "Next: incidentctl drill run %s (delivers the injects as time passes)\n",
-	delivered:       "Delivered %d inject(s) to %s.",
-	nothingDue:      "Nothing is due yet.",
-	allDelivered:    " All %d injects are delivered: incidentctl drill score %s\n",
-	nextDue:         " Next: %s at %s (in %s), %d to go.\n",
-	runStart:        "Running drill %s at %s× (%s, %d injects). Ctrl-C stops; nothing is lost, run again to go on.\n",
-	runGM:           "For the game master: variant %s.\n",
-	runStopped:      "Stopped: %d of %d injects delivered. incidentctl drill run %s goes on from here.\n",
-	runDone:         "All %d injects delivered. When the trainee is done: incidentctl drill score %s\n",
-	runClosed:       "The drill was closed: incidentctl drill score %s\n",
-	debriefWritten:  "Wrote the debrief into %s (score %d/100, commit %s).\n",
-	debriefSame:     "The debrief in %s is up to date (score %d/100): nothing to commit.\n",
-	pickNext:        "Next: %s practises %s (%s, %s)\n",
-	pickPeople:      "People, least experience first",
-	pickScenarios:   "Scenarios, least recently practised first",
-	never:           "never",
 }
+
+func drillTextsFor(p *i18n.Printer) drillTexts {
+	return drillTexts{
+		scenarioWritten: p.T("drill.text.scenarioWritten"),
+		scenarioNext:    p.T("drill.text.scenarioNext"),
+		started:         p.T("drill.text.started"),
+		startedGM:       p.T("drill.text.startedGM"),
+		startedRandom:   p.T("drill.text.startedRandom"),
+		startedChosen:   p.T("drill.text.startedChosen"),
+		startedCommand:  p.T("drill.text.startedCommand"),
+		startedNext:     p.T("drill.text.startedNext"),
+		delivered:       p.T("drill.text.delivered"),
+		nothingDue:      p.T("drill.text.nothingDue"),
+		allDelivered:    p.T("drill.text.allDelivered"),
+		nextDue:         p.T("drill.text.nextDue"),
+		runStart:        p.T("drill.text.runStart"),
+		runGM:           p.T("drill.text.runGM"),
+		runStopped:      p.T("drill.text.runStopped"),
+		runDone:         p.T("drill.text.runDone"),
+		runClosed:       p.T("drill.text.runClosed"),
+		debriefWritten:  p.T("drill.text.debriefWritten"),
+		debriefSame:     p.T("drill.text.debriefSame"),
+		pickNext:        p.T("drill.text.pickNext"),
+		pickPeople:      p.T("drill.text.pickPeople"),
+		pickScenarios:   p.T("drill.text.pickScenarios"),
+		never:           p.T("drill.text.never"),
+	}
+}
+
+// drillText is the drill commands' sentences in the reader's language.
+func (app *App) drillText() drillTexts { return drillTextsFor(app.P) }

@@ -19,7 +19,7 @@ import (
 func newDrillInjectCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "inject <drill-id>",
-		Short: "Deliver every inject whose time has come to the drill's log, and print them",
+		Short: app.P.T("drill.inject.short"),
 		Long: `Append to the drill's log every inject of its scenario (and variant) whose time has come: its
 offset ÷ the drill's speed after the declaration. Each is one log entry, marked
 "inject <n> (<offset>) from <who>: <text>", and one commit. Injects already delivered are not
@@ -49,9 +49,9 @@ remaining and next_at (null when none is left).`,
 				fmt.Fprintln(app.Out, drill.InjectEntry(d.Planned))
 			}
 			if len(res.Delivered) == 0 {
-				fmt.Fprint(app.Err, drillText.nothingDue)
+				fmt.Fprint(app.Err, app.drillText().nothingDue)
 			} else {
-				fmt.Fprintf(app.Err, drillText.delivered, len(res.Delivered), res.ID)
+				fmt.Fprintf(app.Err, app.drillText().delivered, len(res.Delivered), res.ID)
 			}
 			reportNext(app, res, app.Now())
 			return nil
@@ -62,11 +62,11 @@ remaining and next_at (null when none is left).`,
 // reportNext says what comes next after a round of deliveries.
 func reportNext(app *App, res *workspace.InjectResult, now time.Time) {
 	if len(res.Remaining) == 0 {
-		fmt.Fprintf(app.Err, drillText.allDelivered, len(res.Play.Plan), shortRef(res.ID))
+		fmt.Fprintf(app.Err, app.drillText().allDelivered, len(res.Play.Plan), shortRef(res.ID))
 		return
 	}
 	next := res.Remaining[0]
-	fmt.Fprintf(app.Err, drillText.nextDue, drill.FormatOffset(next.Offset), clockTime(res.NextAt()), age(res.NextAt().Sub(now)), len(res.Remaining))
+	fmt.Fprintf(app.Err, app.drillText().nextDue, drill.FormatOffset(next.Offset), clockTime(res.NextAt()), age(res.NextAt().Sub(now)), len(res.Remaining))
 }
 
 // InjectJSON is `drill inject --json`.
@@ -108,7 +108,7 @@ func toInjectJSON(r *workspace.InjectResult) InjectJSON {
 func newDrillRunCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "run <drill-id>",
-		Short: "The facilitator's loop: deliver the injects as their time comes, until the last or Ctrl-C",
+		Short: app.P.T("drill.run.short"),
 		Long: `Deliver the drill's injects as their time comes (drill inject, in a loop), printing each, until
 the last one is delivered, the drill is closed, or you press Ctrl-C. Every inject is committed
 as it is delivered: stopping at any moment loses nothing, and running it again goes on where it
@@ -142,9 +142,9 @@ offset_seconds, from, text, at, commit}).`,
 				if first {
 					first = false
 					app.warn(r.Warnings)
-					fmt.Fprintf(app.Err, drillText.runStart, r.ID, drill.FormatSpeed(r.Play.Speed), r.Play.Scenario.Path, total)
+					fmt.Fprintf(app.Err, app.drillText().runStart, r.ID, drill.FormatSpeed(r.Play.Speed), r.Play.Scenario.Path, total)
 					if r.Play.Sealed {
-						fmt.Fprintf(app.Err, drillText.runGM, r.Play.Variant.Name)
+						fmt.Fprintf(app.Err, app.drillText().runGM, r.Play.Variant.Name)
 					}
 				}
 				for _, d := range r.Delivered {
@@ -161,11 +161,11 @@ offset_seconds, from, text, at, commit}).`,
 			id := shortRef(args[0])
 			switch {
 			case res.Closed:
-				fmt.Fprintf(app.Err, drillText.runClosed, id)
+				fmt.Fprintf(app.Err, app.drillText().runClosed, id)
 			case res.Interrupted:
-				fmt.Fprintf(app.Err, drillText.runStopped, total-res.Remaining, total, id)
+				fmt.Fprintf(app.Err, app.drillText().runStopped, total-res.Remaining, total, id)
 			default:
-				fmt.Fprintf(app.Err, drillText.runDone, total, id)
+				fmt.Fprintf(app.Err, app.drillText().runDone, total, id)
 			}
 			return nil
 		},

@@ -16,7 +16,7 @@ import (
 func newDrillScoreCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "score <drill-id>",
-		Short: "Compare what the trainee did with the scenario, and print the debrief",
+		Short: app.P.T("drill.score.short"),
 		Long: `Compare the drill with its scenario: each expected action met (done by its deadline), late
 or missed, with times; the action list's required and time-boxed items; the times to identify,
 mitigate and resolve against the original incident's. Prints a debrief the team can read
@@ -65,7 +65,7 @@ func newDrillDebriefCmd(app *App) *cobra.Command {
 	var note string
 	cmd := &cobra.Command{
 		Use:   "debrief <drill-id> [--note <text>]",
-		Short: "Write the debrief (score, what went well or late, suggested flow changes) into the drill",
+		Short: app.P.T("drill.debrief.short"),
 		Long: `Write the debrief drill score prints into the drill document, under "## Debrief" at its end,
 in one commit. --note adds what the team said (logged as "debrief note: <text>", so every note
 stays in the record and in the debrief). Running it again regenerates the section; hand edits
@@ -92,7 +92,7 @@ for: propose them in a pull request to the action-list template.
 			res, sc, err := ws.Debrief(args[0], note, opts)
 			if errors.Is(err, workspace.ErrNothingToChange) {
 				if sc, serr := ws.ScoreDrill(args[0]); serr == nil {
-					fmt.Fprintf(app.Err, drillText.debriefSame, args[0], sc.Score)
+					fmt.Fprintf(app.Err, app.drillText().debriefSame, args[0], sc.Score)
 					return nil
 				}
 			}
@@ -104,7 +104,7 @@ for: propose them in a pull request to the action-list template.
 				return app.printJSON(debriefJSON{writeJSON: app.toWriteJSON(res), Score: sc.Score})
 			}
 			fmt.Fprint(app.Out, sc.Debrief())
-			fmt.Fprintf(app.Err, drillText.debriefWritten, res.Path, sc.Score, res.Commit[:7])
+			fmt.Fprintf(app.Err, app.drillText().debriefWritten, res.Path, sc.Score, res.Commit[:7])
 			return nil
 		},
 	}
@@ -235,7 +235,7 @@ func newDrillPickCmd(app *App) *cobra.Command {
 	var people []string
 	cmd := &cobra.Command{
 		Use:   "pick [--people <name>,...]",
-		Short: "Suggest who should practise next, and on which scenario",
+		Short: app.P.T("drill.pick.short"),
 		Long: `Suggest the next drill, so that experience spreads beyond the usual few.
 
 ` + drill.PickHelp + `
@@ -317,21 +317,21 @@ func toPickJSON(r *drill.PickResult) PickJSON {
 func writePick(app *App, r *drill.PickResult) error {
 	if len(r.People) > 0 && len(r.Scenarios) > 0 {
 		s := r.Scenarios[0]
-		fmt.Fprintf(app.Out, drillText.pickNext, r.People[0].Name, s.Path, s.Title, s.Difficulty)
+		fmt.Fprintf(app.Out, app.drillText().pickNext, r.People[0].Name, s.Path, s.Title, s.Difficulty)
 		fmt.Fprintln(app.Out)
 	}
 	when := func(t time.Time) string {
 		if t.IsZero() {
-			return drillText.never
+			return app.drillText().never
 		}
 		return display.Time(t)
 	}
 	tw := display.NewTabWriter(app.Out, 2)
-	fmt.Fprintf(tw, "%s\n  person\tincidents\tdrills\tlast commanded\n", drillText.pickPeople)
+	fmt.Fprintf(tw, "%s\n  %s\n", app.drillText().pickPeople, app.P.T("stats.experience_header"))
 	for _, p := range r.People {
 		fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\n", p.Name, p.Incidents, p.Drills, when(p.Last()))
 	}
-	fmt.Fprintf(tw, "\n%s\n  scenario\tdifficulty\tdrills\tlast practised\n", drillText.pickScenarios)
+	fmt.Fprintf(tw, "\n%s\n  %s\n", app.drillText().pickScenarios, app.P.T("drill.pick_scenarios_header"))
 	for _, s := range r.Scenarios {
 		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\n", s.Path, s.Difficulty, s.Drills, when(s.Last))
 	}

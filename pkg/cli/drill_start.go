@@ -14,7 +14,7 @@ func newDrillScenarioCmd(app *App) *cobra.Command {
 	var name string
 	cmd := &cobra.Command{
 		Use:   "scenario <incident-id> [--name <name>]",
-		Short: "Write a drill scenario from a resolved incident, and commit it",
+		Short: app.P.T("drill.scenario.short"),
 		Long: `Write drills/<name>.md from a resolved incident and commit that file alone. The name defaults
 to the incident's title as a slug.
 
@@ -43,8 +43,8 @@ expected (counts).`,
 					Severity: s.Severity, Difficulty: s.Difficulty, Variants: s.VariantNames(), Injects: len(s.Injects), Expected: len(s.Expected)})
 			}
 			fmt.Fprintln(app.Out, res.Path)
-			fmt.Fprintf(app.Err, drillText.scenarioWritten, res.Path, res.Incident.Meta.ID, res.Commit[:7], len(s.Injects), len(s.Expected), len(s.Variants))
-			fmt.Fprintf(app.Err, drillText.scenarioNext, strings.TrimSuffix(strings.TrimPrefix(res.Path, drill.Dir+"/"), ".md"))
+			fmt.Fprintf(app.Err, app.drillText().scenarioWritten, res.Path, res.Incident.Meta.ID, res.Commit[:7], len(s.Injects), len(s.Expected), len(s.Variants))
+			fmt.Fprintf(app.Err, app.drillText().scenarioNext, strings.TrimSuffix(strings.TrimPrefix(res.Path, drill.Dir+"/"), ".md"))
 			return nil
 		},
 	}
@@ -72,7 +72,7 @@ func newDrillStartCmd(app *App) *cobra.Command {
 	var o drillStartOptions
 	cmd := &cobra.Command{
 		Use:   "start <scenario> [--commander <trainee>] [--facilitator <name>] [--speed <factor>] [--variant <name>]",
-		Short: "Declare a drill incident from a scenario",
+		Short: app.P.T("drill.start.short"),
 		Long: `Declare a drill: a normal incident document, declared like incidentctl new at the scenario's
 severity with the action list rendered from the flow at HEAD today (the point is to practise
 the current flow), marked kind: drill. Its title is "Drill: " and the scenario's symptom (or
@@ -116,13 +116,13 @@ variant, speed, commander and facilitator.`,
 					Speed: speed, Commander: m.Commander, Facilitator: m.Facilitator})
 			}
 			fmt.Fprintf(app.Out, "%s %s\n", res.ID, res.Path)
-			fmt.Fprintf(app.Err, drillText.started, res.ID, res.Scenario.Path, m.Severity, m.Commander, m.Facilitator, m.Speed, res.Commit[:7])
-			how := drillText.startedChosen
+			fmt.Fprintf(app.Err, app.drillText().started, res.ID, res.Scenario.Path, m.Severity, m.Commander, m.Facilitator, m.Speed, res.Commit[:7])
+			how := app.drillText().startedChosen
 			if res.Random {
-				how = drillText.startedRandom
+				how = app.drillText().startedRandom
 			}
-			fmt.Fprintf(app.Err, drillText.startedGM, res.Variant.Name, how, indentLines(res.Variant.Text, "  "))
-			fmt.Fprintf(app.Err, drillText.startedNext, shortRef(res.ID))
+			fmt.Fprintf(app.Err, app.drillText().startedGM, res.Variant.Name, how, indentLines(res.Variant.Text, "  "))
+			fmt.Fprintf(app.Err, app.drillText().startedNext, shortRef(res.ID))
 			return nil
 		},
 	}

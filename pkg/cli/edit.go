@@ -51,7 +51,7 @@ unchanged (or quitting the editor with an error) commits nothing.`,
 				if err != nil {
 					return err
 				}
-				return app.reportChange(res, "Edited")
+				return app.reportChange(res, "edit.done")
 			})
 		},
 	}

@@ -17,7 +17,7 @@ import (
 func newFlowCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "flow <propose|log|diff>",
-		Short: "The response flow as reviewed code: propose a change from an incident, its history, what changed since an incident",
+		Short: app.P.T("flow.short"),
 		Long: `The flow (templates/: the action list, the severity definitions, the postmortem template) is
 rendered into every new incident from the version committed at HEAD, and every incident records
 the version it got (template:). These commands tie its changes to the incidents that motivated
@@ -56,7 +56,7 @@ func newFlowProposeCmd(app *App) *cobra.Command {
 	var message string
 	cmd := &cobra.Command{
 		Use:   "propose <id> [-m <message>]",
-		Short: "Commit your changes under templates/ on a new branch that cites the incident and its postmortem",
+		Short: app.P.T("flow.propose.short"),
 		Long: `Take the working-copy changes under templates/ (and only those) and commit them on a new
 branch flow/<id>-<slug>, on top of HEAD, with the trailers "Incident: <id>" and "Postmortem:
 <path>". Your current branch, the index and all your working-copy changes stay exactly as they
@@ -146,7 +146,7 @@ func toFlowChangeJSON(c workspace.FlowChange) FlowChangeJSON {
 func newFlowLogCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "log",
-		Short: "Every change of the flow: what it cites, how many incidents were declared with it",
+		Short: app.P.T("flow.log.short"),
 		Long: `List every commit that changed templates/ (newest first) with its date, author and subject,
 the incidents and postmortems it cites (its Incident: and Postmortem: trailers), and how many
 incidents were declared with the flow as it left it (counted from each incident's template:
@@ -213,7 +213,7 @@ type FlowDiffJSON struct {
 func newFlowDiffCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "diff <id>",
-		Short: "How the action list changed between the version an incident was rendered from and HEAD",
+		Short: app.P.T("flow.diff.short"),
 		Long: `Compare the action list an incident was rendered from (its template: key) with the one
 committed at HEAD: what the flow has learned since that incident. It lists the changes of the
 action list since then, with what they cite, and prints a unified diff.`,

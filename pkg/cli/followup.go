@@ -43,7 +43,7 @@ func toFollowupJSON(f workspace.Followup) FollowupJSON {
 func newFollowupCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "followup <add|done|list>",
-		Short: "Track what a postmortem decided: follow-ups with an owner and a due date",
+		Short: app.P.T("followup.short"),
 		Long: `Follow-ups are the decisions of a postmortem that must not be forgotten. Each has a stable
 ID (<incident id>-F1, -F2 ...), an owner and a due date, and lives in the front matter of the
 incident's postmortem (incidentctl postmortem <id> drafts one). Open follow-ups past their due
@@ -68,7 +68,7 @@ func newFollowupAddCmd(app *App) *cobra.Command {
 	var due string
 	cmd := &cobra.Command{
 		Use:   "add <id> <text> --owner <name> --due <date> [--kind prevent|detect|mitigate|process] [--link <url>]",
-		Short: "Add a follow-up to an incident's postmortem",
+		Short: app.P.T("followup.add.short"),
 		Long: `Add a follow-up to the postmortem of an incident and commit it. It gets the next ID
 (<incident id>-F<n>). --due takes a date (2026-12-15), an RFC 3339 time, or days or weeks from
 today (14d, 2w); a date is due until its end.`,
@@ -128,7 +128,7 @@ func newFollowupDoneCmd(app *App) *cobra.Command {
 	var includeEdits bool
 	cmd := &cobra.Command{
 		Use:   "done <followup-id> [--link <url>]",
-		Short: "Mark a follow-up done",
+		Short: app.P.T("followup.done.short"),
 		Long: `Mark a follow-up done (with the time) and commit it. The ID is <incident id>-F<n>; any
 unambiguous prefix of the incident's ID works (k7xqm-F1). --link records what did it.`,
 		Example: `  incidentctl followup done 261123-k7xqm-F1
@@ -163,7 +163,7 @@ func newFollowupListCmd(app *App) *cobra.Command {
 	var f workspace.FollowupFilter
 	cmd := &cobra.Command{
 		Use:   "list [--open] [--overdue] [--owner <name>]",
-		Short: "List the follow-ups of every postmortem",
+		Short: app.P.T("followup.list.short"),
 		Long: `List the follow-ups of every postmortem under postmortems/, by incident. --json prints an
 array of {id, incident, text, owner, due, kind, link, done, done_at, overdue, postmortem}.`,
 		Example: `  incidentctl followup list --open

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -14,32 +15,21 @@ func newHandoffCmd(app *App) *cobra.Command {
 	var to, note string
 	cmd := &cobra.Command{
 		Use:   "handoff <id> --to <name> [--note <text>]",
-		Short: "Hand command of an incident over to someone else, with a briefing",
-		Long: `Transfer command in one commit: the commander becomes <name>, and the log gets one entry
-naming the previous commander, your note and a briefing generated from the document (severity,
-status, impact, announcement, the open required actions with their numbers and time boxes,
-roles), so whoever takes over can act on it:
-
-  handoff: commander alice → bob. Briefing: <note>. Status: SEV2 identified, declared 10:02;
-  impact: …; announcement: —; open required actions: 4. Page the on-call engineer (overdue
-  since 10:07), …; roles: comms: carol
-
-incidentctl stats counts everyone who commanded an incident, including each handoff target.
-Handing over to the current commander is an error, and so is handing over a resolved incident
-(reopen it first with incidentctl update <id> --status investigating).`,
+		Short: app.P.T("handoff.short"),
+		Long:  app.P.T("handoff.long"),
 		Example: `  incidentctl handoff k7x --to bob --note "rollback of deploy 1234 running; watch checkout errors"
   incidentctl handoff k7x --to carol --at 12:30`,
 		Args: exactArgs(1, "one incident ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if strings.TrimSpace(to) == "" {
-				return usageErr("--to is required: name who takes command, e.g. incidentctl handoff %s --to bob", args[0])
+				return usageMsg("handoff.no_to", "Ref", args[0])
 			}
 			note, err := app.textArg("--note", note)
 			if err != nil {
 				return err
 			}
 			if cmd.Flags().Changed("note") && strings.TrimSpace(note) == "" {
-				return usageErr("--note is empty: say what the new commander needs to know, or leave --note out")
+				return usageMsg("handoff.empty_note")
 			}
 			return c.run(app, func(ws *workspace.Workspace, opts workspace.Options) error {
 				res, err := ws.Handoff(args[0], to, note, opts)
@@ -50,13 +40,13 @@ Handing over to the current commander is an error, and so is handing over a reso
 				if app.JSON {
 					return app.printJSON(handoffJSON{writeJSON: app.toWriteJSON(res.Result), PreviousCommander: res.From, Commander: res.To, Briefing: res.Entry})
 				}
-				fmt.Fprintf(app.Err, "Handed %s over: commander %s → %s (commit %s)\n", res.ID, orNone(res.From), res.To, res.Commit[:7])
+				fmt.Fprintln(app.Err, app.P.T("handoff.done", "ID", res.ID, "From", orNone(res.From), "To", res.To, "Commit", res.Commit[:7]))
 				return nil
 			})
 		},
 	}
-	cmd.Flags().StringVar(&to, "to", "", "who takes command, `<name>`")
-	cmd.Flags().StringVar(&note, "note", "", "what the new commander needs to know, `<text>`")
+	cmd.Flags().StringVar(&to, "to", "", i18n.Text("flag.handoff.to"))
+	cmd.Flags().StringVar(&note, "note", "", i18n.Text("flag.handoff.note"))
 	c.add(cmd)
 	return cmd
 }

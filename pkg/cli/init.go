@@ -6,6 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/lint"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -14,7 +16,7 @@ func newInitCmd(app *App) *cobra.Command {
 	var opts workspace.InitOptions
 	cmd := &cobra.Command{
 		Use:   "init",
-		Short: "Set up incidentctl in this git repository and commit what it creates",
+		Short: app.P.T("init.short"),
 		Long: `Scaffold what a team needs: .incidentctl.yaml, the action list and severity definitions
 under templates/, the incidents/ folder, a CI workflow that lints incident documents on pull
 requests, a pull-request template for changes to the flow, and a .gitattributes that hands
@@ -28,13 +30,20 @@ that git pull merges incident documents field by field as incidentctl sync does.
 It keeps _site/, where incidentctl site builds the web view, out of git (.gitignore). With
 --pages it also scaffolds .github/workflows/incident-site.yml, which publishes that web view to
 GitHub Pages on every push (set Settings → Pages → Source to "GitHub Actions" once); run
-init --pages in a repository set up before to add just that.`,
-		Example: "  incidentctl init\n  incidentctl init --pages\n  incidentctl -C ~/src/ops init",
+init --pages in a repository set up before to add just that.
+
+--lang ja scaffolds the Japanese templates (action list, severities, pull-request template,
+incidents/README.md) and writes lang: ja into .incidentctl.yaml, so new incident documents
+get Japanese headings and tables; front-matter keys and values stay the same in every language.`,
+		Example: "  incidentctl init\n  incidentctl init --pages\n  incidentctl init --lang ja\n  incidentctl -C ~/src/ops init",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ws, err := app.open()
 			if err != nil {
 				return err
+			}
+			if l, ok := i18n.ParseLang(app.Lang); ok && l != "" {
+				ws.Config.Lang = l // --lang picks the language of what init scaffolds
 			}
 			// The scaffolded workflow pins the action to this release, when it is one.
 			opts.ActionRef = lint.DocsRefFor(buildVersion().Version)
@@ -68,26 +77,28 @@ init --pages in a repository set up before to add just that.`,
 				}
 				return app.printJSON(out)
 			}
+			created, updated, kept := app.P.T("init.created"), app.P.T("init.updated"), app.P.T("init.kept")
+			w := max(display.Width(created), display.Width(updated), display.Width(kept))
 			for _, f := range res.Created {
-				fmt.Fprintf(app.Out, "created  %-45s %s\n", f.Path, f.About)
+				fmt.Fprintf(app.Out, "%s  %s %s\n", display.PadRight(created, w), display.PadRight(f.Path, 45), app.P.T(f.AboutID))
 			}
 			for _, f := range res.Updated {
-				fmt.Fprintf(app.Out, "updated  %-45s %s\n", f.Path, f.About)
+				fmt.Fprintf(app.Out, "%s  %s %s\n", display.PadRight(updated, w), display.PadRight(f.Path, 45), app.P.T(f.AboutID))
 			}
 			for _, f := range res.Kept {
-				fmt.Fprintf(app.Out, "kept     %-45s already there, left as it is\n", f.Path)
+				fmt.Fprintf(app.Out, "%s  %s %s\n", display.PadRight(kept, w), display.PadRight(f.Path, 45), app.P.T("init.kept_about"))
 			}
 			if res.IgnoreLine != "" {
-				fmt.Fprintf(app.Err, "warning: .gitignore has uncommitted changes, so init did not add the web view's folder to it; add this line and commit it:\n  %s\n", res.IgnoreLine)
+				app.warn([]string{app.P.T("init.gitignore_dirty") + "\n  " + res.IgnoreLine})
 			}
 			reportMergeDriver(app, res)
 			if res.Commit == "" {
 				if len(res.DriverAdded) == 0 {
-					fmt.Fprintln(app.Err, "Nothing to do: incidentctl is already set up here.")
+					fmt.Fprintln(app.Err, app.P.T("init.nothing"))
 				}
 				return nil
 			}
-			fmt.Fprintf(app.Err, "Committed %s. Declare an incident with: incidentctl new \"<title>\" --severity SEV2\n", res.Commit[:7])
+			fmt.Fprintln(app.Err, app.P.T("init.committed", "Commit", res.Commit[:7]))
 			return nil
 		},
 	}
@@ -99,13 +110,12 @@ init --pages in a repository set up before to add just that.`,
 func reportMergeDriver(app *App, res *workspace.InitResult) {
 	cmds := "\n  " + strings.Join(workspace.DriverSetupCommands(), "\n  ")
 	if len(res.DriverAdded) > 0 {
-		fmt.Fprintf(app.Err, "Registered the incidentctl merge driver in .git/config: git pull merges incident documents field by field. "+
-			"Each clone needs this once: run incidentctl init there, or%s\n", cmds)
+		fmt.Fprintln(app.Err, app.P.T("init.driver_registered", "Commands", cmds))
 	}
 	for _, name := range res.DriverDiffering {
-		fmt.Fprintf(app.Err, "warning: %s in .git/config has a value of your own; left as it is (incidentctl's setup:%s)\n", name, cmds)
+		fmt.Fprintf(app.Err, "%s: %s\n", app.P.T("warning"), app.P.T("init.driver_differing", "Name", name, "Commands", cmds))
 	}
 	if res.AttributesLine != "" {
-		fmt.Fprintf(app.Err, "warning: .gitattributes does not hand incident documents to the merge driver; add this line to it and commit it:\n  %s\n", res.AttributesLine)
+		fmt.Fprintf(app.Err, "%s: %s\n", app.P.T("warning"), app.P.T("init.attributes_missing", "Line", res.AttributesLine))
 	}
 }

@@ -19,7 +19,7 @@ func (app *App) textArg(what, v string) (string, error) {
 		return v, nil
 	}
 	if app.stdinUsed != "" {
-		return "", app.usageMsg("input.stdin_twice", "First", app.stdinUsed, "Second", what)
+		return "", usageMsg("input.stdin_twice", "First", app.stdinUsed, "Second", what)
 	}
 	app.stdinUsed = what
 	if app.In == nil {
@@ -33,7 +33,7 @@ func (app *App) textArg(what, v string) (string, error) {
 		return "", fmt.Errorf("%s: reading standard input: %v", what, err)
 	}
 	if len(b) > maxInput {
-		return "", app.usageMsg("input.stdin_too_long", "What", what, "Max", maxInput)
+		return "", usageMsg("input.stdin_too_long", "What", what, "Max", maxInput)
 	}
 	return string(b), nil
 }

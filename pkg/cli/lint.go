@@ -8,11 +8,12 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/lint"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -31,7 +32,7 @@ func newLintCmd(app *App) *cobra.Command {
 	var o lintOptions
 	cmd := &cobra.Command{
 		Use:   "lint [<path>...] [--base <ref>] [--format text|json|github|sarif|rdjson] [--strict]",
-		Short: "Check incident documents: format, values, log, secrets",
+		Short: app.P.T("lint.short"),
 		Long: `Check incident documents for what would make them wrong, unreadable for incidentctl, or
 dangerous to publish. Without paths, every document under incidents/ is checked; paths (files
 or folders) narrow it.
@@ -87,11 +88,11 @@ warning or off in .incidentctl.yaml:
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Base, "base", "", "check only documents changed since the merge base with `<ref>`, and compare them with it")
+	f.StringVar(&o.Base, "base", "", i18n.Text("flag.lint.base"))
 	f.StringVar(&o.Format, "format", "text", "output `<format>`: text, json, github (workflow annotations and job summary), sarif or rdjson (reviewdog)")
-	f.BoolVar(&o.Strict, "strict", false, "fail on warnings too")
-	f.BoolVar(&o.Rules, "rules", false, "list the rules with their levels and exit")
-	f.BoolVar(&o.AllowEmpty, "allow-empty", false, "pass in a repository with no .incidentctl.yaml and no incident documents (by default that fails: CI must not stay green on a repository that was never set up)")
+	f.BoolVar(&o.Strict, "strict", false, i18n.Text("flag.lint.strict"))
+	f.BoolVar(&o.Rules, "rules", false, i18n.Text("flag.lint.rules"))
+	f.BoolVar(&o.AllowEmpty, "allow-empty", false, i18n.Text("flag.lint.allow_empty"))
 	f.IntVar(&o.Annotations, "annotations", lint.GitHubAnnotationsPerKind, "with --format github: annotate at most `<n>` errors and <n> warnings (GitHub shows 10 of a kind per step; share them when a step runs lint twice)")
 	return cmd
 }
@@ -143,7 +144,7 @@ func lintRun(app *App, o lintOptions) error {
 		if o.Format == "json" {
 			return app.printJSON(policy.RuleSet())
 		}
-		tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+		tw := display.NewTabWriter(app.Out, 2)
 		for _, r := range policy.RuleSet() {
 			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Level, r.About())
 		}
@@ -194,9 +195,9 @@ func lintRun(app *App, o lintOptions) error {
 		return err
 	}
 	errs, warns := res.Count()
-	summary := lintSummary(errs, warns, res.Documents, res.MergeBase)
+	summary := lintSummary(app.P, errs, warns, res.Documents, res.MergeBase)
 	if res.Pending > 0 {
-		summary += fmt.Sprintf(" (%d not due yet: --strict passes them)", res.Pending)
+		summary += app.P.T("lint.pending", "Count", res.Pending)
 	}
 	fmt.Fprintln(app.Err, summary)
 	if errs > 0 || o.Strict && warns-res.Pending > 0 {
@@ -205,16 +206,10 @@ func lintRun(app *App, o lintOptions) error {
 	return nil
 }
 
-func lintSummary(errs, warns, docs int, mergeBase string) string {
-	plural := func(n int, what string) string {
-		if n == 1 {
-			return fmt.Sprintf("1 %s", what)
-		}
-		return fmt.Sprintf("%d %ss", n, what)
-	}
-	s := fmt.Sprintf("%s, %s in %s", plural(errs, "error"), plural(warns, "warning"), plural(docs, "document"))
+func lintSummary(t *i18n.Printer, errs, warns, docs int, mergeBase string) string {
+	s := t.T("lint.summary", "Errors", t.T("lint.errors", "Count", errs), "Warnings", t.T("lint.warnings", "Count", warns), "Documents", t.T("lint.documents", "Count", docs))
 	if mergeBase != "" {
-		s += " changed since " + mergeBase[:7]
+		s = t.T("lint.summary_base", "Errors", t.T("lint.errors", "Count", errs), "Warnings", t.T("lint.warnings", "Count", warns), "Documents", t.T("lint.documents", "Count", docs), "Base", mergeBase[:7])
 	}
 	return s
 }

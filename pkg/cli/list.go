@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -18,9 +18,8 @@ func newListCmd(app *App) *cobra.Command {
 	var drills bool
 	cmd := &cobra.Command{
 		Use:   "list [--status open|resolved|all] [--severity <sev>...] [--drills]",
-		Short: "List incidents, newest first",
-		Long: `List incidents, newest first. Drills (incidentctl drill) are not part of the record and are
-left out unless --drills.`,
+		Short: app.P.T("list.short"),
+		Long:  app.P.T("list.long"),
 		Example: `  incidentctl list
   incidentctl list --status all --severity SEV1,SEV2 --json`,
 		Args: exactArgs(0, "no arguments"),
@@ -37,9 +36,7 @@ left out unless --drills.`,
 			if err != nil {
 				return err
 			}
-			for _, e := range res.Errors {
-				fmt.Fprintf(app.Err, "warning: skipped %v\n", e)
-			}
+			app.warnSkipped(res.Errors)
 			if app.JSON {
 				out := make([]IncidentJSON, len(res.Incidents))
 				for i, d := range res.Incidents {
@@ -48,29 +45,36 @@ left out unless --drills.`,
 				return app.printJSON(out)
 			}
 			if len(res.Incidents) == 0 {
-				fmt.Fprintf(app.Err, "No %s incidents.\n", map[bool]string{true: "matching", false: "open"}[f.Status != "" || len(f.Severities) > 0])
+				if f.Status != "" || len(f.Severities) > 0 {
+					fmt.Fprintln(app.Err, app.P.T("list.none_matching"))
+				} else {
+					fmt.Fprintln(app.Err, app.P.T("list.none_open"))
+				}
 				return nil
 			}
 			rows := make([][]string, 0, len(res.Incidents)+1)
-			rows = append(rows, []string{"ID", "SEVERITY", "STATUS", "COMMANDER", "DECLARED", "TITLE"})
+			t := app.P
+			rows = append(rows, []string{t.T("list.id"), t.T("list.severity"), t.T("list.status"), t.T("list.commander"), t.T("list.declared"), t.T("list.title")})
+			p := app.palette()
 			for _, d := range res.Incidents {
 				m := displayDoc(d).Meta
-				rows = append(rows, []string{m.ID, m.Severity, m.Status, orNone(m.Commander), displayTime(m.DeclaredAt), m.Title + drillMark(false, m)})
+				rows = append(rows, []string{m.ID, m.Severity, p.statusLabel(m.Status), orNone(m.Commander), displayTime(m.DeclaredAt), m.Title + drillMark(palette{t: app.P}, m)})
 			}
 			return writeTable(app.Out, rows)
 		},
 	}
-	cmd.Flags().StringVar(&f.Status, "status", "open", "`<status>`: open, resolved, all, or one status")
-	cmd.Flags().StringSliceVarP(&f.Severities, "severity", "s", nil, "only these `<severities>` (repeatable or comma-separated)")
-	cmd.Flags().BoolVar(&drills, "drills", false, "include drills")
+	cmd.Flags().StringVar(&f.Status, "status", "open", i18n.Text("flag.list.status"))
+	cmd.Flags().StringSliceVarP(&f.Severities, "severity", "s", nil, i18n.Text("flag.severities"))
+	cmd.Flags().BoolVar(&drills, "drills", false, i18n.Text("flag.list.drills"))
 	return cmd
 }
 
 // writeTable writes rows of cells the way tabwriter.NewWriter(w, 0, 4, 2, ' ', 0) aligns them:
-// every cell but the last of a row padded with spaces to its column's widest cell (counted in
-// runes) plus two. Listing 100,000 incidents, tabwriter's cell-by-cell buffering took a fifth
-// of the time and tens of megabytes; rows with a cell tabwriter would treat specially (tabs,
-// line breaks) still go through it.
+// every cell but the last of a row padded with spaces to its column's widest cell plus two,
+// counted in terminal columns (a Japanese character takes two, see pkg/display). Listing
+// 100,000 incidents, tabwriter's cell-by-cell buffering took a fifth of the time and tens of
+// megabytes; rows with a cell tabwriter would treat specially (tabs, line breaks) go through
+// display.NewTabWriter.
 func writeTable(w io.Writer, rows [][]string) error {
 	var widths []int
 	for _, row := range rows {
@@ -81,7 +85,7 @@ func writeTable(w io.Writer, rows [][]string) error {
 			if j >= len(widths) {
 				widths = append(widths, 0)
 			}
-			widths[j] = max(widths[j], utf8.RuneCountInString(c)+2)
+			widths[j] = max(widths[j], display.Width(c)+2)
 		}
 		if last := row[len(row)-1]; strings.ContainsAny(last, "\t\n\v\f\r") {
 			return writeTabwriter(w, rows)
@@ -92,7 +96,7 @@ func writeTable(w io.Writer, rows [][]string) error {
 	for _, row := range rows {
 		for j, c := range row[:len(row)-1] {
 			out.WriteString(c)
-			for pad := widths[j] - utf8.RuneCountInString(c); pad > 0; pad -= len(spaces) {
+			for pad := widths[j] - display.Width(c); pad > 0; pad -= len(spaces) {
 				out.WriteString(spaces[:min(pad, len(spaces))])
 			}
 		}
@@ -104,7 +108,7 @@ func writeTable(w io.Writer, rows [][]string) error {
 
 func writeTabwriter(w io.Writer, rows [][]string) error {
 	out := bufio.NewWriter(w)
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	tw := display.NewTabWriter(out, 2)
 	for _, row := range rows {
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -18,9 +19,9 @@ type changeFlags struct {
 }
 
 func (c *changeFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&c.At, "at", "", "when it happened: `<time>` as HH:MM (today, at most 12 hours ago) or RFC 3339 (default: now)")
-	cmd.Flags().BoolVar(&c.BeforeDeclared, "before-declared", false, "--at may be before the incident was declared (the alert that started it, say)")
-	cmd.Flags().BoolVar(&c.IncludeEdits, "include-edits", false, "also commit uncommitted hand edits of the incident file")
+	cmd.Flags().StringVar(&c.At, "at", "", i18n.Text("flag.at"))
+	cmd.Flags().BoolVar(&c.BeforeDeclared, "before-declared", false, i18n.Text("flag.before_declared"))
+	cmd.Flags().BoolVar(&c.IncludeEdits, "include-edits", false, i18n.Text("flag.include_edits"))
 	addAllowSecretFlag(cmd, &c.AllowSecret)
 	addSyncFlag(cmd)
 }
@@ -41,7 +42,7 @@ func (app *App) reportChange(res *workspace.Result, what string) error {
 	if app.JSON {
 		return app.printJSON(app.toWriteJSON(res))
 	}
-	fmt.Fprintf(app.Err, "%s %s (commit %s)\n", what, res.ID, res.Commit[:7])
+	fmt.Fprintln(app.Err, app.P.T(what, "ID", res.ID, "Commit", res.Commit[:7]))
 	return nil
 }
 
@@ -49,20 +50,15 @@ func newLogCmd(app *App) *cobra.Command {
 	var c changeFlags
 	cmd := &cobra.Command{
 		Use:   "log <id> <text>",
-		Short: "Append an entry to an incident's log",
-		Long: `Append one entry (time, you, text) to the log and commit it. The log stays in time order:
-an entry backfilled with --at goes where it belongs.
-
-With - as the text, the entry is read from standard input. Text of several lines (a stack
-trace, a pasted chat message) is kept as one multi-line entry: its further lines are indented
-under the first in the document, and read back exactly.`,
+		Short: app.P.T("log.short"),
+		Long:  app.P.T("log.long"),
 		Example: `  incidentctl log k7x "rolled back deploy 1234"
   kubectl get pods -n checkout | incidentctl log k7x -
   incidentctl log k7x "error rate started climbing" --at 10:40
   incidentctl log k7x "alert fired" --at 09:58 --before-declared`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 2 {
-				return usageErr("log takes an incident ID and the text: incidentctl log <id> \"what happened\"")
+				return usageMsg("log.usage")
 			}
 			return nil
 		},
@@ -83,7 +79,7 @@ under the first in the document, and read back exactly.`,
 			if err != nil {
 				return err
 			}
-			return app.reportChange(res, "Logged to")
+			return app.reportChange(res, "log.done")
 		},
 	}
 	c.add(cmd)

@@ -83,7 +83,7 @@ func Main() int {
 func Run(app *App, args []string) int {
 	// Everything printed goes through a safeWriter (sanitize.go): hostile text is inert.
 	raw := app.IO
-	out, errOut := newSafeWriter(app.Out, bool(app.palette())), newSafeWriter(app.Err, false)
+	out, errOut := newSafeWriter(app.Out, app.palette().on), newSafeWriter(app.Err, false)
 	app.Out, app.Err = out, errOut
 	defer func() {
 		out.Flush()
@@ -166,17 +166,30 @@ func jsonRequested(args []string) bool {
 }
 
 // UsageError is a wrong command line: exit 2 and a pointer to --help.
-type UsageError struct{ Msg string }
+type UsageError struct {
+	Msg string
+	msg *i18n.Error // the catalogue message Msg was made from, if any
+}
 
 func (e *UsageError) Error() string { return e.Msg }
+
+// Unwrap gives the catalogue message, so that it is printed in the reader's language.
+func (e *UsageError) Unwrap() error {
+	if e.msg == nil {
+		return nil
+	}
+	return e.msg
+}
 
 func usageErr(format string, args ...any) error {
 	return &UsageError{Msg: fmt.Sprintf(format, args...)}
 }
 
-// usageMsg is a UsageError whose text comes from the catalogue (in the reader's language).
-func (app *App) usageMsg(id string, args ...any) error {
-	return &UsageError{Msg: app.P.T(id, args...)}
+// usageMsg is a UsageError whose text comes from the catalogue: Run prints it in the reader's
+// language, Error() is English.
+func usageMsg(id string, args ...any) error {
+	e := i18n.Errorf(id, args...)
+	return &UsageError{Msg: e.Error(), msg: e}
 }
 
 // SilentError exits with Code; the command already printed what needed printing.
@@ -218,6 +231,9 @@ func (app *App) chooseLang(args []string) error {
 		getenv = func(string) string { return "" }
 	}
 	l, err := i18n.Choose(flag, getenv, "")
+	if err != nil {
+		l, _ = i18n.Choose("", getenv, "") // say what is wrong with --lang in the locale's language
+	}
 	app.P = i18n.For(l)
 	if err != nil {
 		return &UsageError{Msg: app.P.T("lang.unknown", "Flag", flag, "Known", i18n.Names())}

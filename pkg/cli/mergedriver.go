@@ -12,7 +12,7 @@ import (
 func newMergeDriverCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "merge-driver <base> <ours> <theirs> <path>",
-		Short: "Git merge driver: merge incident documents field by field (git runs it)",
+		Short: app.P.T("mergedriver.short"),
 		Long: `The merge driver git runs for incident documents during git pull and git merge, so plain git
 merges them exactly as incidentctl sync does: the log gets every entry of both sides once, in
 time order; a field changed on both sides takes the later change, the severity the more severe;

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -18,22 +19,20 @@ func newNewCmd(app *App) *cobra.Command {
 	var o newOptions
 	cmd := &cobra.Command{
 		Use:   "new <title> --severity <SEV1..SEV4>",
-		Short: "Declare an incident: create its document and commit it",
-		Long: `Declare an incident. The document gets a new ID, the action list rendered for its severity
-from templates/action-list.md as committed at HEAD, and a first log entry. The commander
-defaults to you (git's user.name). Prints the ID and the path.`,
+		Short: app.P.T("new.short"),
+		Long:  app.P.T("new.long"),
 		Example: `  incidentctl new "Checkout API returns 500s" --severity SEV2
   incidentctl new "Login fails for SSO users" --severity 1 --commander alice --impact "no SSO logins" --at 10:02`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usageErr("new needs a title: incidentctl new \"<what is wrong>\" --severity SEV2")
+				return usageMsg("new.no_title")
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Title = strings.Join(args, " ")
 			if o.Severity == "" {
-				return usageErr("--severity is required: pick one with `incidentctl severities` (SEV1 is the worst)")
+				return usageMsg("new.no_severity")
 			}
 			at, err := parseAt(o.At, app.Now())
 			if err != nil {
@@ -53,15 +52,15 @@ defaults to you (git's user.name). Prints the ID and the path.`,
 			}
 			fmt.Fprintf(app.Out, "%s %s\n", res.ID, res.Path)
 			m := res.Doc.Meta
-			fmt.Fprintf(app.Err, "Declared %s incident %s, commander %s (commit %s). Next: incidentctl show %s\n", m.Severity, res.ID, m.Commander, res.Commit[:7], shortRef(res.ID))
+			fmt.Fprintln(app.Err, app.P.T("new.declared", "Severity", m.Severity, "ID", res.ID, "Commander", m.Commander, "Commit", res.Commit[:7], "Ref", shortRef(res.ID)))
 			return nil
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.Severity, "severity", "s", "", "severity, `<SEV1..SEV4>` (see incidentctl severities)")
-	f.StringVar(&o.Commander, "commander", "", "incident commander `<name>` (default: you)")
-	f.StringVar(&o.Impact, "impact", "", "who and what is affected, `<text>`")
-	f.StringVar(&o.At, "at", "", "when it was declared: `<time>` as HH:MM (today, at most 12 hours ago) or RFC 3339")
+	f.StringVarP(&o.Severity, "severity", "s", "", i18n.Text("flag.new.severity"))
+	f.StringVar(&o.Commander, "commander", "", i18n.Text("flag.new.commander"))
+	f.StringVar(&o.Impact, "impact", "", i18n.Text("flag.impact"))
+	f.StringVar(&o.At, "at", "", i18n.Text("flag.new.at"))
 	addAllowSecretFlag(cmd, &o.AllowSecret)
 	addSyncFlag(cmd)
 	return cmd

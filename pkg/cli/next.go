@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
@@ -17,20 +18,8 @@ func newNextCmd(app *App) *cobra.Command {
 	var drills bool
 	cmd := &cobra.Command{
 		Use:   "next [<id>] [--drills]",
-		Short: "The open action-list items, in the order the commander should consider them",
-		Long: `List every unchecked action-list item of an incident: first the items required at its
-severity, then the rest. Within each group, time-boxed items (<!-- due: 30m --> in the action
-list, counted from the declaration) come first, the earliest due first, so overdue ones lead;
-then the others in the order of the flow. No open item is left out.
-
-Numbers are the items' positions: tick one with incidentctl update <id> --check <n>.
-
-Without an ID, the same for every open incident, the most severe first. Drills (incidentctl
-drill) are left out unless --drills.
-
---json prints an array of actions {number, text, done, required, due_at, overdue} in the
-order shown (due_at is null for an item without a time box); without an ID, an array of {id,
-title, severity, status, next} with next that array. See docs/json.md.`,
+		Short: app.P.T("next.short"),
+		Long:  app.P.T("next.long"),
 		Example: `  incidentctl next k7x
   incidentctl next k7x --json
   incidentctl next`,
@@ -60,12 +49,12 @@ title, severity, status, next} with next that array. See docs/json.md.`,
 			}
 			writeNext(app.Out, d, items, severities(ws), app.palette(), app.nextAnnouncement(d, app.palette(), now), now)
 			if len(items) > 0 {
-				fmt.Fprintf(app.Err, "Tick one off with: incidentctl update %s --check <n>\n", shortRef(d.Meta.ID))
+				fmt.Fprintln(app.Err, app.P.T("next.tick", "Ref", shortRef(d.Meta.ID)))
 			}
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&drills, "drills", false, "include drills")
+	cmd.Flags().BoolVar(&drills, "drills", false, i18n.Text("flag.list.drills"))
 	return cmd
 }
 
@@ -103,7 +92,7 @@ func nextAll(app *App, ws *workspace.Workspace, drills bool) error {
 		return app.printJSON(out)
 	}
 	if len(rows) == 0 {
-		fmt.Fprintln(app.Err, "No open incidents.")
+		fmt.Fprintln(app.Err, app.P.T("list.none_open"))
 		return nil
 	}
 	for i, r := range rows {
@@ -117,15 +106,16 @@ func nextAll(app *App, ws *workspace.Workspace, drills bool) error {
 
 func writeNext(w io.Writer, d *incident.Document, items []board.Item, sevs *severity.Set, p palette, announce string, now time.Time) {
 	m := d.Meta
+	t := p.t
 	fmt.Fprintf(w, "%s  %s  %s  %s%s\n", p.bold(m.ID), p.severity(sevs, m.Severity), p.status(m.Status), m.Title, drillMark(p, m))
 	if announce != "" {
 		fmt.Fprintf(w, "%s\n", announce)
 	}
 	if m.Status == incident.StatusResolved {
-		fmt.Fprintf(w, "Resolved; these items were left unchecked.\n")
+		fmt.Fprintln(w, t.T("next.resolved"))
 	}
 	if len(items) == 0 {
-		fmt.Fprintf(w, "\nEvery action-list item is checked.\n")
+		fmt.Fprintf(w, "\n%s\n", t.T("next.all_checked"))
 		return
 	}
 	width := numberWidth(items)
@@ -136,13 +126,13 @@ func writeNext(w io.Writer, d *incident.Document, items []board.Item, sevs *seve
 		}
 	}
 	if required > 0 {
-		fmt.Fprintf(w, "\nRequired at %s (%d):\n", m.Severity, required)
+		fmt.Fprintf(w, "\n%s\n", t.T("next.required", "Severity", m.Severity, "Count", required))
 	} else {
-		fmt.Fprintf(w, "\nNo required action is open at %s.\n", m.Severity)
+		fmt.Fprintf(w, "\n%s\n", t.T("next.no_required", "Severity", m.Severity))
 	}
 	for i, it := range items {
 		if !it.Required && (i == 0 || items[i-1].Required) {
-			fmt.Fprintf(w, "\nOther (%d):\n", len(items)-required)
+			fmt.Fprintf(w, "\n%s\n", t.T("next.other", "Count", len(items)-required))
 		}
 		fmt.Fprintf(w, "  %s\n", itemLine(it, width, p, now))
 	}

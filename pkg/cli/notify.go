@@ -17,7 +17,7 @@ import (
 func newNotifyCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "notify <status|flush|test>",
-		Short: "Chat notifications: what is queued, deliver it now, post a test message",
+		Short: app.P.T("notify.short"),
 		Long: `Changes to incidents are posted to the chat sinks listed under notify: in .incidentctl.yaml
 (Slack, Mattermost, Microsoft Teams Workflows, Discord, or a generic JSON webhook): a
 declaration, a change of severity, status or commander, an announcement, a resolution.
@@ -48,7 +48,7 @@ not post it again. Drills are posted only to sinks with drills: true.`,
 func newNotifyStatusCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "status",
-		Short: "The sinks, and the messages queued or refused",
+		Short: app.P.T("notify.status.short"),
 		Long: `List the configured sinks (kind, host, where the URL comes from, whether they can post from
 here and why not), the messages queued in the outbox (oldest first, with attempts and the last
 error) and those the services refused (the failed/ folder).
@@ -92,7 +92,7 @@ error) and those the services refused (the failed/ folder).
 func newNotifyFlushCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "flush",
-		Short: "Deliver the queued messages now",
+		Short: app.P.T("notify.flush.short"),
 		Long: `Post every queued message, oldest first per sink: a 429 is waited out for the time the
 service asks (up to a minute), a 5xx is tried again after 1 s and 2 s, a refusal (another 4xx,
 a redirect) moves the message to failed/. Exits 1 when something is still queued or was
@@ -146,7 +146,7 @@ refused, saying why.
 func newNotifyTestCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "test <sink>",
-		Short: "Post a test message to a sink and show what the service answered",
+		Short: app.P.T("notify.test.short"),
 		Long: `Post a test message to one sink now (not through the outbox) and print the HTTP result,
 so a new sink can be checked before an incident needs it. Exits 1 when the message was not
 accepted.`,

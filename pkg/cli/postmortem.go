@@ -65,7 +65,7 @@ func newPostmortemCmd(app *App) *cobra.Command {
 	var meeting, status string
 	cmd := &cobra.Command{
 		Use:   "postmortem <id> [--owner <name>] [--meeting <time>] [--draft] [--force] [--status draft|in-review|final]",
-		Short: "Draft an incident's postmortem from its record, and link it from the incident",
+		Short: app.P.T("postmortem.short"),
 		Long: `Draft the postmortem of a resolved incident as postmortems/YYYY/MM/<id>-<slug>.md and commit
 it together with the incident's log entry "postmortem: <path>" (one commit of both files).
 

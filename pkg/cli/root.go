@@ -3,8 +3,10 @@ package cli
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
@@ -17,10 +19,8 @@ func NewRootCmd(app *App) *cobra.Command {
 	}
 	root := &cobra.Command{
 		Use:   "incidentctl",
-		Short: "Git-native incident response: declare, update and close incidents as Markdown in git",
-		Long: `incidentctl keeps one live document per incident under incidents/: an at-a-glance status,
-the action list rendered from the reviewed flow in templates/, and an append-only log.
-Every change is one commit of exactly that file.`,
+		Short: app.P.T("root.short"),
+		Long:  app.P.T("root.long"),
 		Example: `  incidentctl init
   incidentctl new "Checkout API returns 500s" --severity SEV2
   incidentctl log k7x "rolled back deploy 1234"
@@ -34,7 +34,7 @@ Every change is one commit of exactly that file.`,
 			}
 			if app.Dir != "" {
 				if err := os.Chdir(app.Dir); err != nil {
-					return usageErr("-C %s: no such directory", app.Dir)
+					return usageMsg("root.no_dir", "Dir", app.Dir)
 				}
 			}
 			return nil
@@ -43,11 +43,15 @@ Every change is one commit of exactly that file.`,
 		Version:            buildVersion().Version, // --version (version.go)
 	}
 	root.SetVersionTemplate(buildVersion().String() + "\n")
-	root.PersistentFlags().BoolVar(&app.JSON, "json", false, "print machine-readable JSON on stdout (schemas: docs/json.md; errors as JSON on stderr)")
-	root.PersistentFlags().StringVarP(&app.Dir, "directory", "C", "", "run as if started in `<dir>`")
+	defer func() { // once every command is added
+		localizeHelp(root, app.P)
+		translateFlags(root, app.P)
+	}()
+	root.PersistentFlags().BoolVar(&app.JSON, "json", false, app.P.T("flag.json"))
+	root.PersistentFlags().StringVarP(&app.Dir, "directory", "C", "", app.P.T("flag.directory"))
 	root.PersistentFlags().StringVar(&app.Lang, "lang", app.Lang, app.P.T("flag.lang"))
 	root.PersistentFlags().StringVar(&app.Color, "color", "auto", app.P.T("flag.color"))
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &UsageError{err.Error()} })
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &UsageError{Msg: err.Error()} })
 	root.AddCommand(
 		newInitCmd(app), newNewCmd(app), newUpdateCmd(app), newLogCmd(app), newCloseCmd(app),
 		newShowCmd(app), newListCmd(app), newSeveritiesCmd(app), newLintCmd(app),
@@ -81,10 +85,16 @@ func (app *App) open() (*workspace.Workspace, error) {
 	return ws, err
 }
 
+// argsMessages are the catalogue's sentences for exactArgs' usual cases.
+var argsMessages = map[string]string{"one incident ID": "args.one_id", "no arguments": "args.none"}
+
 // exactArgs is cobra.ExactArgs with a message that names what is missing.
 func exactArgs(n int, what string) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
+			if id, ok := argsMessages[what]; ok {
+				return usageMsg(id, "Command", cmd.CommandPath(), "Got", len(args))
+			}
 			return usageErr("%s takes %s (got %d arguments)", cmd.CommandPath(), what, len(args))
 		}
 		return nil
@@ -94,6 +104,53 @@ func exactArgs(n int, what string) func(*cobra.Command, []string) error {
 // warn prints warnings on stderr.
 func (app *App) warn(ws []string) {
 	for _, w := range ws {
-		fmt.Fprintf(app.Err, "warning: %s\n", w)
+		fmt.Fprintf(app.Err, "%s: %s\n", app.P.T("warning"), app.P.Translate(w))
+	}
+}
+
+// warnSkipped reports documents a listing could not read.
+func (app *App) warnSkipped(errs []error) {
+	for _, e := range errs {
+		fmt.Fprintf(app.Err, "%s: %s\n", app.P.T("warning"), app.P.T("list.skipped", "Error", app.P.Message(e)))
+	}
+}
+
+// localizeHelp puts the headings of cobra's help and usage text into the reader's language
+// (English keeps cobra's own template untouched).
+func localizeHelp(root *cobra.Command, p *i18n.Printer) {
+	if p.Lang() == i18n.English {
+		return
+	}
+	root.InitDefaultHelpCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "help" {
+			c.Short = p.T("help.short")
+		}
+	}
+	t := root.UsageTemplate()
+	for _, r := range [][2]string{
+		{"Usage:", "help.usage"}, {"Aliases:", "help.aliases"}, {"Examples:", "help.examples"},
+		{"Available Commands:", "help.commands"}, {"Additional Commands:", "help.additional_commands"},
+		{"Global Flags:", "help.global_flags"}, {"Flags:", "help.flags"},
+		{"Additional help topics:", "help.topics"},
+		{`Use "{{.CommandPath}} [command] --help" for more information about a command.`, "help.more"},
+	} {
+		t = strings.ReplaceAll(t, r[0], p.T(r[1], "Path", "{{.CommandPath}}"))
+	}
+	root.SetUsageTemplate(t)
+}
+
+// translateFlags puts the flag descriptions made with i18n.Text into the reader's language,
+// in every command of the tree.
+func translateFlags(cmd *cobra.Command, p *i18n.Printer) {
+	tr := func(f *pflag.Flag) { f.Usage = p.Translate(f.Usage) }
+	if p.Lang() != i18n.English && cmd.Flags().Lookup("help") == nil {
+		// cobra's own help flag, defined before cobra does so that it says it in the reader's language
+		cmd.Flags().BoolP("help", "h", false, p.T("flag.help", "Name", cmd.Name()))
+	}
+	cmd.Flags().VisitAll(tr)
+	cmd.PersistentFlags().VisitAll(tr)
+	for _, c := range cmd.Commands() {
+		translateFlags(c, p)
 	}
 }

@@ -29,7 +29,7 @@ func TestSafeWriter(t *testing.T) {
 	// On a terminal, the palette's colours pass and nothing else does.
 	var b bytes.Buffer
 	w := newSafeWriter(&b, true)
-	w.Write([]byte(palette(true).paint(boldRed, "SEV1") + " \x1b[8mhidden\x1b[0m \x1b]0;t\a"))
+	w.Write([]byte(palette{on: true}.paint(boldRed, "SEV1") + " \x1b[8mhidden\x1b[0m \x1b]0;t\a"))
 	if got, want := b.String(), "\x1b[1;31mSEV1\x1b[0m \\x1b[8mhidden\x1b[0m \\x1b]0;t\\x07"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
@@ -38,7 +38,7 @@ func TestSafeWriter(t *testing.T) {
 // A character or a colour sequence split between writes (bufio flushing a full buffer) is
 // neither broken nor escaped.
 func TestSafeWriterSplitWrites(t *testing.T) {
-	in := palette(true).paint(green, "mitigated") + " 日本語テキスト \x1b[2J " + strings.Repeat("é", 5)
+	in := palette{on: true}.paint(green, "mitigated") + " 日本語テキスト \x1b[2J " + strings.Repeat("é", 5)
 	var whole bytes.Buffer
 	w := newSafeWriter(&whole, true)
 	w.Write([]byte(in))

@@ -2,15 +2,16 @@ package cli
 
 import (
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/incidentctl/incidentctl/pkg/display"
 )
 
 func newSeveritiesCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "severities",
-		Short: "Print the severity definitions, most severe first",
+		Short: app.P.T("severities.short"),
 		Long: `Print the severity definitions the repository committed at HEAD (templates/severities.yaml,
 or the built-in defaults when it has none). Decide an incident's severity from these.`,
 		Args: exactArgs(0, "no arguments"),
@@ -27,14 +28,14 @@ or the built-in defaults when it has none). Decide an incident's severity from t
 			if app.JSON {
 				return app.printJSON(flow.Severities.Levels)
 			}
-			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+			tw := display.NewTabWriter(app.Out, 2)
 			for _, l := range flow.Severities.Levels {
 				fmt.Fprintf(tw, "%s\t%s\t%s\n", l.ID, l.Summary, l.Description)
 			}
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			fmt.Fprintf(app.Err, "(from %s)\n", flow.SeveritiesFrom)
+			fmt.Fprintln(app.Err, app.P.T("severities.from", "From", flow.SeveritiesFrom))
 			return nil
 		},
 	}

@@ -9,13 +9,15 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
 func newShowCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "show <id>",
-		Short: "Show an incident: status, numbered actions and log",
+		Short: app.P.T("show.short"),
 		Example: `  incidentctl show k7x
   incidentctl show 261123-k7xqm --json`,
 		Args: exactArgs(1, "one incident ID"),
@@ -31,44 +33,53 @@ func newShowCmd(app *App) *cobra.Command {
 			if app.JSON {
 				return app.printJSON(app.toIncidentJSON(d))
 			}
-			writeIncident(app.Out, displayDoc(d), app.customFields(d), app.Now())
+			writeIncident(app.Out, displayDoc(d), app.palette(), app.customFields(d), app.Now())
 			return nil
 		},
 	}
 }
 
-// displayTime shows a time in the incident's own offset, to the minute.
-func displayTime(t time.Time) string { return t.Format("2006-01-02 15:04 -07:00") }
+// displayTime shows a time in the reader's zone (TZ) with its offset, to the minute, so that
+// every line of the output agrees whatever offset each time was written with.
+func displayTime(t time.Time) string { return display.Time(t) }
 
 // writeIncident prints an incident for a person: what an IC needs at a glance, then the action
 // list numbered the way --check takes it, then the log.
-func writeIncident(w io.Writer, d *incident.Document, fields map[string]any, now time.Time) {
+func writeIncident(w io.Writer, d *incident.Document, p palette, fields map[string]any, now time.Time) {
 	m := d.Meta
-	fmt.Fprintf(w, "%s  %s%s\n", m.ID, m.Title, drillMark(false, m))
-	when := age(now.Sub(m.DeclaredAt)) + " ago"
+	t := p.t
+	fmt.Fprintf(w, "%s  %s%s\n", m.ID, m.Title, drillMark(palette{t: t}, m))
+	when := t.T("card.ago", "Age", p.age(now.Sub(m.DeclaredAt)))
 	if m.ResolvedAt != nil {
-		when = "lasted " + age(m.ResolvedAt.Sub(m.DeclaredAt))
+		when = t.T("show.lasted", "Age", p.age(m.ResolvedAt.Sub(m.DeclaredAt)))
 	}
-	fmt.Fprintf(w, "%s · %s · commander %s · declared %s (%s)\n\n", m.Severity, m.Status, orNone(m.Commander), displayTime(m.DeclaredAt), when)
-	row := func(k, v string) { fmt.Fprintf(w, "  %-13s %s\n", k+":", orNone(v)) }
-	row("Roles", m.Roles.String())
-	row("Impact", m.Impact)
-	row("Announcement", m.Announcement)
+	fmt.Fprintf(w, "%s\n\n", t.T("show.summary", "Severity", m.Severity, "Status", p.statusLabel(m.Status),
+		"Commander", orNone(m.Commander), "Declared", displayTime(m.DeclaredAt), "When", when))
+	labels := []string{"card.roles", "card.impact", "card.announcement", "card.identified", "card.mitigated", "card.resolved", "card.resolution", "card.file"}
+	lw := 0
+	for _, id := range labels {
+		lw = max(lw, display.Width(t.T(id)+":"))
+	}
+	lw = max(lw, 13)
+	row := func(id, v string) { fmt.Fprintf(w, "  %s %s\n", display.PadRight(t.T(id)+":", lw), orNone(v)) }
+	row("card.roles", m.Roles.String())
+	row("card.impact", m.Impact)
+	row("card.announcement", m.Announcement)
 	for _, k := range sortedKeys(fields) {
-		row(k, fieldText(fields[k]))
+		fmt.Fprintf(w, "  %s %s\n", display.PadRight(k+":", lw), fieldText(fields[k]))
 	}
 	for _, ms := range []struct {
 		label string
 		t     *time.Time
-	}{{"Identified", m.IdentifiedAt}, {"Mitigated", m.MitigatedAt}, {"Resolved", m.ResolvedAt}} {
+	}{{"card.identified", m.IdentifiedAt}, {"card.mitigated", m.MitigatedAt}, {"card.resolved", m.ResolvedAt}} {
 		if ms.t != nil {
 			row(ms.label, displayTime(*ms.t))
 		}
 	}
 	if m.Resolution != "" {
-		row("Resolution", m.Resolution)
+		row("card.resolution", m.Resolution)
 	}
-	row("File", d.Path)
+	row("card.file", d.Path)
 	done, open := 0, 0
 	for _, a := range d.Actions {
 		if a.Done {
@@ -77,7 +88,7 @@ func writeIncident(w io.Writer, d *incident.Document, fields map[string]any, now
 			open++
 		}
 	}
-	fmt.Fprintf(w, "\nActions: %d of %d done, %d required open\n", done, len(d.Actions), open)
+	fmt.Fprintf(w, "\n%s\n", t.T("show.actions", "Done", done, "Total", len(d.Actions), "Open", open))
 	for i, a := range d.Actions {
 		box := "[ ]"
 		if a.Done {
@@ -85,14 +96,12 @@ func writeIncident(w io.Writer, d *incident.Document, fields map[string]any, now
 		}
 		req := ""
 		if a.RequiredAt(m.Severity) {
-			req = "  (required)"
+			req = "  " + t.T("show.required")
 		}
 		fmt.Fprintf(w, "  %2d. %s %s%s\n", i+1, box, a.Text, req)
 	}
-	fmt.Fprintf(w, "\nLog:\n")
-	for _, e := range sortedLog(d) {
-		fmt.Fprintf(w, "  %s  %s  %s\n", displayTime(e.At), e.Author, continued(e.Text, "      "))
-	}
+	fmt.Fprintf(w, "\n%s\n", t.T("card.log"))
+	writeLog(w, sortedLog(d))
 }
 
 func orNone(s string) string {
@@ -102,20 +111,23 @@ func orNone(s string) string {
 	return s
 }
 
-// age renders a duration the way people say it: 45m, 3h10m, 2d4h.
-func age(d time.Duration) string {
+// age is ageIn in English, for texts not in the catalogue yet (drill's).
+func age(d time.Duration) string { return ageIn(i18n.For(i18n.English), d) }
+
+// ageIn renders a duration the way people say it: 45m, 3h10m, 2d4h (45分, 3時間10分, 2日4時間).
+func ageIn(t *i18n.Printer, d time.Duration) string {
 	if d < 0 {
 		d = 0
 	}
 	switch {
 	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
+		return t.T("age.s", "S", int(d.Seconds()))
 	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
+		return t.T("age.m", "M", int(d.Minutes()))
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+		return t.T("age.hm", "H", int(d.Hours()), "M", fmt.Sprintf("%02d", int(d.Minutes())%60))
 	}
-	return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
+	return t.T("age.dh", "D", int(d.Hours())/24, "H", int(d.Hours())%24)
 }
 
 // continued indents the further lines of a multi-line text (a multi-line log entry) so that

@@ -7,13 +7,13 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
@@ -29,7 +29,7 @@ func newStatsCmd(app *App) *cobra.Command {
 	var o statsOptions
 	cmd := &cobra.Command{
 		Use:   "stats [--since <date>] [--until <date>] [--severity <sev>...]",
-		Short: "Figures over past incidents: counts, time to mitigate and resolve, commanders, skipped actions",
+		Short: app.P.T("stats.short"),
 		Long: `Compute figures over the incidents in the repository (open and resolved), selected by the
 time they were declared:
 
@@ -75,9 +75,7 @@ RFC 3339 time, and compare with declared_at. --severity is repeatable or comma-s
 			if err != nil {
 				return err
 			}
-			for _, e := range res.Errors {
-				fmt.Fprintf(app.Err, "warning: skipped %v\n", e)
-			}
+			app.warnSkipped(res.Errors)
 			all := app.forPeopleAll(res.Incidents)
 			docs := all
 			if !o.Drills {
@@ -88,14 +86,14 @@ RFC 3339 time, and compare with declared_at. --severity is repeatable or comma-s
 			if app.JSON {
 				return app.printJSON(toStatsJSON(s))
 			}
-			return writeStats(app.Out, s, severities(ws))
+			return writeStats(app.Out, s, severities(ws), app.P)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Since, "since", "", "only incidents declared on or after `<date>` (YYYY-MM-DD, UTC, or RFC 3339)")
-	f.StringVar(&o.Until, "until", "", "only incidents declared on or before `<date>` (YYYY-MM-DD, UTC, or RFC 3339)")
-	f.StringSliceVarP(&o.Severities, "severity", "s", nil, "only these `<severities>` (repeatable or comma-separated)")
-	f.BoolVar(&o.Drills, "drills", false, "count drills in every figure too")
+	f.StringVar(&o.Since, "since", "", i18n.Text("flag.stats.since"))
+	f.StringVar(&o.Until, "until", "", i18n.Text("flag.stats.until"))
+	f.StringSliceVarP(&o.Severities, "severity", "s", nil, i18n.Text("flag.severities"))
+	f.BoolVar(&o.Drills, "drills", false, i18n.Text("flag.stats.drills"))
 	return cmd
 }
 
@@ -204,10 +202,10 @@ func toStatsJSON(s *board.Stats) StatsJSON {
 	}
 }
 
-func writeStats(w io.Writer, s *board.Stats, sevs *severity.Set) error {
-	fmt.Fprintf(w, "Incidents: %d\n", s.Count)
+func writeStats(w io.Writer, s *board.Stats, sevs *severity.Set, t *i18n.Printer) error {
+	fmt.Fprintln(w, t.T("stats.count", "Count", s.Count))
 	if s.Count == 0 {
-		return writeExperience(w, s.Experience)
+		return writeExperience(w, s.Experience, t)
 	}
 	bySev := func(m map[string]int) []string {
 		keys := slices.Collect(maps.Keys(m))
@@ -216,36 +214,37 @@ func writeStats(w io.Writer, s *board.Stats, sevs *severity.Set) error {
 		})
 		return keys
 	}
-	// A heading has no tab, so each section's columns are aligned on their own.
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "\nBy severity\n")
+	// A heading has no tab, so each section's columns are aligned on their own; cells are
+	// measured in terminal columns (a commander may be 田中).
+	tw := display.NewTabWriter(w, 2)
+	fmt.Fprintf(tw, "\n%s\n", t.T("stats.by_severity"))
 	for _, k := range bySev(s.BySeverity) {
 		fmt.Fprintf(tw, "  %s\t%d\n", k, s.BySeverity[k])
 	}
-	fmt.Fprintf(tw, "\nBy month (of declaration, UTC)\n")
+	fmt.Fprintf(tw, "\n%s\n", t.T("stats.by_month"))
 	for _, k := range slices.Sorted(maps.Keys(s.ByMonth)) {
 		fmt.Fprintf(tw, "  %s\t%d\n", k, s.ByMonth[k])
 	}
-	for _, t := range []struct {
+	for _, x := range []struct {
 		title string
 		m     map[string]board.Durations
-	}{{"Time to mitigate", s.TimeToMitigate}, {"Time to resolve", s.TimeToResolve}} {
-		fmt.Fprintf(tw, "\n%s (median and 90th percentile, nearest rank)\n", t.title)
+	}{{"stats.time_to_mitigate", s.TimeToMitigate}, {"stats.time_to_resolve", s.TimeToResolve}} {
+		fmt.Fprintf(tw, "\n%s\n", t.T(x.title))
 		counts := map[string]int{}
-		for k, d := range t.m {
+		for k, d := range x.m {
 			counts[k] = d.Count
 		}
 		if len(counts) == 0 {
-			fmt.Fprintf(tw, "  no incident has reached it\n")
+			fmt.Fprintf(tw, "  %s\n", t.T("stats.none_reached"))
 			continue
 		}
-		fmt.Fprintf(tw, "  severity\tincidents\tmedian\tp90\n")
+		fmt.Fprintf(tw, "  %s\n", t.T("stats.durations_header"))
 		for _, k := range bySev(counts) {
-			d := t.m[k]
-			fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\n", k, d.Count, age(d.Median), age(d.P90))
+			d := x.m[k]
+			fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\n", k, d.Count, ageIn(t, d.Median), ageIn(t, d.P90))
 		}
 	}
-	fmt.Fprintf(tw, "\nCommanders (incidents commanded at any time)\n")
+	fmt.Fprintf(tw, "\n%s\n", t.T("stats.commanders"))
 	for _, k := range byCount(s.Commanders) {
 		fmt.Fprintf(tw, "  %s\t%d\n", k, s.Commanders[k])
 	}
@@ -253,19 +252,19 @@ func writeStats(w io.Writer, s *board.Stats, sevs *severity.Set) error {
 		return err
 	}
 	// Action texts are long: the count goes first so that the column stays narrow.
-	fmt.Fprintf(w, "\nRequired actions left undone at close (resolved incidents)\n")
+	fmt.Fprintf(w, "\n%s\n", t.T("stats.skipped"))
 	if len(s.SkippedActions) == 0 {
-		fmt.Fprintf(w, "  none\n")
+		fmt.Fprintf(w, "  %s\n", t.T("none"))
 	}
 	for _, k := range byCount(s.SkippedActions) {
 		fmt.Fprintf(w, "  %3d  %s\n", s.SkippedActions[k], k)
 	}
-	return writeExperience(w, s.Experience)
+	return writeExperience(w, s.Experience, t)
 }
 
 // writeExperience lists who has commanded how often, real incidents and drills apart, the least
 // experienced last so the eye lands on who needs practice (incidentctl drill pick suggests).
-func writeExperience(w io.Writer, m map[string]board.Experience) error {
+func writeExperience(w io.Writer, m map[string]board.Experience, t *i18n.Printer) error {
 	drills := 0
 	for _, e := range m {
 		drills += e.Drills
@@ -279,14 +278,14 @@ func writeExperience(w io.Writer, m map[string]board.Experience) error {
 		return cmp.Or(cmp.Compare(eb.Incidents, ea.Incidents), cmp.Compare(eb.Drills, ea.Drills),
 			strings.Compare(strings.ToLower(a), strings.ToLower(b)), strings.Compare(a, b))
 	})
-	fmt.Fprintf(w, "\nIC experience (incidents and drills commanded)\n")
+	fmt.Fprintf(w, "\n%s\n", t.T("stats.experience"))
 	tw := display.NewTabWriter(w, 2)
-	fmt.Fprintf(tw, "  person\tincidents\tdrills\tlast commanded\n")
+	fmt.Fprintf(tw, "  %s\n", t.T("stats.experience_header"))
 	for _, k := range keys {
 		e := m[k]
 		last := "—"
-		if t := e.Last(); !t.IsZero() {
-			last = display.Time(t)
+		if at := e.Last(); !at.IsZero() {
+			last = display.Time(at)
 		}
 		fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\n", k, e.Incidents, e.Drills, last)
 	}

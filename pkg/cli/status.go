@@ -3,11 +3,14 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
+	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
@@ -17,25 +20,8 @@ func newStatusCmd(app *App) *cobra.Command {
 	var drills bool
 	cmd := &cobra.Command{
 		Use:   "status [<id>] [--drills]",
-		Short: "The board of open incidents, or one incident's full picture",
-		Long: `Without an ID, the board: every open incident, the most severe first, with its severity,
-status, commander, roles, impact, announcement, age, time since the last log entry, the
-required actions still open and the time-boxed actions that are overdue.
-
-With an ID, that incident's full picture (resolved incidents too): the same, every open
-required action, and the latest log entries.
-
-Drills (incidentctl drill) are not on the board unless --drills; with an ID, a drill is shown
-like any incident, marked as a drill.
-
-Overdue: an unchecked item whose time box (<!-- due: 30m --> in the action list, counted from
-the declaration) has passed; for a resolved incident, passed before it was resolved.
-Colours only on a terminal (--color always|never decides; NO_COLOR, CLICOLOR_FORCE and
-TERM=dumb are honoured).
-
---json prints an array of the open incidents (or one object for <id>) with id, title, severity,
-status, commander, roles, impact, announcement, declared_at, last_log_at, open_required and
-overdue (arrays of actions, the same objects as in show --json); see docs/json.md.`,
+		Short: app.P.T("status.short"),
+		Long:  app.P.T("status.long"),
 		Example: `  incidentctl status
   incidentctl status k7x
   incidentctl status --json`,
@@ -72,9 +58,7 @@ overdue (arrays of actions, the same objects as in show --json); see docs/json.m
 			if err != nil {
 				return err
 			}
-			for _, e := range res.Errors {
-				fmt.Fprintf(app.Err, "warning: skipped %v\n", e)
-			}
+			app.warnSkipped(res.Errors)
 			rows := board.Board(app.forPeopleAll(res.Incidents), sevs, now)
 			if app.JSON {
 				out := make([]StatusJSON, len(rows))
@@ -84,7 +68,7 @@ overdue (arrays of actions, the same objects as in show --json); see docs/json.m
 				return app.printJSON(out)
 			}
 			if len(rows) == 0 {
-				fmt.Fprintln(app.Err, "No open incidents.")
+				fmt.Fprintln(app.Err, app.P.T("list.none_open"))
 			}
 			for i, r := range rows {
 				if i > 0 {
@@ -96,7 +80,7 @@ overdue (arrays of actions, the same objects as in show --json); see docs/json.m
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&drills, "drills", false, "include drills on the board")
+	cmd.Flags().BoolVar(&drills, "drills", false, i18n.Text("flag.status.drills"))
 	return cmd
 }
 
@@ -198,55 +182,72 @@ const recentLog = 5
 // hear from the incident at least this often.
 const staleLog = 30 * time.Minute
 
+// cardLabels are the message IDs of the rows of a card, for the width of the label column.
+var cardLabels = []string{"card.commander", "card.roles", "card.impact", "card.announcement", "card.age",
+	"card.last_log", "card.identified", "card.mitigated", "card.resolved", "card.resolution", "card.file",
+	"card.overdue", "card.required_open", "card.other_open"}
+
+// labelWidth is the width of a card's label column in p's language: the widest label, its
+// colon and a space (15 in English).
+func labelWidth(p palette) int {
+	w := 0
+	for _, id := range cardLabels {
+		w = max(w, display.Width(p.t.T(id)+":")+1)
+	}
+	return w
+}
+
 // writeCard prints one incident for a person. The board lists a few open required actions; the
 // full picture (detail) lists them all, the other open actions and the latest log entries.
 func writeCard(w io.Writer, r board.Row, extra cardExtra, sevs *severity.Set, p palette, now time.Time, detail bool) {
 	m := r.Doc.Meta
+	t := p.t
 	fmt.Fprintf(w, "%s  %s  %s  %s%s\n", p.bold(m.ID), p.severity(sevs, m.Severity), p.status(m.Status), m.Title, drillMark(p, m))
-	const indent = "                 " // under the values of row()
-	row := func(k, v string) { fmt.Fprintf(w, "  %-15s%s\n", k+":", v) }
-	row("Commander", orNone(m.Commander))
-	row("Roles", orNone(m.Roles.String()))
-	row("Impact", orNone(m.Impact))
-	row("Announcement", extra.announcement)
+	lw := labelWidth(p)
+	indent := strings.Repeat(" ", 2+lw) // under the values of row()
+	row := func(id, v string) { fmt.Fprintf(w, "  %s%s\n", display.PadRight(t.T(id)+":", lw), v) }
+	row("card.commander", orNone(m.Commander))
+	row("card.roles", orNone(m.Roles.String()))
+	row("card.impact", orNone(m.Impact))
+	row("card.announcement", extra.announcement)
 	for _, k := range sortedKeys(extra.fields) {
-		row(k, fieldText(extra.fields[k]))
+		fmt.Fprintf(w, "  %s%s\n", display.PadRight(k+":", lw), fieldText(extra.fields[k]))
 	}
-	ageText := fmt.Sprintf("%s (declared %s)", age(r.Age), displayTime(m.DeclaredAt))
+	ageText := t.T("card.age_value", "Age", p.age(r.Age), "Declared", displayTime(m.DeclaredAt))
 	if m.Status == incident.StatusResolved && m.ResolvedAt != nil {
-		ageText = fmt.Sprintf("resolved after %s (declared %s)", age(r.Age), displayTime(m.DeclaredAt))
+		ageText = t.T("card.age_resolved", "Age", p.age(r.Age), "Declared", displayTime(m.DeclaredAt))
 	}
-	row("Age", ageText)
+	row("card.age", ageText)
 	if r.LastLogAt.IsZero() {
-		row("Last log", p.paint(yellow, "never"))
+		row("card.last_log", p.paint(yellow, t.T("card.never")))
 	} else {
-		since := age(r.SinceLastLog) + " ago"
+		since := t.T("card.ago", "Age", p.age(r.SinceLastLog))
 		if r.SinceLastLog >= staleLog && m.Status != incident.StatusResolved {
 			since = p.paint(yellow, since)
 		}
-		row("Last log", fmt.Sprintf("%s (%s)", since, displayTime(r.LastLogAt)))
+		row("card.last_log", t.T("card.last_log_value", "Since", since, "Time", displayTime(r.LastLogAt)))
 	}
 	if detail {
 		for _, ms := range []struct {
 			label string
 			t     *time.Time
-		}{{"Identified", m.IdentifiedAt}, {"Mitigated", m.MitigatedAt}, {"Resolved", m.ResolvedAt}} {
+		}{{"card.identified", m.IdentifiedAt}, {"card.mitigated", m.MitigatedAt}, {"card.resolved", m.ResolvedAt}} {
 			if ms.t != nil {
 				row(ms.label, displayTime(*ms.t))
 			}
 		}
 		if m.Resolution != "" {
-			row("Resolution", m.Resolution)
+			row("card.resolution", m.Resolution)
 		}
-		row("File", r.Doc.Path)
+		row("card.file", r.Doc.Path)
 	}
 	// Every overdue item is listed, so the board never hides one; required items are marked
 	// in the required list, the others listed under Overdue.
 	width := numberWidth(r.Next)
 	if len(r.Overdue) == 0 {
-		row("Overdue", "none")
+		row("card.overdue", t.T("none"))
 	} else {
-		row("Overdue", p.paint(red, fmt.Sprint(len(r.Overdue))))
+		row("card.overdue", p.paint(red, fmt.Sprint(len(r.Overdue))))
 		for _, it := range r.Overdue {
 			if !it.Required {
 				fmt.Fprintf(w, "%s%s\n", indent, itemLine(it, width, p, now))
@@ -254,9 +255,9 @@ func writeCard(w io.Writer, r board.Row, extra cardExtra, sevs *severity.Set, p 
 		}
 	}
 	if len(r.OpenRequired) == 0 {
-		row("Required open", fmt.Sprintf("none (%d of %d actions done)", r.Done, r.Total))
+		row("card.required_open", t.T("card.required_none", "Done", r.Done, "Total", r.Total))
 	} else {
-		row("Required open", fmt.Sprintf("%d (%d of %d actions done)", len(r.OpenRequired), r.Done, r.Total))
+		row("card.required_open", t.T("card.required_some", "Open", len(r.OpenRequired), "Done", r.Done, "Total", r.Total))
 		shown := 0
 		for _, it := range r.OpenRequired {
 			if detail || it.Overdue || shown < boardItems {
@@ -267,7 +268,7 @@ func writeCard(w io.Writer, r board.Row, extra cardExtra, sevs *severity.Set, p 
 			}
 		}
 		if more := len(r.OpenRequired) - shown - countOverdue(r.OpenRequired); more > 0 {
-			fmt.Fprintf(w, "%s… %d more: incidentctl next %s\n", indent, more, shortRef(m.ID))
+			fmt.Fprintf(w, "%s%s\n", indent, t.T("card.more", "More", more, "Ref", shortRef(m.ID)))
 		}
 	}
 	if !detail {
@@ -280,18 +281,23 @@ func writeCard(w io.Writer, r board.Row, extra cardExtra, sevs *severity.Set, p 
 		}
 	}
 	if len(other) > 0 {
-		row("Other open", fmt.Sprint(len(other)))
+		row("card.other_open", fmt.Sprint(len(other)))
 		for _, it := range other {
 			fmt.Fprintf(w, "%s%s\n", indent, itemLine(it, width, p, now))
 		}
 	}
 	log := sortedLog(r.Doc)
 	if len(log) > recentLog {
-		fmt.Fprintf(w, "\nLog (latest %d of %d; all: incidentctl show %s):\n", recentLog, len(log), shortRef(m.ID))
+		fmt.Fprintf(w, "\n%s\n", t.T("card.log_latest", "Latest", recentLog, "All", len(log), "Ref", shortRef(m.ID)))
 		log = log[len(log)-recentLog:]
 	} else {
-		fmt.Fprintf(w, "\nLog:\n")
+		fmt.Fprintf(w, "\n%s\n", t.T("card.log"))
 	}
+	writeLog(w, log)
+}
+
+// writeLog prints log entries: time (in the reader's zone), author, text.
+func writeLog(w io.Writer, log []incident.LogEntry) {
 	for _, e := range log {
 		fmt.Fprintf(w, "  %s  %s  %s\n", displayTime(e.At), e.Author, continued(e.Text, "      "))
 	}
@@ -303,25 +309,26 @@ func drillMark(p palette, m incident.Meta) string {
 	if !m.IsDrill() {
 		return ""
 	}
-	return "  " + p.paint(yellow, "[drill]")
+	return "  " + p.paint(yellow, p.t.T("drill.mark"))
 }
 
-// itemLine renders " 4. Page the on-call engineer — overdue 53m (due 10:07)", numbered the way
-// `update --check` takes it.
+// itemLine renders " 4. Page the on-call engineer — overdue 53m (due 10:07 +09:00)", numbered
+// the way `update --check` takes it.
 func itemLine(it board.Item, width int, p palette, now time.Time) string {
+	t := p.t
 	s := fmt.Sprintf("%*d. %s", width, it.Number, it.Text)
 	switch {
 	case it.DueAt == nil:
 	case it.Overdue:
-		s += " — " + p.paint(red, fmt.Sprintf("overdue %s (due %s)", age(now.Sub(*it.DueAt)), board.Clock(*it.DueAt, now)))
+		s += " — " + p.paint(red, t.T("item.overdue", "Age", p.age(now.Sub(*it.DueAt)), "Clock", display.Clock(*it.DueAt, now)))
 	case it.Done:
-		s += fmt.Sprintf(" — due %s", board.Clock(*it.DueAt, now))
+		s += " — " + t.T("item.due", "Clock", display.Clock(*it.DueAt, now))
 	default:
-		in := "in " + age(it.DueAt.Sub(now))
+		text := t.T("item.due_in", "Clock", display.Clock(*it.DueAt, now), "Age", p.age(it.DueAt.Sub(now)))
 		if it.DueAt.Sub(now) < time.Minute {
-			in = "now"
+			text = t.T("item.due_now", "Clock", display.Clock(*it.DueAt, now))
 		}
-		s += " — " + p.paint(yellow, fmt.Sprintf("due %s (%s)", board.Clock(*it.DueAt, now), in))
+		s += " — " + p.paint(yellow, text)
 	}
 	return s
 }
@@ -346,9 +353,16 @@ func numberWidth(items []board.Item) int {
 
 // palette colours text for a terminal, when colorEnabled says so (--color, NO_COLOR,
 // CLICOLOR_FORCE, TERM=dumb): piped output and test output stay plain.
-type palette bool
+// It also carries the printer of the reader's language, as everything it colours is text for
+// a person.
+type palette struct {
+	on bool
+	t  *i18n.Printer
+}
 
-func (app *App) palette() palette { return palette(app.colorEnabled()) }
+func (app *App) palette() palette {
+	return palette{on: app.colorEnabled(), t: app.P}
+}
 
 // ANSI SGR codes.
 const (
@@ -360,7 +374,7 @@ const (
 )
 
 func (p palette) paint(code, s string) string {
-	if !p || s == "" {
+	if !p.on || s == "" {
 		return s
 	}
 	return "\x1b[" + code + "m" + s + "\x1b[0m"
@@ -379,9 +393,11 @@ func (p palette) severity(sevs *severity.Set, id string) string {
 	return id
 }
 
-func (p palette) status(s string) string {
-	if s == incident.StatusMitigated || s == incident.StatusResolved {
-		return p.paint(green, s)
+// statusLabel is a status value in the reader's language (a value incidentctl does not know
+// as it is).
+func (p palette) statusLabel(s string) string {
+	if incident.ValidStatus(s) {
+		return p.t.T("status." + s)
 	}
 	return s
 }
@@ -396,3 +412,15 @@ type cardExtra struct {
 func (app *App) cardExtra(r board.Row, now time.Time) cardExtra {
 	return cardExtra{fields: app.customFields(r.Doc), announcement: app.announcementRow(r, app.palette(), now)}
 }
+
+// status shows a status value in the reader's language, mitigated and resolved in green.
+func (p palette) status(s string) string {
+	label := p.statusLabel(s)
+	if s == incident.StatusMitigated || s == incident.StatusResolved {
+		return p.paint(green, label)
+	}
+	return label
+}
+
+// age renders a duration the way people say it in the reader's language: 45m, 3h10m, 2d4h.
+func (p palette) age(d time.Duration) string { return ageIn(p.t, d) }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/sync"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -18,7 +19,7 @@ func newSyncCmd(app *App) *cobra.Command {
 	var remote string
 	cmd := &cobra.Command{
 		Use:   "sync [--remote <name>]",
-		Short: "Share your incident changes and get everyone else's: fetch, merge, push",
+		Short: app.P.T("sync.short"),
 		Long: `Fetch the branch from the remote, bring in what others pushed, and push your commits; when
 somebody pushed first, do it again (with a short, growing pause) until the push lands.
 It never force-pushes.
@@ -58,12 +59,12 @@ GITLAB_TOKEN), SSH remotes your ssh-agent.`,
 			if app.JSON {
 				return app.printJSON(syncJSON(res))
 			}
-			fmt.Fprintln(app.Err, describeSync(res))
+			fmt.Fprintln(app.Err, describeSync(app.P, res))
 			app.syncNotes(res)
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&remote, "remote", "", "the remote to sync with, `<name>` (default: sync.remote in .incidentctl.yaml, or origin)")
+	cmd.Flags().StringVar(&remote, "remote", "", i18n.Text("flag.sync.remote"))
 	return cmd
 }
 
@@ -90,37 +91,30 @@ func (app *App) syncNotes(res *sync.Result) {
 }
 
 // describeSync says in one line what a sync did.
-func describeSync(res *sync.Result) string {
+func describeSync(t *i18n.Printer, res *sync.Result) string {
 	tracking := res.Remote + "/" + res.RemoteBranch
 	if res.InSync() {
 		if res.Commit == "" {
-			return fmt.Sprintf("Nothing to sync: neither %s nor %s has commits yet.", res.Branch, tracking)
+			return t.T("sync.nothing", "Branch", res.Branch, "Tracking", tracking)
 		}
-		return fmt.Sprintf("Already in sync with %s (%s).", tracking, res.Commit[:7])
+		return t.T("sync.already", "Tracking", tracking, "Commit", res.Commit[:7])
 	}
 	var parts []string
 	switch {
 	case res.Merges > 0 && len(res.Merged) > 0:
-		parts = append(parts, fmt.Sprintf("merged %s field by field: %s", plural(len(res.Merged), "incident document"), strings.Join(res.Merged, ", ")))
+		parts = append(parts, t.T("sync.merged_docs", "Count", len(res.Merged), "Paths", strings.Join(res.Merged, ", ")))
 	case res.Merges > 0:
-		parts = append(parts, "merged "+tracking)
+		parts = append(parts, t.T("sync.merged", "Tracking", tracking))
 	case res.FastForwards > 0:
-		parts = append(parts, "fast-forwarded to "+tracking)
+		parts = append(parts, t.T("sync.fast_forwarded", "Tracking", tracking))
 	}
 	if n := len(res.Updated); n > 0 {
-		parts = append(parts, "updated "+plural(n, "file"))
+		parts = append(parts, t.T("sync.updated", "Count", n))
 	}
 	if res.Pushed {
-		parts = append(parts, "pushed "+res.Commit[:7])
+		parts = append(parts, t.T("sync.pushed", "Commit", res.Commit[:7]))
 	}
-	return fmt.Sprintf("Synced %s with %s: %s.", res.Branch, tracking, strings.Join(parts, "; "))
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return t.T("sync.synced", "Branch", res.Branch, "Tracking", tracking, "Parts", strings.Join(parts, "; "))
 }
 
 // progress is where the remote's progress goes: stderr, when it is a terminal someone watches.
@@ -139,7 +133,7 @@ const syncFlag = "sync"
 
 // addSyncFlag gives a write command --sync: share the change right after committing it.
 func addSyncFlag(cmd *cobra.Command) {
-	cmd.Flags().Bool(syncFlag, false, "share the change right away (incidentctl sync); sync.auto: true in .incidentctl.yaml makes this the default, --sync=false turns it off")
+	cmd.Flags().Bool(syncFlag, false, i18n.Text("flag.sync"))
 }
 
 // shareChange runs after a command succeeded (the root's PersistentPostRunE): a command with
@@ -166,14 +160,21 @@ func (app *App) shareChange(cmd *cobra.Command, args []string) error {
 	var u *sync.UnreachableError
 	switch {
 	case errors.As(err, &u):
-		fmt.Fprintf(app.Err, "warning: not shared yet: %s; run incidentctl sync when the remote is reachable\n", oneLine(u.Error()))
+		fmt.Fprintf(app.Err, "%s: %s\n", app.P.T("warning"), app.P.T("sync.not_shared", "Error", oneLine(u.Error())))
 		return nil
 	case err != nil:
 		return fmt.Errorf("the change is committed here, but sharing it failed: %w", err)
 	}
-	fmt.Fprintln(app.Err, describeSync(res))
+	fmt.Fprintln(app.Err, describeSync(app.P, res))
 	app.syncNotes(res)
 	return nil
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -15,10 +17,8 @@ func newUpdateCmd(app *App) *cobra.Command {
 	var status, severity, commander, impact, announcement, logText string
 	cmd := &cobra.Command{
 		Use:   "update <id> [flags]",
-		Short: "Change an incident's status, severity, commander, roles, impact or actions",
-		Long: `Change fields of an incident in one commit. Every field change is also written to the log
-("severity SEV3 → SEV1", "commander alice → bob"), so the log tells the whole story.
-Raising the severity adds the action-list items the new severity needs.`,
+		Short: app.P.T("update.short"),
+		Long:  app.P.T("update.long"),
 		Example: `  incidentctl update k7x --status identified --log "bad config push found"
   incidentctl update k7x --severity SEV1 --commander bob
   incidentctl update k7x --role comms=carol --role scribe=dave
@@ -39,7 +39,7 @@ Raising the severity adds the action-list items the new severity needs.`,
 			for _, r := range roles {
 				name, holder, ok := strings.Cut(r, "=")
 				if !ok || strings.TrimSpace(name) == "" {
-					return usageErr("--role %q: write it as <role>=<name> (an empty name releases the role: --role comms=)", r)
+					return usageMsg("update.bad_role", "Role", fmt.Sprintf("%q", r))
 				}
 				ch.Roles = append(ch.Roles, incident.Role{Name: strings.TrimSpace(name), Holder: strings.TrimSpace(holder)})
 			}
@@ -57,27 +57,27 @@ Raising the severity adds the action-list items the new severity needs.`,
 				}
 			}
 			if cmd.Flags().Changed("log") && strings.TrimSpace(ch.Log) == "" {
-				return usageErr("--log is empty: say what happened")
+				return usageMsg("update.empty_log")
 			}
 			if ch.Status == nil && ch.Severity == nil && ch.Commander == nil && ch.Impact == nil &&
 				ch.Announcement == nil && len(ch.Roles) == 0 && len(ch.Checks) == 0 && len(ch.Unchecks) == 0 && ch.Log == "" {
-				return usageErr("nothing to update: give at least one of --status, --severity, --commander, --role, --impact, --announcement, --check, --uncheck, --log")
+				return usageMsg("update.nothing")
 			}
-			return c.runReported(app, "Updated", func(ws *workspace.Workspace, opts workspace.Options) (*workspace.Result, error) {
+			return c.runReported(app, "update.done", func(ws *workspace.Workspace, opts workspace.Options) (*workspace.Result, error) {
 				return ws.Update(args[0], ch, opts)
 			})
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&status, "status", "", "`<status>`: investigating, identified or mitigated (resolve with close)")
-	f.StringVarP(&severity, "severity", "s", "", "`<severity>` (see incidentctl severities)")
-	f.StringVar(&commander, "commander", "", "hand command over to `<name>`")
-	f.StringArrayVar(&roles, "role", nil, "`<role>=<name>` (repeatable; <role>= releases it)")
-	f.StringVar(&impact, "impact", "", "who and what is affected, `<text>`")
-	f.StringVar(&announcement, "announcement", "", "what was announced, where, `<text>`")
-	f.StringArrayVar(&checks, "check", nil, "tick an action by its number or text, `<n|text>` (repeatable)")
-	f.StringArrayVar(&unchecks, "uncheck", nil, "clear an action ticked by mistake, by its number or text, `<n|text>` (repeatable)")
-	f.StringVar(&logText, "log", "", "also log `<text>` (- reads it from standard input; several lines are kept)")
+	f.StringVar(&status, "status", "", i18n.Text("flag.update.status"))
+	f.StringVarP(&severity, "severity", "s", "", i18n.Text("flag.update.severity"))
+	f.StringVar(&commander, "commander", "", i18n.Text("flag.update.commander"))
+	f.StringArrayVar(&roles, "role", nil, i18n.Text("flag.update.role"))
+	f.StringVar(&impact, "impact", "", i18n.Text("flag.impact"))
+	f.StringVar(&announcement, "announcement", "", i18n.Text("flag.update.announcement"))
+	f.StringArrayVar(&checks, "check", nil, i18n.Text("flag.update.check"))
+	f.StringArrayVar(&unchecks, "uncheck", nil, i18n.Text("flag.update.uncheck"))
+	f.StringVar(&logText, "log", "", i18n.Text("flag.update.log"))
 	c.add(cmd)
 	return cmd
 }

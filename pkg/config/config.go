@@ -115,6 +115,30 @@ severities: templates/severities.yaml
 #     SEV2: 5bd
 `
 
+// DefaultFileJa is the config init --lang ja writes.
+const DefaultFileJa = `# incidentctl の設定。パスはリポジトリのルートからの相対パスです。
+
+# このリポジトリの言語: テンプレート、新しいインシデントドキュメントの見出しと表、
+# ロケール（LANG など）が日本語も英語も指定していない人へのメッセージがこの言語になります。
+lang: ja
+
+# インシデントドキュメントの置き場所（<incidents>/YYYY/MM/<id>-<slug>.md として書き出されます）。
+incidents: incidents
+
+# アクションリストと重大度の定義。incidentctl は HEAD にコミットされている版から書き出すので、
+# 対応フローの変更はレビューを経た Pull Request になります。
+action_list: templates/action-list.md
+severities: templates/severities.yaml
+`
+
+// DefaultFileFor is the config init writes for a repository in lang.
+func DefaultFileFor(lang i18n.Lang) string {
+	if lang == i18n.Japanese {
+		return DefaultFileJa
+	}
+	return DefaultFile
+}
+
 var lineRE = regexp.MustCompile(`line (\d+): `)
 
 // Load reads root/.incidentctl.yaml; a missing file gives the defaults.

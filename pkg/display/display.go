@@ -47,28 +47,26 @@ func PadRight(s string, w int) string {
 // cuts inside a character or a grapheme cluster.
 func Truncate(s string, w int, tail string) string { return cond.Truncate(s, w, tail) }
 
-// Table writes rows of cells in columns: every cell but the last of a row padded with spaces to
-// its column's widest cell (in terminal columns) plus gap. Rows may have different lengths; a
-// cell holding a tab or a line break is written as it is, after the cells before it.
+// Table writes rows of cells in columns, the way text/tabwriter (minwidth 0, padding gap, no
+// flags) aligns tab-separated lines, but measuring cells in terminal columns: every cell but
+// the last of a row is padded with spaces to the widest cell of its column block plus gap. A
+// column block is a run of consecutive rows that have a cell after that column, so a row with
+// fewer cells (a heading) starts new blocks, as with tabwriter.
 func Table(w io.Writer, rows [][]string, gap int) error {
-	var widths []int
-	for _, row := range rows {
-		for j, c := range row[:max(len(row)-1, 0)] {
-			if j >= len(widths) {
-				widths = append(widths, 0)
-			}
-			widths[j] = max(widths[j], Width(c)+gap)
-		}
+	pads := make([][]int, len(rows))
+	for i, row := range rows {
+		pads[i] = make([]int, max(len(row)-1, 0))
 	}
+	layout(rows, pads, 0, len(rows), 0, gap)
 	out := bufio.NewWriterSize(w, 64<<10)
 	spaces := strings.Repeat(" ", 64)
-	for _, row := range rows {
+	for i, row := range rows {
 		for j, c := range row {
 			out.WriteString(c)
 			if j == len(row)-1 {
 				break
 			}
-			for pad := widths[j] - Width(c); pad > 0; pad -= len(spaces) {
+			for pad := pads[i][j] - Width(c); pad > 0; pad -= len(spaces) {
 				out.WriteString(spaces[:min(pad, len(spaces))])
 			}
 		}
@@ -77,14 +75,32 @@ func Table(w io.Writer, rows [][]string, gap int) error {
 	return out.Flush()
 }
 
+// layout sets the width of column col for the rows lo..hi, block by block, then the columns
+// after it within each block (text/tabwriter's format).
+func layout(rows [][]string, pads [][]int, lo, hi, col, gap int) {
+	for i := lo; i < hi; {
+		if col >= len(rows[i])-1 {
+			i++
+			continue
+		}
+		j, width := i, 0
+		for ; j < hi && col < len(rows[j])-1; j++ {
+			width = max(width, Width(rows[j][col])+gap)
+		}
+		for k := i; k < j; k++ {
+			pads[k][col] = width
+		}
+		layout(rows, pads, i, j, col+1, gap)
+		i = j
+	}
+}
+
 // TabWriter is a text/tabwriter that measures cells in terminal columns, for code that writes
-// tab-separated lines: text goes to w once Flush is called. Lines without a tab end a block of
-// columns, as with text/tabwriter.
+// tab-separated lines: text goes to w once Flush is called.
 type TabWriter struct {
-	w     io.Writer
-	gap   int
-	buf   strings.Builder
-	flush error
+	w   io.Writer
+	gap int
+	buf strings.Builder
 }
 
 // NewTabWriter returns a TabWriter padding columns to their widest cell plus gap.
@@ -92,34 +108,19 @@ func NewTabWriter(w io.Writer, gap int) *TabWriter { return &TabWriter{w: w, gap
 
 func (t *TabWriter) Write(p []byte) (int, error) { return t.buf.Write(p) }
 
-// Flush aligns and writes what was written since the last Flush. Consecutive lines holding a
-// tab form a block whose columns align; a line without a tab is written as it is.
+// Flush aligns and writes what was written since the last Flush. A last line without a
+// newline is written as a line.
 func (t *TabWriter) Flush() error {
-	text := t.buf.String()
+	text := strings.TrimSuffix(t.buf.String(), "\n")
 	t.buf.Reset()
-	lines := strings.SplitAfter(text, "\n")
-	var block [][]string
-	out := bufio.NewWriter(t.w)
-	emit := func() {
-		if len(block) > 0 {
-			_ = Table(out, block, t.gap)
-			block = block[:0]
-		}
+	if text == "" {
+		return nil
 	}
-	for _, l := range lines {
-		if l == "" {
-			continue
-		}
-		body := strings.TrimSuffix(l, "\n")
-		if !strings.Contains(body, "\t") {
-			emit()
-			out.WriteString(l)
-			continue
-		}
-		block = append(block, strings.Split(body, "\t"))
+	var rows [][]string
+	for _, l := range strings.Split(text, "\n") {
+		rows = append(rows, strings.Split(l, "\t"))
 	}
-	emit()
-	return out.Flush()
+	return Table(t.w, rows, t.gap)
 }
 
 // The layouts of times shown to people.

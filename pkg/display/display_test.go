@@ -2,6 +2,7 @@ package display
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"text/tabwriter"
@@ -99,5 +100,34 @@ func TestTimes(t *testing.T) {
 	}
 	if got := PadRight("田中", 6); got != "田中  " {
 		t.Errorf("PadRight = %q", got)
+	}
+}
+
+// TestTableIsTabwriterOnASCII: random rows of ASCII cells, some rows shorter, align exactly as
+// text/tabwriter aligns them.
+func TestTableIsTabwriterOnASCII(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	words := []string{"", "a", "SEV1", "investigating", "2026-11-23 10:02 +09:00", "alice", "Checkout API"}
+	for range 300 {
+		var rows [][]string
+		var text strings.Builder
+		for range rng.IntN(12) {
+			row := make([]string, 1+rng.IntN(5))
+			for j := range row {
+				row[j] = words[rng.IntN(len(words))]
+			}
+			rows = append(rows, row)
+			text.WriteString(strings.Join(row, "\t") + "\n")
+		}
+		var want, got bytes.Buffer
+		tw := tabwriter.NewWriter(&want, 0, 4, 2, ' ', 0)
+		tw.Write([]byte(text.String()))
+		tw.Flush()
+		if err := Table(&got, rows, 2); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Fatalf("rows %q:\ngot\n%s\ntabwriter\n%s", rows, got.String(), want.String())
+		}
 	}
 }

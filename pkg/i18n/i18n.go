@@ -123,8 +123,9 @@ func loadBundle() (*goi18n.Bundle, error) {
 
 // Printer looks messages up in one language.
 type Printer struct {
-	lang Lang
-	loc  *goi18n.Localizer
+	lang  Lang
+	loc   *goi18n.Localizer
+	plain sync.Map // id -> text of messages without arguments: a listing of 100,000 rows asks for the same few
 }
 
 // For returns the printer of a language ("" and unknown languages give English).
@@ -151,8 +152,25 @@ func (p *Printer) Lang() Lang { return p.lang }
 //	p.T("lang.unknown", "Flag", "fr", "Known", i18n.Names())
 //
 // A message the catalogue lacks comes back as its ID, so a missing one shows rather than
-// vanishing (TestCatalogue checks every ID the code uses).
-func (p *Printer) T(id string, args ...any) string { return p.localize(id, nil, args) }
+// vanishing (TestCatalogue checks every ID the code uses). An argument named Count also picks
+// the message's plural form (one, other) when it has several.
+func (p *Printer) T(id string, args ...any) string {
+	if len(args) == 0 {
+		if s, ok := p.plain.Load(id); ok {
+			return s.(string)
+		}
+		s := p.localize(id, nil, nil)
+		p.plain.Store(id, s)
+		return s
+	}
+	var count any
+	for i := 0; i+1 < len(args); i += 2 {
+		if args[i] == "Count" {
+			count = args[i+1]
+		}
+	}
+	return p.localize(id, count, args)
+}
 
 // N is T for a message that depends on a count (plural forms); the count is also the
 // argument Count.
@@ -203,4 +221,25 @@ func (p *Printer) Message(err error) string {
 		return p.T(e.ID, e.Args...)
 	}
 	return err.Error()
+}
+
+// texts remembers the messages Text rendered, by their English text.
+var texts sync.Map // string -> *Error
+
+// Text is the English text of message id, for a domain package that hands text (a warning)
+// rather than an error to the CLI. The CLI's Printer.Translate gives it back in the reader's
+// language; any other text passes through unchanged.
+func Text(id string, args ...any) string {
+	e := Errorf(id, args...)
+	s := e.Error()
+	texts.Store(s, e)
+	return s
+}
+
+// Translate returns a text made by Text in the printer's language (other text as it is).
+func (p *Printer) Translate(s string) string {
+	if e, ok := texts.Load(s); ok {
+		return p.T(e.(*Error).ID, e.(*Error).Args...)
+	}
+	return s
 }

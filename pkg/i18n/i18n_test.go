@@ -163,7 +163,7 @@ func TestCatalogue(t *testing.T) {
 }
 
 // callRE finds message IDs in the code: .T("id", .N("id", Errorf("id" and Msg("id".
-var callRE = regexp.MustCompile(`(?:\.T|\.N|i18n\.Errorf|\bmsg)\("([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)"`)
+var callRE = regexp.MustCompile(`(?:\.T|\.N|i18n\.Errorf|i18n\.Text|usageMsg|\bmsg)\("([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)"`)
 
 // TestCodeUsesKnownIDs finds every message ID the Go code names and checks the catalogue has it.
 func TestCodeUsesKnownIDs(t *testing.T) {
@@ -195,4 +195,14 @@ func TestCodeUsesKnownIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d message uses", n)
+}
+
+func TestText(t *testing.T) {
+	s := Text("lang.unknown", "Flag", "fr", "Known", "en, ja")
+	if s != "--lang fr: incidentctl speaks en, ja" || !strings.Contains(For(Japanese).Translate(s), "対応") {
+		t.Errorf("Text = %q, Translate = %q", s, For(Japanese).Translate(s))
+	}
+	if got := For(Japanese).Translate("plain text"); got != "plain text" {
+		t.Errorf("Translate(plain) = %q", got)
+	}
 }

@@ -178,9 +178,11 @@ func (d *Document) RefreshStatus() (*Document, error) {
 	return d.splice(pos, pos, "\n"+table)
 }
 
-// StatusTable renders the at-a-glance table for the document's current state.
+// StatusTable renders the at-a-glance table for the document's current state, in the
+// document's language.
 func StatusTable(d *Document) string {
 	m := d.Meta
+	v := VocabularyFor(d.lang)
 	opt := func(t *time.Time) string {
 		if t == nil {
 			return ""
@@ -195,33 +197,29 @@ func StatusTable(d *Document) string {
 			requiredOpen++
 		}
 	}
-	actions := fmt.Sprintf("%d of %d done", done, len(d.Actions))
-	if requiredOpen > 0 {
-		actions += fmt.Sprintf(", %d required open", requiredOpen)
-	}
 	lastLog := ""
 	if t := d.LastLogAt(); !t.IsZero() {
 		lastLog = FormatTime(t)
 	}
 	rows := [][2]string{
-		{"Severity", m.Severity},
-		{"Status", m.Status},
-		{"Commander", m.Commander},
-		{"Roles", m.Roles.String()},
-		{"Impact", m.Impact},
-		{"Announcement", m.Announcement},
-		{"Declared", FormatTime(m.DeclaredAt)},
-		{"Identified", opt(m.IdentifiedAt)},
-		{"Mitigated", opt(m.MitigatedAt)},
-		{"Resolved", opt(m.ResolvedAt)},
-		{"Resolution", m.Resolution},
-		{"Actions", actions},
-		{"Last log entry", lastLog},
+		{KeySeverity, m.Severity},
+		{KeyStatus, v.status(m.Status)},
+		{KeyCommander, m.Commander},
+		{KeyRoles, m.Roles.String()},
+		{KeyImpact, m.Impact},
+		{KeyAnnouncement, m.Announcement},
+		{KeyDeclaredAt, FormatTime(m.DeclaredAt)},
+		{KeyIdentifiedAt, opt(m.IdentifiedAt)},
+		{KeyMitigatedAt, opt(m.MitigatedAt)},
+		{KeyResolvedAt, opt(m.ResolvedAt)},
+		{KeyResolution, m.Resolution},
+		{"actions", v.ActionsDone(done, len(d.Actions), requiredOpen)},
+		{"last_log", lastLog},
 	}
 	var b strings.Builder
-	b.WriteString("| Field | Value |\n| --- | --- |\n")
+	fmt.Fprintf(&b, "| %s | %s |\n| --- | --- |\n", v.TableHeader[0], v.TableHeader[1])
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %s |\n", r[0], cell(r[1]))
+		fmt.Fprintf(&b, "| %s | %s |\n", v.Labels[r[0]], cell(r[1]))
 	}
 	return b.String()
 }
@@ -237,6 +235,12 @@ func cell(s string) string {
 // New builds a new document from its state, the rendered action list and the first log entry.
 // The result is parsed before it is returned: the CLI never writes a document it cannot read.
 func New(path string, m Meta, actionList string, first LogEntry) (*Document, error) {
+	return NewIn(LangEn, path, m, actionList, first)
+}
+
+// NewIn is New with the generated parts (headings, Status table) in lang (LangEn, LangJa).
+func NewIn(lang, path string, m Meta, actionList string, first LogEntry) (*Document, error) {
+	v := VocabularyFor(lang)
 	var b bytes.Buffer
 	b.WriteString("---\n")
 	for _, k := range Keys {
@@ -276,12 +280,12 @@ func New(path string, m Meta, actionList string, first LogEntry) (*Document, err
 	}
 	b.WriteString("---\n\n# ")
 	b.WriteString(EscapeHeadingText(OneLine(m.Title)))
-	b.WriteString("\n\n## " + SectionStatus + "\n\n## " + SectionActions + "\n\n")
+	b.WriteString("\n\n## " + v.Heading(SectionStatus) + "\n\n## " + v.Heading(SectionActions) + "\n\n")
 	if al := strings.TrimSpace(actionList); al != "" {
 		b.WriteString(al)
 		b.WriteString("\n\n")
 	}
-	b.WriteString("## " + SectionLog + "\n\n")
+	b.WriteString("## " + v.Heading(SectionLog) + "\n\n")
 	b.WriteString(FormatLogLine(first))
 	d, err := Parse(path, b.Bytes())
 	if err != nil {

@@ -6,6 +6,10 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // IDs need no central counter: the UTC date of declaration (so they sort by date) and five
@@ -61,33 +65,76 @@ func IDFromFileName(name string) string {
 
 // RelPath is where an incident lives under the incidents directory: YYYY/MM/<id>-<slug>.md.
 // Month folders keep every directory small, so a commit rewrites only small trees. The slug
-// only ever holds [a-z0-9-], so no title can lead the file out of its folder.
+// only ever holds letters, digits, combining marks and '-' (no '/', '\\', '.', nothing
+// Windows or macOS refuse), so no title can lead the file out of its folder.
 func RelPath(id, title string, declared time.Time) string {
 	dir := declared.UTC().Format("2006/01")
-	name := id
-	if s := Slug(title); s != "" {
-		name += "-" + s
-	}
-	return dir + "/" + name + ".md"
+	return dir + "/" + id + "-" + Slug(title) + ".md"
 }
 
-// Slug turns a title into lower-case ASCII words joined by '-', at most 48 bytes.
+// Slug limits: at most SlugMaxRunes characters and SlugMaxBytes bytes of UTF-8 (a Japanese
+// character takes three), so that the file name stays far below the 255 bytes Linux and macOS
+// allow and a whole path below Windows' 260 characters.
+const (
+	SlugMaxRunes = 48
+	SlugMaxBytes = 96
+)
+
+// SlugFallback is the slug of a title with no letter or digit at all (only emoji, say).
+const SlugFallback = "incident"
+
+// Slug turns a title into a file-name part a reader recognises: its words in lower case joined
+// by '-', keeping the letters and digits of every script, so "決済APIが500エラーを返す（東京
+// リージョン）" becomes "決済apiが500エラーを返す-東京リージョン". The title is normalised first with
+// NFKC: full-width Latin letters and digits become ASCII and half-width katakana full-width,
+// and the result is NFC, the form git and macOS agree on. Anything else (punctuation, symbols,
+// emoji, spaces) separates words. The slug is cut at a character boundary, never between a
+// letter and its combining marks; it is never empty (SlugFallback).
 func Slug(title string) string {
 	var b strings.Builder
+	runes := 0
 	dash := false
-	for _, r := range strings.ToLower(title) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			dash = false
-			if b.Len() >= 48 {
+	s := strings.ToLower(norm.NFKC.String(title))
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) {
+			dash = true
+			i += n
+			continue
+		}
+		// A letter and the combining marks after it go in together or not at all.
+		end := i + n
+		for end < len(s) {
+			m, k := utf8.DecodeRuneInString(s[end:])
+			if !unicode.Is(unicode.M, m) {
 				break
 			}
-		} else {
-			dash = true
+			end += k
+		}
+		word := s[i:end]
+		sep := dash && b.Len() > 0
+		extra := len(word)
+		if sep {
+			extra++
+		}
+		if b.Len()+extra > SlugMaxBytes || runes >= SlugMaxRunes {
+			break
+		}
+		if sep {
+			b.WriteByte('-')
+			runes++
+		}
+		b.WriteString(word)
+		runes++
+		dash = false
+		i = end
+		if runes >= SlugMaxRunes {
+			break
 		}
 	}
-	return strings.TrimRight(b.String(), "-")
+	out := strings.TrimRight(b.String(), "-")
+	if out == "" {
+		return SlugFallback
+	}
+	return out
 }

@@ -274,7 +274,7 @@ func TestIDs(t *testing.T) {
 	}
 	for in, want := range map[string]string{
 		"../../etc/passwd": "etc-passwd", "Checkout API returns 500s": "checkout-api-returns-500s",
-		"決済APIが落ちた": "api", "///": "", strings.Repeat("a", 100): strings.Repeat("a", 48),
+		"決済APIが落ちた": "決済apiが落ちた", "///": "incident", strings.Repeat("a", 100): strings.Repeat("a", 48),
 	} {
 		if got := Slug(in); got != want {
 			t.Errorf("Slug(%q) = %q, want %q", in, got, want)

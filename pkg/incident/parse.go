@@ -31,7 +31,8 @@ type Document struct {
 	lines    lineIndex
 	fm       *frontMatter
 	sections map[string]section
-	table    span // the Status table; start < 0 when the section has none
+	table    span   // the Status table; start < 0 when the section has none
+	lang     string // the language of the Status heading (see Lang)
 }
 
 type span struct{ start, end int }
@@ -282,12 +283,15 @@ func (d *Document) readBlocks(body string, bb *bodyBlocks) error {
 	}
 	d.sections = make(map[string]section, 3)
 	for _, o := range all {
-		name := canonicalSection(o.name)
+		name, lang := headingLang(o.name)
 		if name == "" {
 			continue
 		}
+		if name == SectionStatus || d.lang == "" {
+			d.lang = lang
+		}
 		if prev, dup := d.sections[name]; dup {
-			return d.errAt(o.sec.heading.start, "section", fmt.Sprintf("section %q appears twice (first at line %d): keep one", "## "+name, prev.line))
+			return d.errAt(o.sec.heading.start, "section", fmt.Sprintf("section %q appears twice (first at line %d): keep one", "## "+VocabularyFor(lang).Heading(name), prev.line))
 		}
 		d.sections[name] = o.sec
 		blocks := bb.blocks[o.from:o.to]
@@ -333,8 +337,9 @@ func (d *Document) readBlocks(body string, bb *bodyBlocks) error {
 	}
 	for _, name := range Sections {
 		if _, ok := d.sections[name]; !ok {
+			v := VocabularyFor(d.lang)
 			return &ParseError{Path: d.Path, Line: d.lines.lineOf(d.fm.end), Col: 1, Rule: "section",
-				Msg: fmt.Sprintf("no %q section: the CLI needs ## %s, ## %s and ## %s; add the heading back", "## "+name, SectionStatus, SectionActions, SectionLog)}
+				Msg: fmt.Sprintf("no %q section: the CLI needs ## %s, ## %s and ## %s; add the heading back", "## "+v.Heading(name), v.Heading(SectionStatus), v.Heading(SectionActions), v.Heading(SectionLog))}
 		}
 	}
 	return nil
@@ -357,15 +362,6 @@ func headingText(h *ast.Heading, body string) string {
 		b.WriteString(body[seg.Start:seg.Stop])
 	}
 	return strings.TrimSpace(b.String())
-}
-
-func canonicalSection(name string) string {
-	for _, s := range Sections {
-		if strings.EqualFold(name, s) {
-			return s
-		}
-	}
-	return ""
 }
 
 // markerRE is the syntax of action-list markers; appendMarkers implements it without the regexp

@@ -45,9 +45,9 @@ func (d *Document) SectionText(name string) (string, bool) {
 
 // SetSection replaces the body of the level-2 section "## <name>" with body, or adds the
 // section at the end of the document when it has none. Nothing else changes. The three
-// sections the CLI maintains (Status, Action list, Log) cannot be set this way.
+// sections the CLI maintains (Status, Action list, Log, in any language) cannot be set this way.
 func (d *Document) SetSection(name, body string) (*Document, error) {
-	if canonicalSection(name) != "" {
+	if sec, _ := headingLang(name); sec != "" { // in any language
 		return nil, &ParseError{Path: d.Path, Rule: "section", Msg: "the " + name + " section is maintained by incidentctl itself"}
 	}
 	body = strings.Trim(body, "\n") + "\n"

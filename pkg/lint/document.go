@@ -336,7 +336,7 @@ func (c *checker) checkClosed(f *finder, d *incident.Document) {
 	}
 	var skipped map[string]bool // made on the first skip logged: most logs have none
 	for _, e := range d.Log {
-		if t, ok := strings.CutPrefix(e.Text, SkippedPrefix); ok {
+		if t, ok := board.CutSkipped(e.Text); ok { // in any language
 			if skipped == nil {
 				skipped = map[string]bool{}
 			}
@@ -349,7 +349,7 @@ func (c *checker) checkClosed(f *finder, d *incident.Document) {
 		}
 		l, col := d.ActionPos(i)
 		f.add(l, col, RuleRequiredActions, fmt.Sprintf("required action %q is neither checked nor logged as skipped in a resolved %s incident: check it if it was done (incidentctl update %s --check %d), or log %q",
-			a.Text, m.Severity, shortID(m.ID), i+1, SkippedPrefix+a.Text))
+			a.Text, m.Severity, shortID(m.ID), i+1, board.Words(d.Lang()).Skipped+a.Text))
 	}
 	c.checkPostmortemLink(f, d)
 }

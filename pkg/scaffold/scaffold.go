@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/templates"
 )
 
@@ -30,11 +31,18 @@ var markdownlintTemplates []byte
 //go:embed files/incident-site.yml
 var siteWorkflow []byte
 
+//go:embed files/pull-request-action-list.ja.md
+var prTemplateJa []byte
+
+//go:embed files/incidents-readme.ja.md
+var incidentsReadmeJa []byte
+
 // File is one scaffolded file.
 type File struct {
 	Path    string // repository path
 	Content []byte
 	About   string // what it is for, one line
+	AboutID string // About's message in pkg/i18n's catalogue
 }
 
 // Options are what init knows besides the config.
@@ -52,21 +60,28 @@ const actionUses = "uses: incidentctl/incidentctl@main"
 // Files lists what init writes, placed where the config says.
 func Files(cfg config.Config) []File { return FilesFor(cfg, Options{}) }
 
-// FilesFor is Files with the options.
+// FilesFor is Files with the options, in the config's language (cfg.Lang: the templates and
+// documents a Japanese team reads are written in Japanese). About is the English line; AboutID
+// names it in the message catalogue.
 func FilesFor(cfg config.Config, o Options) []File {
 	workflow := lintWorkflow
 	if o.ActionRef != "" && o.ActionRef != "main" {
 		workflow = []byte(strings.Replace(string(lintWorkflow), actionUses, "uses: incidentctl/incidentctl@"+o.ActionRef, 1))
 	}
+	t := templates.For(string(cfg.Lang))
+	pr, readme := prTemplate, incidentsReadme
+	if cfg.Lang == i18n.Japanese {
+		pr, readme = prTemplateJa, incidentsReadmeJa
+	}
 	files := []File{
-		{config.FileName, []byte(config.DefaultFile), "incidentctl settings"},
-		{cfg.ActionList, templates.ActionList, "the action list, rendered into every new incident"},
-		{cfg.Severities, templates.Severities, "the severity definitions"},
-		{cfg.Postmortem.Template, templates.Postmortem, "the postmortem template (incidentctl postmortem)"},
-		{path.Join(cfg.Incidents, "README.md"), incidentsReadme, "the folder for incident documents"},
-		{".github/workflows/incident-lint.yml", workflow, "CI: lints incident documents on pull requests"},
-		{".github/PULL_REQUEST_TEMPLATE/action-list.md", prTemplate, "pull-request template for changes to the flow"},
-		{AttributesFile, attributes(cfg), "git pull merges incident documents field by field (incidentctl merge-driver)"},
+		{config.FileName, []byte(config.DefaultFileFor(cfg.Lang)), "incidentctl settings", "init.about.config"},
+		{cfg.ActionList, t.ActionList, "the action list, rendered into every new incident", "init.about.action_list"},
+		{cfg.Severities, t.Severities, "the severity definitions", "init.about.severities"},
+		{cfg.Postmortem.Template, t.Postmortem, "the postmortem template (incidentctl postmortem)", "init.about.postmortem"},
+		{path.Join(cfg.Incidents, "README.md"), readme, "the folder for incident documents", "init.about.incidents"},
+		{".github/workflows/incident-lint.yml", workflow, "CI: lints incident documents on pull requests", "init.about.workflow"},
+		{".github/PULL_REQUEST_TEMPLATE/action-list.md", pr, "pull-request template for changes to the flow", "init.about.pr_template"},
+		{AttributesFile, attributes(cfg), "git pull merges incident documents field by field (incidentctl merge-driver)", "init.about.attributes"},
 	}
 	return append(files, markdownlintFiles(cfg)...)
 }
@@ -110,7 +125,7 @@ func markdownlintFiles(cfg config.Config) []File {
 	var out []File
 	for _, dir := range MarkdownlintFolders(cfg) {
 		out = append(out, File{path.Join(dir, MarkdownlintConfigName), MarkdownlintConfig(cfg, dir),
-			"markdownlint settings: the rules the format sets aside, and why"})
+			"markdownlint settings: the rules the format sets aside, and why", "init.about.markdownlint"})
 	}
 	return out
 }
@@ -118,7 +133,7 @@ func markdownlintFiles(cfg config.Config) []File {
 // PagesWorkflow is the optional workflow that publishes the web view (incidentctl site) to
 // GitHub Pages: init --pages adds it.
 func PagesWorkflow() File {
-	return File{".github/workflows/incident-site.yml", siteWorkflow, "CI: publishes the web view (incidentctl site) to GitHub Pages on push"}
+	return File{".github/workflows/incident-site.yml", siteWorkflow, "CI: publishes the web view (incidentctl site) to GitHub Pages on push", "init.about.pages"}
 }
 
 // IgnoreFile is where init keeps the site's output folder out of git.

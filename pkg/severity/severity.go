@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
 // Level is one severity.
@@ -105,7 +107,7 @@ func (s *Set) Lookup(input string) (Level, error) {
 			}
 		}
 	}
-	return Level{}, fmt.Errorf("unknown severity %q: use one of %s (see `incidentctl severities`)", input, strings.Join(s.IDs(), ", "))
+	return Level{}, i18n.Errorf("severity.unknown", "Severity", fmt.Sprintf("%q", input), "Known", strings.Join(s.IDs(), ", "))
 }
 
 // MoreSevere reports whether severity a is more severe than b (unknown IDs are never more severe).

@@ -9,6 +9,7 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -55,7 +56,7 @@ func (w *Workspace) change(ref string, opts Options, g *given, edit editor) (*Re
 		return nil, err
 	}
 	if !st.AtHead {
-		return nil, fmt.Errorf("%s is not committed: commit it with git first (incidentctl records each change as a commit on top of it)", e.Path)
+		return nil, i18n.Errorf("change.not_committed", "Path", e.Path)
 	}
 	if (st.WorktreeDiffers || st.IndexDiffers) && !opts.IncludeEdits {
 		return nil, &UncommittedError{Path: e.Path}
@@ -114,8 +115,13 @@ func (w *Workspace) change(ref string, opts Options, g *given, edit editor) (*Re
 // UncommittedError is a document with uncommitted changes that a change would sweep up.
 type UncommittedError struct{ Path string }
 
-func (e *UncommittedError) Error() string {
-	return fmt.Sprintf("%s has uncommitted changes: commit or discard them (git diff -- %s), or pass --include-edits to record them with this change", e.Path, e.Path)
+func (e *UncommittedError) Error() string { return e.msg().Error() }
+
+// Unwrap gives the catalogue message, so that the CLI prints it in the reader's language.
+func (e *UncommittedError) Unwrap() error { return e.msg() }
+
+func (e *UncommittedError) msg() *i18n.Error {
+	return i18n.Errorf("change.uncommitted", "Path", e.Path)
 }
 
 func (w *Workspace) at(t time.Time) time.Time {
@@ -283,6 +289,9 @@ func (u *updater) log(text string) {
 	})
 }
 
+// words are the log texts in the document's language.
+func (u *updater) words() *board.LogWords { return board.Words(u.d.Lang()) }
+
 func (u *updater) record(change string) {
 	u.changes = append(u.changes, change)
 	u.log(change)
@@ -301,19 +310,23 @@ func (u *updater) text(key, label, old, value string, quoted bool) {
 		return
 	}
 	if key == incident.KeyCommander && value == "" {
-		u.err = invalid(fmt.Errorf("the commander cannot be empty: name who takes command"))
+		u.err = invalid(i18n.Errorf("change.empty_commander"))
 		return
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(key, value) })
+	w := u.words()
 	switch {
 	case key == incident.KeyCommander:
-		u.record(board.CommanderEntry(old, value))
+		u.record(w.CommanderEntry(old, value))
 	case key == incident.KeyAnnouncement:
-		u.record(board.AnnouncementEntry(value))
+		u.record(w.AnnouncementEntry(value))
 	case quoted:
+		if key == incident.KeyImpact {
+			label = w.Impact
+		}
 		u.record(label + ": " + orDash(value))
 	default:
-		u.record(label + " " + orDash(old) + " → " + orDash(value))
+		u.record(w.Change(label+" ", old, value))
 	}
 }
 
@@ -352,11 +365,11 @@ func (u *updater) severity(flow *Flow, input string, now time.Time) {
 		return
 	}
 	if u.d.Meta.Status == incident.StatusResolved {
-		u.err = fmt.Errorf("%s is resolved: its severity is part of the record; reopen it first (--status investigating) if the incident is not over", u.d.Meta.ID)
+		u.err = i18n.Errorf("change.severity_resolved", "ID", u.d.Meta.ID)
 		return
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeySeverity, level.ID) })
-	change := board.SeverityEntry(old, level.ID)
+	change := u.words().SeverityEntry(old, level.ID)
 	if flow.Severities.MoreSevere(level.ID, old) {
 		// Escalation adds what the flow asks for at the new severity and the document lacks.
 		_, actions, err := flow.renderActions(u.d.Meta, level.ID, now)
@@ -372,7 +385,7 @@ func (u *updater) severity(flow *Flow, input string, now time.Time) {
 		for i, a := range added {
 			texts[i] = a.Text
 		}
-		change += board.EscalationSuffix(texts)
+		change += u.words().EscalationSuffix(texts)
 	}
 	u.record(change)
 }
@@ -417,11 +430,11 @@ func (u *updater) placeActions(rendered []incident.Action) []incident.Action {
 func (u *updater) status(input string) {
 	s := strings.ToLower(strings.TrimSpace(input))
 	if !incident.ValidStatus(s) {
-		u.err = invalid(fmt.Errorf("unknown status %q: use one of %s", input, strings.Join(incident.Statuses, ", ")))
+		u.err = invalid(i18n.Errorf("change.unknown_status", "Status", fmt.Sprintf("%q", input), "Known", strings.Join(incident.Statuses, ", ")))
 		return
 	}
 	if s == incident.StatusResolved {
-		u.err = invalid(fmt.Errorf("to resolve an incident use `incidentctl close <id> --resolution <text>`: it checks the required actions first"))
+		u.err = invalid(i18n.Errorf("change.resolve_with_close"))
 		return
 	}
 	old := u.d.Meta.Status
@@ -429,7 +442,7 @@ func (u *updater) status(input string) {
 		return
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyStatus, s) })
-	change := board.StatusEntry(old, s)
+	change := u.words().StatusEntry(old, s)
 	if key := incident.MilestoneKey(s); key != "" && u.d.Meta.Milestone(key) == nil {
 		at := u.at
 		if err := milestoneFits(u.d.Meta, key, at); err != nil {
@@ -480,9 +493,9 @@ func (u *updater) role(r incident.Role) {
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetRoles(u.d.Meta.Roles.With(r.Name, holder)) })
 	if holder == "" {
-		u.record("role " + r.Name + ": " + old + " released")
+		u.record(u.words().Released(r.Name, old))
 	} else {
-		u.record("role " + r.Name + " " + orDash(old) + " → " + holder)
+		u.record(u.words().Change(u.words().Role+r.Name+" ", old, holder))
 	}
 }
 
@@ -512,7 +525,7 @@ func (u *updater) check(ref string, done bool) {
 	}
 	if done {
 		u.do(func() (*incident.Document, error) { return u.d.Check(i) })
-		u.record(board.CheckedEntry(text))
+		u.record(u.words().Checked + text)
 	} else {
 		u.do(func() (*incident.Document, error) { return u.d.Uncheck(i) })
 		u.record("unchecked: " + text)
@@ -525,12 +538,12 @@ func findAction(d *incident.Document, flag, ref string) (int, error) {
 	ref = strings.TrimSpace(ref)
 	if n, err := strconv.Atoi(ref); err == nil {
 		if n < 1 || n > len(d.Actions) {
-			return 0, fmt.Errorf("%s %d: %s has actions 1 to %d (see `incidentctl show %s`)", flag, n, d.Meta.ID, len(d.Actions), d.Meta.ID)
+			return 0, i18n.Errorf("check.range", "Flag", flag, "N", n, "ID", d.Meta.ID, "Count", len(d.Actions))
 		}
 		return n - 1, nil
 	}
 	if ref == "" {
-		return 0, fmt.Errorf("%s needs the action's number or part of its text", flag)
+		return 0, i18n.Errorf("check.empty", "Flag", flag)
 	}
 	var matches []int
 	for i, a := range d.Actions {
@@ -543,16 +556,15 @@ func findAction(d *incident.Document, flag, ref string) (int, error) {
 	}
 	switch len(matches) {
 	case 0:
-		return 0, fmt.Errorf("%s %q: no action of %s contains that text (see `incidentctl show %s`)", flag, ref, d.Meta.ID, d.Meta.ID)
+		return 0, i18n.Errorf("check.none", "Flag", flag, "Ref", fmt.Sprintf("%q", ref), "ID", d.Meta.ID)
 	case 1:
 		return matches[0], nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %q matches %d actions; give the number instead:", flag, ref, len(matches))
 	for _, i := range matches {
 		fmt.Fprintf(&b, "\n  %d. %s", i+1, d.Actions[i].Text)
 	}
-	return 0, fmt.Errorf("%s", b.String())
+	return 0, i18n.Errorf("check.ambiguous", "Flag", flag, "Ref", fmt.Sprintf("%q", ref), "Count", len(matches), "List", b.String())
 }
 
 // UncheckedRequired lists the actions required at the incident's severity that are not ticked.
@@ -581,30 +593,28 @@ func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Re
 	at := w.at(opts.At)
 	return w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		if d.Meta.Status == incident.StatusResolved {
-			return nil, "", fmt.Errorf("%s is already resolved: to reopen it, incidentctl update %s --status investigating", d.Meta.ID, d.Meta.ID)
+			return nil, "", i18n.Errorf("close.already", "ID", d.Meta.ID)
 		}
 		open := UncheckedRequired(d)
 		if len(open) > 0 && !force {
 			var b strings.Builder
-			fmt.Fprintf(&b, "cannot close %s: %s required at %s not checked:", d.Meta.ID, plural(len(open), "action"), d.Meta.Severity)
 			for _, i := range open {
 				fmt.Fprintf(&b, "\n  %d. %s", i+1, d.Actions[i].Text)
 			}
-			fmt.Fprintf(&b, "\ncheck them (incidentctl update %s --check %d), or close with --force to skip them (the log records what was skipped)", d.Meta.ID, open[0]+1)
-			return nil, "", fmt.Errorf("%s", b.String())
+			return nil, "", i18n.Errorf("close.refused", "ID", d.Meta.ID, "Count", len(open), "Severity", d.Meta.Severity, "List", b.String(), "First", open[0]+1)
 		}
 		if err := milestoneFits(d.Meta, incident.KeyResolvedAt, at); err != nil {
 			return nil, "", err
 		}
 		u := &updater{d: d, at: at, author: author}
 		for _, i := range open {
-			u.log(board.SkippedPrefix + d.Actions[i].Text)
+			u.log(u.words().Skipped + d.Actions[i].Text)
 		}
 		old := d.Meta.Status
 		u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyStatus, incident.StatusResolved) })
 		u.do(func() (*incident.Document, error) { return u.d.SetTime(incident.KeyResolvedAt, &at) })
 		u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyResolution, resolution) })
-		u.log(board.ResolvedEntry(old, resolution))
+		u.log(u.words().Resolved(old, resolution))
 		if u.err != nil {
 			return nil, "", u.err
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
 	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
@@ -134,14 +135,10 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 		g.warnings = append(g.warnings, templateFailedWarning(flow.ActionListPath, err, "declared with "+from))
 		fallback = templateFailedLog(flow.ActionListPath, err) + "; declared with " + from
 	}
-	first := fmt.Sprintf("Declared %s: %s", level.ID, title)
-	if commander != "" {
-		first += "; commander " + commander
-	}
-	if m.Impact != "" {
-		first += "; impact: " + m.Impact
-	}
-	doc, err := incident.New(rel, m, actions, incident.LogEntry{At: at, Author: author.Name, Text: first})
+	// A new document is written in the repository's language; edits keep the document's own.
+	lang := string(w.Config.Lang)
+	first := board.Words(lang).Declared(level.ID, title, commander, m.Impact)
+	doc, err := incident.NewIn(lang, rel, m, actions, incident.LogEntry{At: at, Author: author.Name, Text: first})
 	if err != nil {
 		return nil, err
 	}

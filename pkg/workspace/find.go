@@ -1,7 +1,6 @@
 package workspace
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -9,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -65,7 +65,7 @@ func (w *Workspace) monthEntries(id string) []Entry {
 func (w *Workspace) Find(ref string) (Entry, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return Entry{}, invalid(fmt.Errorf("no incident given: pass its ID or a prefix of it (see `incidentctl list`)"))
+		return Entry{}, invalid(i18n.Errorf("find.empty"))
 	}
 	if strings.HasSuffix(ref, ".md") || strings.ContainsRune(ref, filepath.Separator) {
 		if rel := w.relPath(ref); rel != "" {
@@ -104,7 +104,7 @@ func (w *Workspace) Find(ref string) (Entry, error) {
 	sortEntries(matches)
 	switch len(matches) {
 	case 0:
-		return Entry{}, invalid(fmt.Errorf("no incident matches %q under %s/ (see `incidentctl list --status all`)", ref, w.incidentsDir()))
+		return Entry{}, invalid(i18n.Errorf("find.none", "Ref", fmt.Sprintf("%q", ref), "Dir", w.incidentsDir()))
 	case 1:
 		return matches[0], nil
 	}
@@ -113,15 +113,14 @@ func (w *Workspace) Find(ref string) (Entry, error) {
 
 func ambiguous(ref string, matches []Entry) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%q is ambiguous: it matches %d incidents; type more of the ID:", ref, len(matches))
 	for i, m := range matches {
 		if i == 10 {
-			fmt.Fprintf(&b, "\n  ... and %d more", len(matches)-10)
+			b.WriteString("\n  " + i18n.Errorf("find.more", "More", len(matches)-10).Error())
 			break
 		}
 		fmt.Fprintf(&b, "\n  %s  %s", m.ID, m.Path)
 	}
-	return invalid(errors.New(b.String()))
+	return invalid(i18n.Errorf("find.ambiguous", "Ref", fmt.Sprintf("%q", ref), "Count", len(matches), "List", b.String()))
 }
 
 // Load finds and parses one incident from the working tree.

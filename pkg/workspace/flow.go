@@ -9,6 +9,7 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/actionlist"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 	"github.com/incidentctl/incidentctl/templates"
@@ -30,7 +31,8 @@ const builtIn = "built-in default"
 // Flow reads the flow committed at HEAD.
 func (w *Workspace) Flow() (*Flow, error) {
 	f := &Flow{}
-	al, alFrom, alHash, warn, err := w.committed(w.Config.ActionList, templates.ActionList)
+	defaults := templates.For(string(w.Config.Lang)) // the built-in flow in the repository's language
+	al, alFrom, alHash, warn, err := w.committed(w.Config.ActionList, defaults.ActionList)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +43,7 @@ func (w *Workspace) Flow() (*Flow, error) {
 		f.ActionListPath = w.Config.ActionList + " (" + builtIn + ")"
 		f.TemplateID = "builtin:" + alHash.String()
 	}
-	sv, svFrom, _, warn, err := w.committed(w.Config.Severities, templates.Severities)
+	sv, svFrom, _, warn, err := w.committed(w.Config.Severities, defaults.Severities)
 	if err != nil {
 		return nil, err
 	}
@@ -68,12 +70,12 @@ func (w *Workspace) committed(rel string, def []byte) ([]byte, string, plumbing.
 	var warnings []string
 	if found {
 		if werr == nil && !bytes.Equal(work, content) {
-			warnings = append(warnings, fmt.Sprintf("%s has uncommitted changes: using the version committed at HEAD (commit them, through a pull request, to use them)", rel))
+			warnings = append(warnings, i18n.Text("flow.uncommitted", "Path", rel))
 		}
 		return content, rel, hash, warnings, nil
 	}
 	if werr == nil {
-		warnings = append(warnings, fmt.Sprintf("%s is not committed: using the built-in default (commit it, through a pull request, to use it)", rel))
+		warnings = append(warnings, i18n.Text("flow.not_committed", "Path", rel))
 	}
 	return def, builtIn, gitrepo.BlobHash(def), warnings, nil
 }

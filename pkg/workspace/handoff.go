@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -41,10 +42,10 @@ func (w *Workspace) Handoff(ref, to, note string, opts Options) (*HandoffResult,
 	res, err := w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		m := d.Meta
 		if m.Status == incident.StatusResolved {
-			return nil, "", fmt.Errorf("%s is resolved: there is no command to hand over (to reopen it, incidentctl update %s --status investigating)", m.ID, m.ID)
+			return nil, "", i18n.Errorf("handoff.resolved", "ID", m.ID)
 		}
 		if strings.EqualFold(strings.TrimSpace(m.Commander), to) {
-			return nil, "", invalid(fmt.Errorf("%s already commands %s: name someone else with --to", m.Commander, m.ID))
+			return nil, "", invalid(i18n.Errorf("handoff.same", "Commander", m.Commander, "ID", m.ID))
 		}
 		out.From = m.Commander
 		out.Entry = board.Handoff(d, m.Commander, to, note, at)
@@ -61,7 +62,7 @@ func (w *Workspace) Handoff(ref, to, note string, opts Options) (*HandoffResult,
 	}
 	for _, r := range res.Doc.Meta.Roles {
 		if strings.EqualFold(r.Holder, to) {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("%s also holds the %s role: the commander decides and delegates, so give it to someone else (incidentctl update %s --role %s=<name>)", to, r.Name, res.ID, r.Name))
+			res.Warnings = append(res.Warnings, i18n.Text("handoff.holds_role", "To", to, "Role", r.Name, "ID", res.ID))
 		}
 	}
 	out.Result = res

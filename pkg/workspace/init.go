@@ -136,7 +136,7 @@ func (w *Workspace) ignoreSite(res *InitResult) ([]gitrepo.Change, error) {
 	}
 	switch {
 	case errors.Is(statErr, os.ErrNotExist) && !atHead:
-		f := scaffold.File{Path: name, Content: []byte(scaffold.IgnoreContent), About: about}
+		f := scaffold.File{Path: name, Content: []byte(scaffold.IgnoreContent), About: about, AboutID: "init.about.gitignore"}
 		res.Created = append(res.Created, f)
 		return []gitrepo.Change{{Path: name, Content: f.Content}}, nil
 	case statErr != nil:
@@ -152,6 +152,6 @@ func (w *Workspace) ignoreSite(res *InitResult) ([]gitrepo.Change, error) {
 		content = append(content, '\n')
 	}
 	content = append(content, scaffold.IgnoreContent...)
-	res.Updated = append(res.Updated, scaffold.File{Path: name, Content: content, About: "added " + scaffold.IgnoreLine + ": " + about})
+	res.Updated = append(res.Updated, scaffold.File{Path: name, Content: content, About: "added " + scaffold.IgnoreLine + ": " + about, AboutID: "init.about.gitignore_added"})
 	return []gitrepo.Change{{Path: name, Content: content}}, nil
 }

@@ -110,7 +110,7 @@ func (w *Workspace) Postmortem(ref string, opts PostmortemOptions) (*PostmortemR
 	}
 	pm := postmortem.Meta{Incident: m.ID, Title: m.Title, Status: postmortem.StatusDraft, Owner: owner, Meeting: opts.Meeting}
 	rec := postmortem.FromIncident(d, flow.Severities, now)
-	data := postmortem.NewData(rec, pm, w.Config.ActionList, now, postmortem.English)
+	data := postmortem.NewData(rec, pm, w.Config.ActionList, now, postmortem.LabelsFor(string(w.Config.Lang)))
 	body, err := postmortem.Render(tmplFrom, tmpl, data)
 	if err != nil {
 		return nil, err
