@@ -44,7 +44,9 @@ type App struct {
 	Dir  string
 	// Color is --color: auto, always or never (color.go).
 	Color string
-	Now   func() time.Time
+	// NoVerify is --no-verify: commits skip the pre-commit and commit-msg hooks.
+	NoVerify bool
+	Now      func() time.Time
 	// Lang is --lang; Getenv reads the locale (LC_ALL, LC_MESSAGES, LANG), nil for none.
 	Lang   string
 	Getenv func(string) string

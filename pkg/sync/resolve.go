@@ -89,12 +89,19 @@ func integrateError(err error, res *Result, tracking string) error {
 }
 
 // unreachable classifies a failure to talk to the remote.
-func unreachable(remote string, err error) error {
+func unreachable(remote string, err error) error { return unreachableWith(remote, err, "") }
+
+// unreachableWith is unreachable with the tokens that were set but not sent (gitrepo.AuthFor).
+func unreachableWith(remote string, err error, withheld string) error {
 	var re *gitrepo.RemoteError
 	switch {
+	case errors.As(err, &re) && re.Auth() && withheld != "":
+		return &UnreachableError{Remote: remote, Err: fmt.Errorf("%s (%s) refused the credentials (%v): %s",
+			remote, re.URL, re.Err, withheld)}
 	case errors.As(err, &re) && re.Auth():
 		return &UnreachableError{Remote: remote, Err: fmt.Errorf("%s (%s) refused the credentials (%v): for HTTPS set INCIDENTCTL_TOKEN "+
-			"(or GITHUB_TOKEN, GH_TOKEN, GITLAB_TOKEN) to a token that may push; for SSH load your key into ssh-agent (ssh-add)",
+			"(or GITHUB_TOKEN, GH_TOKEN, GITLAB_TOKEN) to a token that may push, and list its host under sync: credentials: "+
+			"in .incidentctl.yaml unless it is github.com (GitHub's tokens) or gitlab.com (GitLab's); for SSH load your key into ssh-agent (ssh-add)",
 			remote, re.URL, re.Err)}
 	case errors.As(err, &re) && strings.HasPrefix(re.Op, "fetch"):
 		return &UnreachableError{Remote: remote, Err: fmt.Errorf("cannot reach %s (%s): %v", remote, re.URL, re.Err)}
