@@ -56,6 +56,7 @@ type LogWords struct {
 	// Quoted fields: "<label>: <value>".
 	Impact, Announcement string
 	Checked              string // "<checked><text>"
+	Unchecked            string // "<unchecked><text>": update --uncheck
 	Skipped              string // "<skipped><text>", read back by stats and lint
 	Reopened             string // appended to a status change that reopens
 	Released             func(role, holder string) string
@@ -95,7 +96,7 @@ var logWords = map[string]*LogWords{
 			return sev, true
 		},
 		Severity: "severity ", Commander: "commander ", Status: "status ", Role: "role ",
-		Impact: "impact", Announcement: "announcement", Checked: "checked: ", Skipped: SkippedPrefix,
+		Impact: "impact", Announcement: "announcement", Checked: "checked: ", Unchecked: "unchecked: ", Skipped: SkippedPrefix,
 		Reopened: " (reopened)",
 		Released: func(role, holder string) string { return "role " + role + ": " + holder + " released" },
 		Added: func(n int, texts string) string {
@@ -141,7 +142,7 @@ var logWords = map[string]*LogWords{
 			return sev, true
 		},
 		Severity: "重大度 ", Commander: "インシデントコマンダー ", Status: "ステータス ", Role: "役割 ",
-		Impact: "影響範囲", Announcement: "告知", Checked: "完了: ", Skipped: "必須アクションをスキップ: ",
+		Impact: "影響範囲", Announcement: "告知", Checked: "完了: ", Unchecked: "チェック解除: ", Skipped: "必須アクションをスキップ: ",
 		Reopened: "（再開）",
 		Released: func(role, holder string) string { return "役割 " + role + ": " + holder + " を解除" },
 		Added: func(n int, texts string) string {

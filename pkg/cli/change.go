@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -33,7 +34,7 @@ func (app *App) reportUnchanged(n *workspace.NothingToChangeError) error {
 	if app.JSON {
 		return app.printJSON(app.toWriteJSON(&workspace.Result{ID: n.Doc.Meta.ID, Path: n.Doc.Path, Doc: n.Doc}))
 	}
-	fmt.Fprintln(app.Err, app.P.T("change.nothing", "ID", n.Doc.Meta.ID, "Reason", n.Reason))
+	fmt.Fprintln(app.Err, app.P.T("change.nothing", "ID", n.Doc.Meta.ID, "Reason", strings.Join(app.translateAll(strings.Split(n.Reason, "; ")), "; ")))
 	return nil
 }
 
@@ -47,4 +48,14 @@ func (c *changeFlags) runReported(app *App, what string, do func(ws *workspace.W
 		}
 		return app.reportChange(res, what)
 	})
+}
+
+// translateAll gives texts the domain made with i18n.Text (warnings, notes, problems) in the
+// reader's language; other texts pass through.
+func (app *App) translateAll(texts []string) []string {
+	out := make([]string, len(texts))
+	for i, t := range texts {
+		out[i] = app.P.Translate(t)
+	}
+	return out
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -48,6 +49,11 @@ unchanged (or quitting the editor with an error) commits nothing.`,
 				if errors.As(err, &nothing) {
 					ws.EditDiscard(d)
 				}
+				var refused *workspace.EditError
+				if errors.As(err, &refused) {
+					return errors.New(app.P.T("edit.refused", "Path", refused.Draft.Path, "Problems", "\n  "+strings.Join(app.translateAll(refused.Problems), "\n  "),
+						"Draft", refused.Draft.DraftPath, "ID", refused.Draft.ID))
+				}
 				if err != nil {
 					return err
 				}
@@ -55,7 +61,7 @@ unchanged (or quitting the editor with an error) commits nothing.`,
 			})
 		},
 	}
-	cmd.Flags().BoolVar(&restart, "restart", false, "start from the committed document, dropping the edit a failed check kept")
+	cmd.Flags().BoolVar(&restart, "restart", false, i18n.Text("flag.edit.restart"))
 	c.add(cmd)
 	return cmd
 }

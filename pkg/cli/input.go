@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,7 +31,7 @@ func (app *App) textArg(what, v string) (string, error) {
 	}
 	b, err := io.ReadAll(io.LimitReader(app.In, maxInput+1))
 	if err != nil {
-		return "", fmt.Errorf("%s: reading standard input: %v", what, err)
+		return "", errors.New(app.P.T("input.read_failed", "What", what, "Err", err.Error()))
 	}
 	if len(b) > maxInput {
 		return "", usageMsg("input.stdin_too_long", "What", what, "Max", maxInput)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
+
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
 // newManCmd writes the man pages, generated from the command tree itself (cobra's doc
@@ -36,14 +39,14 @@ e.g. /usr/local/share/man/man1 for everyone on the machine, or a folder for pack
 				dir = d
 			}
 			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return fmt.Errorf("cannot create %s: %v", dir, err)
+				return errors.New(app.P.T("man.mkdir_failed", "Dir", dir, "Err", err.Error()))
 			}
 			now := app.Now()
 			root := cmd.Root()
 			root.DisableAutoGenTag = true
 			header := &doc.GenManHeader{Title: "INCIDENTCTL", Section: "1", Source: "incidentctl " + buildVersion().Version, Manual: "incidentctl manual", Date: &now}
 			if err := doc.GenManTree(root, header, dir); err != nil {
-				return fmt.Errorf("writing the man pages to %s: %v", dir, err)
+				return errors.New(app.P.T("man.write_failed", "Dir", dir, "Err", err.Error()))
 			}
 			pages, _ := filepath.Glob(filepath.Join(dir, "incidentctl*.1"))
 			if app.JSON {
@@ -59,7 +62,7 @@ e.g. /usr/local/share/man/man1 for everyone on the machine, or a folder for pack
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&dir, "dir", "", "write the pages to `<dir>` (default: $XDG_DATA_HOME/man/man1)")
+	cmd.Flags().StringVar(&dir, "dir", "", i18n.Text("flag.man.dir"))
 	return cmd
 }
 
@@ -72,7 +75,7 @@ func userManDir() (string, error) {
 	}
 	home, err := os.UserHomeDir()
 	if err != nil || home == "" {
-		return "", usageErr("no home folder to install the man pages in: give one with --dir <dir>")
+		return "", usageMsg("man.no_home")
 	}
 	return filepath.Join(home, ".local", "share", "man", "man1"), nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -29,7 +30,7 @@ makes that change.`,
   incidentctl undo k7x --compensate`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
-				return usageErr("undo takes at most one incident ID (got %d arguments)", len(args))
+				return usageMsg("undo.args", "Got", len(args))
 			}
 			return nil
 		},
@@ -74,7 +75,7 @@ makes that change.`,
 			})
 		},
 	}
-	cmd.Flags().BoolVar(&compensate, "compensate", false, "when the change cannot be reverted, make the compensating change")
+	cmd.Flags().BoolVar(&compensate, "compensate", false, i18n.Text("flag.undo.compensate"))
 	c.add(cmd)
 	return cmd
 }

@@ -151,7 +151,7 @@ func (w *Workspace) Log(ref, text string, opts Options) (*Result, error) {
 	g := &given{}
 	text, warnings, err := logText("the log text", g.text("the log text", text))
 	if err != nil {
-		return nil, invalid(fmt.Errorf("%v: say what happened, e.g. incidentctl log %s \"rolled back deploy 1234\"", err, ref))
+		return nil, invalid(i18n.Errorf("log.empty", "What", "the log text", "Ref", ref))
 	}
 	g.warnings = append(g.warnings, warnings...)
 	at := w.at(opts.At)
@@ -189,7 +189,7 @@ func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error)
 	}
 	for _, r := range ch.Roles {
 		if !incident.ValidRoleName(r.Name) {
-			return nil, invalid(fmt.Errorf("role name %q is not valid: use lower-case letters, digits, - and _ (e.g. --role comms=bob)", r.Name))
+			return nil, invalid(i18n.Errorf("roles.bad_name", "Name", fmt.Sprintf("%q", r.Name)))
 		}
 	}
 	// Front-matter values are one line (several are refused); the log text may have several.
@@ -263,7 +263,7 @@ func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error)
 			if len(u.notes) > 0 {
 				return d, strings.Join(u.notes, "; "), nil
 			}
-			return d, "no field differs from what the incident already has", nil
+			return d, i18n.Text("change.no_difference"), nil
 		}
 		return u.d, strings.Join(u.changes, ", "), nil
 	})
@@ -532,9 +532,9 @@ func (u *updater) check(ref string, done bool) {
 	text := u.d.Actions[i].Text
 	if u.d.Actions[i].Done == done {
 		if done {
-			u.notes = append(u.notes, fmt.Sprintf("action %d is already checked: %s", i+1, text))
+			u.notes = append(u.notes, i18n.Text("change.already_checked", "N", i+1, "Text", text))
 		} else {
-			u.notes = append(u.notes, fmt.Sprintf("action %d is not checked: %s", i+1, text))
+			u.notes = append(u.notes, i18n.Text("change.not_checked", "N", i+1, "Text", text))
 		}
 		return
 	}
@@ -543,7 +543,7 @@ func (u *updater) check(ref string, done bool) {
 		u.record(u.words().Checked + text)
 	} else {
 		u.do(func() (*incident.Document, error) { return u.d.Uncheck(i) })
-		u.record("unchecked: " + text)
+		u.record(u.words().Unchecked + text)
 	}
 }
 
@@ -603,7 +603,7 @@ func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Re
 	}
 	resolution, err = validText("the resolution", resolution)
 	if err != nil {
-		return nil, invalid(fmt.Errorf("%v: say how it was resolved, e.g. --resolution \"rolled back deploy 1234\"", err))
+		return nil, invalid(i18n.Errorf("close.empty_resolution", "What", "the resolution"))
 	}
 	at := w.at(opts.At)
 	return w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {

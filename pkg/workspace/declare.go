@@ -46,7 +46,7 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 		return nil, err
 	}
 	if title == "" {
-		return nil, invalid(fmt.Errorf("the title is empty: say in a few words what is wrong, e.g. incidentctl new \"Checkout API returns 500s\" --severity SEV2"))
+		return nil, invalid(i18n.Errorf("new.empty_title"))
 	}
 	commander, err := oneLine("--commander", g.text("--commander", decl.Commander))
 	if err != nil {
@@ -212,7 +212,7 @@ func validText(what, s string) (string, error) {
 		return "", err
 	}
 	if s == "" {
-		return "", fmt.Errorf("%s is empty", what)
+		return "", i18n.Errorf("input.empty", "What", what)
 	}
 	return s, nil
 }
@@ -233,11 +233,11 @@ func oneLine(what, s string) (string, error) {
 func logText(what, s string) (string, []string, error) {
 	text, removed := incident.LogText(s)
 	if text == "" {
-		return "", nil, invalid(fmt.Errorf("%s is empty", what))
+		return "", nil, invalid(i18n.Errorf("input.empty", "What", what))
 	}
 	var warnings []string
 	if removed > 0 {
-		warnings = append(warnings, fmt.Sprintf("removed %s from %s: a blank line would end the log entry", plural(removed, "blank line"), what))
+		warnings = append(warnings, i18n.Text("input.blank_lines", "Count", removed, "What", what))
 	}
 	return text, warnings, nil
 }

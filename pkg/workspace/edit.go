@@ -50,10 +50,10 @@ func (w *Workspace) EditStart(ref string, restart bool, opts Options) (*EditDraf
 		return nil, err
 	}
 	if !st.AtHead {
-		return nil, fmt.Errorf("%s is not committed: commit it with git first (incidentctl records each change as a commit on top of it)", e.Path)
+		return nil, i18n.Errorf("edit.not_committed", "Path", e.Path)
 	}
 	if (st.WorktreeDiffers || st.IndexDiffers) && !opts.IncludeEdits {
-		return nil, fmt.Errorf("%s has uncommitted changes: commit or discard them (git diff -- %s), or pass --include-edits to start from them", e.Path, e.Path)
+		return nil, i18n.Errorf("edit.uncommitted", "Path", e.Path)
 	}
 	d := &EditDraft{ID: e.ID, Path: e.Path, DraftPath: w.draftPath(e.ID)}
 	if _, err := os.Stat(d.DraftPath); err == nil && !restart {
@@ -102,7 +102,7 @@ func (w *Workspace) EditFinish(d *EditDraft, opts Options) (*Result, error) {
 	at := w.at(opts.At)
 	res, err := w.change(d.ID, opts, &given{}, func(orig *incident.Document, author string) (*incident.Document, string, error) {
 		if bytes.Equal(edited, orig.Src) {
-			return orig, "the document was saved unchanged", nil
+			return orig, i18n.Text("edit.unchanged"), nil
 		}
 		nd, err := incident.Parse(d.Path, edited)
 		if err != nil {
@@ -114,7 +114,7 @@ func (w *Workspace) EditFinish(d *EditDraft, opts Options) (*Result, error) {
 		}
 		problems := logRewrites(orig, nd)
 		if nd.Meta.ID != orig.Meta.ID {
-			problems = append(problems, fmt.Sprintf("line %d: the id changed from %s to %s: an incident keeps its id (it names the file and every reference to it)", nd.KeyLine(incident.KeyID), orig.Meta.ID, nd.Meta.ID))
+			problems = append(problems, i18n.Text("edit.id_changed", "Line", nd.KeyLine(incident.KeyID), "Old", orig.Meta.ID, "New", nd.Meta.ID))
 		}
 		flow, _ := w.Flow()
 		lo := lint.DocumentOptions{Config: w.Config, Now: w.Now()}
@@ -161,7 +161,7 @@ func logRewrites(orig, nd *incident.Document) []string {
 			k++
 		}
 		if k == len(nd.Log) {
-			out = append(out, fmt.Sprintf("line %d: the log entry of %s by %s (%q) was changed or removed: the log is append-only; keep it as it was and add a correction as a new entry", e.Line, incident.FormatTime(e.At), e.Author, clip(e.Text, 60)))
+			out = append(out, i18n.Text("edit.log_changed", "Line", e.Line, "At", incident.FormatTime(e.At), "Author", e.Author, "Text", fmt.Sprintf("%q", clip(e.Text, 60))))
 			continue
 		}
 		j = k + 1

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -19,11 +20,10 @@ func (w *Workspace) roleWarnings(d *incident.Document, ch Change) []string {
 		}
 		names := w.Config.RoleNames()
 		if near := closest(r.Name, names); near != "" {
-			out = append(out, fmt.Sprintf("role %q is not one of the roles (%s): did you mean %s? (incidentctl update %s --role %s= --role %s=%s; list your team's roles under roles: in %s)",
-				r.Name, strings.Join(names, ", "), near, d.Meta.ID, r.Name, near, r.Holder, config.FileName))
+			out = append(out, i18n.Text("roles.unknown_near", "Role", fmt.Sprintf("%q", r.Name), "Known", strings.Join(names, ", "),
+				"Near", near, "ID", d.Meta.ID, "Name", r.Name, "Holder", r.Holder, "Config", config.FileName))
 		} else {
-			out = append(out, fmt.Sprintf("role %q is not one of the roles (%s): if it is a role your team has, list it under roles: in %s",
-				r.Name, strings.Join(names, ", "), config.FileName))
+			out = append(out, i18n.Text("roles.unknown", "Role", fmt.Sprintf("%q", r.Name), "Known", strings.Join(names, ", "), "Config", config.FileName))
 		}
 	}
 	if ch.Commander == nil && len(ch.Roles) == 0 {
@@ -32,7 +32,7 @@ func (w *Workspace) roleWarnings(d *incident.Document, ch Change) []string {
 	ic := strings.TrimSpace(d.Meta.Commander)
 	for _, r := range d.Meta.Roles {
 		if ic != "" && strings.EqualFold(strings.TrimSpace(r.Holder), ic) {
-			out = append(out, fmt.Sprintf("%s commands %s and also holds the %s role: the commander decides and delegates, so give it to someone else (incidentctl update %s --role %s=<name>)", ic, d.Meta.ID, r.Name, d.Meta.ID, r.Name))
+			out = append(out, i18n.Text("roles.commander_holds", "Commander", ic, "ID", d.Meta.ID, "Role", r.Name))
 		}
 	}
 	return out

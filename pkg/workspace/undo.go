@@ -52,7 +52,7 @@ func (w *Workspace) Undo(ref string, compensate bool, opts Options) (*UndoResult
 		return nil, err
 	}
 	if h.Unborn {
-		return nil, fmt.Errorf("the branch %s has no commits yet: there is nothing to undo", h.Branch)
+		return nil, i18n.Errorf("undo.no_commits", "Branch", h.Branch)
 	}
 	author, _, err := w.Repo.Identity(w.Now())
 	if err != nil {
