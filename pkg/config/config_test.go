@@ -148,3 +148,26 @@ func TestFlowPaths(t *testing.T) {
 		t.Errorf("custom: %s", got)
 	}
 }
+
+// The examples the scaffolded config carries as comments are valid settings once uncommented.
+func TestDefaultFileExamples(t *testing.T) {
+	for name, src := range map[string]string{"en": DefaultFile, "ja": DefaultFileJa} {
+		var b strings.Builder
+		inBlock := false // inside the roles: or fields: example
+		for _, line := range strings.Split(src, "\n") {
+			rest, ok := strings.CutPrefix(line, "# ")
+			inBlock = ok && (strings.HasPrefix(rest, "roles:") || strings.HasPrefix(rest, "fields:") || inBlock && strings.HasPrefix(rest, "  "))
+			if inBlock {
+				line = rest
+			}
+			b.WriteString(line + "\n")
+		}
+		c, err := Parse([]byte(b.String()))
+		if err != nil {
+			t.Fatalf("%s: uncommented examples: %v\n%s", name, err, b.String())
+		}
+		if len(c.RoleNames()) != 6 || len(c.Fields) != 2 {
+			t.Errorf("%s: roles %v, fields %+v", name, c.RoleNames(), c.Fields)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/lint"
@@ -136,7 +137,7 @@ func (w *Workspace) EditFinish(d *EditDraft, opts Options) (*Result, error) {
 			return nil, "", &EditError{Draft: d, Problems: problems}
 		}
 		what := describeEdit(orig, nd)
-		nd, err = nd.AppendLog(incident.LogEntry{At: at, Author: author, Text: "edited by hand: " + what})
+		nd, err = nd.AppendLog(incident.LogEntry{At: at, Author: author, Text: board.Words(nd.Lang()).Edited + what})
 		if err != nil {
 			return nil, "", err
 		}
@@ -183,6 +184,13 @@ func clip(s string, n int) string {
 // describeEdit says in a few words what a hand edit changed: the fields with their old and
 // new values, the action list, entries added to the log, and the sections whose prose changed.
 func describeEdit(a, b *incident.Document) string {
+	words := board.Words(b.Lang())
+	name := func(key string) string {
+		if n, ok := words.Field[key]; ok {
+			return n
+		}
+		return key
+	}
 	var parts []string
 	am, bm := a.Meta, b.Meta
 	for _, f := range []struct{ name, old, new string }{
@@ -191,14 +199,14 @@ func describeEdit(a, b *incident.Document) string {
 		{"resolution", am.Resolution, bm.Resolution},
 	} {
 		if f.old != f.new {
-			parts = append(parts, fmt.Sprintf("%s %s → %s", f.name, orDash(f.old), orDash(f.new)))
+			parts = append(parts, fmt.Sprintf("%s %s → %s", name(f.name), orDash(f.old), orDash(f.new)))
 		}
 	}
 	for _, f := range []struct{ name, old, new string }{
 		{"impact", am.Impact, bm.Impact}, {"announcement", am.Announcement, bm.Announcement},
 	} {
 		if f.old != f.new {
-			parts = append(parts, f.name)
+			parts = append(parts, name(f.name))
 		}
 	}
 	for _, k := range []string{incident.KeyIdentifiedAt, incident.KeyMitigatedAt, incident.KeyResolvedAt} {
@@ -209,24 +217,22 @@ func describeEdit(a, b *incident.Document) string {
 	if !am.DeclaredAt.Equal(bm.DeclaredAt) {
 		parts = append(parts, incident.KeyDeclaredAt)
 	}
-	if s := describeActions(a.Actions, b.Actions); s != "" {
-		parts = append(parts, s)
-	}
+	parts = append(parts, describeActions(words, a.Actions, b.Actions)...)
 	if n := len(b.Log) - len(a.Log); n > 0 {
-		parts = append(parts, count(n, "log entry added", "log entries added"))
+		parts = append(parts, words.EditCount(n, "log entry added"))
 	}
-	for _, name := range changedSections(a.Src, b.Src) {
-		parts = append(parts, "text of "+name)
+	for _, section := range changedSections(a.Src, b.Src) {
+		parts = append(parts, words.EditText(section))
 	}
 	if len(parts) == 0 {
-		parts = append(parts, "layout")
+		parts = append(parts, words.EditLayout)
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, words.ListSep)
 }
 
 func sameTime(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) }
 
-func describeActions(a, b []incident.Action) string {
+func describeActions(words *board.LogWords, a, b []incident.Action) []string {
 	texts := func(as []incident.Action) []string {
 		out := make([]string, len(as))
 		for i, x := range as {
@@ -248,21 +254,17 @@ func describeActions(a, b []incident.Action) string {
 		}
 	}
 	if added > 0 {
-		parts = append(parts, count(added, "action added", "actions added"))
+		parts = append(parts, words.EditCount(added, "action added"))
 	}
 	if removed > 0 {
-		parts = append(parts, count(removed, "action removed", "actions removed"))
+		parts = append(parts, words.EditCount(removed, "action removed"))
 	}
 	for i, x := range b {
 		if k := slices.Index(ta, x.Text); k >= 0 && a[k].Done != x.Done {
-			if x.Done {
-				parts = append(parts, fmt.Sprintf("action %d checked", i+1))
-			} else {
-				parts = append(parts, fmt.Sprintf("action %d unchecked", i+1))
-			}
+			parts = append(parts, words.EditAction(i+1, x.Done))
 		}
 	}
-	return strings.Join(parts, ", ")
+	return parts
 }
 
 // changedSections names the sections (## headings) whose text changed, leaving out what the
@@ -313,12 +315,4 @@ func sectionOrder(src []byte) []string {
 		}
 	}
 	return out
-}
-
-// count writes "1 action added", "3 actions added".
-func count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

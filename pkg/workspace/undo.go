@@ -9,6 +9,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
 	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
@@ -268,9 +269,10 @@ func compensation(before, after *incident.Document, short, subject string) (Chan
 			}
 		}
 	}
-	ch.Log = fmt.Sprintf("undo of %s (%s): set back by this change", short, subject)
+	words := board.Words(after.Lang())
+	ch.Log = words.Undo(short, subject)
 	if n := len(after.Log) - len(before.Log); n > 0 && strings.Contains(subject, ": log: ") {
-		ch.Log = fmt.Sprintf("undo of %s (%s): set back by this change; disregard the %s it logged", short, subject, count(n, "entry", "entries"))
+		ch.Log += words.UndoDisregard(n)
 	}
 	flags = append(flags, "--log "+quote(ch.Log))
 	return ch, flags
