@@ -34,7 +34,7 @@ func (app *App) announceState(a board.AnnounceState, sev string, p palette, now 
 			parts = append(parts, app.P.T("announce.next", "Due", display.Clock(*a.DueAt, now), "Every", every, "Severity", sev))
 		}
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, app.P.T("announce.sep"))
 }
 
 // announcementRow is the card's Announcement value: the text, then its state.
@@ -44,16 +44,25 @@ func (app *App) announcementRow(r board.Row, p palette, now time.Time) string {
 		return text
 	}
 	if st := app.announceState(r.Announcement, r.Doc.Meta.Severity, p, now); st != "" {
-		return text + " (" + st + ")"
+		return app.P.T("announce.row", "Text", text, "State", st)
 	}
 	return text
 }
 
-// nextAnnouncement is the line `next` prints when an announcement is late: what to do now.
+// nextAnnouncement is the line `next` prints about announcements: when the last one was
+// posted and when the next is due, and when it is late, what to do now. "" when there is
+// nothing to say (never announced and no cadence at the severity, or resolved).
 func (app *App) nextAnnouncement(d *incident.Document, p palette, now time.Time) string {
-	a := board.LastAnnouncement(d, now)
-	if !a.Overdue {
+	if d.Meta.Status == incident.StatusResolved {
 		return ""
 	}
-	return app.P.T("next.announce_overdue", "State", app.announceState(a, d.Meta.Severity, p, now), "ID", shortRef(d.Meta.ID))
+	a := board.LastAnnouncement(d, now)
+	st := app.announceState(a, d.Meta.Severity, p, now)
+	switch {
+	case st == "":
+		return ""
+	case a.Overdue:
+		return app.P.T("next.announce_overdue", "State", st, "ID", shortRef(d.Meta.ID))
+	}
+	return app.P.T("next.announce", "State", st)
 }

@@ -127,9 +127,16 @@ func localizeHelp(root *cobra.Command, p *i18n.Printer) {
 		return
 	}
 	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
-		if c.Name() == "help" {
+		switch c.Name() {
+		case "help":
 			c.Short = p.T("help.short")
+		case "completion":
+			c.Short = p.T("completion.short")
+			for _, sh := range c.Commands() {
+				sh.Short = p.T("completion.shell", "Shell", sh.Name())
+			}
 		}
 	}
 	t := root.UsageTemplate()
