@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -93,9 +92,7 @@ func (s *side) once(i int) error {
 		var part run
 		part.wall = time.Since(start)
 		if ps := cmd.ProcessState; ps != nil {
-			if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
-				part.maxRSS = ru.Maxrss * 1024 // KiB on Linux
-			}
+			part.maxRSS = peakRSS(ps)
 		}
 		r.wall += part.wall
 		r.maxRSS = max(r.maxRSS, part.maxRSS)
@@ -341,7 +338,12 @@ func ms(d time.Duration) string {
 	return fmt.Sprintf("%.1f ms", float64(d)/1e6)
 }
 
-func mb(b int64) string { return fmt.Sprintf("%.0f MB", float64(b)/1e6) }
+func mb(b int64) string {
+	if b == 0 {
+		return "—" // not reported on this system (peakRSS)
+	}
+	return fmt.Sprintf("%.0f MB", float64(b)/1e6)
+}
 
 // sh runs a command for setup, untimed, and returns its output.
 func sh(dir string, argv ...string) (string, error) { return shEnv(env, dir, argv...) }

@@ -76,7 +76,7 @@ func (app *App) listJSON(ws *workspace.Workspace, f workspace.Filter) error {
 	}
 	out := app.jsonStream()
 	errs, err := workspace.Each(ws, f, func(d *incident.Document) encoded {
-		b, err := encodeElement(toIncidentJSON(d))
+		b, err := encodeElement(app.toIncidentJSON(d))
 		return encoded{b, err}
 	}, func(e encoded) error {
 		if e.err != nil {

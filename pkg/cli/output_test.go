@@ -18,6 +18,7 @@ func TestJSONStreamIsPrintJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	app := &App{Now: time.Now}
 	var all []IncidentJSON
 	for i := range g.Len() {
 		p, src := g.Document(i, -1)
@@ -25,7 +26,7 @@ func TestJSONStreamIsPrintJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		all = append(all, toIncidentJSON(d))
+		all = append(all, app.toIncidentJSON(d))
 	}
 	odd := all[0]
 	odd.Title = "<b>&</b> \x00\x1b[31m \x7f \u0085 \u202e \u2028 \u2029 日本 \"q\" \\ →"
@@ -107,10 +108,11 @@ func BenchmarkEncodeIncident(b *testing.B) {
 		}
 		docs = append(docs, d)
 	}
+	app := &App{Now: time.Now}
 	var n int64
 	i := 0
 	for b.Loop() {
-		e, err := encodeElement(toIncidentJSON(docs[i%len(docs)]))
+		e, err := encodeElement(app.toIncidentJSON(docs[i%len(docs)]))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -43,10 +43,11 @@ type checker struct {
 	now         time.Time
 	incidents   string // the incidents folder, as a repository path
 	secrets     *secret.Scanner
-	keepDocs    bool              // the base rules compare the parsed documents afterwards
-	root        string            // the repository's folder: postmortem links are checked there
-	postmortems string            // the postmortems folder, as a repository path
-	pmConfig    config.Postmortem // the postmortem deadlines
+	keepDocs    bool                    // the base rules compare the parsed documents afterwards
+	root        string                  // the repository's folder: postmortem links are checked there
+	postmortems string                  // the postmortems folder, as a repository path
+	pmConfig    config.Postmortem       // the postmortem deadlines
+	fields      map[string]config.Field // the team's own front-matter keys (fields.go)
 }
 
 // finder collects the findings of one document.
@@ -98,7 +99,10 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 		case "log-note":
 			rule = RuleLogNote
 		case "unknown-key":
-			rule, msg = RuleUnknownKey, msg+"; fix the spelling if it is a typo"
+			if c.declaredField(d, pr.Line) {
+				continue // a field of the team's own: checkFields checks it
+			}
+			rule, msg = RuleUnknownKey, msg+"; fix the spelling if it is a typo, or declare it under fields: in .incidentctl.yaml"
 		case "action-marker":
 			rule = RuleActionMarker
 		default:
@@ -108,6 +112,7 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 		}
 		f.add(pr.Line, pr.Col, rule, msg)
 	}
+	c.checkFields(f, d)
 	c.checkValues(f, d)
 	checkYAML11(f, d)
 	c.checkTimes(f, d)

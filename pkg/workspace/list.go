@@ -122,7 +122,7 @@ func (w *Workspace) selectDocs(f Filter, keepFull bool) (*selection, error) {
 		status = "open"
 	}
 	if status != "open" && status != "all" && !incident.ValidStatus(status) {
-		return nil, fmt.Errorf("--status %q: use open, resolved, all or one of %s", f.Status, strings.Join(incident.Statuses, ", "))
+		return nil, invalid(fmt.Errorf("--status %q: use open, resolved, all or one of %s", f.Status, strings.Join(incident.Statuses, ", ")))
 	}
 	var sevs []string
 	if len(f.Severities) > 0 {
@@ -134,7 +134,7 @@ func (w *Workspace) selectDocs(f Filter, keepFull bool) (*selection, error) {
 			for _, part := range strings.Split(s, ",") {
 				l, err := flow.Severities.Lookup(part)
 				if err != nil {
-					return nil, err
+					return nil, invalid(err)
 				}
 				sevs = append(sevs, l.ID)
 			}
