@@ -68,7 +68,13 @@ type LogWords struct {
 	End                                                                    func(note string) string // closes the note
 	NoteEnd                                                                string                   // what every End holds: where a note ends
 	Overdue, Due                                                           func(clock string) string
+	// What a merge decided (pkg/merge writes these, and sync prints them as notes).
+	MergeSeverity func(keep, other string) string // a severity kept over a concurrent de-escalation
+	MergeChecked  func(action string) string      // a check box checked on one side, unchecked on the other
 }
+
+// All returns every language's log words, English first.
+func All() []*LogWords { return wordsOf }
 
 var logWords = map[string]*LogWords{
 	incident.LangEn: {
@@ -120,6 +126,12 @@ var logWords = map[string]*LogWords{
 		NoteEnd: " Status: ",
 		Overdue: func(c string) string { return " (overdue since " + c + ")" },
 		Due:     func(c string) string { return " (due " + c + ")" },
+		MergeSeverity: func(keep, other string) string {
+			return fmt.Sprintf("merge: severity changed on both sides (%s and %s): kept %s, the more severe", keep, other, keep)
+		},
+		MergeChecked: func(action string) string {
+			return fmt.Sprintf("merge: action %q checked on one side and unchecked on the other: kept checked", action)
+		},
 	},
 	incident.LangJa: {
 		Lang: incident.LangJa,
@@ -162,6 +174,12 @@ var logWords = map[string]*LogWords{
 		NoteEnd: "状況: ",
 		Overdue: func(c string) string { return "（" + c + " から期限切れ）" },
 		Due:     func(c string) string { return "（期限 " + c + "）" },
+		MergeSeverity: func(keep, other string) string {
+			return fmt.Sprintf("マージ: 両方で重大度が変更されていました（%s と %s）: より重大な %s を残しました", keep, other, keep)
+		},
+		MergeChecked: func(action string) string {
+			return fmt.Sprintf("マージ: アクション「%s」が一方でチェック、もう一方でチェック解除されていました: チェックを残しました", action)
+		},
 	},
 }
 

@@ -52,7 +52,7 @@ GITLAB_TOKEN), SSH remotes your ssh-agent.`,
 			if err != nil {
 				var u *sync.UnreachableError
 				if errors.As(err, &u) {
-					return fmt.Errorf("%v; your commits are safe here: run incidentctl sync again when the remote is reachable", err)
+					return i18n.Errorf("sync.unreachable", "Error", err)
 				}
 				return err
 			}
@@ -86,7 +86,7 @@ func syncJSON(res *sync.Result) *sync.Result {
 // concurrent de-escalation, a check box checked on one side and unchecked on the other).
 func (app *App) syncNotes(res *sync.Result) {
 	for _, n := range res.Notes {
-		fmt.Fprintf(app.Err, "note: %s\n", n)
+		fmt.Fprintln(app.Err, app.P.T("sync.note", "Note", n))
 	}
 }
 
@@ -163,7 +163,7 @@ func (app *App) shareChange(cmd *cobra.Command, args []string) error {
 		fmt.Fprintf(app.Err, "%s: %s\n", app.P.T("warning"), app.P.T("sync.not_shared", "Error", oneLine(u.Error())))
 		return nil
 	case err != nil:
-		return fmt.Errorf("the change is committed here, but sharing it failed: %w", err)
+		return i18n.Errorf("sync.share_failed", "Error", err)
 	}
 	fmt.Fprintln(app.Err, describeSync(app.P, res))
 	app.syncNotes(res)
