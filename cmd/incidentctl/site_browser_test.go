@@ -140,6 +140,9 @@ func siteRepo(t *testing.T) (r runner, dir string, ids map[string]string) {
 	}
 	ids["resolved"] = newID(at("2026-11-20T09:00:00+09:00"), "Search returns nothing", "SEV2", "--impact", "search is empty")
 	at("2026-11-20T09:30:00+09:00").must(dir, "incidentctl", "close", ids["resolved"], "--force", "--resolution", "reindexed")
+	// Its postmortem, with a follow-up that is overdue by the time the site is built.
+	at("2026-11-20T12:00:00+09:00").must(dir, "incidentctl", "postmortem", ids["resolved"])
+	at("2026-11-20T12:10:00+09:00").must(dir, "incidentctl", "followup", "add", ids["resolved"], "Alert when the index is <em>empty</em>", "--owner", "carol", "--due", "2026-11-21", "--kind", "detect")
 	ids["sev3"] = newID(at("2026-11-23T09:00:00+09:00"), "Avatars load slowly", "SEV3")
 	ids["sev1"] = newID(at("2026-11-23T10:02:00+09:00"), "Checkout API returns 500s", "SEV1", "--impact", "30% of checkouts fail", "--commander", "alice")
 	at("2026-11-23T10:05:00+09:00").must(dir, "incidentctl", "log", ids["sev1"], `error rate <script>document.title="owned";window.owned=1</script> 30%`)
@@ -259,6 +262,37 @@ func TestSiteInBrowser(t *testing.T) {
 	viewShot(t, ctx, shots, "site-incident-320px-timeline.png", ".ev-handoff")
 	do(t, ctx, "wide", chromedp.EmulateViewport(1000, 1400))
 
+	// The postmortem: from the history's link to its page, the follow-ups with their state.
+	do(t, ctx, "open the index again", chromedp.Navigate(index))
+	do(t, ctx, "follow the postmortem link", chromedp.Click(`a.pm-link`), chromedp.WaitVisible(`article.postmortem`))
+	if loc := eval[string](t, ctx, `location.pathname`); !strings.HasSuffix(loc, "/postmortems/"+ids["resolved"]+".html") {
+		t.Errorf("the postmortem link went to %s", loc)
+	}
+	if h1 := eval[string](t, ctx, `document.querySelector("h1").textContent`); h1 != "Postmortem: Search returns nothing" {
+		t.Errorf("postmortem h1 = %q", h1)
+	}
+	pmText := eval[string](t, ctx, `document.querySelector("main").innerText`)
+	for _, want := range []string{"Alert when the index is <em>empty</em>", "Overdue", "Draft", "Timeline", "Blameless"} {
+		if !strings.Contains(pmText, want) {
+			t.Errorf("the postmortem page does not show %q", want)
+		}
+	}
+	if strings.Contains(pmText, "Two or three sentences") || eval[int](t, ctx, `document.querySelectorAll("main script, .followup em").length`) != 0 {
+		t.Error("the postmortem page shows its template's prompts or renders typed HTML")
+	}
+	if href := eval[string](t, ctx, `document.querySelector(".crumbs a[href*=incidents]").getAttribute("href")`); href != "../incidents/"+ids["resolved"]+".html" {
+		t.Errorf("the postmortem does not link its incident: %q", href)
+	}
+	screenshot(t, ctx, shots, "site-postmortem.png")
+	do(t, ctx, "narrow", chromedp.EmulateViewport(320, 900))
+	if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 320 {
+		t.Errorf("the postmortem page is %d px wide at 320 px", w)
+	}
+	viewShot(t, ctx, shots, "site-postmortem-320px.png", "h1")
+	viewShot(t, ctx, shots, "site-postmortem-320px-followups.png", "#followups")
+	do(t, ctx, "wide", chromedp.EmulateViewport(1000, 1400))
+	do(t, ctx, "back to the incident", chromedp.Navigate(page))
+
 	// Printed: no search, no filters; the content stays.
 	step(t, ctx, "print media", chromedp.Action[struct{}](func(c context.Context, _ *chromedp.Target) (struct{}, error) {
 		_, err := chromedp.Call(c, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
@@ -307,6 +341,129 @@ func TestSiteInBrowser(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "incidents", ids["drill"]+".html")); err == nil {
 		t.Error("the drill has a page")
 	}
+}
+
+// jaSiteRepo makes a repository set up in Japanese (lang: ja) with an open SEV1, a resolved
+// SEV2 with its postmortem, both with Japanese titles.
+func jaSiteRepo(t *testing.T) (r runner, dir string, ids map[string]string) {
+	r = runner{t: t, env: responderEnv(t)}
+	dir = filepath.Join(t.TempDir(), "ops")
+	r.must(filepath.Dir(dir), "git", "init", "-q", dir)
+	r.must(dir, "git", "commit", "-q", "--allow-empty", "-m", "first")
+	r.must(dir, "incidentctl", "init")
+	cfg, err := os.ReadFile(filepath.Join(dir, ".incidentctl.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, ".incidentctl.yaml"), append(cfg, "\nlang: ja\n"...), 0o644)
+	r.must(dir, "git", "commit", "-q", "-am", "日本語で運用する")
+	at := func(ts string) runner {
+		return runner{t: t, env: append(r.env[:len(r.env):len(r.env)], "INCIDENTCTL_NOW="+ts)}
+	}
+	ids = map[string]string{}
+	newID := func(rr runner, title, sev string, args ...string) string {
+		out := rr.must(dir, "incidentctl", append([]string{"new", title, "--severity", sev}, args...)...)
+		m := declared.FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("new printed %q", out)
+		}
+		return m[1]
+	}
+	ids["resolved"] = newID(at("2026-11-20T09:00:00+09:00"), "検索結果が表示されない", "SEV2", "--impact", "検索が空になる")
+	at("2026-11-20T09:30:00+09:00").must(dir, "incidentctl", "close", ids["resolved"], "--force", "--resolution", "インデックスを再構築")
+	at("2026-11-20T12:00:00+09:00").must(dir, "incidentctl", "postmortem", ids["resolved"])
+	at("2026-11-20T12:10:00+09:00").must(dir, "incidentctl", "followup", "add", ids["resolved"], "インデックスが空になったらアラートを出す", "--owner", "佐藤", "--due", "2026-11-21")
+	ids["sev1"] = newID(at("2026-11-23T10:02:00+09:00"), "決済APIが500エラーを返す（東京リージョン）", "SEV1", "--impact", "決済の30%が失敗", "--commander", "田中")
+	at("2026-11-23T10:10:00+09:00").must(dir, "incidentctl", "update", ids["sev1"], "--status", "identified", "--announcement", "決済の失敗を調査中です")
+	return at("2026-11-23T11:00:00+09:00"), dir, ids
+}
+
+// TestSiteJapaneseInBrowser: a repository set up in Japanese gets Japanese pages: the lang
+// attribute, the labels, the titles in the list and in the page the list links to, the times
+// in the reader's zone written the Japanese way.
+func TestSiteJapaneseInBrowser(t *testing.T) {
+	exe := chromiumPath(t)
+	r, dir, ids := jaSiteRepo(t)
+	out := filepath.Join(t.TempDir(), "site")
+	r.must(dir, "incidentctl", "site", "--out", out)
+	shots := artifacts(t)
+	ctx := browser(t, exe)
+	step(t, ctx, "timezone", chromedp.Action[struct{}](func(c context.Context, _ *chromedp.Target) (struct{}, error) {
+		_, err := chromedp.Call(c, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Asia/Tokyo"})
+		return struct{}{}, err
+	}))
+	do(t, ctx, "open the index", chromedp.Navigate("file://"+filepath.Join(out, "index.html")))
+	if lang := eval[string](t, ctx, `document.documentElement.lang`); lang != "ja" {
+		t.Errorf("lang = %q, want ja", lang)
+	}
+	body := eval[string](t, ctx, `document.body.innerText`)
+	for _, want := range []string{"対応中のインシデント", "深刻な障害が発生中", "過去のインシデント", "2026年11月", "インシデントコマンダー（IC）", "田中", "ポストモーテム"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the Japanese index does not show %q", want)
+		}
+	}
+	for _, bad := range []string{"Open incidents", "History", "Declared", "November"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("the Japanese index shows %q", bad)
+		}
+	}
+	// The local-time script writes the date the Japanese way, in the reader's zone.
+	declared := eval[string](t, ctx, `[...document.querySelectorAll(".card dt")].find(e => e.textContent === "宣言").nextElementSibling.querySelector("time").textContent`)
+	if !strings.HasPrefix(declared, "2026/11/23 10:02") {
+		t.Errorf("declared time in Tokyo = %q, want 2026/11/23 10:02 …", declared)
+	}
+	if note := eval[string](t, ctx, `document.querySelector(".times-note").textContent`); !strings.Contains(note, "お使いのタイムゾーン（Asia/Tokyo）") {
+		t.Errorf("times note = %q", note)
+	}
+	title := "決済APIが500エラーを返す（東京リージョン）"
+	if got := eval[string](t, ctx, `document.querySelector(".card h3 a").textContent`); got != title {
+		t.Errorf("first open incident = %q, want %q", got, title)
+	}
+	screenshot(t, ctx, shots, "site-ja-index.png")
+	do(t, ctx, "narrow", chromedp.EmulateViewport(320, 900))
+	if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 320 {
+		t.Errorf("the Japanese index is %d px wide at 320 px", w)
+	}
+	viewShot(t, ctx, shots, "site-ja-index-320px.png", "h1")
+	do(t, ctx, "wide", chromedp.EmulateViewport(1000, 1400))
+
+	// Follow the link: the page it opens has the Japanese title, and names the document's file.
+	do(t, ctx, "follow the incident link", chromedp.Click(`.card h3 a`), chromedp.WaitVisible(`#timeline`))
+	if loc := eval[string](t, ctx, `location.pathname`); !strings.HasSuffix(loc, "/incidents/"+ids["sev1"]+".html") {
+		t.Errorf("the link went to %s", loc)
+	}
+	if got := eval[string](t, ctx, `document.title`); got != title+" · インシデント情報" {
+		t.Errorf("page title = %q", got)
+	}
+	if got := eval[string](t, ctx, `document.querySelector("h1").textContent`); got != title {
+		t.Errorf("h1 = %q", got)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "incidents", "*", "*", ids["sev1"]+"-*.md"))
+	if len(files) != 1 {
+		t.Fatalf("the document: %q", files)
+	}
+	rel, _ := filepath.Rel(dir, files[0])
+	if got := eval[string](t, ctx, `[...document.querySelectorAll("table.status th")].find(e => e.textContent === "ドキュメント").nextElementSibling.textContent`); got != filepath.ToSlash(rel) {
+		t.Errorf("the page names the document %q, want %q", got, rel)
+	}
+	text := eval[string](t, ctx, `document.querySelector("main").innerText`)
+	for _, want := range []string{"アクションリスト", "タイムライン", "必須", "期限切れ", "決済の失敗を調査中です"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the Japanese incident page does not show %q", want)
+		}
+	}
+	screenshot(t, ctx, shots, "site-ja-incident.png")
+
+	// The postmortem, from the history.
+	do(t, ctx, "back", chromedp.Navigate("file://"+filepath.Join(out, "index.html")))
+	do(t, ctx, "follow the postmortem link", chromedp.Click(`a.pm-link`), chromedp.WaitVisible(`article.postmortem`))
+	text = eval[string](t, ctx, `document.querySelector("main").innerText`)
+	for _, want := range []string{"検索結果が表示されない", "振り返りミーティング", "下書き", "インデックスが空になったらアラートを出す", "佐藤", "期限切れ"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the Japanese postmortem page does not show %q", want)
+		}
+	}
+	screenshot(t, ctx, shots, "site-ja-postmortem.png")
 }
 
 // TestSiteServeInBrowser serves the site with site --serve, reads the feed and the JSON through
@@ -382,6 +539,25 @@ func TestSiteServeInBrowser(t *testing.T) {
 		do(t, bctx, "reload", chromedp.Navigate(page))
 		return strings.Contains(eval[string](t, bctx, `document.body.innerText`), "rollback finished")
 	}, func() string { return "the new log entry never appeared; serve said: " + stderr.String() })
+
+	// The settings change while it serves: the next rebuild follows them (here the language).
+	cfg, err := os.ReadFile(filepath.Join(dir, ".incidentctl.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, ".incidentctl.yaml"), append(cfg, "\nlang: ja\n"...), 0o644)
+	waitFor(t, 30*time.Second, func() bool {
+		do(t, bctx, "reload", chromedp.Navigate(page))
+		return eval[string](t, bctx, `document.documentElement.lang`) == "ja" && strings.Contains(eval[string](t, bctx, `document.body.innerText`), "タイムライン")
+	}, func() string { return "the page never followed lang: ja; serve said: " + stderr.String() })
+	// A setting that does not load is reported, and the site keeps the last good ones.
+	os.WriteFile(filepath.Join(dir, ".incidentctl.yaml"), append(cfg, "\nlang: fr\n"...), 0o644)
+	waitFor(t, 30*time.Second, func() bool { return strings.Contains(stderr.String(), "keeps its previous settings") },
+		func() string { return "a broken .incidentctl.yaml was not reported: " + stderr.String() })
+	do(t, bctx, "reload", chromedp.Navigate(page))
+	if lang := eval[string](t, bctx, `document.documentElement.lang`); lang != "ja" {
+		t.Errorf("after a broken .incidentctl.yaml the page's language is %q", lang)
+	}
 }
 
 func TestSiteServeAddressInUse(t *testing.T) {

@@ -45,8 +45,12 @@ type runner struct {
 	env []string
 }
 
-// run executes a command in dir and returns stdout, stderr and the error.
+// run executes a command in dir and returns stdout, stderr and the error. "incidentctl" is a
+// plain build of this command (plainBinary), or the test binary on $PATH.
 func (r runner) run(ctx context.Context, dir, name string, args ...string) (string, string, error) {
+	if name == "incidentctl" {
+		name = plainBinary()
+	}
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
 	cmd.Env = r.env
@@ -248,4 +252,37 @@ func envInt(t *testing.T, name string, def int) int {
 		t.Fatalf("%s=%q: want a positive number", name, v)
 	}
 	return n
+}
+
+var (
+	plainOnce sync.Once
+	plainPath = "incidentctl"
+)
+
+// plainBinary builds incidentctl once, without the race detector, for the tests that run it
+// hundreds of times as separate processes (the fault-injection and concurrency tests): the
+// test binary testscript puts on $PATH carries -race when the tests do, which makes every
+// process start several times slower, and races between processes are what these tests look
+// for, not races inside one. Without a go command it falls back to the test binary.
+func plainBinary() string {
+	plainOnce.Do(func() {
+		// Beside the test binary's copy on $PATH, in the folder testscript removes at exit.
+		onPath, err := exec.LookPath("incidentctl")
+		if err != nil {
+			return
+		}
+		out := filepath.Join(filepath.Dir(onPath), "incidentctl-plain")
+		cmd := exec.Command("go", "build", "-o", out, ".")
+		env := []string{}
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "GOFLAGS=") {
+				env = append(env, kv)
+			}
+		}
+		cmd.Env = env
+		if err := cmd.Run(); err == nil {
+			plainPath = out
+		}
+	})
+	return plainPath
 }

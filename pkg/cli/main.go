@@ -39,7 +39,9 @@ type App struct {
 	IO
 	JSON bool
 	Dir  string
-	Now  func() time.Time
+	// NoVerify is --no-verify: commits skip the pre-commit and commit-msg hooks.
+	NoVerify bool
+	Now      func() time.Time
 	// Lang is --lang; Getenv reads the locale (LC_ALL, LC_MESSAGES, LANG), nil for none.
 	Lang   string
 	Getenv func(string) string

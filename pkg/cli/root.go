@@ -48,6 +48,7 @@ func NewRootCmd(app *App) *cobra.Command {
 	root.PersistentFlags().BoolVar(&app.JSON, "json", false, app.P.T("flag.json"))
 	root.PersistentFlags().StringVarP(&app.Dir, "directory", "C", "", app.P.T("flag.directory"))
 	root.PersistentFlags().StringVar(&app.Lang, "lang", app.Lang, app.P.T("flag.lang"))
+	root.PersistentFlags().BoolVar(&app.NoVerify, "no-verify", false, app.P.T("flag.no_verify"))
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &UsageError{Msg: err.Error()} })
 	root.AddCommand(
 		newInitCmd(app), newNewCmd(app), newUpdateCmd(app), newLogCmd(app), newCloseCmd(app),
@@ -71,6 +72,10 @@ func (app *App) open() (*workspace.Workspace, error) {
 	ws, err := workspace.Open(".", app.Now)
 	if err == nil && !app.langFixed && ws.Config.Lang != "" {
 		app.P = i18n.For(ws.Config.Lang)
+	}
+	if err == nil {
+		ws.Repo.NoVerify = app.NoVerify
+		app.warn(ws.Repo.Notes()) // an interrupted change the repository completed on opening
 	}
 	if err == nil && app.opened == nil {
 		app.opened = ws // the command's own workspace, for chat delivery after it (notify.go)

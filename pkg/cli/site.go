@@ -34,7 +34,8 @@ func newSiteCmd(app *App) *cobra.Command {
 		Long: `Build a static site from the incident documents into _site/ at the repository's root (or
 --out): index.html with the open incidents first (most severe first) and the history by month,
 one page per incident (status, the action list with required and overdue items marked, the
-log as a timeline, the postmortem link), pages per severity, status and year, feed.atom (one
+log as a timeline, the postmortem link), one page per postmortem under postmortems/ (the
+document, its status and its follow-ups with their state), pages per severity, status and year, feed.atom (one
 entry per declaration, severity or status change, announcement, handoff and resolution),
 status.json (overall indicator none|minor|major|critical from the worst open severity, and
 the open incidents), and badge.svg. Drills are left out. Pages work without JavaScript; a
@@ -42,10 +43,11 @@ small script shows times in the reader's zone and adds a search box.
 
 A rebuild reads only the documents that changed and rewrites only the files whose bytes
 differ. site.base_url and site.title in .incidentctl.yaml set the published address (used in
-the feed and status.json) and the title; --base-url and --title override them.
+the feed and status.json) and the title; --base-url and --title override them. The pages are
+in the repository's language (lang: in .incidentctl.yaml: en or ja), whatever the reader's.
 
 --serve serves the site on --addr (default 127.0.0.1:8080) and rebuilds it when the record
-changes, for the war room's screen. A document that cannot be read still gets a page saying
+or .incidentctl.yaml changes, for the war room's screen. A document that cannot be read still gets a page saying
 what is wrong; the command then exits 1 after building (with --serve it keeps serving).
 
 The output folder must not be inside the incidents folder; an existing folder that is not a
@@ -83,15 +85,16 @@ site incidentctl built is refused unless --force.`,
 
 // SiteJSON is what `site --json` prints.
 type SiteJSON struct {
-	Out       string       `json:"out"`
-	Index     string       `json:"index"`
-	Incidents int          `json:"incidents"`
-	Drills    int          `json:"drills_left_out"`
-	Parsed    int          `json:"documents_read"`
-	Written   []string     `json:"written"`
-	Removed   []string     `json:"removed"`
-	Unchanged int          `json:"unchanged"`
-	Broken    []BrokenJSON `json:"broken"`
+	Out         string       `json:"out"`
+	Index       string       `json:"index"`
+	Incidents   int          `json:"incidents"`
+	Postmortems int          `json:"postmortems"`
+	Drills      int          `json:"drills_left_out"`
+	Parsed      int          `json:"documents_read"`
+	Written     []string     `json:"written"`
+	Removed     []string     `json:"removed"`
+	Unchanged   int          `json:"unchanged"`
+	Broken      []BrokenJSON `json:"broken"`
 }
 
 // BrokenJSON is a document the site could not read.
@@ -149,9 +152,21 @@ func siteRun(app *App, o siteOptions) error {
 	defer stop()
 	var mu sync.Mutex
 	lastBroken := len(res.Broken)
+	lastConfigErr := ""
 	return serve.Serve(ctx, ln, res.Out, o.Interval, func() {
 		mu.Lock()
 		defer mu.Unlock()
+		// .incidentctl.yaml may have changed (the title, the base URL, the language): each
+		// rebuild reads it again. One that does not load keeps the settings in use, said once.
+		if err := ws.ReloadConfig(); err != nil {
+			if msg := err.Error(); msg != lastConfigErr {
+				fmt.Fprintf(app.Err, "incidentctl: %s; the site keeps its previous settings until the file loads again\n", msg)
+				lastConfigErr = msg
+			}
+		} else if lastConfigErr != "" {
+			fmt.Fprintf(app.Err, "%s %s loads again\n", time.Now().Format("15:04:05"), config.FileName)
+			lastConfigErr = ""
+		}
 		res, warnings, err := ws.BuildSite(o.SiteOptions)
 		if err != nil {
 			fmt.Fprintf(app.Err, "incidentctl: rebuilding the site: %v\n", err)
@@ -166,7 +181,7 @@ func siteRun(app *App, o siteOptions) error {
 }
 
 func toSiteJSON(res *site.Result) SiteJSON {
-	out := SiteJSON{Out: res.Out, Index: filepath.Join(res.Out, "index.html"), Incidents: res.Incidents, Drills: res.Drills,
+	out := SiteJSON{Out: res.Out, Index: filepath.Join(res.Out, "index.html"), Incidents: res.Incidents, Postmortems: res.Postmortems, Drills: res.Drills,
 		Parsed: res.Parsed, Written: append([]string{}, res.Written...), Removed: append([]string{}, res.Removed...),
 		Unchanged: res.Unchanged, Broken: []BrokenJSON{}}
 	for _, b := range res.Broken {
@@ -196,7 +211,11 @@ func reportSite(app *App, res *site.Result, first bool) {
 		fmt.Fprintf(app.Err, "%s rebuilt: %s\n", time.Now().Format("15:04:05"), changes)
 		return
 	}
-	fmt.Fprintf(app.Err, "Built %s: %s%s; %s.\n", res.Out, plural(res.Incidents, "incident"), drills, changes)
+	pms := ""
+	if res.Postmortems > 0 {
+		pms = " and " + plural(res.Postmortems, "postmortem")
+	}
+	fmt.Fprintf(app.Err, "Built %s: %s%s%s; %s.\n", res.Out, plural(res.Incidents, "incident"), pms, drills, changes)
 	fmt.Fprintf(app.Out, "%s\n", filepath.Join(res.Out, "index.html"))
 }
 

@@ -37,8 +37,10 @@ on your branch until they are pushed.
 Only the files that changed are written, and only if you have no uncommitted changes in them;
 your other work in progress is left alone. The remote is origin unless .incidentctl.yaml says
 otherwise (sync: remote: <name>); with sync: auto: true every change is synced as if --sync were
-given. HTTPS remotes use a token from INCIDENTCTL_TOKEN (or GITHUB_TOKEN, GH_TOKEN,
-GITLAB_TOKEN), SSH remotes your ssh-agent.`,
+given. HTTPS remotes use a token from the environment, sent only over HTTPS and only to its
+hosts: GITHUB_TOKEN and GH_TOKEN to github.com, GITLAB_TOKEN to gitlab.com, INCIDENTCTL_TOKEN to
+the hosts listed under sync: credentials: in .incidentctl.yaml (which can list others for each).
+SSH remotes use your ssh-agent.`,
 		Example: `  incidentctl sync
   incidentctl sync --remote upstream
   incidentctl log k7x "rolled back deploy 1234" --sync`,

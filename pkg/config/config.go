@@ -52,6 +52,11 @@ type Lint struct {
 type Sync struct {
 	Remote string `yaml:"remote"` // the remote to sync with (default origin)
 	Auto   bool   `yaml:"auto"`   // sync after every change, as if --sync were given
+	// Credentials lists, per token variable (INCIDENTCTL_TOKEN, GITHUB_TOKEN, GH_TOKEN,
+	// GITLAB_TOKEN), the hosts the token may be sent to, over HTTPS only. A variable not listed
+	// keeps its default: GITHUB_TOKEN and GH_TOKEN github.com, GITLAB_TOKEN gitlab.com,
+	// INCIDENTCTL_TOKEN none.
+	Credentials map[string][]string `yaml:"credentials"`
 }
 
 // Site configures `incidentctl site`, the static web view of the incidents, and tells other

@@ -276,8 +276,9 @@ func TestCommitRefusesWhenIndexLocked(t *testing.T) {
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("err = %v, want ErrLocked", err)
 	}
-	want := "another git process seems to be running in this repository (" + lock + " exists); " +
-		"wait for it to finish, or remove the file if it crashed"
+	want := "the repository is locked: " + lock + " exists (held by another git command, made 0s ago); " +
+		"wait for it to finish and run the command again; if no git command is running, a crashed one left it: " +
+		"remove it (rm " + lock + ")"
 	if err.Error() != want {
 		t.Errorf("err = %q\nwant  %q", err, want)
 	}
@@ -318,9 +319,9 @@ func TestCommitRefusesWhenBranchMoved(t *testing.T) {
 	dir := newRepo(t, map[string]string{"f.md": "f\n"})
 	r := openRepo(t, dir)
 	stale, _ := r.Head()
-	writeFile(t, dir, "g.md", "g\n")
-	gitOut(t, dir, "add", "g.md")
-	gitOut(t, dir, "commit", "-q", "-m", "somebody else")
+	writeFile(t, dir, "f.md", "theirs\n")
+	gitOut(t, dir, "add", "f.md")
+	gitOut(t, dir, "commit", "-q", "-m", "somebody else, changing the same file")
 	before := takeSnapshot(t, dir, "f.md")
 	_, err := r.Commit(CommitRequest{
 		Changes: []Change{{Path: "f.md", Content: []byte("mine\n")}},
@@ -335,6 +336,23 @@ func TestCommitRefusesWhenBranchMoved(t *testing.T) {
 	}
 	before.assertSame(t, takeSnapshot(t, dir, "f.md"))
 	assertNoLocks(t, filepath.Join(dir, ".git"))
+
+	// A commit meanwhile that leaves our file alone: the change goes on top of it.
+	moved, _ := r.Head()
+	writeFile(t, dir, "g.md", "g\n")
+	gitOut(t, dir, "add", "g.md")
+	gitOut(t, dir, "commit", "-q", "-m", "somebody else, another file")
+	c, err := r.Commit(CommitRequest{
+		Changes: []Change{{Path: "f.md", Content: []byte("mine\n")}},
+		Message: "x", Parent: moved.Commit, Author: testSig(), Committer: testSig(),
+	})
+	if err != nil {
+		t.Fatalf("a commit that touched another file stopped ours: %v", err)
+	}
+	if p := strings.TrimSpace(gitOut(t, dir, "rev-parse", c.String()+"^")); p == moved.Commit.String() {
+		t.Errorf("the commit was not put on top of the one made meanwhile")
+	}
+	assertCommitted(t, dir, map[string]string{"f.md": "mine\n", "g.md": "g\n"})
 
 	// Unborn expected, but the branch exists.
 	_, err = r.Commit(CommitRequest{

@@ -15,7 +15,10 @@ import (
 // The git CLI is the reference in these tests (internal/gittest). TestMain isolates every git
 // (and Identity) from the developer's own configuration.
 
-func TestMain(m *testing.M) { gittest.Main(m, removeBenchFixtures) }
+func TestMain(m *testing.M) {
+	LockWait = 300 * time.Millisecond // a lock that stays makes a test wait this long
+	gittest.Main(m, removeBenchFixtures)
+}
 
 var (
 	gitEnv      = gittest.Env

@@ -1,7 +1,6 @@
 package gitrepo
 
 import (
-	"bytes"
 	"errors"
 	"io/fs"
 	"os"
@@ -23,8 +22,11 @@ import (
 // merge base with a branch, and which files differ from it. Only the trees that differ are read,
 // so the cost follows the size of the change, not of the repository.
 
-// ResolveCommit resolves what a user typed for a commit: a branch (main), a remote-tracking
-// branch (origin/main), a tag, a full or abbreviated hash, or an expression like HEAD~2.
+// ResolveCommit resolves what a user typed for a commit, as `git rev-parse --verify
+// <rev>^{commit}` does: a branch (main), a remote-tracking branch (origin/main), a tag, a full
+// or abbreviated hash, or any of git's revision expressions (HEAD~2, main^2, main@{u}, @{1},
+// @{-1}, v1^{}, ...): see revparse.go. Common syntax is read from the refs and objects it
+// names; the rest is answered by git itself, or by go-git where git is not installed.
 func (r *Repo) ResolveCommit(rev string) (plumbing.Hash, error) {
 	if rev == "HEAD" {
 		h, err := r.Head()
@@ -36,13 +38,32 @@ func (r *Repo) ResolveCommit(rev string) (plumbing.Hash, error) {
 		}
 		return h.Commit, nil
 	}
-	if h, ok := r.resolveFast(rev); ok {
-		return h, nil
+	h, err := r.resolveRevision(rev)
+	if errors.Is(err, errRevUnsupported) {
+		var byGit bool
+		if h, byGit, err = r.revParseByGit(rev); !byGit {
+			return r.resolveByGoGit(rev)
+		}
 	}
+	if err == nil {
+		if h, err = r.peelTo(h, plumbing.CommitObject); err == nil {
+			return h, nil
+		}
+	}
+	return plumbing.ZeroHash, revisionError(rev, nil)
+}
+
+func revisionError(rev string, err error) error {
+	return newUserError(nil, err,
+		"%q names no commit in this repository: give a branch (main, origin/main), a tag or a commit hash; in CI, fetch the history first (actions/checkout with fetch-depth: 0)", rev)
+}
+
+// resolveByGoGit is the resolver of last resort, where git is not installed: go-git's, which
+// loads the whole pack index and ignores @{...}.
+func (r *Repo) resolveByGoGit(rev string) (plumbing.Hash, error) {
 	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
 	if err != nil || h == nil || h.IsZero() {
-		return plumbing.ZeroHash, newUserError(nil, err,
-			"%q names no commit in this repository: give a branch (main, origin/main), a tag or a commit hash; in CI, fetch the history first (actions/checkout with fetch-depth: 0)", rev)
+		return plumbing.ZeroHash, revisionError(rev, err)
 	}
 	return *h, nil
 }
@@ -59,78 +80,6 @@ func (r *Repo) MergeBase(a, b plumbing.Hash) (plumbing.Hash, error) {
 			"%s and %s have no common ancestor; if this is a shallow clone, fetch the whole history (git fetch --unshallow, or actions/checkout with fetch-depth: 0)", a.String()[:7], b.String()[:7])
 	}
 	return bases[0], nil
-}
-
-// resolveFast resolves a full hash or a plain ref name with the repository's own readers: go-git's
-// ResolveRevision loads the whole pack index to read one commit (~100 ms with 600,000
-// objects). Names are tried in git's order (refs/<name>, refs/tags/, refs/heads/,
-// refs/remotes/, refs/remotes/<name>/HEAD) and annotated tags are peeled. Anything else
-// (HEAD~2, an abbreviated hash, FETCH_HEAD, a name git would also look for in .git itself) is
-// left to go-git: ok=false.
-func (r *Repo) resolveFast(rev string) (plumbing.Hash, bool) {
-	if plumbing.IsHash(rev) {
-		return r.peelToCommit(plumbing.NewHash(rev))
-	}
-	if !plainRefName(rev) {
-		return plumbing.ZeroHash, false
-	}
-	if _, err := os.Lstat(filepath.Join(r.gitDir, filepath.FromSlash(rev))); err == nil {
-		return plumbing.ZeroHash, false // git would read .git/<rev> first
-	}
-	for _, name := range []string{"refs/" + rev, "refs/tags/" + rev, "refs/heads/" + rev, "refs/remotes/" + rev, "refs/remotes/" + rev + "/HEAD"} {
-		h, found, err := r.readRef(plumbing.ReferenceName(name))
-		if err != nil {
-			return plumbing.ZeroHash, false
-		}
-		if found {
-			return r.peelToCommit(h)
-		}
-	}
-	return plumbing.ZeroHash, false
-}
-
-// plainRefName accepts names made of the characters branch names usually have, with none of
-// the revision syntax (~ ^ @ : ..) and not all in capitals (HEAD, FETCH_HEAD and the like).
-func plainRefName(s string) bool {
-	if s == "" || strings.Contains(s, "..") || strings.HasPrefix(s, "/") || strings.HasSuffix(s, "/") ||
-		strings.HasSuffix(s, ".lock") || strings.Contains(s, "//") {
-		return false
-	}
-	lower := false
-	for _, c := range s {
-		switch {
-		case c >= 'a' && c <= 'z':
-			lower = true
-		case c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_', c == '.', c == '/':
-		default:
-			return false
-		}
-	}
-	return lower
-}
-
-// peelToCommit follows annotated tags to the commit they name.
-func (r *Repo) peelToCommit(h plumbing.Hash) (plumbing.Hash, bool) {
-	for range 8 {
-		typ, b, err := r.readObject(h)
-		if err != nil {
-			return plumbing.ZeroHash, false
-		}
-		switch typ {
-		case plumbing.CommitObject:
-			return h, true
-		case plumbing.TagObject:
-			line, _, _ := bytes.Cut(b, []byte("\n"))
-			hex, ok := bytes.CutPrefix(line, []byte("object "))
-			if !ok || !plumbing.IsHash(string(hex)) {
-				return plumbing.ZeroHash, false
-			}
-			h = plumbing.NewHash(string(hex))
-		default:
-			return plumbing.ZeroHash, false
-		}
-	}
-	return plumbing.ZeroHash, false
 }
 
 // under reports whether path is prefix itself or inside it ("" is the whole repository).

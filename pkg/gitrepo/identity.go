@@ -36,7 +36,7 @@ func noIdentityError() error {
 // Unlike git, there is no guess from the system user name and host name: a
 // missing name or e-mail is an error that tells the user how to set it.
 func (r *Repo) Identity(now time.Time) (author, committer Signature, err error) {
-	cfg, err := r.loadConfig()
+	cfg, err := r.config()
 	if err != nil {
 		return Signature{}, Signature{}, err
 	}

@@ -14,8 +14,9 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/fault"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/index"
-	"github.com/incidentctl/incidentctl/pkg/gitrepo/lockfile"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/refs"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/revwalk"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/tree"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/worktree"
@@ -143,9 +144,11 @@ func (r *Repo) Integrate(req IntegrateRequest) (*IntegrateResult, error) {
 	if req.Theirs.IsZero() || req.Theirs == req.Local {
 		return res, nil
 	}
-	theirs, err := object.GetCommit(r.repo.Storer, req.Theirs)
+	// Only the commits' trees are needed: read with the repository's own reader (odb), which
+	// unlike go-git's storage does not decode every pack index to find one commit.
+	theirsTree, err := r.commitTree(req.Theirs)
 	if err != nil {
-		return nil, objectError("commit", req.Theirs, err)
+		return nil, err
 	}
 
 	var edits []tree.Change
@@ -155,11 +158,9 @@ func (r *Repo) Integrate(req IntegrateRequest) (*IntegrateResult, error) {
 		// An unborn branch: everything is new.
 		res.Kind = FastForward
 	} else {
-		ours, err := object.GetCommit(r.repo.Storer, req.Local)
-		if err != nil {
-			return nil, objectError("commit", req.Local, err)
+		if oursTree, err = r.commitTree(req.Local); err != nil {
+			return nil, err
 		}
-		oursTree = ours.TreeHash
 		bases, err := revwalk.MergeBases(r.objects, req.Local, req.Theirs)
 		if err != nil {
 			return nil, err
@@ -179,16 +180,16 @@ func (r *Repo) Integrate(req IntegrateRequest) (*IntegrateResult, error) {
 	}
 
 	if res.Kind == FastForward {
-		if edits, err = tree.Diff(r.objects, oursTree, theirs.TreeHash); err != nil {
+		if edits, err = tree.Diff(r.objects, oursTree, theirsTree); err != nil {
 			return nil, err
 		}
 	} else {
-		base, err := object.GetCommit(r.repo.Storer, res.Base)
+		baseTree, err := r.commitTree(res.Base)
 		if err != nil {
-			return nil, objectError("commit", res.Base, err)
+			return nil, err
 		}
 		var mergedTree plumbing.Hash
-		edits, mergedTree, res.Merged, err = r.mergeTrees(base.TreeHash, oursTree, theirs.TreeHash, req.Resolve)
+		edits, mergedTree, res.Merged, err = r.mergeTrees(baseTree, oursTree, theirsTree, req.Resolve)
 		if err != nil {
 			return nil, err
 		}
@@ -338,40 +339,34 @@ func (r *Repo) mergeCommit(req IntegrateRequest, treeHash plumbing.Hash, merged 
 	if !authorOK || !committerOK {
 		return plumbing.ZeroHash, noIdentityError()
 	}
-	obj := r.repo.Storer.NewEncodedObject()
-	c := &object.Commit{
-		Author:       object.Signature{Name: author.Name, Email: author.Email, When: author.When},
-		Committer:    object.Signature{Name: committer.Name, Email: committer.Email, When: committer.When},
-		Message:      msg,
-		TreeHash:     treeHash,
-		ParentHashes: []plumbing.Hash{req.Local, req.Theirs},
+	parents := []plumbing.Hash{req.Local, req.Theirs}
+	way, err := r.way(true)
+	if err != nil {
+		return plumbing.ZeroHash, err
 	}
-	if err := c.Encode(obj); err != nil {
-		return plumbing.ZeroHash, newUserError(nil, err, "cannot build the merge commit: %v", err)
+	if way.sign {
+		tracef("integrate: the merge commit is signed by git commit-tree -S (%s)", way.signWhy)
+		return r.signedCommit(way, treeHash, parents, msg, author, committer)
 	}
-	return r.store(obj)
+	return r.commitObject(treeHash, parents, msg, author, committer)
 }
 
-// moveAndUpdate publishes target: under index.lock and HEAD.lock it checks that the branch is
-// still at req.Local and that no path to update has uncommitted changes, moves the branch
-// (compare-and-swap under <ref>.lock, with reflog lines), then writes the working tree files
-// and splices the index entries of exactly the edited paths.
+// moveAndUpdate publishes target in git's order (tx.go): under index.lock and HEAD.lock it
+// checks that the branch is still at req.Local and that no path to update has uncommitted
+// changes, writes the journal, the working-tree files and the new index (into index.lock),
+// moves the branch (compare-and-swap under <ref>.lock, with reflog lines), then publishes the
+// index, splicing the entries of exactly the edited paths.
 func (r *Repo) moveAndUpdate(req IntegrateRequest, target plumbing.Hash, edits []tree.Change) error {
 	committer, ok := cleanSignature(req.Committer)
 	if !ok {
 		return noIdentityError()
 	}
-	indexPath := filepath.Join(r.gitDir, "index")
-	indexLock, err := lockfile.Take(indexPath)
+	t, err := r.begin()
 	if err != nil {
 		return err
 	}
-	defer indexLock.Release()
-	headLock, err := lockfile.Take(filepath.Join(r.gitDir, "HEAD"))
-	if err != nil {
-		return err
-	}
-	defer headLock.Release()
+	defer t.release()
+	fault.Point("integrate:locked")
 
 	head, err := r.Head()
 	if err != nil {
@@ -389,15 +384,34 @@ func (r *Repo) moveAndUpdate(req IntegrateRequest, target plumbing.Hash, edits [
 		return newUserError(ErrBranchMoved, nil,
 			"the branch %s moved while the incoming changes were being merged (%s); run the command again", head.Branch, now)
 	}
+	branch, err := r.refs.LockBranch(head.Ref, req.Local, "integrate")
+	if err != nil {
+		return r.heldError(err)
+	}
+	defer branch.Release()
 
 	// Check everything before the branch moves.
+	indexPath := r.indexPath()
 	indexData, err := os.ReadFile(indexPath)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return newUserError(nil, err, "cannot read the git index %s: %v", indexPath, err)
 	}
+	byGit := ""
+	if why := r.specialIndex(indexData); why != "" && r.gitAvailable() {
+		byGit = why
+	}
 	plan, dirty, err := index.PlanEdits(indexPath, indexData, indexEdits(edits))
-	if err != nil {
+	switch {
+	case err != nil && byGit == "":
 		return err
+	case err != nil:
+		// An index go-git cannot decode either (split, sparse): git lists the entries.
+		if dirty, err = r.gitDirtyIndex(edits); err != nil {
+			return err
+		}
+	}
+	if byGit != "" {
+		plan = nil
 	}
 	// Where files are removed, and every directory that loses a file.
 	removedFiles, removedUnder := map[string]bool{}, map[string]bool{}
@@ -436,6 +450,8 @@ func (r *Repo) moveAndUpdate(req IntegrateRequest, target plumbing.Hash, edits [
 			return err
 		}
 	}
+	fault.Point("integrate:objects")
+	tracef("integrate: %s %s; index: %s", map[bool]string{true: "fast-forward to", false: "merge commit"}[target == req.Theirs], short(target), orDefault(byGit, "spliced"))
 
 	reflog := req.Reflog
 	if reflog == "" {
@@ -446,49 +462,73 @@ func (r *Repo) moveAndUpdate(req IntegrateRequest, target plumbing.Hash, edits [
 	} else {
 		reflog += ": merge"
 	}
-	if err := r.updateBranch(head.Ref, req.Local, target, committer, reflog); err != nil {
+	j := &journal{Step: "integrate", Ref: string(head.Ref), From: hashOrEmpty(req.Local), To: target.String(),
+		Reflog: reflog, Who: refs.Who(committer), Edits: journalEntries(edits)}
+	if err := r.writeJournal(j); err != nil {
 		return err
 	}
-	headLock.Release()
+	fault.Point("integrate:journal")
+	undo := func() {
+		r.rollBackWorktree(edits)
+		r.removeJournal()
+	}
 
 	// Removals first (a directory may give way to a file), then the new content.
-	var failed error
 	for _, e := range edits {
 		if e.New == nil {
-			if err := worktree.Remove(r.root, e.Path); err != nil && failed == nil {
-				failed = err
+			if err := worktree.Remove(r.root, e.Path); err != nil {
+				undo()
+				return err
 			}
 		}
 	}
 	for i, e := range edits {
-		if e.New == nil || failed != nil {
+		if e.New == nil {
 			continue
 		}
 		st, err := r.writeWorktreeEntry(e.Path, e.New)
 		if err != nil {
-			failed = err
-			continue
+			undo()
+			return err
 		}
-		plan.SetStat(i, st)
-	}
-	if failed == nil {
-		if err := plan.WriteIndex(indexLock.Writer()); err != nil {
-			failed = newUserError(nil, err, "cannot write %s: %v", indexLock.Path(), err)
+		if plan != nil {
+			plan.SetStat(i, st)
 		}
 	}
-	if failed == nil {
-		failed = indexLock.Commit()
+	fault.Point("integrate:worktree")
+	if plan != nil {
+		if err := plan.WriteIndex(t.index.Writer()); err != nil {
+			undo()
+			return newUserError(nil, err, "cannot write %s: %v", t.index.Path(), err)
+		}
+	} else if err := r.gitIndexEdits(t, edits, indexData, byGit); err != nil {
+		undo()
+		return err
 	}
-	if failed != nil {
+	if err := t.index.Close(); err != nil {
+		undo()
+		return err
+	}
+	fault.Point("integrate:index-written")
+
+	// The index, then the branch (held under its lock): see Commit.
+	if err := t.index.Commit(); err != nil {
+		undo()
+		return err
+	}
+	fault.Point("integrate:index-published")
+	if err := branch.Commit(target, refs.Who(committer), reflog); err != nil {
 		paths := make([]string, len(edits))
 		for i, e := range edits {
 			paths[i] = e.Path
 		}
-		return newUserError(nil, failed,
-			"the branch %s now points at %s, but updating the working tree failed: %v; "+
-				"run `git restore --source=HEAD --staged --worktree -- %s` to bring the files in line",
-			head.Branch, short(target), failed, strings.Join(paths, " "))
+		return newUserError(nil, err,
+			"the incoming changes to %s are in the index and the working tree, but the branch %s could not be moved to %s: %v; "+
+				"the next incidentctl command completes it", strings.Join(paths, " "), head.Branch, short(target), err)
 	}
+	fault.Point("integrate:branch-moved")
+	t.head.Release()
+	r.removeJournal()
 	return nil
 }
 

@@ -36,9 +36,18 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
 	git "github.com/go-git/go-git/v5"
+	gogitconfig "github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	cfgformat "github.com/go-git/go-git/v5/plumbing/format/config"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/gitconfig"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/perm"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/lockfile"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/odb"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/refs"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/remote"
@@ -51,9 +60,17 @@ type Repo struct {
 	gitDir    string // this working tree's git dir (.git, or .git/worktrees/<name>)
 	commonDir string // the shared git dir: objects, refs, config
 
+	indexFile string // $GIT_INDEX_FILE, or <git dir>/index
+
+	// NoVerify makes every commit skip the pre-commit and commit-msg hooks (--no-verify).
+	NoVerify bool
+
 	objects *odb.Store
 	refs    *refs.Store
 	remotes *remote.Remotes
+	locks   *lockfile.Locker
+	cfg     *gitconfig.Set // every config value git reads here (config(), read once)
+	notes   []string       // what Open repaired (Notes)
 }
 
 // Root returns the absolute top-level directory of the working tree.
@@ -100,26 +117,163 @@ func Open(dir string) (*Repo, error) {
 		abs = filepath.Dir(abs)
 	}
 
-	root, gitDir, commonDir, err := discover(abs)
+	root, gitDir, commonDir, err := locate(abs)
 	if err != nil {
 		return nil, err
 	}
-
-	// We already know the top level, so go-git does not need to search;
-	// DetectDotGit stays on as a harmless safety net. EnableDotGitCommonDir
-	// makes linked working trees share objects and refs with the main one.
-	g, err := git.PlainOpenWithOptions(root, &git.PlainOpenOptions{
-		DetectDotGit:          true,
-		EnableDotGitCommonDir: true,
-	})
+	g, err := openGoGit(root, gitDir, commonDir)
 	if err != nil {
 		return nil, openError(root, commonDir, err)
 	}
-	r := &Repo{repo: g, root: root, gitDir: gitDir, commonDir: commonDir}
-	r.objects = odb.New(commonDir, g.Storer)
-	r.refs = refs.New(gitDir, commonDir)
-	r.remotes = remote.New(g, root, r.refs, r.objects)
+	r := &Repo{repo: g, root: root, gitDir: gitDir, commonDir: commonDir, indexFile: filepath.Join(gitDir, "index")}
+	if v := os.Getenv("GIT_INDEX_FILE"); v != "" {
+		if !filepath.IsAbs(v) {
+			v = filepath.Join(abs, v)
+		}
+		r.indexFile = v
+	}
+	r.refs = refs.New(gitDir, commonDir, nil, 0) // for the config's includeIf onbranch:
+	var shared perm.Shared
+	// A config git cannot read either is reported by what needs it (Identity, Commit).
+	if cfg, err := r.config(); err == nil {
+		if gitconfig.ParseBool(cfg.Get("core", "bare")) && os.Getenv("GIT_WORK_TREE") == "" {
+			return nil, newUserError(ErrNotRepository, nil,
+				"%s is a bare repository (core.bare is true): incidentctl needs a working tree; clone it (git clone %s) and run incidentctl in the clone", gitDir, gitDir)
+		}
+		if shared, err = perm.Parse(cfg.Get("core", "sharedrepository")); err != nil {
+			return nil, newUserError(nil, err, "%v; fix it with `git config core.sharedRepository group` (or umask)", err)
+		}
+	}
+	r.locks = &lockfile.Locker{MarkDir: filepath.Join(commonDir, "incidentctl", "locks"), Shared: shared, Wait: LockWait}
+	r.objects = odb.New(commonDir, g.Storer, shared)
+	r.refs = refs.New(gitDir, commonDir, r.locks, shared)
+	r.remotes = remote.New(g, root, commonDir, r.refs, r.objects)
+	tracef("open: working tree %s, git dir %s, index %s", root, gitDir, r.indexFile)
+	if err := r.recoverInterrupted(); err != nil {
+		// A read-only checkout, or a lock held right now: reading works on, and the next
+		// change completes it first (tx.begin).
+		r.note("an interrupted change could not be completed yet (%v); the next change completes it", err)
+	}
 	return r, nil
+}
+
+// LockWait is how long a change waits for a lock another git command holds before giving up
+// with a sentence naming it (lockfile.DefaultWait; tests make it short).
+var LockWait = lockfile.DefaultWait
+
+// locate finds the working tree and git dirs the way git does: $GIT_DIR (with
+// $GIT_WORK_TREE, core.worktree, or the current folder as the top of the working tree) when set,
+// else discovery upwards from dir; $GIT_COMMON_DIR overrides the commondir file. Settings that
+// move objects elsewhere ($GIT_OBJECT_DIRECTORY, $GIT_ALTERNATE_OBJECT_DIRECTORIES) are refused:
+// a commit must go to the repository git would commit to.
+func locate(dir string) (root, gitDir, commonDir string, err error) {
+	for _, v := range []string{"GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES"} {
+		if os.Getenv(v) != "" {
+			return "", "", "", newUserError(ErrUnsupportedRepository, nil,
+				"%s is set, which incidentctl does not support; unset it (unset %s) and run the command again", v, v)
+		}
+	}
+	envDir := os.Getenv("GIT_DIR")
+	if envDir == "" {
+		root, gitDir, commonDir, err = discover(dir)
+		if err != nil {
+			return "", "", "", err
+		}
+		if wt := os.Getenv("GIT_WORK_TREE"); wt != "" {
+			root = absFrom(dir, wt)
+		}
+	} else {
+		gitDir = absFrom(dir, envDir)
+		fi, err := os.Stat(gitDir)
+		switch {
+		case err != nil:
+			return "", "", "", newUserError(ErrNotRepository, err, "GIT_DIR=%s: %v; set GIT_DIR to a git directory, or unset it", envDir, err)
+		case !fi.IsDir():
+			if gitDir, err = readGitFile(gitDir); err != nil {
+				return "", "", "", err
+			}
+		}
+		if _, err := os.Stat(filepath.Join(gitDir, "HEAD")); err != nil {
+			return "", "", "", newUserError(ErrNotRepository, err,
+				"GIT_DIR=%s is not a git directory (it has no HEAD file); set GIT_DIR to a git directory, or unset it", envDir)
+		}
+		if commonDir, err = commonDirOf(gitDir, ""); err != nil {
+			return "", "", "", err
+		}
+		switch wt := os.Getenv("GIT_WORK_TREE"); {
+		case wt != "":
+			root = absFrom(dir, wt)
+		case configWorktree(commonDir) != "":
+			root = absFrom(gitDir, configWorktree(commonDir))
+		default:
+			root = dir // git takes the current folder as the top of the working tree
+		}
+	}
+	if v := os.Getenv("GIT_COMMON_DIR"); v != "" {
+		commonDir = absFrom(dir, v)
+	}
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+		return "", "", "", newUserError(ErrNotRepository, err, "the working tree %s does not exist; check GIT_WORK_TREE and core.worktree", root)
+	}
+	return filepath.Clean(root), filepath.Clean(gitDir), filepath.Clean(commonDir), nil
+}
+
+func absFrom(base, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(base, p)
+}
+
+// configWorktree reads core.worktree from the repository's own config.
+func configWorktree(commonDir string) string {
+	b, err := os.ReadFile(filepath.Join(commonDir, "config"))
+	if err != nil {
+		return ""
+	}
+	cfg := cfgformat.New()
+	if err := cfgformat.NewDecoder(bytes.NewReader(b)).Decode(cfg); err != nil {
+		return ""
+	}
+	return cfg.Section("core").Option("worktree")
+}
+
+// openGoGit opens the go-git repository on storage for the git dir (sharing objects and refs
+// with commonDir for a linked working tree) and the working tree root.
+func openGoGit(root, gitDir, commonDir string) (*git.Repository, error) {
+	var fs billy.Filesystem = osfs.New(gitDir)
+	if commonDir != gitDir {
+		fs = dotgit.NewRepositoryFilesystem(fs, osfs.New(commonDir))
+	}
+	st := &gogitStorage{Storage: filesystem.NewStorage(fs, cache.NewObjectLRUDefault())}
+	return git.Open(st, osfs.New(root))
+}
+
+// gogitStorage is go-git's storage with one difference: extensions.worktreeConfig (set by
+// `git sparse-checkout` and `git config --worktree`) is not shown to go-git, which refuses to
+// open a repository with an extension it does not know. That extension changes only where
+// config is read from, and incidentctl reads config itself (gitconfig.Load reads
+// config.worktree); every other extension is still refused.
+type gogitStorage struct {
+	*filesystem.Storage
+}
+
+func (s *gogitStorage) Config() (*gogitconfig.Config, error) {
+	cfg, err := s.Storage.Config()
+	if err != nil || cfg.Raw == nil || !cfg.Raw.HasSection("extensions") {
+		return cfg, err
+	}
+	ext := cfg.Raw.Section("extensions")
+	for _, o := range ext.Options {
+		if strings.EqualFold(o.Key, "worktreeconfig") {
+			ext.RemoveOption(o.Key)
+			break
+		}
+	}
+	if len(ext.Options) == 0 {
+		cfg.Raw.RemoveSection("extensions")
+	}
+	return cfg, nil
 }
 
 // discover walks up from dir to the first folder holding a .git directory or
@@ -156,9 +310,16 @@ func discover(dir string) (root, gitDir, commonDir string, err error) {
 			"%s is not a valid git directory (it has no HEAD file); check the repository with `git status`", gitDir)
 	}
 
+	commonDir, err = commonDirOf(gitDir, root)
+	return root, gitDir, commonDir, err
+}
+
+// commonDirOf is the shared git directory of gitDir: the one its "commondir" file names
+// (a linked working tree's), or gitDir itself.
+func commonDirOf(gitDir, root string) (string, error) {
 	// A linked working tree's git dir names the shared directory in its
 	// "commondir" file, relative to itself.
-	commonDir = gitDir
+	commonDir := gitDir
 	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
 		p := strings.TrimSpace(string(b))
 		if !filepath.IsAbs(p) {
@@ -166,12 +327,12 @@ func discover(dir string) (root, gitDir, commonDir string, err error) {
 		}
 		commonDir = filepath.Clean(p)
 		if _, err := os.Stat(commonDir); err != nil {
-			return "", "", "", newUserError(ErrNotRepository, err,
+			return "", newUserError(ErrNotRepository, err,
 				"the linked working tree %s belongs to the repository %s, which no longer exists; "+
 					"remove this folder, or run `git worktree repair` from the main working tree", root, commonDir)
 		}
 	}
-	return root, gitDir, commonDir, nil
+	return commonDir, nil
 }
 
 // readGitFile reads a ".git" file ("gitdir: <path>"), which linked working

@@ -41,10 +41,6 @@ func TestOpenUnsupportedExtensions(t *testing.T) {
 		config [][]string
 		want   []string
 	}{
-		{"worktreeConfig", [][]string{{"core.repositoryformatversion", "1"}, {"extensions.worktreeConfig", "true"}},
-			[]string{"extensions.worktreeConfig", "git sparse-checkout", "incidentctl cannot work with", "git config --unset extensions.worktreeConfig"}},
-		{"worktreeConfig v0", [][]string{{"extensions.worktreeConfig", "true"}},
-			[]string{"extensions.worktreeConfig", "incidentctl cannot work with"}},
 		{"partialClone", [][]string{{"core.repositoryformatversion", "1"}, {"extensions.partialClone", "origin"}},
 			[]string{"extensions.partialClone", "full clone"}},
 		{"objectFormat", [][]string{{"core.repositoryformatversion", "1"}, {"extensions.objectFormat", "sha256"}},
@@ -66,5 +62,26 @@ func TestOpenUnsupportedExtensions(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// extensions.worktreeConfig (what `git sparse-checkout` and `git config --worktree` set) only
+// moves config into config.worktree, which incidentctl reads: such a repository opens and takes
+// commits, and its per-worktree config is honoured.
+func TestOpenWorktreeConfig(t *testing.T) {
+	t.Parallel()
+	for _, version := range []string{"0", "1"} {
+		dir := newRepo(t, map[string]string{"f": "f\n"})
+		gitOut(t, dir, "config", "core.repositoryformatversion", version)
+		gitOut(t, dir, "config", "extensions.worktreeConfig", "true")
+		gitOut(t, dir, "config", "--worktree", "user.name", "Worktree Person")
+		gitOut(t, dir, "config", "--worktree", "user.email", "wt@example.com")
+		r := openRepo(t, dir)
+		a, _, err := r.Identity(testTime)
+		if err != nil || a.Name != "Worktree Person" {
+			t.Errorf("v%s: identity from config.worktree: %+v %v", version, a, err)
+		}
+		mustCommitFiles(t, r, "with worktreeConfig", map[string]string{"g.md": "g\n"})
+		assertCommitted(t, dir, map[string]string{"g.md": "g\n"})
 	}
 }

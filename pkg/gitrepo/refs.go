@@ -20,5 +20,5 @@ func (r *Repo) readRef(ref plumbing.ReferenceName) (plumbing.Hash, bool, error) 
 
 // updateBranch moves ref from old to new under <ref>.lock with compare-and-swap and reflogs.
 func (r *Repo) updateBranch(ref plumbing.ReferenceName, old, new plumbing.Hash, who Signature, reflogMsg string) error {
-	return r.refs.UpdateBranch(ref, old, new, refs.Who(who), reflogMsg)
+	return r.refs.UpdateBranch(ref, old, new, refs.Who(who), reflogMsg, "commit")
 }

@@ -28,8 +28,28 @@ func TrackingRef(remoteName, branch string) plumbing.ReferenceName {
 // RemoteURL returns the URL of the named remote (the first one, which fetch uses).
 func (r *Repo) RemoteURL(name string) (string, error) { return r.remotes.URL(name) }
 
-// AuthFor picks the credentials the user already has for a remote URL (pkg/gitrepo/remote).
-func AuthFor(url string) (transport.AuthMethod, error) { return remote.AuthFor(url) }
+// TokenHosts maps a token's environment variable (INCIDENTCTL_TOKEN, GITHUB_TOKEN, GH_TOKEN,
+// GITLAB_TOKEN) to the hosts it may be sent to; variables it does not name keep
+// DefaultTokenHosts.
+type TokenHosts = remote.TokenHosts
+
+// DefaultTokenHosts: GITHUB_TOKEN and GH_TOKEN go to github.com, GITLAB_TOKEN to gitlab.com,
+// INCIDENTCTL_TOKEN nowhere until configured.
+var DefaultTokenHosts = remote.DefaultTokenHosts
+
+// AuthFor picks the credentials the user already has for a remote URL: a token only over HTTPS
+// and only to its hosts, ssh-agent for SSH (pkg/gitrepo/remote). withheld says which tokens are
+// set but were not used, and why.
+func AuthFor(url string, hosts TokenHosts) (auth transport.AuthMethod, withheld string, err error) {
+	return remote.AuthFor(url, hosts)
+}
+
+// KnownTokens lists the token variables AuthFor reads.
+func KnownTokens() []string { return remote.KnownTokens() }
+
+// RedactURLs hides the passwords (and the tokens in the user part of http(s) URLs) of every URL
+// in s, for messages and JSON.
+func RedactURLs(s string) string { return remote.Redact(s) }
 
 // Fetch downloads the remote's branch and records it as refs/remotes/<remote>/<branch>
 // (forced, as git fetch does). It returns the branch's tip; found is false when the remote does

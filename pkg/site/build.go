@@ -25,12 +25,15 @@ type builder struct {
 	opts Options
 	cat  *catalogue
 
-	all     []*summary // every document read, drills included, by path
-	open    []*summary // open incidents, the most severe first
-	history []*summary // resolved incidents, the newest declaration first
-	broken  []*summary // documents that could not be read
-	updated time.Time  // the latest time in the published record
-	filters *filters
+	all       []*summary // every document read, drills included, by path
+	open      []*summary // open incidents, the most severe first
+	history   []*summary // resolved incidents, the newest declaration first
+	broken    []*summary // documents that could not be read
+	updated   time.Time  // the latest time in the published record
+	filters   *filters
+	pms       map[string]*pmState // each incident's postmortem, by incident ID
+	pmDupes   []pmDupe            // second postmortems of an incident
+	published map[string]bool     // the IDs of the incidents with a page of their own
 }
 
 // racyWindow: a document modified this close to the previous build may have changed again
@@ -43,25 +46,42 @@ func Build(srcs []Source, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.Site.Title == "" {
-		opts.Site.Title = config.Default().Site.Title
+	cat := catalogueFor(opts.Lang)
+	if opts.Site.Title == "" || opts.Site.Title == config.Default().Site.Title {
+		opts.Site.Title = cat.T("site.title") // the default title in the pages' language
 	}
-	b := &builder{opts: opts, cat: catalogueFor(opts.Lang)}
+	b := &builder{opts: opts, cat: cat, published: map[string]bool{}}
 	key := b.key()
 	if prev != nil && prev.Key != key {
 		// Other settings: every page changes; only the record of what is on disk still helps.
-		prev.Sources = nil
+		prev.Sources, prev.Postmortems = nil, nil
 	}
 	if prev == nil {
 		prev = &manifest{}
 	}
-	next := &manifest{Version: manifestVersion, Key: key, BuiltAt: time.Now(), Sources: make(map[string]*sourceState, len(srcs))}
+	next := &manifest{Version: manifestVersion, Key: key, BuiltAt: time.Now(), Sources: make(map[string]*sourceState, len(srcs)),
+		Postmortems: make(map[string]*pmState, len(opts.Postmortems))}
 	res := &Result{Out: opts.Out}
 
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("creating --out %s: %v", opts.Out, err)
 	}
 	em := &emitter{out: opts.Out, prev: prev.Outputs, next: map[string]outputState{}, res: res}
+	var renderers sync.Pool
+	renderers.New = func() any { return b.newRenderer() }
+	getRenderer := func() *pageRenderer { return renderers.Get().(*pageRenderer) }
+	putRenderer := func(r *pageRenderer) { renderers.Put(r) }
+
+	// The postmortems first: an incident's page shows its postmortem's link and follow-ups.
+	pmSrcs := slices.Clone(opts.Postmortems)
+	slices.SortFunc(pmSrcs, func(x, y Source) int { return strings.Compare(x.Path, y.Path) })
+	pmStates := make([]*pmState, len(pmSrcs))
+	pmErrs := make([]error, len(pmSrcs))
+	parallel(len(pmSrcs), func(i int) { pmStates[i], pmErrs[i] = b.postmortem(pmSrcs[i], prev.Postmortems[pmSrcs[i].Path], prev) })
+	if err := errors.Join(pmErrs...); err != nil {
+		return nil, err
+	}
+	b.indexPostmortems(pmStates)
 
 	// Read what changed, render the pages of what changed and of every open incident, and write
 	// them as they come (pages are not kept in memory). A page whose path is not certain to be
@@ -73,11 +93,9 @@ func Build(srcs []Source, opts Options) (*Result, error) {
 	}
 	states := make([]*sourceState, len(srcs))
 	deferred := make([]*output, len(srcs))
-	var renderers sync.Pool
-	renderers.New = func() any { return b.newRenderer() }
 	errs := make([]error, len(srcs))
 	parallel(len(srcs), func(i int) {
-		st, page, err := b.source(srcs[i], prev.Sources[srcs[i].Path], prev, &renderers)
+		st, page, err := b.source(srcs[i], prev.Sources[srcs[i].Path], prev, getRenderer, putRenderer)
 		states[i], errs[i] = st, err
 		if page == nil {
 			return
@@ -96,7 +114,7 @@ func Build(srcs []Source, opts Options) (*Result, error) {
 		if st == nil {
 			continue
 		}
-		if st.parsed {
+		if st.Stat.parsed {
 			res.Parsed++
 		}
 		next.Sources[srcs[i].Path] = st
@@ -113,10 +131,13 @@ func Build(srcs []Source, opts Options) (*Result, error) {
 		}
 		seenID[s.ID] = s.Path
 		b.all = append(b.all, s)
+		if !s.Broken {
+			b.published[s.ID] = true
+		}
 		switch {
 		case deferred[i] != nil:
 			em.emit(deferred[i].rel, deferred[i].data)
-		case !st.parsed && st.Page != "":
+		case !st.Stat.parsed && st.Page != "":
 			em.keep(st.Page)
 		}
 	}
@@ -125,9 +146,34 @@ func Build(srcs []Source, opts Options) (*Result, error) {
 	for _, s := range b.broken {
 		res.Broken = append(res.Broken, Broken{Path: s.Path, Problems: s.Problems})
 	}
+
+	// The postmortems of the published incidents.
+	if err := b.postmortemPages(em, prev, next, getRenderer, putRenderer); err != nil {
+		return nil, err
+	}
+	for _, st := range pmStates {
+		if st == nil {
+			continue
+		}
+		if st.Stat.parsed {
+			res.Parsed++
+		}
+		next.Postmortems[st.Sum.Path] = st
+		if b.publishedPM(st.Sum.Incident) == st {
+			res.Postmortems++
+			if st.Sum.Broken {
+				res.Broken = append(res.Broken, Broken{Path: st.Sum.Path, Problems: st.Sum.Problems})
+			}
+		}
+	}
+	for _, d := range b.pmDupes {
+		if b.published[d.incident] {
+			res.Broken = append(res.Broken, d.Broken)
+		}
+	}
 	slices.SortFunc(res.Broken, func(a, c Broken) int { return strings.Compare(a.Path, c.Path) })
 
-	shared, err := b.shared(renderers.Get().(*pageRenderer))
+	shared, err := b.shared(getRenderer())
 	if err != nil {
 		return nil, err
 	}
@@ -145,6 +191,11 @@ func Build(srcs []Source, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("writing %s: %v", filepath.Join(opts.Out, ManifestName), err)
 	}
 	return res, nil
+}
+
+// outFile is where a file of the site is written.
+func (b *builder) outFile(rel string) string {
+	return filepath.Join(b.opts.Out, filepath.FromSlash(rel))
 }
 
 // key names the settings every page depends on.
@@ -173,56 +224,70 @@ var rendererKey = func() string {
 	return fmt.Sprintf("%s %d %d", exe, fi.Size(), fi.ModTime().UnixNano())
 }()
 
-// source brings one document up to date: its summary from the manifest while the file and its
-// page are unchanged and the incident is resolved (a resolved incident's page does not depend
-// on the time), otherwise read, parsed and its page rendered.
-func (b *builder) source(src Source, old *sourceState, prev *manifest, renderers *sync.Pool) (*sourceState, *output, error) {
+// refresh stats a file against what the last build saw of it. same is true when it is
+// unchanged: by its stat data (data is then nil: the file was not read) or, when those
+// changed, by its content (data holds it). A file removed while the build ran gives nil.
+func (b *builder) refresh(src Source, old *fileState, prev *manifest) (st *fileState, data []byte, same bool, err error) {
 	fi, err := os.Stat(src.File)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, nil // removed while the build ran
+			return nil, nil, false, nil // removed while the build ran
 		}
-		return nil, nil, fmt.Errorf("reading %s: %v", src.Path, err)
+		return nil, nil, false, fmt.Errorf("reading %s: %v", src.Path, err)
 	}
-	st := &sourceState{}
+	st = &fileState{}
 	st.Size, st.MTime, st.CTime, st.Ino = statOf(fi)
+	limit := prev.BuiltAt.Add(-racyWindow).UnixNano()
+	if old != nil && st.MTime < limit && st.CTime < limit && old.Size == st.Size && old.MTime == st.MTime && old.CTime == st.CTime && old.Ino == st.Ino {
+		st.Hash = old.Hash
+		return st, nil, true, nil
+	}
+	if data, err = readFile(src.File); err != nil {
+		return nil, nil, false, fmt.Errorf("reading %s: %v", src.Path, err)
+	}
+	st.Hash = sha256.Sum256(data)
+	return st, data, old != nil && old.Hash == st.Hash, nil
+}
+
+// readFile is os.ReadFile.
+var readFile = os.ReadFile
+
+// source brings one document up to date: its summary from the manifest while the file and its
+// page are unchanged and the incident is resolved (a resolved incident's page does not depend
+// on the time), otherwise read, parsed and its page rendered.
+func (b *builder) source(src Source, old *sourceState, prev *manifest, get func() *pageRenderer, put func(*pageRenderer)) (*sourceState, *output, error) {
 	stable := func(o *sourceState) bool {
-		if o == nil || o.Sum == nil || o.Sum.open() && !o.Sum.Drill || o.Followups != b.followupsHash(o.Sum.ID) {
+		if o == nil || o.Sum == nil || !o.Sum.Drill && (o.Sum.open() || o.Deps != b.pmDeps(o.Sum.ID)) {
 			return false
 		}
 		if o.Page != "" {
-			if p, ok := prev.Outputs[o.Page]; !ok || !onDisk(filepath.Join(b.opts.Out, filepath.FromSlash(o.Page)), p) {
+			if p, ok := prev.Outputs[o.Page]; !ok || !onDisk(b.outFile(o.Page), p) {
 				return false
 			}
 		}
 		return true
 	}
-	settled := st.MTime < prev.BuiltAt.Add(-racyWindow).UnixNano() && st.CTime < prev.BuiltAt.Add(-racyWindow).UnixNano()
-	if old != nil && settled && old.Size == st.Size && old.MTime == st.MTime && old.CTime == st.CTime && old.Ino == st.Ino && stable(old) {
-		st.Hash, st.Sum, st.Page, st.Followups = old.Hash, old.Sum, old.Page, old.Followups
+	var oldFile *fileState
+	if stable(old) {
+		oldFile = &old.Stat
+	}
+	fst, data, same, err := b.refresh(src, oldFile, prev)
+	if err != nil || fst == nil {
+		return nil, nil, err
+	}
+	st := &sourceState{Stat: *fst}
+	if same {
+		st.Sum, st.Page, st.Deps = old.Sum, old.Page, old.Deps
 		return st, nil, nil
 	}
-	data, err := os.ReadFile(src.File)
-	if err != nil {
-		return nil, nil, fmt.Errorf("reading %s: %v", src.Path, err)
-	}
-	st.Hash = sha256.Sum256(data)
-	if old != nil && old.Hash == st.Hash && stable(old) {
-		st.Sum, st.Page, st.Followups = old.Sum, old.Page, old.Followups
-		return st, nil, nil
-	}
-	st.parsed = true
-	r := renderers.Get().(*pageRenderer)
-	defer renderers.Put(r)
+	st.Stat.parsed = true
+	r := get()
+	defer put(r)
 	d, perr := incident.Parse(src.Path, data)
 	if perr != nil {
-		st.Sum = brokenSummary(src.Path, b.problems(src.Path, perr))
+		st.Sum = brokenSummary(src.Path, b.problemsFor(src.Path, perr))
 		st.Page = config.IncidentPage(st.Sum.ID)
-		page, err := r.brokenPage(st.Sum, data)
-		if err != nil {
-			return nil, nil, err
-		}
-		return st, &output{st.Page, page}, nil
+		return st, &output{st.Page, r.brokenPage(st.Sum, data)}, nil
 	}
 	st.Sum = summarise(d, b.opts.Now)
 	if st.Sum.Drill {
@@ -234,49 +299,11 @@ func (b *builder) source(src Source, old *sourceState, prev *manifest, renderers
 		st.Sum = brokenSummary(src.Path, []Problem{{Line: line, Col: 1, Rule: "id",
 			Message: fmt.Sprintf("id %q is not an incident ID (YYMMDD-xxxxx, as incidentctl new writes): the site cannot give it a page", d.Meta.ID)}})
 		st.Page = config.IncidentPage(st.Sum.ID)
-		page, err := r.brokenPage(st.Sum, data)
-		if err != nil {
-			return nil, nil, err
-		}
-		return st, &output{st.Page, page}, nil
+		return st, &output{st.Page, r.brokenPage(st.Sum, data)}, nil
 	}
 	st.Page = config.IncidentPage(st.Sum.ID)
-	st.Followups = b.followupsHash(st.Sum.ID)
-	page, err := r.incidentPage(d, st.Sum)
-	if err != nil {
-		return nil, nil, err
-	}
-	return st, &output{st.Page, page}, nil
-}
-
-// followupsHash names what an incident's follow-ups look like now (overdue marks included).
-func (b *builder) followupsHash(id string) [32]byte {
-	fs := b.opts.Followups[id]
-	if len(fs) == 0 {
-		return [32]byte{}
-	}
-	h := sha256.New()
-	for _, f := range fs {
-		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%t\x00%t\x00%s\x00", f.ID, f.Text, f.Owner, f.Due, f.Link, f.Done, f.Overdue, f.Postmortem)
-	}
-	var out [32]byte
-	copy(out[:], h.Sum(nil))
-	return out
-}
-
-// problems says what is wrong with a document that could not be read: lint's findings when
-// the caller gave a way to get them, else the parse error.
-func (b *builder) problems(path string, err error) []Problem {
-	if b.opts.Diagnose != nil {
-		if ps := b.opts.Diagnose(path); len(ps) > 0 {
-			return ps
-		}
-	}
-	var pe *incident.ParseError
-	if errors.As(err, &pe) {
-		return []Problem{{Line: max(pe.Line, 1), Col: max(pe.Col, 1), Rule: pe.Rule, Message: pe.Msg}}
-	}
-	return []Problem{{Line: 1, Col: 1, Message: err.Error()}}
+	st.Deps = b.pmDeps(st.Sum.ID)
+	return st, &output{st.Page, r.incidentPage(d, st.Sum)}, nil
 }
 
 // sort splits the published documents into open, history and broken, and finds the record's
@@ -416,21 +443,21 @@ func (b *builder) shared(r *pageRenderer) ([]output, error) {
 	}
 	for _, sev := range b.severities() {
 		open, hist := filter(func(s *summary) bool { return s.Severity == sev })
-		data, err := r.list(severityPage(sev), "sev:"+sev, b.cat.f("filter.severity", sev), open, hist)
+		data, err := r.list(severityPage(sev), "sev:"+sev, b.cat.T("site.filter.severity", "Severity", sev), open, hist)
 		if err := add(severityPage(sev), data, err); err != nil {
 			return nil, err
 		}
 	}
 	for _, st := range incident.Statuses {
 		open, hist := filter(func(s *summary) bool { return s.Status == st })
-		data, err := r.list(statusPage(st), "status:"+st, b.cat.f("filter.status", statusLabel(b.cat, st)), open, hist)
+		data, err := r.list(statusPage(st), "status:"+st, b.cat.T("site.filter.status", "Status", statusLabel(b.cat, st)), open, hist)
 		if err := add(statusPage(st), data, err); err != nil {
 			return nil, err
 		}
 	}
 	for _, y := range b.years() {
 		open, hist := filter(func(s *summary) bool { return s.DeclaredAt.UTC().Format("2006") == y })
-		data, err := r.list(yearPage(y), "year:"+y, b.cat.f("history.year", y), open, hist)
+		data, err := r.list(yearPage(y), "year:"+y, b.cat.T("site.history.year", "Year", y), open, hist)
 		if err := add(yearPage(y), data, err); err != nil {
 			return nil, err
 		}

@@ -79,7 +79,9 @@ func (b *builder) feed() ([]byte, error) {
 		for _, s := range list {
 			seen := map[string]int{}
 			for _, e := range s.Events {
-				if e.Kind == eventPostmortem {
+				// A postmortem is an update when readers can open it: a page of the site, or an
+				// address the log gives.
+				if e.Kind == eventPostmortem && b.publishedPM(s.ID) == nil && !isWebLink(e.Detail) {
 					continue
 				}
 				k := e.At.UTC().Format(time.RFC3339) + e.Kind
@@ -101,7 +103,7 @@ func (b *builder) feed() ([]byte, error) {
 	f := atomFeed{
 		Lang:    b.cat.lang,
 		ID:      b.feedID(),
-		Title:   b.cat.f("feed.title", b.opts.Site.Title),
+		Title:   b.cat.T("site.feed.title", "Site", b.opts.Site.Title),
 		Updated: atomTime(b.updated),
 		Author:  atomPerson{b.opts.Site.Title},
 		Links: []atomLink{
@@ -118,15 +120,28 @@ func (b *builder) feed() ([]byte, error) {
 		if it.n > 1 {
 			id += ":" + string(rune('0'+min(it.n, 9)))
 		}
-		title := "[" + s.Severity + "] " + s.Title + ": " + b.cat.t("ev."+e.Kind)
-		if e.Detail != "" && e.Kind != eventResolved && e.Kind != eventAnnouncement {
+		title := "[" + s.Severity + "] " + s.Title + ": " + b.cat.T("site.event."+e.Kind)
+		link := b.url(config.IncidentPage(s.ID)) + "#t-" + e.At.UTC().Format("20060102T150405Z")
+		content := e.Text
+		switch pm := b.publishedPM(s.ID); {
+		case e.Kind == eventPostmortem && pm != nil:
+			link = b.url(postmortemPage(s.ID))
+			if pm.Sum.Status != "" && !pm.Sum.Broken {
+				title += " — " + pmStatusLabel(b.cat, pm.Sum.Status)
+			}
+			if pm.Sum.Title != "" {
+				content = b.cat.T("site.pm.title", "Title", pm.Sum.Title)
+			}
+		case e.Kind == eventPostmortem:
+			link = e.Detail
+		case e.Detail != "" && e.Kind != eventResolved && e.Kind != eventAnnouncement:
 			title += " — " + b.detail(e)
 		}
 		f.Entries = append(f.Entries, atomEntry{
 			ID: id, Title: title, Updated: atomTime(e.At), Author: atomPerson{orDash(e.Author)},
-			Link:     atomLink{Rel: "alternate", Type: "text/html", Href: b.url(config.IncidentPage(s.ID)) + "#t-" + e.At.UTC().Format("20060102T150405Z")},
+			Link:     atomLink{Rel: "alternate", Type: "text/html", Href: link},
 			Category: atomCategory{Term: e.Kind},
-			Content:  atomText{Type: "text", Text: e.Text},
+			Content:  atomText{Type: "text", Text: content},
 		})
 	}
 	var buf bytes.Buffer

@@ -67,17 +67,19 @@ func (r *pageRenderer) head(w *hw, p *page) {
 	w.raw("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
 	w.esc(p.Title)
 	w.raw("</title>\n<link rel=\"stylesheet\" href=\"", p.Root, "site.css\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\"")
-	w.esc(c.f("feed.title", p.SiteTitle))
+	w.esc(c.T("site.feed.title", "Site", p.SiteTitle))
 	w.raw("\" href=\"", p.Root, "feed.atom\">\n<link rel=\"alternate\" type=\"application/json\" title=\"")
-	w.esc(c.t("status.json"))
+	w.esc(c.T("site.status_json"))
 	w.raw("\" href=\"", p.Root, "status.json\">\n")
 	if p.Canonical != "" {
 		w.raw("<link rel=\"canonical\" href=\"")
 		w.esc(p.Canonical)
 		w.raw("\">\n")
 	}
-	w.raw("<script src=\"", p.Root, "site.js\" defer></script>\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">")
-	w.esc(c.t("skip"))
+	w.raw("<script src=\"", p.Root, "site.js\" defer></script>\n</head>\n<body data-units=\"")
+	w.esc(r.units)
+	w.raw("\">\n<a class=\"skip\" href=\"#main\">")
+	w.esc(c.T("site.skip"))
 	w.raw("</a>\n<header class=\"site\">\n<p class=\"site-title\"><a href=\"", p.Root, "index.html\">")
 	w.esc(p.SiteTitle)
 	w.raw("</a></p>\n</header>\n<main id=\"main\">\n")
@@ -86,20 +88,20 @@ func (r *pageRenderer) head(w *hw, p *page) {
 func (r *pageRenderer) foot(w *hw, p *page) {
 	c := r.b.cat
 	w.raw("</main>\n<footer class=\"site\">\n<p class=\"times-note\" data-local-note=\"")
-	w.esc(c.t("times.local"))
+	w.esc(c.T("site.times.local", "Zone", "{zone}"))
 	w.raw("\">")
-	w.esc(c.t("times.utc"))
+	w.esc(c.T("site.times.utc"))
 	w.raw("</p>\n<p><a href=\"", p.Root, "feed.atom\">")
-	w.esc(c.t("feed"))
+	w.esc(c.T("site.feed"))
 	w.raw("</a> · <a href=\"", p.Root, "status.json\">")
-	w.esc(c.t("status.json"))
+	w.esc(c.T("site.status_json"))
 	w.raw("</a> · <a href=\"", p.Root, "index.html\">")
-	w.esc(c.t("back.index"))
+	w.esc(c.T("site.back_index"))
 	w.raw("</a></p>\n<p>")
-	w.esc(c.t("built.by"))
+	w.esc(c.T("site.built_by"))
 	if !p.Updated.IsZero() {
 		w.raw(" · ")
-		w.esc(c.t("updated"))
+		w.esc(c.T("site.updated"))
 		w.raw(": ")
 		w.html(timeTag(p.Updated))
 	}
@@ -141,25 +143,25 @@ func (r *pageRenderer) filters(w *hw, p *page) {
 		}
 	}
 	w.raw("<nav class=\"filters\" aria-label=\"")
-	w.esc(c.t("nav.filters"))
+	w.esc(c.T("site.nav.filters"))
 	w.raw("\">\n<p><span class=\"filter-label\">")
-	w.esc(c.t("nav.severity"))
+	w.esc(c.T("site.nav.severity"))
 	w.raw(":</span> <a href=\"", p.Root, "index.html\"")
 	current("all")
 	w.raw(">")
-	w.esc(c.t("nav.all"))
+	w.esc(c.T("site.nav.all"))
 	w.raw("</a>")
 	links(f.Severities, " ")
 	w.raw("</p>\n<p><span class=\"filter-label\">")
-	w.esc(c.t("nav.status"))
+	w.esc(c.T("site.nav.status"))
 	w.raw(":</span> <a href=\"", p.Root, "index.html#open\">")
-	w.esc(c.t("nav.open"))
+	w.esc(c.T("site.nav.open"))
 	w.raw("</a>")
 	links(f.Statuses, " ")
 	w.raw("</p>\n")
 	if len(f.Years) > 0 {
 		w.raw("<p><span class=\"filter-label\">")
-		w.esc(c.t("nav.years"))
+		w.esc(c.T("site.nav.years"))
 		w.raw(":</span> ")
 		links(f.Years, "")
 		w.raw("</p>\n")
@@ -170,13 +172,15 @@ func (r *pageRenderer) filters(w *hw, p *page) {
 func (r *pageRenderer) search(w *hw, p *page) {
 	c := r.b.cat
 	w.raw("<form class=\"search\" role=\"search\" action=\"", p.Root, "index.html\" hidden data-index=\"", p.Root, "search-index.js\" data-root=\"", p.Root, "\" data-none=\"")
-	w.esc(c.t("search.none"))
+	w.esc(c.T("site.search.none"))
 	w.raw("\" data-results=\"")
-	w.esc(c.t("search.results"))
+	w.esc(c.T("site.search.results", "N", "{n}"))
+	w.raw("\" data-result=\"")
+	w.esc(c.T("site.search.result"))
 	w.raw("\">\n<label for=\"q\">")
-	w.esc(c.t("search.label"))
+	w.esc(c.T("site.search.label"))
 	w.raw("</label>\n<input id=\"q\" name=\"q\" type=\"search\" autocomplete=\"off\" placeholder=\"")
-	w.esc(c.t("search.hint"))
+	w.esc(c.T("site.search.hint"))
 	w.raw("\">\n<div id=\"search-results\" role=\"status\" aria-live=\"polite\"></div>\n</form>\n")
 }
 
@@ -198,40 +202,36 @@ func (r *pageRenderer) card(w *hw, cd card) {
 	w.raw("<article class=\"card sev-r", r.b.sevClass(s.Severity), "\">\n<h3><a href=\"", cd.Root, cd.Href, "\">")
 	w.esc(s.Title)
 	w.raw("</a></h3>\n<dl class=\"fields\">\n")
-	r.field(w, "", c.t("f.severity"), func() { r.sev(w, s.Severity) })
-	r.field(w, "", c.t("f.status"), func() { r.status(w, s.Status) })
-	r.field(w, "", c.t("f.commander"), func() { w.esc(or(s.Commander, c.t("nobody"))) })
-	r.field(w, "wide", c.t("f.impact"), func() { r.mdOrDash(w, s.Impact) })
-	r.field(w, "wide", c.t("f.announcement"), func() {
+	r.field(w, "", c.T("site.field.severity"), func() { r.sev(w, s.Severity) })
+	r.field(w, "", c.T("site.field.status"), func() { r.status(w, s.Status) })
+	r.field(w, "", c.T("site.field.commander"), func() { w.esc(or(s.Commander, c.T("site.nobody"))) })
+	r.field(w, "wide", c.T("site.field.impact"), func() { r.mdOrDash(w, s.Impact) })
+	r.field(w, "wide", c.T("site.field.announcement"), func() {
 		r.mdOrDash(w, s.Announcement)
 		if s.Announcement != "" && !s.AnnouncedAt.IsZero() {
-			w.raw(" <span class=\"when\">(")
-			w.esc(c.t("f.announced"))
-			w.raw(" ")
-			w.html(timeTag(s.AnnouncedAt))
-			w.raw(", ")
-			w.html(sinceTag(c, "ago", s.AnnouncedAt, now))
-			w.raw(")</span>")
+			w.raw(" <span class=\"when\">")
+			w.html(c.H("site.field.announced_since", "Time", timeTag(s.AnnouncedAt), "Since", sinceTag(c, "site.ago", s.AnnouncedAt, now)))
+			w.raw("</span>")
 		}
 	})
-	r.field(w, "", c.t("f.declared"), func() {
+	r.field(w, "", c.T("site.field.declared"), func() {
 		w.html(timeTag(s.DeclaredAt))
-		w.raw(" <span class=\"when\">(")
-		w.html(sinceTag(c, "for", s.DeclaredAt, now))
-		w.raw(")</span>")
+		w.raw(" <span class=\"when\">")
+		w.html(c.H("site.paren", "Text", sinceTag(c, "site.open_for", s.DeclaredAt, now)))
+		w.raw("</span>")
 	})
-	r.field(w, "", c.t("f.lastlog"), func() {
+	r.field(w, "", c.T("site.field.last_log"), func() {
 		if s.LastLogAt.IsZero() {
 			w.raw("—")
 			return
 		}
 		w.html(timeTag(s.LastLogAt))
-		w.raw(" <span class=\"when\">(")
-		w.html(sinceTag(c, "ago", s.LastLogAt, now))
-		w.raw(")</span>")
+		w.raw(" <span class=\"when\">")
+		w.html(c.H("site.paren", "Text", sinceTag(c, "site.ago", s.LastLogAt, now)))
+		w.raw("</span>")
 	})
-	r.field(w, "", c.t("f.required"), func() { w.int(s.OpenRequired) })
-	r.field(w, "", c.t("f.overdue"), func() {
+	r.field(w, "", c.T("site.field.required"), func() { w.int(s.OpenRequired) })
+	r.field(w, "", c.T("site.field.overdue"), func() {
 		if s.Overdue > 0 {
 			w.raw("<span class=\"overdue\"><span aria-hidden=\"true\">⚠</span> ")
 			w.int(s.Overdue)
@@ -260,20 +260,20 @@ func or(s, alt string) string {
 
 func (r *pageRenderer) months(w *hw, ms []month) {
 	c := r.b.cat
-	head := "<thead><tr><th scope=\"col\">" + escString(c.t("col.declared")) + "</th><th scope=\"col\">" + escString(c.t("col.incident")) +
-		"</th><th scope=\"col\">" + escString(c.t("col.severity")) + "</th><th scope=\"col\">" + escString(c.t("col.status")) +
-		"</th><th scope=\"col\">" + escString(c.t("col.duration")) + "</th></tr></thead>\n"
+	head := "<thead><tr><th scope=\"col\">" + escString(c.T("site.col.declared")) + "</th><th scope=\"col\">" + escString(c.T("site.col.incident")) +
+		"</th><th scope=\"col\">" + escString(c.T("site.col.severity")) + "</th><th scope=\"col\">" + escString(c.T("site.col.status")) +
+		"</th><th scope=\"col\">" + escString(c.T("site.col.duration")) + "</th></tr></thead>\n"
 	// On a narrow screen the rows become blocks; each cell then says what it is.
 	var cols [5]string
-	for i, k := range []string{"col.declared", "col.incident", "col.severity", "col.status", "col.duration"} {
-		cols[i] = " data-label=\"" + escString(c.t(k)) + "\""
+	for i, k := range []string{"site.col.declared", "site.col.incident", "site.col.severity", "site.col.status", "site.col.duration"} {
+		cols[i] = " data-label=\"" + escString(c.T(k)) + "\""
 	}
 	for _, m := range ms {
 		w.raw("<section class=\"month\" aria-labelledby=\"m-", m.Key, "\">\n<h3 id=\"m-", m.Key, "\">")
 		w.esc(m.Label)
-		w.raw(" <span class=\"count\">(")
-		w.int(m.Count)
-		w.raw(")</span></h3>\n<div class=\"table-wrap\">\n<table>\n", head, "<tbody>\n")
+		w.raw(" <span class=\"count\">")
+		w.esc(c.T("site.paren", "Text", m.Count))
+		w.raw("</span></h3>\n<div class=\"table-wrap\">\n<table>\n", head, "<tbody>\n")
 		for _, row := range m.Rows {
 			s := row.S
 			w.raw("<tr><td", cols[0], ">")
@@ -282,13 +282,26 @@ func (r *pageRenderer) months(w *hw, ms []month) {
 			w.esc(s.Title)
 			w.raw("</a> <span class=\"id\">")
 			w.esc(s.ID)
-			w.raw("</span></th><td", cols[2], ">")
+			w.raw("</span>")
+			if pm := r.b.publishedPM(s.ID); pm != nil {
+				w.raw(" <a class=\"pm-link\" href=\"", row.Root, postmortemPage(s.ID), "\">")
+				w.esc(c.T("site.field.postmortem"))
+				w.raw("</a>")
+				if pm.Sum.Status != "" && !pm.Sum.Broken {
+					w.raw(" <span class=\"tag tag-pm pm-")
+					w.esc(pm.Sum.Status)
+					w.raw("\">")
+					w.esc(pmStatusLabel(c, pm.Sum.Status))
+					w.raw("</span>")
+				}
+			}
+			w.raw("</th><td", cols[2], ">")
 			r.sev(w, s.Severity)
 			w.raw("</td><td", cols[3], ">")
 			r.status(w, s.Status)
 			w.raw("</td><td", cols[4], ">")
 			if s.ResolvedAt.IsZero() {
-				w.esc(c.t("ongoing"))
+				w.esc(c.T("site.ongoing"))
 			} else {
 				w.esc(c.duration(row.Duration))
 			}
@@ -312,9 +325,9 @@ func (r *pageRenderer) indexHTML(w *hw, d *indexData) {
 	r.search(w, &d.page)
 	if len(d.Broken) > 0 {
 		w.raw("<section class=\"broken\" aria-labelledby=\"broken\">\n<h2 id=\"broken\"><span aria-hidden=\"true\">⚠</span> ")
-		w.esc(c.t("broken.heading"))
+		w.esc(c.T("site.broken.heading"))
 		w.raw("</h2>\n<p>")
-		w.esc(c.t("broken.intro"))
+		w.esc(c.T("site.broken.intro"))
 		w.raw("</p>\n<ul>\n")
 		for _, b := range d.Broken {
 			w.raw("<li><a href=\"", b.Root, b.Href, "\">")
@@ -327,7 +340,7 @@ func (r *pageRenderer) indexHTML(w *hw, d *indexData) {
 	r.historySection(w, d.History)
 	if len(d.Filters.Years) > 0 {
 		w.raw("<p class=\"more\">")
-		w.esc(c.t("history.more"))
+		w.esc(c.T("site.history.more"))
 		for i, y := range d.Filters.Years {
 			if i > 0 {
 				w.raw(" ·")
@@ -348,11 +361,11 @@ func (r *pageRenderer) openSection(w *hw, open []card, always bool) {
 		return
 	}
 	w.raw("<section aria-labelledby=\"open\">\n<h2 id=\"open\">")
-	w.esc(c.t("open.heading"))
+	w.esc(c.T("site.open.heading"))
 	w.raw("</h2>\n")
 	if len(open) == 0 {
 		w.raw("<p>")
-		w.esc(c.t("open.none"))
+		w.esc(c.T("site.open.none"))
 		w.raw("</p>\n")
 	}
 	for _, cd := range open {
@@ -365,11 +378,11 @@ func (r *pageRenderer) openSection(w *hw, open []card, always bool) {
 func (r *pageRenderer) historySection(w *hw, ms []month) {
 	c := r.b.cat
 	w.raw("<section aria-labelledby=\"history\">\n<h2 id=\"history\">")
-	w.esc(c.t("history.heading"))
+	w.esc(c.T("site.history.heading"))
 	w.raw("</h2>\n")
 	if len(ms) == 0 {
 		w.raw("<p>")
-		w.esc(c.t("history.none"))
+		w.esc(c.T("site.history.none"))
 		w.raw("</p>\n")
 	}
 	r.months(w, ms)
@@ -390,22 +403,22 @@ func (r *pageRenderer) listHTML(w *hw, d *listData) {
 	r.foot(w, &d.page)
 }
 
-func (r *pageRenderer) problems(w *hw, s *summary, intro string) {
+func (r *pageRenderer) problems(w *hw, docPath string, problems []Problem, intro string) {
 	c := r.b.cat
 	w.raw("<section class=\"problems\" aria-labelledby=\"problems\">\n<h2 id=\"problems\"><span aria-hidden=\"true\">⚠</span> ")
-	w.esc(c.t("problems.heading"))
+	w.esc(c.T("site.problems.heading"))
 	w.raw("</h2>\n<p>")
 	w.esc(intro)
 	w.raw("</p>\n<ul>")
-	for _, p := range s.Problems {
+	for _, p := range problems {
 		w.raw("<li><code>")
-		w.esc(s.Path + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col))
+		w.esc(docPath + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col))
 		w.raw("</code> ")
 		w.esc(p.Message)
 		if p.Rule != "" {
-			w.raw(" <span class=\"rule\">(")
-			w.esc(p.Rule)
-			w.raw(")</span>")
+			w.raw(" <span class=\"rule\">")
+			w.esc(c.T("site.paren", "Text", p.Rule))
+			w.raw("</span>")
 		}
 		w.raw("</li>")
 	}
@@ -425,7 +438,7 @@ func (r *pageRenderer) incidentHTML(w *hw, d *incidentData) {
 	c, s := r.b.cat, d.S
 	r.head(w, &d.page)
 	w.raw("<p class=\"crumbs\"><a href=\"", d.Root, "index.html\">")
-	w.esc(c.t("back.index"))
+	w.esc(c.T("site.back_index"))
 	w.raw("</a></p>\n<h1>")
 	w.esc(s.Title)
 	w.raw("</h1>\n<p class=\"headline\">")
@@ -436,23 +449,23 @@ func (r *pageRenderer) incidentHTML(w *hw, d *incidentData) {
 	w.esc(s.ID)
 	w.raw("</span></p>\n")
 	if len(s.Problems) > 0 {
-		r.problems(w, s, c.t("problems.intro"))
+		r.problems(w, s.Path, s.Problems, c.T("site.problems.intro"))
 	}
 	w.raw("<section aria-labelledby=\"status\">\n<h2 id=\"status\">")
-	w.esc(c.t("status.heading"))
+	w.esc(c.T("site.status.heading"))
 	w.raw("</h2>\n<table class=\"status\">\n<tbody>\n")
-	r.row(w, c.t("f.severity"), func() {
+	r.row(w, c.T("site.field.severity"), func() {
 		r.sev(w, s.Severity)
 		if d.SevSummary != "" {
 			w.raw(" — ")
 			w.esc(d.SevSummary)
 		}
 	})
-	r.row(w, c.t("f.status"), func() { r.status(w, s.Status) })
-	r.row(w, c.t("f.commander"), func() { w.esc(or(s.Commander, c.t("nobody"))) })
-	r.row(w, c.t("f.roles"), func() {
+	r.row(w, c.T("site.field.status"), func() { r.status(w, s.Status) })
+	r.row(w, c.T("site.field.commander"), func() { w.esc(or(s.Commander, c.T("site.nobody"))) })
+	r.row(w, c.T("site.field.roles"), func() {
 		if len(s.Roles) == 0 {
-			w.esc(c.t("none"))
+			w.esc(c.T("site.none"))
 		}
 		for i, role := range s.Roles {
 			if i > 0 {
@@ -461,38 +474,39 @@ func (r *pageRenderer) incidentHTML(w *hw, d *incidentData) {
 			w.esc(role[0] + ": " + role[1])
 		}
 	})
-	r.row(w, c.t("f.impact"), func() { r.mdOrDash(w, s.Impact) })
-	r.row(w, c.t("f.announcement"), func() {
+	r.row(w, c.T("site.field.impact"), func() { r.mdOrDash(w, s.Impact) })
+	r.row(w, c.T("site.field.announcement"), func() {
 		r.mdOrDash(w, s.Announcement)
 		if s.Announcement != "" && !s.AnnouncedAt.IsZero() {
-			w.raw(" <span class=\"when\">(")
-			w.esc(c.t("f.announced"))
-			w.raw(" ")
-			w.html(timeTag(s.AnnouncedAt))
-			w.raw(")</span>")
+			w.raw(" <span class=\"when\">")
+			w.html(c.H("site.field.announced", "Time", timeTag(s.AnnouncedAt)))
+			w.raw("</span>")
 		}
 	})
-	r.row(w, c.t("f.declared"), func() { w.html(timeTag(s.DeclaredAt)) })
+	r.row(w, c.T("site.field.declared"), func() { w.html(timeTag(s.DeclaredAt)) })
 	for _, m := range []struct {
 		key string
 		t   time.Time
-	}{{"f.identified", s.IdentifiedAt}, {"f.mitigated", s.MitigatedAt}, {"f.resolved", s.ResolvedAt}} {
+	}{{"site.field.identified", s.IdentifiedAt}, {"site.field.mitigated", s.MitigatedAt}, {"site.field.resolved", s.ResolvedAt}} {
 		if !m.t.IsZero() {
-			r.row(w, c.t(m.key), func() { w.html(timeTag(m.t)) })
+			r.row(w, c.T(m.key), func() { w.html(timeTag(m.t)) })
 		}
 	}
-	r.row(w, c.t("f.duration"), func() {
+	r.row(w, c.T("site.field.duration"), func() {
 		if s.ResolvedAt.IsZero() {
-			w.html(sinceTag(c, "for", s.DeclaredAt, d.Now))
+			w.html(sinceTag(c, "site.open_for", s.DeclaredAt, d.Now))
 		} else {
 			w.esc(c.duration(d.Duration))
 		}
 	})
 	if s.Resolution != "" {
-		r.row(w, c.t("f.resolution"), func() { w.html(r.md.Inline(s.Resolution)) })
+		r.row(w, c.T("site.field.resolution"), func() { w.html(r.md.Inline(s.Resolution)) })
 	}
-	if pm := d.Postmortem; pm != nil {
-		r.row(w, c.t("f.postmortem"), func() {
+	switch pm := d.Postmortem; {
+	case d.PM != nil:
+		r.row(w, c.T("site.field.postmortem"), func() { r.pmLinkHTML(w, d.PM, d.PMHref) })
+	case pm != nil:
+		r.row(w, c.T("site.field.postmortem"), func() {
 			if pm.Href != "" {
 				w.raw("<a href=\"")
 				w.esc(pm.Href)
@@ -503,66 +517,14 @@ func (r *pageRenderer) incidentHTML(w *hw, d *incidentData) {
 			}
 			w.raw("<code>")
 			w.esc(pm.Text)
-			w.raw("</code> (")
-			w.esc(c.t("postmortem.repo"))
-			w.raw(")")
+			w.raw("</code> ")
+			w.esc(c.T("site.paren", "Text", c.T("site.postmortem.in_repo")))
 		})
 	}
-	if len(d.Followups) > 0 {
-		r.row(w, c.t("f.followups"), func() {
-			w.raw("<ul class=\"followups\">")
-			for _, f := range d.Followups {
-				w.raw("<li class=\"followup")
-				if f.Done {
-					w.raw(" done")
-				}
-				if f.Overdue {
-					w.raw(" is-overdue")
-				}
-				w.raw("\"><span class=\"box\" role=\"img\" aria-label=\"")
-				if f.Done {
-					w.esc(c.t("action.done"))
-					w.raw("\">☑</span> ")
-				} else {
-					w.esc(c.t("action.open"))
-					w.raw("\">☐</span> ")
-				}
-				w.raw("<span class=\"id\">")
-				w.esc(f.ID)
-				w.raw("</span> <span class=\"text\">")
-				w.html(r.md.Inline(f.Text))
-				w.raw("</span>")
-				if f.Owner != "" {
-					w.raw(" — ")
-					w.esc(f.Owner)
-				}
-				if f.Due != "" {
-					w.raw(" <span class=\"tag tag-due\">")
-					w.esc(c.f("followup.due", f.Due))
-					w.raw("</span>")
-				}
-				if f.Overdue && !f.Done {
-					w.raw(" <span class=\"tag tag-overdue\"><span aria-hidden=\"true\">⚠</span> ")
-					w.esc(c.t("action.overdue"))
-					w.raw("</span>")
-				}
-				if strings.HasPrefix(f.Link, "https://") || strings.HasPrefix(f.Link, "http://") {
-					w.raw(" <a href=\"")
-					w.esc(f.Link)
-					w.raw("\">")
-					w.esc(c.t("followup.link"))
-					w.raw("</a>")
-				} else if f.Link != "" {
-					w.raw(" <code>")
-					w.esc(f.Link)
-					w.raw("</code>")
-				}
-				w.raw("</li>")
-			}
-			w.raw("</ul>")
-		})
+	if d.PM != nil && len(d.PM.Followups) > 0 {
+		r.row(w, c.T("site.field.followups"), func() { r.followups(w, d.PM.Followups, d.Now) })
 	}
-	r.row(w, c.t("f.source"), func() {
+	r.row(w, c.T("site.field.source"), func() {
 		w.raw("<code>")
 		w.esc(s.Path)
 		w.raw("</code>")
@@ -570,13 +532,13 @@ func (r *pageRenderer) incidentHTML(w *hw, d *incidentData) {
 	w.raw("</tbody>\n</table>\n</section>\n")
 
 	w.raw("<section aria-labelledby=\"actions\">\n<h2 id=\"actions\">")
-	w.esc(c.t("actions.heading"))
-	w.raw(" <span class=\"count\">(")
-	w.esc(c.f("actions.summary", d.Done, d.Total))
-	w.raw(")</span></h2>\n")
+	w.esc(c.T("site.actions.heading"))
+	w.raw(" <span class=\"count\">")
+	w.esc(c.T("site.paren", "Text", c.T("site.actions.summary", "Done", d.Done, "Total", d.Total)))
+	w.raw("</span></h2>\n")
 	if len(d.Actions) == 0 {
 		w.raw("<p>")
-		w.esc(c.t("actions.none"))
+		w.esc(c.T("site.actions.none"))
 		w.raw("</p>\n")
 	} else {
 		w.raw("<ol class=\"actions\">\n")
@@ -594,10 +556,10 @@ func (r *pageRenderer) incidentHTML(w *hw, d *incidentData) {
 			}
 			w.raw(">\n<span class=\"box\" role=\"img\" aria-label=\"")
 			if a.Done {
-				w.esc(c.t("action.done"))
+				w.esc(c.T("site.action.done"))
 				w.raw("\">☑</span>\n")
 			} else {
-				w.esc(c.t("action.open"))
+				w.esc(c.T("site.action.open"))
 				w.raw("\">☐</span>\n")
 			}
 			w.raw("<span class=\"text\">")
@@ -606,23 +568,23 @@ func (r *pageRenderer) incidentHTML(w *hw, d *incidentData) {
 			switch {
 			case a.Required:
 				w.raw(" <span class=\"tag tag-required\">")
-				w.esc(c.t("action.requirednow"))
+				w.esc(c.T("site.action.required"))
 				w.raw("</span>")
 			case a.RequiredAt != "":
 				w.raw(" <span class=\"tag tag-other\">")
-				w.esc(c.f("action.required", a.RequiredAt))
+				w.esc(c.T("site.action.required_at", "Severities", a.RequiredAt))
 				w.raw("</span>")
 			}
 			switch {
 			case a.Overdue:
 				w.raw(" <span class=\"tag tag-overdue\"><span aria-hidden=\"true\">⚠</span> ")
-				w.esc(c.t("action.overdue"))
-				w.raw("</span> <span class=\"when\">(")
-				w.html(c.fh("action.overdueat", timeTag(*a.DueAt)))
-				w.raw(")</span>")
+				w.esc(c.T("site.action.overdue"))
+				w.raw("</span> <span class=\"when\">")
+				w.html(c.H("site.paren", "Text", c.H("site.action.was_due", "Time", timeTag(*a.DueAt))))
+				w.raw("</span>")
 			case a.DueAt != nil:
 				w.raw(" <span class=\"tag tag-due\">")
-				w.html(c.fh("action.due", timeTag(*a.DueAt)))
+				w.html(c.H("site.action.due", "Time", timeTag(*a.DueAt)))
 				w.raw("</span>")
 			}
 			w.raw("\n</li>\n")
@@ -632,11 +594,11 @@ func (r *pageRenderer) incidentHTML(w *hw, d *incidentData) {
 	w.raw("</section>\n")
 
 	w.raw("<section aria-labelledby=\"timeline\">\n<h2 id=\"timeline\">")
-	w.esc(c.t("log.heading"))
+	w.esc(c.T("site.log.heading"))
 	w.raw("</h2>\n")
 	if len(d.Log) == 0 {
 		w.raw("<p>")
-		w.esc(c.t("log.none"))
+		w.esc(c.T("site.log.none"))
 		w.raw("</p>\n")
 	} else {
 		w.raw("<ol class=\"timeline\">\n")
@@ -648,7 +610,7 @@ func (r *pageRenderer) incidentHTML(w *hw, d *incidentData) {
 			w.raw("\">\n<p class=\"meta\">")
 			w.html(timeTag(e.At))
 			w.raw(" <span class=\"author\">")
-			w.esc(c.f("log.by", e.Author))
+			w.esc(c.T("site.log.by", "Author", e.Author))
 			w.raw("</span>")
 			if e.KindLabel != "" {
 				w.raw(" <span class=\"tag tag-ev\">")
@@ -662,7 +624,7 @@ func (r *pageRenderer) incidentHTML(w *hw, d *incidentData) {
 				w.raw("</p>\n")
 				if b.Note != "" {
 					w.raw("<p><strong>")
-					w.esc(c.t("handoff.note"))
+					w.esc(c.T("site.handoff.note"))
 					w.raw(":</strong> ")
 					w.html(b.Note)
 					w.raw("</p>\n")
@@ -700,17 +662,18 @@ func (r *pageRenderer) incidentHTML(w *hw, d *incidentData) {
 	r.foot(w, &d.page)
 }
 
-func (r *pageRenderer) brokenHTML(w *hw, p *page, s *summary, src string) {
+// brokenHTML shows what is wrong with a document that could not be read, and its text.
+func (r *pageRenderer) brokenHTML(w *hw, p *page, docPath string, problems []Problem, intro, src string) {
 	c := r.b.cat
 	r.head(w, p)
 	w.raw("<p class=\"crumbs\"><a href=\"", p.Root, "index.html\">")
-	w.esc(c.t("back.index"))
+	w.esc(c.T("site.back_index"))
 	w.raw("</a></p>\n<h1>")
-	w.esc(s.Path)
+	w.esc(docPath)
 	w.raw("</h1>\n")
-	r.problems(w, s, c.t("broken.page.intro"))
+	r.problems(w, docPath, problems, intro)
 	w.raw("<section aria-labelledby=\"source\">\n<h2 id=\"source\">")
-	w.esc(c.t("source.heading"))
+	w.esc(c.T("site.source.heading"))
 	w.raw("</h2>\n<pre class=\"source\">")
 	w.esc(strings.ToValidUTF8(src, "\uFFFD"))
 	w.raw("</pre>\n</section>\n")

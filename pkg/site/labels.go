@@ -3,200 +3,152 @@ package site
 import (
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
-// Every word a reader of the site sees comes from a catalogue, so that a translation (Japanese
-// first) is one more catalogue, never a hunt through templates. Templates call {{t "key"}};
-// Go code calls c.t("key"). Numbers, durations and months are formatted by the catalogue too.
+// Every word a reader of the site sees comes from the shared message catalogue (pkg/i18n,
+// catalog/<lang>.yaml, the IDs starting with "site."), in the repository's language: the site
+// is published for everyone, so the reader's locale does not choose it. Go code calls
+// c.T("site.filter.severity", "Severity", sev) like pkg/cli does with its printer.
+//
+// A site of 10,000 incidents asks for about a million labels. go-i18n executes a template per
+// lookup, so each message is looked up once per build with placeholders for its arguments, and
+// the text around them is kept: later lookups only put the values in.
 
-// catalogue is one language's labels and formatting rules.
+// catalogue is one language's site labels.
 type catalogue struct {
-	lang     string // the pages' lang attribute
-	labels   map[string]string
-	duration func(d time.Duration) string
-	month    func(t time.Time) string // "November 2026"
+	lang string // the pages' lang attribute
+	p    *i18n.Printer
+	mu   sync.RWMutex
+	msgs map[string][]string // ID and argument names → literal, argument, literal, …
 }
-
-// catalogues are the languages the site speaks, by the repository's language setting.
-var catalogues = map[string]*catalogue{"en": english}
 
 // catalogueFor returns the catalogue of a language; an unknown or empty one gets English.
 func catalogueFor(lang string) *catalogue {
-	if c, ok := catalogues[lang]; ok {
-		return c
+	l, ok := i18n.ParseLang(lang)
+	if !ok || l == "" {
+		l = i18n.English
 	}
-	return english
+	return &catalogue{lang: string(l), p: i18n.For(l), msgs: map[string][]string{}}
 }
 
-// t returns a label; a key missing from the catalogue shows as itself so it is noticed.
-func (c *catalogue) t(key string) string {
-	if s, ok := c.labels[key]; ok {
-		return s
+// placeholder marks argument i in a message while it is split.
+func placeholder(i int) string { return "\x00" + strconv.Itoa(i) + "\x00" }
+
+// parts returns message id split around its arguments (given as name, value pairs).
+func (c *catalogue) parts(id string, args []any) []string {
+	key := id
+	for i := 0; i < len(args); i += 2 {
+		key += "\x00" + fmt.Sprint(args[i])
 	}
-	if s, ok := english.labels[key]; ok {
-		return s
+	c.mu.RLock()
+	ps, ok := c.msgs[key]
+	c.mu.RUnlock()
+	if ok {
+		return ps
 	}
-	return key
+	marked := make([]any, len(args))
+	for i := 0; i+1 < len(args); i += 2 {
+		marked[i], marked[i+1] = args[i], placeholder(i/2)
+	}
+	ps = strings.Split(c.p.T(id, marked...), "\x00")
+	if len(ps)%2 == 0 { // an unpaired NUL: not one of ours; keep the text whole
+		ps = []string{strings.Join(ps, "")}
+	}
+	c.mu.Lock()
+	c.msgs[key] = ps
+	c.mu.Unlock()
+	return ps
 }
 
-// f formats a label with arguments (the label holds fmt verbs).
-func (c *catalogue) f(key string, args ...any) string { return fmt.Sprintf(c.t(key), args...) }
-
-// fh formats a label around HTML fragments (a <time>): the label is escaped, the fragments are
-// not.
-func (c *catalogue) fh(key string, args ...template.HTML) template.HTML {
-	as := make([]any, len(args))
-	for i, a := range args {
-		as[i] = string(a)
+// T returns a label with its arguments (name, value pairs); a label the catalogue lacks shows
+// its ID, so it is noticed.
+func (c *catalogue) T(id string, args ...any) string {
+	ps := c.parts(id, args)
+	if len(ps) == 1 {
+		return ps[0]
 	}
-	return template.HTML(fmt.Sprintf(template.HTMLEscapeString(c.t(key)), as...))
+	var b strings.Builder
+	for i, p := range ps {
+		if i%2 == 0 {
+			b.WriteString(p)
+		} else {
+			b.WriteString(c.arg(p, args))
+		}
+	}
+	return b.String()
 }
 
-var english = &catalogue{
-	lang: "en",
-	labels: map[string]string{
-		// Page furniture.
-		"skip":           "Skip to content",
-		"feed":           "Atom feed",
-		"feed.title":     "%s: updates",
-		"status.json":    "Status as JSON",
-		"built.by":       "Built by incidentctl from the incident record",
-		"times.utc":      "Times are in UTC; each incident's own offset is shown beside them.",
-		"times.local":    "Times are shown in your time zone (%s).",
-		"nav.filters":    "Filter incidents",
-		"nav.severity":   "Severity",
-		"nav.status":     "Status",
-		"nav.all":        "All",
-		"nav.open":       "Open",
-		"nav.years":      "Every incident by year",
-		"search.label":   "Search incidents",
-		"search.button":  "Search",
-		"search.hint":    "Title, ID, impact, commander",
-		"search.none":    "No incident matches.",
-		"search.results": "%d matching incidents",
-		"back.index":     "All incidents",
-
-		// Overall state.
-		"overall.none":     "No open incidents",
-		"overall.open":     "%d open incidents, the worst at %s",
-		"overall.open1":    "1 open incident at %s",
-		"indicator.none":   "Operational",
-		"indicator.minor":  "Minor incident",
-		"indicator.major":  "Major incident",
-		"indicator.crit":   "Critical incident",
-		"badge.label":      "incidents",
-		"badge.none":       "none open",
-		"badge.open":       "%s open",
-		"updated":          "Latest update",
-		"open.heading":     "Open incidents",
-		"open.none":        "There are no open incidents.",
-		"history.heading":  "History",
-		"history.none":     "No past incidents.",
-		"history.more":     "Every incident, by year:",
-		"history.year":     "Incidents in %s",
-		"filter.severity":  "%s incidents",
-		"filter.status":    "Incidents: %s",
-		"broken.heading":   "Documents that could not be read",
-		"broken.intro":     "These incident documents have errors; their pages show what is wrong.",
-		"col.declared":     "Declared",
-		"col.incident":     "Incident",
-		"col.severity":     "Severity",
-		"col.status":       "Status",
-		"col.duration":     "Duration",
-		"col.commander":    "Commander",
-		"ongoing":          "ongoing",
-		"ago":              "%s ago",
-		"for":              "open for %s",
-		"as.of":            "at the time this page was built",
-		"count.incidents":  "%d incidents",
-		"count.incidents1": "1 incident",
-
-		// Fields of an incident.
-		"f.severity":     "Severity",
-		"f.status":       "Status",
-		"f.commander":    "Incident commander",
-		"f.roles":        "Roles",
-		"f.impact":       "Impact",
-		"f.announcement": "Latest announcement",
-		"f.announced":    "announced",
-		"f.lastlog":      "Last log entry",
-		"f.declared":     "Declared",
-		"f.identified":   "Identified",
-		"f.mitigated":    "Mitigated",
-		"f.resolved":     "Resolved",
-		"f.duration":     "Duration",
-		"f.resolution":   "Resolution",
-		"f.postmortem":   "Postmortem",
-		"f.followups":    "Follow-ups",
-		"f.required":     "Open required actions",
-		"f.overdue":      "Overdue actions",
-		"f.id":           "ID",
-		"f.source":       "Document",
-		"none":           "none",
-		"nobody":         "nobody",
-
-		// Statuses.
-		"s.investigating": "Investigating",
-		"s.identified":    "Identified",
-		"s.mitigated":     "Mitigated",
-		"s.resolved":      "Resolved",
-
-		// The incident page.
-		"status.heading":     "Status",
-		"actions.heading":    "Action list",
-		"actions.summary":    "%d of %d done",
-		"actions.none":       "No action list.",
-		"action.done":        "Done",
-		"action.open":        "Not done",
-		"action.required":    "Required at %s",
-		"action.requirednow": "Required",
-		"action.due":         "due %s",
-		"action.overdue":     "Overdue",
-		"action.overdueat":   "was due %s",
-		"log.heading":        "Timeline",
-		"log.none":           "The log is empty.",
-		"log.by":             "by %s",
-		"ev.declared":        "Declared",
-		"ev.severity":        "Severity changed",
-		"ev.status":          "Status changed",
-		"ev.announcement":    "Announcement",
-		"ev.handoff":         "Handoff",
-		"ev.commander":       "Commander changed",
-		"ev.resolved":        "Resolved",
-		"ev.postmortem":      "Postmortem",
-		"handoff.from.to":    "Command passed from %s to %s",
-		"handoff.note":       "Note",
-		"b.status":           "Status",
-		"b.impact":           "Impact",
-		"b.announcement":     "Announcement",
-		"b.openrequired":     "Open required actions",
-		"b.alsooverdue":      "Also overdue",
-		"b.roles":            "Roles",
-		"problems.heading":   "Problems in this document",
-		"problems.intro":     "incidentctl could not read parts of this document; fix them in the repository (incidentctl lint shows them too).",
-		"broken.page.intro":  "This incident document could not be read, so only what is wrong with it is shown. Fix it in the repository; incidentctl lint shows the same.",
-		"source.heading":     "The document as written",
-		"postmortem.repo":    "in the repository",
-		"followup.due":       "due %s",
-		"followup.link":      "issue",
-	},
-	duration: func(d time.Duration) string {
-		d = d.Round(time.Minute)
-		days, rest := d/(24*time.Hour), d%(24*time.Hour)
-		h, m := rest/time.Hour, (rest%time.Hour)/time.Minute
-		var parts []string
-		if days > 0 {
-			parts = append(parts, fmt.Sprintf("%d d", days))
+// H is T for a label around HTML fragments (a <time>): the label's text is escaped, the
+// fragments are not. Every argument must be template.HTML.
+func (c *catalogue) H(id string, args ...any) template.HTML {
+	var b strings.Builder
+	for i, p := range c.parts(id, args) {
+		if i%2 == 0 {
+			b.WriteString(template.HTMLEscapeString(p))
+			continue
 		}
-		if h > 0 {
-			parts = append(parts, fmt.Sprintf("%d h", h))
+		if n, err := strconv.Atoi(p); err == nil && 2*n+1 < len(args) {
+			if h, ok := args[2*n+1].(template.HTML); ok {
+				b.WriteString(string(h))
+				continue
+			}
 		}
-		if m > 0 || len(parts) == 0 {
-			parts = append(parts, fmt.Sprintf("%d min", m))
-		}
-		return strings.Join(parts, " ")
-	},
-	month: func(t time.Time) string { return t.Format("January 2006") },
+		b.WriteString(template.HTMLEscapeString(c.arg(p, args)))
+	}
+	return template.HTML(b.String())
+}
+
+// N is a label that depends on a count (plural forms); the count is the argument Count. Few
+// labels are counted, so these are looked up each time.
+func (c *catalogue) N(id string, n int, args ...any) string { return c.p.N(id, n, args...) }
+
+func (c *catalogue) arg(p string, args []any) string {
+	n, err := strconv.Atoi(p)
+	if err != nil || 2*n+1 >= len(args) {
+		return p
+	}
+	switch v := args[2*n+1].(type) {
+	case string:
+		return v
+	case int:
+		return strconv.Itoa(v)
+	case template.HTML:
+		return string(v)
+	}
+	return fmt.Sprint(args[2*n+1])
+}
+
+// duration is how long something took: "1 d 3 h 5 min", "1日3時間5分".
+func (c *catalogue) duration(d time.Duration) string {
+	d = d.Round(time.Minute)
+	days, rest := d/(24*time.Hour), d%(24*time.Hour)
+	h, m := rest/time.Hour, (rest%time.Hour)/time.Minute
+	var b strings.Builder
+	if days > 0 {
+		b.WriteString(c.T("site.duration.days", "N", int(days)))
+	}
+	if h > 0 {
+		b.WriteString(c.T("site.duration.hours", "N", int(h)))
+	}
+	if m > 0 || b.Len() == 0 {
+		b.WriteString(c.T("site.duration.minutes", "N", int(m)))
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// month names a month of the history: "November 2026", "2026年11月".
+func (c *catalogue) month(t time.Time) string {
+	return c.T("site.month", "Month", c.T("site.month."+strconv.Itoa(int(t.Month()))), "Year", t.Year())
+}
+
+// durationUnits are the duration labels with "{n}" for the number, for site.js (which keeps
+// ages current on a screen left open).
+func (c *catalogue) durationUnits() string {
+	return c.T("site.duration.days", "N", "{n}") + "|" + c.T("site.duration.hours", "N", "{n}") + "|" + c.T("site.duration.minutes", "N", "{n}")
 }

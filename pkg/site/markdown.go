@@ -11,6 +11,7 @@ import (
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
 
@@ -36,6 +37,9 @@ const seenMax = 2048
 func newMarkdown() *markdown {
 	ext := []goldmark.Extender{extension.Strikethrough, extension.Linkify}
 	escaped := goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(escapeRaw{}, 100)))
+	// A postmortem's HTML comments are its template's prompts to the writers: invisible
+	// wherever Markdown is read, so invisible here too. Any other raw HTML shows as text.
+	documents := goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(escapeRaw{dropComments: true}, 100)))
 	return &markdown{
 		inline: goldmark.New(
 			goldmark.WithParser(parser.NewParser(
@@ -46,7 +50,7 @@ func newMarkdown() *markdown {
 			goldmark.WithExtensions(ext...),
 			escaped,
 		),
-		block: goldmark.New(goldmark.WithExtensions(append(ext, extension.Table, extension.TaskList)...), escaped),
+		block: goldmark.New(goldmark.WithExtensions(append(ext, extension.Table, extension.TaskList)...), documents),
 	}
 }
 
@@ -73,13 +77,48 @@ func (md *markdown) Inline(s string) template.HTML {
 	return h
 }
 
-// Block renders a whole Markdown document.
-func (md *markdown) Block(src []byte) template.HTML {
-	md.buf.Reset()
-	if err := md.block.Convert(src, &md.buf); err != nil {
-		return template.HTML("<pre>" + template.HTMLEscapeString(string(src)) + "</pre>")
+// Document renders a whole Markdown document (a postmortem's body) to go under the page's own
+// heading: a level-1 heading that opens the document is returned as its title instead, and any
+// other level-1 heading becomes level 2, so the page has one h1.
+func (md *markdown) Document(src []byte) (title string, html template.HTML) {
+	doc := md.block.Parser().Parse(text.NewReader(src))
+	if h, ok := doc.FirstChild().(*ast.Heading); ok && h.Level == 1 {
+		title = strings.TrimSpace(plainText(h, src))
+		doc.RemoveChild(doc, h)
 	}
-	return template.HTML(md.buf.String())
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if h, ok := n.(*ast.Heading); ok && h.Level == 1 {
+			h.Level = 2
+		}
+	}
+	md.buf.Reset()
+	if err := md.block.Renderer().Render(&md.buf, src, doc); err != nil {
+		return title, template.HTML("<pre>" + template.HTMLEscapeString(string(src)) + "</pre>")
+	}
+	return title, template.HTML(md.buf.String())
+}
+
+// plainText is the text of a node's inline content, without its markup.
+func plainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch t := c.(type) {
+		case *ast.Text:
+			b.Write(t.Value(src))
+			if t.SoftLineBreak() || t.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(t.Value)
+		case *ast.RawHTML:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
 }
 
 // plain reports whether goldmark would render s as the same text, escaped: no byte that starts
@@ -116,13 +155,30 @@ func escapeText(s string) string {
 	return strings.ReplaceAll(s, `"`, "&quot;")
 }
 
-// escapeRaw writes raw HTML (inline tags and HTML blocks) as escaped text.
-type escapeRaw struct{}
+// escapeRaw writes raw HTML (inline tags and HTML blocks) as escaped text; with dropComments,
+// an HTML comment alone (nothing before or after it) is left out.
+type escapeRaw struct{ dropComments bool }
 
-func (escapeRaw) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+// onlyComment reports whether raw HTML is one comment and nothing else.
+func onlyComment(b []byte) bool {
+	b = bytes.TrimSpace(b)
+	return bytes.HasPrefix(b, []byte("<!--")) && bytes.HasSuffix(b, []byte("-->")) && bytes.Index(b[4:], []byte("-->")) == len(b)-7
+}
+
+func (e escapeRaw) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindRawHTML, func(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if entering {
 			segs := n.(*ast.RawHTML).Segments
+			if e.dropComments {
+				var all []byte
+				for i := 0; i < segs.Len(); i++ {
+					s := segs.At(i)
+					all = append(all, s.Value(src)...)
+				}
+				if onlyComment(all) {
+					return ast.WalkSkipChildren, nil
+				}
+			}
 			for i := 0; i < segs.Len(); i++ {
 				s := segs.At(i)
 				w.Write(util.EscapeHTML(s.Value(src)))
@@ -133,6 +189,19 @@ func (escapeRaw) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindHTMLBlock, func(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if entering {
 			b := n.(*ast.HTMLBlock)
+			if e.dropComments {
+				var all []byte
+				for i := 0; i < b.Lines().Len(); i++ {
+					l := b.Lines().At(i)
+					all = append(all, l.Value(src)...)
+				}
+				if b.HasClosure() {
+					all = append(all, b.ClosureLine.Value(src)...)
+				}
+				if onlyComment(all) {
+					return ast.WalkSkipChildren, nil
+				}
+			}
 			w.WriteString("<pre class=\"raw\">")
 			for i := 0; i < b.Lines().Len(); i++ {
 				l := b.Lines().At(i)

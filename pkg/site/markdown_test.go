@@ -21,9 +21,21 @@ func TestMarkdownEscapesRawHTML(t *testing.T) {
 			t.Errorf("Inline(%q) = %q, want %q without %q", c.in, got, c.want, c.not)
 		}
 	}
-	got := string(md.Block([]byte("# Postmortem\n\n<div onclick=x>\n<script>x()</script>\n</div>\n\ntext <b>bold</b>\n")))
-	if strings.Contains(got, "<script") || strings.Contains(got, "<div") || strings.Contains(got, "<b>") || !strings.Contains(got, "<h1") {
-		t.Errorf("Block = %q", got)
+	title, h := md.Document([]byte("# Postmortem: *Checkout*\n\n<div onclick=x>\n<script>x()</script>\n</div>\n\ntext <b>bold</b> <!-- a prompt -->\n\n" +
+		"<!-- Two or three sentences. -->\n\n<!-- x --> <img src=x onerror=alert(1)> <!-- y -->\n\n# Another top heading\n\n| a | b |\n| --- | --- |\n| <i>c</i> | [x](javascript:alert(1)) |\n"))
+	got := string(h)
+	if title != "Postmortem: Checkout" {
+		t.Errorf("Document's title = %q", title)
+	}
+	for _, bad := range []string{"<script", "<div", "<b>", "<img", "<i>", "<h1", "javascript:", "a prompt", "Two or three"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("Document has %q:\n%s", bad, got)
+		}
+	}
+	for _, want := range []string{"&lt;script&gt;", "&lt;b&gt;bold&lt;/b&gt;", "&lt;img src=x onerror=alert(1)&gt;", "<h2>Another top heading</h2>", "<table>", "&lt;i&gt;c&lt;/i&gt;"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Document lacks %q:\n%s", want, got)
+		}
 	}
 }
 

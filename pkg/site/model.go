@@ -88,7 +88,11 @@ func classify(text string) (kind, detail string) {
 		return eventCommander, to
 	}
 	if len(text) > len(postmortemPrefix) && strings.EqualFold(text[:len(postmortemPrefix)], postmortemPrefix) {
-		return eventPostmortem, strings.TrimSpace(text[len(postmortemPrefix):])
+		// The link is the first word (as pkg/lint and the postmortem commands read it).
+		if f := strings.Fields(text[len(postmortemPrefix):]); len(f) > 0 {
+			return eventPostmortem, strings.Trim(f[0], "<>()[]")
+		}
+		return eventPostmortem, ""
 	}
 	return "", ""
 }

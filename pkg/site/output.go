@@ -27,25 +27,31 @@ const ManifestName = ".incidentctl-site"
 
 // manifestVersion changes whenever the pages or the manifest change shape: a manifest of
 // another version only marks the folder as a site; everything is rendered again.
-const manifestVersion = "incidentctl-site 1"
+const manifestVersion = "incidentctl-site 2"
 
 type manifest struct {
-	Version string
-	Key     string    // the settings every page depends on (title, base URL, severities, language)
-	BuiltAt time.Time // when the build that wrote it started
-	Sources map[string]*sourceState
-	Outputs map[string]outputState
+	Version     string
+	Key         string    // the settings every page depends on (title, base URL, severities, language)
+	BuiltAt     time.Time // when the build that wrote it started
+	Sources     map[string]*sourceState
+	Postmortems map[string]*pmState
+	Outputs     map[string]outputState
 }
 
-// sourceState is a document as the last build saw it.
-type sourceState struct {
+// fileState is a file the site is built from, as the last build saw it.
+type fileState struct {
 	Size, MTime, CTime int64
 	Ino                uint64
 	Hash               [32]byte
-	Sum                *summary
-	Page               string   // the page written for it ("" for a drill)
-	Followups          [32]byte // hash of the follow-ups its page showed
-	parsed             bool     // read and parsed in this build (not kept in the manifest)
+	parsed             bool // read and parsed in this build (not kept in the manifest)
+}
+
+// sourceState is an incident document as the last build saw it.
+type sourceState struct {
+	Stat fileState // a named field: gob leaves out embedded unexported types
+	Sum  *summary
+	Page string   // the page written for it ("" for a drill)
+	Deps [32]byte // what its page showed of its postmortem (pmDeps)
 }
 
 // outputState is a file as the last build wrote it.

@@ -19,11 +19,14 @@ var assets embed.FS
 
 // pageRenderer renders pages for one worker (its Markdown renderer is its own).
 type pageRenderer struct {
-	b  *builder
-	md *markdown
+	b     *builder
+	md    *markdown
+	units string // the duration labels for site.js
 }
 
-func (b *builder) newRenderer() *pageRenderer { return &pageRenderer{b: b, md: newMarkdown()} }
+func (b *builder) newRenderer() *pageRenderer {
+	return &pageRenderer{b: b, md: newMarkdown(), units: b.cat.durationUnits()}
+}
 
 // timeTag shows an instant in UTC, and the offset it was recorded with beside it, for readers
 // without JavaScript; site.js rewrites the time in the reader's zone.
@@ -43,15 +46,15 @@ func dateTag(t time.Time) template.HTML {
 }
 
 // sinceTag writes how long ago t was at the build; site.js keeps it current.
-func sinceTag(c *catalogue, key string, t, now time.Time) template.HTML {
+func sinceTag(c *catalogue, id string, t, now time.Time) template.HTML {
 	d := max(now.Sub(t), 0)
 	return template.HTML(`<span data-since="` + t.UTC().Format(time.RFC3339) + `" data-label="` +
-		template.HTMLEscapeString(c.t(key)) + `">` + template.HTMLEscapeString(c.f(key, c.duration(d))) + `</span>`)
+		template.HTMLEscapeString(c.T(id, "Age", "{age}")) + `">` + template.HTMLEscapeString(c.T(id, "Age", c.duration(d))) + `</span>`)
 }
 
 func statusLabel(c *catalogue, s string) string {
 	if incident.ValidStatus(s) {
-		return c.t("s." + s)
+		return c.T("site.status." + s)
 	}
 	return s
 }
@@ -154,19 +157,17 @@ type overall struct {
 
 func (b *builder) overall() overall {
 	ind := b.indicator()
-	o := overall{Indicator: ind, Label: b.cat.t(indicatorLabel[ind])}
+	o := overall{Indicator: ind, Label: b.cat.T(indicatorLabel[ind])}
 	switch n := len(b.open); n {
 	case 0:
-		o.Icon, o.Text = "✓", b.cat.t("overall.none")
-	case 1:
-		o.Icon, o.Text = "⚠", b.cat.f("overall.open1", b.open[0].Severity)
+		o.Icon, o.Text = "✓", b.cat.T("site.overall.none")
 	default:
-		o.Icon, o.Text = "⚠", b.cat.f("overall.open", n, b.open[0].Severity)
+		o.Icon, o.Text = "⚠", b.cat.N("site.overall.open", n, "Severity", b.open[0].Severity)
 	}
 	return o
 }
 
-var indicatorLabel = map[string]string{"none": "indicator.none", "minor": "indicator.minor", "major": "indicator.major", "critical": "indicator.crit"}
+var indicatorLabel = map[string]string{"none": "site.indicator.none", "minor": "site.indicator.minor", "major": "site.indicator.major", "critical": "site.indicator.critical"}
 
 type indexData struct {
 	page
@@ -194,7 +195,8 @@ type incidentData struct {
 	Total      int
 	Log        []logView
 	Postmortem *pmLink
-	Followups  []Followup
+	PM         *pmSummary // the postmortem in the repository, when it is published
+	PMHref     string
 }
 
 type actionView struct {
@@ -228,19 +230,24 @@ type briefingPart struct {
 	Items []template.HTML
 }
 
+// pmLink is the log's link to a postmortem that is not a page of the site: an address, or a
+// repository path.
 type pmLink struct{ Href, Text string }
 
 var briefingLabels = map[string]string{
-	board.BriefingStatus: "b.status", board.BriefingImpact: "b.impact", board.BriefingAnnouncement: "b.announcement",
-	board.BriefingOpenRequired: "b.openrequired", board.BriefingAlsoOverdue: "b.alsooverdue", board.BriefingRoles: "b.roles",
+	board.BriefingStatus: "site.briefing.status", board.BriefingImpact: "site.briefing.impact",
+	board.BriefingAnnouncement: "site.briefing.announcement", board.BriefingOpenRequired: "site.briefing.open_required",
+	board.BriefingAlsoOverdue: "site.briefing.also_overdue", board.BriefingRoles: "site.briefing.roles",
 }
 
 // incidentPage renders one incident's page.
-func (r *pageRenderer) incidentPage(d *incident.Document, s *summary) ([]byte, error) {
+func (r *pageRenderer) incidentPage(d *incident.Document, s *summary) []byte {
 	b := r.b
 	rel := config.IncidentPage(s.ID)
-	data := incidentData{page: b.page(rel, s.Title), S: s, Duration: s.duration(b.opts.Now), Total: len(d.Actions),
-		Followups: b.opts.Followups[s.ID]}
+	data := incidentData{page: b.page(rel, s.Title), S: s, Duration: s.duration(b.opts.Now), Total: len(d.Actions)}
+	if st := b.pms[s.ID]; st != nil {
+		data.PM, data.PMHref = st.Sum, data.Root+postmortemPage(s.ID)
+	}
 	data.Updated = s.updatedAt()
 	if b.opts.Severities != nil {
 		if l, ok := b.opts.Severities.Get(s.Severity); ok {
@@ -261,7 +268,7 @@ func (r *pageRenderer) incidentPage(d *incident.Document, s *summary) ([]byte, e
 		kind, detail := classify(e.Text)
 		v := logView{At: e.At, Author: e.Author, Kind: kind}
 		if kind != "" {
-			v.KindLabel = b.cat.t("ev." + kind)
+			v.KindLabel = b.cat.T("site.event." + kind)
 		}
 		anchor := "t-" + e.At.UTC().Format("20060102T150405Z")
 		seen[anchor]++
@@ -271,12 +278,12 @@ func (r *pageRenderer) incidentPage(d *incident.Document, s *summary) ([]byte, e
 		v.Anchor = anchor
 		if kind == eventHandoff {
 			br, _ := board.ParseHandoff(e.Text)
-			bv := &briefingView{FromTo: b.cat.f("handoff.from.to", orDash(br.From), orDash(br.To)), Note: r.md.Inline(br.Note)}
+			bv := &briefingView{FromTo: b.cat.T("site.handoff.from_to", "From", orDash(br.From), "To", orDash(br.To)), Note: r.md.Inline(br.Note)}
 			if br.Note == "" {
 				bv.Note = ""
 			}
 			for _, p := range br.Parts {
-				bp := briefingPart{Label: b.cat.t(briefingLabels[p.Label]), Value: r.md.Inline(p.Value)}
+				bp := briefingPart{Label: b.cat.T(briefingLabels[p.Label]), Value: r.md.Inline(p.Value)}
 				for _, it := range p.Items {
 					bp.Items = append(bp.Items, r.md.Inline(it))
 				}
@@ -293,7 +300,7 @@ func (r *pageRenderer) incidentPage(d *incident.Document, s *summary) ([]byte, e
 	}
 	var w hw
 	r.incidentHTML(&w, &data)
-	return w.Bytes(), nil
+	return w.Bytes()
 }
 
 func orDash(s string) string {
@@ -312,12 +319,12 @@ func (b *builder) postmortemLink(target string) *pmLink {
 }
 
 // brokenPage shows what is wrong with a document that could not be read.
-func (r *pageRenderer) brokenPage(s *summary, src []byte) ([]byte, error) {
+func (r *pageRenderer) brokenPage(s *summary, src []byte) []byte {
 	rel := config.IncidentPage(s.ID)
 	p := r.b.page(rel, s.Path)
 	var w hw
-	r.brokenHTML(&w, &p, s, string(src))
-	return w.Bytes(), nil
+	r.brokenHTML(&w, &p, s.Path, s.Problems, r.b.cat.T("site.broken.page_intro"), string(src))
+	return w.Bytes()
 }
 
 // index renders index.html: the open incidents, then the recent history.
@@ -369,10 +376,7 @@ func (r *pageRenderer) list(rel, current, heading string, open, history []*summa
 		}
 	}
 	n := len(open) + len(history)
-	data.CountText = b.cat.f("count.incidents", n)
-	if n == 1 {
-		data.CountText = b.cat.t("count.incidents1")
-	}
+	data.CountText = b.cat.N("site.count.incidents", n)
 	var w hw
 	r.listHTML(&w, &data)
 	return w.Bytes(), nil

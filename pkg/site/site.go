@@ -1,7 +1,7 @@
 // Package site builds the read-only web view of the incident record for people who do not use
 // git: a static site of plain HTML pages (an index with the open incidents first and the
-// history by month, one page per incident, filter pages per severity and status, yearly
-// pages), an Atom feed of the updates that matter, status.json and a badge. It works without
+// history by month, one page per incident and per postmortem, filter pages per severity and
+// status, yearly pages), an Atom feed of the updates that matter, status.json and a badge. It works without
 // JavaScript; a small script shows times in the reader's zone and adds a search box.
 //
 // The build is deterministic (the same documents, settings and time give the same bytes) and
@@ -35,20 +35,12 @@ type Options struct {
 	Root string
 	// Diagnose explains a document that could not be read (lint's findings); optional.
 	Diagnose func(path string) []Problem
-	// Followups are the follow-ups of each incident's postmortem, by incident ID, as of Now.
-	Followups map[string][]Followup
+	// Postmortems are the postmortem documents (pkg/postmortem) to publish with their
+	// incidents; one whose incident is not published (a drill, missing) is left out.
+	Postmortems []Source
 }
 
-// Followup is one follow-up of a postmortem (pkg/postmortem), as an incident's page shows it.
-type Followup struct {
-	ID, Text, Owner string
-	Due             string // as written: a date or an RFC 3339 time; "" when none
-	Link            string // an issue or pull request, "" when none
-	Done, Overdue   bool
-	Postmortem      string // the postmortem's repository path
-}
-
-// Source is one incident document to publish.
+// Source is one document to publish: an incident or a postmortem.
 type Source struct {
 	Path string // repository path, slash-separated (shown to readers)
 	File string // where to read it
@@ -56,14 +48,15 @@ type Source struct {
 
 // Result says what a build did.
 type Result struct {
-	Out       string   // the output folder
-	Incidents int      // incidents published
-	Drills    int      // drills left out
-	Parsed    int      // documents read and parsed in this build (the rest came from the manifest)
-	Written   []string // files written, relative to Out, sorted
-	Removed   []string // files of an earlier build removed, sorted
-	Unchanged int      // files left as they were
-	Broken    []Broken // documents that could not be read: their pages show why
+	Out         string   // the output folder
+	Incidents   int      // incidents published
+	Postmortems int      // postmortems published
+	Drills      int      // drills left out
+	Parsed      int      // documents read and parsed in this build (the rest came from the manifest)
+	Written     []string // files written, relative to Out, sorted
+	Removed     []string // files of an earlier build removed, sorted
+	Unchanged   int      // files left as they were
+	Broken      []Broken // documents that could not be read: their pages show why
 }
 
 // Broken is a document the site could not read.

@@ -236,7 +236,15 @@ func backdate(t *testing.T, f *fixture) {
 		os.Chtimes(s.File, past, past)
 		if st := m.Sources[s.Path]; st != nil {
 			fi, _ := os.Stat(s.File)
-			st.Size, st.MTime, st.CTime, st.Ino = statOf(fi)
+			st.Stat.Size, st.Stat.MTime, st.Stat.CTime, st.Stat.Ino = statOf(fi)
+		}
+	}
+	for _, s := range f.opts.Postmortems {
+		past := time.Now().Add(-time.Hour)
+		os.Chtimes(s.File, past, past)
+		if st := m.Postmortems[s.Path]; st != nil {
+			fi, _ := os.Stat(s.File)
+			st.Stat.Size, st.Stat.MTime, st.Stat.CTime, st.Stat.Ino = statOf(fi)
 		}
 	}
 	if err := writeManifest(f.opts.Out, m); err != nil {

@@ -95,10 +95,10 @@ var badgeColours = map[string]string{"none": "#2e7d32", "minor": "#8a6d00", "maj
 
 // badge is a small SVG in the style of the usual README badges: "incidents | none open".
 func (b *builder) badge() []byte {
-	label := b.cat.t("badge.label")
-	msg := b.cat.t("badge.none")
+	label := b.cat.T("site.badge.label")
+	msg := b.cat.T("site.badge.none")
 	if len(b.open) > 0 {
-		msg = b.cat.f("badge.open", b.open[0].Severity)
+		msg = b.cat.T("site.badge.open", "Severity", b.open[0].Severity)
 	}
 	lw, mw := textWidth(label)+12, textWidth(msg)+12
 	colour := badgeColours[b.indicator()]

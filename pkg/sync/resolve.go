@@ -83,9 +83,14 @@ func integrateError(err error, res *Result, tracking string) error {
 }
 
 // unreachable classifies a failure to talk to the remote.
-func unreachable(remote string, err error) error {
+func unreachable(remote string, err error) error { return unreachableWith(remote, err, "") }
+
+// unreachableWith is unreachable with the tokens that were set but not sent (gitrepo.AuthFor).
+func unreachableWith(remote string, err error, withheld string) error {
 	var re *gitrepo.RemoteError
 	switch {
+	case errors.As(err, &re) && re.Auth() && withheld != "":
+		return &UnreachableError{Remote: remote, Err: i18n.Errorf("sync.credentials_withheld", "Remote", remote, "URL", re.URL, "Error", re.Err.Error(), "Withheld", withheld)}
 	case errors.As(err, &re) && re.Auth():
 		return &UnreachableError{Remote: remote, Err: i18n.Errorf("sync.credentials", "Remote", remote, "URL", re.URL, "Error", re.Err.Error())}
 	case errors.As(err, &re) && strings.HasPrefix(re.Op, "fetch"):

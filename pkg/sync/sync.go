@@ -51,6 +51,9 @@ type Options struct {
 	MaxWait  time.Duration
 	// Timeout bounds each network operation (default 2 minutes).
 	Timeout time.Duration
+	// TokenHosts says which hosts each token variable may be sent to (sync.credentials in
+	// .incidentctl.yaml); variables it does not name keep gitrepo.DefaultTokenHosts.
+	TokenHosts map[string][]string
 	// MoreSevere ranks severities for the merge (the repository's definitions); nil ranks by
 	// the number in the ID.
 	MoreSevere func(a, b string) bool
@@ -129,10 +132,17 @@ func Run(repo *gitrepo.Repo, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, &UnreachableError{Remote: opts.Remote, Err: err}
 	}
-	auth, err := gitrepo.AuthFor(url)
+	for name := range opts.TokenHosts {
+		if !slices.Contains(gitrepo.KnownTokens(), name) {
+			return nil, fmt.Errorf(".incidentctl.yaml: sync: credentials: %s is not a token variable incidentctl reads (known: %s)",
+				name, strings.Join(gitrepo.KnownTokens(), ", "))
+		}
+	}
+	auth, withheld, err := gitrepo.AuthFor(url, opts.TokenHosts)
 	if err != nil {
 		return nil, &UnreachableError{Remote: opts.Remote, Err: err}
 	}
+	unreachable := func(remote string, err error) error { return unreachableWith(remote, err, withheld) }
 	tracking := opts.Remote + "/" + res.RemoteBranch
 	say := func(format string, args ...any) {
 		if opts.Progress != nil {
@@ -164,7 +174,7 @@ func Run(repo *gitrepo.Repo, opts Options) (*Result, error) {
 		local := head.Commit
 		res.Commit = hashString(local)
 
-		say("Fetching %s from %s (%s)...", res.RemoteBranch, opts.Remote, url)
+		say("Fetching %s from %s (%s)...", res.RemoteBranch, opts.Remote, gitrepo.RedactURLs(url))
 		ctx, cancel := context.WithTimeout(context.Background(), opts.Timeout)
 		theirs, found, err := repo.Fetch(ctx, gitrepo.FetchRequest{
 			Remote: opts.Remote, Branch: res.RemoteBranch, Auth: auth, Progress: opts.Progress,

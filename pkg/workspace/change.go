@@ -52,6 +52,21 @@ func (w *Workspace) change(ref string, opts Options, g *given, edit editor) (*Re
 	if err != nil {
 		return nil, err
 	}
+	var notes []string
+	if st.BehindHead {
+		// HEAD has a newer version than the index (an interrupted change, or a git command
+		// that wrote back an index read before the last commit): catch up, losing nothing.
+		note, err := w.Repo.CatchUp(e.Path)
+		if err != nil {
+			return nil, err
+		}
+		if note != "" {
+			notes = append(notes, note)
+		}
+		if st, err = w.Repo.FileState(e.Path); err != nil {
+			return nil, err
+		}
+	}
 	if !st.AtHead {
 		return nil, i18n.Errorf("change.not_committed", "Path", e.Path)
 	}
@@ -106,7 +121,7 @@ func (w *Workspace) change(ref string, opts Options, g *given, edit editor) (*Re
 	}
 	before := w.beforeCommit(h.Commit, e.Path, doc, st.WorktreeDiffers || st.IndexDiffers)
 	warnings = append(warnings, w.notifyCommit(before, nd, commit.String(), author.Name, w.at(opts.At))...)
-	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd, Warnings: warnings}, nil
+	return &Result{ID: nd.Meta.ID, Path: e.Path, Commit: commit.String(), Doc: nd, Warnings: append(notes, warnings...)}, nil
 }
 
 // UncommittedError is a document with uncommitted changes that a change would sweep up.

@@ -1,10 +1,14 @@
 package workspace
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/lint"
 	"github.com/incidentctl/incidentctl/pkg/site"
 )
@@ -30,8 +34,8 @@ func (w *Workspace) SiteOut(o SiteOptions) string {
 }
 
 // BuildSite builds (or brings up to date) the static site of the incident record: every
-// document in the incidents folder except drills, with the severity definitions committed at
-// HEAD. Documents that cannot be read still get a page saying what is wrong (lint's findings);
+// document in the incidents folder except drills, and their postmortems, with the severity
+// definitions committed at HEAD and the pages in the repository's language (lang:). Documents that cannot be read still get a page saying what is wrong (lint's findings);
 // the result lists them.
 func (w *Workspace) BuildSite(o SiteOptions) (*site.Result, []string, error) {
 	entries, err := w.Entries()
@@ -78,22 +82,53 @@ func (w *Workspace) BuildSite(o SiteOptions) (*site.Result, []string, error) {
 		}
 		return out
 	}
-	// Follow-ups live in the postmortems' front matter (pkg/postmortem); each incident's page
-	// lists its own.
-	fus, ferrs, err := w.Followups(FollowupFilter{})
-	if err != nil {
-		warnings = append(warnings, "follow-ups: "+err.Error())
-	}
-	for _, e := range ferrs {
-		warnings = append(warnings, "follow-ups: "+e.Error())
-	}
-	if len(fus) > 0 {
-		opts.Followups = map[string][]site.Followup{}
-		for _, f := range fus {
-			opts.Followups[f.Incident] = append(opts.Followups[f.Incident], site.Followup{
-				ID: f.ID, Text: f.Text, Owner: f.Owner, Due: f.Due, Link: f.Link, Done: f.Done, Overdue: f.Overdue, Postmortem: f.Path})
-		}
+	// The postmortems (pkg/postmortem) are pages of the site too, with their follow-ups; the
+	// site reads and parses only those that changed since its last build.
+	if opts.Postmortems, err = w.postmortemSources(); err != nil {
+		warnings = append(warnings, "postmortems: "+err.Error())
 	}
 	res, err := site.Build(srcs, opts)
 	return res, warnings, err
+}
+
+// postmortemSources lists the postmortem documents under the postmortems folder (files named
+// after an incident ID; a README or notes beside them are not postmortems).
+func (w *Workspace) postmortemSources() ([]site.Source, error) {
+	var out []site.Source
+	root := w.abs(w.postmortemsDir())
+	err := filepath.WalkDir(root, func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == root {
+				return nil // no postmortem yet
+			}
+			return err
+		}
+		if de.IsDir() || !de.Type().IsRegular() || !strings.HasSuffix(de.Name(), ".md") || incident.IDFromFileName(de.Name()) == "" {
+			return nil
+		}
+		rel, err := filepath.Rel(w.Root(), p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		out = append(out, site.Source{Path: rel, File: p})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing %s: %v", w.postmortemsDir(), err)
+	}
+	return out, nil
+}
+
+// ReloadConfig reads .incidentctl.yaml again, for a long-running command (site --serve) that
+// must follow a change of the settings (the title, the base URL, the language, the folders).
+// When the file does not load, the settings stay as they were and the error says why.
+func (w *Workspace) ReloadConfig() error {
+	cfg, err := config.Load(w.Root())
+	if err != nil {
+		return err
+	}
+	w.Config = cfg
+	w.flow, w.flowErr = nil, nil
+	return nil
 }

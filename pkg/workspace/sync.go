@@ -32,6 +32,7 @@ func (w *Workspace) Sync(opts SyncOptions) (*sync.Result, error) {
 		Progress:     opts.Progress,
 		Now:          w.Now,
 		Timeout:      opts.Timeout,
+		TokenHosts:   w.Config.Sync.Credentials,
 		MoreSevere:   moreSevere,
 	})
 }

@@ -780,3 +780,59 @@ func Find(indexPath string, data []byte, path string) (_ []EntryInfo, err error)
 	}
 	return found, nil
 }
+
+// Version is the index's version from its header (0 when it has none).
+func Version(data []byte) uint32 {
+	if len(data) < indexHeaderLen || string(data[:4]) != "DIRC" {
+		return 0
+	}
+	return binary.BigEndian.Uint32(data[4:])
+}
+
+// SpecialV4 is Special's answer for a version 4 index, which go-git's decoder still reads.
+const SpecialV4 = "the index is version 4 (index.version or feature.manyFiles)"
+
+// Special says why git itself should write an index the splice would not keep as git does:
+// version 4 (prefix-compressed names, which go-git's encoder re-encodes losing the
+// assume-unchanged flags and every extension), a split index ("link") or a sparse index
+// ("sdir"), or a mandatory extension nobody here knows. "" means the splice keeps it exactly.
+func Special(data []byte) (why string) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if recover() != nil {
+			why = "" // rewritten under us: Prepare reports it
+		}
+	}()
+	if len(data) < indexHeaderLen+indexTrailerLen || string(data[:4]) != "DIRC" {
+		return ""
+	}
+	version, count, err := indexHeader(data)
+	if err != nil {
+		return ""
+	}
+	if version == 4 {
+		return SpecialV4
+	}
+	end := len(data) - indexTrailerLen
+	off, err := skipEntries(data, indexHeaderLen, end, version, count)
+	if err != nil {
+		return ""
+	}
+	for ext := data[off:end]; len(ext) >= 8; {
+		sig := string(ext[:4])
+		size := int(binary.BigEndian.Uint32(ext[4:]))
+		if size > len(ext)-8 {
+			return ""
+		}
+		switch {
+		case sig == "link":
+			return "the index is split (core.splitIndex)"
+		case sig == "sdir":
+			return "the index is sparse (git sparse-checkout --sparse-index)"
+		case sig[0] < 'A' || sig[0] > 'Z':
+			return fmt.Sprintf("the index has the extension %q", sig)
+		}
+		ext = ext[8+size:]
+	}
+	return ""
+}

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -27,6 +28,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/perm"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/work"
 )
 
@@ -43,19 +45,31 @@ var errSlowPath = errors.New("not found on the fast path")
 
 // Store is the object database of one repository.
 type Store struct {
+	packs     packSet                    // the mapped packs (pack.go)
 	commonDir string                     // the shared git dir: objects/ is in it
 	storer    storer.EncodedObjectStorer // go-git's, for what the fast path cannot read
+	shared    perm.Shared                // core.sharedRepository
 }
 
 // New returns the object database in commonDir/objects; s is go-git's storage of the same
 // repository, which reads what the fast path does not (alternates, unusual packs) and decodes
-// objects for go-git's types.
-func New(commonDir string, s storer.EncodedObjectStorer) *Store {
-	return &Store{commonDir: commonDir, storer: s}
+// objects for go-git's types; shared is core.sharedRepository, for the modes of new objects.
+func New(commonDir string, s storer.EncodedObjectStorer, shared perm.Shared) *Store {
+	return &Store{commonDir: commonDir, storer: s, shared: shared}
 }
 
-// Storer is go-git's object storage of the repository.
-func (s *Store) Storer() storer.EncodedObjectStorer { return s.storer }
+// createTemp creates a new file named prefix + a random suffix in dir with mode perm (before
+// the umask), as os.CreateTemp does with 0600.
+func createTemp(dir, prefix string, perm os.FileMode) (*os.File, error) {
+	for range 100 {
+		name := filepath.Join(dir, prefix+strconv.FormatUint(rand.Uint64(), 36))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if !errors.Is(err, os.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("cannot create a temporary file in %s", dir)
+}
 
 // Dir is the git dir the objects are in (for messages).
 func (s *Store) Dir() string { return s.commonDir }
@@ -67,8 +81,8 @@ func (s *Store) Read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	}
 	work.Counts.ObjectsRead.Add(1)
 	typ, data, err := s.ReadFast(h)
-	if err == nil {
-		return typ, data, nil
+	if err == nil || errors.Is(err, plumbing.ErrObjectNotFound) {
+		return typ, data, err
 	}
 	o, err := s.storer.EncodedObject(plumbing.AnyObject, h)
 	if err != nil {
@@ -83,53 +97,37 @@ func (s *Store) Read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	return o.Type(), data, err
 }
 
-// ReadFast is Read without go-git's fallback: an object the fast path cannot read is an error.
+// ReadFast is Read without go-git's fallback: an object the fast path cannot read is an error,
+// plumbing.ErrObjectNotFound when the object is certainly not in the repository.
 func (s *Store) ReadFast(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	objects := filepath.Join(s.commonDir, "objects")
+	// As git looks: the packs, the loose object, the packs again after looking for new ones.
+	typ, data, err := s.readPacked(objects, h, false)
+	if !errors.Is(err, errNoPack) {
+		return typ, data, err
+	}
 	if typ, data, ok := cache.get(h); ok {
 		return typ, data, nil
 	}
-	typ, data, err := s.readUncached(h)
-	if err == nil {
-		cache.add(h, typ, data)
-	}
-	return typ, data, err
-}
-
-func (s *Store) readUncached(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
-	objects := filepath.Join(s.commonDir, "objects")
 	hex := h.String()
-	if b, err := os.ReadFile(filepath.Join(objects, hex[:2], hex[2:])); err == nil {
+	b, err := os.ReadFile(filepath.Join(objects, hex[:2], hex[2:]))
+	if err == nil {
 		typ, data, err := inflateLoose(b)
-		if err == nil && plumbing.ComputeHash(typ, data) == h {
-			return typ, data, nil
-		}
-		return plumbing.InvalidObject, nil, errSlowPath
-	}
-	des, err := os.ReadDir(filepath.Join(objects, "pack"))
-	if err != nil {
-		return plumbing.InvalidObject, nil, errSlowPath
-	}
-	for _, de := range des {
-		name := de.Name()
-		if !strings.HasPrefix(name, "pack-") || !strings.HasSuffix(name, ".idx") {
-			continue
-		}
-		base := filepath.Join(objects, "pack", strings.TrimSuffix(name, ".idx"))
-		off, err := idxLookup(base+".idx", h)
-		if err != nil {
-			continue
-		}
-		pack, err := os.Open(base + ".pack")
-		if err != nil {
+		if err != nil || objectName(typ, data) != h {
 			return plumbing.InvalidObject, nil, errSlowPath
 		}
-		pr := &packReader{s: s, f: pack}
-		typ, data, err := pr.objectAt(off, 0)
-		pack.Close()
-		if err != nil || plumbing.ComputeHash(typ, data) != h {
-			return plumbing.InvalidObject, nil, errSlowPath
-		}
+		cache.add(h, typ, data)
 		return typ, data, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return plumbing.InvalidObject, nil, errSlowPath
+	}
+	typ, data, err = s.readPacked(objects, h, true)
+	if !errors.Is(err, errNoPack) {
+		return typ, data, err
+	}
+	if s.packs.authoritative(objects) {
+		return plumbing.InvalidObject, nil, plumbing.ErrObjectNotFound
 	}
 	return plumbing.InvalidObject, nil, errSlowPath
 }
@@ -162,63 +160,6 @@ func inflateLoose(b []byte) (plumbing.ObjectType, []byte, error) {
 	return typ, data, nil
 }
 
-// idxLookup finds an object's offset in a version 2 pack index by binary search, reading only
-// the fan-out table and the entries it probes.
-func idxLookup(path string, h plumbing.Hash) (int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	var hdr [8 + 256*4]byte
-	if _, err := f.ReadAt(hdr[:], 0); err != nil {
-		return 0, err
-	}
-	if !bytes.Equal(hdr[:4], []byte{0xff, 't', 'O', 'c'}) || binary.BigEndian.Uint32(hdr[4:]) != 2 {
-		return 0, errSlowPath
-	}
-	fan := func(i int) uint32 { return binary.BigEndian.Uint32(hdr[8+4*i:]) }
-	n := int64(fan(255))
-	lo, hi := int64(0), int64(fan(int(h[0])))
-	if h[0] > 0 {
-		lo = int64(fan(int(h[0]) - 1))
-	}
-	const names = 8 + 256*4
-	var name [20]byte
-	for lo < hi {
-		mid := (lo + hi) / 2
-		if _, err := f.ReadAt(name[:], names+20*mid); err != nil {
-			return 0, err
-		}
-		switch c := bytes.Compare(name[:], h[:]); {
-		case c == 0:
-			var o [8]byte
-			offsets := names + 24*n // after the names and the CRC32s
-			if _, err := f.ReadAt(o[:4], offsets+4*mid); err != nil {
-				return 0, err
-			}
-			off := binary.BigEndian.Uint32(o[:4])
-			if off&0x80000000 == 0 {
-				return int64(off), nil
-			}
-			if _, err := f.ReadAt(o[:], offsets+4*n+8*int64(off&0x7fffffff)); err != nil {
-				return 0, err
-			}
-			return int64(binary.BigEndian.Uint64(o[:])), nil
-		case c < 0:
-			lo = mid + 1
-		default:
-			hi = mid
-		}
-	}
-	return 0, plumbing.ErrObjectNotFound
-}
-
-type packReader struct {
-	s *Store
-	f *os.File
-}
-
 const (
 	packCommit   = 1
 	packTree     = 2
@@ -227,71 +168,6 @@ const (
 	packOfsDelta = 6
 	packRefDelta = 7
 )
-
-// objectAt decodes the object at off, resolving deltas (their bases may be anywhere).
-func (p *packReader) objectAt(off int64, depth int) (plumbing.ObjectType, []byte, error) {
-	if depth > 100 {
-		return plumbing.InvalidObject, nil, errSlowPath
-	}
-	br := bufio.NewReaderSize(io.NewSectionReader(p.f, off, 1<<62), 4096)
-	c, err := br.ReadByte()
-	if err != nil {
-		return plumbing.InvalidObject, nil, err
-	}
-	kind := (c >> 4) & 7
-	size := uint64(c & 15)
-	for shift := uint(4); c&0x80 != 0; shift += 7 {
-		if c, err = br.ReadByte(); err != nil || shift > 60 {
-			return plumbing.InvalidObject, nil, errSlowPath
-		}
-		size |= uint64(c&0x7f) << shift
-	}
-	var baseType plumbing.ObjectType
-	var base []byte
-	switch kind {
-	case packCommit, packTree, packBlob, packTag:
-	case packOfsDelta:
-		c, err := br.ReadByte()
-		if err != nil {
-			return plumbing.InvalidObject, nil, err
-		}
-		rel := int64(c & 0x7f)
-		for c&0x80 != 0 {
-			if c, err = br.ReadByte(); err != nil || rel > 1<<55 {
-				return plumbing.InvalidObject, nil, errSlowPath
-			}
-			rel = (rel+1)<<7 | int64(c&0x7f)
-		}
-		if rel <= 0 || rel > off {
-			return plumbing.InvalidObject, nil, errSlowPath
-		}
-		if baseType, base, err = p.objectAt(off-rel, depth+1); err != nil {
-			return plumbing.InvalidObject, nil, err
-		}
-	case packRefDelta:
-		var h plumbing.Hash
-		if _, err := io.ReadFull(br, h[:]); err != nil {
-			return plumbing.InvalidObject, nil, err
-		}
-		if baseType, base, err = p.s.ReadFast(h); err != nil {
-			return plumbing.InvalidObject, nil, err
-		}
-	default:
-		return plumbing.InvalidObject, nil, errSlowPath
-	}
-	if size > 1<<32 {
-		return plumbing.InvalidObject, nil, errSlowPath
-	}
-	data := make([]byte, size)
-	if err := inflate(br, data); err != nil {
-		return plumbing.InvalidObject, nil, err
-	}
-	if base == nil && kind != packOfsDelta && kind != packRefDelta {
-		return plumbing.ObjectType(kind), data, nil
-	}
-	out, err := applyDelta(base, data)
-	return baseType, out, err
-}
 
 // zlibWriters are reused: a new one allocates and clears half a megabyte of compressor state,
 // which cost more than writing the object itself.
@@ -331,9 +207,9 @@ func inflate(r io.Reader, dst []byte) error {
 	return err
 }
 
-// objectCache keeps recently read objects (objects never change: a name is its content). A
-// lookup along a path reads the same few trees again and again: the root, incidents/, the
-// year, the month.
+// objectCache keeps recently read loose objects (objects never change: a name is its content);
+// packed ones are kept in the delta-base cache (pack.go). A lookup along a path reads the same
+// few trees again and again: the root, incidents/, the year, the month.
 type objectCache struct {
 	mu    sync.Mutex
 	max   int
@@ -362,8 +238,11 @@ func (c *objectCache) get(h plumbing.Hash) (plumbing.ObjectType, []byte, bool) {
 	return o.typ, bytes.Clone(o.data), true // callers may change what they get
 }
 
-// ResetCache empties the cache of recently read objects, as in a new process (tests).
-func ResetCache() { cache.reset() }
+// ResetCache empties the caches of recently read objects, as in a new process (tests).
+func ResetCache() {
+	cache.reset()
+	deltaBases.reset()
+}
 
 func (c *objectCache) reset() {
 	c.mu.Lock()
@@ -492,15 +371,17 @@ func (s *Store) WriteRaw(typ plumbing.ObjectType, content []byte) (plumbing.Hash
 	zw.Reset(nil) // do not keep buf alive in the pool
 	zlibWriters.Put(zw)
 
-	if err := os.MkdirAll(dir, 0o777); err != nil {
+	if err := s.shared.MkdirAll(dir); err != nil {
 		return plumbing.ZeroHash, err
 	}
-	tmp, err := os.CreateTemp(dir, "tmp_obj_")
+	// Mode 0444 before the umask, as git creates objects; "tmp_obj_" is git's own prefix,
+	// which git fsck knows to ignore when a kill leaves one behind.
+	tmp, err := createTemp(dir, "tmp_obj_", 0o444)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
 	_, err = tmp.Write(buf.Bytes())
-	if cerr := tmp.Chmod(0o444); err == nil {
+	if cerr := s.shared.Adjust(tmp.Name()); err == nil {
 		err = cerr
 	}
 	if cerr := tmp.Close(); err == nil {

@@ -19,7 +19,9 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/perm"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/usererr"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/lockfile"
 )
 
 // Head describes what HEAD points at in this working tree.
@@ -35,10 +37,18 @@ type Head struct {
 // shared refs in commonDir.
 type Store struct {
 	gitDir, commonDir string
+	locks             *lockfile.Locker
+	shared            perm.Shared
 }
 
-// New returns the refs of the working tree whose git dir is gitDir.
-func New(gitDir, commonDir string) *Store { return &Store{gitDir: gitDir, commonDir: commonDir} }
+// New returns the refs of the working tree whose git dir is gitDir; locks takes the ref locks
+// (nil: plain locks), shared is core.sharedRepository.
+func New(gitDir, commonDir string, locks *lockfile.Locker, shared perm.Shared) *Store {
+	if locks == nil {
+		locks = &lockfile.Locker{}
+	}
+	return &Store{gitDir: gitDir, commonDir: commonDir, locks: locks, shared: shared}
+}
 
 // Head reads HEAD of this working tree. It reads the files directly (HEAD in
 // GitDir, the branch in CommonDir or packed-refs), as git does.

@@ -24,16 +24,16 @@ func TestUpdateBranch(t *testing.T) {
 	t.Parallel()
 	dir := gittest.NewRepo(t, map[string]string{"f.md": "f\n"})
 	gitDir := filepath.Join(dir, ".git")
-	r := New(gitDir, gitDir)
+	r := New(gitDir, gitDir, nil, 0)
 	head, err := r.Head()
 	if err != nil || head.Branch != "main" || head.Unborn || head.Detached {
 		t.Fatalf("Head = %+v, %v", head, err)
 	}
 	other := plumbing.NewHash(strings.Repeat("1", 40))
-	if err := r.UpdateBranch(head.Ref, other, other, who, "x"); !errors.Is(err, usererr.ErrBranchMoved) {
+	if err := r.UpdateBranch(head.Ref, other, other, who, "x", "test"); !errors.Is(err, usererr.ErrBranchMoved) {
 		t.Fatalf("from a stale value: %v", err)
 	}
-	if err := r.UpdateBranch("refs/heads/new", other, other, who, "x"); !errors.Is(err, usererr.ErrBranchMoved) {
+	if err := r.UpdateBranch("refs/heads/new", other, other, who, "x", "test"); !errors.Is(err, usererr.ErrBranchMoved) {
 		t.Fatalf("a branch that does not exist: %v", err)
 	}
 
@@ -43,7 +43,7 @@ func TestUpdateBranch(t *testing.T) {
 	if h, _ := r.Head(); h.Commit != second {
 		t.Fatalf("Head from packed-refs = %s, want %s", h.Commit, second)
 	}
-	if err := r.UpdateBranch(head.Ref, second, head.Commit, who, "back: to the first"); err != nil {
+	if err := r.UpdateBranch(head.Ref, second, head.Commit, who, "back: to the first", "test"); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.TrimSpace(gittest.Out(t, dir, "rev-parse", "main")); got != head.Commit.String() {
@@ -62,7 +62,7 @@ func TestUpdateBranch(t *testing.T) {
 	if err := os.WriteFile(lock, nil, 0o666); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.UpdateBranch(head.Ref, head.Commit, second, who, "x"); !errors.Is(err, usererr.ErrLocked) {
+	if err := r.UpdateBranch(head.Ref, head.Commit, second, who, "x", "test"); !errors.Is(err, usererr.ErrLocked) {
 		t.Fatalf("with %s held: %v", lock, err)
 	}
 	if _, err := os.Stat(lock); err != nil {
@@ -72,7 +72,7 @@ func TestUpdateBranch(t *testing.T) {
 
 // Per-worktree refs live in the working tree's own git dir, the rest in the shared one.
 func TestPath(t *testing.T) {
-	r := New("/wt/.git/worktrees/x", "/wt/.git")
+	r := New("/wt/.git/worktrees/x", "/wt/.git", nil, 0)
 	for ref, want := range map[plumbing.ReferenceName]string{
 		"refs/heads/main":      "/wt/.git/refs/heads/main",
 		"refs/bisect/bad":      "/wt/.git/worktrees/x/refs/bisect/bad",

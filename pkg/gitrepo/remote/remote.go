@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -28,15 +29,17 @@ import (
 
 // Remotes are the remotes of one repository.
 type Remotes struct {
-	repo    *git.Repository
-	root    string // the top of the working tree: relative local URLs start there
-	refs    *refs.Store
-	objects *odb.Store
+	repo      *git.Repository
+	root      string // the top of the working tree: relative local URLs start there
+	commonDir string
+	refs      *refs.Store
+	objects   *odb.Store
 }
 
-// New returns the remotes of the repository g, whose working tree is at root.
-func New(g *git.Repository, root string, refs *refs.Store, objects *odb.Store) *Remotes {
-	return &Remotes{repo: g, root: root, refs: refs, objects: objects}
+// New returns the remotes of the repository g, whose working tree is at root and whose shared
+// git dir is commonDir.
+func New(g *git.Repository, root, commonDir string, refs *refs.Store, objects *odb.Store) *Remotes {
+	return &Remotes{repo: g, root: root, commonDir: commonDir, refs: refs, objects: objects}
 }
 
 // Error is a failure to talk to a remote: it could not be reached, it refused the
@@ -44,12 +47,12 @@ func New(g *git.Repository, root string, refs *refs.Store, objects *odb.Store) *
 type Error struct {
 	Op     string // "fetch from" or "push to"
 	Remote string
-	URL    string
+	URL    string // with its password (and an http(s) URL's token user) hidden: see Redact
 	Err    error
 }
 
 func (e *Error) Error() string {
-	return fmt.Sprintf("cannot %s %s (%s): %v", e.Op, e.Remote, e.URL, e.Err)
+	return Redact(fmt.Sprintf("cannot %s %s (%s): %v", e.Op, e.Remote, e.URL, e.Err))
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -104,16 +107,25 @@ type FetchRequest struct {
 }
 
 // Fetch downloads the remote's branch and records it as refs/remotes/<remote>/<branch>
-// (forced, as git fetch does). It returns the branch's tip; found is false when the remote does
-// not have the branch (or has no commits at all).
+// (forced, as git fetch does, and under the ref's lock: see fetchStorage). It returns the
+// branch's tip; found is false when the remote does not have the branch (or has no commits at
+// all). A remote-tracking ref left empty or damaged (by a tool that truncates refs in place and
+// was killed) is only a copy of what the remote has: it is removed first, and the fetch writes
+// it anew.
 func (r *Remotes) Fetch(ctx context.Context, req FetchRequest) (tip plumbing.Hash, found bool, err error) {
 	rem, err := r.remote(req.Remote)
 	if err != nil {
 		return plumbing.ZeroHash, false, err
 	}
 	tracking := refs.TrackingRef(req.Remote, req.Branch)
+	if err := r.repairTracking(tracking); err != nil {
+		return plumbing.ZeroHash, false, err
+	}
 	spec := gogitconfig.RefSpec(fmt.Sprintf("+%s:%s", plumbing.NewBranchReferenceName(req.Branch), tracking))
 	url := r.resolveURL(rem.Config().URLs[0])
+	// The remote's config, on our view of the storage: refs written as git writes them
+	// (fetchstore.go), objects read and packs stored through odb (faststore.go).
+	rem = git.NewRemote(newReadFast(&fetchStorage{Storer: r.repo.Storer, refs: r.refs, commonDir: r.commonDir}, r.objects), rem.Config())
 	err = rem.FetchContext(ctx, &git.FetchOptions{
 		RemoteName: req.Remote,
 		RemoteURL:  url,
@@ -126,10 +138,25 @@ func (r *Remotes) Fetch(ctx context.Context, req FetchRequest) (tip plumbing.Has
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
 	case errors.Is(err, git.NoMatchingRefSpecError{}), errors.Is(err, transport.ErrEmptyRemoteRepository):
 		return plumbing.ZeroHash, false, nil
+	case errors.Is(err, usererr.ErrLocked):
+		return plumbing.ZeroHash, false, err // the tracking ref's lock: the sentence names it
 	default:
-		return plumbing.ZeroHash, false, &Error{Op: "fetch from", Remote: req.Remote, URL: url, Err: err}
+		return plumbing.ZeroHash, false, &Error{Op: "fetch from", Remote: req.Remote, URL: Redact(url), Err: redactedError{err}}
 	}
 	return r.refs.Read(tracking)
+}
+
+// repairTracking removes the loose file of a remote-tracking ref that holds no ref.
+func (r *Remotes) repairTracking(ref plumbing.ReferenceName) error {
+	b, err := os.ReadFile(r.refs.Path(ref))
+	if err != nil {
+		return nil // absent (or a folder): nothing to repair
+	}
+	line := strings.TrimSpace(string(b))
+	if plumbing.IsHash(line) || strings.HasPrefix(line, "ref: ") {
+		return nil
+	}
+	return r.refs.Delete(ref)
 }
 
 // PushRequest asks to move the remote's branch to Commit.
@@ -162,9 +189,9 @@ func (r *Remotes) Push(ctx context.Context, req PushRequest) error {
 		return nil
 	case isPushRejection(err):
 		return usererr.New(usererr.ErrPushRejected, err,
-			"%s rejected the push to %s: somebody else pushed first (%v)", req.Remote, req.Branch, err)
+			"%s rejected the push to %s: somebody else pushed first (%v)", req.Remote, req.Branch, redactedError{err})
 	}
-	return &Error{Op: "push to", Remote: req.Remote, URL: url, Err: err}
+	return &Error{Op: "push to", Remote: req.Remote, URL: Redact(url), Err: redactedError{err}}
 }
 
 // isPushRejection recognises a lost race, which is reported only as text: our own check

@@ -5,19 +5,17 @@ import (
 	"errors"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/odb"
-	"github.com/incidentctl/incidentctl/pkg/gitrepo/tree"
 )
 
 // The walk push needs. go-git's Remote.Push works out what to send by walking every object
 // reachable from the remote's refs (revlist), so its cost grows with the whole history: about
 // half a second for 3,000 commits, seconds for tens of thousands, on every sync. Here the work
 // follows the size of the change instead: the commits the remote lacks are found by walking
-// both histories newest first until only shared commits are left (git's own merge-base walk),
-// and for each of them only the trees that differ from its parents are opened.
+// both histories newest first until only shared commits are left (git's own merge-base walk);
+// sendobjects.go then finds the trees and blobs they bring.
 
 // HasCommit reports whether the commit h is in the repository.
 func HasCommit(s *odb.Store, h plumbing.Hash) bool {
@@ -42,102 +40,6 @@ func Reaches(s *odb.Store, tip, ancestor plumbing.Hash) (bool, error) {
 		return false, err
 	}
 	return w.flags[ancestor]&fromTip != 0, nil
-}
-
-// ObjectsToSend lists the commits reachable from tip that the remote lacks (it has every
-// commit reachable from have), with the trees and blobs they introduce.
-func ObjectsToSend(s *odb.Store, tip plumbing.Hash, have []plumbing.Hash) ([]plumbing.Hash, error) {
-	w := newHistoryWalk(s)
-	if err := w.add(tip, fromTip); err != nil {
-		return nil, err
-	}
-	for _, h := range have {
-		if err := w.add(h, fromHave); err != nil {
-			return nil, err
-		}
-	}
-	if err := w.run(); err != nil {
-		return nil, err
-	}
-	out := map[plumbing.Hash]bool{}
-	var list []plumbing.Hash
-	for _, c := range w.order {
-		if w.flags[c.Hash] != fromTip {
-			continue
-		}
-		out[c.Hash] = true
-		list = append(list, c.Hash)
-		var parentTrees []plumbing.Hash
-		for _, p := range c.ParentHashes {
-			if pc, err := object.GetCommit(s.Storer(), p); err == nil {
-				parentTrees = append(parentTrees, pc.TreeHash)
-			}
-		}
-		if err := newTreeObjects(s, c.TreeHash, parentTrees, out, &list); err != nil {
-			return nil, err
-		}
-	}
-	return list, nil
-}
-
-// newTreeObjects adds the tree root and what it holds that differs from the same place in every one of
-// the parent trees: anything equal to a parent's entry the remote has already, or receives
-// with that parent.
-func newTreeObjects(s *odb.Store, root plumbing.Hash, parents []plumbing.Hash, out map[plumbing.Hash]bool, list *[]plumbing.Hash) error {
-	for _, p := range parents {
-		if p == root {
-			return nil
-		}
-	}
-	if out[root] {
-		return nil
-	}
-	out[root] = true
-	*list = append(*list, root)
-	t, err := tree.Decode(s, root)
-	if err != nil {
-		return err
-	}
-	var pEntries []map[string]object.TreeEntry
-	for _, p := range parents {
-		pt, err := tree.Decode(s, p)
-		if err != nil {
-			continue // a parent tree we lack (shallow history): the remote has it
-		}
-		m := make(map[string]object.TreeEntry, len(pt.Entries))
-		for _, e := range pt.Entries {
-			m[e.Name] = e
-		}
-		pEntries = append(pEntries, m)
-	}
-	for _, e := range t.Entries {
-		same := false
-		var subParents []plumbing.Hash
-		for _, m := range pEntries {
-			pe, ok := m[e.Name]
-			if !ok {
-				continue
-			}
-			if pe.Hash == e.Hash {
-				same = true
-				break
-			}
-			if pe.Mode == filemode.Dir {
-				subParents = append(subParents, pe.Hash)
-			}
-		}
-		switch {
-		case same || out[e.Hash] || e.Mode == filemode.Submodule:
-		case e.Mode == filemode.Dir:
-			if err := newTreeObjects(s, e.Hash, subParents, out, list); err != nil {
-				return err
-			}
-		default:
-			out[e.Hash] = true
-			*list = append(*list, e.Hash)
-		}
-	}
-	return nil
 }
 
 // historyWalk colours commits by where they are reachable from (the tip, what the remote

@@ -23,7 +23,7 @@ func openStore(t *testing.T, dir string) *odb.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return odb.New(filepath.Join(dir, ".git"), g.Storer)
+	return odb.New(filepath.Join(dir, ".git"), g.Storer, 0)
 }
 
 func TestMergeBasesAndReachesMatchGit(t *testing.T) {

@@ -19,14 +19,17 @@ type Put struct {
 }
 
 // Build returns the name of a tree equal to base (zero: an empty tree) with the files put in,
-// writing only the trees along their paths. Untouched subtrees are referenced by name and never
+// writing only the trees along their paths, and the entries the files replace (nil where a
+// file is new), in the order of puts. Untouched subtrees are referenced by name and never
 // read. The trees are edited as raw bytes (raw.go).
-func Build(s *odb.Store, base plumbing.Hash, puts []Put) (plumbing.Hash, error) {
+func Build(s *odb.Store, base plumbing.Hash, puts []Put) (plumbing.Hash, []*File, error) {
 	changes := make([]treeChange, len(puts))
+	olds := make([]*File, len(puts))
 	for i, p := range puts {
-		changes[i] = treeChange{rest: p.Path, full: p.Path, blob: p.Blob}
+		changes[i] = treeChange{rest: p.Path, full: p.Path, blob: p.Blob, old: &olds[i]}
 	}
-	return buildTree(s, base, "", changes)
+	h, err := buildTree(s, base, "", changes)
+	return h, olds, err
 }
 
 // treeChange is a file to put into a tree: rest is the path relative to the
@@ -34,6 +37,7 @@ func Build(s *odb.Store, base plumbing.Hash, puts []Put) (plumbing.Hash, error) 
 type treeChange struct {
 	rest, full string
 	blob       plumbing.Hash
+	old        **File // where the replaced entry goes
 }
 
 // buildTree is Build below prefix.
@@ -73,13 +77,16 @@ func buildTree(s *odb.Store, base plumbing.Hash, prefix string, changes []treeCh
 						"cannot record %s: it is a submodule in the current commit", c.full)
 				}
 			}
+			if found && c.old != nil {
+				*c.old = &File{Hash: e.Hash, Mode: e.Mode}
+			}
 			edits = append(edits, rawEdit{name: name, hash: c.blob})
 			continue
 		}
 		if _, ok := sub[name]; !ok {
 			subNames = append(subNames, name)
 		}
-		sub[name] = append(sub[name], treeChange{rest: rest, full: c.full, blob: c.blob})
+		sub[name] = append(sub[name], treeChange{rest: rest, full: c.full, blob: c.blob, old: c.old})
 	}
 	sort.Strings(subNames)
 	for _, name := range subNames {

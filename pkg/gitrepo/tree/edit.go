@@ -58,67 +58,6 @@ func Decode(s *odb.Store, h plumbing.Hash) (*object.Tree, error) {
 	return t, nil
 }
 
-// File is a file in a tree: its blob and mode.
-type File struct {
-	Hash plumbing.Hash
-	Mode filemode.FileMode
-}
-
-// Change is one path whose entry differs between two trees.
-type Change struct {
-	Path     string
-	Old, New *File // nil: absent
-}
-
-// Diff lists the files that differ between two trees (zero: the empty tree). Subtrees
-// with the same name on both sides are never opened.
-func Diff(s *odb.Store, from, to plumbing.Hash) ([]Change, error) {
-	var a, b *object.Tree
-	var err error
-	if !from.IsZero() {
-		if a, err = Decode(s, from); err != nil {
-			return nil, err
-		}
-	}
-	if !to.IsZero() {
-		if b, err = Decode(s, to); err != nil {
-			return nil, err
-		}
-	}
-	changes, err := object.DiffTree(a, b)
-	if err != nil {
-		return nil, usererr.New(nil, err, "cannot compare the trees %s and %s: %v; check the repository with `git fsck`", short(from), short(to), err)
-	}
-	byPath := map[string]*Change{}
-	var out []Change
-	for _, ch := range changes {
-		for _, side := range []struct {
-			e   object.ChangeEntry
-			Old bool
-		}{{ch.From, true}, {ch.To, false}} {
-			if side.e.Name == "" {
-				continue
-			}
-			pe := byPath[side.e.Name]
-			if pe == nil {
-				pe = &Change{Path: side.e.Name}
-				byPath[side.e.Name] = pe
-			}
-			fe := &File{Hash: side.e.TreeEntry.Hash, Mode: side.e.TreeEntry.Mode}
-			if side.Old {
-				pe.Old = fe
-			} else {
-				pe.New = fe
-			}
-		}
-	}
-	for _, pe := range byPath {
-		out = append(out, *pe)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out, nil
-}
-
 // SameEntry compares two optional entries.
 func SameEntry(a, b *File) bool {
 	if a == nil || b == nil {

@@ -10,15 +10,20 @@ package worktree
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/fault"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/index"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/usererr"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/odb"
@@ -60,14 +65,24 @@ func Check(root, path string) error {
 
 // Write replaces path with content atomically (a temporary file
 // in the same directory renamed over it), so nobody ever sees a half-written
-// file, and returns the stat data of the result for the index.
+// file, and returns the stat data of the result for the index. The file gets the mode git's
+// checkout gives a regular file (0666 less the umask).
 func Write(root, path string, content []byte) (index.Stat, error) {
+	return write(root, path, content, 0o666)
+}
+
+// TempPrefix is how the temporary file of a working-tree file starts: the file's name, hidden,
+// then ".incidentctl-". A kill between writing it and renaming it leaves one behind; Clean
+// removes those.
+func TempPrefix(path string) string { return "." + filepath.Base(path) + ".incidentctl-" }
+
+func write(root, path string, content []byte, mode os.FileMode) (index.Stat, error) {
 	full := filepath.Join(root, filepath.FromSlash(path))
 	dir := filepath.Dir(full)
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return index.Stat{}, usererr.New(nil, err, "cannot create the directory %s: %v", dir, err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(full)+".incidentctl-*")
+	tmp, err := createTemp(dir, TempPrefix(full), mode)
 	if err != nil {
 		return index.Stat{}, usererr.New(nil, err, "cannot write a temporary file in %s: %v", dir, err)
 	}
@@ -79,13 +94,10 @@ func Write(root, path string, content []byte) (index.Stat, error) {
 	if _, err := tmp.Write(content); err != nil {
 		return fail(err)
 	}
-	// Committed with mode 100644, so the file is not executable.
-	if err := tmp.Chmod(0o644); err != nil {
-		return fail(err)
-	}
 	if err := tmp.Close(); err != nil {
 		return fail(err)
 	}
+	fault.Point("commit:worktree-temp")
 	if err := os.Rename(tmp.Name(), full); err != nil {
 		os.Remove(tmp.Name())
 		return index.Stat{}, usererr.New(nil, err, "cannot write %s: %v", full, err)
@@ -96,6 +108,50 @@ func Write(root, path string, content []byte) (index.Stat, error) {
 		return index.Stat{}, usererr.New(nil, err, "cannot read back %s: %v", full, err)
 	}
 	return index.StatOf(fi), nil
+}
+
+func createTemp(dir, prefix string, mode os.FileMode) (*os.File, error) {
+	for range 100 {
+		name := filepath.Join(dir, prefix+strconv.FormatUint(rand.Uint64(), 36))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, mode)
+		if !errors.Is(err, os.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("cannot create a temporary file in %s", dir)
+}
+
+// Clean removes the temporary files a killed write of path left in its folder.
+func Clean(root, path string) {
+	full := filepath.Join(root, filepath.FromSlash(path))
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(full), globEscape(TempPrefix(full))+"*"))
+	for _, m := range matches {
+		os.Remove(m)
+	}
+}
+
+func globEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`)
+	return r.Replace(s)
+}
+
+// Same reports whether the working-tree file at path holds exactly the blob h (a missing file
+// holds the zero hash), as Hash reads it.
+func Same(root, path string, h plumbing.Hash) (bool, error) {
+	full := filepath.Join(root, filepath.FromSlash(path))
+	fi, err := os.Lstat(full)
+	if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return h.IsZero(), nil
+	}
+	if err != nil {
+		return false, usererr.New(nil, err, "cannot read %s: %v", full, err)
+	}
+	k := KindOf(fi.Mode())
+	if k != KindRegular && k != KindSymlink {
+		return false, nil
+	}
+	got, err := Hash(full, k)
+	return err == nil && got == h, err
 }
 
 // Remove deletes a file and the directories it leaves empty, like git does.
@@ -153,22 +209,12 @@ func WriteEntry(root, path string, mode filemode.FileMode, content []byte) (inde
 		}
 		return index.Stat{Mode: uint32(filemode.Submodule)}, nil
 	}
-	st, err := Write(root, path, content)
-	if err != nil {
-		return index.Stat{}, err
-	}
 	if mode == filemode.Executable {
-		if err := os.Chmod(full, 0o755); err != nil {
-			return index.Stat{}, usererr.New(nil, err, "cannot make %s executable: %v", full, err)
-		}
-		fi, err := os.Lstat(full)
-		if err != nil {
-			return index.Stat{}, usererr.New(nil, err, "cannot read back %s: %v", full, err)
-		}
-		st = index.StatOf(fi)
+		st, err := write(root, path, content, 0o777)
 		st.Mode = uint32(filemode.Executable)
+		return st, err
 	}
-	return st, nil
+	return Write(root, path, content)
 }
 
 // HashFile computes a file's blob hash without holding it in memory (it may be a large file that

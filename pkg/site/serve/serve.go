@@ -37,8 +37,13 @@ func Handler(dir string) http.Handler {
 				return
 			}
 		}
+		// A rebuild may rewrite a page twice within a second, and the file server's
+		// If-Modified-Since check counts whole seconds: it would answer "not modified" with the
+		// older page. The war room's screen must show the newest, so every answer is in full.
+		r.Header.Del("If-Modified-Since")
+		r.Header.Del("If-None-Match")
 		h := w.Header()
-		h.Set("Cache-Control", "no-cache")
+		h.Set("Cache-Control", "no-store")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 		h.Set("Referrer-Policy", "no-referrer")

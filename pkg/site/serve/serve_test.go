@@ -44,6 +44,17 @@ func TestServe(t *testing.T) {
 	if resp.StatusCode != 200 || body != "<p>hello</p>" || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "script-src 'self'") {
 		t.Errorf("index: %d %q %v", resp.StatusCode, body, resp.Header)
 	}
+	// A page rewritten within the same second is served anew, never "not modified".
+	req, _ := http.NewRequest("GET", "http://"+ln.Addr().String()+"/index.html", nil)
+	req.Header.Set("If-Modified-Since", resp.Header.Get("Last-Modified"))
+	fi, _ := os.Stat(filepath.Join(dir, "index.html"))
+	os.WriteFile(filepath.Join(dir, "index.html"), []byte("<p>again</p>"), 0o644)
+	os.Chtimes(filepath.Join(dir, "index.html"), time.Time{}, fi.ModTime().Truncate(time.Second).Add(time.Millisecond))
+	if r2, err := client.Do(req); err != nil || r2.StatusCode != 200 {
+		t.Errorf("conditional request after a rewrite: %v %v", err, r2)
+	} else {
+		r2.Body.Close()
+	}
 	if resp, _ := get("/.incidentctl-site"); resp.StatusCode != 404 {
 		t.Errorf("the manifest is served: %d", resp.StatusCode)
 	}
