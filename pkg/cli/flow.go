@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -89,9 +90,9 @@ were. It prints the commands that push the branch and open the pull request (gh 
 				return app.printJSON(ProposalJSON{ID: p.ID, Branch: p.Branch, Base: p.BaseBranch, Commit: p.Commit,
 					Files: p.Files, Postmortem: p.Postmortem, PushCommand: push, PRCommand: pr, Warnings: w})
 			}
-			fmt.Fprintf(app.Err, learnText.Proposed+"\n", strings.Join(p.Files, ", "), p.Branch, p.Commit[:7], p.BaseBranch)
-			fmt.Fprintf(app.Err, learnText.ProposedKeep+"\n", strings.Join(shellQuoteAll(p.Files), " "))
-			fmt.Fprintln(app.Err, learnText.ProposedNext)
+			fmt.Fprintln(app.Err, app.P.T("learn.proposed", "Files", strings.Join(p.Files, ", "), "Branch", p.Branch, "Commit", p.Commit[:7], "Base", p.BaseBranch))
+			fmt.Fprintln(app.Err, app.P.T("learn.proposed_keep", "Files", strings.Join(shellQuoteAll(p.Files), " ")))
+			fmt.Fprintln(app.Err, app.P.T("learn.proposed_next"))
 			fmt.Fprintln(app.Out, push)
 			fmt.Fprintln(app.Out, pr)
 			return nil
@@ -173,31 +174,31 @@ postmortems, declared_with, template, files}.`,
 				return app.printJSON(out)
 			}
 			if len(log.Changes) == 0 {
-				fmt.Fprintf(app.Err, learnText.FlowLogNone+"\n", ws.Config.ActionList)
+				fmt.Fprintln(app.Err, app.P.T("learn.flow_log_none", "Path", ws.Config.ActionList))
 			}
 			for i, c := range log.Changes {
 				if i > 0 {
 					fmt.Fprintln(app.Out)
 				}
-				writeFlowChange(app.Out, c)
+				writeFlowChange(app.Out, app.P, c)
 			}
 			if n := len(log.Other); n > 0 {
-				fmt.Fprintf(app.Out, "\n"+learnText.FlowLogOther+"\n", n)
+				fmt.Fprintln(app.Out, "\n"+app.P.T("learn.flow_log_other", "Count", n))
 			}
 			return nil
 		},
 	}
 }
 
-func writeFlowChange(w io.Writer, c workspace.FlowChange) {
-	fmt.Fprintf(w, learnText.FlowLogBy+"\n", c.Commit[:7], display.Time(c.Date), c.Author)
+func writeFlowChange(w io.Writer, p *i18n.Printer, c workspace.FlowChange) {
+	fmt.Fprintln(w, p.T("learn.flow_log_by", "Commit", c.Commit[:7], "Date", display.Time(c.Date), "Author", c.Author))
 	fmt.Fprintf(w, "    %s\n", c.Subject)
 	if c.Cites.Empty() {
-		fmt.Fprintf(w, "    %s\n", learnText.FlowLogCitesNone)
+		fmt.Fprintf(w, "    %s\n", p.T("learn.flow_log_cites_none"))
 	} else {
-		fmt.Fprintf(w, "    "+learnText.FlowLogCites+"\n", strings.Join(append(append([]string{}, c.Cites.Incidents...), c.Cites.Postmortems...), ", "))
+		fmt.Fprintln(w, "    "+p.T("learn.flow_log_cites", "Cites", strings.Join(append(append([]string{}, c.Cites.Incidents...), c.Cites.Postmortems...), ", ")))
 	}
-	fmt.Fprintf(w, "    "+learnText.FlowLogDeclared+"\n", c.Declared)
+	fmt.Fprintln(w, "    "+p.T("learn.flow_log_declared", "Count", c.Declared))
 }
 
 // FlowDiffJSON is `flow diff --json`.
@@ -238,17 +239,17 @@ action list since then, with what they cite, and prints a unified diff.`,
 				return app.printJSON(out)
 			}
 			if d.Diff == "" {
-				fmt.Fprintf(app.Out, learnText.FlowDiffSame+"\n", d.ID, short7(d.To))
+				fmt.Fprintln(app.Out, app.P.T("learn.flow_diff_same", "ID", d.ID, "Commit", short7(d.To)))
 				return nil
 			}
-			fmt.Fprintf(app.Out, learnText.FlowDiffHeader+"\n", d.ID, d.Path, short7(d.From), short7(d.To))
+			fmt.Fprintln(app.Out, app.P.T("learn.flow_diff_header", "ID", d.ID, "Path", d.Path, "From", short7(d.From), "To", short7(d.To)))
 			if len(d.Changes) > 0 {
-				fmt.Fprintf(app.Out, "\n"+learnText.FlowDiffSince+"\n\n", len(d.Changes))
+				fmt.Fprint(app.Out, "\n"+app.P.T("learn.flow_diff_since", "Count", len(d.Changes))+"\n\n")
 				for i, c := range d.Changes {
 					if i > 0 {
 						fmt.Fprintln(app.Out)
 					}
-					writeFlowChange(app.Out, c)
+					writeFlowChange(app.Out, app.P, c)
 				}
 			}
 			fmt.Fprintln(app.Out)

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/postmortem"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -109,7 +110,7 @@ today (14d, 2w); a date is due until its end.`,
 				return app.printJSON(FollowupWriteJSON{toFollowupJSON(res.Followup), res.Commit})
 			}
 			fmt.Fprintln(app.Out, res.Followup.ID)
-			fmt.Fprintf(app.Err, learnText.FollowupAdded+"\n", res.Followup.ID, res.Path, res.Commit[:7])
+			fmt.Fprintln(app.Err, app.P.T("learn.followup_added", "ID", res.Followup.ID, "Path", res.Path, "Commit", res.Commit[:7]))
 			return nil
 		},
 	}
@@ -149,7 +150,7 @@ unambiguous prefix of the incident's ID works (k7xqm-F1). --link records what di
 			if app.JSON {
 				return app.printJSON(FollowupWriteJSON{toFollowupJSON(res.Followup), res.Commit})
 			}
-			fmt.Fprintf(app.Err, learnText.FollowupDone+"\n", res.Followup.ID, res.Commit[:7])
+			fmt.Fprintln(app.Err, app.P.T("learn.followup_done", "ID", res.Followup.ID, "Commit", res.Commit[:7]))
 			return nil
 		},
 	}
@@ -190,10 +191,10 @@ array of {id, incident, text, owner, due, kind, link, done, done_at, overdue, po
 				return app.printJSON(out)
 			}
 			if len(items) == 0 {
-				fmt.Fprintln(app.Err, learnText.FollowupsNone)
+				fmt.Fprintln(app.Err, app.P.T("learn.followups_none"))
 				return nil
 			}
-			writeFollowups(app.Out, items)
+			writeFollowups(app.Out, app.P, items)
 			return nil
 		},
 	}
@@ -204,16 +205,16 @@ array of {id, incident, text, owner, due, kind, link, done, done_at, overdue, po
 }
 
 // writeFollowups prints follow-ups as a table.
-func writeFollowups(w io.Writer, items []workspace.Followup) {
+func writeFollowups(w io.Writer, p *i18n.Printer, items []workspace.Followup) {
 	tw := display.NewTabWriter(w, 2) // aligned by display width: names may be Japanese
-	fmt.Fprintln(tw, strings.Join(learnText.FollowupHeader, "\t"))
+	fmt.Fprintln(tw, p.T("learn.followup_header"))
 	for _, it := range items {
-		status := learnText.Open
+		status := p.T("learn.open")
 		switch {
 		case it.Done:
-			status = learnText.Done
+			status = p.T("learn.done")
 		case it.Overdue:
-			status = learnText.Overdue
+			status = p.T("learn.overdue")
 		}
 		kind := it.Kind
 		if kind == "" {
@@ -239,12 +240,12 @@ func writeOverdueFollowups(app *App, ws *workspace.Workspace, leadingBlank bool)
 	if leadingBlank {
 		fmt.Fprintln(app.Out)
 	}
-	fmt.Fprintln(app.Out, p.paint(red, fmt.Sprintf(learnText.OverdueFollowups, len(items))))
+	fmt.Fprintln(app.Out, p.paint(red, app.P.T("learn.overdue_followups", "Count", len(items))))
 	for i, it := range items {
 		if i == boardFollowups {
-			fmt.Fprintf(app.Out, "  "+learnText.OverdueMore+"\n", len(items)-boardFollowups)
+			fmt.Fprintln(app.Out, "  "+app.P.T("learn.overdue_more", "Count", len(items)-boardFollowups))
 			break
 		}
-		fmt.Fprintf(app.Out, "  "+learnText.OverdueLine+"\n", it.ID, it.Due, orNone(it.Owner), it.Text)
+		fmt.Fprintln(app.Out, "  "+app.P.T("learn.overdue_line", "ID", it.ID, "Due", it.Due, "Owner", orNone(it.Owner), "Text", it.Text))
 	}
 }

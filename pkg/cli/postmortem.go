@@ -11,45 +11,8 @@ import (
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
-// learnText is every sentence the postmortem, followup and flow commands print for people, in
-// one place (another language is another table).
-var learnText = struct {
-	Drafted, DraftedNext, Updated               string
-	FollowupAdded, FollowupDone, FollowupsNone  string
-	FollowupHeader                              []string
-	OverdueFollowups, OverdueMore, OverdueLine  string
-	Proposed, ProposedNext, ProposedKeep        string
-	FlowLogNone, FlowLogDeclared, FlowLogOther  string
-	FlowLogCites, FlowLogCitesNone, FlowLogBy   string
-	FlowDiffSame, FlowDiffHeader, FlowDiffSince string
-	Open, Done, Overdue                         string
-}{
-	Drafted:          "Drafted the postmortem of %s (commit %s); the incident's log links it.",
-	Updated:          "Updated %s: status %s (commit %s).",
-	DraftedNext:      "Next: write its prose sections, then record what it decides: incidentctl followup add %s \"<what>\" --owner <name> --due <date>",
-	FollowupAdded:    "Added follow-up %s to %s (commit %s).",
-	FollowupDone:     "Follow-up %s is done (commit %s).",
-	FollowupsNone:    "No follow-ups match.",
-	FollowupHeader:   []string{"ID", "DUE", "OWNER", "KIND", "STATUS", "TEXT"},
-	OverdueFollowups: "Overdue follow-ups: %d",
-	OverdueMore:      "… %d more: incidentctl followup list --overdue",
-	OverdueLine:      "%s  due %s  %s  %s",
-	Proposed:         "Committed %s on the new branch %s (commit %s); your branch %s and your working copy are unchanged.",
-	ProposedNext:     "Open the pull request:",
-	ProposedKeep:     "The changes stay in your working copy too: discard them (git restore %s) once the branch is pushed, or keep editing.",
-	FlowLogNone:      "The flow has no history yet: %s is not committed.",
-	FlowLogDeclared:  "declared with it: %d",
-	FlowLogOther:     "Declared with a version no commit here made (the built-in default, or history this clone lacks): %d",
-	FlowLogCites:     "cites: %s",
-	FlowLogCitesNone: "cites no incident or postmortem",
-	FlowLogBy:        "%s  %s  %s",
-	FlowDiffSame:     "%s was rendered from the action list at HEAD (%s): nothing has changed since.",
-	FlowDiffHeader:   "%s was rendered from %s %s; HEAD has %s.",
-	FlowDiffSince:    "Changes since (%d):",
-	Open:             "open",
-	Done:             "done",
-	Overdue:          "OVERDUE",
-}
+// Every sentence the postmortem, followup and flow commands print for people is in the
+// catalogue (pkg/i18n, IDs learn.*).
 
 // PostmortemJSON is `postmortem --json`.
 type PostmortemJSON struct {
@@ -117,8 +80,8 @@ postmortem; --owner and --meeting given with it change those too.`,
 				return app.printJSON(PostmortemJSON{ID: res.ID, Path: res.Path, Commit: res.Commit, IncidentPath: res.IncidentPath, Warnings: w})
 			}
 			fmt.Fprintln(app.Out, res.Path)
-			fmt.Fprintf(app.Err, learnText.Drafted+"\n", res.ID, res.Commit[:7])
-			fmt.Fprintf(app.Err, learnText.DraftedNext+"\n", shortRef(res.ID))
+			fmt.Fprintln(app.Err, app.P.T("learn.drafted", "ID", res.ID, "Commit", res.Commit[:7]))
+			fmt.Fprintln(app.Err, app.P.T("learn.drafted_next", "Ref", shortRef(res.ID)))
 			return nil
 		},
 	}
@@ -153,7 +116,7 @@ func (app *App) updatePostmortem(cmd *cobra.Command, ws *workspace.Workspace, re
 	if app.JSON {
 		return app.printJSON(PostmortemJSON{ID: res.ID, Path: res.Path, Commit: res.Commit, Warnings: []string{}})
 	}
-	fmt.Fprintf(app.Err, learnText.Updated+"\n", res.Path, res.Doc.Meta.Status, res.Commit[:7])
+	fmt.Fprintln(app.Err, app.P.T("learn.updated", "Path", res.Path, "Status", res.Doc.Meta.Status, "Commit", res.Commit[:7]))
 	return nil
 }
 
