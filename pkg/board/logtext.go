@@ -417,7 +417,7 @@ func Handoff(d *incident.Document, from, to, note string, at time.Time) string {
 	} else {
 		b.WriteString(w.StatusMark)
 	}
-	b.WriteString(m.Severity + w.Sep + m.Status + w.Declared2 + display.Clock(m.DeclaredAt, at))
+	b.WriteString(m.Severity + w.Sep + incident.VocabularyFor(d.Lang()).StatusName(m.Status) + w.Declared2 + display.Clock(m.DeclaredAt, at))
 	b.WriteString(w.ImpactMark + orDash(m.Impact) + w.AnnouncementMark + orDash(m.Announcement))
 	r := Status(d, at)
 	b.WriteString(w.OpenRequired)
