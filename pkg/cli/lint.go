@@ -184,7 +184,7 @@ func lintRun(app *App, o lintOptions) error {
 	case "rdjson":
 		err = lint.WriteRDJSON(app.Out, lintReport(opts, res, policy))
 	default:
-		err = lint.WriteText(app.Out, res.Findings)
+		err = lint.WriteText(app.Out, translateFindings(app.P, res.Findings))
 	}
 	if err != nil {
 		return err
@@ -231,7 +231,8 @@ func lintReport(opts lint.Options, res *lint.Result, policy *lint.Policy) lint.R
 // writeGitHub prints the annotations and, inside a GitHub Actions step, appends the table of
 // every finding to the job summary.
 func writeGitHub(app *App, res *lint.Result, perKind int) error {
-	notAnnotated, err := lint.WriteGitHubLimit(app.Out, res.Findings, perKind)
+	findings := translateFindings(app.P, res.Findings)
+	notAnnotated, err := lint.WriteGitHubLimit(app.Out, findings, perKind)
 	if err != nil {
 		return err
 	}
@@ -250,9 +251,24 @@ func writeGitHub(app *App, res *lint.Result, perKind int) error {
 	if err != nil {
 		return fmt.Errorf("GITHUB_STEP_SUMMARY=%s: cannot write the job summary: %v", summary, err)
 	}
-	if err := lint.WriteStepSummary(f, res.Findings, s); err != nil {
+	if err := lint.WriteStepSummary(f, findings, s); err != nil {
 		f.Close()
 		return fmt.Errorf("GITHUB_STEP_SUMMARY=%s: writing the job summary: %v", summary, err)
 	}
 	return f.Close()
+}
+
+// translateFindings gives the findings' messages in the reader's language, for the outputs
+// people read (text, GitHub's annotations and job summary); JSON, SARIF and rdjson keep
+// English, the same on every machine.
+func translateFindings(p *i18n.Printer, fs []lint.Finding) []lint.Finding {
+	if p.Lang() == i18n.English || len(fs) == 0 {
+		return fs
+	}
+	out := make([]lint.Finding, len(fs))
+	for i, f := range fs {
+		f.Message = p.Translate(f.Message)
+		out[i] = f
+	}
+	return out
 }
