@@ -30,7 +30,7 @@ func newSiteCmd(app *App) *cobra.Command {
 	o := siteOptions{}
 	cmd := &cobra.Command{
 		Use:   "site [--out <dir>] [--base-url <url>] [--title <text>] [--serve [--addr <host:port>]]",
-		Short: "Build the read-only web view of the incidents (a static site) for people without git",
+		Short: app.P.T("sitecmd.short"),
 		Long: `Build a static site from the incident documents into _site/ at the repository's root (or
 --out): index.html with the open incidents first (most severe first) and the history by month,
 one page per incident (status, the action list with required and overdue items marked, the
@@ -147,7 +147,7 @@ func siteRun(app *App, o siteOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(app.Err, "Serving %s on http://%s/ (rebuilding when the record changes; Ctrl-C stops)\n", res.Out, ln.Addr())
+	fmt.Fprintln(app.Err, app.P.T("sitecmd.serving", "Out", res.Out, "Addr", ln.Addr().String()))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var mu sync.Mutex
@@ -160,16 +160,16 @@ func siteRun(app *App, o siteOptions) error {
 		// rebuild reads it again. One that does not load keeps the settings in use, said once.
 		if err := ws.ReloadConfig(); err != nil {
 			if msg := err.Error(); msg != lastConfigErr {
-				fmt.Fprintf(app.Err, "incidentctl: %s; the site keeps its previous settings until the file loads again\n", msg)
+				fmt.Fprintln(app.Err, "incidentctl: "+app.P.T("sitecmd.config_broken", "Error", app.P.Message(err)))
 				lastConfigErr = msg
 			}
 		} else if lastConfigErr != "" {
-			fmt.Fprintf(app.Err, "%s %s loads again\n", time.Now().Format("15:04:05"), config.FileName)
+			fmt.Fprintln(app.Err, app.P.T("sitecmd.config_ok", "Clock", time.Now().Format("15:04:05"), "File", config.FileName))
 			lastConfigErr = ""
 		}
 		res, warnings, err := ws.BuildSite(o.SiteOptions)
 		if err != nil {
-			fmt.Fprintf(app.Err, "incidentctl: rebuilding the site: %v\n", err)
+			fmt.Fprintln(app.Err, "incidentctl: "+app.P.T("sitecmd.rebuild_failed", "Error", app.P.Message(err)))
 			return
 		}
 		if len(res.Written) > 0 || len(res.Removed) > 0 || len(res.Broken) != lastBroken {
@@ -198,24 +198,25 @@ func toSiteJSON(res *site.Result) SiteJSON {
 // file:line: message.
 func reportSite(app *App, res *site.Result, first bool) {
 	reportBroken(app, res)
+	p := app.P
 	drills := ""
 	if res.Drills > 0 {
-		drills = fmt.Sprintf(" (%s left out)", plural(res.Drills, "drill"))
+		drills = p.N("sitecmd.drills", res.Drills)
 	}
-	changes := fmt.Sprintf("wrote %s", plural(len(res.Written), "file"))
+	changes := p.N("sitecmd.wrote", len(res.Written))
 	if len(res.Removed) > 0 {
-		changes += fmt.Sprintf(", removed %d", len(res.Removed))
+		changes += p.T("sitecmd.removed", "Count", len(res.Removed))
 	}
-	changes += fmt.Sprintf(", %d unchanged", res.Unchanged)
+	changes += p.T("sitecmd.unchanged", "Count", res.Unchanged)
 	if !first {
-		fmt.Fprintf(app.Err, "%s rebuilt: %s\n", time.Now().Format("15:04:05"), changes)
+		fmt.Fprintln(app.Err, p.T("sitecmd.rebuilt", "Clock", time.Now().Format("15:04:05"), "Changes", changes))
 		return
 	}
 	pms := ""
 	if res.Postmortems > 0 {
-		pms = " and " + plural(res.Postmortems, "postmortem")
+		pms = p.N("sitecmd.postmortems", res.Postmortems)
 	}
-	fmt.Fprintf(app.Err, "Built %s: %s%s%s; %s.\n", res.Out, plural(res.Incidents, "incident"), pms, drills, changes)
+	fmt.Fprintln(app.Err, p.T("sitecmd.built", "Out", res.Out, "Incidents", p.N("sitecmd.incidents", res.Incidents), "Postmortems", pms, "Drills", drills, "Changes", changes))
 	fmt.Fprintf(app.Out, "%s\n", filepath.Join(res.Out, "index.html"))
 }
 
