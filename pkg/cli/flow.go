@@ -19,12 +19,7 @@ func newFlowCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "flow <propose|log|diff>",
 		Short: app.P.T("flow.short"),
-		Long: `The flow (templates/: the action list, the severity definitions, the postmortem template) is
-rendered into every new incident from the version committed at HEAD, and every incident records
-the version it got (template:). These commands tie its changes to the incidents that motivated
-them: propose one on a branch of its own that cites the incident and its postmortem, list the
-history with what each change cites and how many incidents were declared with it, and show
-what changed since an incident.`,
+		Long:  app.P.T("flow.long"),
 		Example: `  incidentctl flow propose k7x -m "flow: check clients reconnected after a failover"
   incidentctl flow log
   incidentctl flow diff k7x`,
@@ -56,14 +51,9 @@ type ProposalJSON struct {
 func newFlowProposeCmd(app *App) *cobra.Command {
 	var message string
 	cmd := &cobra.Command{
-		Use:   "propose <id> [-m <message>]",
-		Short: app.P.T("flow.propose.short"),
-		Long: `Take the working-copy changes under templates/ (and only those) and commit them on a new
-branch flow/<id>-<slug>, on top of HEAD, with the trailers "Incident: <id>" and "Postmortem:
-<path>". Your current branch, the index and all your working-copy changes stay exactly as they
-were. It prints the commands that push the branch and open the pull request (gh pr create).
-
--m gives the commit's subject (its first line) and description (the rest).`,
+		Use:     "propose <id> [-m <message>]",
+		Short:   app.P.T("flow.propose.short"),
+		Long:    app.P.T("flow.propose.long"),
 		Example: `  incidentctl flow propose k7x -m "flow: check clients reconnected after a database failover"`,
 		Args:    exactArgs(1, "one incident ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -98,7 +88,7 @@ were. It prints the commands that push the branch and open the pull request (gh 
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&message, "message", "m", "", "the commit's subject and description, `<message>`")
+	cmd.Flags().StringVarP(&message, "message", "m", "", i18n.Text("flag.flow.message"))
 	return cmd
 }
 
@@ -148,11 +138,7 @@ func newFlowLogCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "log",
 		Short: app.P.T("flow.log.short"),
-		Long: `List every commit that changed templates/ (newest first) with its date, author and subject,
-the incidents and postmortems it cites (its Incident: and Postmortem: trailers), and how many
-incidents were declared with the flow as it left it (counted from each incident's template:
-key; drills left out). --json prints an array of {commit, date, author, subject, incidents,
-postmortems, declared_with, template, files}.`,
+		Long:  app.P.T("flow.log.long"),
 		Example: `  incidentctl flow log
   incidentctl flow log --json`,
 		Args: exactArgs(0, "no arguments"),
@@ -215,9 +201,7 @@ func newFlowDiffCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "diff <id>",
 		Short: app.P.T("flow.diff.short"),
-		Long: `Compare the action list an incident was rendered from (its template: key) with the one
-committed at HEAD: what the flow has learned since that incident. It lists the changes of the
-action list since then, with what they cite, and prints a unified diff.`,
+		Long:  app.P.T("flow.diff.long"),
 		Example: `  incidentctl flow diff k7x
   incidentctl flow diff k7x --json`,
 		Args: exactArgs(1, "one incident ID"),

@@ -45,10 +45,7 @@ func newFollowupCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "followup <add|done|list>",
 		Short: app.P.T("followup.short"),
-		Long: `Follow-ups are the decisions of a postmortem that must not be forgotten. Each has a stable
-ID (<incident id>-F1, -F2 ...), an owner and a due date, and lives in the front matter of the
-incident's postmortem (incidentctl postmortem <id> drafts one). Open follow-ups past their due
-date show on incidentctl status, and lint warns about them.`,
+		Long:  app.P.T("followup.long"),
 		Example: `  incidentctl followup add k7x "Alert on replica lag" --owner bob --due 2026-12-15 --kind detect
   incidentctl followup done k7xqm-F1 --link https://github.com/acme/ops/pull/42
   incidentctl followup list --open --owner bob`,
@@ -70,9 +67,7 @@ func newFollowupAddCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "add <id> <text> --owner <name> --due <date> [--kind prevent|detect|mitigate|process] [--link <url>]",
 		Short: app.P.T("followup.add.short"),
-		Long: `Add a follow-up to the postmortem of an incident and commit it. It gets the next ID
-(<incident id>-F<n>). --due takes a date (2026-12-15), an RFC 3339 time, or days or weeks from
-today (14d, 2w); a date is due until its end.`,
+		Long:  app.P.T("followup.add.long"),
 		Example: `  incidentctl followup add k7x "Alert on replica lag above 30 s" --owner bob --due 2026-12-15 --kind detect
   incidentctl followup add k7x "Practise the failover in a drill" --owner carol --due 4w --kind process`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -115,11 +110,11 @@ today (14d, 2w); a date is due until its end.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&in.Owner, "owner", "", "who owns it, `<name>` (required)")
-	f.StringVar(&due, "due", "", "when it is due, `<date>`: 2026-12-15, 14d, 2w (required)")
-	f.StringVar(&in.Kind, "kind", "", "what it does: `<kind>` prevent, detect, mitigate or process")
-	f.StringVar(&in.Link, "link", "", "an issue or pull request that tracks it, `<url>`")
-	f.BoolVar(&in.IncludeEdits, "include-edits", false, "also commit uncommitted hand edits of the postmortem")
+	f.StringVar(&in.Owner, "owner", "", i18n.Text("flag.followup.add.owner"))
+	f.StringVar(&due, "due", "", i18n.Text("flag.followup.add.due"))
+	f.StringVar(&in.Kind, "kind", "", i18n.Text("flag.followup.add.kind"))
+	f.StringVar(&in.Link, "link", "", i18n.Text("flag.followup.add.link"))
+	f.BoolVar(&in.IncludeEdits, "include-edits", false, i18n.Text("flag.followup.include_edits"))
 	addSyncFlag(cmd)
 	return cmd
 }
@@ -130,8 +125,7 @@ func newFollowupDoneCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "done <followup-id> [--link <url>]",
 		Short: app.P.T("followup.done.short"),
-		Long: `Mark a follow-up done (with the time) and commit it. The ID is <incident id>-F<n>; any
-unambiguous prefix of the incident's ID works (k7xqm-F1). --link records what did it.`,
+		Long:  app.P.T("followup.done.long"),
 		Example: `  incidentctl followup done 261123-k7xqm-F1
   incidentctl followup done k7xqm-F2 --link https://github.com/acme/ops/pull/42`,
 		Args: exactArgs(1, "one follow-up ID (<incident id>-F<n>)"),
@@ -154,8 +148,8 @@ unambiguous prefix of the incident's ID works (k7xqm-F1). --link records what di
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&link, "link", "", "what did it: an issue, a pull request, `<url>`")
-	cmd.Flags().BoolVar(&includeEdits, "include-edits", false, "also commit uncommitted hand edits of the postmortem")
+	cmd.Flags().StringVar(&link, "link", "", i18n.Text("flag.followup.done.link"))
+	cmd.Flags().BoolVar(&includeEdits, "include-edits", false, i18n.Text("flag.followup.include_edits"))
 	addSyncFlag(cmd)
 	return cmd
 }
@@ -165,8 +159,7 @@ func newFollowupListCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list [--open] [--overdue] [--owner <name>]",
 		Short: app.P.T("followup.list.short"),
-		Long: `List the follow-ups of every postmortem under postmortems/, by incident. --json prints an
-array of {id, incident, text, owner, due, kind, link, done, done_at, overdue, postmortem}.`,
+		Long:  app.P.T("followup.list.long"),
 		Example: `  incidentctl followup list --open
   incidentctl followup list --overdue --json
   incidentctl followup list --owner bob`,
@@ -198,9 +191,9 @@ array of {id, incident, text, owner, due, kind, link, done, done_at, overdue, po
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&f.Open, "open", false, "only those not done")
-	cmd.Flags().BoolVar(&f.Overdue, "overdue", false, "only open ones past their due date")
-	cmd.Flags().StringVar(&f.Owner, "owner", "", "only those `<name>` owns")
+	cmd.Flags().BoolVar(&f.Open, "open", false, i18n.Text("flag.followup.list.open"))
+	cmd.Flags().BoolVar(&f.Overdue, "overdue", false, i18n.Text("flag.followup.list.overdue"))
+	cmd.Flags().StringVar(&f.Owner, "owner", "", i18n.Text("flag.followup.list.owner"))
 	return cmd
 }
 

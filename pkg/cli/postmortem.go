@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/postmortem"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -29,24 +30,7 @@ func newPostmortemCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "postmortem <id> [--owner <name>] [--meeting <time>] [--draft] [--force] [--status draft|in-review|final]",
 		Short: app.P.T("postmortem.short"),
-		Long: `Draft the postmortem of a resolved incident as postmortems/YYYY/MM/<id>-<slug>.md and commit
-it together with the incident's log entry "postmortem: <path>" (one commit of both files).
-
-The draft is filled from the record: summary, impact, severity history, responders (every
-incident commander with their time in command, the roles), durations from declaration to
-resolution, a timeline of the log with offsets from the declaration, and the action-list
-review (required actions skipped, time boxes met or missed and by how much, actions added by
-escalation). What went well, what went wrong, where you got lucky and the contributing factors
-are left for the team to write. The body comes from templates/postmortem.md as committed at
-HEAD (the built-in default when the repository has none); the front matter holds incident,
-status (draft, in-review, final), owner, meeting and the follow-ups.
-
---draft starts one for an incident that is still open. An incident that already has a
-postmortem in the repository is refused (the message says where it is); one whose log links a
-postmortem elsewhere (a URL) needs --force.
-
---status moves an existing postmortem along (draft → in-review → final) in one commit of the
-postmortem; --owner and --meeting given with it change those too.`,
+		Long:  app.P.T("postmortem.long"),
 		Example: `  incidentctl postmortem k7x
   incidentctl postmortem k7x --owner alice --meeting 2026-11-25T14:00:00+09:00
   incidentctl postmortem k7x --draft --json
@@ -86,12 +70,12 @@ postmortem; --owner and --meeting given with it change those too.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Owner, "owner", "", "who owns the postmortem, `<name>` (default: you)")
-	f.StringVar(&meeting, "meeting", "", "when the review meeting is, `<time>`: \"2026-11-25 14:00\" (local time) or RFC 3339")
-	f.BoolVar(&o.Draft, "draft", false, "draft one for an incident that is not resolved yet")
-	f.BoolVar(&o.Force, "force", false, "draft one although the incident links a postmortem elsewhere (a URL)")
-	f.StringVar(&status, "status", "", "move an existing postmortem to `<status>`: draft, in-review or final")
-	f.BoolVar(&o.IncludeEdits, "include-edits", false, "also commit uncommitted hand edits of the incident file (with --status: of the postmortem)")
+	f.StringVar(&o.Owner, "owner", "", i18n.Text("flag.postmortem.owner"))
+	f.StringVar(&meeting, "meeting", "", i18n.Text("flag.postmortem.meeting"))
+	f.BoolVar(&o.Draft, "draft", false, i18n.Text("flag.postmortem.draft"))
+	f.BoolVar(&o.Force, "force", false, i18n.Text("flag.postmortem.force"))
+	f.StringVar(&status, "status", "", i18n.Text("flag.postmortem.status"))
+	f.BoolVar(&o.IncludeEdits, "include-edits", false, i18n.Text("flag.postmortem.include_edits"))
 	addSyncFlag(cmd)
 	return cmd
 }
