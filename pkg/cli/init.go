@@ -102,7 +102,7 @@ get Japanese headings and tables; front-matter keys and values stay the same in 
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&opts.Pages, "pages", false, "also scaffold a workflow that publishes the web view (incidentctl site) to GitHub Pages")
+	cmd.Flags().BoolVar(&opts.Pages, "pages", false, i18n.Text("flag.init.pages"))
 	return cmd
 }
 
