@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -67,9 +66,7 @@ func (s *side) once(i int) error {
 		err := cmd.Run()
 		r.wall += time.Since(start)
 		if ps := cmd.ProcessState; ps != nil {
-			if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
-				r.maxRSS = max(r.maxRSS, ru.Maxrss*1024) // KiB on Linux
-			}
+			r.maxRSS = max(r.maxRSS, peakRSS(ps))
 		}
 		if err != nil {
 			code := -1
@@ -237,7 +234,12 @@ func ms(d time.Duration) string {
 	return fmt.Sprintf("%.1f ms", float64(d)/1e6)
 }
 
-func mb(b int64) string { return fmt.Sprintf("%.0f MB", float64(b)/1e6) }
+func mb(b int64) string {
+	if b == 0 {
+		return "—" // not reported on this system (peakRSS)
+	}
+	return fmt.Sprintf("%.0f MB", float64(b)/1e6)
+}
 
 // sh runs a command for setup, untimed, and returns its output.
 func sh(dir string, argv ...string) (string, error) { return shEnv(env, dir, argv...) }

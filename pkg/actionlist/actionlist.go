@@ -52,6 +52,16 @@ func Render(path string, src []byte, sevs *severity.Set, data Data) (string, []i
 			}
 			return incident.DueMarker(dur, ids), nil
 		},
+		"announce": func(d string, ids ...string) (string, error) {
+			dur, err := time.ParseDuration(d)
+			if err != nil || dur <= 0 {
+				return "", fmt.Errorf("announce %q: want a duration like 30m or 1h", d)
+			}
+			if err := known(sevs, ids); err != nil {
+				return "", err
+			}
+			return incident.AnnounceMarker(dur, ids), nil
+		},
 		"atLeast": func(id string) (bool, error) {
 			if err := known(sevs, []string{id}); err != nil {
 				return false, err

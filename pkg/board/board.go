@@ -139,6 +139,7 @@ type Row struct {
 	Next         []Item        // every open item, in Next order
 	OpenRequired []Item        // open items required at the severity, in Next order
 	Overdue      []Item        // open time-boxed items past their time, in Next order
+	Announcement AnnounceState // the last announcement and the cadence
 }
 
 // Status computes one incident's row.
@@ -154,6 +155,7 @@ func Status(d *incident.Document, now time.Time) Row {
 		}
 	}
 	r.Next = Next(d, now)
+	r.Announcement = LastAnnouncement(d, now)
 	for _, it := range r.Next {
 		if it.Required {
 			r.OpenRequired = append(r.OpenRequired, it)
@@ -199,4 +201,47 @@ func Rank(sevs *severity.Set, id string) int {
 		return len(sevs.Levels) + 1
 	}
 	return 1 << 30
+}
+
+// AnnounceState is where the incident stands with announcing: the current announcement, when
+// it was posted, and whether the next one is late against the cadence the flow sets for the
+// severity (an action-list item's <!-- announce: 30m SEV1 SEV2 --> marker).
+type AnnounceState struct {
+	Text  string
+	At    *time.Time    // when it was posted (announced_at, else the log's latest announcement entry); nil: never
+	Every time.Duration // the cadence at the incident's severity; 0 when the flow sets none
+	DueAt *time.Time    // when the next one is due; nil without a cadence
+	// Overdue: the incident is open and the reference time is past DueAt.
+	Overdue bool
+}
+
+// LastAnnouncement computes an incident's AnnounceState at now. Without announced_at (documents
+// written before it existed) the time is that of the latest announcement entry in the log.
+// Never announced, the first one is due a cadence after the incident reached a severity the
+// cadence applies to.
+func LastAnnouncement(d *incident.Document, now time.Time) AnnounceState {
+	m := d.Meta
+	a := AnnounceState{Text: m.Announcement, At: m.AnnouncedAt}
+	if a.At == nil && m.Announcement != "" {
+		for i := len(d.Log) - 1; i >= 0; i-- {
+			if _, ok := Announcement(d.Log[i].Text); ok {
+				t := d.Log[i].At
+				a.At = &t
+				break
+			}
+		}
+	}
+	every, item, ok := d.AnnounceEvery()
+	if !ok {
+		return a
+	}
+	a.Every = every
+	start := boxStart(d, incident.Action{Due: every, DueAtSev: item.AnnounceAtSev})
+	if a.At != nil && a.At.After(start) {
+		start = *a.At
+	}
+	due := start.Add(every)
+	a.DueAt = &due
+	a.Overdue = m.Status != incident.StatusResolved && Reference(d, now).After(due)
+	return a
 }

@@ -56,6 +56,7 @@ type LogWords struct {
 	// Quoted fields: "<label>: <value>".
 	Impact, Announcement string
 	Checked              string // "<checked><text>"
+	Unchecked            string // "<unchecked><text>": update --uncheck
 	Skipped              string // "<skipped><text>", read back by stats and lint
 	Reopened             string // appended to a status change that reopens
 	Released             func(role, holder string) string
@@ -71,6 +72,15 @@ type LogWords struct {
 	// What a merge decided (pkg/merge writes these, and sync prints them as notes).
 	MergeSeverity func(keep, other string) string // a severity kept over a concurrent de-escalation
 	MergeChecked  func(action string) string      // a check box checked on one side, unchecked on the other
+	// incidentctl edit's entry: "<edited><what changed>", the parts joined with ListSep.
+	Edited        string
+	Field         map[string]string               // the name of a field in Edited's list, by front-matter key
+	EditCount     func(n int, what string) string // what: "action added", "action removed", "log entry added"
+	EditAction    func(n int, checked bool) string
+	EditText      func(section string) string // the prose of a section changed
+	EditLayout    string                      // nothing but the layout changed
+	Undo          func(commit, subject string) string
+	UndoDisregard func(n int) string // appended to Undo when the change logged entries
 }
 
 // All returns every language's log words, English first.
@@ -101,7 +111,7 @@ var logWords = map[string]*LogWords{
 			return sev, true
 		},
 		Severity: "severity ", Commander: "commander ", Status: "status ", Role: "role ",
-		Impact: "impact", Announcement: "announcement", Checked: "checked: ", Skipped: SkippedPrefix,
+		Impact: "impact", Announcement: "announcement", Checked: "checked: ", Unchecked: "unchecked: ", Skipped: SkippedPrefix,
 		Reopened: " (reopened)",
 		Released: func(role, holder string) string { return "role " + role + ": " + holder + " released" },
 		Added: func(n int, texts string) string {
@@ -132,6 +142,31 @@ var logWords = map[string]*LogWords{
 		MergeChecked: func(action string) string {
 			return fmt.Sprintf("merge: action %q checked on one side and unchecked on the other: kept checked", action)
 		},
+		Edited: "edited by hand: ",
+		Field:  map[string]string{},
+		EditCount: func(n int, what string) string {
+			if n == 1 {
+				return "1 " + what
+			}
+			return fmt.Sprintf("%d %s", n, map[string]string{"action added": "actions added", "action removed": "actions removed", "log entry added": "log entries added"}[what])
+		},
+		EditAction: func(n int, checked bool) string {
+			if checked {
+				return fmt.Sprintf("action %d checked", n)
+			}
+			return fmt.Sprintf("action %d unchecked", n)
+		},
+		EditText:   func(section string) string { return "text of " + section },
+		EditLayout: "layout",
+		Undo: func(commit, subject string) string {
+			return "undo of " + commit + " (" + subject + "): set back by this change"
+		},
+		UndoDisregard: func(n int) string {
+			if n == 1 {
+				return "; disregard the 1 entry it logged"
+			}
+			return fmt.Sprintf("; disregard the %d entries it logged", n)
+		},
 	},
 	incident.LangJa: {
 		Lang: incident.LangJa,
@@ -153,7 +188,7 @@ var logWords = map[string]*LogWords{
 			return sev, true
 		},
 		Severity: "重大度 ", Commander: "インシデントコマンダー ", Status: "ステータス ", Role: "役割 ",
-		Impact: "影響範囲", Announcement: "告知", Checked: "完了: ", Skipped: "必須アクションをスキップ: ",
+		Impact: "影響範囲", Announcement: "告知", Checked: "完了: ", Unchecked: "チェック解除: ", Skipped: "必須アクションをスキップ: ",
 		Reopened: "（再開）",
 		Released: func(role, holder string) string { return "役割 " + role + ": " + holder + " を解除" },
 		Added: func(n int, texts string) string {
@@ -179,6 +214,26 @@ var logWords = map[string]*LogWords{
 		},
 		MergeChecked: func(action string) string {
 			return fmt.Sprintf("マージ: アクション「%s」が一方でチェック、もう一方でチェック解除されていました: チェックを残しました", action)
+		},
+		Edited: "手で編集: ",
+		Field: map[string]string{"title": "タイトル", "severity": "重大度", "status": "ステータス", "commander": "インシデントコマンダー",
+			"roles": "役割", "resolution": "解決内容", "impact": "影響範囲", "announcement": "告知"},
+		EditCount: func(n int, what string) string {
+			return fmt.Sprintf(map[string]string{"action added": "アクションを %d 件追加", "action removed": "アクションを %d 件削除", "log entry added": "ログを %d 件追加"}[what], n)
+		},
+		EditAction: func(n int, checked bool) string {
+			if checked {
+				return fmt.Sprintf("アクション %d をチェック", n)
+			}
+			return fmt.Sprintf("アクション %d のチェックを解除", n)
+		},
+		EditText:   func(section string) string { return section + " の本文" },
+		EditLayout: "レイアウト",
+		Undo: func(commit, subject string) string {
+			return commit + "（" + subject + "）の取り消し: この変更で元に戻しました"
+		},
+		UndoDisregard: func(n int) string {
+			return fmt.Sprintf("。記録されたログ %d 件は無視してください", n)
 		},
 	},
 }

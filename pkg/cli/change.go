@@ -1,6 +1,10 @@
 package cli
 
 import (
+	"errors"
+	"fmt"
+	"strings"
+
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -16,7 +20,22 @@ func (c *changeFlags) run(app *App, do func(ws *workspace.Workspace, opts worksp
 	if err != nil {
 		return err
 	}
-	return do(ws, opts)
+	err = do(ws, opts)
+	var nothing *workspace.NothingToChangeError
+	if errors.As(err, &nothing) {
+		return app.reportUnchanged(nothing)
+	}
+	return err
+}
+
+// reportUnchanged reports a change that was already so: no commit, exit 0; --json prints the
+// incident as it is, with an empty commit and changed false.
+func (app *App) reportUnchanged(n *workspace.NothingToChangeError) error {
+	if app.JSON {
+		return app.printJSON(app.toWriteJSON(&workspace.Result{ID: n.Doc.Meta.ID, Path: n.Doc.Path, Doc: n.Doc}))
+	}
+	fmt.Fprintln(app.Err, app.P.T("change.nothing", "ID", n.Doc.Meta.ID, "Reason", strings.Join(app.translateAll(strings.Split(n.Reason, "; ")), "; ")))
+	return nil
 }
 
 // runReported is run for a change reported the usual way: "<what> <id> (commit <hash>)" on
@@ -29,4 +48,14 @@ func (c *changeFlags) runReported(app *App, what string, do func(ws *workspace.W
 		}
 		return app.reportChange(res, what)
 	})
+}
+
+// translateAll gives texts the domain made with i18n.Text (warnings, notes, problems) in the
+// reader's language; other texts pass through.
+func (app *App) translateAll(texts []string) []string {
+	out := make([]string, len(texts))
+	for i, t := range texts {
+		out[i] = app.P.Translate(t)
+	}
+	return out
 }

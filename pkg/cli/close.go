@@ -26,6 +26,10 @@ func newCloseCmd(app *App) *cobra.Command {
 			if !cmd.Flags().Changed("resolution") {
 				return usageMsg("close.no_resolution")
 			}
+			resolution, err := app.textArg("--resolution", resolution)
+			if err != nil {
+				return err
+			}
 			return c.run(app, func(ws *workspace.Workspace, opts workspace.Options) error {
 				res, err := ws.Close(args[0], resolution, force, opts)
 				if err != nil {

@@ -130,7 +130,7 @@ func TestHandoffFlags(t *testing.T) {
 		{[]string{"handoff", "2611", "--to", "bob", "--note", " "}, ExitUsage, "--note is empty"},
 		{[]string{"handoff", "2611", "--to", "bob", "--at", "noon"}, ExitUsage, `--at "noon"`},
 		{[]string{"handoff", "--to", "bob"}, ExitUsage, "handoff takes one incident ID"},
-		{[]string{"handoff", "2611", "--to", "alice example"}, ExitError, "Alice Example already commands"},
+		{[]string{"handoff", "2611", "--to", "alice example"}, ExitUsage, "Alice Example already commands"},
 	} {
 		_, errOut, code := run(false, c.args...)
 		if code != c.code || !strings.Contains(errOut, c.err) {

@@ -101,7 +101,7 @@ for: propose them in a pull request to the action-list template.
 			}
 			app.warn(append(res.Warnings, sc.Warnings...))
 			if app.JSON {
-				return app.printJSON(debriefJSON{writeJSON: toWriteJSON(res), Score: sc.Score})
+				return app.printJSON(debriefJSON{writeJSON: app.toWriteJSON(res), Score: sc.Score})
 			}
 			fmt.Fprint(app.Out, sc.Debrief())
 			fmt.Fprintf(app.Err, app.drillText().debriefWritten, res.Path, sc.Score, res.Commit[:7])

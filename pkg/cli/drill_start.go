@@ -112,7 +112,7 @@ variant, speed, commander and facilitator.`,
 			app.warn(res.Warnings)
 			m := res.Doc.Meta
 			if app.JSON {
-				return app.printJSON(drillStartJSON{writeJSON: toWriteJSON(res.Result), Scenario: res.Scenario.Path, Variant: res.Variant.Name,
+				return app.printJSON(drillStartJSON{writeJSON: app.toWriteJSON(res.Result), Scenario: res.Scenario.Path, Variant: res.Variant.Name,
 					Speed: speed, Commander: m.Commander, Facilitator: m.Facilitator})
 			}
 			fmt.Fprintf(app.Out, "%s %s\n", res.ID, res.Path)

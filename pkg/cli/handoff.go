@@ -24,6 +24,10 @@ func newHandoffCmd(app *App) *cobra.Command {
 			if strings.TrimSpace(to) == "" {
 				return usageMsg("handoff.no_to", "Ref", args[0])
 			}
+			note, err := app.textArg("--note", note)
+			if err != nil {
+				return err
+			}
 			if cmd.Flags().Changed("note") && strings.TrimSpace(note) == "" {
 				return usageMsg("handoff.empty_note")
 			}
@@ -34,7 +38,7 @@ func newHandoffCmd(app *App) *cobra.Command {
 				}
 				app.warn(res.Warnings)
 				if app.JSON {
-					return app.printJSON(handoffJSON{writeJSON: toWriteJSON(res.Result), PreviousCommander: res.From, Commander: res.To, Briefing: res.Entry})
+					return app.printJSON(handoffJSON{writeJSON: app.toWriteJSON(res.Result), PreviousCommander: res.From, Commander: res.To, Briefing: res.Entry})
 				}
 				fmt.Fprintln(app.Err, app.P.T("handoff.done", "ID", res.ID, "From", orNone(res.From), "To", res.To, "Commit", res.Commit[:7]))
 				return nil

@@ -25,6 +25,7 @@ type lintOptions struct {
 	Strict      bool
 	Rules       bool
 	Annotations int
+	AllowEmpty  bool
 }
 
 func newLintCmd(app *App) *cobra.Command {
@@ -91,6 +92,7 @@ warning or off in .incidentctl.yaml:
 	f.StringVar(&o.Format, "format", "text", "output `<format>`: text, json, github (workflow annotations and job summary), sarif or rdjson (reviewdog)")
 	f.BoolVar(&o.Strict, "strict", false, i18n.Text("flag.lint.strict"))
 	f.BoolVar(&o.Rules, "rules", false, i18n.Text("flag.lint.rules"))
+	f.BoolVar(&o.AllowEmpty, "allow-empty", false, i18n.Text("flag.lint.allow_empty"))
 	f.IntVar(&o.Annotations, "annotations", lint.GitHubAnnotationsPerKind, "with --format github: annotate at most `<n>` errors and <n> warnings (GitHub shows 10 of a kind per step; share them when a step runs lint twice)")
 	return cmd
 }
@@ -169,6 +171,9 @@ func lintRun(app *App, o lintOptions) error {
 	}
 	for _, s := range res.Skipped {
 		fmt.Fprintf(app.Err, "note: %s\n", s)
+	}
+	if err := checkNotEmpty(app, opts, o, res); err != nil {
+		return err
 	}
 	switch o.Format {
 	case "json":
@@ -271,4 +276,17 @@ func translateFindings(p *i18n.Printer, fs []lint.Finding) []lint.Finding {
 		out[i] = f
 	}
 	return out
+}
+
+// checkNotEmpty fails a lint of the whole repository that found nothing to check in a
+// repository never set up for incidentctl (no .incidentctl.yaml, no documents): a CI job
+// pointed at the wrong repository or folder would otherwise pass forever with "0 documents".
+func checkNotEmpty(app *App, opts lint.Options, o lintOptions, res *lint.Result) error {
+	if o.AllowEmpty || res.Documents > 0 || len(o.Paths) > 0 || o.Base != "" {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(opts.Root, config.FileName)); err == nil {
+		return nil
+	}
+	return errors.New(app.P.T("lint.empty", "Config", config.FileName, "Incidents", opts.Config.Incidents))
 }

@@ -40,7 +40,7 @@ func newListCmd(app *App) *cobra.Command {
 			if app.JSON {
 				out := make([]IncidentJSON, len(res.Incidents))
 				for i, d := range res.Incidents {
-					out[i] = toIncidentJSON(d)
+					out[i] = app.toIncidentJSON(d)
 				}
 				return app.printJSON(out)
 			}

@@ -40,7 +40,7 @@ func (c *changeFlags) options(app *App) (workspace.Options, error) {
 func (app *App) reportChange(res *workspace.Result, what string) error {
 	app.warn(res.Warnings)
 	if app.JSON {
-		return app.printJSON(toWriteJSON(res))
+		return app.printJSON(app.toWriteJSON(res))
 	}
 	fmt.Fprintln(app.Err, app.P.T(what, "ID", res.ID, "Commit", res.Commit[:7]))
 	return nil
@@ -53,6 +53,7 @@ func newLogCmd(app *App) *cobra.Command {
 		Short: app.P.T("log.short"),
 		Long:  app.P.T("log.long"),
 		Example: `  incidentctl log k7x "rolled back deploy 1234"
+  kubectl get pods -n checkout | incidentctl log k7x -
   incidentctl log k7x "error rate started climbing" --at 10:40
   incidentctl log k7x "alert fired" --at 09:58 --before-declared`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -70,7 +71,11 @@ func newLogCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := ws.Log(args[0], strings.Join(args[1:], " "), opts)
+			text, err := app.textArg("the log text", strings.Join(args[1:], " "))
+			if err != nil {
+				return err
+			}
+			res, err := ws.Log(args[0], text, opts)
 			if err != nil {
 				return err
 			}

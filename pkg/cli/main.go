@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
@@ -39,6 +42,8 @@ type App struct {
 	IO
 	JSON bool
 	Dir  string
+	// Color is --color: auto, always or never (color.go).
+	Color string
 	// NoVerify is --no-verify: commits skip the pre-commit and commit-msg hooks.
 	NoVerify bool
 	Now      func() time.Time
@@ -51,6 +56,8 @@ type App struct {
 	langFixed bool
 
 	opened *workspace.Workspace // the first workspace the command opened (root.go)
+
+	stdinUsed string // what read standard input ("-"), so that a second "-" is refused (input.go)
 }
 
 // Main runs incidentctl with os.Args and returns the exit code.
@@ -86,8 +93,7 @@ func Run(app *App, args []string) int {
 		app.IO = raw
 	}()
 	if err := app.chooseLang(args); err != nil {
-		fmt.Fprintf(app.Err, "incidentctl: %s\n", app.P.Message(err))
-		return ExitUsage
+		return app.fail(nil, err, jsonRequested(args))
 	}
 	root := NewRootCmd(app)
 	root.SetArgs(args)
@@ -98,18 +104,67 @@ func Run(app *App, args []string) int {
 	if err == nil {
 		return ExitOK
 	}
-	var usage *UsageError
+	return app.fail(cmd, err, jsonRequested(args))
+}
+
+// fail prints what went wrong and returns the exit code: 2 for a wrong command line (a usage
+// error, or a value the domain found invalid: workspace.InputError), 1 for any other failure.
+// Under --json the error is a JSON object on stderr instead of text (see docs/json.md), so a
+// tool reading the output never has to parse a sentence.
+func (app *App) fail(cmd *cobra.Command, err error, asJSON bool) int {
 	var silent *SilentError
-	switch {
-	case errors.As(err, &silent):
-		return silent.Code
-	case errors.As(err, &usage) || isCobraUsage(err):
-		fmt.Fprintf(app.Err, "incidentctl: %s\n", app.P.Message(err))
-		fmt.Fprintf(app.Err, "%s\n", app.P.T("usage.help", "Command", cmd.CommandPath()))
-		return ExitUsage
+	if errors.As(err, &silent) {
+		return silent.Code // the command printed what needed printing
 	}
-	fmt.Fprintf(app.Err, "incidentctl: %s\n", app.P.Message(err))
-	return ExitError
+	code, hint := ExitError, ""
+	var usage *UsageError
+	var input *workspace.InputError
+	switch {
+	case errors.As(err, &usage) || isCobraUsage(err):
+		code = ExitUsage
+		if cmd != nil {
+			hint = app.P.T("usage.help", "Command", cmd.CommandPath())
+		}
+	case errors.As(err, &input):
+		code = ExitUsage
+	}
+	var h interface{ Hint() string }
+	if errors.As(err, &h) && h.Hint() != "" {
+		hint = h.Hint()
+	}
+	msg := app.P.Message(err)
+	if asJSON {
+		enc := json.NewEncoder(app.Err)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(ErrorJSON{Error: msg, Hint: hint, Code: code})
+		return code
+	}
+	fmt.Fprintf(app.Err, "incidentctl: %s\n", msg)
+	if hint != "" {
+		fmt.Fprintf(app.Err, "%s\n", hint)
+	}
+	return code
+}
+
+// ErrorJSON is what a failed command prints on stderr under --json.
+type ErrorJSON struct {
+	Error string `json:"error"` // what went wrong, in the reader's language
+	Hint  string `json:"hint"`  // what to do, when it is not already part of the error ("" otherwise)
+	Code  int    `json:"code"`  // the exit code: 1 the command failed, 2 the command line is wrong
+}
+
+// jsonRequested tells whether --json was on the command line, for errors that happen before
+// (or while) cobra parses the flags.
+func jsonRequested(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "--json", "--json=true":
+			return true
+		}
+	}
+	return false
 }
 
 // UsageError is a wrong command line: exit 2 and a pointer to --help.

@@ -48,7 +48,7 @@ func newNewCmd(app *App) *cobra.Command {
 			}
 			app.warn(res.Warnings)
 			if app.JSON {
-				return app.printJSON(toWriteJSON(res))
+				return app.printJSON(app.toWriteJSON(res))
 			}
 			fmt.Fprintf(app.Out, "%s %s\n", res.ID, res.Path)
 			m := res.Doc.Meta

@@ -45,9 +45,9 @@ func newNextCmd(app *App) *cobra.Command {
 			now := app.Now()
 			items := board.Next(d, now)
 			if app.JSON {
-				return app.printJSON(toNextJSON(items))
+				return app.printJSON(toActionsJSON(items))
 			}
-			writeNext(app.Out, d, items, severities(ws), app.palette(), now)
+			writeNext(app.Out, d, items, severities(ws), app.palette(), app.nextAnnouncement(d, app.palette(), now), now)
 			if len(items) > 0 {
 				fmt.Fprintln(app.Err, app.P.T("next.tick", "Ref", shortRef(d.Meta.ID)))
 			}
@@ -60,11 +60,11 @@ func newNextCmd(app *App) *cobra.Command {
 
 // NextAllJSON is one open incident's open items, as `next --json` without an ID lists them.
 type NextAllJSON struct {
-	ID       string     `json:"id"`
-	Title    string     `json:"title"`
-	Severity string     `json:"severity"`
-	Status   string     `json:"status"`
-	Next     []NextJSON `json:"next"`
+	ID       string       `json:"id"`
+	Title    string       `json:"title"`
+	Severity string       `json:"severity"`
+	Status   string       `json:"status"`
+	Next     []ActionJSON `json:"next"`
 }
 
 // nextAll prints the open items of every open incident, the most severe incident first.
@@ -87,7 +87,7 @@ func nextAll(app *App, ws *workspace.Workspace, drills bool) error {
 		out := make([]NextAllJSON, len(rows))
 		for i, r := range rows {
 			m := r.Doc.Meta
-			out[i] = NextAllJSON{ID: m.ID, Title: m.Title, Severity: m.Severity, Status: m.Status, Next: toNextJSON(r.Next)}
+			out[i] = NextAllJSON{ID: m.ID, Title: m.Title, Severity: m.Severity, Status: m.Status, Next: toActionsJSON(r.Next)}
 		}
 		return app.printJSON(out)
 	}
@@ -99,32 +99,18 @@ func nextAll(app *App, ws *workspace.Workspace, drills bool) error {
 		if i > 0 {
 			fmt.Fprintln(app.Out)
 		}
-		writeNext(app.Out, r.Doc, r.Next, sevs, app.palette(), now)
+		writeNext(app.Out, r.Doc, r.Next, sevs, app.palette(), app.nextAnnouncement(r.Doc, app.palette(), now), now)
 	}
 	return nil
 }
 
-// NextJSON is one open action-list item, as `next --json` lists them.
-type NextJSON struct {
-	Number   int        `json:"number"`
-	Text     string     `json:"text"`
-	Required bool       `json:"required"`
-	DueAt    *time.Time `json:"due_at"`
-	Overdue  bool       `json:"overdue"`
-}
-
-func toNextJSON(items []board.Item) []NextJSON {
-	out := make([]NextJSON, len(items))
-	for i, it := range items {
-		out[i] = NextJSON{Number: it.Number, Text: it.Text, Required: it.Required, DueAt: it.DueAt, Overdue: it.Overdue}
-	}
-	return out
-}
-
-func writeNext(w io.Writer, d *incident.Document, items []board.Item, sevs *severity.Set, p palette, now time.Time) {
+func writeNext(w io.Writer, d *incident.Document, items []board.Item, sevs *severity.Set, p palette, announce string, now time.Time) {
 	m := d.Meta
 	t := p.t
 	fmt.Fprintf(w, "%s  %s  %s  %s%s\n", p.bold(m.ID), p.severity(sevs, m.Severity), p.status(m.Status), m.Title, drillMark(p, m))
+	if announce != "" {
+		fmt.Fprintf(w, "%s\n", announce)
+	}
 	if m.Status == incident.StatusResolved {
 		fmt.Fprintln(w, t.T("next.resolved"))
 	}

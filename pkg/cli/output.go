@@ -3,8 +3,13 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/incidentctl/incidentctl/pkg/board"
+	"github.com/incidentctl/incidentctl/pkg/config"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -22,24 +27,29 @@ func (app *App) printJSON(v any) error {
 	return err
 }
 
-// writeJSON is what write commands print with --json.
+// writeJSON is what write commands print with --json: what was committed, and the incident as
+// it is after the change (the same object as show --json). Commit is "" when nothing changed.
 type writeJSON struct {
-	ID       string   `json:"id"`
-	Path     string   `json:"path"`
-	Commit   string   `json:"commit"`
-	Title    string   `json:"title"`
-	Severity string   `json:"severity"`
-	Status   string   `json:"status"`
-	Warnings []string `json:"warnings"`
+	ID       string        `json:"id"`
+	Path     string        `json:"path"`
+	Commit   string        `json:"commit"`
+	Title    string        `json:"title"`
+	Severity string        `json:"severity"`
+	Status   string        `json:"status"`
+	Warnings []string      `json:"warnings"`
+	Changed  bool          `json:"changed"`
+	Incident *IncidentJSON `json:"incident"`
 }
 
-func toWriteJSON(r *workspace.Result) writeJSON {
-	w := writeJSON{ID: r.ID, Path: r.Path, Commit: r.Commit, Warnings: r.Warnings}
+func (app *App) toWriteJSON(r *workspace.Result) writeJSON {
+	w := writeJSON{ID: r.ID, Path: r.Path, Commit: r.Commit, Warnings: r.Warnings, Changed: r.Commit != ""}
 	if w.Warnings == nil {
 		w.Warnings = []string{}
 	}
 	if r.Doc != nil {
 		w.Title, w.Severity, w.Status = r.Doc.Meta.Title, r.Doc.Meta.Severity, r.Doc.Meta.Status
+		inc := app.toIncidentJSON(r.Doc)
+		w.Incident = &inc
 	}
 	return w
 }
@@ -55,6 +65,7 @@ type IncidentJSON struct {
 	Roles        map[string]string `json:"roles"`
 	Impact       string            `json:"impact"`
 	Announcement string            `json:"announcement"`
+	AnnouncedAt  *time.Time        `json:"announced_at"`
 	DeclaredAt   *time.Time        `json:"declared_at"`
 	IdentifiedAt *time.Time        `json:"identified_at"`
 	MitigatedAt  *time.Time        `json:"mitigated_at"`
@@ -62,15 +73,34 @@ type IncidentJSON struct {
 	Resolution   string            `json:"resolution"`
 	Template     string            `json:"template"`
 	Kind         string            `json:"kind,omitempty"` // "drill" for a drill; absent for a real incident
-	Actions      []ActionJSON      `json:"actions"`
-	Log          []LogJSON         `json:"log"`
+	// Fields are the team's own front-matter keys declared in .incidentctl.yaml (fields:), by
+	// key, typed as declared; a key the document lacks is absent.
+	Fields  map[string]any `json:"fields"`
+	Actions []ActionJSON   `json:"actions"`
+	Log     []LogJSON      `json:"log"`
 }
 
-// ActionJSON is one action-list item.
+// ActionJSON is one action-list item, the same shape everywhere (show, next, status, write
+// results): number is what update --check takes; due_at is null without a time box.
 type ActionJSON struct {
-	Text     string `json:"text"`
-	Done     bool   `json:"done"`
-	Required bool   `json:"required"`
+	Number   int        `json:"number"`
+	Text     string     `json:"text"`
+	Done     bool       `json:"done"`
+	Required bool       `json:"required"`
+	DueAt    *time.Time `json:"due_at"`
+	Overdue  bool       `json:"overdue"`
+}
+
+func toActionJSON(it board.Item) ActionJSON {
+	return ActionJSON{Number: it.Number, Text: it.Text, Done: it.Done, Required: it.Required, DueAt: it.DueAt, Overdue: it.Overdue}
+}
+
+func toActionsJSON(items []board.Item) []ActionJSON {
+	out := make([]ActionJSON, len(items))
+	for i, it := range items {
+		out[i] = toActionJSON(it)
+	}
+	return out
 }
 
 // LogJSON is one log entry.
@@ -80,22 +110,21 @@ type LogJSON struct {
 	Text   string    `json:"text"`
 }
 
-func toIncidentJSON(d *incident.Document) IncidentJSON {
+func (app *App) toIncidentJSON(d *incident.Document) IncidentJSON {
 	m := d.Meta
 	out := IncidentJSON{
 		ID: m.ID, Path: d.Path, Title: m.Title, Severity: m.Severity, Status: m.Status,
 		Commander: m.Commander, Roles: m.Roles.Map(), Impact: m.Impact, Announcement: m.Announcement,
 		IdentifiedAt: m.IdentifiedAt, MitigatedAt: m.MitigatedAt, ResolvedAt: m.ResolvedAt,
 		Resolution: m.Resolution, Template: m.Template, Kind: m.Kind,
-		Actions: make([]ActionJSON, len(d.Actions)), Log: make([]LogJSON, 0, len(d.Log)),
+		Actions: toActionsJSON(board.Items(d, app.Now())), Log: make([]LogJSON, 0, len(d.Log)),
 	}
 	if !m.DeclaredAt.IsZero() {
 		t := m.DeclaredAt
 		out.DeclaredAt = &t
 	}
-	for i, a := range d.Actions {
-		out.Actions[i] = ActionJSON{Text: a.Text, Done: a.Done, Required: a.RequiredAt(m.Severity)}
-	}
+	out.Fields = app.customFields(d)
+	out.AnnouncedAt = board.LastAnnouncement(d, app.Now()).At
 	for _, e := range sortedLog(d) {
 		out.Log = append(out.Log, LogJSON{At: e.At, Author: e.Author, Text: e.Text})
 	}
@@ -111,4 +140,46 @@ func sortedLog(d *incident.Document) []incident.LogEntry {
 		}
 	}
 	return out
+}
+
+// customFields reads the team's own front-matter keys (fields: in .incidentctl.yaml) from a
+// document, each typed as declared: numbers as numbers, bool as true/false, lists as arrays,
+// text and times as strings. A value of the wrong type (lint reports it) is given as written.
+func (app *App) customFields(d *incident.Document) map[string]any {
+	out := map[string]any{}
+	if app.opened == nil || d.Src == nil {
+		return out
+	}
+	for _, key := range app.opened.Config.FieldNames() {
+		v, ok := d.Custom(key)
+		if !ok || v.Tag == "!!null" {
+			continue
+		}
+		switch def := app.opened.Config.Fields[key]; {
+		case v.ListOK:
+			out[key] = v.List
+		case def.Type == config.FieldNumber:
+			if n, err := strconv.ParseFloat(v.Scalar, 64); err == nil {
+				out[key] = n
+				continue
+			}
+			out[key] = v.Scalar
+		case def.Type == config.FieldBool && (v.Scalar == "true" || v.Scalar == "false"):
+			out[key] = v.Scalar == "true"
+		default:
+			out[key] = v.Scalar
+		}
+	}
+	return out
+}
+
+// fieldText renders a custom field's value for people: lists joined by commas.
+func fieldText(v any) string {
+	switch v := v.(type) {
+	case []string:
+		return strings.Join(v, ", ")
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
 }

@@ -29,6 +29,9 @@ func NewRootCmd(app *App) *cobra.Command {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if err := app.checkColor(); err != nil {
+				return err
+			}
 			if app.Dir != "" {
 				if err := os.Chdir(app.Dir); err != nil {
 					return usageMsg("root.no_dir", "Dir", app.Dir)
@@ -40,7 +43,6 @@ func NewRootCmd(app *App) *cobra.Command {
 		Version:            buildVersion().Version, // --version (version.go)
 	}
 	root.SetVersionTemplate(buildVersion().String() + "\n")
-	root.CompletionOptions.HiddenDefaultCmd = true
 	defer func() { // once every command is added
 		localizeHelp(root, app.P)
 		translateFlags(root, app.P)
@@ -48,6 +50,7 @@ func NewRootCmd(app *App) *cobra.Command {
 	root.PersistentFlags().BoolVar(&app.JSON, "json", false, app.P.T("flag.json"))
 	root.PersistentFlags().StringVarP(&app.Dir, "directory", "C", "", app.P.T("flag.directory"))
 	root.PersistentFlags().StringVar(&app.Lang, "lang", app.Lang, app.P.T("flag.lang"))
+	root.PersistentFlags().StringVar(&app.Color, "color", "auto", app.P.T("flag.color"))
 	root.PersistentFlags().BoolVar(&app.NoVerify, "no-verify", false, app.P.T("flag.no_verify"))
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &UsageError{Msg: err.Error()} })
 	root.AddCommand(
@@ -61,7 +64,11 @@ func NewRootCmd(app *App) *cobra.Command {
 		newPostmortemCmd(app),
 		newFollowupCmd(app),
 		newFlowCmd(app),
+		newManCmd(app),
+		newEditCmd(app),
+		newUndoCmd(app),
 	)
+	app.addCompletions(root) // completion.go: IDs, severities, statuses, roles
 	return root
 }
 
@@ -121,9 +128,16 @@ func localizeHelp(root *cobra.Command, p *i18n.Printer) {
 		return
 	}
 	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
-		if c.Name() == "help" {
+		switch c.Name() {
+		case "help":
 			c.Short = p.T("help.short")
+		case "completion":
+			c.Short = p.T("completion.short")
+			for _, sh := range c.Commands() {
+				sh.Short = p.T("completion.shell", "Shell", sh.Name())
+			}
 		}
 	}
 	t := root.UsageTemplate()

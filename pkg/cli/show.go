@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,9 +31,9 @@ func newShowCmd(app *App) *cobra.Command {
 				return err
 			}
 			if app.JSON {
-				return app.printJSON(toIncidentJSON(d))
+				return app.printJSON(app.toIncidentJSON(d))
 			}
-			writeIncident(app.Out, displayDoc(d), app.palette(), app.Now())
+			writeIncident(app.Out, displayDoc(d), app.palette(), app.customFields(d), app.Now())
 			return nil
 		},
 	}
@@ -44,7 +45,7 @@ func displayTime(t time.Time) string { return display.Time(t) }
 
 // writeIncident prints an incident for a person: what an IC needs at a glance, then the action
 // list numbered the way --check takes it, then the log.
-func writeIncident(w io.Writer, d *incident.Document, p palette, now time.Time) {
+func writeIncident(w io.Writer, d *incident.Document, p palette, fields map[string]any, now time.Time) {
 	m := d.Meta
 	t := p.t
 	fmt.Fprintf(w, "%s  %s%s\n", m.ID, m.Title, drillMark(palette{t: t}, m))
@@ -64,6 +65,9 @@ func writeIncident(w io.Writer, d *incident.Document, p palette, now time.Time) 
 	row("card.roles", m.Roles.String())
 	row("card.impact", m.Impact)
 	row("card.announcement", m.Announcement)
+	for _, k := range sortedKeys(fields) {
+		fmt.Fprintf(w, "  %s %s\n", display.PadRight(k+":", lw), fieldText(fields[k]))
+	}
 	for _, ms := range []struct {
 		label string
 		t     *time.Time
@@ -124,4 +128,19 @@ func ageIn(t *i18n.Printer, d time.Duration) string {
 		return t.T("age.hm", "H", int(d.Hours()), "M", fmt.Sprintf("%02d", int(d.Minutes())%60))
 	}
 	return t.T("age.dh", "D", int(d.Hours())/24, "H", int(d.Hours())%24)
+}
+
+// continued indents the further lines of a multi-line text (a multi-line log entry) so that
+// they read as part of it.
+func continued(text, indent string) string {
+	return strings.ReplaceAll(text, "\n", "\n"+indent)
+}
+
+func sortedKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -46,9 +45,9 @@ func newStatusCmd(app *App) *cobra.Command {
 				}
 				row := board.Status(app.forPeople(d), now)
 				if app.JSON {
-					return app.printJSON(toStatusDetailJSON(row))
+					return app.printJSON(app.toStatusDetailJSON(row))
 				}
-				writeCard(app.Out, row, sevs, app.palette(), now, true)
+				writeCard(app.Out, row, app.cardExtra(row, now), sevs, app.palette(), now, true)
 				return nil
 			}
 			f := workspace.Filter{Status: "open"}
@@ -64,7 +63,7 @@ func newStatusCmd(app *App) *cobra.Command {
 			if app.JSON {
 				out := make([]StatusJSON, len(rows))
 				for i, r := range rows {
-					out[i] = toStatusJSON(r)
+					out[i] = app.toStatusJSON(r)
 				}
 				return app.printJSON(out)
 			}
@@ -75,7 +74,7 @@ func newStatusCmd(app *App) *cobra.Command {
 				if i > 0 {
 					fmt.Fprintln(app.Out)
 				}
-				writeCard(app.Out, r, sevs, app.palette(), now, false)
+				writeCard(app.Out, r, app.cardExtra(r, now), sevs, app.palette(), now, false)
 			}
 			writeOverdueFollowups(app, ws, len(rows) > 0) // followup.go
 			return nil
@@ -108,38 +107,49 @@ type StatusJSON struct {
 	Impact              string            `json:"impact"`
 	Announcement        string            `json:"announcement"`
 	Kind                string            `json:"kind,omitempty"` // "drill" for a drill (status --drills)
+	Fields              map[string]any    `json:"fields"`
+	AnnouncedAt         *time.Time        `json:"announced_at"`
+	AnnouncementDueAt   *time.Time        `json:"announcement_due_at"`
+	AnnouncementOverdue bool              `json:"announcement_overdue"`
+	AnnounceEverySecs   *int64            `json:"announce_every_seconds"`
 	DeclaredAt          time.Time         `json:"declared_at"`
 	LastLogAt           *time.Time        `json:"last_log_at"`
 	AgeSeconds          int64             `json:"age_seconds"`
 	SinceLastLogSeconds *int64            `json:"since_last_log_seconds"`
 	ActionsDone         int               `json:"actions_done"`
 	ActionsTotal        int               `json:"actions_total"`
-	OpenRequired        []string          `json:"open_required"`
-	Overdue             []string          `json:"overdue"`
+	OpenRequired        []ActionJSON      `json:"open_required"`
+	Overdue             []ActionJSON      `json:"overdue"`
 }
 
 // StatusDetailJSON is `status <id> --json`: the board's fields plus the milestones, the open
 // actions in the order of `next` and the log.
 type StatusDetailJSON struct {
 	StatusJSON
-	IdentifiedAt *time.Time `json:"identified_at"`
-	MitigatedAt  *time.Time `json:"mitigated_at"`
-	ResolvedAt   *time.Time `json:"resolved_at"`
-	Resolution   string     `json:"resolution"`
-	Next         []NextJSON `json:"next"`
-	Log          []LogJSON  `json:"log"`
+	IdentifiedAt *time.Time   `json:"identified_at"`
+	MitigatedAt  *time.Time   `json:"mitigated_at"`
+	ResolvedAt   *time.Time   `json:"resolved_at"`
+	Resolution   string       `json:"resolution"`
+	Next         []ActionJSON `json:"next"`
+	Log          []LogJSON    `json:"log"`
 }
 
 func seconds(d time.Duration) int64 { return int64(d.Round(time.Second) / time.Second) }
 
-func toStatusJSON(r board.Row) StatusJSON {
+func (app *App) toStatusJSON(r board.Row) StatusJSON {
 	m := r.Doc.Meta
 	out := StatusJSON{
 		ID: m.ID, Path: r.Doc.Path, Title: m.Title, Severity: m.Severity, Status: m.Status,
 		Commander: m.Commander, Roles: m.Roles.Map(), Impact: m.Impact, Announcement: m.Announcement,
 		Kind: m.Kind, DeclaredAt: m.DeclaredAt, AgeSeconds: seconds(r.Age),
 		ActionsDone: r.Done, ActionsTotal: r.Total,
-		OpenRequired: texts(r.OpenRequired), Overdue: texts(r.Overdue),
+		OpenRequired: toActionsJSON(r.OpenRequired), Overdue: toActionsJSON(r.Overdue),
+		Fields:      app.customFields(r.Doc),
+		AnnouncedAt: r.Announcement.At, AnnouncementDueAt: r.Announcement.DueAt, AnnouncementOverdue: r.Announcement.Overdue,
+	}
+	if r.Announcement.Every > 0 {
+		s := seconds(r.Announcement.Every)
+		out.AnnounceEverySecs = &s
 	}
 	if !r.LastLogAt.IsZero() {
 		t, s := r.LastLogAt, seconds(r.SinceLastLog)
@@ -148,23 +158,15 @@ func toStatusJSON(r board.Row) StatusJSON {
 	return out
 }
 
-func toStatusDetailJSON(r board.Row) StatusDetailJSON {
+func (app *App) toStatusDetailJSON(r board.Row) StatusDetailJSON {
 	m := r.Doc.Meta
 	out := StatusDetailJSON{
-		StatusJSON:   toStatusJSON(r),
+		StatusJSON:   app.toStatusJSON(r),
 		IdentifiedAt: m.IdentifiedAt, MitigatedAt: m.MitigatedAt, ResolvedAt: m.ResolvedAt,
-		Resolution: m.Resolution, Next: toNextJSON(r.Next), Log: []LogJSON{},
+		Resolution: m.Resolution, Next: toActionsJSON(r.Next), Log: []LogJSON{},
 	}
 	for _, e := range sortedLog(r.Doc) {
 		out.Log = append(out.Log, LogJSON{At: e.At, Author: e.Author, Text: e.Text})
-	}
-	return out
-}
-
-func texts(items []board.Item) []string {
-	out := make([]string, len(items))
-	for i, it := range items {
-		out[i] = it.Text
 	}
 	return out
 }
@@ -197,7 +199,7 @@ func labelWidth(p palette) int {
 
 // writeCard prints one incident for a person. The board lists a few open required actions; the
 // full picture (detail) lists them all, the other open actions and the latest log entries.
-func writeCard(w io.Writer, r board.Row, sevs *severity.Set, p palette, now time.Time, detail bool) {
+func writeCard(w io.Writer, r board.Row, extra cardExtra, sevs *severity.Set, p palette, now time.Time, detail bool) {
 	m := r.Doc.Meta
 	t := p.t
 	fmt.Fprintf(w, "%s  %s  %s  %s%s\n", p.bold(m.ID), p.severity(sevs, m.Severity), p.status(m.Status), m.Title, drillMark(p, m))
@@ -207,7 +209,10 @@ func writeCard(w io.Writer, r board.Row, sevs *severity.Set, p palette, now time
 	row("card.commander", orNone(m.Commander))
 	row("card.roles", orNone(m.Roles.String()))
 	row("card.impact", orNone(m.Impact))
-	row("card.announcement", orNone(m.Announcement))
+	row("card.announcement", extra.announcement)
+	for _, k := range sortedKeys(extra.fields) {
+		fmt.Fprintf(w, "  %s%s\n", display.PadRight(k+":", lw), fieldText(extra.fields[k]))
+	}
 	ageText := t.T("card.age_value", "Age", p.age(r.Age), "Declared", displayTime(m.DeclaredAt))
 	if m.Status == incident.StatusResolved && m.ResolvedAt != nil {
 		ageText = t.T("card.age_resolved", "Age", p.age(r.Age), "Declared", displayTime(m.DeclaredAt))
@@ -294,7 +299,7 @@ func writeCard(w io.Writer, r board.Row, sevs *severity.Set, p palette, now time
 // writeLog prints log entries: time (in the reader's zone), author, text.
 func writeLog(w io.Writer, log []incident.LogEntry) {
 	for _, e := range log {
-		fmt.Fprintf(w, "  %s  %s  %s\n", displayTime(e.At), e.Author, e.Text)
+		fmt.Fprintf(w, "  %s  %s  %s\n", displayTime(e.At), e.Author, continued(e.Text, "      "))
 	}
 }
 
@@ -346,8 +351,8 @@ func numberWidth(items []board.Item) int {
 	return w
 }
 
-// palette colours text for a terminal: only when stdout is one and NO_COLOR is not set
-// (https://no-color.org), so piped output and test output stay plain.
+// palette colours text for a terminal, when colorEnabled says so (--color, NO_COLOR,
+// CLICOLOR_FORCE, TERM=dumb): piped output and test output stay plain.
 // It also carries the printer of the reader's language, as everything it colours is text for
 // a person.
 type palette struct {
@@ -356,7 +361,7 @@ type palette struct {
 }
 
 func (app *App) palette() palette {
-	return palette{on: app.OutTTY && os.Getenv("NO_COLOR") == "", t: app.P}
+	return palette{on: app.colorEnabled(), t: app.P}
 }
 
 // ANSI SGR codes.
@@ -395,6 +400,17 @@ func (p palette) statusLabel(s string) string {
 		return p.t.T("status." + s)
 	}
 	return s
+}
+
+// cardExtra is what a card shows besides the board row: the team's own fields and the
+// announcement with its state, both worded through the App (catalogue, config).
+type cardExtra struct {
+	fields       map[string]any
+	announcement string
+}
+
+func (app *App) cardExtra(r board.Row, now time.Time) cardExtra {
+	return cardExtra{fields: app.customFields(r.Doc), announcement: app.announcementRow(r, app.palette(), now)}
 }
 
 // status shows a status value in the reader's language, mitigated and resolved in green.

@@ -13,7 +13,7 @@ import (
 
 func newUpdateCmd(app *App) *cobra.Command {
 	var c changeFlags
-	var roles, checks []string
+	var roles, checks, unchecks []string
 	var status, severity, commander, impact, announcement, logText string
 	cmd := &cobra.Command{
 		Use:   "update <id> [flags]",
@@ -23,6 +23,7 @@ func newUpdateCmd(app *App) *cobra.Command {
   incidentctl update k7x --severity SEV1 --commander bob
   incidentctl update k7x --role comms=carol --role scribe=dave
   incidentctl update k7x --check 3 --check "announce to users"
+  incidentctl update k7x --uncheck 3                     # ticked by mistake
   incidentctl update k7x --announcement "status page updated 10:40" --at 10:40`,
 		Args: exactArgs(1, "one incident ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -42,12 +43,24 @@ func newUpdateCmd(app *App) *cobra.Command {
 				}
 				ch.Roles = append(ch.Roles, incident.Role{Name: strings.TrimSpace(name), Holder: strings.TrimSpace(holder)})
 			}
-			ch.Checks, ch.Log = checks, logText
-			if cmd.Flags().Changed("log") && strings.TrimSpace(logText) == "" {
+			ch.Checks, ch.Unchecks, ch.Log = checks, unchecks, logText
+			for _, p := range []struct {
+				flag string
+				v    *string
+			}{{"--log", &ch.Log}, {"--impact", ch.Impact}, {"--announcement", ch.Announcement}} {
+				if p.v != nil {
+					v, err := app.textArg(p.flag, *p.v)
+					if err != nil {
+						return err
+					}
+					*p.v = v
+				}
+			}
+			if cmd.Flags().Changed("log") && strings.TrimSpace(ch.Log) == "" {
 				return usageMsg("update.empty_log")
 			}
 			if ch.Status == nil && ch.Severity == nil && ch.Commander == nil && ch.Impact == nil &&
-				ch.Announcement == nil && len(ch.Roles) == 0 && len(ch.Checks) == 0 && ch.Log == "" {
+				ch.Announcement == nil && len(ch.Roles) == 0 && len(ch.Checks) == 0 && len(ch.Unchecks) == 0 && ch.Log == "" {
 				return usageMsg("update.nothing")
 			}
 			return c.runReported(app, "update.done", func(ws *workspace.Workspace, opts workspace.Options) (*workspace.Result, error) {
@@ -63,6 +76,7 @@ func newUpdateCmd(app *App) *cobra.Command {
 	f.StringVar(&impact, "impact", "", i18n.Text("flag.impact"))
 	f.StringVar(&announcement, "announcement", "", i18n.Text("flag.update.announcement"))
 	f.StringArrayVar(&checks, "check", nil, i18n.Text("flag.update.check"))
+	f.StringArrayVar(&unchecks, "uncheck", nil, i18n.Text("flag.update.uncheck"))
 	f.StringVar(&logText, "log", "", i18n.Text("flag.update.log"))
 	c.add(cmd)
 	return cmd

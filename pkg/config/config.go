@@ -38,6 +38,11 @@ type Config struct {
 	Lang i18n.Lang `yaml:"lang"`
 	// Notify lists the chat sinks changes are posted to (notify.go).
 	Notify []NotifySink `yaml:"notify"`
+	// Roles lists the role names responders take besides the commander (roles.go); empty means
+	// DefaultRoles. A name outside the list is a warning, as it is usually a typo.
+	Roles []string `yaml:"roles"`
+	// Fields declares the team's own front-matter keys and their types (fields.go).
+	Fields map[string]Field `yaml:"fields"`
 }
 
 // Lint configures `incidentctl lint`.
@@ -113,6 +118,16 @@ severities: templates/severities.yaml
 #   deadlines:
 #     SEV1: 3bd
 #     SEV2: 5bd
+
+# The roles people take besides the commander (update --role <role>=<name> warns about any
+# other name, and completion offers these). Unset: comms, ops, scribe, liaison, deputy, security.
+# roles: [comms, ops, scribe, liaison, deputy, security]
+
+# Front-matter keys of your own, with a type (text, number, bool, time or list): lint checks
+# them, and show, status and --json show them.
+# fields:
+#   services: list
+#   region: {type: text, values: [eu, us, ap]}
 `
 
 // DefaultFileJa is the config init --lang ja writes.
@@ -129,6 +144,16 @@ incidents: incidents
 # 対応フローの変更はレビューを経た Pull Request になります。
 action_list: templates/action-list.md
 severities: templates/severities.yaml
+
+# IC 以外の役割（update --role <役割>=<名前> はこれ以外の名前に警告し、補完はこれを候補にします）。
+# 未設定なら comms, ops, scribe, liaison, deputy, security。
+# roles: [comms, ops, scribe, liaison, deputy, security]
+
+# チーム独自のフロントマターのキーと型（text, number, bool, time, list）。lint が検査し、
+# show、status、--json に表示されます。
+# fields:
+#   services: list
+#   region: {type: text, values: [eu, us, ap]}
 `
 
 // DefaultFileFor is the config init writes for a repository in lang.
@@ -204,6 +229,12 @@ func Parse(src []byte) (Config, error) {
 	}
 	c.Lang = l
 	if err := checkNotify(c.Notify); err != nil {
+		return c, err
+	}
+	if err := checkRoles(c.Roles); err != nil {
+		return c, err
+	}
+	if err := checkFields(c.Fields); err != nil {
 		return c, err
 	}
 	return c, nil

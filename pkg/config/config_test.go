@@ -37,7 +37,7 @@ func TestLoad(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	for _, c := range []struct{ src, want string }{
-		{"incidents: x\nincident_dir: y\n", ".incidentctl.yaml:2: field incident_dir not found (known: incidents, action_list, severities, lint, sync, site, postmortem, lang, notify)"},
+		{"incidents: x\nincident_dir: y\n", ".incidentctl.yaml:2: field incident_dir not found (known: incidents, action_list, severities, lint, sync, site, postmortem, lang, notify"},
 		{"incidents: ../outside\n", "incidents: \"../outside\" must name a place inside the repository"},
 		{"incidents: /abs\n", "must be a relative path"},
 		{"severities: .git/x\n", "must name a place inside the repository"},
@@ -146,5 +146,28 @@ func TestFlowPaths(t *testing.T) {
 	}
 	if got := strings.Join(c.FlowPaths(), ","); got != "flow,sev.yaml" {
 		t.Errorf("custom: %s", got)
+	}
+}
+
+// The examples the scaffolded config carries as comments are valid settings once uncommented.
+func TestDefaultFileExamples(t *testing.T) {
+	for name, src := range map[string]string{"en": DefaultFile, "ja": DefaultFileJa} {
+		var b strings.Builder
+		inBlock := false // inside the roles: or fields: example
+		for _, line := range strings.Split(src, "\n") {
+			rest, ok := strings.CutPrefix(line, "# ")
+			inBlock = ok && (strings.HasPrefix(rest, "roles:") || strings.HasPrefix(rest, "fields:") || inBlock && strings.HasPrefix(rest, "  "))
+			if inBlock {
+				line = rest
+			}
+			b.WriteString(line + "\n")
+		}
+		c, err := Parse([]byte(b.String()))
+		if err != nil {
+			t.Fatalf("%s: uncommented examples: %v\n%s", name, err, b.String())
+		}
+		if len(c.RoleNames()) != 6 || len(c.Fields) != 2 {
+			t.Errorf("%s: roles %v, fields %+v", name, c.RoleNames(), c.Fields)
+		}
 	}
 }

@@ -34,6 +34,9 @@ const (
 	KeyVariant        = "variant"
 	KeyFacilitator    = "facilitator"
 	KeySpeed          = "speed"
+	// KeyAnnouncedAt is when the current announcement was posted (update --announcement
+	// records it with the announcement); absent in documents from before it existed.
+	KeyAnnouncedAt = "announced_at"
 )
 
 // Kinds of incident document. A real incident has no kind key; a drill (a rehearsal played from
@@ -54,11 +57,12 @@ var Keys = []string{
 }
 
 // OptionalKeys are known keys a document carries only when they apply; a new document writes
-// them right after the title, and only when set.
-var OptionalKeys = []string{KeyKind, KeyScenario, KeyScenarioCommit, KeyVariant, KeyFacilitator, KeySpeed}
+// them right after the title, and only when set (announced_at is added by the first update
+// that records an announcement).
+var OptionalKeys = []string{KeyKind, KeyScenario, KeyScenarioCommit, KeyVariant, KeyFacilitator, KeySpeed, KeyAnnouncedAt}
 
 // DrillKeys are the optional keys only a drill carries.
-var DrillKeys = OptionalKeys[1:]
+var DrillKeys = OptionalKeys[1:6]
 
 // KnownKeys is every key the format reads: Keys plus OptionalKeys.
 var KnownKeys = append(slices.Clone(Keys), OptionalKeys...)
@@ -128,6 +132,10 @@ type Meta struct {
 	Variant        string // the break variant, sealed so the trainee cannot read it
 	Facilitator    string // who runs the drill (the game master)
 	Speed          string // how much faster than the scenario's clock the drill runs, e.g. 60
+
+	// AnnouncedAt is when Announcement was posted; nil when the document does not say (see
+	// board.LastAnnouncement, which falls back to the log).
+	AnnouncedAt *time.Time
 }
 
 // IsDrill reports whether the document is a drill rather than a real incident.
@@ -246,8 +254,13 @@ type Action struct {
 	Required []string      // severities at which the item is required
 	Due      time.Duration // time box counted from declaration; 0 when none
 	DueAtSev []string      // severities the time box applies at; empty means all
-	Line     int           // 1-based line in the file
-	box      int           // byte offset of the '[' of the check box in the file
+	// Announce is how often an announcement is due while the incident is open (the flow's
+	// cadence, <!-- announce: 30m SEV1 SEV2 -->), at the severities AnnounceAtSev (all when
+	// empty); 0 when the item sets none.
+	Announce      time.Duration
+	AnnounceAtSev []string
+	Line          int // 1-based line in the file
+	box           int // byte offset of the '[' of the check box in the file
 }
 
 // RequiredAt reports whether the action is required at severity sev.
@@ -259,6 +272,20 @@ func (a Action) DueAfter(sev string) (time.Duration, bool) {
 		return 0, false
 	}
 	return a.Due, true
+}
+
+// AnnounceEvery returns the announcement cadence the item sets at severity sev.
+func (a Action) AnnounceEvery(sev string) (time.Duration, bool) {
+	if a.Announce <= 0 || len(a.AnnounceAtSev) > 0 && !slices.Contains(a.AnnounceAtSev, sev) {
+		return 0, false
+	}
+	return a.Announce, true
+}
+
+// AnnounceMarker is how an item sets the cadence of announcements (at the given severities;
+// none means all).
+func AnnounceMarker(d time.Duration, sevs []string) string {
+	return strings.TrimSpace("<!-- announce: "+formatDuration(d)+" "+strings.Join(sevs, " ")) + " -->"
 }
 
 // RequiredMarker is how an item says at which severities it is required.
@@ -295,6 +322,9 @@ func FormatAction(a Action) string {
 	}
 	if a.Due > 0 {
 		line += " " + DueMarker(a.Due, a.DueAtSev)
+	}
+	if a.Announce > 0 {
+		line += " " + AnnounceMarker(a.Announce, a.AnnounceAtSev)
 	}
 	return line + "\n"
 }

@@ -60,6 +60,19 @@ func (d *Document) Check(i int) (*Document, error) {
 	return d.splice(a.box+1, a.box+2, "x")
 }
 
+// Uncheck clears the check box of the action at index i: an item ticked by mistake.
+// Clearing a clear box changes nothing.
+func (d *Document) Uncheck(i int) (*Document, error) {
+	if i < 0 || i >= len(d.Actions) {
+		return nil, fmt.Errorf("%s has no action %d (it has %d)", d.Path, i+1, len(d.Actions))
+	}
+	a := d.Actions[i]
+	if !a.Done {
+		return d, nil
+	}
+	return d.splice(a.box+1, a.box+2, " ")
+}
+
 // AppendLog adds an entry to the Log, after every entry at or before its time, so the log stays
 // in time order even when the time was backfilled.
 func (d *Document) AppendLog(e LogEntry) (*Document, error) {
@@ -111,6 +124,41 @@ func (d *Document) AddActions(items string) (*Document, error) {
 		items += "\n"
 	}
 	return d.splice(pos, pos, d.separator(pos, true)+items)
+}
+
+// InsertAction adds one task-list line ("- [ ] ...") next to the action at index i: after it
+// (and the lines indented under it) or before it. Escalation uses it to put an item where the
+// flow's rendering places it rather than at the end of the list.
+func (d *Document) InsertAction(i int, after bool, item string) (*Document, error) {
+	if i < 0 || i >= len(d.Actions) {
+		return nil, fmt.Errorf("%s has no action %d (it has %d)", d.Path, i+1, len(d.Actions))
+	}
+	if !strings.HasSuffix(item, "\n") {
+		item += "\n"
+	}
+	line := d.lines.lineOf(d.Actions[i].box)
+	if !after {
+		return d.splice(d.lines.start(line), d.lines.start(line), item)
+	}
+	pos := len(d.Src)
+	if line < d.lines.count() {
+		pos = d.lines.start(line + 1)
+	} else if d.Src[len(d.Src)-1] != '\n' {
+		item = "\n" + item
+	}
+	for pos < len(d.Src) { // continuation lines belong to the item
+		end := bytes.IndexByte(d.Src[pos:], '\n')
+		next := len(d.Src)
+		if end >= 0 {
+			next = pos + end + 1
+		}
+		l := d.Src[pos:next]
+		if len(bytes.TrimSpace(l)) == 0 || !(l[0] == ' ' || l[0] == '\t') || bytes.HasPrefix(bytes.TrimLeft(l, " \t"), []byte("- [")) {
+			break
+		}
+		pos = next
+	}
+	return d.splice(pos, pos, item)
 }
 
 // RefreshStatus regenerates the Status table from the front matter, actions and log. Prose a

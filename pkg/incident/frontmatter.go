@@ -192,6 +192,9 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 	if m.ResolvedAt, err = tm(KeyResolvedAt); err != nil {
 		return nil, err
 	}
+	if m.AnnouncedAt, err = tm(KeyAnnouncedAt); err != nil {
+		return nil, err
+	}
 	if ks, ok := fm.keys[KeyRoles]; ok && !isNull(ks.value) {
 		v := ks.value
 		if v.Kind != yaml.MappingNode {

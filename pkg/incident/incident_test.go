@@ -321,3 +321,31 @@ func TestDrillKindIsWrittenAndReadBack(t *testing.T) {
 		t.Errorf("a real incident carries no kind key:\n%s", d.Src)
 	}
 }
+
+func TestMultiLineLogEntry(t *testing.T) {
+	text, removed := LogText("  panic: nil map\r\n\tgoroutine 1 [running]:\n\n    main.go:12 +0x1d  \n\n")
+	if want := "panic: nil map\n\tgoroutine 1 [running]:\n    main.go:12 +0x1d"; text != want || removed != 1 {
+		t.Fatalf("LogText = %q, %d; want %q, 1", text, removed, want)
+	}
+	e := LogEntry{At: time.Date(2026, 11, 23, 10, 2, 0, 0, time.UTC), Author: "alice", Text: text}
+	line := FormatLogLine(e)
+	if want := "- 2026-11-23T10:02:00Z [alice] panic: nil map\n  \tgoroutine 1 \\[running\\]:\n      main.go:12 +0x1d\n"; line != want {
+		t.Fatalf("FormatLogLine = %q, want %q", line, want)
+	}
+	src := "---\nid: 261123-abcde\ntitle: x\nseverity: SEV2\nstatus: investigating\ndeclared_at: 2026-11-23T10:00:00Z\n---\n\n## Status\n\n## Action list\n\n## Log\n\n" +
+		"- 2026-11-23T10:00:00Z [alice] one line\n" + line + "- 2026-11-23T10:03:00Z [bob] wrapped by hand\nand folded\n"
+	d, err := Parse("x.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Log) != 3 || d.Log[1].Text != text || d.Log[2].Text != "wrapped by hand" {
+		t.Fatalf("log = %+v", d.Log)
+	}
+	nd, err := d.AppendLog(LogEntry{At: e.At.Add(time.Minute), Author: "carol", Text: "after\n  indented"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(nd.Log) != 4 || nd.Log[3].Text != "after\n  indented" || nd.Log[1].Text != text {
+		t.Fatalf("after append: %+v", nd.Log)
+	}
+}

@@ -452,6 +452,18 @@ func (d *Document) addAction(t task, strs *[]string) {
 				continue
 			}
 			a.Due, a.DueAtSev = due, f[1:]
+		case "announce":
+			f := strings.Fields(m.value)
+			var every time.Duration
+			var err error
+			if len(f) > 0 {
+				every, err = time.ParseDuration(f[0])
+			}
+			if len(f) == 0 || err != nil || every <= 0 {
+				d.problemAt(t.box, "action-marker", fmt.Sprintf("announce marker %q does not start with a duration like 30m or 1h", m.value))
+				continue
+			}
+			a.Announce, a.AnnounceAtSev = every, f[1:]
 		}
 	}
 	a.Text = withoutMarkers(line, markers)
@@ -524,8 +536,7 @@ func (d *Document) collectLog(body string, items []int, listEnd int) {
 		}
 		end = d.trimBlankTail(start, end)
 		entryEnd := d.entryEnd(start, end)
-		// Trimmed first, the usual one-line item is already folded and is not copied.
-		raw := OneLine(strings.TrimSpace(body[start-base : entryEnd-base]))
+		raw := logItemText(body[start-base : entryEnd-base])
 		raw = strings.TrimLeft(raw, "-*+ ")
 		e, err := ParseLogLine(raw)
 		if err != nil {
@@ -541,6 +552,35 @@ func (d *Document) collectLog(body string, items []int, listEnd int) {
 		}
 		d.Log = append(d.Log, e)
 	}
+}
+
+// logItemText is the text of a log item (its lines, from the list marker on). A one-line item
+// is the usual case and is not copied. Lines indented under the item (two spaces or a tab) are
+// the continuation lines of a multi-line entry: each is kept as a line of the text, without
+// that indentation, so an entry reads back exactly as it was written (see FormatLogLine). A
+// line that is not indented continues the line before it, as Markdown reads it.
+func logItemText(item string) string {
+	item = strings.TrimSpace(item)
+	first, rest, multi := strings.Cut(item, "\n")
+	if !multi {
+		return OneLine(item)
+	}
+	var b strings.Builder
+	b.WriteString(OneLine(first))
+	for rest != "" {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
+		line = strings.TrimRight(line, " \t\r")
+		switch {
+		case strings.HasPrefix(line, "  "):
+			b.WriteString("\n" + line[2:])
+		case strings.HasPrefix(line, "\t"):
+			b.WriteString("\n" + line[1:])
+		case strings.TrimSpace(line) != "":
+			b.WriteString(" " + OneLine(line))
+		}
+	}
+	return b.String()
 }
 
 // entryEnd returns where the log entry whose item spans [start, end) ends: after its first
@@ -577,19 +617,68 @@ func ParseLogLine(s string) (LogEntry, error) {
 		return LogEntry{}, fmt.Errorf("log entry has no [author] after its time (want \"- 2026-11-23T10:02:00+09:00 [author] text\")")
 	}
 	author, txt, _ := strings.Cut(rest[1:], "]")
-	txt = strings.TrimSpace(txt)
-	if txt == "" {
+	txt = strings.TrimLeft(txt, " \t")
+	if strings.TrimSpace(txt) == "" {
 		return LogEntry{}, fmt.Errorf("log entry has no text")
 	}
 	return LogEntry{At: at, Author: UnescapeInline(strings.TrimSpace(author)), Text: UnescapeInline(txt)}, nil
 }
 
-// FormatLogLine renders an entry as its list item line (with newline); the text is escaped so
-// that the rendered document shows it as typed, and links in it are written as autolinks
-// (EscapeText).
+// FormatLogLine renders an entry as its list item (with newline); the text is escaped so that
+// the rendered document shows it as typed, and links in it are written as autolinks
+// (EscapeText). A multi-line text (see
+// LogText) becomes a multi-line entry: its first line on the item's line, each further line
+// indented by two spaces under it, which logItemText reads back as the same text.
 func FormatLogLine(e LogEntry) string {
 	author := strings.NewReplacer("[", "(", "]", ")", "\n", " ").Replace(e.Author)
-	return fmt.Sprintf("- %s [%s] %s\n", FormatTime(e.At), EscapeInline(OneLine(author)), EscapeText(OneLine(e.Text)))
+	first, rest, multi := strings.Cut(e.Text, "\n")
+	if !multi {
+		return fmt.Sprintf("- %s [%s] %s\n", FormatTime(e.At), EscapeInline(OneLine(author)), EscapeText(OneLine(e.Text)))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "- %s [%s] %s\n", FormatTime(e.At), EscapeInline(OneLine(author)), EscapeText(OneLine(first)))
+	for _, line := range strings.Split(rest, "\n") {
+		if line = strings.TrimRight(line, " \t\r"); strings.TrimSpace(line) != "" {
+			b.WriteString("  " + EscapeText(line) + "\n")
+		}
+	}
+	return b.String()
+}
+
+// LogText prepares text typed or piped in for a log entry: line ends normalised, white space
+// at the end of each line and blank lines at either end removed. Text of several lines stays
+// several lines (a multi-line entry). A blank line inside would end the entry in the document,
+// so blank lines inside are removed too; removed counts them, so that the caller can say so.
+func LogText(s string) (text string, removed int) {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	if !strings.Contains(s, "\n") {
+		return OneLine(s), 0
+	}
+	var lines []string
+	blank := 0 // blank lines since the last line kept
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.TrimRight(line, " \t\v\f")
+		if strings.TrimSpace(line) == "" {
+			if len(lines) > 0 {
+				blank++
+			}
+			continue
+		}
+		removed, blank = removed+blank, 0
+		if len(lines) == 0 {
+			line = OneLine(line)
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n"), removed
+}
+
+// Lines counts the lines of a text ("" has none).
+func Lines(s string) int {
+	if s == "" {
+		return 0
+	}
+	return strings.Count(strings.TrimRight(s, "\n"), "\n") + 1
 }
 
 // OneLine folds white space (newlines included) so text fits on one line.
@@ -683,4 +772,15 @@ func ParseActionList(md string) ([]Action, error) {
 		return nil, err
 	}
 	return d.Actions, nil
+}
+
+// AnnounceEvery is the cadence of announcements the document's action list sets at its
+// current severity (the first item with an announce marker that applies).
+func (d *Document) AnnounceEvery() (time.Duration, Action, bool) {
+	for _, a := range d.Actions {
+		if every, ok := a.AnnounceEvery(d.Meta.Severity); ok {
+			return every, a, true
+		}
+	}
+	return 0, Action{}, false
 }

@@ -179,7 +179,7 @@ func TestLogEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Log) != 1 || d.Log[0].Text != "Declared SEV2: Checkout API returns 500s still the declaration" {
+	if len(d.Log) != 1 || d.Log[0].Text != "Declared SEV2: Checkout API returns 500s\nstill the declaration" { // a multi-line entry
 		t.Fatalf("log %+v", d.Log)
 	}
 	if len(d.Problems) != 1 || d.Problems[0].Rule != "log-note" {

@@ -44,10 +44,11 @@ type checker struct {
 	now         time.Time
 	incidents   string // the incidents folder, as a repository path
 	secrets     *secret.Scanner
-	keepDocs    bool              // the base rules compare the parsed documents afterwards
-	root        string            // the repository's folder: postmortem links are checked there
-	postmortems string            // the postmortems folder, as a repository path
-	pmConfig    config.Postmortem // the postmortem deadlines
+	keepDocs    bool                    // the base rules compare the parsed documents afterwards
+	root        string                  // the repository's folder: postmortem links are checked there
+	postmortems string                  // the postmortems folder, as a repository path
+	pmConfig    config.Postmortem       // the postmortem deadlines
+	fields      map[string]config.Field // the team's own front-matter keys (fields.go)
 }
 
 // finder collects the findings of one document.
@@ -99,6 +100,9 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 		case "log-note":
 			rule = RuleLogNote
 		case "unknown-key":
+			if c.declaredField(d, pr.Line) {
+				continue // a field of the team's own: checkFields checks it
+			}
 			rule, msg = RuleUnknownKey, i18n.Text("lint.unknown_key", "Problem", msg)
 		case "action-marker":
 			rule = RuleActionMarker
@@ -109,6 +113,7 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 		}
 		f.add(pr.Line, pr.Col, rule, msg)
 	}
+	c.checkFields(f, d)
 	c.checkValues(f, d)
 	checkYAML11(f, d)
 	c.checkTimes(f, d)
@@ -228,7 +233,7 @@ func (c *checker) checkValues(f *finder, d *incident.Document) {
 	empty := func(key string, is bool, why func() string) {
 		if is {
 			l, col := pos(d, key)
-			f.add(l, col, RuleRequiredKey, i18n.Text("lint.empty", "Key", key, "Why", why()))
+			f.add(l, col, RuleRequiredKey, i18n.Text("lint.key_empty", "Key", key, "Why", why()))
 		}
 	}
 	// The reasons are built only for a finding: most documents have none.

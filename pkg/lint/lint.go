@@ -110,7 +110,7 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 	c := &checker{policy: policy, severities: opts.Severities, sevFrom: opts.SeveritiesFrom, now: opts.Now,
-		incidents: path.Clean(opts.Config.Incidents), secrets: policy.Secrets()}
+		incidents: path.Clean(opts.Config.Incidents), secrets: policy.Secrets(), fields: opts.Config.Fields}
 	c.keepDocs = opts.Base != ""
 	c.root, c.pmConfig = opts.Root, opts.Config.Postmortem
 	c.postmortems = path.Clean(opts.Config.Postmortem.Folder)

@@ -65,6 +65,7 @@ const (
 	RuleFollowupIncomplete = "followup-incomplete"
 	RuleFollowupOverdue    = "followup-overdue"
 	RuleFlowChangeUnlinked = "flow-change-unlinked"
+	RuleField              = "field"
 )
 
 // Rules lists every rule, in the order `incidentctl lint --rules` prints them.
@@ -79,6 +80,7 @@ var Rules = []Rule{
 	{RuleUnknownKey, Warning, false, "front-matter keys are ones incidentctl knows (others are kept, but may be typos)"},
 	{RuleYAML11, Warning, false, "text values a YAML 1.1 reader (PyYAML, many CI tools) would read as a boolean or number (yes, no, on, off, y, n, 1:20) are quoted"},
 	{RuleType, Error, false, "values have the right type: text, roles as a mapping, times in RFC 3339 form"},
+	{RuleField, Error, false, "the team's own front-matter keys (fields: in .incidentctl.yaml) hold values of their declared type (text, number, bool, time, list) and, where listed, one of the allowed values"},
 	{RuleSeverity, Error, false, "severity is one of the repository's severity definitions (templates/severities.yaml at HEAD)"},
 	{RuleStatus, Error, false, "status is investigating, identified, mitigated or resolved"},
 	{RuleTimestampOrder, Error, false, "declared_at <= identified_at <= mitigated_at <= resolved_at"},

@@ -27,7 +27,7 @@ func CheckDocument(p string, src []byte, o DocumentOptions) ([]Finding, error) {
 		return nil, err
 	}
 	c := &checker{policy: policy, severities: o.Severities, sevFrom: o.SeveritiesFrom, now: o.Now,
-		incidents: path.Clean(o.Config.Incidents), secrets: policy.Secrets()}
+		incidents: path.Clean(o.Config.Incidents), secrets: policy.Secrets(), fields: o.Config.Fields}
 	if c.incidents == "." || c.incidents == "" {
 		c.incidents = "incidents"
 	}

@@ -463,6 +463,18 @@ func (m *merger) frontMatter(d *incident.Document) (*incident.Document, error) {
 			want = earliest(on, tn)
 		case k == incident.KeySeverity && m.rankable(on, tn):
 			want = m.moreSevere(on, tn)
+		case k == incident.KeyAnnouncedAt:
+			// When the announcement was posted goes with the announcement that wins; the same
+			// text posted on both sides was last posted at the later time.
+			oa, ta := keyNode(m.ours, incident.KeyAnnouncement), keyNode(m.theirs, incident.KeyAnnouncement)
+			switch {
+			case encode(oa) == encode(ta):
+				want = latest(on, tn)
+			case m.laterIsTheirs(incident.KeyAnnouncement, oa, ta):
+				want = tn
+			default:
+				want = on
+			}
 		case k == incident.KeyResolvedAt || k == incident.KeyResolution:
 			if statusTheirs {
 				want = tn
@@ -539,6 +551,20 @@ func earliest(on, tn *yaml.Node) *yaml.Node {
 	case terr != nil:
 		return on
 	case tt.Before(ot):
+		return tn
+	}
+	return on
+}
+
+func latest(on, tn *yaml.Node) *yaml.Node {
+	ot, oerr := nodeTime(on)
+	tt, terr := nodeTime(tn)
+	switch {
+	case oerr != nil:
+		return tn
+	case terr != nil:
+		return on
+	case tt.After(ot):
 		return tn
 	}
 	return on

@@ -299,3 +299,26 @@ func TestRandomConcurrentLogs(t *testing.T) {
 		}
 	}
 }
+
+// TestAnnouncedAtGoesWithTheAnnouncement: when the announcement was posted moves with the
+// announcement that wins; the same text posted on both sides keeps the later time.
+func TestAnnouncedAtGoesWithTheAnnouncement(t *testing.T) {
+	b := baseDoc(t)
+	announce := func(text, hhmm string) []step {
+		tm := at(hhmm)
+		return []step{set(incident.KeyAnnouncement, text), func(d *incident.Document) (*incident.Document, error) {
+			return d.SetTime(incident.KeyAnnouncedAt, &tm)
+		}, logAt(hhmm, "carol", "announcement: "+text)}
+	}
+	o := apply(t, b, announce("status page: degraded", "10:40")...)
+	th := apply(t, b, announce("status page: recovering", "10:20")...)
+	d := mergeBoth(t, b, o, th)
+	if d.Meta.Announcement != "status page: degraded" || d.Meta.AnnouncedAt == nil || !d.Meta.AnnouncedAt.Equal(at("10:40")) {
+		t.Errorf("announcement %q at %v; want the later one (degraded, 10:40)", d.Meta.Announcement, d.Meta.AnnouncedAt)
+	}
+	o = apply(t, b, announce("still investigating", "10:30")...)
+	th = apply(t, b, announce("still investigating", "10:50")...)
+	if d := mergeBoth(t, b, o, th); d.Meta.AnnouncedAt == nil || !d.Meta.AnnouncedAt.Equal(at("10:50")) {
+		t.Errorf("the same announcement posted twice: announced_at %v, want 10:50", d.Meta.AnnouncedAt)
+	}
+}

@@ -305,11 +305,11 @@ func (d *Document) locateItems(lines lineIndex, ks keySpan) {
 // marker's line, both at the start of a line.
 func (d *Document) findBlock(lines lineIndex) {
 	body := d.Src[d.fm.end:]
-	start := lineWith(body, BlockStart, 0)
+	start := LineWith(body, BlockStart, 0)
 	if start < 0 {
 		return
 	}
-	end := lineWith(body, BlockEnd, start)
+	end := LineWith(body, BlockEnd, start)
 	if end < 0 {
 		return
 	}
@@ -322,9 +322,9 @@ func (d *Document) findBlock(lines lineIndex) {
 	d.block = span{d.fm.end + start, d.fm.end + end + stop}
 }
 
-// lineWith returns the offset of the first line at or after from that holds exactly marker
+// LineWith returns the offset of the first line at or after from that holds exactly marker
 // (trailing white space allowed), or -1.
-func lineWith(b []byte, marker string, from int) int {
+func LineWith(b []byte, marker string, from int) int {
 	for off := from; off < len(b); {
 		nl := bytes.IndexByte(b[off:], '\n')
 		line := b[off:]

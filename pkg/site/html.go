@@ -53,6 +53,19 @@ func (w *hw) html(h template.HTML) { w.WriteString(string(h)) }
 
 func (w *hw) int(n int) { w.WriteString(strconv.Itoa(n)) }
 
+// checkBox is an action's or a follow-up's box: the mark, and its state in words for a
+// screen reader (colour and the glyph are never the only signal).
+func (w *hw) checkBox(c *catalogue, done bool) {
+	w.raw(`<span class="box" role="img" aria-label="`)
+	if done {
+		w.esc(c.T("site.action.done"))
+		w.raw(`">☑</span>`)
+	} else {
+		w.esc(c.T("site.action.open"))
+		w.raw(`">☐</span>`)
+	}
+}
+
 // escString is esc into a string.
 func escString(s string) string {
 	var w hw
@@ -554,14 +567,9 @@ func (r *pageRenderer) incidentHTML(w *hw, d *incidentData) {
 			if a.DueAt != nil {
 				w.raw(" data-due=\"", a.DueAt.UTC().Format(time.RFC3339), "\"")
 			}
-			w.raw(">\n<span class=\"box\" role=\"img\" aria-label=\"")
-			if a.Done {
-				w.esc(c.T("site.action.done"))
-				w.raw("\">☑</span>\n")
-			} else {
-				w.esc(c.T("site.action.open"))
-				w.raw("\">☐</span>\n")
-			}
+			w.raw(">\n")
+			w.checkBox(c, a.Done)
+			w.raw("\n")
 			w.raw("<span class=\"text\">")
 			w.html(a.Text)
 			w.raw("</span>")

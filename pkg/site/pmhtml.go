@@ -56,14 +56,9 @@ func (r *pageRenderer) followups(w *hw, fs []Followup, now time.Time) {
 		if overdue {
 			w.raw(" is-overdue")
 		}
-		w.raw("\"><span class=\"box\" role=\"img\" aria-label=\"")
-		if f.Done {
-			w.esc(c.T("site.action.done"))
-			w.raw("\">☑</span> ")
-		} else {
-			w.esc(c.T("site.action.open"))
-			w.raw("\">☐</span> ")
-		}
+		w.raw("\">")
+		w.checkBox(c, f.Done)
+		w.raw(" ")
 		w.raw("<span class=\"id\">")
 		w.esc(f.ID)
 		w.raw("</span> <span class=\"text\">")

@@ -242,11 +242,11 @@ const followupsMarker = "\uE000incidentctl-followups\uE000"
 // withoutFollowupsBlock replaces the body's generated follow-ups block (between
 // postmortem.BlockStart and BlockEnd, each on a line of its own) with the marker.
 func withoutFollowupsBlock(body []byte) ([]byte, bool) {
-	start := lineIndexOf(body, postmortem.BlockStart, 0)
+	start := postmortem.LineWith(body, postmortem.BlockStart, 0)
 	if start < 0 {
 		return body, false
 	}
-	end := lineIndexOf(body, postmortem.BlockEnd, start)
+	end := postmortem.LineWith(body, postmortem.BlockEnd, start)
 	if end < 0 {
 		return body, false
 	}
@@ -258,26 +258,6 @@ func withoutFollowupsBlock(body []byte) ([]byte, bool) {
 	out = append(out, body[:start]...)
 	out = append(out, "\n"+followupsMarker+"\n\n"...)
 	return append(out, body[stop:]...), true
-}
-
-// lineIndexOf is the offset of the first line at or after from that holds exactly marker
-// (trailing white space allowed), or -1.
-func lineIndexOf(b []byte, marker string, from int) int {
-	for off := from; off < len(b); {
-		nl := bytes.IndexByte(b[off:], '\n')
-		line := b[off:]
-		if nl >= 0 {
-			line = b[off : off+nl]
-		}
-		if string(bytes.TrimRight(line, " \t\r")) == marker {
-			return off
-		}
-		if nl < 0 {
-			break
-		}
-		off += nl + 1
-	}
-	return -1
 }
 
 // body is a postmortem's Markdown after its front matter.

@@ -34,6 +34,9 @@ type Options struct {
 // the Status table, refuse suspected secrets, commit exactly that file. g is what the person
 // typed (the secret gate scans it as given) and the warnings so far.
 func (w *Workspace) change(ref string, opts Options, g *given, edit editor) (*Result, error) {
+	if err := w.checkNoOperation(); err != nil {
+		return nil, err
+	}
 	h, err := w.head()
 	if err != nil {
 		return nil, err
@@ -95,7 +98,7 @@ func (w *Workspace) change(ref string, opts Options, g *given, edit editor) (*Re
 		return nil, err
 	}
 	if bytes.Equal(nd.Src, doc.Src) {
-		return nil, fmt.Errorf("%w: %s", ErrNothingToChange, summary)
+		return nil, &NothingToChangeError{Doc: doc, Reason: summary}
 	}
 	sc, err := w.scanner()
 	if err != nil {
@@ -146,10 +149,11 @@ func (w *Workspace) at(t time.Time) time.Time {
 // Log appends one entry to the log: the most frequent command during an incident.
 func (w *Workspace) Log(ref, text string, opts Options) (*Result, error) {
 	g := &given{}
-	text, err := validText("the log text", g.text("the log text", text))
+	text, warnings, err := logText("the log text", g.text("the log text", text))
 	if err != nil {
-		return nil, fmt.Errorf("%v: say what happened, e.g. incidentctl log %s \"rolled back deploy 1234\"", err, ref)
+		return nil, invalid(i18n.Errorf("log.empty", "What", "the log text", "Ref", ref))
 	}
+	g.warnings = append(g.warnings, warnings...)
 	at := w.at(opts.At)
 	return w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		nd, err := d.AppendLog(incident.LogEntry{At: at, Author: author, Text: text})
@@ -166,6 +170,7 @@ type Change struct {
 	Announcement *string
 	Roles        []incident.Role // an empty holder removes the role
 	Checks       []string        // 1-based positions or text of action-list items
+	Unchecks     []string        // the same, for items ticked by mistake
 	Log          string
 }
 
@@ -184,25 +189,45 @@ func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error)
 	}
 	for _, r := range ch.Roles {
 		if !incident.ValidRoleName(r.Name) {
-			return nil, fmt.Errorf("role name %q is not valid: use lower-case letters, digits, - and _ (e.g. --role comms=bob)", r.Name)
+			return nil, invalid(i18n.Errorf("roles.bad_name", "Name", fmt.Sprintf("%q", r.Name)))
 		}
 	}
-	clean := func(what string, p *string) *string {
+	// Front-matter values are one line (several are refused); the log text may have several.
+	clean := func(what string, p *string) (*string, error) {
 		if p == nil {
-			return nil
+			return nil, nil
 		}
-		v := g.text(what, *p)
-		return &v
+		v, err := oneLine(what, g.text(what, *p))
+		return &v, err
 	}
-	ch.Commander, ch.Impact, ch.Announcement = clean("--commander", ch.Commander), clean("--impact", ch.Impact), clean("--announcement", ch.Announcement)
-	ch.Log = g.text("--log", ch.Log)
+	var err error
+	for _, f := range []struct {
+		what string
+		p    **string
+	}{{"--commander", &ch.Commander}, {"--impact", &ch.Impact}, {"--announcement", &ch.Announcement}} {
+		if *f.p, err = clean(f.what, *f.p); err != nil {
+			return nil, err
+		}
+	}
+	if ch.Log != "" {
+		text, ws, err := logText("--log", g.text("--log", ch.Log))
+		if err != nil {
+			return nil, err
+		}
+		ch.Log = text
+		g.warnings = append(g.warnings, ws...)
+	}
 	for i := range ch.Roles {
-		ch.Roles[i].Holder = g.text("--role "+ch.Roles[i].Name, ch.Roles[i].Holder)
+		holder, err := oneLine("--role "+ch.Roles[i].Name, g.text("--role "+ch.Roles[i].Name, ch.Roles[i].Holder))
+		if err != nil {
+			return nil, err
+		}
+		ch.Roles[i].Holder = holder
 	}
-	var later []string
+	var later, notes []string
 	res, err := w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {
 		u := &updater{d: d, at: at, author: author}
-		defer func() { later = u.warnings }()
+		defer func() { later, notes = u.warnings, u.notes }()
 		if ch.Severity != nil {
 			u.severity(flow, *ch.Severity, w.Now())
 		}
@@ -219,27 +244,33 @@ func (w *Workspace) Update(ref string, ch Change, opts Options) (*Result, error)
 			u.text(incident.KeyImpact, "impact", d.Meta.Impact, *ch.Impact, true)
 		}
 		if ch.Announcement != nil {
-			u.text(incident.KeyAnnouncement, "announcement", d.Meta.Announcement, *ch.Announcement, true)
+			u.announce(*ch.Announcement)
 		}
 		for _, c := range ch.Checks {
-			u.check(c)
+			u.check(c, true)
+		}
+		for _, c := range ch.Unchecks {
+			u.check(c, false)
 		}
 		if ch.Log != "" {
-			if text := incident.OneLine(ch.Log); text != "" {
-				u.log(text)
-				u.changes = append(u.changes, "log: "+text)
-			}
+			u.log(ch.Log)
+			u.changes = append(u.changes, "log: "+ch.Log)
 		}
 		if u.err != nil {
 			return nil, "", u.err
 		}
 		if len(u.changes) == 0 {
-			return d, "no field differs from what the incident already has", nil
+			if len(u.notes) > 0 {
+				return d, strings.Join(u.notes, "; "), nil
+			}
+			return d, i18n.Text("change.no_difference"), nil
 		}
 		return u.d, strings.Join(u.changes, ", "), nil
 	})
 	if res != nil {
 		res.Warnings = append(res.Warnings, later...)
+		res.Warnings = append(res.Warnings, notes...)
+		res.Warnings = append(res.Warnings, w.roleWarnings(res.Doc, ch)...)
 	}
 	return res, err
 }
@@ -252,6 +283,7 @@ type updater struct {
 	changes  []string
 	err      error
 	warnings []string // for the person, beside the change
+	notes    []string // what was asked for and already so ("action 1 is already checked")
 }
 
 func (u *updater) do(f func() (*incident.Document, error)) {
@@ -293,7 +325,7 @@ func (u *updater) text(key, label, old, value string, quoted bool) {
 		return
 	}
 	if key == incident.KeyCommander && value == "" {
-		u.err = i18n.Errorf("change.empty_commander")
+		u.err = invalid(i18n.Errorf("change.empty_commander"))
 		return
 	}
 	u.do(func() (*incident.Document, error) { return u.d.SetString(key, value) })
@@ -313,10 +345,34 @@ func (u *updater) text(key, label, old, value string, quoted bool) {
 	}
 }
 
+// announce records an announcement and when it was posted (announced_at, the --at time): the
+// board and next measure the cadence from it. Posting the same text again is a new
+// announcement (a regular "still investigating" update), so it is recorded too.
+func (u *updater) announce(value string) {
+	value = incident.OneLine(value)
+	if u.err != nil {
+		return
+	}
+	old := u.d.Meta.Announcement
+	if value == old && value == "" {
+		return
+	}
+	if value != old {
+		u.do(func() (*incident.Document, error) { return u.d.SetString(incident.KeyAnnouncement, value) })
+	}
+	at := u.at
+	if value == "" {
+		u.do(func() (*incident.Document, error) { return u.d.SetTime(incident.KeyAnnouncedAt, nil) })
+	} else if prev := u.d.Meta.AnnouncedAt; prev == nil || !prev.Equal(at) || value != old {
+		u.do(func() (*incident.Document, error) { return u.d.SetTime(incident.KeyAnnouncedAt, &at) })
+	}
+	u.record(board.AnnouncementEntry(value))
+}
+
 func (u *updater) severity(flow *Flow, input string, now time.Time) {
 	level, err := flow.Severities.Lookup(input)
 	if err != nil {
-		u.err = err
+		u.err = invalid(err)
 		return
 	}
 	old := u.d.Meta.Severity
@@ -339,33 +395,61 @@ func (u *updater) severity(flow *Flow, input string, now time.Time) {
 			u.record(change + " (" + templateFailedLog(flow.ActionListPath, err) + ")")
 			return
 		}
-		have := map[string]bool{}
-		for _, a := range u.d.Actions {
-			have[strings.ToLower(a.Text)] = true
+		added := u.placeActions(actions)
+		texts := make([]string, len(added))
+		for i, a := range added {
+			texts[i] = a.Text
 		}
-		var add []string
-		var lines strings.Builder
-		for _, a := range actions {
-			if !have[strings.ToLower(a.Text)] {
-				a.Done = false
-				add = append(add, a.Text)
-				lines.WriteString(incident.FormatAction(a))
-			}
-		}
-		u.do(func() (*incident.Document, error) { return u.d.AddActions(lines.String()) })
-		change += u.words().EscalationSuffix(add)
+		change += u.words().EscalationSuffix(texts)
 	}
 	u.record(change)
+}
+
+// placeActions adds the rendered actions the document lacks, each where the flow's rendering
+// places it: right after the item that precedes it in the rendering (under the same heading),
+// or before the one that follows it when none precedes it, or at the end of the list. It
+// returns what it added.
+func (u *updater) placeActions(rendered []incident.Action) []incident.Action {
+	index := func(text string) int {
+		for i, a := range u.d.Actions {
+			if strings.EqualFold(a.Text, text) {
+				return i
+			}
+		}
+		return -1
+	}
+	var add []incident.Action
+	for k, a := range rendered {
+		if u.err != nil || index(a.Text) >= 0 {
+			continue
+		}
+		a.Done = false
+		line := incident.FormatAction(a)
+		anchor, after := -1, true
+		for j := k - 1; j >= 0 && anchor < 0; j-- {
+			anchor = index(rendered[j].Text)
+		}
+		for j := k + 1; j < len(rendered) && anchor < 0; j++ {
+			anchor, after = index(rendered[j].Text), false
+		}
+		if anchor < 0 {
+			u.do(func() (*incident.Document, error) { return u.d.AddActions(line) })
+		} else {
+			u.do(func() (*incident.Document, error) { return u.d.InsertAction(anchor, after, line) })
+		}
+		add = append(add, a)
+	}
+	return add
 }
 
 func (u *updater) status(input string) {
 	s := strings.ToLower(strings.TrimSpace(input))
 	if !incident.ValidStatus(s) {
-		u.err = i18n.Errorf("change.unknown_status", "Status", fmt.Sprintf("%q", input), "Known", strings.Join(incident.Statuses, ", "))
+		u.err = invalid(i18n.Errorf("change.unknown_status", "Status", fmt.Sprintf("%q", input), "Known", strings.Join(incident.Statuses, ", ")))
 		return
 	}
 	if s == incident.StatusResolved {
-		u.err = i18n.Errorf("change.resolve_with_close")
+		u.err = invalid(i18n.Errorf("change.resolve_with_close"))
 		return
 	}
 	old := u.d.Meta.Status
@@ -430,35 +514,51 @@ func (u *updater) role(r incident.Role) {
 	}
 }
 
-func (u *updater) check(ref string) {
+// check ticks (done) or unticks (!done) one action and logs it; an action already in that
+// state is noted, not an error.
+func (u *updater) check(ref string, done bool) {
 	if u.err != nil {
 		return
 	}
-	i, err := findAction(u.d, ref)
-	if err != nil {
-		u.err = err
-		return
+	flag := "--check"
+	if !done {
+		flag = "--uncheck"
 	}
-	if u.d.Actions[i].Done {
+	i, err := findAction(u.d, flag, ref)
+	if err != nil {
+		u.err = invalid(err)
 		return
 	}
 	text := u.d.Actions[i].Text
-	u.do(func() (*incident.Document, error) { return u.d.Check(i) })
-	u.record(u.words().Checked + text)
+	if u.d.Actions[i].Done == done {
+		if done {
+			u.notes = append(u.notes, i18n.Text("change.already_checked", "N", i+1, "Text", text))
+		} else {
+			u.notes = append(u.notes, i18n.Text("change.not_checked", "N", i+1, "Text", text))
+		}
+		return
+	}
+	if done {
+		u.do(func() (*incident.Document, error) { return u.d.Check(i) })
+		u.record(u.words().Checked + text)
+	} else {
+		u.do(func() (*incident.Document, error) { return u.d.Uncheck(i) })
+		u.record(u.words().Unchecked + text)
+	}
 }
 
-// findAction resolves --check: a 1-based position, or text (an exact match first, then a
-// unique case-insensitive substring).
-func findAction(d *incident.Document, ref string) (int, error) {
+// findAction resolves --check and --uncheck (flag): a 1-based position, or text (an exact
+// match first, then a unique case-insensitive substring).
+func findAction(d *incident.Document, flag, ref string) (int, error) {
 	ref = strings.TrimSpace(ref)
 	if n, err := strconv.Atoi(ref); err == nil {
 		if n < 1 || n > len(d.Actions) {
-			return 0, i18n.Errorf("check.range", "N", n, "ID", d.Meta.ID, "Count", len(d.Actions))
+			return 0, i18n.Errorf("check.range", "Flag", flag, "N", n, "ID", d.Meta.ID, "Count", len(d.Actions))
 		}
 		return n - 1, nil
 	}
 	if ref == "" {
-		return 0, i18n.Errorf("check.empty")
+		return 0, i18n.Errorf("check.empty", "Flag", flag)
 	}
 	var matches []int
 	for i, a := range d.Actions {
@@ -471,7 +571,7 @@ func findAction(d *incident.Document, ref string) (int, error) {
 	}
 	switch len(matches) {
 	case 0:
-		return 0, i18n.Errorf("check.none", "Ref", fmt.Sprintf("%q", ref), "ID", d.Meta.ID)
+		return 0, i18n.Errorf("check.none", "Flag", flag, "Ref", fmt.Sprintf("%q", ref), "ID", d.Meta.ID)
 	case 1:
 		return matches[0], nil
 	}
@@ -479,7 +579,7 @@ func findAction(d *incident.Document, ref string) (int, error) {
 	for _, i := range matches {
 		fmt.Fprintf(&b, "\n  %d. %s", i+1, d.Actions[i].Text)
 	}
-	return 0, i18n.Errorf("check.ambiguous", "Ref", fmt.Sprintf("%q", ref), "Count", len(matches), "List", b.String())
+	return 0, i18n.Errorf("check.ambiguous", "Flag", flag, "Ref", fmt.Sprintf("%q", ref), "Count", len(matches), "List", b.String())
 }
 
 // UncheckedRequired lists the actions required at the incident's severity that are not ticked.
@@ -497,9 +597,13 @@ func UncheckedRequired(d *incident.Document) []int {
 // force closes anyway and logs what was skipped.
 func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Result, error) {
 	g := &given{}
-	resolution, err := validText("the resolution", g.text("--resolution", resolution))
+	resolution, err := oneLine("--resolution", g.text("--resolution", resolution))
 	if err != nil {
-		return nil, fmt.Errorf("%v: say how it was resolved, e.g. --resolution \"rolled back deploy 1234\"", err)
+		return nil, err
+	}
+	resolution, err = validText("the resolution", resolution)
+	if err != nil {
+		return nil, invalid(i18n.Errorf("close.empty_resolution", "What", "the resolution"))
 	}
 	at := w.at(opts.At)
 	return w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {

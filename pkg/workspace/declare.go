@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 	"github.com/incidentctl/incidentctl/templates"
@@ -39,9 +41,23 @@ type DrillKeys struct {
 // entry saying so.
 func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	g := &given{}
-	title := incident.OneLine(g.text("the title", decl.Title))
+	title, err := oneLine("the title", g.text("the title", decl.Title))
+	if err != nil {
+		return nil, err
+	}
 	if title == "" {
-		return nil, fmt.Errorf("the title is empty: say in a few words what is wrong, e.g. incidentctl new \"Checkout API returns 500s\" --severity SEV2")
+		return nil, invalid(i18n.Errorf("new.empty_title"))
+	}
+	commander, err := oneLine("--commander", g.text("--commander", decl.Commander))
+	if err != nil {
+		return nil, err
+	}
+	impact, err := oneLine("--impact", g.text("--impact", decl.Impact))
+	if err != nil {
+		return nil, err
+	}
+	if err := w.checkNoOperation(); err != nil {
+		return nil, err
 	}
 	h, err := w.head()
 	if err != nil {
@@ -57,7 +73,7 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	}
 	level, err := flow.Severities.Lookup(decl.Severity)
 	if err != nil {
-		return nil, err
+		return nil, invalid(err)
 	}
 	author, committer, err := w.Repo.Identity(w.Now())
 	if err != nil {
@@ -72,7 +88,6 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 		at = w.Now()
 	}
 	at = at.Truncate(time.Second)
-	commander := incident.OneLine(g.text("--commander", decl.Commander))
 	if commander == "" {
 		commander = author.Name
 	}
@@ -81,7 +96,7 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 		Severity:   level.ID,
 		Status:     incident.StatusInvestigating,
 		Commander:  commander,
-		Impact:     incident.OneLine(g.text("--impact", decl.Impact)),
+		Impact:     impact,
 		DeclaredAt: at,
 		Template:   flow.TemplateID,
 	}
@@ -190,11 +205,39 @@ func builtinFlow(actionList string) (*Flow, error) {
 		ActionListPath: actionList + " (" + builtIn + ")", TemplateID: "builtin:" + gitrepo.BlobHash(templates.ActionList).String()}, nil
 }
 
-// validText refuses text that cannot be one line of a document.
+// validText refuses text that cannot be one line of a document: empty, or several lines.
 func validText(what, s string) (string, error) {
-	s = incident.OneLine(s)
+	s, err := oneLine(what, s)
+	if err != nil {
+		return "", err
+	}
 	if s == "" {
-		return "", fmt.Errorf("%s is empty", what)
+		return "", i18n.Errorf("input.empty", "What", what)
 	}
 	return s, nil
+}
+
+// oneLine folds white space in a value kept in the front matter (title, impact, names ...),
+// which is one line; text of several lines is refused, never folded silently: its place is
+// the log, where an entry may have several lines.
+func oneLine(what, s string) (string, error) {
+	s = strings.TrimRight(s, " \t\r\n")
+	if n := incident.Lines(strings.TrimLeft(s, " \t\r\n")); n > 1 {
+		return "", invalid(i18n.Errorf("input.one_line", "What", what, "Lines", n))
+	}
+	return incident.OneLine(s), nil
+}
+
+// logText prepares the text of a log entry (several lines are kept: incident.LogText) and
+// says what it had to remove.
+func logText(what, s string) (string, []string, error) {
+	text, removed := incident.LogText(s)
+	if text == "" {
+		return "", nil, invalid(i18n.Errorf("input.empty", "What", what))
+	}
+	var warnings []string
+	if removed > 0 {
+		warnings = append(warnings, i18n.Text("input.blank_lines", "Count", removed, "What", what))
+	}
+	return text, warnings, nil
 }

@@ -65,7 +65,7 @@ func (w *Workspace) monthEntries(id string) []Entry {
 func (w *Workspace) Find(ref string) (Entry, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return Entry{}, i18n.Errorf("find.empty")
+		return Entry{}, invalid(i18n.Errorf("find.empty"))
 	}
 	if strings.HasSuffix(ref, ".md") || strings.ContainsRune(ref, filepath.Separator) {
 		if rel := w.relPath(ref); rel != "" {
@@ -104,7 +104,7 @@ func (w *Workspace) Find(ref string) (Entry, error) {
 	sortEntries(matches)
 	switch len(matches) {
 	case 0:
-		return Entry{}, i18n.Errorf("find.none", "Ref", fmt.Sprintf("%q", ref), "Dir", w.incidentsDir())
+		return Entry{}, invalid(i18n.Errorf("find.none", "Ref", fmt.Sprintf("%q", ref), "Dir", w.incidentsDir()))
 	case 1:
 		return matches[0], nil
 	}
@@ -120,7 +120,7 @@ func ambiguous(ref string, matches []Entry) error {
 		}
 		fmt.Fprintf(&b, "\n  %s  %s", m.ID, m.Path)
 	}
-	return i18n.Errorf("find.ambiguous", "Ref", fmt.Sprintf("%q", ref), "Count", len(matches), "List", b.String())
+	return invalid(i18n.Errorf("find.ambiguous", "Ref", fmt.Sprintf("%q", ref), "Count", len(matches), "List", b.String()))
 }
 
 // Load finds and parses one incident from the working tree.

@@ -24,13 +24,18 @@ type HandoffResult struct {
 // A resolved incident has nobody to command: handing it over is refused (reopen it first).
 func (w *Workspace) Handoff(ref, to, note string, opts Options) (*HandoffResult, error) {
 	g := &given{}
-	to = incident.OneLine(g.text("--to", to))
-	note = g.text("--note", note)
+	to, err := oneLine("--to", g.text("--to", to))
+	if err != nil {
+		return nil, err
+	}
+	if note, err = oneLine("--note", g.text("--note", note)); err != nil {
+		return nil, err
+	}
 	if to == "" {
-		return nil, fmt.Errorf("the new commander is empty: name who takes command, e.g. incidentctl handoff %s --to bob", ref)
+		return nil, invalid(fmt.Errorf("the new commander is empty: name who takes command, e.g. incidentctl handoff %s --to bob", ref))
 	}
 	if strings.Contains(to, "→") {
-		return nil, fmt.Errorf("--to %q contains →, which the log uses to record who handed over to whom: write the name without it", to)
+		return nil, invalid(fmt.Errorf("--to %q contains →, which the log uses to record who handed over to whom: write the name without it", to))
 	}
 	at := w.at(opts.At)
 	out := &HandoffResult{To: to}
@@ -40,7 +45,7 @@ func (w *Workspace) Handoff(ref, to, note string, opts Options) (*HandoffResult,
 			return nil, "", i18n.Errorf("handoff.resolved", "ID", m.ID)
 		}
 		if strings.EqualFold(strings.TrimSpace(m.Commander), to) {
-			return nil, "", i18n.Errorf("handoff.same", "Commander", m.Commander, "ID", m.ID)
+			return nil, "", invalid(i18n.Errorf("handoff.same", "Commander", m.Commander, "ID", m.ID))
 		}
 		out.From = m.Commander
 		out.Entry = board.Handoff(d, m.Commander, to, note, at)

@@ -67,7 +67,7 @@ func (w *Workspace) List(f Filter) (*ListResult, error) {
 		status = "open"
 	}
 	if status != "open" && status != "all" && !incident.ValidStatus(status) {
-		return nil, fmt.Errorf("--status %q: use open, resolved, all or one of %s", f.Status, strings.Join(incident.Statuses, ", "))
+		return nil, invalid(fmt.Errorf("--status %q: use open, resolved, all or one of %s", f.Status, strings.Join(incident.Statuses, ", ")))
 	}
 	var sevs []string
 	if len(f.Severities) > 0 {
@@ -79,7 +79,7 @@ func (w *Workspace) List(f Filter) (*ListResult, error) {
 			for _, part := range strings.Split(s, ",") {
 				l, err := flow.Severities.Lookup(part)
 				if err != nil {
-					return nil, err
+					return nil, invalid(err)
 				}
 				sevs = append(sevs, l.ID)
 			}

@@ -2,8 +2,11 @@ package workspace
 
 import (
 	"io"
+	"os/exec"
+	"strings"
 	"time"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/sync"
 )
 
@@ -22,6 +25,9 @@ func (w *Workspace) Sync(opts SyncOptions) (*sync.Result, error) {
 	if remote == "" {
 		remote = w.Config.Sync.Remote
 	}
+	if err := w.checkGitForRemote(remote); err != nil {
+		return nil, err
+	}
 	var moreSevere func(a, b string) bool
 	if flow, err := w.flowOnce(); err == nil {
 		moreSevere = flow.Severities.MoreSevere // concurrent severity changes keep the more severe
@@ -39,3 +45,39 @@ func (w *Workspace) Sync(opts SyncOptions) (*sync.Result, error) {
 
 // AutoSync reports whether the config asks to sync after every change (sync.auto).
 func (w *Workspace) AutoSync() bool { return w.Config.Sync.Auto }
+
+// lookPath finds a program on PATH (a variable, so tests can take git away).
+var lookPath = exec.LookPath
+
+// checkGitForRemote says plainly that git is missing when the remote needs it: a local path or
+// file:// remote is served by git's own upload-pack and receive-pack (the other transports are
+// spoken by incidentctl itself). Without it, the transport fails with what looks like an
+// unreachable remote.
+func (w *Workspace) checkGitForRemote(remote string) error {
+	url, err := w.Repo.RemoteURL(remote)
+	if err != nil || !localRemote(url) {
+		return nil // no such remote: sync says so
+	}
+	if _, err := lookPath("git-upload-pack"); err == nil {
+		return nil
+	}
+	if _, err := lookPath("git"); err == nil {
+		return nil
+	}
+	return i18n.Errorf("git.missing", "Remote", remote, "URL", url)
+}
+
+// localRemote reports whether a remote URL is a path on this machine (or file://), not
+// host:path, ssh://, git:// or http(s)://.
+func localRemote(url string) bool {
+	if strings.HasPrefix(url, "file://") {
+		return true
+	}
+	if strings.Contains(url, "://") {
+		return false
+	}
+	if i := strings.IndexByte(url, ':'); i > 0 && !strings.ContainsAny(url[:i], "/\\") && !(i == 1 && len(url) > 2 && (url[2] == '\\' || url[2] == '/')) {
+		return false // scp-like host:path (but not a Windows drive letter)
+	}
+	return true
+}
