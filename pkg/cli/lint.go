@@ -33,32 +33,7 @@ func newLintCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "lint [<path>...] [--base <ref>] [--format text|json|github|sarif|rdjson] [--strict]",
 		Short: app.P.T("lint.short"),
-		Long: `Check incident documents for what would make them wrong, unreadable for incidentctl, or
-dangerous to publish. Without paths, every document under incidents/ is checked; paths (files
-or folders) narrow it.
-
-With --base <ref>, only the documents changed since the merge base with <ref> are checked, and
-each is compared with its version there: log entries that existed must not be edited, removed
-or reordered, a resolved incident keeps its times, an ID is not reused.
-
-Findings go to stdout as path:line:col: severity rule-id: message; the summary to stderr.
---format picks another shape for CI:
-  json     an array of findings
-  github   GitHub Actions annotations (the first 10 errors and 10 warnings, the most GitHub
-           shows per step), the rest as log lines, and, when $GITHUB_STEP_SUMMARY is set,
-           the table of every finding in the job summary
-  sarif    SARIF 2.1.0 for code scanning (github/codeql-action/upload-sarif) and other viewers
-  rdjson   reviewdog's diagnostic format (reviewdog -f=rdjson)
-Exit status: 0 clean, 1 when there is an error (or, with --strict, a warning), 2 for a wrong
-command line; every finding counts, whatever the format shows. Rules can be set to error,
-warning or off in .incidentctl.yaml:
-
-  lint:
-    rules:
-      unknown-key: off
-      postmortem: warning
-    allow:                    # regular expressions for text the secret rule must accept
-      - 'AKIA[0-9A-Z]{12}TEST'`,
+		Long:  app.P.T("lint.long"),
 		Example: `  incidentctl lint
   incidentctl lint incidents/2026/11/
   incidentctl lint --base origin/main --format github
