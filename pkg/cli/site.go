@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/site"
 	"github.com/incidentctl/incidentctl/pkg/site/serve"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
@@ -31,27 +32,7 @@ func newSiteCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "site [--out <dir>] [--base-url <url>] [--title <text>] [--serve [--addr <host:port>]]",
 		Short: app.P.T("sitecmd.short"),
-		Long: `Build a static site from the incident documents into _site/ at the repository's root (or
---out): index.html with the open incidents first (most severe first) and the history by month,
-one page per incident (status, the action list with required and overdue items marked, the
-log as a timeline, the postmortem link), one page per postmortem under postmortems/ (the
-document, its status and its follow-ups with their state), pages per severity, status and year, feed.atom (one
-entry per declaration, severity or status change, announcement, handoff and resolution),
-status.json (overall indicator none|minor|major|critical from the worst open severity, and
-the open incidents), and badge.svg. Drills are left out. Pages work without JavaScript; a
-small script shows times in the reader's zone and adds a search box.
-
-A rebuild reads only the documents that changed and rewrites only the files whose bytes
-differ. site.base_url and site.title in .incidentctl.yaml set the published address (used in
-the feed and status.json) and the title; --base-url and --title override them. The pages are
-in the repository's language (lang: in .incidentctl.yaml: en or ja), whatever the reader's.
-
---serve serves the site on --addr (default 127.0.0.1:8080) and rebuilds it when the record
-or .incidentctl.yaml changes, for the war room's screen. A document that cannot be read still gets a page saying
-what is wrong; the command then exits 1 after building (with --serve it keeps serving).
-
-The output folder must not be inside the incidents folder; an existing folder that is not a
-site incidentctl built is refused unless --force.`,
+		Long:  app.P.T("sitecmd.long"),
 		Example: `  incidentctl site
   open _site/index.html
   incidentctl site --out public --base-url https://ops.example.com/status
@@ -72,13 +53,13 @@ site incidentctl built is refused unless --force.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Out, "out", "", "write the site into `<dir>` (default _site at the repository's root)")
-	f.StringVar(&o.BaseURL, "base-url", "", "where the site is published, e.g. https://ops.example.com/status (default site.base_url)")
-	f.StringVar(&o.Title, "title", "", "the site's title (default site.title, else Incidents)")
-	f.BoolVar(&o.Force, "force", false, "write into an existing folder that is not a previous site")
-	f.BoolVar(&o.Serve, "serve", false, "serve the site locally and rebuild it when the record changes")
-	f.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address for --serve")
-	f.DurationVar(&o.Interval, "interval", 2*time.Second, "how often --serve looks for changes")
+	f.StringVar(&o.Out, "out", "", i18n.Text("flag.site.out"))
+	f.StringVar(&o.BaseURL, "base-url", "", i18n.Text("flag.site.base_url"))
+	f.StringVar(&o.Title, "title", "", i18n.Text("flag.site.title"))
+	f.BoolVar(&o.Force, "force", false, i18n.Text("flag.site.force"))
+	f.BoolVar(&o.Serve, "serve", false, i18n.Text("flag.site.serve"))
+	f.StringVar(&o.Addr, "addr", "127.0.0.1:8080", i18n.Text("flag.site.addr"))
+	f.DurationVar(&o.Interval, "interval", 2*time.Second, i18n.Text("flag.site.interval"))
 	f.MarkHidden("interval")
 	return cmd
 }
