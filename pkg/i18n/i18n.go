@@ -183,7 +183,11 @@ func (p *Printer) localize(id string, count any, args []any) string {
 	if len(args) > 0 {
 		data = make(map[string]any, len(args)/2)
 		for i := 0; i+1 < len(args); i += 2 {
-			data[fmt.Sprint(args[i])] = args[i+1]
+			v := args[i+1]
+			if t, ok := v.(string); ok {
+				v = p.Translate(t) // a name made with Text ("the log text") inside a message
+			}
+			data[fmt.Sprint(args[i])] = v
 		}
 	}
 	s, err := p.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})

@@ -41,7 +41,7 @@ type DrillKeys struct {
 // entry saying so.
 func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	g := &given{}
-	title, err := oneLine("the title", g.text("the title", decl.Title))
+	title, err := oneLine(i18n.Text("what.title"), g.text(i18n.Text("what.title"), decl.Title))
 	if err != nil {
 		return nil, err
 	}
