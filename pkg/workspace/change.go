@@ -34,7 +34,7 @@ type Options struct {
 // the Status table, refuse suspected secrets, commit exactly that file. g is what the person
 // typed (the secret gate scans it as given) and the warnings so far.
 func (w *Workspace) change(ref string, opts Options, g *given, edit editor) (*Result, error) {
-	if err := w.checkNoOperation(); err != nil {
+	if err := w.checkNoRebase(); err != nil {
 		return nil, err
 	}
 	h, err := w.head()
@@ -72,6 +72,9 @@ func (w *Workspace) change(ref string, opts Options, g *given, edit editor) (*Re
 	}
 	if !st.AtHead {
 		return nil, i18n.Errorf("change.not_committed", "Path", e.Path)
+	}
+	if err := w.checkNoOperationOn(st); err != nil {
+		return nil, err
 	}
 	if (st.WorktreeDiffers || st.IndexDiffers) && !opts.IncludeEdits {
 		return nil, &UncommittedError{Path: e.Path}

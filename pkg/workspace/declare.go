@@ -56,7 +56,7 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := w.checkNoOperation(); err != nil {
+	if err := w.checkNoRebase(); err != nil { // a new file: no merge in progress can have touched it
 		return nil, err
 	}
 	h, err := w.head()
