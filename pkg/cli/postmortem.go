@@ -58,6 +58,9 @@ type PostmortemJSON struct {
 	Commit       string   `json:"commit"`
 	IncidentPath string   `json:"incident_path"`
 	Warnings     []string `json:"warnings"`
+	// Incident is the incident after the draft linked it (postmortem: <path> in its log); absent
+	// for --status, which changes the postmortem only.
+	Incident *IncidentJSON `json:"incident,omitempty"`
 }
 
 func newPostmortemCmd(app *App) *cobra.Command {
@@ -114,7 +117,12 @@ postmortem; --owner and --meeting given with it change those too.`,
 				if w == nil {
 					w = []string{}
 				}
-				return app.printJSON(PostmortemJSON{ID: res.ID, Path: res.Path, Commit: res.Commit, IncidentPath: res.IncidentPath, Warnings: w})
+				out := PostmortemJSON{ID: res.ID, Path: res.Path, Commit: res.Commit, IncidentPath: res.IncidentPath, Warnings: w}
+				if d, err := ws.Load(res.ID); err == nil {
+					inc := app.toIncidentJSON(d)
+					out.Incident = &inc
+				}
+				return app.printJSON(out)
 			}
 			fmt.Fprintln(app.Out, res.Path)
 			fmt.Fprintf(app.Err, learnText.Drafted+"\n", res.ID, res.Commit[:7])
