@@ -36,6 +36,17 @@ func CheckedItem(text string) (string, bool) {
 	return "", false
 }
 
+// UncheckedItem reads "unchecked: <item>" (update --uncheck) back, in any language: the check
+// before it was a mistake, so readers of when an item was done forget it.
+func UncheckedItem(text string) (string, bool) {
+	for _, w := range wordsOf {
+		if item, ok := strings.CutPrefix(text, w.Unchecked); ok {
+			return strings.TrimSpace(item), true
+		}
+	}
+	return "", false
+}
+
 const (
 	arrow = " → "
 	none  = "—"

@@ -71,7 +71,7 @@ func newLogCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			text, err := app.textArg("the log text", strings.Join(args[1:], " "))
+			text, err := app.textArg(i18n.Text("what.log_text"), strings.Join(args[1:], " "))
 			if err != nil {
 				return err
 			}

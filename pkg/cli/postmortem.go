@@ -22,6 +22,9 @@ type PostmortemJSON struct {
 	Commit       string   `json:"commit"`
 	IncidentPath string   `json:"incident_path"`
 	Warnings     []string `json:"warnings"`
+	// Incident is the incident after the draft linked it (postmortem: <path> in its log); absent
+	// for --status, which changes the postmortem only.
+	Incident *IncidentJSON `json:"incident,omitempty"`
 }
 
 func newPostmortemCmd(app *App) *cobra.Command {
@@ -61,7 +64,12 @@ func newPostmortemCmd(app *App) *cobra.Command {
 				if w == nil {
 					w = []string{}
 				}
-				return app.printJSON(PostmortemJSON{ID: res.ID, Path: res.Path, Commit: res.Commit, IncidentPath: res.IncidentPath, Warnings: w})
+				out := PostmortemJSON{ID: res.ID, Path: res.Path, Commit: res.Commit, IncidentPath: res.IncidentPath, Warnings: w}
+				if d, err := ws.Load(res.ID); err == nil {
+					inc := app.toIncidentJSON(d)
+					out.Incident = &inc
+				}
+				return app.printJSON(out)
 			}
 			fmt.Fprintln(app.Out, res.Path)
 			fmt.Fprintln(app.Err, app.P.T("learn.drafted", "ID", res.ID, "Commit", res.Commit[:7]))

@@ -103,6 +103,9 @@ func FromIncident(d *incident.Document, rel, name string) ([]byte, error) {
 				checked[item] = e.At
 			}
 		}
+		if item, ok := board.UncheckedItem(e.Text); ok && !e.At.After(end) {
+			delete(checked, item) // ticked by mistake: done when it is ticked again
+		}
 	}
 	type exp struct {
 		by   time.Duration
