@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,8 +37,25 @@ func TestScripts(t *testing.T) {
 			"append":           appendLine,      // loop_test.go
 			"timeline-matches": timelineMatches, // loop_test.go
 		},
-		Setup: scriptSetup,
+		Setup:     scriptSetup,
+		Condition: scriptCondition,
 	})
+}
+
+// scriptCondition knows [tty]: script(1) (util-linux) is there to give a command a terminal.
+// Missing, the lines it guards are skipped, unless INCIDENTCTL_REQUIRE_TOOLS=1 (CI) makes that
+// an error.
+func scriptCondition(cond string) (bool, error) {
+	if cond != "tty" {
+		return false, fmt.Errorf("unknown condition %q", cond)
+	}
+	if _, err := exec.LookPath("script"); err != nil {
+		if os.Getenv("INCIDENTCTL_REQUIRE_TOOLS") == "1" {
+			return false, fmt.Errorf("script(1) is not installed (apt-get install bsdutils) and INCIDENTCTL_REQUIRE_TOOLS=1")
+		}
+		return false, nil
+	}
+	return true, nil
 }
 
 // scriptSetup gives every script a home, git's identity, a time zone and a fixed clock.

@@ -116,3 +116,15 @@ func japanese(t *testing.T, d *incident.Document) *incident.Document {
 	}
 	return nd
 }
+
+func TestUncheckedItem(t *testing.T) {
+	for _, lang := range []string{incident.LangEn, incident.LangJa} {
+		w := Words(lang)
+		if item, ok := UncheckedItem(w.Unchecked + "Page the on-call engineer"); !ok || item != "Page the on-call engineer" {
+			t.Errorf("%s: UncheckedItem = %q, %v", lang, item, ok)
+		}
+		if _, ok := CheckedItem(w.Unchecked + "Page the on-call engineer"); ok {
+			t.Errorf("%s: CheckedItem reads an uncheck as a check", lang)
+		}
+	}
+}

@@ -19,15 +19,7 @@ func newEditCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "edit <id> [--restart]",
 		Short: app.P.T("edit.short"),
-		Long: `Open an incident document in your editor ($VISUAL, else $EDITOR, else vi) and commit what
-you save, with a log entry saying what changed ("edited by hand: severity SEV2 → SEV1,
-impact, text of Status").
-
-What you save is checked first with lint's rules, and against the log: entries already in the
-log must stay as they are (add a correction as a new entry instead). When the check fails,
-nothing is committed and your edit is kept: run incidentctl edit <id> again to continue from
-it, or with --restart to start over from the committed document. Saving the document
-unchanged (or quitting the editor with an error) commits nothing.`,
+		Long:  app.P.T("edit.long"),
 		Example: `  incidentctl edit k7x
   EDITOR="code --wait" incidentctl edit k7x
   incidentctl edit k7x --restart`,

@@ -21,12 +21,7 @@ func newManCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "man [--dir <dir>]",
 		Short: app.P.T("man.short"),
-		Long: `Write a man page for incidentctl and each of its commands (incidentctl.1,
-incidentctl-update.1, ...), generated from the commands themselves.
-
-By default they go to $XDG_DATA_HOME/man/man1 (~/.local/share/man/man1), where man finds
-them without any setting: afterwards, man incidentctl-update. --dir writes them elsewhere,
-e.g. /usr/local/share/man/man1 for everyone on the machine, or a folder for packaging.`,
+		Long:  app.P.T("man.long"),
 		Example: `  incidentctl man && man incidentctl-update
   incidentctl man --dir ./man/man1`,
 		Args: exactArgs(0, "no arguments"),

@@ -15,16 +15,7 @@ func newUndoCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "undo [<id>] [--compensate]",
 		Short: app.P.T("undo.short"),
-		Long: `Take back your own last incidentctl change (of the incident <id>, or of any incident).
-
-While nothing was built on that commit (no later commit changed the document and it was not
-pushed), a new commit restores the document exactly as it was before it, as git revert does:
-the mistake and its correction both stay in the history.
-
-Once the change was shared or built upon, restoring the old text would rewrite log entries
-others may already have read. undo then says why and shows the compensating change: the
-fields set back, ticks cleared, and a log entry that records the correction. --compensate
-makes that change.`,
+		Long:  app.P.T("undo.long"),
 		Example: `  incidentctl undo
   incidentctl undo k7x
   incidentctl undo k7x --compensate`,

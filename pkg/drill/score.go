@@ -98,6 +98,9 @@ func Score(p *Play, flow []incident.Action, flowPath string, now time.Time) *Res
 				checked[item] = e.At
 			}
 		}
+		if item, ok := board.UncheckedItem(e.Text); ok {
+			delete(checked, item) // ticked by mistake: done when it is ticked again
+		}
 		if _, ok := DebriefNote(e.Text); ok {
 			r.Notes = append(r.Notes, e)
 		}

@@ -206,3 +206,14 @@ func TestText(t *testing.T) {
 		t.Errorf("Translate(plain) = %q", got)
 	}
 }
+
+// A name made with Text inside another message is translated with it.
+func TestTextInsideMessage(t *testing.T) {
+	err := Errorf("input.empty", "What", Text("what.log_text"))
+	if got := err.Error(); got != "the log text is empty" {
+		t.Errorf("English = %q", got)
+	}
+	if got := For(Japanese).Message(err); got != "ログの内容 が空です" {
+		t.Errorf("Japanese = %q", got)
+	}
+}

@@ -230,6 +230,9 @@ func (r *Record) review(d *incident.Document, log []incident.LogEntry, sevs *sev
 				checkedAt[a] = e.At
 			}
 		}
+		if a, ok := board.UncheckedItem(e.Text); ok {
+			delete(checkedAt, a) // ticked by mistake: done when it is ticked again
+		}
 	}
 	items := board.Items(d, r.Until)
 	for i, a := range d.Actions {

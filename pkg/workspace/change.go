@@ -34,7 +34,7 @@ type Options struct {
 // the Status table, refuse suspected secrets, commit exactly that file. g is what the person
 // typed (the secret gate scans it as given) and the warnings so far.
 func (w *Workspace) change(ref string, opts Options, g *given, edit editor) (*Result, error) {
-	if err := w.checkNoOperation(); err != nil {
+	if err := w.checkNoRebase(); err != nil {
 		return nil, err
 	}
 	h, err := w.head()
@@ -72,6 +72,9 @@ func (w *Workspace) change(ref string, opts Options, g *given, edit editor) (*Re
 	}
 	if !st.AtHead {
 		return nil, i18n.Errorf("change.not_committed", "Path", e.Path)
+	}
+	if err := w.checkNoOperationOn(st); err != nil {
+		return nil, err
 	}
 	if (st.WorktreeDiffers || st.IndexDiffers) && !opts.IncludeEdits {
 		return nil, &UncommittedError{Path: e.Path}
@@ -149,9 +152,9 @@ func (w *Workspace) at(t time.Time) time.Time {
 // Log appends one entry to the log: the most frequent command during an incident.
 func (w *Workspace) Log(ref, text string, opts Options) (*Result, error) {
 	g := &given{}
-	text, warnings, err := logText("the log text", g.text("the log text", text))
+	text, warnings, err := logText(i18n.Text("what.log_text"), g.text(i18n.Text("what.log_text"), text))
 	if err != nil {
-		return nil, invalid(i18n.Errorf("log.empty", "What", "the log text", "Ref", ref))
+		return nil, invalid(i18n.Errorf("log.empty", "What", i18n.Text("what.log_text"), "Ref", ref))
 	}
 	g.warnings = append(g.warnings, warnings...)
 	at := w.at(opts.At)
@@ -601,9 +604,9 @@ func (w *Workspace) Close(ref, resolution string, force bool, opts Options) (*Re
 	if err != nil {
 		return nil, err
 	}
-	resolution, err = validText("the resolution", resolution)
+	resolution, err = validText(i18n.Text("what.resolution"), resolution)
 	if err != nil {
-		return nil, invalid(i18n.Errorf("close.empty_resolution", "What", "the resolution"))
+		return nil, invalid(i18n.Errorf("close.empty_resolution", "What", i18n.Text("what.resolution")))
 	}
 	at := w.at(opts.At)
 	return w.change(ref, opts, g, func(d *incident.Document, author string) (*incident.Document, string, error) {

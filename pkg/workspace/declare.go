@@ -41,7 +41,7 @@ type DrillKeys struct {
 // entry saying so.
 func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	g := &given{}
-	title, err := oneLine("the title", g.text("the title", decl.Title))
+	title, err := oneLine(i18n.Text("what.title"), g.text(i18n.Text("what.title"), decl.Title))
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := w.checkNoOperation(); err != nil {
+	if err := w.checkNoRebase(); err != nil { // a new file: no merge in progress can have touched it
 		return nil, err
 	}
 	h, err := w.head()

@@ -36,7 +36,7 @@ func (w *Workspace) draftPath(id string) string {
 // failed edit left, unless restart). It refuses what a change would refuse: an operation in
 // progress, a file that is not committed or has uncommitted changes.
 func (w *Workspace) EditStart(ref string, restart bool, opts Options) (*EditDraft, error) {
-	if err := w.checkNoOperation(); err != nil {
+	if err := w.checkNoRebase(); err != nil {
 		return nil, err
 	}
 	if _, err := w.head(); err != nil {
@@ -52,6 +52,9 @@ func (w *Workspace) EditStart(ref string, restart bool, opts Options) (*EditDraf
 	}
 	if !st.AtHead {
 		return nil, i18n.Errorf("edit.not_committed", "Path", e.Path)
+	}
+	if err := w.checkNoOperationOn(st); err != nil {
+		return nil, err
 	}
 	if (st.WorktreeDiffers || st.IndexDiffers) && !opts.IncludeEdits {
 		return nil, i18n.Errorf("edit.uncommitted", "Path", e.Path)
