@@ -10,3 +10,20 @@ var NotifyTitle []byte
 
 //go:embed notify/text.tmpl
 var NotifyText []byte
+
+//go:embed notify/title.ja.tmpl
+var NotifyTitleJa []byte
+
+//go:embed notify/text.ja.tmpl
+var NotifyTextJa []byte
+
+// Notify is one language's default chat texts.
+type Notify struct{ Title, Text []byte }
+
+// NotifyFor returns the default chat texts of a language ("ja"); any other gives English.
+func NotifyFor(lang string) Notify {
+	if lang == "ja" {
+		return Notify{Title: NotifyTitleJa, Text: NotifyTextJa}
+	}
+	return Notify{Title: NotifyTitle, Text: NotifyText}
+}

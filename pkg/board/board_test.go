@@ -284,7 +284,7 @@ func TestLogTextsInEveryLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 	entry := Handoff(d, "田中", "佐藤", "ロールバック中。", time.Date(2026, 11, 23, 11, 0, 0, 0, time.UTC))
-	if !strings.HasPrefix(entry, "引き継ぎ: インシデントコマンダー 田中 → 佐藤。申し送り: ロールバック中。状況: SEV2 identified、宣言 ") ||
+	if !strings.HasPrefix(entry, "引き継ぎ: インシデントコマンダー 田中 → 佐藤。申し送り: ロールバック中。状況: SEV2 原因特定（identified）、宣言 ") ||
 		!strings.Contains(entry, "未完了の必須アクション: 1. 復旧確認（") || !strings.HasSuffix(entry, "; 役割: なし") {
 		t.Errorf("Japanese briefing: %s", entry)
 	}

@@ -80,6 +80,9 @@ type LogWords struct {
 	End                                                                    func(note string) string // closes the note
 	NoteEnd                                                                string                   // what every End holds: where a note ends
 	Overdue, Due                                                           func(clock string) string
+	// What a merge decided (pkg/merge writes these, and sync prints them as notes).
+	MergeSeverity func(keep, other string) string // a severity kept over a concurrent de-escalation
+	MergeChecked  func(action string) string      // a check box checked on one side, unchecked on the other
 	// incidentctl edit's entry: "<edited><what changed>", the parts joined with ListSep.
 	Edited        string
 	Field         map[string]string               // the name of a field in Edited's list, by front-matter key
@@ -90,6 +93,9 @@ type LogWords struct {
 	Undo          func(commit, subject string) string
 	UndoDisregard func(n int) string // appended to Undo when the change logged entries
 }
+
+// All returns every language's log words, English first.
+func All() []*LogWords { return wordsOf }
 
 var logWords = map[string]*LogWords{
 	incident.LangEn: {
@@ -141,8 +147,14 @@ var logWords = map[string]*LogWords{
 		NoteEnd: " Status: ",
 		Overdue: func(c string) string { return " (overdue since " + c + ")" },
 		Due:     func(c string) string { return " (due " + c + ")" },
-		Edited:  "edited by hand: ",
-		Field:   map[string]string{},
+		MergeSeverity: func(keep, other string) string {
+			return fmt.Sprintf("merge: severity changed on both sides (%s and %s): kept %s, the more severe", keep, other, keep)
+		},
+		MergeChecked: func(action string) string {
+			return fmt.Sprintf("merge: action %q checked on one side and unchecked on the other: kept checked", action)
+		},
+		Edited: "edited by hand: ",
+		Field:  map[string]string{},
 		EditCount: func(n int, what string) string {
 			if n == 1 {
 				return "1 " + what
@@ -208,7 +220,13 @@ var logWords = map[string]*LogWords{
 		NoteEnd: "状況: ",
 		Overdue: func(c string) string { return "（" + c + " から期限切れ）" },
 		Due:     func(c string) string { return "（期限 " + c + "）" },
-		Edited:  "手で編集: ",
+		MergeSeverity: func(keep, other string) string {
+			return fmt.Sprintf("マージ: 両方で重大度が変更されていました（%s と %s）: より重大な %s を残しました", keep, other, keep)
+		},
+		MergeChecked: func(action string) string {
+			return fmt.Sprintf("マージ: アクション「%s」が一方でチェック、もう一方でチェック解除されていました: チェックを残しました", action)
+		},
+		Edited: "手で編集: ",
 		Field: map[string]string{"title": "タイトル", "severity": "重大度", "status": "ステータス", "commander": "インシデントコマンダー",
 			"roles": "役割", "resolution": "解決内容", "impact": "影響範囲", "announcement": "告知"},
 		EditCount: func(n int, what string) string {
@@ -465,7 +483,7 @@ func Handoff(d *incident.Document, from, to, note string, at time.Time) string {
 	} else {
 		b.WriteString(w.StatusMark)
 	}
-	b.WriteString(m.Severity + w.Sep + m.Status + w.Declared2 + display.Clock(m.DeclaredAt, at))
+	b.WriteString(m.Severity + w.Sep + incident.VocabularyFor(d.Lang()).StatusName(m.Status) + w.Declared2 + display.Clock(m.DeclaredAt, at))
 	b.WriteString(w.ImpactMark + orDash(m.Impact) + w.AnnouncementMark + orDash(m.Announcement))
 	r := Status(d, at)
 	b.WriteString(w.OpenRequired)

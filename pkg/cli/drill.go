@@ -72,7 +72,7 @@ func parseSpeed(s string) (float64, error) {
 
 // clockTime shows a wall-clock time to the second, in the reader's zone: injects come seconds
 // apart at high speeds.
-func clockTime(t time.Time) string { return t.In(time.Local).Format("15:04:05") }
+func clockTime(t time.Time) string { return t.In(time.Local).Format("15:04:05 -07:00") }
 
 // secondsOf rounds a duration to whole seconds for JSON, never negative.
 func secondsOf(d time.Duration) int64 { return int64(math.Max(0, math.Round(d.Seconds()))) }

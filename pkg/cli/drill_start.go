@@ -27,7 +27,7 @@ expected (counts).`,
 		Args: exactArgs(1, "one incident ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("name") && !drill.NameRE.MatchString(name) {
-				return usageErr("--name %q: a scenario name is lower-case letters, digits and - (its file is drills/<name>.md)", name)
+				return usageErr("--name %q: a scenario name is letters (lower case, any script), digits and - (its file is drills/<name>.md)", name)
 			}
 			ws, err := app.open()
 			if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -18,12 +19,7 @@ func newFlowCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "flow <propose|log|diff>",
 		Short: app.P.T("flow.short"),
-		Long: `The flow (templates/: the action list, the severity definitions, the postmortem template) is
-rendered into every new incident from the version committed at HEAD, and every incident records
-the version it got (template:). These commands tie its changes to the incidents that motivated
-them: propose one on a branch of its own that cites the incident and its postmortem, list the
-history with what each change cites and how many incidents were declared with it, and show
-what changed since an incident.`,
+		Long:  app.P.T("flow.long"),
 		Example: `  incidentctl flow propose k7x -m "flow: check clients reconnected after a failover"
   incidentctl flow log
   incidentctl flow diff k7x`,
@@ -55,14 +51,9 @@ type ProposalJSON struct {
 func newFlowProposeCmd(app *App) *cobra.Command {
 	var message string
 	cmd := &cobra.Command{
-		Use:   "propose <id> [-m <message>]",
-		Short: app.P.T("flow.propose.short"),
-		Long: `Take the working-copy changes under templates/ (and only those) and commit them on a new
-branch flow/<id>-<slug>, on top of HEAD, with the trailers "Incident: <id>" and "Postmortem:
-<path>". Your current branch, the index and all your working-copy changes stay exactly as they
-were. It prints the commands that push the branch and open the pull request (gh pr create).
-
--m gives the commit's subject (its first line) and description (the rest).`,
+		Use:     "propose <id> [-m <message>]",
+		Short:   app.P.T("flow.propose.short"),
+		Long:    app.P.T("flow.propose.long"),
 		Example: `  incidentctl flow propose k7x -m "flow: check clients reconnected after a database failover"`,
 		Args:    exactArgs(1, "one incident ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -89,15 +80,15 @@ were. It prints the commands that push the branch and open the pull request (gh 
 				return app.printJSON(ProposalJSON{ID: p.ID, Branch: p.Branch, Base: p.BaseBranch, Commit: p.Commit,
 					Files: p.Files, Postmortem: p.Postmortem, PushCommand: push, PRCommand: pr, Warnings: w})
 			}
-			fmt.Fprintf(app.Err, learnText.Proposed+"\n", strings.Join(p.Files, ", "), p.Branch, p.Commit[:7], p.BaseBranch)
-			fmt.Fprintf(app.Err, learnText.ProposedKeep+"\n", strings.Join(shellQuoteAll(p.Files), " "))
-			fmt.Fprintln(app.Err, learnText.ProposedNext)
+			fmt.Fprintln(app.Err, app.P.T("learn.proposed", "Files", strings.Join(p.Files, ", "), "Branch", p.Branch, "Commit", p.Commit[:7], "Base", p.BaseBranch))
+			fmt.Fprintln(app.Err, app.P.T("learn.proposed_keep", "Files", strings.Join(shellQuoteAll(p.Files), " ")))
+			fmt.Fprintln(app.Err, app.P.T("learn.proposed_next"))
 			fmt.Fprintln(app.Out, push)
 			fmt.Fprintln(app.Out, pr)
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&message, "message", "m", "", "the commit's subject and description, `<message>`")
+	cmd.Flags().StringVarP(&message, "message", "m", "", i18n.Text("flag.flow.message"))
 	return cmd
 }
 
@@ -147,11 +138,7 @@ func newFlowLogCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "log",
 		Short: app.P.T("flow.log.short"),
-		Long: `List every commit that changed templates/ (newest first) with its date, author and subject,
-the incidents and postmortems it cites (its Incident: and Postmortem: trailers), and how many
-incidents were declared with the flow as it left it (counted from each incident's template:
-key; drills left out). --json prints an array of {commit, date, author, subject, incidents,
-postmortems, declared_with, template, files}.`,
+		Long:  app.P.T("flow.log.long"),
 		Example: `  incidentctl flow log
   incidentctl flow log --json`,
 		Args: exactArgs(0, "no arguments"),
@@ -173,31 +160,31 @@ postmortems, declared_with, template, files}.`,
 				return app.printJSON(out)
 			}
 			if len(log.Changes) == 0 {
-				fmt.Fprintf(app.Err, learnText.FlowLogNone+"\n", ws.Config.ActionList)
+				fmt.Fprintln(app.Err, app.P.T("learn.flow_log_none", "Path", ws.Config.ActionList))
 			}
 			for i, c := range log.Changes {
 				if i > 0 {
 					fmt.Fprintln(app.Out)
 				}
-				writeFlowChange(app.Out, c)
+				writeFlowChange(app.Out, app.P, c)
 			}
 			if n := len(log.Other); n > 0 {
-				fmt.Fprintf(app.Out, "\n"+learnText.FlowLogOther+"\n", n)
+				fmt.Fprintln(app.Out, "\n"+app.P.T("learn.flow_log_other", "Count", n))
 			}
 			return nil
 		},
 	}
 }
 
-func writeFlowChange(w io.Writer, c workspace.FlowChange) {
-	fmt.Fprintf(w, learnText.FlowLogBy+"\n", c.Commit[:7], display.Time(c.Date), c.Author)
+func writeFlowChange(w io.Writer, p *i18n.Printer, c workspace.FlowChange) {
+	fmt.Fprintln(w, p.T("learn.flow_log_by", "Commit", c.Commit[:7], "Date", display.Time(c.Date), "Author", c.Author))
 	fmt.Fprintf(w, "    %s\n", c.Subject)
 	if c.Cites.Empty() {
-		fmt.Fprintf(w, "    %s\n", learnText.FlowLogCitesNone)
+		fmt.Fprintf(w, "    %s\n", p.T("learn.flow_log_cites_none"))
 	} else {
-		fmt.Fprintf(w, "    "+learnText.FlowLogCites+"\n", strings.Join(append(append([]string{}, c.Cites.Incidents...), c.Cites.Postmortems...), ", "))
+		fmt.Fprintln(w, "    "+p.T("learn.flow_log_cites", "Cites", strings.Join(append(append([]string{}, c.Cites.Incidents...), c.Cites.Postmortems...), ", ")))
 	}
-	fmt.Fprintf(w, "    "+learnText.FlowLogDeclared+"\n", c.Declared)
+	fmt.Fprintln(w, "    "+p.T("learn.flow_log_declared", "Count", c.Declared))
 }
 
 // FlowDiffJSON is `flow diff --json`.
@@ -214,9 +201,7 @@ func newFlowDiffCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "diff <id>",
 		Short: app.P.T("flow.diff.short"),
-		Long: `Compare the action list an incident was rendered from (its template: key) with the one
-committed at HEAD: what the flow has learned since that incident. It lists the changes of the
-action list since then, with what they cite, and prints a unified diff.`,
+		Long:  app.P.T("flow.diff.long"),
 		Example: `  incidentctl flow diff k7x
   incidentctl flow diff k7x --json`,
 		Args: exactArgs(1, "one incident ID"),
@@ -238,17 +223,17 @@ action list since then, with what they cite, and prints a unified diff.`,
 				return app.printJSON(out)
 			}
 			if d.Diff == "" {
-				fmt.Fprintf(app.Out, learnText.FlowDiffSame+"\n", d.ID, short7(d.To))
+				fmt.Fprintln(app.Out, app.P.T("learn.flow_diff_same", "ID", d.ID, "Commit", short7(d.To)))
 				return nil
 			}
-			fmt.Fprintf(app.Out, learnText.FlowDiffHeader+"\n", d.ID, d.Path, short7(d.From), short7(d.To))
+			fmt.Fprintln(app.Out, app.P.T("learn.flow_diff_header", "ID", d.ID, "Path", d.Path, "From", short7(d.From), "To", short7(d.To)))
 			if len(d.Changes) > 0 {
-				fmt.Fprintf(app.Out, "\n"+learnText.FlowDiffSince+"\n\n", len(d.Changes))
+				fmt.Fprint(app.Out, "\n"+app.P.T("learn.flow_diff_since", "Count", len(d.Changes))+"\n\n")
 				for i, c := range d.Changes {
 					if i > 0 {
 						fmt.Fprintln(app.Out)
 					}
-					writeFlowChange(app.Out, c)
+					writeFlowChange(app.Out, app.P, c)
 				}
 			}
 			fmt.Fprintln(app.Out)

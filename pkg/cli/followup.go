@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/postmortem"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -44,10 +45,7 @@ func newFollowupCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "followup <add|done|list>",
 		Short: app.P.T("followup.short"),
-		Long: `Follow-ups are the decisions of a postmortem that must not be forgotten. Each has a stable
-ID (<incident id>-F1, -F2 ...), an owner and a due date, and lives in the front matter of the
-incident's postmortem (incidentctl postmortem <id> drafts one). Open follow-ups past their due
-date show on incidentctl status, and lint warns about them.`,
+		Long:  app.P.T("followup.long"),
 		Example: `  incidentctl followup add k7x "Alert on replica lag" --owner bob --due 2026-12-15 --kind detect
   incidentctl followup done k7xqm-F1 --link https://github.com/acme/ops/pull/42
   incidentctl followup list --open --owner bob`,
@@ -69,9 +67,7 @@ func newFollowupAddCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "add <id> <text> --owner <name> --due <date> [--kind prevent|detect|mitigate|process] [--link <url>]",
 		Short: app.P.T("followup.add.short"),
-		Long: `Add a follow-up to the postmortem of an incident and commit it. It gets the next ID
-(<incident id>-F<n>). --due takes a date (2026-12-15), an RFC 3339 time, or days or weeks from
-today (14d, 2w); a date is due until its end.`,
+		Long:  app.P.T("followup.add.long"),
 		Example: `  incidentctl followup add k7x "Alert on replica lag above 30 s" --owner bob --due 2026-12-15 --kind detect
   incidentctl followup add k7x "Practise the failover in a drill" --owner carol --due 4w --kind process`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -109,16 +105,16 @@ today (14d, 2w); a date is due until its end.`,
 				return app.printJSON(FollowupWriteJSON{toFollowupJSON(res.Followup), res.Commit})
 			}
 			fmt.Fprintln(app.Out, res.Followup.ID)
-			fmt.Fprintf(app.Err, learnText.FollowupAdded+"\n", res.Followup.ID, res.Path, res.Commit[:7])
+			fmt.Fprintln(app.Err, app.P.T("learn.followup_added", "ID", res.Followup.ID, "Path", res.Path, "Commit", res.Commit[:7]))
 			return nil
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&in.Owner, "owner", "", "who owns it, `<name>` (required)")
-	f.StringVar(&due, "due", "", "when it is due, `<date>`: 2026-12-15, 14d, 2w (required)")
-	f.StringVar(&in.Kind, "kind", "", "what it does: `<kind>` prevent, detect, mitigate or process")
-	f.StringVar(&in.Link, "link", "", "an issue or pull request that tracks it, `<url>`")
-	f.BoolVar(&in.IncludeEdits, "include-edits", false, "also commit uncommitted hand edits of the postmortem")
+	f.StringVar(&in.Owner, "owner", "", i18n.Text("flag.followup.add.owner"))
+	f.StringVar(&due, "due", "", i18n.Text("flag.followup.add.due"))
+	f.StringVar(&in.Kind, "kind", "", i18n.Text("flag.followup.add.kind"))
+	f.StringVar(&in.Link, "link", "", i18n.Text("flag.followup.add.link"))
+	f.BoolVar(&in.IncludeEdits, "include-edits", false, i18n.Text("flag.followup.include_edits"))
 	addSyncFlag(cmd)
 	return cmd
 }
@@ -129,8 +125,7 @@ func newFollowupDoneCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "done <followup-id> [--link <url>]",
 		Short: app.P.T("followup.done.short"),
-		Long: `Mark a follow-up done (with the time) and commit it. The ID is <incident id>-F<n>; any
-unambiguous prefix of the incident's ID works (k7xqm-F1). --link records what did it.`,
+		Long:  app.P.T("followup.done.long"),
 		Example: `  incidentctl followup done 261123-k7xqm-F1
   incidentctl followup done k7xqm-F2 --link https://github.com/acme/ops/pull/42`,
 		Args: exactArgs(1, "one follow-up ID (<incident id>-F<n>)"),
@@ -149,12 +144,12 @@ unambiguous prefix of the incident's ID works (k7xqm-F1). --link records what di
 			if app.JSON {
 				return app.printJSON(FollowupWriteJSON{toFollowupJSON(res.Followup), res.Commit})
 			}
-			fmt.Fprintf(app.Err, learnText.FollowupDone+"\n", res.Followup.ID, res.Commit[:7])
+			fmt.Fprintln(app.Err, app.P.T("learn.followup_done", "ID", res.Followup.ID, "Commit", res.Commit[:7]))
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&link, "link", "", "what did it: an issue, a pull request, `<url>`")
-	cmd.Flags().BoolVar(&includeEdits, "include-edits", false, "also commit uncommitted hand edits of the postmortem")
+	cmd.Flags().StringVar(&link, "link", "", i18n.Text("flag.followup.done.link"))
+	cmd.Flags().BoolVar(&includeEdits, "include-edits", false, i18n.Text("flag.followup.include_edits"))
 	addSyncFlag(cmd)
 	return cmd
 }
@@ -164,8 +159,7 @@ func newFollowupListCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list [--open] [--overdue] [--owner <name>]",
 		Short: app.P.T("followup.list.short"),
-		Long: `List the follow-ups of every postmortem under postmortems/, by incident. --json prints an
-array of {id, incident, text, owner, due, kind, link, done, done_at, overdue, postmortem}.`,
+		Long:  app.P.T("followup.list.long"),
 		Example: `  incidentctl followup list --open
   incidentctl followup list --overdue --json
   incidentctl followup list --owner bob`,
@@ -190,30 +184,30 @@ array of {id, incident, text, owner, due, kind, link, done, done_at, overdue, po
 				return app.printJSON(out)
 			}
 			if len(items) == 0 {
-				fmt.Fprintln(app.Err, learnText.FollowupsNone)
+				fmt.Fprintln(app.Err, app.P.T("learn.followups_none"))
 				return nil
 			}
-			writeFollowups(app.Out, items)
+			writeFollowups(app.Out, app.P, items)
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&f.Open, "open", false, "only those not done")
-	cmd.Flags().BoolVar(&f.Overdue, "overdue", false, "only open ones past their due date")
-	cmd.Flags().StringVar(&f.Owner, "owner", "", "only those `<name>` owns")
+	cmd.Flags().BoolVar(&f.Open, "open", false, i18n.Text("flag.followup.list.open"))
+	cmd.Flags().BoolVar(&f.Overdue, "overdue", false, i18n.Text("flag.followup.list.overdue"))
+	cmd.Flags().StringVar(&f.Owner, "owner", "", i18n.Text("flag.followup.list.owner"))
 	return cmd
 }
 
 // writeFollowups prints follow-ups as a table.
-func writeFollowups(w io.Writer, items []workspace.Followup) {
+func writeFollowups(w io.Writer, p *i18n.Printer, items []workspace.Followup) {
 	tw := display.NewTabWriter(w, 2) // aligned by display width: names may be Japanese
-	fmt.Fprintln(tw, strings.Join(learnText.FollowupHeader, "\t"))
+	fmt.Fprintln(tw, p.T("learn.followup_header"))
 	for _, it := range items {
-		status := learnText.Open
+		status := p.T("learn.open")
 		switch {
 		case it.Done:
-			status = learnText.Done
+			status = p.T("learn.done")
 		case it.Overdue:
-			status = learnText.Overdue
+			status = p.T("learn.overdue")
 		}
 		kind := it.Kind
 		if kind == "" {
@@ -239,12 +233,12 @@ func writeOverdueFollowups(app *App, ws *workspace.Workspace, leadingBlank bool)
 	if leadingBlank {
 		fmt.Fprintln(app.Out)
 	}
-	fmt.Fprintln(app.Out, p.paint(red, fmt.Sprintf(learnText.OverdueFollowups, len(items))))
+	fmt.Fprintln(app.Out, p.paint(red, app.P.T("learn.overdue_followups", "Count", len(items))))
 	for i, it := range items {
 		if i == boardFollowups {
-			fmt.Fprintf(app.Out, "  "+learnText.OverdueMore+"\n", len(items)-boardFollowups)
+			fmt.Fprintln(app.Out, "  "+app.P.T("learn.overdue_more", "Count", len(items)-boardFollowups))
 			break
 		}
-		fmt.Fprintf(app.Out, "  "+learnText.OverdueLine+"\n", it.ID, it.Due, orNone(it.Owner), it.Text)
+		fmt.Fprintln(app.Out, "  "+app.P.T("learn.overdue_line", "ID", it.ID, "Due", it.Due, "Owner", orNone(it.Owner), "Text", it.Text))
 	}
 }

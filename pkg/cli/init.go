@@ -15,26 +15,9 @@ import (
 func newInitCmd(app *App) *cobra.Command {
 	var opts workspace.InitOptions
 	cmd := &cobra.Command{
-		Use:   "init",
-		Short: app.P.T("init.short"),
-		Long: `Scaffold what a team needs: .incidentctl.yaml, the action list and severity definitions
-under templates/, the incidents/ folder, a CI workflow that lints incident documents on pull
-requests, a pull-request template for changes to the flow, and a .gitattributes that hands
-incident documents to the incidentctl merge driver. Only the files it creates are committed; a
-file you already have is never overwritten, so running init twice changes nothing.
-
-It also registers the merge driver in this clone's .git/config, which is not committed: run
-init once in every clone (in a clone of a repository set up before, that is all it does), so
-that git pull merges incident documents field by field as incidentctl sync does.
-
-It keeps _site/, where incidentctl site builds the web view, out of git (.gitignore). With
---pages it also scaffolds .github/workflows/incident-site.yml, which publishes that web view to
-GitHub Pages on every push (set Settings → Pages → Source to "GitHub Actions" once); run
-init --pages in a repository set up before to add just that.
-
---lang ja scaffolds the Japanese templates (action list, severities, pull-request template,
-incidents/README.md) and writes lang: ja into .incidentctl.yaml, so new incident documents
-get Japanese headings and tables; front-matter keys and values stay the same in every language.`,
+		Use:     "init",
+		Short:   app.P.T("init.short"),
+		Long:    app.P.T("init.long"),
 		Example: "  incidentctl init\n  incidentctl init --pages\n  incidentctl init --lang ja\n  incidentctl -C ~/src/ops init",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -102,7 +85,7 @@ get Japanese headings and tables; front-matter keys and values stay the same in 
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&opts.Pages, "pages", false, "also scaffold a workflow that publishes the web view (incidentctl site) to GitHub Pages")
+	cmd.Flags().BoolVar(&opts.Pages, "pages", false, i18n.Text("flag.init.pages"))
 	return cmd
 }
 

@@ -33,32 +33,7 @@ func newLintCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "lint [<path>...] [--base <ref>] [--format text|json|github|sarif|rdjson] [--strict]",
 		Short: app.P.T("lint.short"),
-		Long: `Check incident documents for what would make them wrong, unreadable for incidentctl, or
-dangerous to publish. Without paths, every document under incidents/ is checked; paths (files
-or folders) narrow it.
-
-With --base <ref>, only the documents changed since the merge base with <ref> are checked, and
-each is compared with its version there: log entries that existed must not be edited, removed
-or reordered, a resolved incident keeps its times, an ID is not reused.
-
-Findings go to stdout as path:line:col: severity rule-id: message; the summary to stderr.
---format picks another shape for CI:
-  json     an array of findings
-  github   GitHub Actions annotations (the first 10 errors and 10 warnings, the most GitHub
-           shows per step), the rest as log lines, and, when $GITHUB_STEP_SUMMARY is set,
-           the table of every finding in the job summary
-  sarif    SARIF 2.1.0 for code scanning (github/codeql-action/upload-sarif) and other viewers
-  rdjson   reviewdog's diagnostic format (reviewdog -f=rdjson)
-Exit status: 0 clean, 1 when there is an error (or, with --strict, a warning), 2 for a wrong
-command line; every finding counts, whatever the format shows. Rules can be set to error,
-warning or off in .incidentctl.yaml:
-
-  lint:
-    rules:
-      unknown-key: off
-      postmortem: warning
-    allow:                    # regular expressions for text the secret rule must accept
-      - 'AKIA[0-9A-Z]{12}TEST'`,
+		Long:  app.P.T("lint.long"),
 		Example: `  incidentctl lint
   incidentctl lint incidents/2026/11/
   incidentctl lint --base origin/main --format github
@@ -189,7 +164,7 @@ func lintRun(app *App, o lintOptions) error {
 	case "rdjson":
 		err = lint.WriteRDJSON(app.Out, lintReport(opts, res, policy))
 	default:
-		err = lint.WriteText(app.Out, res.Findings)
+		err = lint.WriteText(app.Out, translateFindings(app.P, res.Findings))
 	}
 	if err != nil {
 		return err
@@ -236,7 +211,8 @@ func lintReport(opts lint.Options, res *lint.Result, policy *lint.Policy) lint.R
 // writeGitHub prints the annotations and, inside a GitHub Actions step, appends the table of
 // every finding to the job summary.
 func writeGitHub(app *App, res *lint.Result, perKind int) error {
-	notAnnotated, err := lint.WriteGitHubLimit(app.Out, res.Findings, perKind)
+	findings := translateFindings(app.P, res.Findings)
+	notAnnotated, err := lint.WriteGitHubLimit(app.Out, findings, perKind)
 	if err != nil {
 		return err
 	}
@@ -255,11 +231,26 @@ func writeGitHub(app *App, res *lint.Result, perKind int) error {
 	if err != nil {
 		return fmt.Errorf("GITHUB_STEP_SUMMARY=%s: cannot write the job summary: %v", summary, err)
 	}
-	if err := lint.WriteStepSummary(f, res.Findings, s); err != nil {
+	if err := lint.WriteStepSummary(f, findings, s); err != nil {
 		f.Close()
 		return fmt.Errorf("GITHUB_STEP_SUMMARY=%s: writing the job summary: %v", summary, err)
 	}
 	return f.Close()
+}
+
+// translateFindings gives the findings' messages in the reader's language, for the outputs
+// people read (text, GitHub's annotations and job summary); JSON, SARIF and rdjson keep
+// English, the same on every machine.
+func translateFindings(p *i18n.Printer, fs []lint.Finding) []lint.Finding {
+	if p.Lang() == i18n.English || len(fs) == 0 {
+		return fs
+	}
+	out := make([]lint.Finding, len(fs))
+	for i, f := range fs {
+		f.Message = p.Translate(f.Message)
+		out[i] = f
+	}
+	return out
 }
 
 // checkNotEmpty fails a lint of the whole repository that found nothing to check in a

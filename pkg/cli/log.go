@@ -28,7 +28,7 @@ func (c *changeFlags) add(cmd *cobra.Command) {
 
 // addAllowSecretFlag gives a write command --allow-secret.
 func addAllowSecretFlag(cmd *cobra.Command, v *bool) {
-	cmd.Flags().BoolVar(v, "allow-secret", false, "write text that looks like a secret, after a person checked it is none (the log records the decision)")
+	cmd.Flags().BoolVar(v, "allow-secret", false, i18n.Text("flag.allow_secret"))
 }
 
 func (c *changeFlags) options(app *App) (workspace.Options, error) {

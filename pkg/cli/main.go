@@ -194,6 +194,18 @@ func usageMsg(id string, args ...any) error {
 	return &UsageError{Msg: e.Error(), msg: e}
 }
 
+// usageFrom is a UsageError for an error of the domain: printed in the reader's language when
+// it carries a catalogue message (an *i18n.Error, or an error that unwraps to one without
+// adding to its text).
+func usageFrom(err error) error {
+	u := &UsageError{Msg: err.Error()}
+	var e *i18n.Error
+	if errors.As(err, &e) && e.Error() == err.Error() {
+		u.msg = e
+	}
+	return u
+}
+
 // SilentError exits with Code; the command already printed what needed printing.
 type SilentError struct{ Code int }
 

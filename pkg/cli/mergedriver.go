@@ -41,7 +41,7 @@ and the clone's .git/config (which is not committed, so each clone needs it once
 			}
 			notes, err := sync.MergeFilesWith(args[0], args[1], args[2], args[3], opts)
 			for _, n := range notes {
-				fmt.Fprintf(app.Err, "incidentctl: %s: %s\n", args[3], n)
+				fmt.Fprintln(app.Err, app.P.T("merge.driver_note", "Path", args[3], "Note", n))
 			}
 			return err
 		},

@@ -10,6 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/incidentctl/incidentctl/pkg/display"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/notify"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
@@ -18,24 +20,13 @@ func newNotifyCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "notify <status|flush|test>",
 		Short: app.P.T("notify.short"),
-		Long: `Changes to incidents are posted to the chat sinks listed under notify: in .incidentctl.yaml
-(Slack, Mattermost, Microsoft Teams Workflows, Discord, or a generic JSON webhook): a
-declaration, a change of severity, status or commander, an announcement, a resolution.
-
-After its commit, a command queues one message per sink in the outbox
-(<git dir>/incidentctl/outbox) and tries to post it for at most ~2 s; what cannot be posted
-stays queued, with its attempt count, and every later command (or notify flush) tries again,
-in order per incident. A message a service refuses for good (a 4xx other than 429) moves to
-the outbox's failed/ folder.
-
-Only what this clone commits is posted: a sync that brings in someone else's escalation does
-not post it again. Drills are posted only to sinks with drills: true.`,
+		Long:  app.P.T("notify.long"),
 		Example: `  incidentctl notify status
   incidentctl notify flush
   incidentctl notify test war-room`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usageErr("%s", textUnknownNotifyCommand(args[0]))
+				return usageMsg("notify.unknown_command", "Command", args[0])
 			}
 			return nil
 		},
@@ -49,12 +40,8 @@ func newNotifyStatusCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "status",
 		Short: app.P.T("notify.status.short"),
-		Long: `List the configured sinks (kind, host, where the URL comes from, whether they can post from
-here and why not), the messages queued in the outbox (oldest first, with attempts and the last
-error) and those the services refused (the failed/ folder).
-
---json prints {"outbox", "sinks", "queued", "failed"}.`,
-		Args: exactArgs(0, "no arguments"),
+		Long:  app.P.T("notify.status.long"),
+		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ws, err := app.open()
 			if err != nil {
@@ -83,7 +70,7 @@ error) and those the services refused (the failed/ folder).
 			if app.JSON {
 				return app.printJSON(st)
 			}
-			writeNotifyStatus(app.Out, st)
+			writeNotifyStatus(app.Out, app.P, st)
 			return nil
 		},
 	}
@@ -93,13 +80,8 @@ func newNotifyFlushCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "flush",
 		Short: app.P.T("notify.flush.short"),
-		Long: `Post every queued message, oldest first per sink: a 429 is waited out for the time the
-service asks (up to a minute), a 5xx is tried again after 1 s and 2 s, a refusal (another 4xx,
-a redirect) moves the message to failed/. Exits 1 when something is still queued or was
-refused, saying why.
-
---json prints {"delivered", "queued", "failed"}: the messages, with the last error.`,
-		Args: exactArgs(0, "no arguments"),
+		Long:  app.P.T("notify.flush.long"),
+		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ws, err := app.open()
 			if err != nil {
@@ -108,7 +90,7 @@ refused, saying why.
 			rep, warnings := ws.DeliverNotifications(workspace.DeliverOptions{Flush: true})
 			app.warn(append(warnings, rep.Problems...))
 			if rep.Busy {
-				return errors.New(textOutboxBusy())
+				return i18n.Errorf("notify.busy")
 			}
 			res := flushJSON{Delivered: []itemJSON{}, Queued: []itemJSON{}, Failed: []itemJSON{}}
 			for _, o := range rep.Outcomes {
@@ -128,7 +110,7 @@ refused, saying why.
 					return err
 				}
 			} else {
-				for _, line := range describeFlush(rep) {
+				for _, line := range describeFlush(app.P, rep) {
 					fmt.Fprintln(app.Err, line)
 				}
 			}
@@ -136,7 +118,7 @@ refused, saying why.
 				if app.JSON {
 					return &SilentError{Code: ExitError}
 				}
-				return errors.New(flushFailure(len(res.Queued), len(res.Failed)))
+				return errors.New(flushFailure(app.P, len(res.Queued), len(res.Failed)))
 			}
 			return nil
 		},
@@ -145,11 +127,9 @@ refused, saying why.
 
 func newNotifyTestCmd(app *App) *cobra.Command {
 	return &cobra.Command{
-		Use:   "test <sink>",
-		Short: app.P.T("notify.test.short"),
-		Long: `Post a test message to one sink now (not through the outbox) and print the HTTP result,
-so a new sink can be checked before an incident needs it. Exits 1 when the message was not
-accepted.`,
+		Use:     "test <sink>",
+		Short:   app.P.T("notify.test.short"),
+		Long:    app.P.T("notify.test.long"),
 		Example: `  incidentctl notify test war-room`,
 		Args:    exactArgs(1, "the name of a sink (see incidentctl notify status)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -160,7 +140,7 @@ accepted.`,
 			sink, a, err := ws.TestNotification(args[0])
 			var unknown *workspace.UnknownSinkError
 			if errors.As(err, &unknown) {
-				return usageErr("%v", err)
+				return usageFrom(err)
 			}
 			if err != nil {
 				return err
@@ -176,9 +156,9 @@ accepted.`,
 				return nil
 			}
 			if !ok {
-				return errors.New(textTestRefused(sink, a))
+				return errors.New(app.P.T("notify.test.refused", "Where", testWhere(sink), "Error", a.Error))
 			}
-			fmt.Fprintln(app.Out, textTestAccepted(sink, a))
+			fmt.Fprintln(app.Out, app.P.T("notify.test.accepted", "Where", testWhere(sink), "Status", a.Status, "Elapsed", a.Elapsed.Round(time.Millisecond).String()))
 			return nil
 		},
 	}
@@ -263,80 +243,64 @@ type testJSON struct {
 	Millis int64  `json:"elapsed_ms"`
 }
 
-// The texts of chat delivery and of the notify commands, in one place.
-
-func textUnknownNotifyCommand(arg string) string {
-	return fmt.Sprintf("unknown notify command %q: use notify status, notify flush or notify test <sink>", arg)
-}
-
-func textOutboxBusy() string {
-	return "another incidentctl is delivering the outbox right now: run incidentctl notify flush again in a moment"
-}
+// The texts of chat delivery and of the notify commands come from the catalogue (notify.*).
 
 func testWhere(s *notify.Sink) string { return fmt.Sprintf("%s (%s, %s)", s.Name, s.Kind, s.Host()) }
 
-func textTestRefused(s *notify.Sink, a notify.Attempt) string {
-	return fmt.Sprintf("%s did not take the test message: %s", testWhere(s), a.Error)
-}
-
-func textTestAccepted(s *notify.Sink, a notify.Attempt) string {
-	return fmt.Sprintf("%s: HTTP %d, the test message was accepted (%s)", testWhere(s), a.Status, a.Elapsed.Round(time.Millisecond))
-}
-
-func writeNotifyStatus(w io.Writer, st notifyStatusJSON) {
+func writeNotifyStatus(w io.Writer, p *i18n.Printer, st notifyStatusJSON) {
 	if len(st.Sinks) == 0 {
-		fmt.Fprintln(w, "No sinks: add a notify: section to .incidentctl.yaml (see README \"Chat\").")
+		fmt.Fprintln(w, p.T("notify.status.no_sinks"))
 	} else {
-		fmt.Fprintln(w, "Sinks:")
+		fmt.Fprintln(w, p.T("notify.status.sinks"))
 		rows := [][]string{}
 		for _, s := range st.Sinks {
-			host, state := s.Host, "ready"
+			host, state := s.Host, p.T("notify.status.ready")
 			if host == "" {
 				host = "—"
 			}
 			if !s.Ready {
-				state = "cannot post: " + s.Problem
+				state = p.T("notify.status.cannot_post", "Problem", s.Problem)
 			}
-			filter := "all events"
+			filter := p.T("notify.status.all_events")
 			if len(s.Events) != len(notifyAllEvents()) {
 				filter = strings.Join(s.Events, ",")
 			}
 			if s.MinSeverity != "" {
-				filter += ", " + s.MinSeverity + " and worse"
+				filter = p.T("notify.status.min_severity", "Filter", filter, "Severity", s.MinSeverity)
 			}
 			if s.Drills {
-				filter += ", drills too"
+				filter = p.T("notify.status.drills_too", "Filter", filter)
 			}
-			rows = append(rows, []string{"  " + s.Name, s.Kind, host, "from " + s.Source, filter, state})
+			rows = append(rows, []string{"  " + s.Name, s.Kind, host, p.T("notify.status.from", "Source", s.Source), filter, state})
 		}
 		writeTable(w, rows)
 	}
 	writeItems := func(title string, items []itemJSON, failed bool) {
 		if len(items) == 0 {
-			fmt.Fprintf(w, "%s: none\n", title)
+			fmt.Fprintln(w, p.T("notify.status.none", "Title", title))
 			return
 		}
-		fmt.Fprintf(w, "%s (%d):\n", title, len(items))
+		fmt.Fprintln(w, p.T("notify.status.count", "Title", title, "Count", len(items)))
 		rows := [][]string{}
 		for _, it := range items {
-			detail := plural(it.Attempts, "attempt")
+			detail := p.N("notify.status.attempts", it.Attempts)
 			if it.LastError != "" {
-				detail += ", last: " + it.LastError
+				detail = p.T("notify.status.last", "Detail", detail, "Error", it.LastError)
 			}
 			if !failed && it.NotBefore != nil && it.NotBefore.After(time.Now()) {
-				detail += ", rate limited until " + it.NotBefore.Local().Format("15:04:05")
+				detail = p.T("notify.status.rate_limited", "Detail", detail, "Time", it.NotBefore.Local().Format("15:04:05 -07:00"))
 			}
-			rows = append(rows, []string{"  " + it.Created.Local().Format("2006-01-02 15:04"), it.Incident, strings.Join(it.Events, ","), "→ " + it.Sink, detail})
+			rows = append(rows, []string{"  " + display.Time(it.Created), it.Incident, strings.Join(it.Events, ","), "→ " + it.Sink, detail})
 		}
 		writeTable(w, rows)
 	}
-	writeItems("Queued", st.Queued, false)
-	writeItems("Failed", st.Failed, true)
+	writeItems(p.T("notify.status.queued"), st.Queued, false)
+	writeItems(p.T("notify.status.failed"), st.Failed, true)
 	if len(st.Queued) > 0 {
-		fmt.Fprintln(w, "Deliver the queue with: incidentctl notify flush")
+		fmt.Fprintln(w, p.T("notify.status.flush_hint"))
 	}
 	if len(st.Failed) > 0 {
-		fmt.Fprintf(w, "Refused messages are kept in %s/failed: fix the cause (the last error says it), then remove the files.\n", st.Outbox)
+		fmt.Fprintln(w, p.T("notify.status.failed_hint", "Dir", st.Outbox))
 	}
 }
 
@@ -381,64 +345,62 @@ func sinkWhere(s *sinkSummary) string {
 	return s.name + " (" + s.host + ")"
 }
 
-func postedLine(s *sinkSummary) string {
+func postedLine(p *i18n.Printer, s *sinkSummary) string {
 	if s.delivered == 1 {
-		return "Posted to " + sinkWhere(s) + "."
+		return p.T("notify.posted", "Where", sinkWhere(s))
 	}
-	return fmt.Sprintf("Posted %d messages to %s.", s.delivered, sinkWhere(s))
+	return p.T("notify.posted_many", "Where", sinkWhere(s), "Count", s.delivered)
 }
 
-func refusedLine(s *sinkSummary, o notify.Outcome) string {
-	return fmt.Sprintf("warning: %s refused the message for %s (%s): %s; it is kept in the outbox's failed/ folder (incidentctl notify status)",
-		sinkWhere(s), o.Item.Incident, strings.Join(o.Item.Events, ", "), o.Error)
+func refusedLine(p *i18n.Printer, s *sinkSummary, o notify.Outcome) string {
+	return p.T("warning") + ": " + p.T("notify.refused", "Where", sinkWhere(s), "Incident", o.Item.Incident, "Events", strings.Join(o.Item.Events, ", "), "Error", o.Error)
 }
 
-func queuedLine(s *sinkSummary, why string) string {
-	n := ""
+func queuedLine(p *i18n.Printer, s *sinkSummary, why string) string {
 	if s.queued > 1 {
-		n = fmt.Sprintf(" (%d messages)", s.queued)
+		return p.T("warning") + ": " + p.T("notify.queued_many", "Where", sinkWhere(s), "Why", why, "Count", s.queued)
 	}
-	return fmt.Sprintf("warning: not posted to %s yet: %s; queued%s, incidentctl notify flush or the next command retries", sinkWhere(s), why, n)
+	return p.T("warning") + ": " + p.T("notify.queued_one", "Where", sinkWhere(s), "Why", why)
 }
 
 // describeFlush says per sink what notify flush did.
-func describeFlush(rep *notify.Report) []string {
+func describeFlush(p *i18n.Printer, rep *notify.Report) []string {
 	var lines []string
 	sums := summarize(rep)
 	if len(sums) == 0 {
-		return []string{"Nothing queued."}
+		return []string{p.T("notify.nothing_queued")}
 	}
 	for _, s := range sums {
 		if s.delivered > 0 {
-			lines = append(lines, postedLine(s))
+			lines = append(lines, postedLine(p, s))
 		}
 		for _, o := range s.failed {
-			lines = append(lines, refusedLine(s, o))
+			lines = append(lines, refusedLine(p, s, o))
 		}
 		if s.queued > 0 {
 			why := s.attemptedErr
 			if why == "" {
-				if p, ok := rep.NotReady[s.name]; ok {
-					why = p
+				if problem, ok := rep.NotReady[s.name]; ok {
+					why = problem
 				} else {
-					why = "waiting for the messages before it"
+					why = p.T("notify.waiting")
 				}
 			}
-			lines = append(lines, queuedLine(s, why))
+			lines = append(lines, queuedLine(p, s, why))
 		}
 	}
 	return lines
 }
 
-func flushFailure(queued, failed int) string {
+func flushFailure(p *i18n.Printer, queued, failed int) string {
 	var parts []string
 	if queued > 0 {
-		parts = append(parts, plural(queued, "message")+" still queued")
+		parts = append(parts, p.N("notify.still_queued", queued))
 	}
 	if failed > 0 {
-		parts = append(parts, plural(failed, "message")+" refused (see incidentctl notify status)")
+		parts = append(parts, p.N("notify.still_refused", failed))
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, p.T("sep.list"))
 }
 
 // deliverChat runs after every command (the root's PersistentPostRunE): whatever the outbox
@@ -457,13 +419,13 @@ func (app *App) deliverChat(cmd *cobra.Command) {
 	app.warn(append(warnings, rep.Problems...))
 	for _, s := range summarize(rep) {
 		if s.delivered > 0 {
-			fmt.Fprintln(app.Err, postedLine(s))
+			fmt.Fprintln(app.Err, postedLine(app.P, s))
 		}
 		for _, o := range s.failed {
-			fmt.Fprintln(app.Err, refusedLine(s, o))
+			fmt.Fprintln(app.Err, refusedLine(app.P, s, o))
 		}
 		if s.queued > 0 && s.attemptedErr != "" {
-			fmt.Fprintln(app.Err, queuedLine(s, s.attemptedErr))
+			fmt.Fprintln(app.Err, queuedLine(app.P, s, s.attemptedErr))
 		}
 	}
 }

@@ -91,7 +91,8 @@ func (app *App) open() (*workspace.Workspace, error) {
 }
 
 // argsMessages are the catalogue's sentences for exactArgs' usual cases.
-var argsMessages = map[string]string{"one incident ID": "args.one_id", "no arguments": "args.none"}
+var argsMessages = map[string]string{"one incident ID": "args.one_id", "no arguments": "args.none",
+	"the name of a sink (see incidentctl notify status)": "args.sink"}
 
 // exactArgs is cobra.ExactArgs with a message that names what is missing.
 func exactArgs(n int, what string) func(*cobra.Command, []string) error {

@@ -12,9 +12,8 @@ func newSeveritiesCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "severities",
 		Short: app.P.T("severities.short"),
-		Long: `Print the severity definitions the repository committed at HEAD (templates/severities.yaml,
-or the built-in defaults when it has none). Decide an incident's severity from these.`,
-		Args: exactArgs(0, "no arguments"),
+		Long:  app.P.T("severities.long"),
+		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ws, err := app.open()
 			if err != nil {

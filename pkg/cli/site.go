@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/site"
 	"github.com/incidentctl/incidentctl/pkg/site/serve"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
@@ -30,28 +31,8 @@ func newSiteCmd(app *App) *cobra.Command {
 	o := siteOptions{}
 	cmd := &cobra.Command{
 		Use:   "site [--out <dir>] [--base-url <url>] [--title <text>] [--serve [--addr <host:port>]]",
-		Short: "Build the read-only web view of the incidents (a static site) for people without git",
-		Long: `Build a static site from the incident documents into _site/ at the repository's root (or
---out): index.html with the open incidents first (most severe first) and the history by month,
-one page per incident (status, the action list with required and overdue items marked, the
-log as a timeline, the postmortem link), one page per postmortem under postmortems/ (the
-document, its status and its follow-ups with their state), pages per severity, status and year, feed.atom (one
-entry per declaration, severity or status change, announcement, handoff and resolution),
-status.json (overall indicator none|minor|major|critical from the worst open severity, and
-the open incidents), and badge.svg. Drills are left out. Pages work without JavaScript; a
-small script shows times in the reader's zone and adds a search box.
-
-A rebuild reads only the documents that changed and rewrites only the files whose bytes
-differ. site.base_url and site.title in .incidentctl.yaml set the published address (used in
-the feed and status.json) and the title; --base-url and --title override them. The pages are
-in the repository's language (lang: in .incidentctl.yaml: en or ja), whatever the reader's.
-
---serve serves the site on --addr (default 127.0.0.1:8080) and rebuilds it when the record
-or .incidentctl.yaml changes, for the war room's screen. A document that cannot be read still gets a page saying
-what is wrong; the command then exits 1 after building (with --serve it keeps serving).
-
-The output folder must not be inside the incidents folder; an existing folder that is not a
-site incidentctl built is refused unless --force.`,
+		Short: app.P.T("sitecmd.short"),
+		Long:  app.P.T("sitecmd.long"),
 		Example: `  incidentctl site
   open _site/index.html
   incidentctl site --out public --base-url https://ops.example.com/status
@@ -72,13 +53,13 @@ site incidentctl built is refused unless --force.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Out, "out", "", "write the site into `<dir>` (default _site at the repository's root)")
-	f.StringVar(&o.BaseURL, "base-url", "", "where the site is published, e.g. https://ops.example.com/status (default site.base_url)")
-	f.StringVar(&o.Title, "title", "", "the site's title (default site.title, else Incidents)")
-	f.BoolVar(&o.Force, "force", false, "write into an existing folder that is not a previous site")
-	f.BoolVar(&o.Serve, "serve", false, "serve the site locally and rebuild it when the record changes")
-	f.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address for --serve")
-	f.DurationVar(&o.Interval, "interval", 2*time.Second, "how often --serve looks for changes")
+	f.StringVar(&o.Out, "out", "", i18n.Text("flag.site.out"))
+	f.StringVar(&o.BaseURL, "base-url", "", i18n.Text("flag.site.base_url"))
+	f.StringVar(&o.Title, "title", "", i18n.Text("flag.site.title"))
+	f.BoolVar(&o.Force, "force", false, i18n.Text("flag.site.force"))
+	f.BoolVar(&o.Serve, "serve", false, i18n.Text("flag.site.serve"))
+	f.StringVar(&o.Addr, "addr", "127.0.0.1:8080", i18n.Text("flag.site.addr"))
+	f.DurationVar(&o.Interval, "interval", 2*time.Second, i18n.Text("flag.site.interval"))
 	f.MarkHidden("interval")
 	return cmd
 }
@@ -147,7 +128,7 @@ func siteRun(app *App, o siteOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(app.Err, "Serving %s on http://%s/ (rebuilding when the record changes; Ctrl-C stops)\n", res.Out, ln.Addr())
+	fmt.Fprintln(app.Err, app.P.T("sitecmd.serving", "Out", res.Out, "Addr", ln.Addr().String()))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var mu sync.Mutex
@@ -160,16 +141,16 @@ func siteRun(app *App, o siteOptions) error {
 		// rebuild reads it again. One that does not load keeps the settings in use, said once.
 		if err := ws.ReloadConfig(); err != nil {
 			if msg := err.Error(); msg != lastConfigErr {
-				fmt.Fprintf(app.Err, "incidentctl: %s; the site keeps its previous settings until the file loads again\n", msg)
+				fmt.Fprintln(app.Err, "incidentctl: "+app.P.T("sitecmd.config_broken", "Error", app.P.Message(err)))
 				lastConfigErr = msg
 			}
 		} else if lastConfigErr != "" {
-			fmt.Fprintf(app.Err, "%s %s loads again\n", time.Now().Format("15:04:05"), config.FileName)
+			fmt.Fprintln(app.Err, app.P.T("sitecmd.config_ok", "Clock", time.Now().Format("15:04:05"), "File", config.FileName))
 			lastConfigErr = ""
 		}
 		res, warnings, err := ws.BuildSite(o.SiteOptions)
 		if err != nil {
-			fmt.Fprintf(app.Err, "incidentctl: rebuilding the site: %v\n", err)
+			fmt.Fprintln(app.Err, "incidentctl: "+app.P.T("sitecmd.rebuild_failed", "Error", app.P.Message(err)))
 			return
 		}
 		if len(res.Written) > 0 || len(res.Removed) > 0 || len(res.Broken) != lastBroken {
@@ -198,24 +179,25 @@ func toSiteJSON(res *site.Result) SiteJSON {
 // file:line: message.
 func reportSite(app *App, res *site.Result, first bool) {
 	reportBroken(app, res)
+	p := app.P
 	drills := ""
 	if res.Drills > 0 {
-		drills = fmt.Sprintf(" (%s left out)", plural(res.Drills, "drill"))
+		drills = p.N("sitecmd.drills", res.Drills)
 	}
-	changes := fmt.Sprintf("wrote %s", plural(len(res.Written), "file"))
+	changes := p.N("sitecmd.wrote", len(res.Written))
 	if len(res.Removed) > 0 {
-		changes += fmt.Sprintf(", removed %d", len(res.Removed))
+		changes += p.T("sitecmd.removed", "Count", len(res.Removed))
 	}
-	changes += fmt.Sprintf(", %d unchanged", res.Unchanged)
+	changes += p.T("sitecmd.unchanged", "Count", res.Unchanged)
 	if !first {
-		fmt.Fprintf(app.Err, "%s rebuilt: %s\n", time.Now().Format("15:04:05"), changes)
+		fmt.Fprintln(app.Err, p.T("sitecmd.rebuilt", "Clock", time.Now().Format("15:04:05"), "Changes", changes))
 		return
 	}
 	pms := ""
 	if res.Postmortems > 0 {
-		pms = " and " + plural(res.Postmortems, "postmortem")
+		pms = p.N("sitecmd.postmortems", res.Postmortems)
 	}
-	fmt.Fprintf(app.Err, "Built %s: %s%s%s; %s.\n", res.Out, plural(res.Incidents, "incident"), pms, drills, changes)
+	fmt.Fprintln(app.Err, p.T("sitecmd.built", "Out", res.Out, "Incidents", p.N("sitecmd.incidents", res.Incidents), "Postmortems", pms, "Drills", drills, "Changes", changes))
 	fmt.Fprintf(app.Out, "%s\n", filepath.Join(res.Out, "index.html"))
 }
 

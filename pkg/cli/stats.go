@@ -30,34 +30,7 @@ func newStatsCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "stats [--since <date>] [--until <date>] [--severity <sev>...]",
 		Short: app.P.T("stats.short"),
-		Long: `Compute figures over the incidents in the repository (open and resolved), selected by the
-time they were declared:
-
-  by severity and month   incidents per severity, and per month of declaration (YYYY-MM, UTC)
-  time to mitigate        mitigated_at − declared_at, per severity, over incidents that have
-                          mitigated_at
-  time to resolve         resolved_at − declared_at, per severity, over resolved incidents
-  commanders              per person, the incidents they commanded at any time: the declaring
-                          commander and everyone who took over (update --commander, handoff)
-  skipped actions         per action-list item, the resolved incidents that left it undone:
-                          logged as skipped by close --force, or required and still unchecked
-                          (one count per incident, even when both)
-  IC experience           per person, the real incidents and, apart, the drills they
-                          commanded (a drill's commander is its trainee), and when they last did
-
-Drills (incidentctl drill) are not part of the record: every figure leaves them out, except the
-drills column of IC experience. --drills counts them in every figure as if they were incidents.
-
-Times are given as the median and the 90th percentile, not the mean: a few long incidents
-would distort a mean. Both use the nearest-rank method: of n sorted durations, the p-th
-percentile is the one at rank ⌈p/100 × n⌉ (of 4, the median is the 2nd and p90 the 4th).
-
---since and --until take a date (YYYY-MM-DD, a whole UTC day, both ends included) or an
-RFC 3339 time, and compare with declared_at. --severity is repeatable or comma-separated.
-
---json prints count, by_severity, by_month, time_to_mitigate and time_to_resolve (severity →
-{count, median_seconds, p90_seconds}), commanders, skipped_actions and ic_experience (person →
-{incidents, drills, last_incident, last_drill}, times null when never).`,
+		Long:  app.P.T("stats.long"),
 		Example: `  incidentctl stats
   incidentctl stats --since 2026-01-01 --until 2026-06-30 --severity SEV1,SEV2
   incidentctl stats --since 2026-10-01T00:00:00+09:00 --json`,

@@ -20,27 +20,7 @@ func newSyncCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sync [--remote <name>]",
 		Short: app.P.T("sync.short"),
-		Long: `Fetch the branch from the remote, bring in what others pushed, and push your commits; when
-somebody pushed first, do it again (with a short, growing pause) until the push lands.
-It never force-pushes.
-
-Incident documents changed on both sides merge field by field: the log gets every entry of
-both sides once, in time order; a field changed on one side takes that change, changed on both
-sides takes the later one (both stay in the log), except the severity, which keeps the more
-severe; a check box checked or unchecked on one side takes that change. What people should
-know about (a severity kept over a concurrent de-escalation) is printed as a note and logged.
-A document holding git conflict markers is never pushed.
-Text edited on both sides in the same place, or any other file changed on both sides, stops
-the sync with a message that says what to do; nothing is changed then, and your commits stay
-on your branch until they are pushed.
-
-Only the files that changed are written, and only if you have no uncommitted changes in them;
-your other work in progress is left alone. The remote is origin unless .incidentctl.yaml says
-otherwise (sync: remote: <name>); with sync: auto: true every change is synced as if --sync were
-given. HTTPS remotes use a token from the environment, sent only over HTTPS and only to its
-hosts: GITHUB_TOKEN and GH_TOKEN to github.com, GITLAB_TOKEN to gitlab.com, INCIDENTCTL_TOKEN to
-the hosts listed under sync: credentials: in .incidentctl.yaml (which can list others for each).
-SSH remotes use your ssh-agent.`,
+		Long:  app.P.T("sync.long"),
 		Example: `  incidentctl sync
   incidentctl sync --remote upstream
   incidentctl log k7x "rolled back deploy 1234" --sync`,
@@ -54,7 +34,7 @@ SSH remotes use your ssh-agent.`,
 			if err != nil {
 				var u *sync.UnreachableError
 				if errors.As(err, &u) {
-					return fmt.Errorf("%v; your commits are safe here: run incidentctl sync again when the remote is reachable", err)
+					return i18n.Errorf("sync.unreachable", "Error", err)
 				}
 				return err
 			}
@@ -88,7 +68,7 @@ func syncJSON(res *sync.Result) *sync.Result {
 // concurrent de-escalation, a check box checked on one side and unchecked on the other).
 func (app *App) syncNotes(res *sync.Result) {
 	for _, n := range res.Notes {
-		fmt.Fprintf(app.Err, "note: %s\n", n)
+		fmt.Fprintln(app.Err, app.P.T("sync.note", "Note", n))
 	}
 }
 
@@ -165,7 +145,7 @@ func (app *App) shareChange(cmd *cobra.Command, args []string) error {
 		fmt.Fprintf(app.Err, "%s: %s\n", app.P.T("warning"), app.P.T("sync.not_shared", "Error", oneLine(u.Error())))
 		return nil
 	case err != nil:
-		return fmt.Errorf("the change is committed here, but sharing it failed: %w", err)
+		return i18n.Errorf("sync.share_failed", "Error", err)
 	}
 	fmt.Fprintln(app.Err, describeSync(app.P, res))
 	app.syncNotes(res)

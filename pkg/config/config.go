@@ -188,7 +188,10 @@ func Parse(src []byte) (Config, error) {
 	c := Default()
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) { // an empty file is all defaults
+	var le *LineError
+	if err := dec.Decode(&c); errors.As(err, &le) {
+		return c, i18n.Errorf("config.at_line", "File", FileName, "Line", le.Line, "Error", le.Err)
+	} else if err != nil && !errors.Is(err, io.EOF) { // an empty file is all defaults
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
 		msg = strings.ReplaceAll(msg, "in type config.Site", "in site (known: "+knownKeys(Site{})+")")
@@ -204,7 +207,7 @@ func Parse(src []byte) (Config, error) {
 		val *string
 	}{{"incidents", &c.Incidents}, {"action_list", &c.ActionList}, {"severities", &c.Severities}} {
 		if err := checkPath(*p.val); err != nil {
-			return c, fmt.Errorf("%s: %s: %v", FileName, p.key, err)
+			return c, i18n.Errorf("config.at_key", "File", FileName, "Key", p.key, "Error", err)
 		}
 		*p.val = path.Clean(*p.val)
 	}
@@ -214,7 +217,7 @@ func Parse(src []byte) (Config, error) {
 	c.Postmortem.Folder, c.Postmortem.Template = path.Clean(c.Postmortem.Folder), path.Clean(c.Postmortem.Template)
 	base, err := checkBaseURL(c.Site.BaseURL)
 	if err != nil {
-		return c, fmt.Errorf("%s: site.base_url: %v", FileName, err)
+		return c, i18n.Errorf("config.at_key", "File", FileName, "Key", "site.base_url", "Error", err)
 	}
 	c.Site.BaseURL = base
 	if c.Site.Title = strings.TrimSpace(c.Site.Title); c.Site.Title == "" {
@@ -222,7 +225,7 @@ func Parse(src []byte) (Config, error) {
 	}
 	l, ok := i18n.ParseLang(string(c.Lang))
 	if !ok {
-		return c, fmt.Errorf("%s: lang: %q is not a language incidentctl speaks (%s)", FileName, c.Lang, i18n.Names())
+		return c, i18n.Errorf("config.lang", "File", FileName, "Lang", string(c.Lang), "Known", i18n.Names())
 	}
 	c.Lang = l
 	if err := checkNotify(c.Notify); err != nil {
@@ -248,10 +251,10 @@ func checkBaseURL(s string) (string, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("%q must be an absolute http or https URL, such as https://ops.example.com/status", s)
+		return "", i18n.Errorf("config.base_url.absolute", "URL", s)
 	}
 	if u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "#") {
-		return "", fmt.Errorf("%q must not have a query or fragment", s)
+		return "", i18n.Errorf("config.base_url.query", "URL", s)
 	}
 	return strings.TrimRight(s, "/"), nil
 }
@@ -259,13 +262,13 @@ func checkBaseURL(s string) (string, error) {
 // checkPath keeps configured paths inside the repository.
 func checkPath(p string) error {
 	if p == "" {
-		return fmt.Errorf("must not be empty")
+		return i18n.Errorf("config.path.empty")
 	}
 	if path.IsAbs(p) || filepath.IsAbs(p) || strings.Contains(p, "\\") {
-		return fmt.Errorf("%q must be a relative path with / separators", p)
+		return i18n.Errorf("config.path.relative", "Path", p)
 	}
 	if c := path.Clean(p); c == ".." || strings.HasPrefix(c, "../") || c == "." || c == ".git" || strings.HasPrefix(c, ".git/") {
-		return fmt.Errorf("%q must name a place inside the repository", p)
+		return i18n.Errorf("config.path.outside", "Path", p)
 	}
 	return nil
 }

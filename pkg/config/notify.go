@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
 // NotifySink is one chat destination of the notify: list. The webhook URL is a secret, so the
@@ -53,7 +55,7 @@ var NotifyEvents = []string{"declared", "severity", "status", "commander", "anno
 var notifyKeys = []string{"name", "kind", "url_env", "url_file", "events", "min_severity", "drills"}
 
 var (
-	sinkNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+	sinkNameRE = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}_.-]*$`) // 障害対応 is a name too
 	envNameRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
@@ -61,7 +63,7 @@ var (
 // KnownFields does not reach into custom unmarshalers).
 func (s *NotifySink) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: each entry of notify: is a sink with name, kind and url_env (or url_file)", n.Line)
+		return &LineError{Line: n.Line, Err: i18n.Errorf("config.notify.not_a_sink")}
 	}
 	lines := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -69,9 +71,9 @@ func (s *NotifySink) UnmarshalYAML(n *yaml.Node) error {
 		lines[k.Value] = k.Line
 		switch {
 		case k.Value == "url" || k.Value == "webhook" || k.Value == "webhook_url":
-			return fmt.Errorf("line %d: notify: %s: the webhook URL is a secret and must not be committed: put it in an environment variable (url_env: WAR_ROOM_WEBHOOK) or in a file outside the repository (url_file: ~/.config/incidentctl/war-room.url)", k.Line, k.Value)
+			return &LineError{Line: k.Line, Err: i18n.Errorf("config.notify.url_committed", "Key", k.Value)}
 		case !slices.Contains(notifyKeys, k.Value):
-			return fmt.Errorf("line %d: notify: unknown key %q (known: %s)", k.Line, k.Value, strings.Join(notifyKeys, ", "))
+			return &LineError{Line: k.Line, Err: i18n.Errorf("config.notify.unknown_key", "Key", k.Value, "Known", strings.Join(notifyKeys, ", "))}
 		}
 	}
 	type plain NotifySink
@@ -89,30 +91,31 @@ func (s *NotifySink) check() error {
 	if name == "" {
 		name = "#" + fmt.Sprint(s.Line)
 	}
-	fail := func(key, format string, args ...any) error {
-		return fmt.Errorf("line %d: notify %s: %s", s.KeyLine(key), name, fmt.Sprintf(format, args...))
+	fail := func(key, id string, args ...any) error {
+		return &LineError{Line: s.KeyLine(key), Err: i18n.Errorf("config.notify.sink", "Sink", name, "Error", i18n.Errorf(id, args...))}
 	}
+	kinds, events := strings.Join(NotifyKinds, ", "), strings.Join(NotifyEvents, ", ")
 	switch {
 	case s.Name == "":
-		return fail("", "name is missing: give the sink a name (name: war-room), used by incidentctl notify test <name>")
+		return fail("", "config.notify.no_name")
 	case !sinkNameRE.MatchString(s.Name):
-		return fail("name", "name %q: use letters, digits, '.', '-' and '_'", s.Name)
+		return fail("name", "config.notify.bad_name", "Name", s.Name)
 	case s.Kind == "":
-		return fail("", "kind is missing: use one of %s", strings.Join(NotifyKinds, ", "))
+		return fail("", "config.notify.no_kind", "Known", kinds)
 	case !slices.Contains(NotifyKinds, s.Kind):
-		return fail("kind", "unknown kind %q: use one of %s", s.Kind, strings.Join(NotifyKinds, ", "))
+		return fail("kind", "config.notify.unknown_kind", "Kind", s.Kind, "Known", kinds)
 	case s.URLEnv == "" && s.URLFile == "":
-		return fail("", "say where the webhook URL is: url_env: <VARIABLE> (an environment variable) or url_file: <path outside the repository>")
+		return fail("", "config.notify.no_url")
 	case s.URLEnv != "" && s.URLFile != "":
-		return fail("url_file", "give url_env or url_file, not both")
+		return fail("url_file", "config.notify.both_urls")
 	case s.URLEnv != "" && !envNameRE.MatchString(s.URLEnv):
-		return fail("url_env", "url_env %q is not an environment variable name (like WAR_ROOM_WEBHOOK)", s.URLEnv)
+		return fail("url_env", "config.notify.bad_env", "Env", s.URLEnv)
 	case s.URLFile != "" && !filepath.IsAbs(s.URLFile) && !strings.HasPrefix(s.URLFile, "~/"):
-		return fail("url_file", "url_file %q must be an absolute path or start with ~/ (a file outside the repository)", s.URLFile)
+		return fail("url_file", "config.notify.relative_file", "File", s.URLFile)
 	}
 	for _, e := range s.Events {
 		if !slices.Contains(NotifyEvents, e) {
-			return fail("events", "unknown event %q: use any of %s (default: all of them)", e, strings.Join(NotifyEvents, ", "))
+			return fail("events", "config.notify.unknown_event", "Event", e, "Known", events)
 		}
 	}
 	return nil
@@ -123,7 +126,7 @@ func checkNotify(sinks []NotifySink) error {
 	seen := map[string]int{}
 	for _, s := range sinks {
 		if first, dup := seen[s.Name]; dup {
-			return fmt.Errorf("%s:%d: notify %s: the name is used twice (first at line %d): sink names must differ", FileName, s.KeyLine("name"), s.Name, first)
+			return i18n.Errorf("config.at_line", "File", FileName, "Line", s.KeyLine("name"), "Error", i18n.Errorf("config.notify.sink", "Sink", s.Name, "Error", i18n.Errorf("config.notify.twice", "First", first)))
 		}
 		seen[s.Name] = s.Line
 	}
@@ -165,8 +168,16 @@ func checkURLFiles(sinks []NotifySink, root string) error {
 			p = r
 		}
 		if rel, err := filepath.Rel(rootAbs, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return fmt.Errorf("%s:%d: notify %s: url_file %s is inside the repository: the webhook URL is a secret, keep it in a file outside (e.g. ~/.config/incidentctl/%s.url, chmod 600)", FileName, s.KeyLine("url_file"), s.Name, s.URLFile, s.Name)
+			return i18n.Errorf("config.at_line", "File", FileName, "Line", s.KeyLine("url_file"), "Error", i18n.Errorf("config.notify.sink", "Sink", s.Name, "Error", i18n.Errorf("config.notify.file_inside", "File", s.URLFile, "Sink", s.Name)))
 		}
 	}
 	return nil
 }
+
+// LineError is an error at a line of the config file: Parse names the file and the line.
+type LineError struct {
+	Line int
+	Err  *i18n.Error
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }

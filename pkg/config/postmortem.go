@@ -1,12 +1,13 @@
 package config
 
 import (
-	"fmt"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
 // Postmortem configures postmortem documents and how soon one is due after an incident is
@@ -61,7 +62,7 @@ func ParseDeadline(s string) (Deadline, error) {
 			return Deadline{N: n, Unit: unit}, nil
 		}
 	}
-	return Deadline{}, fmt.Errorf("%q is not a deadline: write a number of days (5d), business days (3bd, Monday to Friday) or hours (72h)", s)
+	return Deadline{}, i18n.Errorf("config.deadline", "Value", s)
 }
 
 // After returns the deadline counted from t, in t's time zone. Business days skip Saturdays and
@@ -109,7 +110,7 @@ func (p *Postmortem) check() error {
 		val *string
 	}{{"postmortem.folder", &p.Folder}, {"postmortem.template", &p.Template}} {
 		if err := checkPath(*f.val); err != nil {
-			return fmt.Errorf("%s: %s: %v", FileName, f.key, err)
+			return i18n.Errorf("config.at_key", "File", FileName, "Key", f.key, "Error", err)
 		}
 	}
 	keys := make([]string, 0, len(p.Deadlines))
@@ -119,7 +120,7 @@ func (p *Postmortem) check() error {
 	slices.Sort(keys)
 	for _, k := range keys {
 		if _, err := ParseDeadline(p.Deadlines[k]); err != nil {
-			return fmt.Errorf("%s: postmortem.deadlines.%s: %v", FileName, k, err)
+			return i18n.Errorf("config.at_key", "File", FileName, "Key", "postmortem.deadlines."+k, "Error", err)
 		}
 	}
 	return nil

@@ -32,8 +32,10 @@ Then edit it: delete injects that were the team's own actions rather than observ
 variants (other ways to break the same thing), tie expected actions to the log
 (<!-- log: <words> -->), and commit the changes.`
 
-// NameRE is what a scenario's name may be: its file is drills/<name>.md.
-var NameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+// NameRE is what a scenario's name may be: its file is drills/<name>.md. It is a slug
+// (incident.Slug): letters of any script in lower case, digits and -, so that the default name
+// of a scenario drawn from "決済APIが500エラーを返す" is its slug, as the incident's file name is.
+var NameRE = regexp.MustCompile(`^[\p{Ll}\p{Lm}\p{Lo}\p{N}][\p{Ll}\p{Lm}\p{Lo}\p{N}\p{M}-]*$`)
 
 // ScenarioPath is the file of a scenario name.
 func ScenarioPath(name string) string { return path.Join(Dir, name+".md") }

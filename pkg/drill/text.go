@@ -18,12 +18,18 @@ const DrillTitlePrefix = "Drill: "
 // DebriefSection is the heading `drill debrief` writes the debrief under.
 const DebriefSection = "Debrief"
 
-var labels = struct {
+// debriefLabels are the words of a debrief in one language.
+type debriefLabels struct {
 	score, provisional, drillLine, scenarioLine, basedOn, handWritten, variantLine, variantUnknown,
 	injects, clocks, expected, expectedNotDue, notDue, flow, flowAll, flowLate, requiredOpen, times,
 	notReached, notChecked, unknown, suggestions, noSuggestion, suggestMissing, suggestUntied, notes, how string
-	status map[string]string
-}{
+	// the parts of an expected action's line and of a flow item's detail
+	expectedLine, doneAt, lateBy, original, flowDone, flowDue string
+	status                                                    map[string]string
+}
+
+// debriefEn is the English debrief.
+var debriefEn = debriefLabels{
 	score:          "Score: **%d/100**",
 	provisional:    " (provisional: the drill is still open, and what is not done yet counts as missed)",
 	drillLine:      "Drill %s %q: %s, commander %s, facilitator %s, speed %s×.",
@@ -52,6 +58,58 @@ var labels = struct {
 	notes:          "Notes:",
 	how:            "How the score is computed: incidentctl drill score --help.",
 	status:         map[string]string{Met: "met", Late: "late", Missed: "missed"},
+	expectedLine:   "- %s: %s — by %s",
+	doneAt:         ", done %s",
+	lateBy:         ", %s late",
+	original:       " (original %s)",
+	flowDone:       "done %s",
+	flowDue:        "due %s, %s",
+}
+
+// debriefJa is the Japanese debrief, for a drill whose document is Japanese.
+var debriefJa = debriefLabels{
+	score:          "スコア: **%d/100**",
+	provisional:    "（暫定: 訓練はまだ続いており、まだ行っていないことは未実施として数えます）",
+	drillLine:      "訓練 %s「%s」: %s、IC %s、進行役 %s、速度 %s×。",
+	scenarioLine:   "シナリオ %s（%s）、バリエーション %s。",
+	basedOn:        "%s の再現",
+	handWritten:    "手書き",
+	variantLine:    "%s",
+	variantUnknown: "不明（封印がシナリオのどのバリエーションとも一致しません）",
+	injects:        "届けたインジェクト: %d / %d 件。",
+	clocks:         "時刻はシナリオの時間で、宣言からの経過です（訓練の実時間 × %s）。",
+	expected:       "期待される対応（達成 %d、遅れ %d、未実施 %d）:",
+	expectedNotDue: "期待される対応（達成 %d、遅れ %d、未実施 %d、うち %d 件はまだ期限前）:",
+	notDue:         "期限前",
+	flow:           "%s のアクションリスト:",
+	flowAll:        "- 必須の項目はすべてチェック済み、時間枠のある項目もすべて時間内",
+	flowLate:       "- %s: %s（%s）",
+	requiredOpen:   "- この重大度で必須なのに未完了:",
+	times:          "原因特定・暫定対応・解決までの時間（かっこ内は元のインシデント）:",
+	notReached:     "未到達",
+	notChecked:     "チェックなし",
+	unknown:        "不明",
+	suggestions:    "対応フロー（%s）の変更案:",
+	noSuggestion:   "- なし: 期待される対応にはすべてアクションリストの項目があります",
+	suggestMissing: "- 「%s」は %s までに期待されていますが、アクションリストに項目「%s」がありません: Pull Request で提案してください",
+	suggestUntied:  "- 「%s」は %s までに期待されていますが、それに当たるアクションリストの項目がありません: Pull Request で提案してください",
+	notes:          "メモ:",
+	how:            "スコアの計算方法: incidentctl drill score --help",
+	status:         map[string]string{Met: "達成", Late: "遅れ", Missed: "未実施"},
+	expectedLine:   "- %s: %s — 期限 %s",
+	doneAt:         "、実施 %s",
+	lateBy:         "、%s 遅れ",
+	original:       "（元は %s）",
+	flowDone:       "実施 %s",
+	flowDue:        "期限 %s、%s",
+}
+
+// debriefFor is the debrief's words in a document's language.
+func debriefFor(lang string) *debriefLabels {
+	if lang == incident.LangJa {
+		return &debriefJa
+	}
+	return &debriefEn
 }
 
 // Debrief renders the result as Markdown a team can read aloud; the same text goes into the
@@ -59,6 +117,7 @@ var labels = struct {
 func (r *Result) Debrief() string {
 	p := r.Play
 	m := p.Doc.Meta
+	labels := debriefFor(p.Doc.Lang())
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	head := fmt.Sprintf(labels.score, r.Score)
@@ -92,15 +151,15 @@ func (r *Result) Debrief() string {
 		if r.NotDue(e) {
 			status = labels.notDue
 		}
-		s := fmt.Sprintf("- %s: %s — by %s", status, e.Text, FormatOffset(e.Offset))
+		s := fmt.Sprintf(labels.expectedLine, status, e.Text, FormatOffset(e.Offset))
 		if e.DoneAt != nil {
-			s += ", done " + FormatOffset(r.Offset(*e.DoneAt))
+			s += fmt.Sprintf(labels.doneAt, FormatOffset(r.Offset(*e.DoneAt)))
 			if e.Status == Late {
-				s += ", " + FormatDuration(r.Offset(*e.DoneAt)-e.Offset) + " late"
+				s += fmt.Sprintf(labels.lateBy, FormatDuration(r.Offset(*e.DoneAt)-e.Offset))
 			}
 		}
 		if e.Original != nil {
-			s += " (original " + FormatOffset(*e.Original) + ")"
+			s += fmt.Sprintf(labels.original, FormatOffset(*e.Original))
 		}
 		line("%s", s)
 	}
@@ -115,10 +174,10 @@ func (r *Result) Debrief() string {
 		shown = true
 		detail := labels.notChecked
 		if f.DoneAt != nil {
-			detail = "done " + FormatOffset(r.Offset(*f.DoneAt))
+			detail = fmt.Sprintf(labels.flowDone, FormatOffset(r.Offset(*f.DoneAt)))
 		}
 		if f.DueAt != nil {
-			detail = "due " + FormatOffset(r.Offset(*f.DueAt)) + ", " + detail
+			detail = fmt.Sprintf(labels.flowDue, FormatOffset(r.Offset(*f.DueAt)), detail)
 		}
 		line(labels.flowLate, labels.status[f.Status], f.Text, detail)
 	}

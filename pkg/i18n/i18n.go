@@ -184,8 +184,15 @@ func (p *Printer) localize(id string, count any, args []any) string {
 		data = make(map[string]any, len(args)/2)
 		for i := 0; i+1 < len(args); i += 2 {
 			v := args[i+1]
-			if t, ok := v.(string); ok {
-				v = p.Translate(t) // a name made with Text ("the log text") inside a message
+			if p.lang != English {
+				// A message handed on inside another (a sink's problem inside "not posted to …")
+				// is given in the same language as the sentence around it.
+				switch a := v.(type) {
+				case string:
+					v = p.Translate(a)
+				case error:
+					v = p.Message(a)
+				}
 			}
 			data[fmt.Sprint(args[i])] = v
 		}
@@ -220,11 +227,40 @@ func (e *Error) Error() string { return For(English).T(e.ID, e.Args...) }
 // Message prints err in the printer's language: an *Error (or an error wrapping one that adds
 // nothing to its text) is translated; any other error is printed as it is.
 func (p *Printer) Message(err error) string {
+	var l Localized
+	if errors.As(err, &l) && err.Error() == l.Error() {
+		return l.Localize(p)
+	}
 	var e *Error
 	if errors.As(err, &e) && err.Error() == e.Error() {
 		return p.T(e.ID, e.Args...)
 	}
+	if p.lang != English {
+		for _, f := range translators {
+			if s, ok := f(p, err); ok {
+				return s
+			}
+		}
+	}
 	return err.Error()
+}
+
+// Localized is an error that says itself in a printer's language: a typed error of a domain
+// package whose text is put together from several catalogue messages (a list of conflicts,
+// say). Its Error() is Localize(For(English)).
+type Localized interface {
+	error
+	Localize(p *Printer) string
+}
+
+// translators say in a printer's language errors that carry no catalogue message (errors of a
+// package that keeps its own sentences, such as pkg/gitrepo's): see AddTranslator.
+var translators []func(*Printer, error) (string, bool)
+
+// AddTranslator adds a function that says an error in p's language when it can; Message tries
+// each for an error that is neither an *Error nor Localized. Call it from an init function.
+func AddTranslator(f func(p *Printer, err error) (string, bool)) {
+	translators = append(translators, f)
 }
 
 // texts remembers the messages Text rendered, by their English text.

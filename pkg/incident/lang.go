@@ -94,7 +94,11 @@ func VocabularyFor(lang string) *Vocabulary {
 func (v *Vocabulary) Heading(section string) string { return v.Sections[section] }
 
 // status shows a status value in the table.
-func (v *Vocabulary) status(s string) string {
+func (v *Vocabulary) status(s string) string { return v.StatusName(s) }
+
+// StatusName is a status value as the document's language shows it to people (the Status
+// table, the handoff briefing): "調査中（investigating）" in Japanese, the value itself in English.
+func (v *Vocabulary) StatusName(s string) string {
 	if t, ok := v.Statuses[s]; ok {
 		return t
 	}

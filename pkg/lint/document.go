@@ -17,6 +17,7 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/postmortem"
 	"github.com/incidentctl/incidentctl/pkg/secret"
@@ -93,7 +94,7 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 		rule, msg := pr.Rule, pr.Message
 		switch rule {
 		case "log-order":
-			rule, msg = RuleLogOrder, msg+"; move it to where its time belongs, or fix its time"
+			rule, msg = RuleLogOrder, i18n.Text("lint.log_order", "Problem", msg)
 		case "log-entry":
 			rule = RuleLogEntry
 		case "log-note":
@@ -102,7 +103,7 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 			if c.declaredField(d, pr.Line) {
 				continue // a field of the team's own: checkFields checks it
 			}
-			rule, msg = RuleUnknownKey, msg+"; fix the spelling if it is a typo, or declare it under fields: in .incidentctl.yaml"
+			rule, msg = RuleUnknownKey, i18n.Text("lint.unknown_key", "Problem", msg)
 		case "action-marker":
 			rule = RuleActionMarker
 		default:
@@ -232,30 +233,32 @@ func (c *checker) checkValues(f *finder, d *incident.Document) {
 	empty := func(key string, is bool, why func() string) {
 		if is {
 			l, col := pos(d, key)
-			f.add(l, col, RuleRequiredKey, fmt.Sprintf("%s is empty: %s", key, why()))
+			f.add(l, col, RuleRequiredKey, i18n.Text("lint.key_empty", "Key", key, "Why", why()))
 		}
 	}
 	// The reasons are built only for a finding: most documents have none.
-	empty(incident.KeyID, m.ID == "", func() string { return "the file name starts with it and commands find the incident by it" })
-	empty(incident.KeyTitle, m.Title == "", func() string { return "say in a few words what is wrong" })
-	empty(incident.KeySeverity, m.Severity == "", func() string { return "pick one of " + strings.Join(c.severities.IDs(), ", ") })
-	empty(incident.KeyStatus, m.Status == "", func() string { return "use one of " + strings.Join(incident.Statuses, ", ") })
+	empty(incident.KeyID, m.ID == "", func() string { return i18n.Text("lint.empty.id") })
+	empty(incident.KeyTitle, m.Title == "", func() string { return i18n.Text("lint.empty.title") })
+	empty(incident.KeySeverity, m.Severity == "", func() string {
+		return i18n.Text("lint.empty.severity", "Known", strings.Join(c.severities.IDs(), ", "))
+	})
+	empty(incident.KeyStatus, m.Status == "", func() string { return i18n.Text("lint.empty.status", "Known", strings.Join(incident.Statuses, ", ")) })
 	empty(incident.KeyDeclaredAt, m.DeclaredAt.IsZero(), func() string {
-		return "set it to when the incident was declared, like 2026-11-23T10:02:00+09:00"
+		return i18n.Text("lint.empty.declared_at")
 	})
 	if m.Severity != "" {
 		if _, ok := c.severities.Get(m.Severity); !ok {
 			l, col := pos(d, incident.KeySeverity)
-			msg := fmt.Sprintf("severity %q is not defined in %s: use one of %s", m.Severity, c.sevFrom, strings.Join(c.severities.IDs(), ", "))
+			msg := i18n.Text("lint.severity.unknown", "Severity", m.Severity, "From", c.sevFrom, "Known", strings.Join(c.severities.IDs(), ", "))
 			if lv, err := c.severities.Lookup(m.Severity); err == nil {
-				msg = fmt.Sprintf("severity %q is not written as defined in %s: write %s", m.Severity, c.sevFrom, lv.ID)
+				msg = i18n.Text("lint.severity.spelling", "Severity", m.Severity, "From", c.sevFrom, "Want", lv.ID)
 			}
 			f.add(l, col, RuleSeverity, msg)
 		}
 	}
 	if m.Status != "" && !incident.ValidStatus(m.Status) {
 		l, col := pos(d, incident.KeyStatus)
-		f.add(l, col, RuleStatus, fmt.Sprintf("status %q is not a status: use one of %s (resolve with incidentctl close)", m.Status, strings.Join(incident.Statuses, ", ")))
+		f.add(l, col, RuleStatus, i18n.Text("lint.status", "Status", m.Status, "Known", strings.Join(incident.Statuses, ", ")))
 	}
 }
 
@@ -267,7 +270,7 @@ func (c *checker) checkTimes(f *finder, d *incident.Document) {
 	var prev time.Time
 	limit := c.now.Add(FutureSkew)
 	future := func(t time.Time) string {
-		return fmt.Sprintf("is in the future (now is %s): fix the time; was the time zone or the date wrong?", incident.FormatTime(c.now.In(t.Location())))
+		return incident.FormatTime(c.now.In(t.Location()))
 	}
 	for _, k := range milestones {
 		t := m.Milestone(k)
@@ -276,32 +279,31 @@ func (c *checker) checkTimes(f *finder, d *incident.Document) {
 		}
 		l, col := pos(d, k)
 		if prevKey != "" && t.Before(prev) {
-			f.add(l, col, RuleTimestampOrder, fmt.Sprintf("%s %s is before %s %s: an incident is declared, identified, mitigated and resolved in that order; fix whichever time is wrong",
-				k, incident.FormatTime(*t), prevKey, incident.FormatTime(prev)))
+			f.add(l, col, RuleTimestampOrder, i18n.Text("lint.time_order", "Key", k, "Time", incident.FormatTime(*t), "Prev", prevKey, "PrevTime", incident.FormatTime(prev)))
 		}
 		if t.After(limit) {
-			f.add(l, col, RuleFutureTime, fmt.Sprintf("%s %s %s", k, incident.FormatTime(*t), future(*t)))
+			f.add(l, col, RuleFutureTime, i18n.Text("lint.future", "What", k, "Time", incident.FormatTime(*t), "Now", future(*t)))
 		}
 		prevKey, prev = k, *t
 	}
 	for _, e := range d.Log {
 		if e.At.After(limit) {
-			f.add(e.Line, 3, RuleFutureTime, fmt.Sprintf("log entry time %s %s", incident.FormatTime(e.At), future(e.At)))
+			f.add(e.Line, 3, RuleFutureTime, i18n.Text("lint.future_log", "Time", incident.FormatTime(e.At), "Now", future(e.At)))
 		}
 	}
 	switch {
 	case m.Status == incident.StatusResolved:
 		if m.ResolvedAt == nil {
 			l, col := pos(d, incident.KeyResolvedAt)
-			f.add(l, col, RuleResolvedFields, "status is resolved but resolved_at is empty: set it to when the incident was resolved (incidentctl close sets both)")
+			f.add(l, col, RuleResolvedFields, i18n.Text("lint.resolved.no_time"))
 		}
 		if strings.TrimSpace(m.Resolution) == "" {
 			l, col := pos(d, incident.KeyResolution)
-			f.add(l, col, RuleResolvedFields, "status is resolved but resolution is empty: say how it was resolved (incidentctl close --resolution sets it)")
+			f.add(l, col, RuleResolvedFields, i18n.Text("lint.resolved.no_resolution"))
 		}
 	case incident.ValidStatus(m.Status) && m.ResolvedAt != nil:
 		l, col := pos(d, incident.KeyResolvedAt)
-		f.add(l, col, RuleResolvedFields, fmt.Sprintf("resolved_at is set but status is %s: set resolved_at: null (a reopened incident is not resolved), or resolve it with incidentctl close", m.Status))
+		f.add(l, col, RuleResolvedFields, i18n.Text("lint.resolved.reopened", "Status", m.Status))
 	}
 }
 
@@ -312,18 +314,18 @@ func (c *checker) checkID(f *finder, d *incident.Document) {
 	}
 	l, col := pos(d, incident.KeyID)
 	if !incident.ValidID(id) {
-		f.add(l, col, RuleIDFilename, fmt.Sprintf("id %q does not have the form YYMMDD-xxxxx (UTC date of declaration, 5 letters of 0-9a-z without i l o u): incidentctl new makes one", id))
+		f.add(l, col, RuleIDFilename, i18n.Text("lint.id.form", "ID", id))
 		return
 	}
 	name := path.Base(d.Path)
 	if incident.IDFromFileName(name) != id {
-		f.add(l, col, RuleIDFilename, fmt.Sprintf("the file name %s does not start with the id %s: rename the file to %s-<slug>.md (commands find incidents by file name)", name, id, id))
+		f.add(l, col, RuleIDFilename, i18n.Text("lint.id.file", "Name", name, "ID", id))
 		return
 	}
 	if rest, ok := strings.CutPrefix(d.Path, c.incidents+"/"); ok {
 		want := "20" + id[:2] + "/" + id[2:4]
 		if dir := path.Dir(rest); dir != want {
-			f.add(l, col, RuleIDFilename, fmt.Sprintf("%s is not in its month folder: an incident declared on %s lives in %s/%s/; move the file there", name, "20"+id[:2]+"-"+id[2:4]+"-"+id[4:6], c.incidents, want))
+			f.add(l, col, RuleIDFilename, i18n.Text("lint.id.folder", "Name", name, "Date", "20"+id[:2]+"-"+id[2:4]+"-"+id[4:6], "Folder", c.incidents+"/"+want+"/"))
 		}
 	}
 }
@@ -348,8 +350,7 @@ func (c *checker) checkClosed(f *finder, d *incident.Document) {
 			continue
 		}
 		l, col := d.ActionPos(i)
-		f.add(l, col, RuleRequiredActions, fmt.Sprintf("required action %q is neither checked nor logged as skipped in a resolved %s incident: check it if it was done (incidentctl update %s --check %d), or log %q",
-			a.Text, m.Severity, shortID(m.ID), i+1, board.Words(d.Lang()).Skipped+a.Text))
+		f.add(l, col, RuleRequiredActions, i18n.Text("lint.required_action", "Action", a.Text, "Severity", m.Severity, "Ref", shortID(m.ID), "N", i+1, "Skip", board.Words(d.Lang()).Skipped+a.Text))
 	}
 	c.checkPostmortemLink(f, d)
 }
@@ -381,7 +382,7 @@ func (c *checker) checkPostmortemLink(f *finder, d *incident.Document) {
 				if c.exists(p) {
 					return
 				}
-				bad, badMsg = &d.Log[i], fmt.Sprintf("this log entry links %s, which does not exist: draft it (incidentctl postmortem %s), or fix the path", p, shortID(m.ID))
+				bad, badMsg = &d.Log[i], i18n.Text("lint.postmortem.missing", "Path", p, "Ref", shortID(m.ID))
 				continue
 			}
 			bad, badMsg = &d.Log[i], ""
@@ -389,27 +390,24 @@ func (c *checker) checkPostmortemLink(f *finder, d *incident.Document) {
 	}
 	if bad != nil {
 		if badMsg == "" {
-			badMsg = fmt.Sprintf("this log entry names no postmortem link or reason: write %q, %q or %q", PostmortemPrefix+" postmortems/…", PostmortemPrefix+" https://…", NoPostmortemPrefix+" <why none is held>")
+			badMsg = i18n.Text("lint.postmortem.empty", "Path", PostmortemPrefix+" postmortems/…", "URL", PostmortemPrefix+" https://…", "None", NoPostmortemPrefix+" <why none is held>")
 		}
 		f.add(bad.Line, 1, RulePostmortem, badMsg)
 		return
 	}
 	l, col := pos(d, incident.KeyStatus)
-	how := fmt.Sprintf("draft it with incidentctl postmortem %s (or log a link elsewhere, incidentctl log %s %q, or why none is held, %q)",
-		shortID(m.ID), shortID(m.ID), PostmortemPrefix+" https://…", NoPostmortemPrefix+" <reason>")
+	ref, link, none := shortID(m.ID), PostmortemPrefix+" https://…", NoPostmortemPrefix+" <reason>"
 	if m.ResolvedAt == nil {
-		f.add(l, col, RulePostmortem, fmt.Sprintf("resolved %s incident without a postmortem: %s", m.Severity, how))
+		f.add(l, col, RulePostmortem, i18n.Text("lint.postmortem.none", "Severity", m.Severity, "Ref", ref, "Link", link, "None", none))
 		return
 	}
 	due := postmortem.Due(deadline, *m.ResolvedAt)
 	if c.now.Before(due) {
-		f.add(l, col, RulePostmortem, fmt.Sprintf("resolved %s incident without a postmortem yet: it is due by %s (%s after the resolution); %s",
-			m.Severity, incident.FormatTime(due), deadline, how))
+		f.add(l, col, RulePostmortem, i18n.Text("lint.postmortem.pending", "Severity", m.Severity, "Due", incident.FormatTime(due), "Deadline", deadline.String(), "Ref", ref, "Link", link, "None", none))
 		f.out[len(f.out)-1].pending = true
 		return
 	}
-	f.add(l, col, RulePostmortem, fmt.Sprintf("resolved %s incident without a postmortem, which was due by %s (%s after the resolution): %s",
-		m.Severity, incident.FormatTime(due), deadline, how))
+	f.add(l, col, RulePostmortem, i18n.Text("lint.postmortem.overdue", "Severity", m.Severity, "Due", incident.FormatTime(due), "Deadline", deadline.String(), "Ref", ref, "Link", link, "None", none))
 }
 
 // repoLink reads a postmortem link as a repository path (the first word; a Markdown link's

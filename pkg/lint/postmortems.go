@@ -8,6 +8,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/postmortem"
 )
@@ -76,16 +77,16 @@ func (c *checker) lintPostmortem(cd candidate) (findings []Finding, skipped bool
 func (c *checker) checkPostmortemName(f *finder, d *postmortem.Document) {
 	id := strings.ToLower(d.Meta.Incident)
 	if !incident.ValidID(id) {
-		f.add(2, 1, RulePostmortemFormat, fmt.Sprintf("incident %q is not an incident ID (YYMMDD-xxxxx): name the incident this postmortem reviews", d.Meta.Incident))
+		f.add(2, 1, RulePostmortemFormat, i18n.Text("lint.pm.incident", "ID", d.Meta.Incident))
 		return
 	}
 	name := path.Base(d.Path)
 	if incident.IDFromFileName(name) != id {
-		f.add(2, 1, RulePostmortemFormat, fmt.Sprintf("the file name %s does not start with the incident's ID %s: rename it to %s-<slug>.md (commands find the postmortem by it)", name, id, id))
+		f.add(2, 1, RulePostmortemFormat, i18n.Text("lint.pm.file", "Name", name, "ID", id))
 		return
 	}
 	if want := c.postmortems + "/20" + id[:2] + "/" + id[2:4]; path.Dir(d.Path) != want {
-		f.add(2, 1, RulePostmortemFormat, fmt.Sprintf("%s is not in its month folder: the postmortem of an incident declared on 20%s-%s-%s lives in %s/; move it there", name, id[:2], id[2:4], id[4:6], want))
+		f.add(2, 1, RulePostmortemFormat, i18n.Text("lint.pm.folder", "Name", name, "Date", "20"+id[:2]+"-"+id[2:4]+"-"+id[4:6], "Folder", want+"/"))
 	}
 }
 
@@ -99,15 +100,15 @@ func (c *checker) checkFollowups(f *finder, d *postmortem.Document) {
 		}
 		if strings.TrimSpace(fu.Owner) == "" {
 			l, col := fu.KeyPos(postmortem.FKeyOwner)
-			f.add(l, col, RuleFollowupIncomplete, fmt.Sprintf("%s has no owner: name who makes sure it is done (owner: <name>)", name))
+			f.add(l, col, RuleFollowupIncomplete, i18n.Text("lint.followup.no_owner", "Name", name))
 		}
 		if strings.TrimSpace(fu.Due) == "" {
 			l, col := fu.KeyPos(postmortem.FKeyDue)
-			f.add(l, col, RuleFollowupIncomplete, fmt.Sprintf("%s has no due date: say when it must be done (due: 2026-12-15)", name))
+			f.add(l, col, RuleFollowupIncomplete, i18n.Text("lint.followup.no_due", "Name", name))
 		}
 		if fu.Overdue(c.now) {
 			l, col := fu.KeyPos(postmortem.FKeyDue)
-			f.add(l, col, RuleFollowupOverdue, fmt.Sprintf("%s is overdue (due %s): do it and mark it done (incidentctl followup done %s), or agree on a new due date", name, fu.Due, name))
+			f.add(l, col, RuleFollowupOverdue, i18n.Text("lint.followup.overdue", "Name", name, "Due", fu.Due))
 		}
 	}
 }

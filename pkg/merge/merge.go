@@ -27,6 +27,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/incidentctl/incidentctl/pkg/board"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -38,13 +40,31 @@ type Conflict struct {
 	Reason  string
 }
 
-func (c *Conflict) Error() string {
-	where := "before the first heading"
-	if c.Section != "" {
-		where = "in section \"" + c.Section + "\""
-	}
-	return fmt.Sprintf("%s: %s %s (line %d of the common version): edit the file to keep what both sides meant, then commit it", c.Path, c.Reason, where, c.Line)
+func (c *Conflict) Error() string { return c.Localize(i18n.For(i18n.English)) }
+
+// Localize says the conflict and what to do in p's language.
+func (c *Conflict) Localize(p *i18n.Printer) string {
+	return p.T("merge.conflict", "Path", c.Path, "Conflict", c.Where(p))
 }
+
+// Where says what conflicts where, without the path: "both sides changed the same text in
+// section "Declare" (line 31 of the common version)".
+func (c *Conflict) Where(p *i18n.Printer) string {
+	if c.Reason != ReasonSameText {
+		where := "before the first heading"
+		if c.Section != "" {
+			where = "in section \"" + c.Section + "\""
+		}
+		return fmt.Sprintf("%s %s (line %d of the common version)", c.Reason, where, c.Line)
+	}
+	if c.Section == "" {
+		return p.T("merge.same_text_preamble", "Line", c.Line)
+	}
+	return p.T("merge.same_text", "Section", c.Section, "Line", c.Line)
+}
+
+// ReasonSameText is the reason of a prose conflict.
+const ReasonSameText = "both sides changed the same text"
 
 // Options tunes a merge.
 type Options struct {
@@ -164,6 +184,10 @@ func (m *merger) run() ([]byte, error) {
 	return d.Src, nil
 }
 
+// words are the log words of the document's language: a merge entry reads like the rest of
+// the log.
+func (m *merger) words() *board.LogWords { return board.Words(m.ours.Lang()) }
+
 // note records a decision: for sync to say, and in the merged log at time at.
 func (m *merger) note(at time.Time, text string) {
 	m.notes = append(m.notes, text)
@@ -238,7 +262,7 @@ func (m *merger) checks(d *incident.Document) (*incident.Document, error) {
 		}
 	}
 	for _, text := range both {
-		m.note(m.lastAt(), fmt.Sprintf("merge: action %q checked on one side and unchecked on the other: kept checked", text))
+		m.note(m.lastAt(), m.words().MergeChecked(text))
 	}
 	return d.CheckIndexes(set)
 }
@@ -262,7 +286,7 @@ func (m *merger) prose(base, ours, theirs string) (string, error) {
 		if m.base != nil {
 			line += strings.Count(string(m.base.FrontMatter()), "\n")
 		}
-		return "", &Conflict{Path: m.path, Section: section, Line: line, Reason: "both sides changed the same text"}
+		return "", &Conflict{Path: m.path, Section: section, Line: line, Reason: ReasonSameText}
 	}
 	return strings.Join(out, ""), nil
 }
@@ -367,17 +391,22 @@ func changedAt(entries []incident.LogEntry, prefixes ...string) time.Time {
 	return latest
 }
 
-// logPrefixes says which log entries record a change of each key.
-var logPrefixes = map[string][]string{
-	incident.KeySeverity:     {"severity "},
-	incident.KeyStatus:       {"status "},
-	incident.KeyResolvedAt:   {"status "},
-	incident.KeyResolution:   {"status "},
-	incident.KeyCommander:    {"commander ", "handoff"},
-	incident.KeyImpact:       {"impact:"},
-	incident.KeyAnnouncement: {"announcement:"},
-	incident.KeyTitle:        {"title"},
-}
+// logPrefixes says which log entries record a change of each key, in every language a
+// document may be written in (a Japanese document logs "重大度 SEV2 → SEV1").
+var logPrefixes = func() map[string][]string {
+	p := map[string][]string{incident.KeyTitle: {"title"}}
+	for _, w := range board.All() {
+		add := func(key string, prefixes ...string) { p[key] = append(p[key], prefixes...) }
+		add(incident.KeySeverity, w.Severity)
+		for _, k := range []string{incident.KeyStatus, incident.KeyResolvedAt, incident.KeyResolution} {
+			add(k, w.Status)
+		}
+		add(incident.KeyCommander, w.Commander, strings.TrimSuffix(strings.SplitAfter(w.Handoff, ":")[0], ":"))
+		add(incident.KeyImpact, w.Impact+":")
+		add(incident.KeyAnnouncement, w.Announcement+":")
+	}
+	return p
+}()
 
 func encode(n *yaml.Node) string {
 	if n == nil {
@@ -494,7 +523,7 @@ func (m *merger) moreSevere(on, tn *yaml.Node) *yaml.Node {
 	if u := changedAt(m.newTheirs, logPrefixes[incident.KeySeverity]...); u.After(at) {
 		at = u
 	}
-	m.note(at, fmt.Sprintf("merge: severity changed on both sides (%s and %s): kept %s, the more severe", keep.Value, other.Value, keep.Value))
+	m.note(at, m.words().MergeSeverity(keep.Value, other.Value))
 	return keep
 }
 
@@ -579,8 +608,12 @@ func (m *merger) roles(bn, on, tn *yaml.Node) *yaml.Node {
 		case oe == be:
 			v = t[name]
 		default:
-			ot := changedAt(m.newOurs, "role "+name+" ", "role "+name+":")
-			tt := changedAt(m.newTheirs, "role "+name+" ", "role "+name+":")
+			var prefixes []string
+			for _, w := range board.All() {
+				prefixes = append(prefixes, w.Role+name+" ", w.Role+name+":")
+			}
+			ot := changedAt(m.newOurs, prefixes...)
+			tt := changedAt(m.newTheirs, prefixes...)
 			if tt.After(ot) || tt.Equal(ot) && te > oe {
 				v = t[name]
 			}

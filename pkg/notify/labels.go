@@ -1,39 +1,65 @@
 package notify
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
-// Every human-facing text of this package is here, so that a translation (lang: ja) has one
-// place to go. The message texts themselves (headline and body) are the templates in
-// templates/notify/.
+// Every human-facing text of this package is here, and its words come from the message
+// catalogue (pkg/i18n, IDs notify.*), the one the terminal and the site use. A message posted
+// to chat is in the repository's language (lang: in .incidentctl.yaml): the channel is
+// shared, whatever each reader's locale. The message texts themselves (headline and body) are
+// the templates in templates/notify/ (title.ja.tmpl and text.ja.tmpl for Japanese).
+//
+// What is shown on a terminal (a sink's problem, a delivery's error) is made with i18n.Text:
+// English where it is stored (JSON, the outbox), in the reader's language where the CLI
+// prints it.
 
+// texts are the labels of a message in one language.
 type texts struct {
-	Severity, Status, Commander, Impact, Announcement, Open, Drill string
+	p                                                       *i18n.Printer
+	Severity, Status, Commander, Impact, Announcement, Open string
 }
 
-// text is the English table.
-var text = texts{
-	Severity:     "Severity",
-	Status:       "Status",
-	Commander:    "Commander",
-	Impact:       "Impact",
-	Announcement: "Announcement",
-	Open:         "Open the incident",
-	Drill:        "DRILL",
+func textsFor(l i18n.Lang) texts {
+	p := i18n.For(l)
+	return texts{
+		p:        p,
+		Severity: p.T("notify.label.severity"), Status: p.T("notify.label.status"),
+		Commander: p.T("notify.label.commander"), Impact: p.T("notify.label.impact"),
+		Announcement: p.T("notify.label.announcement"), Open: p.T("notify.label.open"),
+	}
 }
+
+// text is the English table: what the package says where no message is being written (the
+// sink problems and delivery errors, translated by the CLI).
+var text = textsFor(i18n.English)
 
 // withheld replaces a text the secret scanner still flags once its findings are masked.
-func (texts) withheld(what string) string {
-	return fmt.Sprintf("[withheld: it looks like %s; see the incident document]", what)
-}
+func (t texts) withheld(what string) string { return t.p.T("notify.withheld", "What", what) }
 
 // none stands in for an empty value in a field.
 func (texts) none() string { return "—" }
+
+// drillSeverity is the severity field of a drill: "SEV2 (DRILL)".
+func (t texts) drillSeverity(sev string) string {
+	return t.p.T("notify.drill_severity", "Severity", sev)
+}
+
+// statusName is a status in the message's language ("investigating" stays itself in English).
+func (t texts) statusName(s string) string {
+	if t.p.Lang() == i18n.English || s == "" {
+		return s
+	}
+	if n := t.p.T("status." + s); n != "status."+s {
+		return n
+	}
+	return s
+}
 
 // contextLine: "261123-k7xqm · alice · 2026-11-23 10:02 +09:00".
 func (texts) contextLine(id, author, when string) string {
@@ -55,47 +81,47 @@ func (texts) clock(t time.Time) string {
 	return t.In(time.Local).Format("2006-01-02 15:04 -07:00")
 }
 
-func (texts) testTitle() string { return "Test message from incidentctl" }
+func (t texts) testTitle() string { return t.p.T("notify.test.title") }
 
-func (texts) testText(sink, author string) string {
-	s := "If you can read this, incidentctl can post incident updates to " + sink + "."
+func (t texts) testText(sink, author string) string {
 	if author != "" {
-		s += " Sent by " + author + "."
+		return t.p.T("notify.test.text_by", "Sink", sink, "Author", author)
 	}
-	return s
+	return t.p.T("notify.test.text", "Sink", sink)
 }
 
 // Sink problems: what is wrong and what to do, never the URL itself.
 
 func (texts) envNotSet(s config.NotifySink) string {
-	return fmt.Sprintf("%s is not set: set it to the %s webhook URL (export %s=https://…) to post to %s", s.URLEnv, s.Kind, s.URLEnv, s.Name)
+	return i18n.Text("notify.env_not_set", "Env", s.URLEnv, "Kind", s.Kind, "Sink", s.Name)
 }
 
 func (texts) urlFileMissing(s config.NotifySink) string {
-	return fmt.Sprintf("url_file %s does not exist: write the %s webhook URL into it (one line, chmod 600) to post to %s", s.URLFile, s.Kind, s.Name)
+	return i18n.Text("notify.url_file_missing", "File", s.URLFile, "Kind", s.Kind, "Sink", s.Name)
 }
 
 func (texts) urlFileUnreadable(s config.NotifySink, why string) string {
-	return fmt.Sprintf("url_file %s cannot be read (%s)", s.URLFile, why)
+	return i18n.Text("notify.url_file_unreadable", "File", s.URLFile, "Why", why)
 }
 
 func (texts) urlFileNotOneURL(s config.NotifySink) string {
-	return fmt.Sprintf("url_file %s must hold the webhook URL alone, on one line", s.URLFile)
+	return i18n.Text("notify.url_file_not_one_url", "File", s.URLFile)
 }
 
 func (texts) notAURL(s *Sink) string {
-	return fmt.Sprintf("%s does not hold a valid URL: set it to the webhook URL the service gave you (https://…)", s.sourceForHumans())
+	return i18n.Text("notify.not_a_url", "Source", s.sourceForHumans())
 }
 
 func (texts) notHTTPS(s *Sink, host string) string {
-	return fmt.Sprintf("the URL in %s (host %s) is not HTTPS: incident details must travel encrypted, so use the https:// URL (plain http is allowed only for 127.0.0.1 and localhost, for testing)", s.sourceForHumans(), host)
+	return i18n.Text("notify.not_https", "Source", s.sourceForHumans(), "Host", host)
 }
 
 func (texts) minSeverityUnknown(s config.NotifySink, ids []string) string {
+	where := config.FileName + ":" + itoa(s.KeyLine("min_severity"))
 	if len(ids) == 0 {
-		return fmt.Sprintf("min_severity %q cannot be checked: the severities could not be read (%s:%d)", s.MinSeverity, config.FileName, s.KeyLine("min_severity"))
+		return i18n.Text("notify.min_severity_unreadable", "Severity", s.MinSeverity, "Where", where)
 	}
-	return fmt.Sprintf("min_severity %q is not a defined severity: use one of %s (%s:%d)", s.MinSeverity, strings.Join(ids, ", "), config.FileName, s.KeyLine("min_severity"))
+	return i18n.Text("notify.min_severity_unknown", "Severity", s.MinSeverity, "Known", strings.Join(ids, ", "), "Where", where)
 }
 
 func (s *Sink) sourceForHumans() string {
@@ -109,15 +135,15 @@ func (s *Sink) sourceForHumans() string {
 
 func (texts) redirected(code int, host string) string {
 	if host != "" {
-		return fmt.Sprintf("HTTP %d: the webhook redirects to %s, and redirects are not followed: use the final URL", code, host)
+		return i18n.Text("notify.redirected_to", "Code", code, "Host", host)
 	}
-	return fmt.Sprintf("HTTP %d: the webhook redirects, and redirects are not followed: use the final URL", code)
+	return i18n.Text("notify.redirected", "Code", code)
 }
 
 func (texts) httpStatus(code int, status, body string) string {
 	s := "HTTP " + status
 	if status == "" {
-		s = fmt.Sprintf("HTTP %d", code)
+		s = "HTTP " + itoa(code)
 	}
 	if body != "" {
 		s += ": " + body
@@ -125,12 +151,14 @@ func (texts) httpStatus(code int, status, body string) string {
 	return s
 }
 
-func (texts) timedOut() string { return "no answer in time" }
+func (texts) timedOut() string { return i18n.Text("notify.timed_out") }
 
 func (texts) sinkRemoved(name string) string {
-	return fmt.Sprintf("the sink %s is no longer in %s", name, config.FileName)
+	return i18n.Text("notify.sink_removed", "Sink", name, "File", config.FileName)
 }
 
 func (texts) kindChanged(name, was, now string) string {
-	return fmt.Sprintf("the sink %s is now %s, the message was written for %s", name, now, was)
+	return i18n.Text("notify.kind_changed", "Sink", name, "Now", now, "Was", was)
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

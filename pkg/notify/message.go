@@ -9,6 +9,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/secret"
 	"github.com/incidentctl/incidentctl/pkg/severity"
@@ -32,6 +33,7 @@ type Message struct {
 	Color    int       // 0xRRGGBB, by severity
 	Severity string
 	Drill    bool
+	Open     string // the label of the link to URL, in the message's language
 	// For the generic webhook: the structured event.
 	Incident Incident
 	Changes  []Change
@@ -65,9 +67,12 @@ func colorFor(rank int, resolved bool) int {
 	return rankColors[rank-1]
 }
 
-// Templates are a repository's message texts, parsed.
+// Templates are a repository's message texts, parsed, and the language they are written in
+// (the repository's): the fields' labels are in it too.
 type Templates struct {
 	title, text *template.Template
+	lang        i18n.Lang
+	labels      texts
 }
 
 // TemplateData is what title.tmpl and text.tmpl see: the incident after the change (its
@@ -95,44 +100,66 @@ func (d TemplateData) Change(event string) *Change {
 	return nil
 }
 
-var templateFuncs = template.FuncMap{
-	"orDash": func(s string) string {
-		if strings.TrimSpace(s) == "" {
-			return text.none()
-		}
-		return s
-	},
-	"clock": text.clock,
+// templateFuncs are the functions a template may call: orDash, clock, and status (a status
+// in the message's language: "調査中" for investigating in Japanese, unchanged in English).
+func templateFuncs(l texts) template.FuncMap {
+	return template.FuncMap{
+		"orDash": func(s string) string {
+			if strings.TrimSpace(s) == "" {
+				return l.none()
+			}
+			return s
+		},
+		"clock":  l.clock,
+		"status": func(s string) string { return l.statusName(s) },
+	}
 }
 
-// ParseTemplates reads the message texts: title and text are the repository's
-// templates/notify/ files (nil where it has none), from names them for messages. A template
-// that does not parse, or fails on a sample message, is replaced by the built-in one, with a
-// warning: a notification must never be lost to a typo in a template.
+// ParseTemplates reads the message texts of an English repository: see ParseTemplatesFor.
 func ParseTemplates(title, text []byte, titleFrom, textFrom string) (*Templates, []string) {
+	return ParseTemplatesFor(i18n.English, title, text, titleFrom, textFrom)
+}
+
+// ParseTemplatesFor reads the message texts of a repository in language lang: title and text
+// are its templates/notify/ files (nil where it has none), from names them for messages. The
+// built-in texts are lang's (templates.NotifyFor). A template that does not parse, or fails
+// on a sample message, is replaced by the built-in one, with a warning: a notification must
+// never be lost to a typo in a template.
+func ParseTemplatesFor(lang i18n.Lang, title, text []byte, titleFrom, textFrom string) (*Templates, []string) {
+	if lang == "" {
+		lang = i18n.English
+	}
+	labels := textsFor(lang)
+	funcs := templateFuncs(labels)
+	defaults := templates.NotifyFor(string(lang))
 	var warnings []string
 	parse := func(name string, src, def []byte, from string) *template.Template {
 		if src != nil {
-			t, err := template.New(name).Funcs(templateFuncs).Option("missingkey=error").Parse(string(src))
+			t, err := template.New(name).Funcs(funcs).Option("missingkey=error").Parse(string(src))
 			if err == nil {
 				err = t.Execute(&bytes.Buffer{}, sampleData)
 			}
 			if err == nil {
 				return t
 			}
-			warnings = append(warnings, fmt.Sprintf("%s: %v; using the built-in text instead", from, templateErr(err)))
+			warnings = append(warnings, i18n.Text("notify.template_broken", "File", from, "Error", templateErr(err)))
 		}
-		return template.Must(template.New(name).Funcs(templateFuncs).Parse(string(def)))
+		return template.Must(template.New(name).Funcs(funcs).Parse(string(def)))
 	}
 	return &Templates{
-		title: parse("title", title, templates.NotifyTitle, titleFrom),
-		text:  parse("text", text, templates.NotifyText, textFrom),
+		title:  parse("title", title, defaults.Title, titleFrom),
+		text:   parse("text", text, defaults.Text, textFrom),
+		lang:   lang,
+		labels: labels,
 	}, warnings
 }
 
-// DefaultTemplates are the built-in texts.
-func DefaultTemplates() *Templates {
-	t, _ := ParseTemplates(nil, nil, "", "")
+// DefaultTemplates are the built-in English texts.
+func DefaultTemplates() *Templates { return DefaultTemplatesFor(i18n.English) }
+
+// DefaultTemplatesFor are the built-in texts of a language.
+func DefaultTemplatesFor(lang i18n.Lang) *Templates {
+	t, _ := ParseTemplatesFor(lang, nil, nil, "", "")
 	return t
 }
 
@@ -154,7 +181,8 @@ func Compose(ev Event, changes []Change, t *Templates, sevs *severity.Set, sc *s
 	if t == nil {
 		t = DefaultTemplates()
 	}
-	w := withholder{sc}
+	l := t.labels
+	w := withholder{sc, l}
 	inc := ev.Incident
 	for _, p := range []*string{&inc.ID, &inc.Title, &inc.Severity, &inc.Status, &inc.Commander, &inc.Impact, &inc.Announcement, &inc.Resolution, &inc.Path} {
 		*p = w.one(*p)
@@ -178,6 +206,7 @@ func Compose(ev Event, changes []Change, t *Templates, sevs *severity.Set, sc *s
 		Text:     w.one(tidy(execute(t.text, data))),
 		At:       ev.At,
 		URL:      inc.URL,
+		Open:     l.Open,
 		Color:    colorFor(rank, inc.Status == incident.StatusResolved),
 		Severity: inc.Severity,
 		Drill:    inc.Drill,
@@ -194,30 +223,36 @@ func Compose(ev Event, changes []Change, t *Templates, sevs *severity.Set, sc *s
 	}
 	sev := inc.Severity
 	if inc.Drill {
-		sev += " (" + text.Drill + ")"
+		sev = l.drillSeverity(sev)
 	}
 	m.Fields = []Field{
-		{Label: text.Severity, Value: orNone(sev)},
-		{Label: text.Status, Value: orNone(inc.Status)},
-		{Label: text.Commander, Value: orNone(inc.Commander)},
-		{Label: text.Impact, Value: orNone(inc.Impact), Long: true},
+		{Label: l.Severity, Value: orNone(sev)},
+		{Label: l.Status, Value: orNone(l.statusName(inc.Status))},
+		{Label: l.Commander, Value: orNone(inc.Commander)},
+		{Label: l.Impact, Value: orNone(inc.Impact), Long: true},
 	}
 	if inc.Announcement != "" && data.Change(EventAnnouncement) == nil {
 		// The current announcement, unless the body already says it (it changed just now).
-		m.Fields = append(m.Fields, Field{Label: text.Announcement, Value: inc.Announcement, Long: true})
+		m.Fields = append(m.Fields, Field{Label: l.Announcement, Value: inc.Announcement, Long: true})
 	}
-	m.Context = text.contextLine(inc.ID, data.Author, text.clock(ev.At))
+	m.Context = l.contextLine(inc.ID, data.Author, l.clock(ev.At))
 	return m
 }
 
-// TestMessage is what `incidentctl notify test` posts.
+// TestMessage is what `incidentctl notify test` posts in an English repository.
 func TestMessage(sink, author string, at time.Time, sc *secret.Scanner) Message {
-	w := withholder{sc}
+	return TestMessageIn(i18n.English, sink, author, at, sc)
+}
+
+// TestMessageIn is what `incidentctl notify test` posts, in the repository's language.
+func TestMessageIn(lang i18n.Lang, sink, author string, at time.Time, sc *secret.Scanner) Message {
+	l := textsFor(lang)
+	w := withholder{sc, l}
 	author = w.one(author)
 	return Message{
-		Event: EventTest, Test: true, Title: text.testTitle(), Text: text.testText(sink, author),
-		At: at, Color: testColor, Author: author,
-		Context: text.contextLine("incidentctl", author, text.clock(at)),
+		Event: EventTest, Test: true, Title: l.testTitle(), Text: l.testText(sink, author),
+		At: at, Color: testColor, Author: author, Open: l.Open,
+		Context: l.contextLine("incidentctl", author, l.clock(at)),
 	}
 }
 
@@ -246,7 +281,10 @@ func orNone(s string) string {
 }
 
 // withholder is the one place texts meet the secret scanner.
-type withholder struct{ sc *secret.Scanner }
+type withholder struct {
+	sc     *secret.Scanner
+	labels texts
+}
 
 func (w withholder) one(s string) string {
 	if s == "" {
@@ -263,5 +301,13 @@ func (w withholder) one(s string) string {
 	if masked := secret.Mask(s, fs); len(sc.Scan(masked)) == 0 {
 		return masked
 	}
-	return text.withheld(fs[0].What)
+	return w.labels.withheld(fs[0].What)
+}
+
+// openLabel is the label of the link to the incident's page.
+func (m Message) openLabel() string {
+	if m.Open == "" {
+		return text.Open
+	}
+	return m.Open
 }

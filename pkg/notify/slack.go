@@ -66,7 +66,7 @@ func slackContext(m Message) string {
 		parts = append(parts, fmt.Sprintf("<!date^%d^{date_short_pretty} {time}|%s>", m.At.Unix(), slackEscape(text.clock(m.At))))
 	}
 	if m.URL != "" {
-		parts = append(parts, "<"+strings.ReplaceAll(m.URL, "|", "%7C")+"|"+text.Open+">")
+		parts = append(parts, "<"+strings.ReplaceAll(m.URL, "|", "%7C")+"|"+m.openLabel()+">")
 	}
 	return strings.Join(parts, " · ")
 }

@@ -83,7 +83,7 @@ func teamsBody(m Message) teamsMessage {
 	}
 	card.Body = append(card.Body, cardElement{Type: "TextBlock", Text: clip(m.Context, 500), Size: "Small", IsSubtle: true, Wrap: true})
 	if m.URL != "" {
-		card.Actions = []cardAction{{Type: "Action.OpenUrl", Title: text.Open, URL: m.URL}}
+		card.Actions = []cardAction{{Type: "Action.OpenUrl", Title: m.openLabel(), URL: m.URL}}
 	}
 	return teamsMessage{Type: "message", Attachments: []teamsAttachment{{ContentType: adaptiveCardType, Content: card}}}
 }

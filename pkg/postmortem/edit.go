@@ -180,11 +180,23 @@ func (d *Document) RefreshBlock() (*Document, error) {
 	if d.block.start < 0 {
 		return d, nil
 	}
-	text := FollowupsBlock(d.Meta, English)
-	if string(d.Src[d.block.start:d.block.end]) == text {
+	old := string(d.Src[d.block.start:d.block.end])
+	text := FollowupsBlock(d.Meta, blockLabels(old))
+	if old == text {
 		return d, nil
 	}
 	return d.splice(d.block.start, d.block.end, text)
+}
+
+// blockLabels are the labels of the language a follow-ups block is written in: the block is
+// regenerated in the language it was drafted in (the hint under its start marker says which).
+func blockLabels(block string) Labels {
+	for _, l := range []Labels{Japanese} {
+		if hint, _, _ := strings.Cut(l.FollowupsHint, "%s"); strings.Contains(block, hint) {
+			return l
+		}
+	}
+	return English
 }
 
 func (f Followup) check() error {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/merge"
 )
 
@@ -73,9 +74,7 @@ func MergeFilesWith(base, ours, theirs, path string, opts merge.Options) ([]stri
 	}
 	out, notes, err := merge.Merge(filepath.ToSlash(path), b, o, t, opts)
 	if err != nil {
-		return nil, fmt.Errorf("%w\ngit marks %s as conflicted and leaves your version in it, without the other side's changes; "+
-			"to keep every log entry, run `git merge --abort` and resolve it the way `incidentctl sync` explains: "+
-			"make that text in your copy read exactly as the other side's, commit, merge again, then make your change again", err, path)
+		return nil, &DriverError{Path: path, Err: err}
 	}
 	tmp := ours + ".incidentctl"
 	if err := os.WriteFile(tmp, out, 0o644); err != nil {
@@ -87,3 +86,18 @@ func MergeFilesWith(base, ours, theirs, path string, opts merge.Options) ([]stri
 	}
 	return notes, nil
 }
+
+// DriverError: the merge driver could not join a document; git marks it as conflicted.
+type DriverError struct {
+	Path string
+	Err  error
+}
+
+func (e *DriverError) Error() string { return e.Localize(i18n.For(i18n.English)) }
+
+// Localize says what happened and how to resolve it in p's language.
+func (e *DriverError) Localize(p *i18n.Printer) string {
+	return p.Message(e.Err) + "\n" + p.T("merge.driver_advice", "Path", e.Path)
+}
+
+func (e *DriverError) Unwrap() error { return e.Err }

@@ -9,6 +9,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -19,10 +20,12 @@ type MarkerError struct {
 }
 
 func (e *MarkerError) Error() string {
-	return fmt.Sprintf("refusing to push: %s hold%s git conflict markers (a text merge was committed unfinished): "+
-		"keep what both sides meant, delete the <<<<<<<, ======= and >>>>>>> lines, commit, and run incidentctl sync again; "+
-		"run incidentctl init in the clone that merged, so git pull merges incident documents field by field. Nothing was pushed",
-		strings.Join(e.Files, ", "), map[bool]string{true: "s", false: ""}[len(e.Files) == 1])
+	return i18n.For(i18n.English).T("sync.markers", "Files", strings.Join(e.Files, ", "), "Count", len(e.Files))
+}
+
+// Unwrap gives the catalogue message, so that the CLI prints it in the reader's language.
+func (e *MarkerError) Unwrap() error {
+	return i18n.Errorf("sync.markers", "Files", strings.Join(e.Files, ", "), "Count", len(e.Files))
 }
 
 // checkMarkers refuses to share incident documents that hold conflict markers: the ones the

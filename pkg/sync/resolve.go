@@ -2,10 +2,10 @@ package sync
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/merge"
 )
 
@@ -15,7 +15,7 @@ import (
 func resolver(incidentsDir string, opts merge.Options, notes *[]string) gitrepo.Resolver {
 	return func(path string, base, ours, theirs []byte) ([]byte, error) {
 		if !isIncidentDocument(incidentsDir, path) {
-			return nil, fmt.Errorf("changed on both sides; only incident documents (%s/**/*.md) are merged automatically", strings.TrimSuffix(incidentsDir, "/"))
+			return nil, i18n.Errorf("sync.conflict.not_a_document", "Dir", strings.TrimSuffix(incidentsDir, "/"))
 		}
 		out, ns, err := merge.Merge(path, base, ours, theirs, opts)
 		for _, n := range ns {
@@ -32,33 +32,29 @@ type ConflictError struct {
 	Files            []gitrepo.FileConflict
 }
 
-func (e *ConflictError) Error() string {
+func (e *ConflictError) Error() string { return e.Localize(i18n.For(i18n.English)) }
+
+// Localize says what conflicts and what to do, in p's language.
+func (e *ConflictError) Localize(p *i18n.Printer) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "cannot sync with %s: changes made on both sides cannot be merged automatically:", e.Tracking)
+	b.WriteString(p.T("sync.conflict.head", "Tracking", e.Tracking))
 	prose, other := false, false
 	for _, f := range e.Files {
 		var c *merge.Conflict
 		if errors.As(f.Err, &c) {
 			prose = true
-			where := "before the first heading"
-			if c.Section != "" {
-				where = fmt.Sprintf("in section %q", c.Section)
-			}
-			fmt.Fprintf(&b, "\n  %s: %s %s (line %d of the common version)", f.Path, c.Reason, where, c.Line)
+			b.WriteString("\n  " + p.T("sync.conflict.file", "Path", f.Path, "Conflict", c.Where(p)))
 			continue
 		}
 		other = true
-		fmt.Fprintf(&b, "\n  %s: %v", f.Path, f.Err)
+		b.WriteString("\n  " + p.T("sync.conflict.file", "Path", f.Path, "Conflict", f.Err))
 	}
-	fmt.Fprintf(&b, "\nNothing was changed: your commits stay on %s (git log %s..%s lists them) and nothing was pushed.", e.Branch, e.Tracking, e.Branch)
+	b.WriteString("\n" + p.T("sync.conflict.nothing_changed", "Branch", e.Branch, "Tracking", e.Tracking))
 	if prose {
-		fmt.Fprintf(&b, "\nTo resolve text edited on both sides, without conflict markers: look at the remote's version "+
-			"(git show %s:<file>), make that section read exactly the same in your copy, commit it (git commit -am \"take %s's text\"), "+
-			"and run incidentctl sync: the log, the fields and the checked actions merge on their own. "+
-			"Then make your change to the section again, commit and sync.", e.Tracking, e.Tracking)
+		b.WriteString("\n" + p.T("sync.conflict.prose_advice", "Tracking", e.Tracking))
 	}
 	if other {
-		fmt.Fprintf(&b, "\nTo resolve another file: git merge %s, fix the file, git commit, then incidentctl sync.", e.Tracking)
+		b.WriteString("\n" + p.T("sync.conflict.other_advice", "Tracking", e.Tracking))
 	}
 	return b.String()
 }
@@ -80,10 +76,8 @@ func integrateError(err error, res *Result, tracking string) error {
 	case errors.As(err, &conflict):
 		return &ConflictError{Tracking: tracking, Branch: res.Branch, Files: conflict.Files}
 	case errors.As(err, &local):
-		return fmt.Errorf("cannot sync with %s: the incoming changes touch %s, which %s uncommitted changes here; "+
-			"commit them (or move them aside with git stash), then run incidentctl sync again. "+
-			"Nothing was changed: your commits stay on %s",
-			tracking, strings.Join(local.Paths, ", "), plural(len(local.Paths), "has", "have"), res.Branch)
+		return i18n.Errorf("sync.local_changes", "Tracking", tracking, "Paths", strings.Join(local.Paths, ", "),
+			"Count", len(local.Paths), "Branch", res.Branch)
 	}
 	return err
 }
@@ -96,26 +90,15 @@ func unreachableWith(remote string, err error, withheld string) error {
 	var re *gitrepo.RemoteError
 	switch {
 	case errors.As(err, &re) && re.Auth() && withheld != "":
-		return &UnreachableError{Remote: remote, Err: fmt.Errorf("%s (%s) refused the credentials (%v): %s",
-			remote, re.URL, re.Err, withheld)}
+		return &UnreachableError{Remote: remote, Err: i18n.Errorf("sync.credentials_withheld", "Remote", remote, "URL", re.URL, "Error", re.Err.Error(), "Withheld", withheld)}
 	case errors.As(err, &re) && re.Auth():
-		return &UnreachableError{Remote: remote, Err: fmt.Errorf("%s (%s) refused the credentials (%v): for HTTPS set INCIDENTCTL_TOKEN "+
-			"(or GITHUB_TOKEN, GH_TOKEN, GITLAB_TOKEN) to a token that may push, and list its host under sync: credentials: "+
-			"in .incidentctl.yaml unless it is github.com (GitHub's tokens) or gitlab.com (GitLab's); for SSH load your key into ssh-agent (ssh-add)",
-			remote, re.URL, re.Err)}
+		return &UnreachableError{Remote: remote, Err: i18n.Errorf("sync.credentials", "Remote", remote, "URL", re.URL, "Error", re.Err.Error())}
 	case errors.As(err, &re) && strings.HasPrefix(re.Op, "fetch"):
-		return &UnreachableError{Remote: remote, Err: fmt.Errorf("cannot reach %s (%s): %v", remote, re.URL, re.Err)}
+		return &UnreachableError{Remote: remote, Err: i18n.Errorf("sync.cannot_reach", "Remote", remote, "URL", re.URL, "Error", re.Err.Error())}
 	case errors.As(err, &re):
 		return &UnreachableError{Remote: remote, Err: re}
 	case errors.Is(err, gitrepo.ErrNoRemote):
 		return &UnreachableError{Remote: remote, Err: err}
 	}
 	return err
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

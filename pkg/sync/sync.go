@@ -32,6 +32,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/merge"
 )
 
@@ -121,7 +122,7 @@ func Run(repo *gitrepo.Repo, opts Options) (*Result, error) {
 		return nil, err
 	}
 	if head.Detached || head.Branch == "" {
-		return nil, fmt.Errorf("HEAD is not on a branch: switch to the branch you share (git switch main), then run incidentctl sync")
+		return nil, i18n.Errorf("sync.detached")
 	}
 	res := &Result{Remote: opts.Remote, Branch: head.Branch, RemoteBranch: head.Branch}
 	if remote, merge, err := repo.Upstream(head.Branch); err == nil && remote == opts.Remote && merge != "" {
@@ -162,7 +163,10 @@ func Run(repo *gitrepo.Repo, opts Options) (*Result, error) {
 			return res, err
 		}
 		if head.Branch != res.Branch {
-			return res, fmt.Errorf("the branch changed from %s to %s during the sync; run incidentctl sync again", res.Branch, orNone(head.Branch))
+			if head.Branch == "" {
+				return res, i18n.Errorf("sync.branch_detached", "Branch", res.Branch)
+			}
+			return res, i18n.Errorf("sync.branch_changed", "Branch", res.Branch, "Now", head.Branch)
 		}
 		// The local tip: from here on it stays reachable whatever happens, even if the process
 		// dies. It is on the branch, and the branch only moves (by compare-and-swap) to a commit
@@ -251,8 +255,8 @@ func Run(repo *gitrepo.Repo, opts Options) (*Result, error) {
 		// responders racing each other spread out.
 		elapsed := time.Since(start)
 		if attempt >= opts.Attempts || elapsed >= opts.MaxWait {
-			return res, fmt.Errorf("%s kept moving: the push was rejected %d times in %s because others pushed first; "+
-				"your commits are safe on %s: run incidentctl sync again in a moment", tracking, attempt, elapsed.Round(time.Millisecond), res.Branch)
+			return res, i18n.Errorf("sync.kept_moving", "Tracking", tracking, "Attempts", attempt,
+				"Elapsed", elapsed.Round(time.Millisecond).String(), "Branch", res.Branch)
 		}
 		wait := backoff(attempt)
 		if left := opts.MaxWait - elapsed; wait > left {
@@ -278,13 +282,6 @@ func hashString(h plumbing.Hash) string {
 		return ""
 	}
 	return h.String()
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "a detached HEAD"
-	}
-	return s
 }
 
 func sortedKeys(m map[string]bool) []string {

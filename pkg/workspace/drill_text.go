@@ -70,7 +70,7 @@ func warnSealUnknown(id, rel string) string {
 }
 
 func errScenarioName(name string) error {
-	return fmt.Errorf("--name %q: a scenario name is lower-case letters, digits and - (its file is %s/<name>.md)", name, drill.Dir)
+	return fmt.Errorf("--name %q: a scenario name is letters (lower case, any script), digits and - (its file is %s/<name>.md)", name, drill.Dir)
 }
 
 func errScenarioExists(rel string) error {

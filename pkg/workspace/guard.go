@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/lint"
 	"github.com/incidentctl/incidentctl/pkg/scaffold"
@@ -310,7 +311,7 @@ func (w *Workspace) mergeDriverWarning() string {
 	if v, ok, err := w.Repo.ConfigValue("merge", sync.DriverName, "driver"); err != nil || ok && v != "" {
 		return ""
 	}
-	return fmt.Sprintf("%s hands incident documents to the incidentctl merge driver, but this clone has not registered it: git pull would merge them line by line and can leave conflict markers; register it with: incidentctl init", scaffold.AttributesFile)
+	return i18n.Text("guard.merge_driver", "File", scaffold.AttributesFile)
 }
 
 // templateFailedWarning is the loud warning when the action list did not render; what says

@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/notify"
 	"github.com/incidentctl/incidentctl/pkg/secret"
@@ -94,18 +95,20 @@ func (w *Workspace) chatTemplates() (*notify.Templates, []string) {
 		content, _, found, err := w.Repo.ReadAtHead(rel)
 		if err != nil || !found {
 			if found || err != nil {
-				warnings = append(warnings, fmt.Sprintf("reading %s at HEAD: %v; using the built-in text", rel, err))
+				warnings = append(warnings, i18n.Text("notify.template_unreadable", "File", rel, "Error", fmt.Sprint(err)))
 			}
 			return nil, rel
 		}
 		if work, werr := readFile(w.abs(rel)); werr == nil && string(work) != string(content) {
-			warnings = append(warnings, fmt.Sprintf("%s has uncommitted changes: messages use the version committed at HEAD", rel))
+			warnings = append(warnings, i18n.Text("notify.template_uncommitted", "File", rel))
 		}
 		return content, rel
 	}
 	title, titleFrom := read("title.tmpl")
 	text, textFrom := read("text.tmpl")
-	t, tw := notify.ParseTemplates(title, text, titleFrom, textFrom)
+	// Messages are in the repository's language: the channel is shared, whatever each
+	// reader's locale.
+	t, tw := notify.ParseTemplatesFor(w.Config.Lang, title, text, titleFrom, textFrom)
 	c.templates = t
 	return t, append(warnings, tw...)
 }
@@ -135,13 +138,13 @@ func (w *Workspace) notifyCommit(before, after *incident.Document, commit, autho
 		}
 	}
 	if err != nil {
-		warnings = append(warnings, fmt.Sprintf("the change is committed, but its chat message could not be queued: %v", err))
+		warnings = append(warnings, i18n.Text("notify.not_queued", "Error", err.Error()))
 	}
 	return warnings
 }
 
 func notReadyWarning(s *notify.Sink) string {
-	return fmt.Sprintf("not posted to %s: %s", s.Name, s.Problem)
+	return i18n.Text("notify.not_posted", "Sink", s.Name, "Problem", s.Problem)
 }
 
 // beforeCommit is the document as the parent commit has it, when the one read from the
@@ -197,7 +200,7 @@ func (w *Workspace) DeliverNotifications(opts DeliverOptions) (*notify.Report, [
 	for _, s := range c.sinks {
 		if _, ok := rep.NotReady[s.Name]; ok {
 			if msg := c.warnOnce(notReadyWarning(s)); msg != "" {
-				warnings = append(warnings, msg+" (its queued messages wait)")
+				warnings = append(warnings, i18n.Text("notify.not_posted_waiting", "Sink", s.Name, "Problem", s.Problem))
 			}
 		}
 	}
@@ -213,11 +216,14 @@ type UnknownSinkError struct {
 	Known []string
 }
 
-func (e *UnknownSinkError) Error() string {
+func (e *UnknownSinkError) Error() string { return e.Unwrap().Error() }
+
+// Unwrap gives the catalogue message, so that the CLI prints it in the reader's language.
+func (e *UnknownSinkError) Unwrap() error {
 	if len(e.Known) == 0 {
-		return fmt.Sprintf("no sink %q: .incidentctl.yaml has no notify: section yet (see README \"Chat\")", e.Name)
+		return i18n.Errorf("notify.no_sink", "Sink", e.Name)
 	}
-	return fmt.Sprintf("no sink %q in .incidentctl.yaml: it defines %s", e.Name, strings.Join(e.Known, ", "))
+	return i18n.Errorf("notify.no_such_sink", "Sink", e.Name, "Known", strings.Join(e.Known, ", "))
 }
 
 // TestNotification posts a test message to one sink, straight away rather than through the
@@ -235,7 +241,7 @@ func (w *Workspace) TestNotification(name string) (*notify.Sink, notify.Attempt,
 		return nil, notify.Attempt{}, &UnknownSinkError{Name: name, Known: known}
 	}
 	if !sink.Ready() {
-		return sink, notify.Attempt{}, fmt.Errorf("cannot post to %s: %s", sink.Name, sink.Problem)
+		return sink, notify.Attempt{}, i18n.Errorf("notify.cannot_post", "Sink", sink.Name, "Problem", sink.Problem)
 	}
 	author := ""
 	if a, _, err := w.Repo.Identity(w.Now()); err == nil {
@@ -243,7 +249,7 @@ func (w *Workspace) TestNotification(name string) (*notify.Sink, notify.Attempt,
 	}
 	at := w.Now()
 	key := notify.Key("test "+time.Now().Format(time.RFC3339Nano), "test", sink.Name)
-	body, err := notify.Render(sink.Kind, notify.TestMessage(sink.Name, author, at, w.chatSecrets()), key)
+	body, err := notify.Render(sink.Kind, notify.TestMessageIn(w.Config.Lang, sink.Name, author, at, w.chatSecrets()), key)
 	if err != nil {
 		return sink, notify.Attempt{}, err
 	}
