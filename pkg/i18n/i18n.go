@@ -184,13 +184,14 @@ func (p *Printer) localize(id string, count any, args []any) string {
 		data = make(map[string]any, len(args)/2)
 		for i := 0; i+1 < len(args); i += 2 {
 			v := args[i+1]
-			if p.lang != English {
-				// A message handed on inside another (a sink's problem inside "not posted to …")
-				// is given in the same language as the sentence around it.
-				switch a := v.(type) {
-				case string:
-					v = p.Translate(a)
-				case error:
+			// A name made with Text ("the log text") inside a message, and a message handed on
+			// inside another (a sink's problem inside "not posted to …"), are given in the
+			// same language as the sentence around them.
+			switch a := v.(type) {
+			case string:
+				v = p.Translate(a)
+			case error:
+				if p.lang != English {
 					v = p.Message(a)
 				}
 			}
