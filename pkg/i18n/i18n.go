@@ -132,7 +132,7 @@ func loadBundle(l Lang) (*goi18n.Bundle, error) {
 			load = append(load, l)
 		}
 		for _, c := range load {
-			if _, err := b.LoadMessageFileFS(catalogFS, "catalog/"+string(c)+".yaml"); err != nil {
+			if err := addCatalogue(b, c); err != nil {
 				lb.err = fmt.Errorf("message catalogue %s: %v", c, err)
 				return
 			}
@@ -140,6 +140,21 @@ func loadBundle(l Lang) (*goi18n.Bundle, error) {
 		lb.b = b
 	})
 	return lb.b, lb.err
+}
+
+// addCatalogue adds language c's messages to b: read directly when the file keeps to the
+// small part of YAML the catalogues are written in (catalogfile.go), else by the YAML parser.
+func addCatalogue(b *goi18n.Bundle, c Lang) error {
+	name := "catalog/" + string(c) + ".yaml"
+	data, err := catalogFS.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if msgs, ok := parseCatalogue(data); ok {
+		return b.AddMessages(language.Make(string(c)), msgs...)
+	}
+	_, err = b.ParseMessageFileBytes(data, name)
+	return err
 }
 
 // Printer looks messages up in one language.

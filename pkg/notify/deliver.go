@@ -205,12 +205,12 @@ func (d *Deliverer) deliverSink(ctx context.Context, opts Options, s *Sink, name
 		o := Outcome{Item: it, Sink: name, State: StateQueued, Error: it.LastError}
 		switch {
 		case s == nil:
-			o.State, o.Error = StateFailed, text.sinkRemoved(name)
+			o.State, o.Error = StateFailed, english().sinkRemoved(name)
 			if err := d.Outbox.Fail(it, o.Error, d.Now()); err != nil {
 				problems = append(problems, err.Error())
 			}
 		case s.Kind != it.Kind:
-			o.State, o.Error = StateFailed, text.kindChanged(name, it.Kind, s.Kind)
+			o.State, o.Error = StateFailed, english().kindChanged(name, it.Kind, s.Kind)
 			if err := d.Outbox.Fail(it, o.Error, d.Now()); err != nil {
 				problems = append(problems, err.Error())
 			}

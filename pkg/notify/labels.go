@@ -3,6 +3,7 @@ package notify
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
@@ -35,9 +36,10 @@ func textsFor(l i18n.Lang) texts {
 	}
 }
 
-// text is the English table: what the package says where no message is being written (the
-// sink problems and delivery errors, translated by the CLI).
-var text = textsFor(i18n.English)
+// english is the English table: what the package says where no message is being written (the
+// sink problems and delivery errors, translated by the CLI). Made on first use, so that a
+// command that never notifies does not parse the catalogue at start-up.
+var english = sync.OnceValue(func() texts { return textsFor(i18n.English) })
 
 // withheld replaces a text the secret scanner still flags once its findings are masked.
 func (t texts) withheld(what string) string { return t.p.T("notify.withheld", "What", what) }

@@ -275,7 +275,7 @@ func tidy(s string) string {
 
 func orNone(s string) string {
 	if strings.TrimSpace(s) == "" {
-		return text.none()
+		return english().none()
 	}
 	return s
 }
@@ -307,7 +307,7 @@ func (w withholder) one(s string) string {
 // openLabel is the label of the link to the incident's page.
 func (m Message) openLabel() string {
 	if m.Open == "" {
-		return text.Open
+		return english().Open
 	}
 	return m.Open
 }

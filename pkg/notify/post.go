@@ -72,7 +72,7 @@ func Post(ctx context.Context, client *http.Client, s *Sink, body []byte, key st
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url.String(), bytes.NewReader(body))
 	if err != nil {
-		return Attempt{Verdict: Refused, Error: text.notAURL(s)}
+		return Attempt{Verdict: Refused, Error: english().notAURL(s)}
 	}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	req.Header.Set("User-Agent", UserAgent)
@@ -98,7 +98,7 @@ func Post(ctx context.Context, client *http.Client, s *Sink, body []byte, key st
 		if loc, err := resp.Location(); err == nil {
 			host = loc.Host
 		}
-		a.Error = text.redirected(code, host)
+		a.Error = english().redirected(code, host)
 		return a
 	case code == http.StatusTooManyRequests:
 		a.Verdict = Retry
@@ -108,7 +108,7 @@ func Post(ctx context.Context, client *http.Client, s *Sink, body []byte, key st
 	default:
 		a.Verdict = Refused
 	}
-	a.Error = text.httpStatus(code, statusText(resp.Status), scrubURL(answerText(answer), s.url))
+	a.Error = english().httpStatus(code, statusText(resp.Status), scrubURL(answerText(answer), s.url))
 	return a
 }
 
@@ -170,7 +170,7 @@ func networkError(ctx context.Context, err error, u *url.URL) string {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) ||
 		errors.As(err, &ne) && ne.Timeout() || errors.Is(err, os.ErrDeadlineExceeded):
-		return text.timedOut()
+		return english().timedOut()
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "connection refused by " + u.Host
 	}

@@ -46,12 +46,12 @@ func Resolve(sinks []config.NotifySink, sevs *severity.Set) []*Sink {
 		out = append(out, s)
 		if cs.MinSeverity != "" {
 			if sevs == nil {
-				s.Problem = text.minSeverityUnknown(cs, nil)
+				s.Problem = english().minSeverityUnknown(cs, nil)
 				continue
 			}
 			l, err := sevs.Lookup(cs.MinSeverity)
 			if err != nil {
-				s.Problem = text.minSeverityUnknown(cs, sevs.IDs())
+				s.Problem = english().minSeverityUnknown(cs, sevs.IDs())
 				continue
 			}
 			s.min = l.ID
@@ -80,30 +80,30 @@ func lookupURL(cs config.NotifySink) (raw, source, problem string) {
 		source = "$" + cs.URLEnv
 		raw = strings.TrimSpace(os.Getenv(cs.URLEnv))
 		if raw == "" {
-			return "", source, text.envNotSet(cs)
+			return "", source, english().envNotSet(cs)
 		}
 		return raw, source, ""
 	}
 	source = cs.URLFile
 	p, err := cs.URLFilePath()
 	if err != nil {
-		return "", source, text.urlFileUnreadable(cs, err.Error())
+		return "", source, english().urlFileUnreadable(cs, err.Error())
 	}
 	f, err := os.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return "", source, text.urlFileMissing(cs)
+		return "", source, english().urlFileMissing(cs)
 	}
 	if err != nil {
-		return "", source, text.urlFileUnreadable(cs, pathErr(err))
+		return "", source, english().urlFileUnreadable(cs, pathErr(err))
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxURLFile))
 	if err != nil {
-		return "", source, text.urlFileUnreadable(cs, pathErr(err))
+		return "", source, english().urlFileUnreadable(cs, pathErr(err))
 	}
 	raw = strings.TrimSpace(string(b))
 	if raw == "" || strings.ContainsAny(raw, "\n\r") {
-		return "", source, text.urlFileNotOneURL(cs)
+		return "", source, english().urlFileNotOneURL(cs)
 	}
 	return raw, source, ""
 }
@@ -121,16 +121,16 @@ func pathErr(err error) string {
 func checkURL(raw string, s *Sink) (*url.URL, string) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.Opaque != "" {
-		return nil, text.notAURL(s)
+		return nil, english().notAURL(s)
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "https":
 	case "http":
 		if !loopback(u.Hostname()) {
-			return nil, text.notHTTPS(s, u.Host)
+			return nil, english().notHTTPS(s, u.Host)
 		}
 	default:
-		return nil, text.notHTTPS(s, u.Host)
+		return nil, english().notHTTPS(s, u.Host)
 	}
 	return u, ""
 }

@@ -63,7 +63,7 @@ func slackContext(m Message) string {
 		parts = append(parts, slackEscape(m.Author))
 	}
 	if !m.At.IsZero() {
-		parts = append(parts, fmt.Sprintf("<!date^%d^{date_short_pretty} {time}|%s>", m.At.Unix(), slackEscape(text.clock(m.At))))
+		parts = append(parts, fmt.Sprintf("<!date^%d^{date_short_pretty} {time}|%s>", m.At.Unix(), slackEscape(english().clock(m.At))))
 	}
 	if m.URL != "" {
 		parts = append(parts, "<"+strings.ReplaceAll(m.URL, "|", "%7C")+"|"+m.openLabel()+">")
