@@ -217,6 +217,7 @@ func main() {
 			runPairs(incomingSyncPairs(r, *reps))
 		}
 	}
+	stopDaemons()
 	// Last: the rebuild measurement logs into the repository.
 	for _, r := range repos {
 		runPairs(sitePairs(r, *lintReps))

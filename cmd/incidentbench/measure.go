@@ -371,5 +371,6 @@ func must(dir string, argv ...string) string {
 
 func fatalf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "incidentbench: "+format+"\n", args...)
+	stopDaemons()
 	os.Exit(1)
 }

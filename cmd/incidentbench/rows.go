@@ -70,6 +70,15 @@ func incomingSyncPairs(r *repo, reps int) []*pair {
 		must(other, "git", "config", "user.email", "other@example.com")
 		must(other, "git", "config", "gc.auto", "0")
 	}
+	// Through git daemon (daemon.go), so that each side's peak memory is the client's, not
+	// the remote's git-receive-pack's.
+	served := "remote a path (peak RSS includes its git-receive-pack)"
+	url := remote
+	if u := serveRemote(remote); u != "" {
+		url, served = u, "remote served by git daemon on 127.0.0.1"
+	}
+	must(r.dir, "git", "remote", "set-url", "origin", url)
+	must(other, "git", "remote", "set-url", "origin", url)
 	local := r.m.Open[0]
 	var out []*pair
 	for _, c := range []struct {
@@ -123,7 +132,7 @@ func incomingSyncPairs(r *repo, reps int) []*pair {
 			cmds: func(int) [][]string { return [][]string{{"git", "pull", "-q", "--rebase"}, {"git", "push", "-q"}} },
 		}
 		out = append(out, &pair{name: "incoming sync, " + c.name + " @" + r.label, a: a, b: b, reps: reps, mayFail: true,
-			note: fmt.Sprintf("remote: %d commits", r.m.Commits)})
+			note: fmt.Sprintf("remote: %d commits; %s", r.m.Commits, served)})
 	}
 	return out
 }
