@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -35,7 +36,13 @@ func serveRemote(remote string) string {
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	cmd := exec.Command("git", "daemon", "--reuseaddr", "--export-all", "--enable=receive-pack",
+	// git-daemon itself, not `git daemon`: killing the git wrapper would leave its child
+	// serving after the harness has ended.
+	execPath, err := exec.Command("git", "--exec-path").Output()
+	if err != nil {
+		return ""
+	}
+	cmd := exec.Command(filepath.Join(strings.TrimSpace(string(execPath)), "git-daemon"), "--reuseaddr", "--export-all", "--enable=receive-pack",
 		"--base-path="+base, fmt.Sprintf("--port=%d", port), "--listen=127.0.0.1")
 	cmd.Dir = base
 	cmd.Stderr = os.Stderr
