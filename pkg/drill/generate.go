@@ -14,23 +14,8 @@ import (
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
-// GenerateHelp says how `drill scenario` turns an incident into a scenario.
-const GenerateHelp = `From the incident's record:
-  severity         the severity it was declared at
-  difficulty       hard when it took more than an hour to mitigate, medium for more than 20
-                   minutes, easy otherwise
-  original         the times to identify, mitigate and resolve
-  variants         one, "as-it-happened", saying what the resolution says
-  injects          every log entry up to the resolution that is not a change incidentctl
-                   recorded (checks, status, roles, impact, announcements ...), at its offset
-                   from the declaration and from who logged it: who saw what, when
-  expected actions every action-list item checked before the resolution, due by its time box
-                   at that severity, or else by when the team checked it; and every item
-                   time-boxed at that severity the team did not check, due by its box
-  game master      the original impact, resolution, commanders and time boxes
-Then edit it: delete injects that were the team's own actions rather than observations, add
-variants (other ways to break the same thing), tie expected actions to the log
-(<!-- log: <words> -->), and commit the changes.`
+// How `drill scenario` turns an incident into a scenario is told in its --help
+// (drill.scenario.long in pkg/i18n's catalogue): keep the two in step.
 
 // NameRE is what a scenario's name may be: its file is drills/<name>.md. It is a slug
 // (incident.Slug): letters of any script in lower case, digits and -, so that the default name
@@ -40,7 +25,7 @@ var NameRE = regexp.MustCompile(`^[\p{Ll}\p{Lm}\p{Lo}\p{N}][\p{Ll}\p{Lm}\p{Lo}\p
 // ScenarioPath is the file of a scenario name.
 func ScenarioPath(name string) string { return path.Join(Dir, name+".md") }
 
-// FromIncident writes a scenario that replays a resolved incident (see GenerateHelp). The
+// FromIncident writes a scenario that replays a resolved incident (see drill.scenario.long in the catalogue). The
 // result parses (Parse); rel is the incident's repository path, linked from the scenario.
 func FromIncident(d *incident.Document, rel, name string) ([]byte, error) {
 	m := d.Meta
