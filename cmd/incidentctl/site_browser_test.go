@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -477,7 +478,7 @@ func TestSiteServeInBrowser(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "incidentctl", "site", "--out", out, "--serve", "--addr", addr, "--interval", "200ms")
 	cmd.Dir, cmd.Env = dir, r.env
-	var stderr strings.Builder
+	var stderr lockedBuilder // written by the process's copier while the test reads it
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -597,3 +598,21 @@ func waitFor(t *testing.T, limit time.Duration, ok func() bool, why func() strin
 }
 
 var _ = fmt.Sprint
+
+// lockedBuilder is a strings.Builder that one goroutine may write while another reads it.
+type lockedBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuilder) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuilder) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
