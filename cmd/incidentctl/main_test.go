@@ -34,6 +34,7 @@ func TestScripts(t *testing.T) {
 			"capture":          capture,
 			"code":             exitCode,
 			"chat":             chat,            // chat_test.go
+			"waitfor":          waitForLine,     // wait_test.go
 			"append":           appendLine,      // loop_test.go
 			"timeline-matches": timelineMatches, // loop_test.go
 		},

@@ -17,22 +17,7 @@ func newDrillCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "drill",
 		Short: app.P.T("drill.short"),
-		Long: `Drills train incident commanders on the team's own history. A scenario (drills/<name>.md,
-reviewed in pull requests like the flow) says how to break the development environment (one or
-more variants), what the trainee is told when (injects), what a good response does by when
-(expected actions) and notes for the game master.
-
-A drill is a normal incident document marked kind: drill: every command (log, update, next,
-handoff, close) works on it, and every view of the real record (status, list, stats, next)
-leaves it out unless --drills. Its title starts with "Drill: ".
-
-  incidentctl drill scenario <incident-id>       write a scenario from a resolved incident
-  incidentctl drill start <scenario>             declare a drill (the variant is not shown)
-  incidentctl drill run <drill-id>               deliver the injects as time passes
-  incidentctl drill inject <drill-id>            deliver what is due now, once
-  incidentctl drill score <drill-id>             compare with the expected actions
-  incidentctl drill debrief <drill-id>           write the debrief into the drill
-  incidentctl drill pick                         who should practise next, on what`,
+		Long:  app.P.T("drill.long"),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return usageErr("unknown drill command %q: see incidentctl drill --help", args[0])

@@ -20,15 +20,7 @@ func newDrillInjectCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "inject <drill-id>",
 		Short: app.P.T("drill.inject.short"),
-		Long: `Append to the drill's log every inject of its scenario (and variant) whose time has come: its
-offset ÷ the drill's speed after the declaration. Each is one log entry, marked
-"inject <n> (<offset>) from <who>: <text>", and one commit. Injects already delivered are not
-delivered again, so this is safe to run as often as you like, beside drill run too.
-
-With INCIDENTCTL_NOW set the clock is fixed: what is due is decided at that time, exactly.
-
---json prints id, path, delivered (an array of {number, offset, from, text, at, commit}),
-remaining and next_at (null when none is left).`,
+		Long:  app.P.T("drill.inject.long"),
 		Example: `  incidentctl drill inject k7x
   INCIDENTCTL_NOW=2026-11-23T10:05:00+09:00 incidentctl drill inject k7x`,
 		Args: exactArgs(1, "one drill ID"),
@@ -107,19 +99,9 @@ func toInjectJSON(r *workspace.InjectResult) InjectJSON {
 
 func newDrillRunCmd(app *App) *cobra.Command {
 	return &cobra.Command{
-		Use:   "run <drill-id>",
-		Short: app.P.T("drill.run.short"),
-		Long: `Deliver the drill's injects as their time comes (drill inject, in a loop), printing each, until
-the last one is delivered, the drill is closed, or you press Ctrl-C. Every inject is committed
-as it is delivered: stopping at any moment loses nothing, and running it again goes on where it
-stopped. It prints the variant first, for the game master.
-
-With INCIDENTCTL_NOW set the clock is fixed and time would never pass: run then replays in
-virtual time, stepping the clock to each inject's due time instead of waiting, so a replay is
-deterministic (each entry's time is its due time).
-
---json prints one JSON object per line for each inject as it is delivered ({number, offset,
-offset_seconds, from, text, at, commit}).`,
+		Use:     "run <drill-id>",
+		Short:   app.P.T("drill.run.short"),
+		Long:    app.P.T("drill.run.long"),
 		Example: `  incidentctl drill run k7x`,
 		Args:    exactArgs(1, "one drill ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/display"
 	"github.com/incidentctl/incidentctl/pkg/drill"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -17,27 +18,7 @@ func newDrillScoreCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "score <drill-id>",
 		Short: app.P.T("drill.score.short"),
-		Long: `Compare the drill with its scenario: each expected action met (done by its deadline), late
-or missed, with times; the action list's required and time-boxed items; the times to identify,
-mitigate and resolve against the original incident's. Prints a debrief the team can read
-aloud (the same text drill debrief writes into the drill). Nothing is written.
-
-When is an expected action done?
-  <!-- action -->, <!-- action: <item> -->   when that action-list item was checked (the
-                                             "checked: " log entry update --check writes)
-  <!-- status: mitigated -->                 when the drill reached that status
-  <!-- log: restart|roll back -->            the first log entry of the trainee's containing
-                                             one of the words (injects do not count)
-  no marker                                  a log entry containing the action's text
-
-` + drill.ScoreHelp + `
-
---json prints an object with drill (ID), path, scenario (path), variant, commander,
-facilitator, speed, final (the drill is closed), score, points, possible, expected (an array
-of {text, due_offset, due_offset_seconds, due_at, done_at (null if missed), done_offset,
-status: "met"|"late"|"missed", item}), flow (the same for the counted action-list items),
-required_open (action texts), times ({identified, mitigated, resolved} → {drill, original},
-offsets or null), injects ({delivered, total}), suggestions and notes.`,
+		Long:  app.P.T("drill.score.long"),
 		Example: `  incidentctl drill score k7x
   incidentctl drill score k7x --json`,
 		Args: exactArgs(1, "one drill ID"),
@@ -64,18 +45,10 @@ func newDrillDebriefCmd(app *App) *cobra.Command {
 	var c changeFlags
 	var note string
 	cmd := &cobra.Command{
-		Use:   "debrief <drill-id> [--note <text>]",
-		Short: app.P.T("drill.debrief.short"),
-		Long: `Write the debrief drill score prints into the drill document, under "## Debrief" at its end,
-in one commit. --note adds what the team said (logged as "debrief note: <text>", so every note
-stays in the record and in the debrief). Running it again regenerates the section; hand edits
-elsewhere in the document are kept.
-
-The debrief suggests changes to the flow for every expected action the action list has no item
-for: propose them in a pull request to the action-list template.
-
---json prints what write commands print (id, path, commit ...) plus score.`,
-		Example: `  incidentctl drill debrief k7x --note "paging was quick; nobody owned comms for 20 minutes"`,
+		Use:     "debrief <drill-id> [--note <text>]",
+		Short:   app.P.T("drill.debrief.short"),
+		Long:    app.P.T("drill.debrief.long"),
+		Example: app.P.T("drill.debrief.example"),
 		Args:    exactArgs(1, "one drill ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("note") && strings.TrimSpace(note) == "" {
@@ -108,7 +81,7 @@ for: propose them in a pull request to the action-list template.
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&note, "note", "", "what the team noticed, `<text>` (logged, and listed in the debrief)")
+	cmd.Flags().StringVar(&note, "note", "", i18n.Text("flag.drill.debrief.note"))
 	c.add(cmd)
 	return cmd
 }
@@ -236,13 +209,7 @@ func newDrillPickCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "pick [--people <name>,...]",
 		Short: app.P.T("drill.pick.short"),
-		Long: `Suggest the next drill, so that experience spreads beyond the usual few.
-
-` + drill.PickHelp + `
-
---json prints suggestion ({commander, scenario} or null), people (an array of {name,
-incidents, drills, last_commanded}) and scenarios ({path, title, difficulty, drills,
-last_practised}).`,
+		Long:  app.P.T("drill.pick.long"),
 		Example: `  incidentctl drill pick
   incidentctl drill pick --people alice,bob,carol,dave`,
 		Args: exactArgs(0, "no arguments"),
@@ -262,7 +229,7 @@ last_practised}).`,
 			return writePick(app, res)
 		},
 	}
-	cmd.Flags().StringSliceVar(&people, "people", nil, "choose among these `<names>` (repeatable or comma-separated; default: everyone in the record)")
+	cmd.Flags().StringSliceVar(&people, "people", nil, i18n.Text("flag.drill.pick.people"))
 	return cmd
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/incidentctl/incidentctl/pkg/drill"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -15,13 +16,7 @@ func newDrillScenarioCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scenario <incident-id> [--name <name>]",
 		Short: app.P.T("drill.scenario.short"),
-		Long: `Write drills/<name>.md from a resolved incident and commit that file alone. The name defaults
-to the incident's title as a slug.
-
-` + drill.GenerateHelp + `
-
---json prints path, commit, based_on, title, severity, difficulty, variants, injects and
-expected (counts).`,
+		Long:  app.P.T("drill.scenario.long"),
 		Example: `  incidentctl drill scenario x31y2
   incidentctl drill scenario 260917-x31y2 --name payments-db-failover`,
 		Args: exactArgs(1, "one incident ID"),
@@ -48,7 +43,7 @@ expected (counts).`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&name, "name", "", "the scenario's `<name>`: its file is drills/<name>.md")
+	cmd.Flags().StringVar(&name, "name", "", i18n.Text("flag.drill.scenario.name"))
 	return cmd
 }
 
@@ -73,23 +68,7 @@ func newDrillStartCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "start <scenario> [--commander <trainee>] [--facilitator <name>] [--speed <factor>] [--variant <name>]",
 		Short: app.P.T("drill.start.short"),
-		Long: `Declare a drill: a normal incident document, declared like incidentctl new at the scenario's
-severity with the action list rendered from the flow at HEAD today (the point is to practise
-the current flow), marked kind: drill. Its title is "Drill: " and the scenario's symptom (or
-title). The scenario is read as committed at HEAD.
-
-One of the scenario's variants is picked at random unless --variant names it. The trainee is
-not told which: the drill's front matter keeps the variant sealed (a hash), show and status
-never print it, and only the facilitator's commands (this one, drill run, score, debrief) name
-it. The facilitator is you unless --facilitator; the commander (the trainee) is you unless
---commander.
-
---speed makes the drill run faster than the scenario's clock: at 60 an inject at +30m comes 30
-seconds after the declaration, and deadlines shrink alike.
-
-Prints the ID and path like new; the variant and how to break things go to stderr, for the
-game master. --json prints id, path, commit, title, severity, status, warnings, scenario,
-variant, speed, commander and facilitator.`,
+		Long:  app.P.T("drill.start.long"),
 		Example: `  incidentctl drill start payments-db-failover --commander bob
   incidentctl drill start drills/payments-db-failover.md --commander bob --speed 4 --variant stale-endpoint`,
 		Args: exactArgs(1, "one scenario (a name under drills/ or a path)"),
@@ -127,10 +106,10 @@ variant, speed, commander and facilitator.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Commander, "commander", "", "the trainee, `<name>`, who commands the drill (default: you)")
-	f.StringVar(&o.Facilitator, "facilitator", "", "the game master, `<name>` (default: you)")
-	f.StringVar(&o.Speed, "speed", "1", "run `<factor>` times faster than the scenario's clock (above 0, at most 3600)")
-	f.StringVar(&o.Variant, "variant", "", "the break variant, `<name>` (default: one at random)")
+	f.StringVar(&o.Commander, "commander", "", i18n.Text("flag.drill.start.commander"))
+	f.StringVar(&o.Facilitator, "facilitator", "", i18n.Text("flag.drill.start.facilitator"))
+	f.StringVar(&o.Speed, "speed", "1", i18n.Text("flag.drill.start.speed"))
+	f.StringVar(&o.Variant, "variant", "", i18n.Text("flag.drill.start.variant"))
 	return cmd
 }
 

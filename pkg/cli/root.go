@@ -18,14 +18,10 @@ func NewRootCmd(app *App) *cobra.Command {
 		app.P = i18n.For(i18n.English)
 	}
 	root := &cobra.Command{
-		Use:   "incidentctl",
-		Short: app.P.T("root.short"),
-		Long:  app.P.T("root.long"),
-		Example: `  incidentctl init
-  incidentctl new "Checkout API returns 500s" --severity SEV2
-  incidentctl log k7x "rolled back deploy 1234"
-  incidentctl update k7x --status mitigated --check 9
-  incidentctl close k7x --resolution "bad deploy rolled back"`,
+		Use:           "incidentctl",
+		Short:         app.P.T("root.short"),
+		Long:          app.P.T("root.long"),
+		Example:       app.P.T("root.example"),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {

@@ -145,7 +145,7 @@ func siteRun(app *App, o siteOptions) error {
 				lastConfigErr = msg
 			}
 		} else if lastConfigErr != "" {
-			fmt.Fprintln(app.Err, app.P.T("sitecmd.config_ok", "Clock", time.Now().Format("15:04:05"), "File", config.FileName))
+			fmt.Fprintln(app.Err, app.P.T("sitecmd.config_ok", "Clock", clockTime(time.Now()), "File", config.FileName))
 			lastConfigErr = ""
 		}
 		res, warnings, err := ws.BuildSite(o.SiteOptions)
@@ -190,7 +190,7 @@ func reportSite(app *App, res *site.Result, first bool) {
 	}
 	changes += p.T("sitecmd.unchanged", "Count", res.Unchanged)
 	if !first {
-		fmt.Fprintln(app.Err, p.T("sitecmd.rebuilt", "Clock", time.Now().Format("15:04:05"), "Changes", changes))
+		fmt.Fprintln(app.Err, p.T("sitecmd.rebuilt", "Clock", clockTime(time.Now()), "Changes", changes))
 		return
 	}
 	pms := ""

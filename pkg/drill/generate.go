@@ -14,23 +14,8 @@ import (
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
-// GenerateHelp says how `drill scenario` turns an incident into a scenario.
-const GenerateHelp = `From the incident's record:
-  severity         the severity it was declared at
-  difficulty       hard when it took more than an hour to mitigate, medium for more than 20
-                   minutes, easy otherwise
-  original         the times to identify, mitigate and resolve
-  variants         one, "as-it-happened", saying what the resolution says
-  injects          every log entry up to the resolution that is not a change incidentctl
-                   recorded (checks, status, roles, impact, announcements ...), at its offset
-                   from the declaration and from who logged it: who saw what, when
-  expected actions every action-list item checked before the resolution, due by its time box
-                   at that severity, or else by when the team checked it; and every item
-                   time-boxed at that severity the team did not check, due by its box
-  game master      the original impact, resolution, commanders and time boxes
-Then edit it: delete injects that were the team's own actions rather than observations, add
-variants (other ways to break the same thing), tie expected actions to the log
-(<!-- log: <words> -->), and commit the changes.`
+// How `drill scenario` turns an incident into a scenario is told in its --help
+// (drill.scenario.long in pkg/i18n's catalogue): keep the two in step.
 
 // NameRE is what a scenario's name may be: its file is drills/<name>.md. It is a slug
 // (incident.Slug): letters of any script in lower case, digits and -, so that the default name
@@ -40,9 +25,12 @@ var NameRE = regexp.MustCompile(`^[\p{Ll}\p{Lm}\p{Lo}\p{N}][\p{Ll}\p{Lm}\p{Lo}\p
 // ScenarioPath is the file of a scenario name.
 func ScenarioPath(name string) string { return path.Join(Dir, name+".md") }
 
-// FromIncident writes a scenario that replays a resolved incident (see GenerateHelp). The
-// result parses (Parse); rel is the incident's repository path, linked from the scenario.
-func FromIncident(d *incident.Document, rel, name string) ([]byte, error) {
+// FromIncident writes a scenario that replays a resolved incident (see drill.scenario.long in the catalogue). The
+// result parses (Parse); rel is the incident's repository path, linked from the scenario. Its
+// headings and prose are in lang (the repository's: LangEn, LangJa); its markup is the same
+// in every language.
+func FromIncident(d *incident.Document, rel, name, lang string) ([]byte, error) {
+	l := scenarioFor(lang)
 	m := d.Meta
 	if m.IsDrill() {
 		return nil, fmt.Errorf("%s is a drill: scenarios come from real incidents (its own scenario is %s)", m.ID, orDash(m.Scenario))
@@ -74,14 +62,13 @@ func FromIncident(d *incident.Document, rel, name string) ([]byte, error) {
 	b.WriteString("---\n\n")
 	fmt.Fprintf(&b, "# %s\n\n", incident.InlineMarkdown(incident.OneLine(m.Title)))
 	link := relLink(ScenarioPath(name), rel)
-	fmt.Fprintf(&b, "A drill replaying [%s](%s),\na %s declared %s. Generated with `incidentctl drill scenario %s`: edit it like any\nfile and commit it (a pull request is a good place to agree on it).\n\n",
-		m.ID, link, sev, start.Format("2006-01-02 15:04 -07:00"), m.ID)
+	fmt.Fprintf(&b, l.intro, m.ID, link, sev, start.Format("2006-01-02 15:04 -07:00"))
 
-	b.WriteString("## " + SectionVariants + "\n\n")
+	b.WriteString("## " + l.variants + "\n\n")
 	b.WriteString("### as-it-happened\n\n")
-	fmt.Fprintf(&b, "Break the development environment the way it broke in %s. Its resolution: %s\n\n", m.ID, incident.InlineMarkdown(incident.OneLine(m.Resolution)))
+	fmt.Fprintf(&b, l.asItHappened, m.ID, incident.InlineMarkdown(incident.OneLine(m.Resolution)))
 
-	b.WriteString("## " + SectionInjects + "\n\n")
+	b.WriteString("## " + l.injects + "\n\n")
 	n := 0
 	for _, e := range d.Log {
 		if e.At.After(end) || recorded(e.Text) {
@@ -95,7 +82,7 @@ func FromIncident(d *incident.Document, rel, name string) ([]byte, error) {
 		// A scenario needs an inject; the declaration is the one observation every incident has.
 		fmt.Fprintf(&b, "- +0m [%s] %s\n", orDash(m.Commander), incident.OneLine(m.Title))
 	}
-	b.WriteString("\n## " + SectionExpected + "\n\n")
+	b.WriteString("\n## " + l.expected + "\n\n")
 	checked := map[string]time.Time{}
 	for _, e := range d.Log {
 		if item, ok := board.CheckedItem(e.Text); ok && !e.At.After(end) {
@@ -117,7 +104,7 @@ func FromIncident(d *incident.Document, rel, name string) ([]byte, error) {
 	for _, a := range d.Actions {
 		due, boxed := a.DueAfter(sev)
 		if boxed {
-			boxes = append(boxes, fmt.Sprintf("%s within %s", a.Text, FormatDuration(due)))
+			boxes = append(boxes, fmt.Sprintf(l.within, a.Text, FormatDuration(due)))
 		}
 		at, wasChecked := checked[a.Text]
 		switch {
@@ -144,23 +131,23 @@ func FromIncident(d *incident.Document, rel, name string) ([]byte, error) {
 		b.WriteString("\n")
 	}
 	if len(exps) == 0 {
-		b.WriteString("- by +30m: Mitigate <!-- status: mitigated -->\n")
+		b.WriteString("- by +30m: " + l.mitigate + " <!-- status: mitigated -->\n")
 	}
 
-	b.WriteString("\n## " + SectionGameMaster + "\n\n")
-	b.WriteString("Not shown to the trainee. What happened in the original incident:\n\n")
-	fmt.Fprintf(&b, "- Declared %s at %s, commanded by %s.\n", sev, start.Format("15:04 -07:00"), orDash(strings.Join(board.Commanders(d), ", ")))
+	b.WriteString("\n## " + l.gameMaster + "\n\n")
+	b.WriteString(l.gmIntro)
+	fmt.Fprintf(&b, l.gmDeclared, sev, start.Format("15:04 -07:00"), orDash(strings.Join(board.Commanders(d), ", ")))
 	if m.Impact != "" {
-		fmt.Fprintf(&b, "- Impact: %s\n", incident.InlineMarkdown(incident.OneLine(m.Impact)))
+		fmt.Fprintf(&b, l.gmImpact, incident.InlineMarkdown(incident.OneLine(m.Impact)))
 	}
 	var times []string
 	for i := 0; i+1 < len(orig.Content); i += 2 {
 		times = append(times, orig.Content[i].Value+" "+orig.Content[i+1].Value)
 	}
-	fmt.Fprintf(&b, "- Times: %s.\n", strings.Join(times, ", "))
-	fmt.Fprintf(&b, "- Resolution: %s\n", incident.InlineMarkdown(incident.OneLine(m.Resolution)))
+	fmt.Fprintf(&b, l.gmTimes, strings.Join(times, l.timeSep))
+	fmt.Fprintf(&b, l.gmResolution, incident.InlineMarkdown(incident.OneLine(m.Resolution)))
 	if len(boxes) > 0 {
-		fmt.Fprintf(&b, "- Time boxes at %s: %s.\n", sev, strings.Join(boxes, "; "))
+		fmt.Fprintf(&b, l.gmBoxes, sev, strings.Join(boxes, l.sep))
 	}
 	out := []byte(b.String())
 	if _, err := Parse(ScenarioPath(name), out); err != nil {

@@ -27,7 +27,7 @@ func loadOwn(t *testing.T) *incident.Document {
 
 func TestFromIncident(t *testing.T) {
 	d := loadOwn(t)
-	out, err := FromIncident(d, ownIncident, "payments-db-failover")
+	out, err := FromIncident(d, ownIncident, "payments-db-failover", incident.LangEn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,14 +95,60 @@ func TestFromIncidentRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := FromIncident(open, ownIncident, "x"); err == nil || !strings.Contains(err.Error(), "is not resolved") {
+	if _, err := FromIncident(open, ownIncident, "x", incident.LangEn); err == nil || !strings.Contains(err.Error(), "is not resolved") {
 		t.Errorf("open incident: %v", err)
 	}
 	drill, err := incident.Parse(d.Path, []byte(strings.Replace(string(d.Src), "\ntitle:", "\nkind: drill\ntitle:", 1)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := FromIncident(drill, ownIncident, "x"); err == nil || !strings.Contains(err.Error(), "is a drill") {
+	if _, err := FromIncident(drill, ownIncident, "x", incident.LangEn); err == nil || !strings.Contains(err.Error(), "is a drill") {
 		t.Errorf("drill: %v", err)
+	}
+}
+
+// A scenario generated for a lang: ja repository has Japanese headings and prose, and reads
+// exactly as the English one does; a drill from it is titled in Japanese.
+func TestFromIncidentJa(t *testing.T) {
+	d := loadOwn(t)
+	en, err := FromIncident(d, ownIncident, "payments-db-failover", incident.LangEn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ja, err := FromIncident(d, ownIncident, "payments-db-failover", incident.LangJa)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\n## バリエーション\n", "\n## インジェクト\n", "\n## 期待される対応\n", "\n## ゲームマスター\n", "を再現する訓練です。", "トレーニーには見せません。"} {
+		if !strings.Contains(string(ja), want) {
+			t.Errorf("the Japanese scenario has no %q:\n%s", want, ja)
+		}
+	}
+	for _, english := range []string{"## Injects", "A drill replaying", "Not shown to the trainee"} {
+		if strings.Contains(string(ja), english) {
+			t.Errorf("the Japanese scenario still says %q", english)
+		}
+	}
+	se, err := Parse("drills/payments-db-failover.md", en)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sj, err := Parse("drills/payments-db-failover.md", ja)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sj.Injects) != len(se.Injects) || len(sj.Expected) != len(se.Expected) || len(sj.Variants) != len(se.Variants) || sj.GameMaster == "" {
+		t.Errorf("ja reads %d injects, %d expected, %d variants; en %d, %d, %d", len(sj.Injects), len(sj.Expected), len(sj.Variants), len(se.Injects), len(se.Expected), len(se.Variants))
+	}
+	for i := range se.Expected {
+		if i < len(sj.Expected) && (sj.Expected[i].Offset != se.Expected[i].Offset || sj.Expected[i].Tie != se.Expected[i].Tie) {
+			t.Errorf("expected %d: ja %+v, en %+v", i, sj.Expected[i], se.Expected[i])
+		}
+	}
+	if got := sj.DeclaredTitle(incident.LangJa); got != "訓練: "+d.Meta.Title {
+		t.Errorf("ja title %q", got)
+	}
+	if got := se.DeclaredTitle(incident.LangEn); got != "Drill: "+d.Meta.Title {
+		t.Errorf("en title %q", got)
 	}
 }

@@ -10,13 +10,8 @@ import (
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
-// PickHelp says how `drill pick` chooses.
-const PickHelp = `People: everyone named in the record (commanders, role holders, log authors, facilitators),
-or the roster given with --people. The least experienced first: fewest incidents and drills
-commanded together, then the one who commanded least recently (never is least recent).
-Scenarios: every scenario under drills/, the one practised least recently first (never
-practised first of all), then the one practised least often.
-The suggestion is the first person with the first scenario.`
+// How `drill pick` chooses is told in its --help (drill.pick.long in pkg/i18n's catalogue):
+// keep the two in step.
 
 // Person is one candidate trainee.
 type Person struct {
@@ -39,7 +34,7 @@ type PickResult struct {
 	Scenarios []ScenarioUse // least recently practised first
 }
 
-// Pick ranks people and scenarios (see PickHelp). docs are every incident and drill; roster,
+// Pick ranks people and scenarios (see drill.pick.long in the catalogue). docs are every incident and drill; roster,
 // when given, is the people to choose from.
 func Pick(docs []*incident.Document, scenarios []*Scenario, roster []string) *PickResult {
 	exp := board.ICExperience(docs, board.Range{})

@@ -416,13 +416,9 @@ func (p *parser) body(src []byte, start int) {
 	}
 }
 
+// canonical is the section a heading names, in either language ("" for prose).
 func canonical(name string) string {
-	for _, s := range []string{SectionVariants, SectionInjects, SectionExpected, SectionGameMaster} {
-		if strings.EqualFold(name, s) {
-			return s
-		}
-	}
-	return ""
+	return sectionNames[strings.ToLower(name)]
 }
 
 func joinLines(ls []line) string {
@@ -704,13 +700,14 @@ func headingOf(t string) (int, string) {
 // Line returns the line of a front-matter key (0 when absent).
 func (s *Scenario) Line(key string) int { return s.lines[key] }
 
-// DeclaredTitle is the title a drill from this scenario is declared with.
-func (s *Scenario) DeclaredTitle() string {
+// DeclaredTitle is the title a drill from this scenario is declared with, in a repository
+// whose language is lang (the prefix says it is a drill).
+func (s *Scenario) DeclaredTitle(lang string) string {
 	t := s.Symptom
 	if t == "" {
 		t = s.Title
 	}
-	return DrillTitlePrefix + t
+	return TitlePrefix(lang) + t
 }
 
 // Variant returns the variant of this name.

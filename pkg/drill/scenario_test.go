@@ -2,6 +2,7 @@ package drill
 
 import (
 	"fmt"
+	"github.com/incidentctl/incidentctl/pkg/incident"
 	"strings"
 	"testing"
 	"time"
@@ -70,7 +71,7 @@ func TestParseScenario(t *testing.T) {
 		t.Errorf("problems: %+v", s.Problems)
 	}
 	if s.Title != "Payments API unavailable after database failover" || s.Severity != "SEV1" || s.Difficulty != "medium" ||
-		s.BasedOn != "260917-x31y2" || s.DeclaredTitle() != "Drill: Card payments fail at checkout" {
+		s.BasedOn != "260917-x31y2" || s.DeclaredTitle(incident.LangEn) != "Drill: Card payments fail at checkout" {
 		t.Errorf("front matter: %+v", s)
 	}
 	if *s.Original.Identified != 10*time.Minute || *s.Original.Mitigated != 28*time.Minute || s.Original.Resolved != nil {

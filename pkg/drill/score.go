@@ -22,16 +22,8 @@ const (
 	pointsLate = 0.5
 )
 
-// ScoreHelp says how the score is computed; `drill score --help` prints it.
-const ScoreHelp = `The score is 100 × points ÷ possible points, rounded:
-  each expected action of the scenario      met 1, late ½, missed 0
-  each action-list item of the drill that is
-  required or time-boxed at its severity and
-  that no expected action is tied to        checked in time 1, late ½, open 0
-Deadlines and time boxes are in scenario time: at --speed 60 a 5-minute box lasts 5 seconds.
-An item without a time box counts as in time whenever it was checked. A drill with nothing to
-score scores 100. Until the drill is closed the score is provisional: what is not done yet
-counts as missed.`
+// How the score is computed is told in `drill score --help` (drill.score.long in pkg/i18n's
+// catalogue): keep the two in step.
 
 // ExpectedResult is how one expected action went.
 type ExpectedResult struct {

@@ -27,7 +27,7 @@ func drillDoc(t *testing.T, variant string, edits func(d *incident.Document) *in
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := incident.Meta{ID: "261123-d0001", Title: s.DeclaredTitle(), Severity: "SEV1", Status: incident.StatusInvestigating,
+	m := incident.Meta{ID: "261123-d0001", Title: s.DeclaredTitle(incident.LangEn), Severity: "SEV1", Status: incident.StatusInvestigating,
 		Commander: "bob", DeclaredAt: at(0), Kind: incident.KindDrill, Scenario: s.Path, Variant: SealVariant(at(0), variant),
 		Facilitator: "erin", Speed: "60"}
 	d, err := incident.New("incidents/2026/11/261123-d0001-drill.md", m, drillActions,

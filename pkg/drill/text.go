@@ -12,8 +12,78 @@ import (
 // translated in one place. (The log texts in play.go are data read back, not labels.)
 
 // DrillTitlePrefix starts the title of every drill incident, so that a reader of the git log,
-// a notification or the file itself never takes it for a real incident.
+// a notification or the file itself never takes it for a real incident; TitlePrefix gives it
+// in the repository's language.
 const DrillTitlePrefix = "Drill: "
+
+// TitlePrefix is DrillTitlePrefix in a language (LangEn, LangJa; English for any other).
+func TitlePrefix(lang string) string { return scenarioFor(lang).titlePrefix }
+
+// scenarioLabels are the words of a scenario drill scenario generates, in one language. The
+// markup (the front matter, "### <variant>", "- +5m [who]", "- by +5m:", the markers) is the
+// same in every language; Parse reads the headings of both (sectionNames).
+type scenarioLabels struct {
+	titlePrefix                                 string
+	variants, injects, expected, gameMaster     string // the section headings
+	intro, asItHappened, mitigate               string
+	gmIntro, gmDeclared, gmImpact, gmTimes      string
+	gmResolution, gmBoxes, within, sep, timeSep string
+}
+
+var scenarioEn = scenarioLabels{
+	titlePrefix: DrillTitlePrefix,
+	variants:    SectionVariants, injects: SectionInjects, expected: SectionExpected, gameMaster: SectionGameMaster,
+	// id, link, severity, declared at
+	intro:        "A drill replaying [%[1]s](%[2]s),\na %[3]s declared %[4]s. Generated with `incidentctl drill scenario %[1]s`: edit it like any\nfile and commit it (a pull request is a good place to agree on it).\n\n",
+	asItHappened: "Break the development environment the way it broke in %s. Its resolution: %s\n\n",
+	mitigate:     "Mitigate",
+	gmIntro:      "Not shown to the trainee. What happened in the original incident:\n\n",
+	gmDeclared:   "- Declared %[1]s at %[2]s, commanded by %[3]s.\n",
+	gmImpact:     "- Impact: %s\n",
+	gmTimes:      "- Times: %s.\n",
+	gmResolution: "- Resolution: %s\n",
+	gmBoxes:      "- Time boxes at %s: %s.\n",
+	within:       "%s within %s",
+	sep:          "; ",
+	timeSep:      ", ",
+}
+
+var scenarioJa = scenarioLabels{
+	titlePrefix: "訓練: ",
+	variants:    "バリエーション", injects: "インジェクト", expected: "期待される対応", gameMaster: "ゲームマスター",
+	intro:        "[%[1]s](%[2]s)（%[3]s、%[4]s に宣言）を再現する訓練です。`incidentctl drill scenario %[1]s` で\n生成しました: ほかのファイルと同じように編集してコミットしてください（プルリクエストで合意するとよいでしょう）。\n\n",
+	asItHappened: "開発環境を %s のときと同じように壊します。そのときの解決: %s\n\n",
+	mitigate:     "緩和する",
+	gmIntro:      "トレーニーには見せません。元のインシデントで起きたこと:\n\n",
+	gmDeclared:   "- %[2]s に %[1]s で宣言、指揮は %[3]s。\n",
+	gmImpact:     "- 影響範囲: %s\n",
+	gmTimes:      "- 時間: %s。\n",
+	gmResolution: "- 解決: %s\n",
+	gmBoxes:      "- %s のタイムボックス: %s。\n",
+	within:       "%s は %s 以内",
+	sep:          "、",
+	timeSep:      "、",
+}
+
+// scenarioFor is the words of a generated scenario in a language.
+func scenarioFor(lang string) *scenarioLabels {
+	if lang == incident.LangJa {
+		return &scenarioJa
+	}
+	return &scenarioEn
+}
+
+// sectionNames maps every heading Parse accepts, in any language, to its section.
+var sectionNames = map[string]string{}
+
+func init() {
+	for _, l := range []*scenarioLabels{&scenarioEn, &scenarioJa} {
+		sectionNames[strings.ToLower(l.variants)] = SectionVariants
+		sectionNames[strings.ToLower(l.injects)] = SectionInjects
+		sectionNames[strings.ToLower(l.expected)] = SectionExpected
+		sectionNames[strings.ToLower(l.gameMaster)] = SectionGameMaster
+	}
+}
 
 // DebriefSection is the heading `drill debrief` writes the debrief under.
 const DebriefSection = "Debrief"

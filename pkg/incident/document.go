@@ -6,6 +6,7 @@ package incident
 
 import (
 	"fmt"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"slices"
 	"strings"
 	"time"
@@ -362,9 +363,15 @@ type ParseError struct {
 const ConflictMarkerMessage = "git conflict marker: a merge was left unfinished here (a clone without the incidentctl merge driver merges line by line); " +
 	"keep what both sides meant, delete the <<<<<<<, ======= and >>>>>>> lines and commit; then run incidentctl init in that clone, so git pull merges incident documents field by field"
 
-func (e *ParseError) Error() string {
+func (e *ParseError) Error() string { return e.say(e.Msg) }
+
+// Localize says the error in p's language (i18n.Localized): its message is made by i18n.Text
+// (the conflict marker's is English only).
+func (e *ParseError) Localize(p *i18n.Printer) string { return e.say(p.Translate(e.Msg)) }
+
+func (e *ParseError) say(msg string) string {
 	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, max(e.Col, 1), e.Msg)
+		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, max(e.Col, 1), msg)
 	}
-	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+	return fmt.Sprintf("%s: %s", e.Path, msg)
 }

@@ -3,6 +3,7 @@ package incident
 import (
 	"bytes"
 	"fmt"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"regexp"
 	"slices"
 	"strconv"
@@ -42,7 +43,7 @@ func splitFrontMatter(path string, src []byte, lines lineIndex) (*frontMatter, e
 	first := lines.lineBytes(src, 1)
 	if !isFence(first) {
 		return nil, &ParseError{Path: path, Line: 1, Col: 1, Rule: "front-matter",
-			Msg: "no front matter: an incident document starts with a '---' line, then YAML keys, then '---'"}
+			Msg: i18n.Text("incident.parse.no_front_matter")}
 	}
 	fm := &frontMatter{yamlStart: len(first), closeLine: -1}
 	for n := 2; n <= lines.count(); n++ {
@@ -55,7 +56,7 @@ func splitFrontMatter(path string, src []byte, lines lineIndex) (*frontMatter, e
 	}
 	if fm.closeLine < 0 {
 		return nil, &ParseError{Path: path, Line: 1, Col: 1, Rule: "front-matter",
-			Msg: "front matter is not closed: add a '---' line after the last key"}
+			Msg: i18n.Text("incident.parse.unclosed")}
 	}
 	var root *yaml.Node
 	ok := false
@@ -75,7 +76,7 @@ func splitFrontMatter(path string, src []byte, lines lineIndex) (*frontMatter, e
 		line := k.Line + 1
 		if prev, dup := fm.keys[k.Value]; dup {
 			return nil, &ParseError{Path: path, Line: line, Col: k.Column, Rule: "duplicate-key",
-				Msg: fmt.Sprintf("duplicate key %q (first at line %d): keep one", k.Value, prev.line)}
+				Msg: i18n.Text("incident.parse.duplicate_key", "Key", strconv.Quote(k.Value), "Line", prev.line)}
 		}
 		endLine := lines.lineOf(fm.closeLine) // exclusive
 		if i+2 < len(root.Content) {
@@ -109,14 +110,14 @@ func decodeYAML(path string, src []byte) (*yaml.Node, error) {
 			line, msg = n+1, msg[len(m[0]):]
 		}
 		msg = strings.TrimPrefix(msg, "yaml: ")
-		return nil, &ParseError{Path: path, Line: line, Col: 1, Rule: "yaml", Msg: "invalid YAML in front matter: " + msg}
+		return nil, &ParseError{Path: path, Line: line, Col: 1, Rule: "yaml", Msg: i18n.Text("incident.parse.yaml", "Error", msg)}
 	}
 	if len(doc.Content) == 0 {
-		return nil, &ParseError{Path: path, Line: 2, Col: 1, Rule: "front-matter", Msg: "front matter is empty: it must hold the incident's keys (id, title, severity, status, declared_at ...)"}
+		return nil, &ParseError{Path: path, Line: 2, Col: 1, Rule: "front-matter", Msg: i18n.Text("incident.parse.empty")}
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, &ParseError{Path: path, Line: root.Line + 1, Col: root.Column, Rule: "yaml", Msg: "front matter must be a mapping of keys to values"}
+		return nil, &ParseError{Path: path, Line: root.Line + 1, Col: root.Column, Rule: "yaml", Msg: i18n.Text("incident.parse.not_mapping")}
 	}
 	return root, nil
 }
@@ -129,7 +130,7 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 		k := fm.root.Content[i]
 		if !slices.Contains(KnownKeys, k.Value) {
 			problems = append(problems, Problem{Line: k.Line + 1, Col: k.Column, Rule: "unknown-key",
-				Message: fmt.Sprintf("unknown key %q in front matter (known: %s)", k.Value, strings.Join(KnownKeys, ", "))})
+				Message: i18n.Text("incident.parse.unknown_key", "Key", strconv.Quote(k.Value), "Known", strings.Join(KnownKeys, ", "))})
 		}
 	}
 	typeErr := func(key string, v *yaml.Node, want string) error {
@@ -211,7 +212,7 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 	for _, k := range RequiredKeys {
 		if _, ok := fm.keys[k]; !ok {
 			return nil, &ParseError{Path: path, Line: 2, Col: 1, Rule: "required-key",
-				Msg: fmt.Sprintf("front matter has no %q key: every incident needs %s", k, strings.Join(RequiredKeys, ", "))}
+				Msg: i18n.Text("incident.parse.missing_key", "Key", strconv.Quote(k), "Required", strings.Join(RequiredKeys, ", "))}
 		}
 	}
 	return problems, nil

@@ -3,9 +3,12 @@ package incident
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -85,7 +88,7 @@ func ParseMeta(path string, src []byte) (*Document, error) { return parse(path, 
 
 func parse(path string, src []byte, metaOnly bool) (*Document, error) {
 	if len(src) > MaxSize {
-		return nil, &ParseError{Path: path, Rule: "size", Msg: fmt.Sprintf("file is %d bytes, more than the %d an incident document may have", len(src), MaxSize)}
+		return nil, &ParseError{Path: path, Rule: "size", Msg: i18n.Text("incident.parse.size", "Size", len(src), "Max", MaxSize)}
 	}
 	if !utf8.Valid(src) {
 		off := 0
@@ -97,12 +100,12 @@ func parse(path string, src []byte, metaOnly bool) (*Document, error) {
 			off += n
 		}
 		l := newLineIndex(src)
-		return nil, &ParseError{Path: path, Line: l.lineOf(off), Col: l.col(off), Rule: "encoding", Msg: "not valid UTF-8 text: an incident document is Markdown in UTF-8"}
+		return nil, &ParseError{Path: path, Line: l.lineOf(off), Col: l.col(off), Rule: "encoding", Msg: i18n.Text("incident.parse.utf8")}
 	}
 	if bytes.IndexByte(src, 0) >= 0 {
 		l := newLineIndex(src)
 		off := bytes.IndexByte(src, 0)
-		return nil, &ParseError{Path: path, Line: l.lineOf(off), Col: l.col(off), Rule: "encoding", Msg: "contains a NUL byte: this is not a text file"}
+		return nil, &ParseError{Path: path, Line: l.lineOf(off), Col: l.col(off), Rule: "encoding", Msg: i18n.Text("incident.parse.nul")}
 	}
 	if off := conflictMarkerAt(src); off >= 0 {
 		l := newLineIndex(src)
@@ -301,7 +304,7 @@ func (d *Document) readBlocks(body string, bb *bodyBlocks) error {
 			d.lang = lang
 		}
 		if prev, dup := d.sections[name]; dup {
-			return d.errAt(o.sec.heading.start, "section", fmt.Sprintf("section %q appears twice (first at line %d): keep one", "## "+VocabularyFor(lang).Heading(name), prev.line))
+			return d.errAt(o.sec.heading.start, "section", i18n.Text("incident.parse.section_twice", "Section", strconv.Quote("## "+VocabularyFor(lang).Heading(name)), "Line", prev.line))
 		}
 		d.sections[name] = o.sec
 		blocks := bb.blocks[o.from:o.to]
@@ -355,7 +358,7 @@ func (d *Document) readBlocks(body string, bb *bodyBlocks) error {
 		if _, ok := d.sections[name]; !ok {
 			v := VocabularyFor(d.lang)
 			return &ParseError{Path: d.Path, Line: d.lines.lineOf(d.fm.end), Col: 1, Rule: "section",
-				Msg: fmt.Sprintf("no %q section: the CLI needs ## %s, ## %s and ## %s; add the heading back", "## "+v.Heading(name), v.Heading(SectionStatus), v.Heading(SectionActions), v.Heading(SectionLog))}
+				Msg: i18n.Text("incident.parse.no_section", "Section", strconv.Quote("## "+v.Heading(name)), "Status", v.Heading(SectionStatus), "Actions", v.Heading(SectionActions), "Log", v.Heading(SectionLog))}
 		}
 	}
 	return nil
@@ -464,7 +467,7 @@ func (d *Document) addAction(t task, strs *[]string) {
 				due, err = time.ParseDuration(f[0])
 			}
 			if len(f) == 0 || err != nil || due <= 0 {
-				d.problemAt(t.box, "action-marker", fmt.Sprintf("due marker %q does not start with a duration like 30m or 2h", m.value))
+				d.problemAt(t.box, "action-marker", i18n.Text("incident.parse.due_marker", "Value", strconv.Quote(m.value)))
 				continue
 			}
 			a.Due, a.DueAtSev = due, f[1:]
@@ -476,7 +479,7 @@ func (d *Document) addAction(t task, strs *[]string) {
 				every, err = time.ParseDuration(f[0])
 			}
 			if len(f) == 0 || err != nil || every <= 0 {
-				d.problemAt(t.box, "action-marker", fmt.Sprintf("announce marker %q does not start with a duration like 30m or 1h", m.value))
+				d.problemAt(t.box, "action-marker", i18n.Text("incident.parse.announce_marker", "Value", strconv.Quote(m.value)))
 				continue
 			}
 			a.Announce, a.AnnounceAtSev = every, f[1:]
@@ -561,10 +564,10 @@ func (d *Document) collectLog(body string, items []int, listEnd int) {
 		}
 		e.Line, e.start, e.end, e.itemEnd = d.lines.lineOf(start), start, entryEnd, end
 		if entryEnd < end {
-			d.problemAt(entryEnd, "log-note", fmt.Sprintf("this text is not part of the log entry at line %d: a continuation of an entry is indented by two spaces; indent it to continue the entry, or put a blank line before it to keep it as a note", e.Line))
+			d.problemAt(entryEnd, "log-note", i18n.Text("incident.parse.log_note", "Line", e.Line))
 		}
 		if n := len(d.Log); n > 0 && e.At.Before(d.Log[n-1].At) {
-			d.problemAt(start, "log-order", fmt.Sprintf("log entry at %s comes after one at %s: the log is kept in time order", FormatTime(e.At), FormatTime(d.Log[n-1].At)))
+			d.problemAt(start, "log-order", i18n.Text("incident.parse.log_order", "At", FormatTime(e.At), "Prev", FormatTime(d.Log[n-1].At)))
 		}
 		d.Log = append(d.Log, e)
 	}
@@ -627,15 +630,15 @@ func ParseLogLine(s string) (LogEntry, error) {
 	ts, rest, _ := strings.Cut(s, " ")
 	at, err := time.Parse(time.RFC3339, ts)
 	if err != nil {
-		return LogEntry{}, fmt.Errorf("log entry does not start with an RFC 3339 time (want \"- 2026-11-23T10:02:00+09:00 [author] text\")")
+		return LogEntry{}, errors.New(i18n.Text("incident.parse.log_time"))
 	}
 	if !strings.HasPrefix(rest, "[") || !strings.Contains(rest, "]") {
-		return LogEntry{}, fmt.Errorf("log entry has no [author] after its time (want \"- 2026-11-23T10:02:00+09:00 [author] text\")")
+		return LogEntry{}, errors.New(i18n.Text("incident.parse.log_author"))
 	}
 	author, txt, _ := strings.Cut(rest[1:], "]")
 	txt = strings.TrimLeft(txt, " \t")
 	if strings.TrimSpace(txt) == "" {
-		return LogEntry{}, fmt.Errorf("log entry has no text")
+		return LogEntry{}, errors.New(i18n.Text("incident.parse.log_text"))
 	}
 	return LogEntry{At: at, Author: UnescapeInline(strings.TrimSpace(author)), Text: UnescapeInline(txt)}, nil
 }

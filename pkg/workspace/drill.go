@@ -199,7 +199,7 @@ func (w *Workspace) StartDrill(o DrillStart) (*DrillStartResult, error) {
 	}
 	at := w.Now().Truncate(time.Second)
 	res, err := w.Declare(Declaration{
-		Title: s.DeclaredTitle(), Severity: s.Severity, Commander: o.Commander, At: at,
+		Title: s.DeclaredTitle(string(w.Config.Lang)), Severity: s.Severity, Commander: o.Commander, At: at,
 		Drill: &DrillKeys{Scenario: sf.Path, ScenarioCommit: sf.Commit.String(), Variant: drill.SealVariant(at, v.Name),
 			Facilitator: facilitator, Speed: drill.FormatSpeed(speed)},
 	})
@@ -457,7 +457,7 @@ func (w *Workspace) NewScenario(ref, name string) (*ScenarioResult, error) {
 		}
 		return nil, errScenarioExists(rel)
 	}
-	src, err := drill.FromIncident(d, d.Path, name)
+	src, err := drill.FromIncident(d, d.Path, name, string(w.Config.Lang))
 	if err != nil {
 		return nil, err
 	}
