@@ -114,20 +114,8 @@ func Run(opts Options) (*Result, error) {
 	c.keepDocs = opts.Base != ""
 	c.root, c.pmConfig = opts.Root, opts.Config.Postmortem
 	c.postmortems = path.Clean(opts.Config.Postmortem.Folder)
-	if c.incidents == "." || c.incidents == "" {
-		c.incidents = "incidents"
-	}
-	if c.severities == nil {
-		if c.severities, err = severity.Parse("built-in severities", templates.Severities); err != nil {
-			return nil, err
-		}
-		c.sevFrom = "the built-in severity definitions"
-	}
-	if c.sevFrom == "" {
-		c.sevFrom = "the severity definitions"
-	}
-	if c.now.IsZero() {
-		c.now = time.Now()
+	if err := c.fillDefaults(); err != nil {
+		return nil, err
 	}
 	root, err := filepath.Abs(opts.Root)
 	if err != nil {
@@ -589,4 +577,26 @@ func (c *checker) uniqueIDs(root string, linted map[string]*lintedDoc, reused ma
 		}
 	}
 	return out, nil
+}
+
+// fillDefaults gives the checker what the options left out: the default incidents folder, the
+// built-in severities, the clock.
+func (c *checker) fillDefaults() error {
+	if c.incidents == "." || c.incidents == "" {
+		c.incidents = "incidents"
+	}
+	if c.severities == nil {
+		sevs, err := severity.Parse("built-in severities", templates.Severities)
+		if err != nil {
+			return err
+		}
+		c.severities, c.sevFrom = sevs, "the built-in severity definitions"
+	}
+	if c.sevFrom == "" {
+		c.sevFrom = "the severity definitions"
+	}
+	if c.now.IsZero() {
+		c.now = time.Now()
+	}
+	return nil
 }

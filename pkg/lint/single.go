@@ -6,7 +6,6 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/config"
 	"github.com/incidentctl/incidentctl/pkg/severity"
-	"github.com/incidentctl/incidentctl/templates"
 )
 
 // DocumentOptions is what CheckDocument needs to know about the repository.
@@ -28,20 +27,8 @@ func CheckDocument(p string, src []byte, o DocumentOptions) ([]Finding, error) {
 	}
 	c := &checker{policy: policy, severities: o.Severities, sevFrom: o.SeveritiesFrom, now: o.Now,
 		incidents: path.Clean(o.Config.Incidents), secrets: policy.Secrets(), fields: o.Config.Fields}
-	if c.incidents == "." || c.incidents == "" {
-		c.incidents = "incidents"
-	}
-	if c.severities == nil {
-		if c.severities, err = severity.Parse("built-in severities", templates.Severities); err != nil {
-			return nil, err
-		}
-		c.sevFrom = "the built-in severity definitions"
-	}
-	if c.sevFrom == "" {
-		c.sevFrom = "the severity definitions"
-	}
-	if c.now.IsZero() {
-		c.now = time.Now()
+	if err := c.fillDefaults(); err != nil {
+		return nil, err
 	}
 	_, fs := c.checkDocument(p, src)
 	var out []Finding
