@@ -536,7 +536,11 @@ func writeTargets19(w io.Writer, info reportInfo, by map[string]*pair) {
 		}
 		if p := by["lint @"+l]; p != nil {
 			m := median(p.a.runs)
-			row(fmt.Sprintf("`lint` of %s documents ≤ 3 s (2 cores)", l), fmt.Sprintf("%s, %s", ms(m), mb(maxRSS(p.a))), "3 s", m <= 3*time.Second)
+			row(fmt.Sprintf("`lint` of %s documents ≤ 3 s (2 cores), result cache warm", l), fmt.Sprintf("%s, %s", ms(m), mb(maxRSS(p.a))), "3 s", m <= 3*time.Second)
+		}
+		if p := by["lint @"+l+", no result cache"]; p != nil {
+			m := median(p.a.runs)
+			row(fmt.Sprintf("`lint` of %s documents ≤ 3 s (2 cores), no result cache (first lint after a clone)", l), fmt.Sprintf("%s, %s", ms(m), mb(maxRSS(p.a))), "3 s", m <= 3*time.Second)
 		}
 		if p := by["lint --base HEAD~1 vs <hash> after git clone @"+l]; p != nil {
 			target := fmt.Sprintf("`lint --base HEAD~1` after a clone @%s ≤ the same commit as a hash", l)
