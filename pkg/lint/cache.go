@@ -188,37 +188,52 @@ var cacheReused atomic.Int64
 
 // save writes the entries of this run (docs sorted by path), when anything changed.
 func (rc *resultCache) save(docs []*lintedDoc) {
+	b := []byte(rc.header)
 	dirty := false
-	entries := make(map[string]*cacheEntry, len(docs))
-	if rc.partial {
+	if !rc.partial {
+		// A lint of everything: its entries are the cache, in the order docs has.
+		kept := 0
+		for _, ld := range docs {
+			if ld.entry != nil {
+				kept++
+				dirty = dirty || !ld.reused
+			}
+		}
+		if !dirty && kept == len(rc.old) {
+			return // the same entries (each reused one is in the old cache, once)
+		}
+		for _, ld := range docs {
+			if ld.entry != nil {
+				b = appendEntry(b, ld.rel, ld.entry)
+			}
+		}
+	} else {
+		entries := make(map[string]*cacheEntry, len(rc.old)+len(docs))
 		for rel, e := range rc.old {
 			entries[rel] = e
 		}
-	}
-	for _, ld := range docs {
-		switch {
-		case ld.entry == nil:
-			if _, had := entries[ld.rel]; had {
-				delete(entries, ld.rel)
-				dirty = true
+		for _, ld := range docs {
+			switch {
+			case ld.entry == nil:
+				if _, had := entries[ld.rel]; had {
+					delete(entries, ld.rel)
+					dirty = true
+				}
+			case !ld.reused:
+				entries[ld.rel], dirty = ld.entry, true
 			}
-		case !ld.reused:
-			entries[ld.rel], dirty = ld.entry, true
-		default:
-			entries[ld.rel] = ld.entry
 		}
-	}
-	if !dirty && len(entries) == len(rc.old) {
-		return
-	}
-	rels := make([]string, 0, len(entries))
-	for rel := range entries {
-		rels = append(rels, rel)
-	}
-	slices.Sort(rels)
-	b := []byte(rc.header)
-	for _, rel := range rels {
-		b = appendEntry(b, rel, entries[rel])
+		if !dirty {
+			return
+		}
+		rels := make([]string, 0, len(entries))
+		for rel := range entries {
+			rels = append(rels, rel)
+		}
+		slices.Sort(rels)
+		for _, rel := range rels {
+			b = appendEntry(b, rel, entries[rel])
+		}
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(rc.file), "lint-*")
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -176,4 +177,33 @@ func TestCacheRacy(t *testing.T) {
 	if n := cacheReused.Load() - before; n != 0 {
 		t.Fatalf("%d unsettled documents were taken from the cache", n)
 	}
+}
+
+// FuzzCacheEntries: any bytes decode without a panic, and what decodes encodes back to the same.
+func FuzzCacheEntries(f *testing.F) {
+	e := &cacheEntry{key: statKey{size: 10, mtime: 1, ctime: 2, ino: 3}, parsed: true, id: "261123-k7xqm", idLine: 2, idCol: 5,
+		since: 7, until: 9, deps: []fileDep{{"postmortems/x.md", true}},
+		findings: []Finding{{Line: 3, Col: 1, Rule: RuleStatus, Message: "m"}, {Line: 4, Col: 2, Rule: RulePostmortem, Message: "p", pending: true}}}
+	f.Add(appendEntry(nil, "incidents/a.md", e))
+	f.Add(appendEntry(appendEntry(nil, "a", &cacheEntry{skipped: true}), "b", e))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := decodeEntries(b)
+		if err != nil {
+			return
+		}
+		var again []byte
+		rels := make([]string, 0, len(m))
+		for rel := range m {
+			rels = append(rels, rel)
+		}
+		slices.Sort(rels)
+		for _, rel := range rels {
+			again = appendEntry(again, rel, m[rel])
+		}
+		m2, err := decodeEntries(again)
+		if err != nil || !reflect.DeepEqual(m, m2) {
+			t.Fatalf("round trip: %v\n%+v\n%+v", err, m, m2)
+		}
+	})
 }
