@@ -14,6 +14,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -164,7 +165,7 @@ func DefaultFileFor(lang i18n.Lang) string {
 	return DefaultFile
 }
 
-var lineRE = regexp.MustCompile(`line (\d+): `)
+var lineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line (\d+): `) })
 
 // Load reads root/.incidentctl.yaml; a missing file gives the defaults.
 func Load(root string) (Config, error) {
@@ -197,7 +198,7 @@ func Parse(src []byte) (Config, error) {
 		msg = strings.ReplaceAll(msg, "in type config.Site", "in site (known: "+knownKeys(Site{})+")")
 		msg = strings.ReplaceAll(msg, "in type config.Postmortem", "in postmortem (known: "+knownKeys(Postmortem{})+")")
 		msg = strings.ReplaceAll(msg, "in type config.Config", "(known: "+knownKeys(Config{})+")")
-		if m := lineRE.FindStringSubmatch(msg); m != nil {
+		if m := lineRE().FindStringSubmatch(msg); m != nil {
 			return c, fmt.Errorf("%s:%s: %s", FileName, m[1], strings.Replace(msg, m[0], "", 1))
 		}
 		return c, fmt.Errorf("%s: %s", FileName, msg)

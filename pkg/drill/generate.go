@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -20,7 +21,9 @@ import (
 // NameRE is what a scenario's name may be: its file is drills/<name>.md. It is a slug
 // (incident.Slug): letters of any script in lower case, digits and -, so that the default name
 // of a scenario drawn from "決済APIが500エラーを返す" is its slug, as the incident's file name is.
-var NameRE = regexp.MustCompile(`^[\p{Ll}\p{Lm}\p{Lo}\p{N}][\p{Ll}\p{Lm}\p{Lo}\p{N}\p{M}-]*$`)
+var NameRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[\p{Ll}\p{Lm}\p{Lo}\p{N}][\p{Ll}\p{Lm}\p{Lo}\p{N}\p{M}-]*$`)
+})
 
 // ScenarioPath is the file of a scenario name.
 func ScenarioPath(name string) string { return path.Join(Dir, name+".md") }
