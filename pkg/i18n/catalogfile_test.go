@@ -199,12 +199,13 @@ func (e nestedErr) Error() string { return e.p.T(e.id) }
 // first is being put together: no deadlock, the same text as from the whole catalogue.
 func TestMessagesOnDemandNested(t *testing.T) {
 	p := freshPrinter(t, English)
-	inner := nestedErr{p, "warning"}
+	const id = "config.notify.no_kind" // a template: not a plain text
+	inner := nestedErr{p, id}
 	got := p.T("config.notify.sink", "Sink", "war-room", "Error", inner)
-	if want := "notify war-room: " + For(English).T("warning"); got != want {
+	if want := "notify war-room: " + For(English).T(id); got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if s := p.T("warning"); s != For(English).T("warning") {
-		t.Errorf("warning: %q", s)
+	if s := p.T(id); s != For(English).T(id) {
+		t.Errorf("%s: %q", id, s)
 	}
 }

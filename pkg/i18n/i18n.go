@@ -107,12 +107,17 @@ var catalogFS embed.FS
 type langBundle struct {
 	once sync.Once
 	err  error
-	// mu guards b, to which ensure adds messages while other goroutines may be localizing.
-	mu sync.RWMutex
-	b  *goi18n.Bundle
+	// mu guards the bundle, to which ensure adds messages while other goroutines may be
+	// localizing. The bundle itself (go-i18n's plural rules of every language: ~1,000
+	// allocations) is made when a message first needs it: plain texts come straight from
+	// the catalogue (see Printer.lookup).
+	mu     sync.RWMutex
+	bundle func() *goi18n.Bundle
 	// files are the catalogues whose messages are added on demand (English first); a
-	// catalogue outside the part of YAML readCatalogue reads is loaded whole into b instead.
+	// catalogue outside the part of YAML readCatalogue reads is loaded whole into the bundle
+	// instead, and then plain is false.
 	files []langFile
+	plain bool
 	added sync.Map // message ID -> struct{}: given to b (or found in no file)
 	// whole holds every message of the language's catalogues, made the first time ensure
 	// cannot take the lock without waiting (see there).
@@ -144,18 +149,57 @@ func loadBundle(l Lang) (*langBundle, error) {
 
 // load reads the catalogues of English and l.
 func (lb *langBundle) load(l Lang) error {
-	b := goi18n.NewBundle(language.English)
-	b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
 	load := []Lang{English}
 	if l != English {
 		load = append(load, l)
 	}
+	var whole []Lang // the catalogues the YAML parser reads
 	for _, c := range load {
-		if err := lb.addCatalogue(b, c); err != nil {
+		data, err := catalogFS.ReadFile("catalog/" + string(c) + ".yaml")
+		if err != nil {
 			return fmt.Errorf("message catalogue %s: %v", c, err)
 		}
+		if cat, ok := readCatalogue(string(data)); ok {
+			lb.files = append(lb.files, langFile{language.Make(string(c)), cat})
+		} else {
+			whole = append(whole, c)
+		}
 	}
-	lb.b = b
+	mk := func() (*goi18n.Bundle, error) {
+		b := goi18n.NewBundle(language.English)
+		b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
+		for _, f := range lb.files {
+			// No message yet: this registers the language (and checks go-i18n has its plural
+			// rules), as adding all its messages at once would.
+			if err := b.AddMessages(f.tag); err != nil {
+				return nil, fmt.Errorf("message catalogue %s: %v", f.tag, err)
+			}
+		}
+		for _, c := range whole {
+			name := "catalog/" + string(c) + ".yaml"
+			data, _ := catalogFS.ReadFile(name)
+			if _, err := b.ParseMessageFileBytes(data, name); err != nil {
+				return nil, fmt.Errorf("message catalogue %s: %v", c, err)
+			}
+		}
+		return b, nil
+	}
+	lb.plain = len(whole) == 0
+	if !lb.plain {
+		b, err := mk()
+		if err != nil {
+			return err
+		}
+		lb.bundle = func() *goi18n.Bundle { return b }
+	} else {
+		lb.bundle = sync.OnceValue(func() *goi18n.Bundle {
+			b, err := mk()
+			if err != nil {
+				panic(err) // English and Japanese have plural rules: TestCatalogue
+			}
+			return b
+		})
+	}
 	lb.whole = sync.OnceValue(func() *goi18n.Bundle {
 		b := goi18n.NewBundle(language.English)
 		b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
@@ -177,29 +221,6 @@ func (lb *langBundle) load(l Lang) error {
 	return nil
 }
 
-// addCatalogue makes language c's messages available in b: read directly when the file keeps
-// to the small part of YAML the catalogues are written in (catalogfile.go) and added message
-// by message when asked for, else parsed whole by the YAML parser.
-func (lb *langBundle) addCatalogue(b *goi18n.Bundle, c Lang) error {
-	name := "catalog/" + string(c) + ".yaml"
-	data, err := catalogFS.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	if cat, ok := readCatalogue(string(data)); ok {
-		tag := language.Make(string(c))
-		// No message yet: this registers the language (and checks go-i18n has its plural
-		// rules), as adding all its messages at once would.
-		if err := b.AddMessages(tag); err != nil {
-			return err
-		}
-		lb.files = append(lb.files, langFile{tag, cat})
-		return nil
-	}
-	_, err = b.ParseMessageFileBytes(data, name)
-	return err
-}
-
 // ensure hands message id of every catalogue to the bundle, once, and reports whether b has
 // it. It never waits for the lock: the goroutine may be inside a lookup already, holding the
 // read lock while a template argument's Error or String method asks for a message. When the
@@ -216,9 +237,10 @@ func (lb *langBundle) ensure(id string) bool {
 	}
 	defer lb.mu.Unlock()
 	if _, ok := lb.added.Load(id); !ok {
+		b := lb.bundle()
 		for _, f := range lb.files {
 			if i, ok := f.cat.byID[id]; ok {
-				_ = lb.b.AddMessages(f.tag, &f.cat.msgs[i]) // the tag's plural rules were checked in addCatalogue
+				_ = b.AddMessages(f.tag, &f.cat.msgs[i]) // the tag's plural rules were checked making b
 			}
 		}
 		lb.added.Store(id, struct{}{})
@@ -230,7 +252,7 @@ func (lb *langBundle) ensure(id string) bool {
 type Printer struct {
 	lang  Lang
 	lb    *langBundle
-	loc   *goi18n.Localizer
+	loc   func() *goi18n.Localizer // on lb.bundle
 	whole func() *goi18n.Localizer // on lb.whole
 	plain sync.Map                 // id -> text of messages without arguments: a listing of 100,000 rows asks for the same few
 }
@@ -256,18 +278,41 @@ func For(l Lang) *Printer {
 }
 
 func newPrinter(l Lang, lb *langBundle) *Printer {
-	return &Printer{lang: l, lb: lb, loc: goi18n.NewLocalizer(lb.b, string(l), string(English)),
+	return &Printer{lang: l, lb: lb,
+		loc:   sync.OnceValue(func() *goi18n.Localizer { return goi18n.NewLocalizer(lb.bundle(), string(l), string(English)) }),
 		whole: sync.OnceValue(func() *goi18n.Localizer { return goi18n.NewLocalizer(lb.whole(), string(l), string(English)) })}
 }
 
-// lookup localizes one message, handing it to the bundle first if need be.
+// lookup localizes one message, handing it to the bundle first if need be. A plain text (no
+// template action, no plural forms) in the printer's own language, asked for without a
+// count, is what go-i18n would give: the text itself.
 func (p *Printer) lookup(lc *goi18n.LocalizeConfig) (string, error) {
+	if lc.PluralCount == nil && lc.DefaultMessage == nil && p.lb.plain {
+		if s, ok := p.lb.plainText(lc.MessageID); ok {
+			return s, nil
+		}
+	}
 	if !p.lb.ensure(lc.MessageID) {
 		return p.whole().Localize(lc)
 	}
 	p.lb.mu.RLock()
 	defer p.lb.mu.RUnlock()
-	return p.loc.Localize(lc)
+	return p.loc().Localize(lc)
+}
+
+// plainText is message id of the bundle's own language when it is plain text.
+func (lb *langBundle) plainText(id string) (string, bool) {
+	f := lb.files[len(lb.files)-1] // English, or the language's own catalogue after it
+	i, ok := f.cat.byID[id]
+	if !ok {
+		return "", false
+	}
+	m := &f.cat.msgs[i]
+	if m.Other == "" || m.Zero != "" || m.One != "" || m.Two != "" || m.Few != "" || m.Many != "" ||
+		m.LeftDelim != "" || m.RightDelim != "" || strings.Contains(m.Other, "{{") {
+		return "", false
+	}
+	return m.Other, true
 }
 
 // Lang is the printer's language.
