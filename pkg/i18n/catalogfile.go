@@ -188,6 +188,9 @@ func scalar(s string) (string, bool) {
 
 // yamlWord reports a plain word a YAML reader may take for a boolean or null.
 func yamlWord(s string) bool {
+	if len(s) > len("false") {
+		return false
+	}
 	switch strings.ToLower(s) {
 	case "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~":
 		return true
@@ -198,21 +201,31 @@ func yamlWord(s string) bool {
 // plainText reports UTF-8 text of characters YAML prints as they are: no control characters
 // but the line feed, none of the characters YAML also reads as line breaks, no byte-order mark.
 func plainText(data string) bool {
-	if !utf8.ValidString(data) {
-		return false
-	}
-	for _, r := range data {
+	for i := 0; i < len(data); {
+		if c := data[i]; c < utf8.RuneSelf { // ASCII, most of a catalogue: no decoding
+			if c < 0x20 && c != '\n' || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(data[i:])
 		switch {
-		case r == '\n':
-		case r < 0x20, r >= 0x7f && r <= 0x9f, r == 0x2028, r == 0x2029, r == 0xfeff, r >= 0xfffe && r <= 0xffff:
+		case r == utf8.RuneError && size == 1: // not UTF-8
+			return false
+		case r <= 0x9f, r == 0x2028, r == 0x2029, r == 0xfeff, r >= 0xfffe && r <= 0xffff:
 			return false
 		}
+		i += size
 	}
 	return true
 }
 
 // messageField reports the names go-i18n reads as the fields of a message.
 func messageField(key string) bool {
+	if len(key) > len("description") {
+		return false
+	}
 	switch strings.ToLower(key) {
 	case "id", "description", "hash", "leftdelim", "rightdelim", "zero", "one", "two", "few", "many", "other", "translation":
 		return true

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"go.yaml.in/yaml/v3"
@@ -208,4 +209,22 @@ func TestMessagesOnDemandNested(t *testing.T) {
 	if s := p.T(id); s != For(English).T(id) {
 		t.Errorf("%s: %q", id, s)
 	}
+}
+
+// plainText's byte loop agrees with the plain definition over runes.
+func FuzzPlainText(f *testing.F) {
+	for _, s := range []string{"a\nb", "a\tb", "\x7f", "\u0085", "\u2028", "\ufeff", "\uffff", "\ufffd", "日本語", "\xed\xa0\x80", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := utf8.ValidString(s)
+		for _, r := range s {
+			if r != '\n' && (r < 0x20 || r >= 0x7f && r <= 0x9f || r == 0x2028 || r == 0x2029 || r == 0xfeff || r >= 0xfffe && r <= 0xffff) {
+				want = false
+			}
+		}
+		if got := plainText(s); got != want {
+			t.Errorf("plainText(%q) = %v, want %v", s, got, want)
+		}
+	})
 }
