@@ -138,27 +138,31 @@ func scalar(s string) (string, bool) {
 			return s[1 : 1+j], 1+j == len(s)-1 // nothing to unescape
 		}
 		var b strings.Builder
+		b.Grow(len(s))
 		for i := 1; i < len(s); i++ {
-			switch c := s[i]; c {
-			case '"':
+			// the text up to the next quote or escape, as it is
+			j := strings.IndexAny(s[i:], `"\`)
+			if j < 0 {
+				return "", false
+			}
+			b.WriteString(s[i : i+j])
+			i += j
+			if s[i] == '"' {
 				return b.String(), i == len(s)-1
-			case '\\':
-				if i+1 >= len(s) {
-					return "", false
-				}
-				i++
-				switch s[i] {
-				case '"', '\\', '/':
-					b.WriteByte(s[i])
-				case 'n':
-					b.WriteByte('\n')
-				case 't':
-					b.WriteByte('\t')
-				default:
-					return "", false
-				}
+			}
+			if i+1 >= len(s) {
+				return "", false
+			}
+			i++
+			switch s[i] {
+			case '"', '\\', '/':
+				b.WriteByte(s[i])
+			case 'n':
+				b.WriteByte('\n')
+			case 't':
+				b.WriteByte('\t')
 			default:
-				b.WriteByte(c)
+				return "", false
 			}
 		}
 		return "", false
