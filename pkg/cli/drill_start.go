@@ -21,7 +21,7 @@ func newDrillScenarioCmd(app *App) *cobra.Command {
   incidentctl drill scenario 260917-x31y2 --name payments-db-failover`,
 		Args: exactArgs(1, "one incident ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if cmd.Flags().Changed("name") && !drill.NameRE().MatchString(name) {
+			if cmd.Flags().Changed("name") && !drill.NameRE.MatchString(name) {
 				return usageErr("--name %q: a scenario name is letters (lower case, any script), digits and - (its file is drills/<name>.md)", name)
 			}
 			ws, err := app.open()

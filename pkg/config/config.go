@@ -14,7 +14,6 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
-	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -165,7 +164,7 @@ func DefaultFileFor(lang i18n.Lang) string {
 	return DefaultFile
 }
 
-var lineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line (\d+): `) })
+var lineRE = regexp.MustCompile(`line (\d+): `)
 
 // Load reads root/.incidentctl.yaml; a missing file gives the defaults.
 func Load(root string) (Config, error) {
@@ -198,7 +197,7 @@ func Parse(src []byte) (Config, error) {
 		msg = strings.ReplaceAll(msg, "in type config.Site", "in site (known: "+knownKeys(Site{})+")")
 		msg = strings.ReplaceAll(msg, "in type config.Postmortem", "in postmortem (known: "+knownKeys(Postmortem{})+")")
 		msg = strings.ReplaceAll(msg, "in type config.Config", "(known: "+knownKeys(Config{})+")")
-		if m := lineRE().FindStringSubmatch(msg); m != nil {
+		if m := lineRE.FindStringSubmatch(msg); m != nil {
 			return c, fmt.Errorf("%s:%s: %s", FileName, m[1], strings.Replace(msg, m[0], "", 1))
 		}
 		return c, fmt.Errorf("%s: %s", FileName, msg)

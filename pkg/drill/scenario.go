@@ -226,7 +226,7 @@ func parse(path string, src []byte) (*Scenario, []Problem) {
 	return p.s, p.problems
 }
 
-var idLike = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{6}-[0-9a-z]{5}$`) })
+var idLike = &lazyRegexp{expr: `^\d{6}-[0-9a-z]{5}$`}
 
 func (p *parser) frontMatter(root *yaml.Node) {
 	s := p.s
@@ -259,7 +259,7 @@ func (p *parser) frontMatter(root *yaml.Node) {
 			}
 		case KeyBasedOn:
 			if id, ok := scalar(); ok && id != "" {
-				if !idLike().MatchString(id) || !incident.ValidID(id) {
+				if !idLike.MatchString(id) || !incident.ValidID(id) {
 					p.errorAt(line, RuleScenario, "based_on %q is not an incident ID (like 260917-x31y2)", id)
 				}
 				s.BasedOn = id

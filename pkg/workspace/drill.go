@@ -444,7 +444,7 @@ func (w *Workspace) NewScenario(ref, name string) (*ScenarioResult, error) {
 	if name == "" {
 		name = incident.Slug(d.Meta.Title)
 	}
-	if !drill.NameRE().MatchString(name) {
+	if !drill.NameRE.MatchString(name) {
 		return nil, errScenarioName(name)
 	}
 	rel := drill.ScenarioPath(name)
