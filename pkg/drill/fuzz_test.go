@@ -45,7 +45,7 @@ func FuzzParse(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		for _, v := range s.Variants {
-			if !variantNameRE().MatchString(v.Name) || seen[v.Name] || v.Text == "" {
+			if !variantNameRE.MatchString(v.Name) || seen[v.Name] || v.Text == "" {
 				t.Fatalf("variant %+v", v)
 			}
 			seen[v.Name] = true

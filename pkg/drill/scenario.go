@@ -521,7 +521,7 @@ func (p *parser) injects(bs []block, variant string) []Inject {
 	return out
 }
 
-var variantNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`) })
+var variantNameRE = &lazyRegexp{expr: `^[a-z0-9][a-z0-9_-]*$`}
 
 // variants reads "### <name>" subsections.
 func (p *parser) variants(secLine int, ls []line) {
@@ -567,7 +567,7 @@ func (p *parser) variants(secLine int, ls []line) {
 			flush()
 			cur, curLines = &Variant{Name: text, Line: l.n}, nil
 			switch {
-			case !variantNameRE().MatchString(text):
+			case !variantNameRE.MatchString(text):
 				p.errorAt(l.n, RuleVariant, "variant name %q: a name is lower-case letters, digits, - and _ (like stale-endpoint), typed as drill start --variant <name>", text)
 			case slices.ContainsFunc(p.s.Variants, func(v Variant) bool { return v.Name == text }):
 				p.errorAt(l.n, RuleVariant, "variant %q appears twice: give each variant its own name", text)
