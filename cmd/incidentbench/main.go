@@ -117,6 +117,8 @@ func main() {
 	}
 
 	bin = filepath.Join(binDir, "incidentctl")
+	// Built as the README and the releases build it: static (CGO_ENABLED=0), the floor too.
+	os.Setenv("CGO_ENABLED", "0")
 	if *prebuilt != "" {
 		if bin, err = filepath.Abs(*prebuilt); err != nil {
 			fatalf("-bin: %v", err)
