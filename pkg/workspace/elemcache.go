@@ -33,9 +33,10 @@ import (
 // changed: a listing that has new elements to keep appends them and a new index after the old
 // index, under an exclusive lock, and ends with a new trailer, so a concurrent reader that read
 // the old trailer still reads what it describes; a run interrupted mid-way leaves a trailer
-// that does not check, and the cache is then simply not used. When more than half of the file
-// is elements no longer indexed, the next listing writes a fresh file and renames it over the
-// old one.
+// that does not check, and the cache is then simply not used (the next listing writes a fresh
+// one). Each append also writes the whole index again (~10 MB at 100,000 documents), so when
+// the bytes no longer indexed (old indexes, replaced elements) pass half of those indexed, the
+// next listing writes a fresh file and renames it over the old one.
 
 // ElementCache names a cache of encoded elements (EachCached).
 type ElementCache struct {
@@ -362,7 +363,7 @@ func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Do
 	// Where the new elements go: a fresh file when there is no usable cache or when most of it
 	// is dead, else appended (only when something is to be kept: see add below).
 	var ew *elemWriter
-	fresh := ef == nil || ef.dataEnd-int64(len(w.elemHeader(c))) > 2*ef.live+elemSlack
+	fresh := ef == nil || ef.dataEnd-int64(len(w.elemHeader(c))) > ef.live+ef.live/2+elemSlack
 	if fresh && (misses > 0 || ef != nil) {
 		ew = w.newElemWriter(c)
 	}
