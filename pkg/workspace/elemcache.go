@@ -434,15 +434,16 @@ func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Do
 					if !sel.match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind) {
 						continue
 					}
-					if r.el, err = encode(d, clock); err != nil {
-						break
+					if r.el, err = encode(d, clock); err == nil {
+						err = emit(r.el.B)
 					}
-					b = r.el.B
-				} else if ew != nil && ew.tmp != "" { // a fresh file keeps it too
-					ew.add(h.path(), e.key, e.from, e.until, b)
-					e.used = true
+				} else {
+					if ew != nil && ew.tmp != "" { // a fresh file keeps it too
+						ew.add(h.path(), e.key, e.from, e.until, b)
+						e.used = true
+					}
+					err = emit(b)
 				}
-				err = emit(b)
 			} else if r.ok {
 				if err = r.err; err == nil {
 					keepNew(h, &r.el)
