@@ -233,7 +233,13 @@ func (h *header) id() string { return h.name[:12] }
 func (w *Workspace) headers(folders []*folder, keep func(*incident.Document) bool) []header {
 	now := w.settleLimit()
 	cache := w.readMetaCache()
-	var hs []header
+	// Sized at once: growing a slice of 100,000 headers by appending allocated five times its
+	// size (the largest allocation of a warm listing).
+	n := 0
+	for _, f := range folders {
+		n += strings.Count(f.docs, "\x00")
+	}
+	hs := make([]header, 0, n)
 	type span struct{ f, start, end int }
 	var spans []span
 	matched := 0
