@@ -81,3 +81,18 @@ func statNames(dir string, names []string) ([]statKey, []bool) {
 func lockExclusive(f *os.File) bool {
 	return unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) == nil
 }
+
+// readStart reads the start of a regular file into buf (one open, one read, no symbolic link
+// followed) and returns what it read.
+func readStart(abs string, buf []byte) ([]byte, error) {
+	fd, err := unix.Open(abs, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(fd)
+	n, err := unix.Pread(fd, buf, 0)
+	if err != nil {
+		return nil, err
+	}
+	return buf[:n], nil
+}

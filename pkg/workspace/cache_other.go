@@ -3,6 +3,7 @@
 package workspace
 
 import (
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -38,3 +39,17 @@ func statNames(dir string, names []string) ([]statKey, []bool) {
 
 // lockExclusive: elsewhere the element cache is not appended to, only written afresh.
 func lockExclusive(f *os.File) bool { return false }
+
+// readStart reads the start of a file into buf and returns what it read.
+func readStart(abs string, buf []byte) ([]byte, error) {
+	f, err := os.Open(abs)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	n, err := io.ReadFull(f, buf)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, err
+	}
+	return buf[:n], nil
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
 	"github.com/incidentctl/incidentctl/pkg/incident"
@@ -151,6 +152,43 @@ func (w *Workspace) lookAgain(p string, d *openDoc, key statKey, ok bool) {
 	d.fromRecord(string(encodeMeta(m)))
 }
 
+// sniffResolved classes a document resolved when the start of its file has a plain front
+// matter saying so (incident.SniffStatus), without parsing it: the first board after a clone
+// reads every document, most of them resolved, and parsing them was most of its time. It is
+// used only for a document that holds what git's index records for it (so neither a hand edit
+// nor a conflict), and it leaves no record for the meta cache, so that list and lint still
+// parse it and report what is wrong with it. The price: a resolved document whose body does
+// not parse is not reported by the board. buf is the reader's buffer, kept between calls.
+func (w *Workspace) sniffResolved(p string, d *openDoc, key statKey, buf *[]byte) bool {
+	if key.size > incident.MaxSize {
+		return false
+	}
+	docReads.Add(1)
+	if *buf == nil {
+		*buf = make([]byte, sniffSize)
+	}
+	src, err := readStart(w.abs(p), *buf)
+	if err != nil {
+		return false
+	}
+	if st, ok := incident.SniffStatus(src); !ok || st != incident.StatusResolved {
+		return false
+	}
+	docSniffs.Add(1)
+	d.key, d.class, d.data, d.rec, d.err = statKey{}, classResolved, "", "", nil
+	if key.settled(w.settleLimit()) {
+		d.key = key
+	}
+	return true
+}
+
+// docSniffs counts the documents classed by sniffResolved (the tests count them).
+var docSniffs atomic.Int64
+
+// sniffSize is how much of a document sniffResolved reads: the front matter incidentctl writes
+// is about 500 bytes.
+const sniffSize = 4096
+
 // fromRecord sets a document's class from a front-matter record.
 func (d *openDoc) fromRecord(rec string) {
 	d.class, d.data, d.rec = classResolved, "", rec
@@ -241,6 +279,7 @@ func (w *Workspace) openRebuild(c *openCache) ([]header, bool) {
 		var names []string
 		f.eachDoc(func(name, _ string) { names = append(names, name) })
 		keys, oks := statNames(w.abs(f.rel), names)
+		var buf []byte // sniffResolved's reads
 		idx, prev := byDir[f.rel], old[f.rel]
 		o.docs = make([]openDoc, len(names))
 		for i, name := range names {
@@ -261,6 +300,8 @@ func (w *Workspace) openRebuild(c *openCache) ([]header, bool) {
 				was = &prev[0]
 			}
 			key := keys[i]
+			// Open, unreadable, untracked, in conflict, or not what the index holds: watched.
+			holds := oks[i] && e != nil && e.HoldsStat(key.size, key.mtime, key.ctime, key.ino)
 			switch r, cached := meta.find(f.rel, name); {
 			case !oks[i]:
 				w.lookAgain(f.docPath(name), d, key, false)
@@ -269,11 +310,11 @@ func (w *Workspace) openRebuild(c *openCache) ([]header, bool) {
 			case cached && r.key == key && key.settled(limit):
 				d.key = key
 				d.fromRecord(r.data)
+			case holds && w.sniffResolved(f.docPath(name), d, key, &buf):
+				// Resolved by its front matter, as git holds it: not parsed (see sniffResolved).
 			default:
 				w.lookAgain(f.docPath(name), d, key, true)
 			}
-			// Open, unreadable, untracked, in conflict, or not what the index holds: watched.
-			holds := oks[i] && e != nil && e.HoldsStat(key.size, key.mtime, key.ctime, key.ino)
 			d.watched = d.class != classResolved || !holds
 		}
 	})

@@ -313,3 +313,155 @@ func TestEachIsList(t *testing.T) {
 		t.Fatalf("emit's error: %v after %d", err, n)
 	}
 }
+
+// After a clone the board classes resolved documents by their front matter alone
+// (sniffResolved) and parses the rest: the board is the one parsing every document gives, but
+// for a committed resolved document whose body is broken, which only list (and lint) report.
+// Hand edits before the first run (a resolved document reopened, an open one broken), then
+// checkout, reset, pull and sync keep it right.
+func TestOpenCacheAfterClone(t *testing.T) {
+	shortRacyWindow(t)
+	origin := synthRepo(t, 150, 0.1)
+	var open, resolved []Entry
+	for _, e := range walkEntries(t, origin) {
+		d, err := origin.loadEntry(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Meta.Status == incident.StatusResolved {
+			resolved = append(resolved, e)
+		} else {
+			open = append(open, e)
+		}
+	}
+	edit := func(dir string, e Entry, from, to string) {
+		t.Helper()
+		p := filepath.Join(dir, e.Path)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), from) {
+			t.Fatalf("%s has no %q", e.Path, from)
+		}
+		if err := os.WriteFile(p, []byte(strings.Replace(string(b), from, to, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	od := origin.Root()
+	for _, dir := range []string{od} {
+		git(t, dir, "config", "user.name", "Alice")
+		git(t, dir, "config", "user.email", "alice@example.com")
+	}
+	// A resolved document whose body is broken, committed.
+	broken := resolved[0]
+	edit(od, broken, "## Log", "## Journal")
+	git(t, od, "commit", "-qam", "a broken resolved document")
+
+	tmp := t.TempDir()
+	remote := filepath.Join(tmp, "remote.git")
+	git(t, tmp, "clone", "-q", "--bare", od, remote)
+	dir := filepath.Join(tmp, "work")
+	git(t, tmp, "clone", "-q", remote, dir)
+	other := filepath.Join(tmp, "other")
+	git(t, tmp, "clone", "-q", remote, other)
+	for _, d := range []string{dir, other} {
+		git(t, d, "config", "user.name", "Bob")
+		git(t, d, "config", "user.email", "bob@example.com")
+	}
+	settle()
+	w, err := Open(dir, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Hand edits before the first run: a resolved document reopened, an open one broken.
+	edit(dir, resolved[1], "status: resolved", "status: mitigated")
+	edit(dir, open[0], "## Log", "## Journal")
+
+	wantPaths, wantErrs := exactOpen(t, w, NoDrills)
+	sniffs := docSniffs.Load()
+	got, gotErrs := listAll(t, w, Filter{Status: "open", Board: true, MetaOnly: true})
+	if n := docSniffs.Load() - sniffs; n < int64(len(resolved))/2 {
+		t.Fatalf("the first board after a clone sniffed %d of %d resolved documents", n, len(resolved))
+	}
+	var gotPaths []string
+	for _, d := range got {
+		gotPaths = append(gotPaths, d.Path)
+	}
+	// Parsing every document reports the broken resolved one; the board does not.
+	var want2 []string
+	sawBroken := false
+	for _, e := range wantErrs {
+		if strings.Contains(e, broken.Path) {
+			sawBroken = true
+			continue
+		}
+		want2 = append(want2, e)
+	}
+	if !sawBroken {
+		t.Fatalf("the test's documents are not what it thinks: errors %v", wantErrs)
+	}
+	if !slices.Equal(gotPaths, wantPaths) || !slices.Equal(gotErrs, want2) {
+		t.Fatalf("first board: lists\n%v\nerrors %v\nwant\n%v\nerrors %v", gotPaths, gotErrs, wantPaths, want2)
+	}
+	if !slices.Contains(gotPaths, resolved[1].Path) || len(gotErrs) != 1 || !strings.Contains(gotErrs[0], open[0].Path) {
+		t.Fatalf("first board: the hand edits are not seen: %v %v", gotPaths, gotErrs)
+	}
+	// list parses the sniffed documents (no meta cache record was written for them) and
+	// reports the broken one.
+	_, listErrs := listAll(t, w, Filter{Status: "all", MetaOnly: true})
+	if !slices.ContainsFunc(listErrs, func(e string) bool { return strings.Contains(e, broken.Path) }) {
+		t.Fatalf("list after the board does not report %s: %v", broken.Path, listErrs)
+	}
+	_, listErrs = listAll(t, w, Filter{Status: "all", MetaOnly: true})
+	if !slices.ContainsFunc(listErrs, func(e string) bool { return strings.Contains(e, broken.Path) }) {
+		t.Fatalf("the second list does not report %s: %v", broken.Path, listErrs)
+	}
+
+	// Mend both broken documents and commit everything: from here the board is exact.
+	edit(dir, broken, "## Journal", "## Log")
+	edit(dir, open[0], "## Journal", "## Log")
+	git(t, dir, "commit", "-qam", "mended")
+	checkBoard(t, w, "mended and committed")
+	if reads := checkBoard(t, w, "unchanged"); reads != 0 {
+		t.Fatalf("nothing changed: %d documents read", reads)
+	}
+	base := strings.TrimSpace(git(t, dir, "rev-parse", "HEAD"))
+	git(t, dir, "checkout", "-q", "-b", "side")
+	edit(dir, resolved[2], "status: resolved", "status: investigating")
+	edit(dir, open[1], "status: ", "status: resolved\nx_was: ")
+	git(t, dir, "commit", "-qam", "side")
+	checkBoard(t, w, "commit on a branch")
+	git(t, dir, "checkout", "-q", "main")
+	checkBoard(t, w, "checkout main")
+	git(t, dir, "reset", "-q", "--hard", "side")
+	checkBoard(t, w, "reset --hard side")
+	git(t, dir, "reset", "-q", base) // mixed: the index moves, the files stay
+	checkBoard(t, w, "reset --mixed")
+	git(t, dir, "reset", "-q", "--hard", base)
+	checkBoard(t, w, "reset --hard back")
+	git(t, dir, "push", "-q", "origin", "HEAD:main")
+
+	theirs := func(e Entry, from, to string) {
+		t.Helper()
+		git(t, other, "pull", "-q", "--ff-only")
+		edit(other, e, from, to)
+		git(t, other, "commit", "-qam", "theirs")
+		git(t, other, "push", "-q", "origin", "HEAD:main")
+	}
+	theirs(resolved[3], "status: resolved", "status: identified")
+	git(t, dir, "pull", "-q", "--ff-only")
+	checkBoard(t, w, "git pull")
+	theirs(resolved[4], "status: resolved", "status: mitigated")
+	if _, err := w.Log(open[2].ID, "local note", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Sync(SyncOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	checkBoard(t, w, "sync")
+	// A resolved document reopened by hand and staged.
+	edit(dir, resolved[5], "status: resolved", "status: mitigated")
+	git(t, dir, "add", resolved[5].Path)
+	checkBoard(t, w, "reopened and staged")
+}
