@@ -39,6 +39,11 @@ import (
 // commit, pull, any incidentctl write); `incidentctl list` looks at every file and
 // shows it at once. A split or sparse index, or none, turns the open cache off: the board then
 // looks at every document as list does.
+//
+// Building it with no cache to go by (after a clone, or a new build of incidentctl) reads every
+// document; one that holds its index entry and whose front matter plainly says it is resolved
+// (incident.SniffStatus) is not parsed (sniffResolved), so such a document with a broken body
+// is reported by list and lint, not by the board.
 
 const openMagic = "incidentctl open 2\n"
 
@@ -155,8 +160,9 @@ func (w *Workspace) lookAgain(p string, d *openDoc, key statKey, ok bool) {
 // sniffResolved classes a document resolved when the start of its file has a plain front
 // matter saying so (incident.SniffStatus), without parsing it: the first board after a clone
 // reads every document, most of them resolved, and parsing them was most of its time. It is
-// used only for a document that holds what git's index records for it (so neither a hand edit
-// nor a conflict), and it leaves no record for the meta cache, so that list and lint still
+// used only when there is no open cache to go by (a clone, or a new build of incidentctl), for
+// a document that holds what git's index records for it (so neither a hand edit nor a
+// conflict), and it leaves no record for the meta cache, so that list and lint still
 // parse it and report what is wrong with it. The price: a resolved document whose body does
 // not parse is not reported by the board. buf is the reader's buffer, kept between calls.
 func (w *Workspace) sniffResolved(p string, d *openDoc, key statKey, buf *[]byte) bool {
@@ -310,7 +316,7 @@ func (w *Workspace) openRebuild(c *openCache) ([]header, bool) {
 			case cached && r.key == key && key.settled(limit):
 				d.key = key
 				d.fromRecord(r.data)
-			case holds && w.sniffResolved(f.docPath(name), d, key, &buf):
+			case full && holds && w.sniffResolved(f.docPath(name), d, key, &buf):
 				// Resolved by its front matter, as git holds it: not parsed (see sniffResolved).
 			default:
 				w.lookAgain(f.docPath(name), d, key, true)
