@@ -173,9 +173,7 @@ func newFollowupListCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			for _, e := range errs {
-				fmt.Fprintf(app.Err, "warning: skipped %v\n", e)
-			}
+			app.warnSkipped(errs)
 			if app.JSON {
 				out := make([]FollowupJSON, len(items))
 				for i, it := range items {

@@ -77,9 +77,7 @@ func nextAll(app *App, ws *workspace.Workspace, drills bool) error {
 	if err != nil {
 		return err
 	}
-	for _, e := range res.Errors {
-		fmt.Fprintf(app.Err, "warning: skipped %v\n", e)
-	}
+	app.warnSkipped(res.Errors)
 	now := app.Now()
 	sevs := severities(ws)
 	rows := board.Board(res.Incidents, sevs, now)

@@ -84,13 +84,16 @@ type RecordError struct {
 	Findings []lint.Finding
 }
 
-func (e *RecordError) Error() string {
+func (e *RecordError) Error() string { return e.Localize(i18n.For(i18n.English)) }
+
+// Localize says the refusal in p's language (i18n.Localized), the findings with it.
+func (e *RecordError) Localize(p *i18n.Printer) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "refusing to change %s: lint rejects it, and a change would build on a broken record:", e.Path)
+	b.WriteString(p.T("record.refused", "Path", e.Path))
 	for _, f := range e.Findings {
-		fmt.Fprintf(&b, "\n  %s:%d:%d: %s: %s", f.Path, f.Line, f.Col, f.Rule, f.Message)
+		fmt.Fprintf(&b, "\n  %s:%d:%d: %s: %s", f.Path, f.Line, f.Col, f.Rule, p.Translate(f.Message))
 	}
-	fmt.Fprintf(&b, "\nNothing was changed. Fix the document (incidentctl lint %s lists the problems) and commit the fix, or fix it in the file and run the command again with --include-edits to record the fix with this change.", e.Path)
+	b.WriteString("\n" + p.T("record.refused_advice", "Path", e.Path))
 	return b.String()
 }
 
