@@ -25,7 +25,7 @@ func newNextCmd(app *App) *cobra.Command {
   incidentctl next`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
-				return usageErr("next takes at most one incident ID (got %d arguments)", len(args))
+				return usageMsg("args.at_most_one_id", "Command", "next", "Got", len(args))
 			}
 			return nil
 		},
