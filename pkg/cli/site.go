@@ -40,7 +40,7 @@ func newSiteCmd(app *App) *cobra.Command {
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("addr") && !o.Serve {
-				return usageErr("--addr is for --serve: add --serve, or leave --addr out")
+				return usageMsg("sitecmd.addr_without_serve")
 			}
 			if o.Out != "" {
 				abs, err := filepath.Abs(o.Out)
