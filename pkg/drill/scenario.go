@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -233,7 +234,7 @@ func parse(path string, src []byte) (*Scenario, []Problem) {
 	return p.s, p.problems
 }
 
-var idLike = regexp.MustCompile(`^\d{6}-[0-9a-z]{5}$`)
+var idLike = &lazyRegexp{expr: `^\d{6}-[0-9a-z]{5}$`}
 
 func (p *parser) frontMatter(root *yaml.Node) {
 	s := p.s
@@ -489,7 +490,7 @@ func blocks(ls []line) []block {
 }
 
 // injectRE is "<offset> [<from>] <text>" or "<offset> <text>".
-var injectRE = regexp.MustCompile(`^(\S+)\s+(?:\[([^\]]*)\]\s*)?(.*)$`)
+var injectRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\S+)\s+(?:\[([^\]]*)\]\s*)?(.*)$`) })
 
 // startsWithOffset tells an item meant as an inject from a prose item (in a variant).
 func startsWithOffset(t string) bool {
@@ -505,7 +506,7 @@ func (p *parser) injects(bs []block, variant string) []Inject {
 		if !b.item || variant != "" && !startsWithOffset(b.text) {
 			continue
 		}
-		m := injectRE.FindStringSubmatch(b.text)
+		m := injectRE().FindStringSubmatch(b.text)
 		if m == nil {
 			p.errorAt(b.n, RuleOffset, "drill.parse.inject_form", "Text", strconv.Quote(b.text))
 			continue
@@ -528,7 +529,7 @@ func (p *parser) injects(bs []block, variant string) []Inject {
 	return out
 }
 
-var variantNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+var variantNameRE = &lazyRegexp{expr: `^[a-z0-9][a-z0-9_-]*$`}
 
 // variants reads "### <name>" subsections.
 func (p *parser) variants(secLine int, ls []line) {
@@ -592,10 +593,10 @@ func (p *parser) variants(secLine int, ls []line) {
 }
 
 // expectedRE is "by <offset>: <text>".
-var expectedRE = regexp.MustCompile(`^by\s+(\S+?):\s*(.*)$`)
+var expectedRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^by\s+(\S+?):\s*(.*)$`) })
 
 // markerRE is "<!-- name -->" or "<!-- name: value -->".
-var markerRE = regexp.MustCompile(`<!--\s*([a-z_]+)\s*(?::\s*(.*?))?\s*-->`)
+var markerRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<!--\s*([a-z_]+)\s*(?::\s*(.*?))?\s*-->`) })
 
 func (p *parser) expected(secLine int, bs []block) {
 	items := 0
@@ -604,7 +605,7 @@ func (p *parser) expected(secLine int, bs []block) {
 			continue
 		}
 		items++
-		m := expectedRE.FindStringSubmatch(b.text)
+		m := expectedRE().FindStringSubmatch(b.text)
 		if m == nil {
 			p.errorAt(b.n, RuleScenario, "drill.parse.expected_form", "Text", strconv.Quote(b.text))
 			continue
@@ -621,7 +622,7 @@ func (p *parser) expected(secLine int, bs []block) {
 		e := Expected{Offset: d, Line: b.n}
 		rest := m[2]
 		ties := 0
-		for _, mk := range markerRE.FindAllStringSubmatch(rest, -1) {
+		for _, mk := range markerRE().FindAllStringSubmatch(rest, -1) {
 			name, value := mk[1], strings.TrimSpace(mk[2])
 			switch name {
 			case "action":
@@ -658,7 +659,7 @@ func (p *parser) expected(secLine int, bs []block) {
 		if ties > 1 {
 			p.errorAt(b.n, RuleScenario, "drill.parse.ties", "Count", ties)
 		}
-		e.Text = incident.OneLine(markerRE.ReplaceAllString(rest, " "))
+		e.Text = incident.OneLine(markerRE().ReplaceAllString(rest, " "))
 		if e.Text == "" {
 			p.errorAt(b.n, RuleScenario, "drill.parse.expected_empty", "Offset", FormatOffset(d))
 			continue

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -460,11 +461,11 @@ func hasPrefixFold(s, prefix string) bool {
 	return true
 }
 
-var httpURLRE = regexp.MustCompile(`(?i)https?://[^\s<>()\[\]"'` + "`" + `]+`)
+var httpURLRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)https?://[^\s<>()\[\]"'` + "`" + `]+`) })
 
 // hasHTTPURL reports whether s holds an http(s) link with a host, bare or in Markdown.
 func hasHTTPURL(s string) bool {
-	for _, w := range httpURLRE.FindAllString(s, -1) {
+	for _, w := range httpURLRE().FindAllString(s, -1) {
 		if u, err := url.Parse(w); err == nil && u.Host != "" {
 			return true
 		}

@@ -306,7 +306,7 @@ func resolvePaths(root, incidents string, args []string) (roots []string, explic
 	return roots, explicit, nil
 }
 
-var monthDirRE = regexp.MustCompile(`^\d{4}/\d{2}$`)
+var monthDirRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{4}/\d{2}$`) })
 
 // classify decides whether a file is a candidate document. A Markdown file is one when its name
 // starts with an incident ID or it sits in a YYYY/MM folder of the incidents folder; any other
@@ -322,7 +322,7 @@ func classify(rel, abs, incidents string, explicit bool) (candidate, bool) {
 	}
 	if incident.IDFromFileName(rel) != "" {
 		cd.sure = true
-	} else if rest, ok := strings.CutPrefix(rel, incidents+"/"); ok && monthDirRE.MatchString(path.Dir(rest)) {
+	} else if rest, ok := strings.CutPrefix(rel, incidents+"/"); ok && monthDirRE().MatchString(path.Dir(rest)) {
 		cd.sure = true
 	}
 	return cd, true
