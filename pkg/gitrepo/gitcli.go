@@ -197,17 +197,24 @@ func (r *Repo) gitIndexEntries(path string) ([]index.EntryInfo, error) {
 	return found, nil
 }
 
-// specialIndex says why git should write this index (index.Special), looking past the header
-// only when the repository may have a split or sparse index: finding the extensions means
-// skimming every entry, which the common case must not pay for.
+// specialIndex says why git should write this index for a commit (index.Special), looking
+// past the header only when the repository may have a split or sparse index: finding the
+// extensions means skimming every entry, which the common case must not pay for. Version 4 is
+// spliced natively (index/v4.go).
 func (r *Repo) specialIndex(data []byte) string {
-	if index.Version(data) == 4 {
-		return index.SpecialV4
-	}
 	if !r.maySplitOrSparse() {
 		return ""
 	}
 	return index.Special(data)
+}
+
+// specialEditsIndex is specialIndex for Integrate's and the recovery's edits (index.PlanEdits),
+// which splice versions 2 and 3 only: git writes a version 4 index for them.
+func (r *Repo) specialEditsIndex(data []byte) string {
+	if index.Version(data) == 4 {
+		return index.SpecialV4
+	}
+	return r.specialIndex(data)
 }
 
 // maySplitOrSparse: split index or sparse index settings, or shared index files.

@@ -253,7 +253,7 @@ func PlanEdits(indexPath string, data []byte, edits []Edit) (*EditPlan, []string
 		dirList = append(dirList, d)
 	}
 	sort.Strings(dirList)
-	exts, err := spliceExtensions(indexPath, nil, data[entriesEnd:end], dirList)
+	exts, err := spliceExtensions(indexPath, nil, data[entriesEnd:end], dirList, untrackedChanges(edits, found))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -262,6 +262,23 @@ func PlanEdits(indexPath string, data []byte, edits []Edit) (*EditPlan, []string
 	}
 	binary.BigEndian.PutUint32(hdr[8:], uint32(newCount))
 	return plan, dirty, nil
+}
+
+// untrackedChanges lists the edited paths git invalidates the untracked cache for: every
+// removal (read-cache.c, remove_file_from_index) and every addition that does not replace a
+// stage-0 entry (add_index_entry_with_check).
+func untrackedChanges(edits []Edit, found [][]stagedEntry) []string {
+	var out []string
+	for i, e := range edits {
+		replaced := false
+		for _, f := range found[i] {
+			replaced = replaced || f.stage == 0
+		}
+		if e.New == nil || !replaced {
+			out = append(out, e.Path)
+		}
+	}
+	return out
 }
 
 // planIndexEditsV4 does the same with go-git's decoder and encoder (names in a version 4 index
