@@ -97,6 +97,8 @@ type Plan struct {
 
 	bg *indexWriter // set by begin
 
+	shared string // a split index: the shared index it uses (split.go)
+
 	// hasher computes the trailing checksum, recording checkpoints (hash.go); it may
 	// start from a saved state (ResumeHash). checksum and size are the result of WriteIndex.
 	hasher   *ckHasher
@@ -826,7 +828,7 @@ func Special(data []byte) (why string) {
 		}
 		switch {
 		case sig == "link":
-			return "the index is split (core.splitIndex)"
+			return SpecialSplit
 		case sig == "sdir":
 			return "the index is sparse (git sparse-checkout --sparse-index)"
 		case sig[0] < 'A' || sig[0] > 'Z':

@@ -3,6 +3,7 @@ package index
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -286,5 +287,107 @@ func TestFindV4(t *testing.T) {
 	}
 	if found, err := Find("index", data, "incidents/2026/10/nope.md"); err != nil || len(found) != 0 {
 		t.Fatalf("Find(nope) = %v, %v", found, err)
+	}
+}
+
+// splitRepo is a repository with a split index whose .git/index already holds replaced and
+// added entries.
+func splitRepo(t *testing.T) (dir string, data []byte) {
+	t.Helper()
+	dir, _ = untrackedRepo(t, 2)
+	gitIn(t, dir, nil, "", "config", "core.splitIndex", "true")
+	gitIn(t, dir, nil, "", "update-index", "--split-index")
+	writeFile(t, dir, "incidents/2026/10/261001-aaaa-one.md", "changed\n")
+	writeFile(t, dir, "incidents/2026/11/261103-jjjj-added.md", "added\n")
+	gitIn(t, dir, nil, "", "add", "incidents/2026/10/261001-aaaa-one.md", "incidents/2026/11/261103-jjjj-added.md")
+	gitIn(t, dir, nil, "", "status", "--porcelain")
+	data, err := os.ReadFile(filepath.Join(dir, ".git", "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if exts := extensionNames(t, data); !strings.HasPrefix(exts, "link") {
+		t.Fatalf("setup: extensions %q, want a split index", exts)
+	}
+	return dir, data
+}
+
+func linkBase(t *testing.T, data []byte) string {
+	t.Helper()
+	sf, err := parseSplit("index", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%x", sf.base)
+}
+
+func TestSplitMatchesGit(t *testing.T) {
+	cases := map[string][]string{
+		"replace a shared entry":      {"incidents/2026/10/261002-bbbb-two.md"},
+		"replace a replaced entry":    {"incidents/2026/10/261001-aaaa-one.md"},
+		"replace an added entry":      {"incidents/2026/11/261103-jjjj-added.md"},
+		"add":                         {"incidents/2026/11/261104-kkkk.md"},
+		"add first":                   {"0.md"},
+		"track an untracked":          {"incidents/2026/12/261201-ffff-new-untracked.md"},
+		"several":                     {"README.md", "z/last.md", "incidents/2026/11/261103-jjjj-added.md", "incidents/2026/12/x.md", "incidents/2026/10/261003-cccc-three.md"},
+		"replace before the replaced": {"incidents/2026/10/261000.md", "README.md"},
+	}
+	dir, data := splitRepo(t)
+	indexPath := filepath.Join(dir, ".git", "index")
+	for name, paths := range cases {
+		t.Run(name, func(t *testing.T) {
+			var updates []Update
+			for _, p := range paths {
+				updates = append(updates, Update{Path: p, Hash: blob(t, dir, "new "+p+"\n")})
+			}
+			want := byGit(t, dir, data, updates)
+			if linkBase(t, want) != linkBase(t, data) {
+				t.Fatalf("setup: git wrote a new shared index")
+			}
+			plan, err := PrepareSplit(indexPath, data, updates, DefaultMaxPercentChange)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := plan.bytes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("the split index differs from git update-index's:\n got %d bytes, extensions %s\nwant %d bytes, extensions %s\nfirst difference at %d",
+					len(got), extensionNames(t, got), len(want), extensionNames(t, want), firstDiff(got, want))
+			}
+			for _, p := range paths {
+				found, err := FindSplit(indexPath, got, p)
+				if err != nil || len(found) != 1 || found[0].Hash != plumbing.ComputeHash(plumbing.BlobObject, []byte("new "+p+"\n")) {
+					t.Fatalf("FindSplit(%s) = %v, %v", p, found, err)
+				}
+			}
+		})
+	}
+	// Git writes a new shared index exactly when PrepareSplit hands the change to it.
+	for _, maxPercent := range []int{0, 1, 5, 10, 20, 50, 100} {
+		for n := 1; n <= 4; n++ {
+			t.Run(fmt.Sprintf("maxPercentChange=%d/%d new", maxPercent, n), func(t *testing.T) {
+				var updates []Update
+				for i := range n {
+					p := fmt.Sprintf("incidents/2026/09/new-%d.md", i)
+					updates = append(updates, Update{Path: p, Hash: blob(t, dir, p)})
+				}
+				tmp := filepath.Join(t.TempDir(), "index")
+				os.WriteFile(tmp, data, 0o666)
+				var info strings.Builder
+				for _, u := range updates {
+					fmt.Fprintf(&info, "100644 %s\t%s\n", u.Hash, u.Path)
+				}
+				gitIn(t, dir, []string{"GIT_INDEX_FILE=" + tmp}, info.String(),
+					"-c", fmt.Sprintf("splitIndex.maxPercentChange=%d", maxPercent), "update-index", "--index-info")
+				after, _ := os.ReadFile(tmp)
+				gitNew := linkBase(t, after) != linkBase(t, data)
+				_, err := PrepareSplit(indexPath, data, updates, maxPercent)
+				var ng *NeedsGit
+				if ours := errors.As(err, &ng); ours != gitNew {
+					t.Fatalf("git wrote a new shared index: %v; PrepareSplit: %v", gitNew, err)
+				}
+			})
+		}
 	}
 }
