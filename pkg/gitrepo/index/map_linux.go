@@ -6,6 +6,7 @@ import (
 	"os"
 	"sync"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -61,9 +62,10 @@ func Map(path string) (data []byte, unmap func(), err error) {
 	if old := lastMapping.m; old != nil {
 		old.stale = true
 		if old.refs == 0 {
-			syscall.Munmap(old.data)
+			old.unmap()
 		}
 	}
+	liveMappings = append(liveMappings, m)
 	lastMapping.m = m
 	return b, m.release, nil
 }
@@ -86,11 +88,26 @@ var lastMapping struct {
 	m  *mapping
 }
 
+// liveMappings are the mappings not unmapped yet (the last one, and stale ones still in use),
+// guarded by lastMapping.mu.
+var liveMappings []*mapping
+
 func (m *mapping) release() {
 	lastMapping.mu.Lock()
 	defer lastMapping.mu.Unlock()
 	if m.refs--; m.refs == 0 && m.stale {
-		syscall.Munmap(m.data)
+		m.unmap()
+	}
+}
+
+// unmap unmaps m; lastMapping.mu is held.
+func (m *mapping) unmap() {
+	syscall.Munmap(m.data)
+	for i, x := range liveMappings {
+		if x == m {
+			liveMappings = append(liveMappings[:i], liveMappings[i+1:]...)
+			break
+		}
 	}
 }
 
@@ -101,5 +118,32 @@ func (m *mapping) release() {
 func startWriteback(f *os.File, n int64) {
 	if n > 0 {
 		unix.SyncFileRange(int(f.Fd()), 0, n, unix.SYNC_FILE_RANGE_WRITE)
+	}
+}
+
+// evict drops the pages of b from this process's memory when b lies in a mapping Map made
+// (never for data Map read into the heap: MADV_DONTNEED would zero it). The pages stay in the
+// page cache, and touching them again maps them back (a minor fault each). A reader that walks
+// a large index once, as Integrate's splice does, keeps only a window of it resident: the
+// process's peak memory then does not include the whole 13 MB index of 100,000 entries.
+func evict(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	start := uintptr(unsafe.Pointer(&b[0]))
+	end := start + uintptr(len(b))
+	lastMapping.mu.Lock()
+	defer lastMapping.mu.Unlock()
+	for _, m := range liveMappings {
+		ms := uintptr(unsafe.Pointer(&m.data[0]))
+		if start < ms || end > ms+uintptr(len(m.data)) {
+			continue
+		}
+		pg := uintptr(os.Getpagesize())
+		s, e := (start+pg-1)&^(pg-1), end&^(pg-1)
+		if e > s {
+			unix.Madvise(m.data[s-ms:e-ms], unix.MADV_DONTNEED)
+		}
+		return
 	}
 }
