@@ -22,7 +22,13 @@ import (
 // The last mapping is kept for the next call while the file is unchanged (same inode, size and
 // times): a change maps the index for FileState and again for Commit, and mapping and
 // unmapping 10 MB costs a couple of milliseconds each time.
-func Map(path string) (data []byte, unmap func(), err error) {
+func Map(path string) (data []byte, unmap func(), err error) { return mapFile(path, true) }
+
+// MapSparse is Map for a file of which only a few pages will be read (a shared index looked up
+// through its table of contents, split.go): nothing is mapped in ahead of use.
+func MapSparse(path string) (data []byte, unmap func(), err error) { return mapFile(path, false) }
+
+func mapFile(path string, populate bool) (data []byte, unmap func(), err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if os.IsNotExist(err) {
@@ -53,7 +59,11 @@ func Map(path string) (data []byte, unmap func(), err error) {
 	}
 	// MAP_POPULATE maps every page of the (cached) file in one go rather than one fault at a
 	// time.
-	b, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED|syscall.MAP_POPULATE)
+	flags := syscall.MAP_SHARED
+	if populate {
+		flags |= syscall.MAP_POPULATE
+	}
+	b, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, flags)
 	if err != nil {
 		data, err := readAll(f, size)
 		return data, func() {}, err

@@ -19,3 +19,6 @@ func startWriteback(f *os.File, n int64) {}
 
 // evict does nothing where the index is read, not mapped.
 func evict(b []byte) {}
+
+// MapSparse is Map.
+func MapSparse(path string) (data []byte, unmap func(), err error) { return Map(path) }

@@ -146,14 +146,16 @@ func sharedIndexPath(indexPath string, base [20]byte) string {
 }
 
 type sharedIndex struct {
-	data    []byte
-	version uint32
-	count   int
-	end     int
+	data     []byte
+	version  uint32
+	count    int
+	end      int
+	path     string
+	contents []tocEntry // splittoc.go
 }
 
 func openShared(path string) (*sharedIndex, func(), error) {
-	data, unmap, err := Map(path)
+	data, unmap, err := MapSparse(path)
 	if err != nil {
 		return nil, nil, needsGit("cannot read the shared index %s: %v", path, err)
 	}
@@ -170,7 +172,7 @@ func openShared(path string) (*sharedIndex, func(), error) {
 		unmap()
 		return nil, nil, needsGit("the shared index is version 4")
 	}
-	return &sharedIndex{data: data, version: version, count: count, end: len(data) - indexTrailerLen}, unmap, nil
+	return &sharedIndex{data: data, version: version, count: count, end: len(data) - indexTrailerLen, path: path}, unmap, nil
 }
 
 // sharedHit is what the shared index has at a name: its position and entry, or none.
@@ -191,8 +193,12 @@ func (s *sharedIndex) lookup(names []string, folders bool) ([]sharedHit, error) 
 		work.Counts.EntriesSkimmed.Add(int64(skimmed))
 		work.Counts.EntriesParsed.Add(int64(parsed))
 	}()
+	t := s.toc(s.path)
 	for k, name := range names {
 		hits[k].pos = -1
+		if o, p := startAt(t, name); p > i {
+			off, i = o, p
+		}
 		from := i
 		if off, i, err = skipBelow(s.data, off, s.end, i, s.count, s.version, []byte(name), nil); err != nil {
 			return nil, err
@@ -435,7 +441,8 @@ func FindSplit(indexPath string, data []byte, path string) (_ []EntryInfo, err e
 		return nil, err
 	}
 	defer unmap()
-	off, i, err := skipBelow(sh.data, indexHeaderLen, sh.end, 0, sh.count, sh.version, []byte(path), nil)
+	off, i := startAt(sh.toc(sharedPath), path)
+	off, i, err = skipBelow(sh.data, off, sh.end, i, sh.count, sh.version, []byte(path), nil)
 	if err != nil {
 		return nil, indexError(sharedPath, err.Error())
 	}

@@ -339,35 +339,44 @@ func TestSplitMatchesGit(t *testing.T) {
 	}
 	dir, data := splitRepo(t)
 	indexPath := filepath.Join(dir, ".git", "index")
-	for name, paths := range cases {
-		t.Run(name, func(t *testing.T) {
-			var updates []Update
-			for _, p := range paths {
-				updates = append(updates, Update{Path: p, Hash: blob(t, dir, "new "+p+"\n")})
-			}
-			want := byGit(t, dir, data, updates)
-			if linkBase(t, want) != linkBase(t, data) {
-				t.Fatalf("setup: git wrote a new shared index")
-			}
-			plan, err := PrepareSplit(indexPath, data, updates, DefaultMaxPercentChange)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := plan.bytes()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Fatalf("the split index differs from git update-index's:\n got %d bytes, extensions %s\nwant %d bytes, extensions %s\nfirst difference at %d",
-					len(got), extensionNames(t, got), len(want), extensionNames(t, want), firstDiff(got, want))
-			}
-			for _, p := range paths {
-				found, err := FindSplit(indexPath, got, p)
-				if err != nil || len(found) != 1 || found[0].Hash != plumbing.ComputeHash(plumbing.BlobObject, []byte("new "+p+"\n")) {
-					t.Fatalf("FindSplit(%s) = %v, %v", p, found, err)
+	defer func(n int) { tocEvery = n }(tocEvery)
+	for _, every := range []int{256, 1, 3} {
+		// The table of contents of the shared index, with entries 1 or 3 apart (a real one is 256).
+		tocEvery = every
+		tocs, _ := filepath.Glob(filepath.Join(dir, ".git", "incidentctl", "*.toc"))
+		for _, p := range tocs {
+			os.Remove(p)
+		}
+		for name, paths := range cases {
+			t.Run(fmt.Sprintf("toc every %d/%s", every, name), func(t *testing.T) {
+				var updates []Update
+				for _, p := range paths {
+					updates = append(updates, Update{Path: p, Hash: blob(t, dir, "new "+p+"\n")})
 				}
-			}
-		})
+				want := byGit(t, dir, data, updates)
+				if linkBase(t, want) != linkBase(t, data) {
+					t.Fatalf("setup: git wrote a new shared index")
+				}
+				plan, err := PrepareSplit(indexPath, data, updates, DefaultMaxPercentChange)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := plan.bytes()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Fatalf("the split index differs from git update-index's:\n got %d bytes, extensions %s\nwant %d bytes, extensions %s\nfirst difference at %d",
+						len(got), extensionNames(t, got), len(want), extensionNames(t, want), firstDiff(got, want))
+				}
+				for _, p := range paths {
+					found, err := FindSplit(indexPath, got, p)
+					if err != nil || len(found) != 1 || found[0].Hash != plumbing.ComputeHash(plumbing.BlobObject, []byte("new "+p+"\n")) {
+						t.Fatalf("FindSplit(%s) = %v, %v", p, found, err)
+					}
+				}
+			})
+		}
 	}
 	// Git writes a new shared index exactly when PrepareSplit hands the change to it.
 	for _, maxPercent := range []int{0, 1, 5, 10, 20, 50, 100} {
