@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -25,21 +26,33 @@ type PostmortemJSON struct {
 	// Incident is the incident after the draft linked it (postmortem: <path> in its log); absent
 	// for --status, which changes the postmortem only.
 	Incident *IncidentJSON `json:"incident,omitempty"`
+	// Refreshed names the blocks --refresh made again; absent when none changed (there is no
+	// commit then either) and for the other forms.
+	Refreshed []string `json:"refreshed,omitempty"`
 }
 
 func newPostmortemCmd(app *App) *cobra.Command {
 	var o workspace.PostmortemOptions
 	var meeting, status string
+	var refresh bool
 	cmd := &cobra.Command{
-		Use:   "postmortem <id> [--owner <name>] [--meeting <time>] [--draft] [--force] [--status draft|in-review|final]",
+		Use:   "postmortem <id> [--owner <name>] [--meeting <time>] [--draft] [--force] [--status draft|in-review|final] [--refresh]",
 		Short: app.P.T("postmortem.short"),
 		Long:  app.P.T("postmortem.long"),
 		Example: `  incidentctl postmortem k7x
   incidentctl postmortem k7x --owner alice --meeting 2026-11-25T14:00:00+09:00
   incidentctl postmortem k7x --draft --json
-  incidentctl postmortem k7x --status final`,
+  incidentctl postmortem k7x --status final
+  incidentctl postmortem k7x --refresh`,
 		Args: exactArgs(1, "one incident ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if refresh {
+				for _, other := range []string{"status", "draft", "force", "owner", "meeting"} {
+					if cmd.Flags().Changed(other) {
+						return usageErr("--refresh makes the record's parts of an existing postmortem again; --%s cannot go with it", other)
+					}
+				}
+			}
 			if meeting != "" {
 				t, err := parseMeeting(meeting, app.Now())
 				if err != nil {
@@ -53,6 +66,9 @@ func newPostmortemCmd(app *App) *cobra.Command {
 			}
 			if cmd.Flags().Changed("status") {
 				return app.updatePostmortem(cmd, ws, args[0], status, o)
+			}
+			if refresh {
+				return app.refreshPostmortem(ws, args[0], o.IncludeEdits)
 			}
 			res, err := ws.Postmortem(args[0], o)
 			if err != nil {
@@ -83,6 +99,7 @@ func newPostmortemCmd(app *App) *cobra.Command {
 	f.BoolVar(&o.Draft, "draft", false, i18n.Text("flag.postmortem.draft"))
 	f.BoolVar(&o.Force, "force", false, i18n.Text("flag.postmortem.force"))
 	f.StringVar(&status, "status", "", i18n.Text("flag.postmortem.status"))
+	f.BoolVar(&refresh, "refresh", false, i18n.Text("flag.postmortem.refresh"))
 	f.BoolVar(&o.IncludeEdits, "include-edits", false, i18n.Text("flag.postmortem.include_edits"))
 	addSyncFlag(cmd)
 	return cmd
@@ -109,6 +126,32 @@ func (app *App) updatePostmortem(cmd *cobra.Command, ws *workspace.Workspace, re
 		return app.printJSON(PostmortemJSON{ID: res.ID, Path: res.Path, Commit: res.Commit, Warnings: []string{}})
 	}
 	fmt.Fprintln(app.Err, app.P.T("learn.updated", "Path", res.Path, "Status", res.Doc.Meta.Status, "Commit", res.Commit[:7]))
+	return nil
+}
+
+// refreshPostmortem is `postmortem <id> --refresh`. A postmortem that already shows the record
+// as it is is not an error: like `git pull` when up to date, it says so and exits 0.
+func (app *App) refreshPostmortem(ws *workspace.Workspace, ref string, includeEdits bool) error {
+	res, blocks, err := ws.RefreshPostmortem(ref, includeEdits)
+	if errors.Is(err, workspace.ErrNothingToChange) {
+		_, doc, ferr := ws.FindPostmortem(ref)
+		if ferr != nil {
+			return err
+		}
+		if app.JSON {
+			return app.printJSON(PostmortemJSON{ID: doc.Meta.Incident, Path: doc.Path, Warnings: []string{}, Refreshed: []string{}})
+		}
+		fmt.Fprintln(app.Err, app.P.T("learn.refresh_same", "Path", doc.Path))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		return app.printJSON(PostmortemJSON{ID: res.ID, Path: res.Path, Commit: res.Commit, Warnings: []string{}, Refreshed: blocks})
+	}
+	fmt.Fprintln(app.Out, res.Path)
+	fmt.Fprintln(app.Err, app.P.T("learn.refreshed", "Path", res.Path, "Blocks", strings.Join(blocks, ", "), "Commit", res.Commit[:7]))
 	return nil
 }
 

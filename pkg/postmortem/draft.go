@@ -110,7 +110,9 @@ func FromIncident(d *incident.Document, sevs *severity.Set, now time.Time) *Reco
 	}
 	log := sortedLog(d.Log)
 	for _, e := range log {
-		r.Timeline = append(r.Timeline, Event{At: e.At, Offset: e.At.Sub(m.DeclaredAt), Author: e.Author, Text: e.Text})
+		if !isLink(e.Text) {
+			r.Timeline = append(r.Timeline, Event{At: e.At, Offset: e.At.Sub(m.DeclaredAt), Author: e.Author, Text: e.Text})
+		}
 		if a := strings.TrimSpace(e.Author); a != "" && !slices.ContainsFunc(r.Writers, func(w string) bool { return strings.EqualFold(w, a) }) {
 			r.Writers = append(r.Writers, a)
 		}
@@ -124,6 +126,14 @@ func FromIncident(d *incident.Document, sevs *severity.Set, now time.Time) *Reco
 	r.milestones()
 	r.review(d, log, sevs)
 	return r
+}
+
+// LinkPrefix starts the incident's log entry that links its postmortem ("postmortem: <path or
+// URL>"). The timeline leaves those entries out: they are about the review, not the incident.
+const LinkPrefix = "postmortem:"
+
+func isLink(text string) bool {
+	return len(text) >= len(LinkPrefix) && strings.EqualFold(text[:len(LinkPrefix)], LinkPrefix)
 }
 
 func sortedLog(in []incident.LogEntry) []incident.LogEntry {

@@ -177,7 +177,7 @@ func TestDraftOfAnOpenIncident(t *testing.T) {
 		t.Errorf("record of an open incident: %+v", r)
 	}
 	data := NewData(r, Meta{Incident: "261123-k7xqm", Status: StatusDraft}, "templates/action-list.md", at("11:30"), English)
-	if !strings.Contains(data.Block.Summary, "still open after 1h30m") || data.Block.Skipped != English.IncidentOpen {
+	if !strings.Contains(data.Block.Summary, "still open after 1h30m") || data.Block.Skipped != wrapRecord("skipped", English.IncidentOpen) {
 		t.Errorf("summary %q, skipped %q", data.Block.Summary, data.Block.Skipped)
 	}
 	if !strings.Contains(data.Block.SeverityHistory, "| SEV1 | 10:10 | still open | 1h20m |") {

@@ -53,6 +53,13 @@ func NewData(rec *Record, pm Meta, actionList string, now time.Time, l Labels) *
 	b.Escalations = d.escalations(f)
 	b.Review = "### " + l.Skipped + "\n\n" + b.Skipped + "\n\n### " + l.TimeBoxes + "\n\n" + b.TimeBoxes +
 		"\n\n### " + l.Escalations + "\n\n" + b.Escalations
+	// Each block made from the record goes between its markers (refresh.go), so that
+	// `postmortem --refresh` can make it again; the review's parts are marked once, as a whole.
+	for name, p := range map[string]*string{"summary": &b.Summary, "impact": &b.Impact, "timeline": &b.Timeline,
+		"durations": &b.Durations, "severity-history": &b.SeverityHistory, "responders": &b.Responders,
+		"review": &b.Review, "skipped": &b.Skipped, "time-boxes": &b.TimeBoxes, "escalations": &b.Escalations} {
+		*p = wrapRecord(name, *p)
+	}
 	b.Followups = strings.TrimSuffix(FollowupsBlock(pm, l), "\n")
 	tmpl := rec.Incident.Template
 	if strings.HasPrefix(tmpl, "builtin:") {
@@ -60,7 +67,7 @@ func NewData(rec *Record, pm Meta, actionList string, now time.Time, l Labels) *
 	} else {
 		tmpl = short(tmpl)
 	}
-	b.Flow = fmt.Sprintf(l.FlowLine, tmpl, d.ShortID, actionList, d.ShortID)
+	b.Flow = wrapRecord("flow", fmt.Sprintf(l.FlowLine, tmpl, d.ShortID, actionList, d.ShortID))
 	return d
 }
 

@@ -52,7 +52,7 @@ func (w *Workspace) AddFollowup(ref string, in FollowupInput) (*FollowupResult, 
 		return nil, err
 	}
 	var added postmortem.Followup
-	res, err := w.changePostmortem(ref, in.IncludeEdits, func(doc *postmortem.Document) (*postmortem.Document, string, error) {
+	res, err := w.changePostmortem(ref, in.IncludeEdits, func(_ *incident.Document, doc *postmortem.Document) (*postmortem.Document, string, error) {
 		added = postmortem.Followup{ID: doc.NextFollowupID(), Text: text, Owner: owner, Due: in.Due, Kind: in.Kind, Link: incident.OneLine(in.Link)}
 		nd, err := doc.AddFollowup(added)
 		return nd, "follow-up " + shortFollowupID(added.ID, doc.Meta.Incident) + ": " + text, err
@@ -74,7 +74,7 @@ func (w *Workspace) DoneFollowup(id, link string, includeEdits bool) (*FollowupR
 		return nil, fmt.Errorf("%q is not a follow-up ID: they read <incident id>-F<n>, like 260917-x31y2-F1 (see incidentctl followup list)", id)
 	}
 	var full string
-	res, err := w.changePostmortem(ref, includeEdits, func(doc *postmortem.Document) (*postmortem.Document, string, error) {
+	res, err := w.changePostmortem(ref, includeEdits, func(_ *incident.Document, doc *postmortem.Document) (*postmortem.Document, string, error) {
 		_, n, _ := postmortem.SplitFollowupID(id)
 		full = postmortem.FollowupID(doc.Meta.Incident, n)
 		f, _, found := doc.Followup(full)
@@ -120,7 +120,7 @@ type postmortemChange struct {
 
 // changePostmortem is the one path every edit of a postmortem takes: find it through its
 // incident, refuse to sweep up uncommitted hand edits, edit, commit exactly that file.
-func (w *Workspace) changePostmortem(ref string, includeEdits bool, edit func(*postmortem.Document) (*postmortem.Document, string, error)) (*postmortemChange, error) {
+func (w *Workspace) changePostmortem(ref string, includeEdits bool, edit func(*incident.Document, *postmortem.Document) (*postmortem.Document, string, error)) (*postmortemChange, error) {
 	h, err := w.head()
 	if err != nil {
 		return nil, err
@@ -135,7 +135,7 @@ func (w *Workspace) changePostmortem(ref string, includeEdits bool, edit func(*p
 	if err := w.checkClean(doc.Path, includeEdits); err != nil {
 		return nil, err
 	}
-	nd, summary, err := edit(doc)
+	nd, summary, err := edit(d, doc)
 	if err != nil {
 		return nil, err
 	}

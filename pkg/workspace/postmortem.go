@@ -20,7 +20,7 @@ import (
 
 // PostmortemPrefix starts the incident's log entry that links its postmortem (the lint rule
 // reads it, and so do the commands that find a postmortem).
-const PostmortemPrefix = "postmortem:"
+const PostmortemPrefix = postmortem.LinkPrefix
 
 // PostmortemOptions is what `incidentctl postmortem` asks for.
 type PostmortemOptions struct {
@@ -302,7 +302,7 @@ func (w *Workspace) UpdatePostmortem(ref string, u PostmortemUpdate) (*Postmorte
 		return nil, fmt.Errorf("status %q is not a postmortem status: use one of %s", *u.Status, strings.Join(postmortem.Statuses, ", "))
 	}
 	var changes []string
-	res, err := w.changePostmortem(ref, u.IncludeEdits, func(doc *postmortem.Document) (*postmortem.Document, string, error) {
+	res, err := w.changePostmortem(ref, u.IncludeEdits, func(_ *incident.Document, doc *postmortem.Document) (*postmortem.Document, string, error) {
 		nd := doc
 		var err error
 		if u.Status != nil && *u.Status != doc.Meta.Status {
@@ -337,4 +337,37 @@ func (w *Workspace) UpdatePostmortem(ref string, u PostmortemUpdate) (*Postmorte
 		return nil, err
 	}
 	return &PostmortemResult{ID: res.doc.Meta.Incident, Path: res.Path, Commit: res.Commit, Doc: res.doc}, nil
+}
+
+// RefreshPostmortem makes the postmortem's blocks made from the record (summary, impact,
+// timeline, durations, responders, the action-list review …) again from the incident as it is
+// now, in one commit of the postmortem alone; the prose around them is kept as it is. It
+// returns the names of the blocks that changed; ErrNothingToChange when none did.
+func (w *Workspace) RefreshPostmortem(ref string, includeEdits bool) (*PostmortemResult, []string, error) {
+	flow, err := w.Flow()
+	if err != nil {
+		return nil, nil, err
+	}
+	var changed []string
+	res, err := w.changePostmortem(ref, includeEdits, func(d *incident.Document, doc *postmortem.Document) (*postmortem.Document, string, error) {
+		now := w.Now().Truncate(time.Second)
+		rec := postmortem.FromIncident(d, flow.Severities, now)
+		labels := doc.Labels(postmortem.LabelsFor(string(w.Config.Lang)))
+		nd, names, found, err := doc.RefreshRecord(postmortem.NewData(rec, doc.Meta, w.Config.ActionList, now, labels))
+		if err != nil {
+			return nil, "", err
+		}
+		if found == 0 {
+			return nil, "", fmt.Errorf("%s has no parts marked as made from the record (drafted before incidentctl marked them, or their <!-- incidentctl:record:… --> lines were removed): nothing to refresh; update it by hand", doc.Path)
+		}
+		if len(names) == 0 {
+			return nil, "", fmt.Errorf("%w: %s already shows the record as it is", ErrNothingToChange, doc.Path)
+		}
+		changed = names
+		return nd, "postmortem refreshed from the record: " + strings.Join(names, ", "), nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &PostmortemResult{ID: res.doc.Meta.Incident, Path: res.Path, Commit: res.Commit, Doc: res.doc}, changed, nil
 }
