@@ -198,15 +198,17 @@ func clonePairs(r *repo, reps int) []*pair {
 // process start, six new loose objects, the whole index written into a lock file and renamed
 // over the previous copy, a ref moved), in the same repository.
 func floorPairs(r *repo, reps int) []*pair {
-	floor := func() *side {
-		return &side{label: "write floor", dir: r.dir,
+	floor := func(hash string) *side {
+		return &side{label: "write floor (hash " + hash + ")", dir: r.dir,
 			prepare: func(int) error { return os.RemoveAll(filepath.Join(r.dir, ".git", "incidentbench-floor", "objects")) },
-			cmds:    func(int) [][]string { return [][]string{{floorBin, "."}} }}
+			cmds:    func(int) [][]string { return [][]string{{floorBin, "-hash", hash, "."}} }}
 	}
 	at := " @" + r.label
+	// log changes one entry (the SHA-1 resumes near it: the floor hashes the last checkpoint's
+	// worth); new adds one, which changes the entry count in the header (all of it is hashed).
 	return []*pair{
-		{name: "log <id> vs write floor" + at, a: logSide(r, false), b: floor(), reps: reps},
-		{name: "new vs write floor" + at, a: newSide(r), b: floor(), reps: reps},
+		{name: "log <id> vs write floor" + at, a: logSide(r, false), b: floor("tail"), reps: reps},
+		{name: "new vs write floor" + at, a: newSide(r), b: floor("all"), reps: reps},
 	}
 }
 
@@ -500,13 +502,13 @@ func writeTargets19(w io.Writer, info reportInfo, by map[string]*pair) {
 	}
 	for _, n := range info.sizes {
 		l := sizeLabel(n)
-		for _, c := range []string{"log <id>", "new"} {
-			p := by[c+" vs write floor @"+l]
+		for _, c := range []struct{ cmd, hashed string }{{"log <id>", "its last 256 KiB hashed"}, {"new", "all of it hashed"}} {
+			p := by[c.cmd+" vs write floor @"+l]
 			if p == nil || n < 10000 {
 				continue
 			}
 			fig, r := vs(p)
-			row(fmt.Sprintf("`%s` @%s ≤ 1.5× the write floor (process start, six loose objects, the index written and renamed, the ref)", c, l), fig, "1.5×", r <= 1.5)
+			row(fmt.Sprintf("`%s` @%s ≤ 1.5× the write floor (process start, six loose objects, the index written and renamed with %s, the ref)", c.cmd, l, c.hashed), fig, "1.5×", r <= 1.5)
 		}
 	}
 	for _, n := range info.sizes {
@@ -536,7 +538,11 @@ func writeTargets19(w io.Writer, info reportInfo, by map[string]*pair) {
 		}
 		if p := by["lint @"+l]; p != nil {
 			m := median(p.a.runs)
-			row(fmt.Sprintf("`lint` of %s documents ≤ 3 s (2 cores)", l), fmt.Sprintf("%s, %s", ms(m), mb(maxRSS(p.a))), "3 s", m <= 3*time.Second)
+			row(fmt.Sprintf("`lint` of %s documents ≤ 3 s (2 cores), result cache warm", l), fmt.Sprintf("%s, %s", ms(m), mb(maxRSS(p.a))), "3 s", m <= 3*time.Second)
+		}
+		if p := by["lint @"+l+", no result cache"]; p != nil {
+			m := median(p.a.runs)
+			row(fmt.Sprintf("`lint` of %s documents ≤ 3 s (2 cores), no result cache (first lint after a clone)", l), fmt.Sprintf("%s, %s", ms(m), mb(maxRSS(p.a))), "3 s", m <= 3*time.Second)
 		}
 		if p := by["lint --base HEAD~1 vs <hash> after git clone @"+l]; p != nil {
 			target := fmt.Sprintf("`lint --base HEAD~1` after a clone @%s ≤ the same commit as a hash", l)

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -80,7 +81,7 @@ func Render(path string, src []byte, sevs *severity.Set, data Data) (string, []i
 	}
 	rendered := strings.TrimSpace(out.String()) + "\n"
 	for i, line := range strings.Split(rendered, "\n") {
-		if topHeadingRE.MatchString(line) {
+		if topHeadingRE().MatchString(line) {
 			return "", nil, &Error{Path: path, Msg: fmt.Sprintf("line %d of the rendered action list is a level-1 or level-2 heading (%q): the action list is one section of the incident document, so use ### headings inside it", i+1, line)}
 		}
 	}
@@ -121,15 +122,17 @@ func known(sevs *severity.Set, ids []string) error {
 	return nil
 }
 
-var topHeadingRE = regexp.MustCompile(`^ {0,3}#{1,2}(\s|$)`)
+var topHeadingRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ {0,3}#{1,2}(\s|$)`) })
 
-var tmplErrRE = regexp.MustCompile(`^template: (.*?):(\d+)(:\d+)?: (?:executing ".*?" at <(.*?)>: )?(?:error calling \w+: )?`)
+var tmplErrRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^template: (.*?):(\d+)(:\d+)?: (?:executing ".*?" at <(.*?)>: )?(?:error calling \w+: )?`)
+})
 
 // templateError rewrites text/template's "template: name:12:3: executing ... at <...>: ..." into
 // "path:12:3: ...", the form editors and CI understand.
 func templateError(path string, err error) error {
 	msg := err.Error()
-	if m := tmplErrRE.FindStringSubmatch(msg); m != nil {
+	if m := tmplErrRE().FindStringSubmatch(msg); m != nil {
 		rest := msg[len(m[0]):]
 		if m[4] != "" {
 			rest = "in {{" + m[4] + "}}: " + rest

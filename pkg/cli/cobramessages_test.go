@@ -8,7 +8,7 @@ import (
 )
 
 func TestCobraMessages(t *testing.T) {
-	for _, m := range cobraMessages {
+	for _, m := range cobraMessages() {
 		if !i18n.Has(m.id) {
 			t.Errorf("cobraMessages: %s is not in the catalogue", m.id)
 		}

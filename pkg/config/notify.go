@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -55,8 +56,8 @@ var NotifyEvents = []string{"declared", "severity", "status", "commander", "anno
 var notifyKeys = []string{"name", "kind", "url_env", "url_file", "events", "min_severity", "drills"}
 
 var (
-	sinkNameRE = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}_.-]*$`) // 障害対応 is a name too
-	envNameRE  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	sinkNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}_.-]*$`) }) // 障害対応 is a name too
+	envNameRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 )
 
 // UnmarshalYAML reads one sink, remembering its line and refusing unknown keys (yaml's
@@ -98,7 +99,7 @@ func (s *NotifySink) check() error {
 	switch {
 	case s.Name == "":
 		return fail("", "config.notify.no_name")
-	case !sinkNameRE.MatchString(s.Name):
+	case !sinkNameRE().MatchString(s.Name):
 		return fail("name", "config.notify.bad_name", "Name", s.Name)
 	case s.Kind == "":
 		return fail("", "config.notify.no_kind", "Known", kinds)
@@ -108,7 +109,7 @@ func (s *NotifySink) check() error {
 		return fail("", "config.notify.no_url")
 	case s.URLEnv != "" && s.URLFile != "":
 		return fail("url_file", "config.notify.both_urls")
-	case s.URLEnv != "" && !envNameRE.MatchString(s.URLEnv):
+	case s.URLEnv != "" && !envNameRE().MatchString(s.URLEnv):
 		return fail("url_env", "config.notify.bad_env", "Env", s.URLEnv)
 	case s.URLFile != "" && !filepath.IsAbs(s.URLFile) && !strings.HasPrefix(s.URLFile, "~/"):
 		return fail("url_file", "config.notify.relative_file", "File", s.URLFile)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -20,7 +21,22 @@ import (
 // NameRE is what a scenario's name may be: its file is drills/<name>.md. It is a slug
 // (incident.Slug): letters of any script in lower case, digits and -, so that the default name
 // of a scenario drawn from "決済APIが500エラーを返す" is its slug, as the incident's file name is.
-var NameRE = regexp.MustCompile(`^[\p{Ll}\p{Lm}\p{Lo}\p{N}][\p{Ll}\p{Lm}\p{Lo}\p{N}\p{M}-]*$`)
+// It is compiled on first use, as every expression of this package (Unicode classes are
+// costly to compile, and every command would pay for them at start).
+var NameRE = &lazyRegexp{expr: `^[\p{Ll}\p{Lm}\p{Lo}\p{N}][\p{Ll}\p{Lm}\p{Lo}\p{N}\p{M}-]*$`}
+
+// lazyRegexp is a regular expression compiled the first time it is used.
+type lazyRegexp struct {
+	expr string
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+// MatchString reports whether s matches the expression.
+func (l *lazyRegexp) MatchString(s string) bool {
+	l.once.Do(func() { l.re = regexp.MustCompile(l.expr) })
+	return l.re.MatchString(s)
+}
 
 // ScenarioPath is the file of a scenario name.
 func ScenarioPath(name string) string { return path.Join(Dir, name+".md") }

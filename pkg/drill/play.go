@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
@@ -60,10 +61,10 @@ func SealVariant(declared time.Time, name string) string {
 	return hex.EncodeToString(sum[:6])
 }
 
-var sealRE = regexp.MustCompile(`^[0-9a-f]{12}$`)
+var sealRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{12}$`) })
 
 // ValidSeal reports whether s has the shape of a sealed variant.
-func ValidSeal(s string) bool { return sealRE.MatchString(s) }
+func ValidSeal(s string) bool { return sealRE().MatchString(s) }
 
 // Unseal finds the variant a drill declared at declared was sealed with.
 func (s *Scenario) Unseal(declared time.Time, sealed string) (Variant, bool) {
@@ -125,11 +126,13 @@ func InjectEntry(p Planned) string {
 	return fmt.Sprintf("%s%d (%s)%s: %s", injectPrefix, p.Number, FormatOffset(p.Offset), from, p.Text)
 }
 
-var injectEntryRE = regexp.MustCompile(`^inject (\d+) \(([+-][0-9a-zµ.]+)\)(?: from [^:]*)?: `)
+var injectEntryRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^inject (\d+) \(([+-][0-9a-zµ.]+)\)(?: from [^:]*)?: `)
+})
 
 // ReadInject reads back the number of a delivered inject.
 func ReadInject(text string) (int, bool) {
-	m := injectEntryRE.FindStringSubmatch(text)
+	m := injectEntryRE().FindStringSubmatch(text)
 	if m == nil {
 		return 0, false
 	}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -225,7 +226,7 @@ func parse(path string, src []byte) (*Scenario, []Problem) {
 	return p.s, p.problems
 }
 
-var idLike = regexp.MustCompile(`^\d{6}-[0-9a-z]{5}$`)
+var idLike = &lazyRegexp{expr: `^\d{6}-[0-9a-z]{5}$`}
 
 func (p *parser) frontMatter(root *yaml.Node) {
 	s := p.s
@@ -481,7 +482,7 @@ func blocks(ls []line) []block {
 }
 
 // injectRE is "<offset> [<from>] <text>" or "<offset> <text>".
-var injectRE = regexp.MustCompile(`^(\S+)\s+(?:\[([^\]]*)\]\s*)?(.*)$`)
+var injectRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\S+)\s+(?:\[([^\]]*)\]\s*)?(.*)$`) })
 
 // startsWithOffset tells an item meant as an inject from a prose item (in a variant).
 func startsWithOffset(t string) bool {
@@ -497,7 +498,7 @@ func (p *parser) injects(bs []block, variant string) []Inject {
 		if !b.item || variant != "" && !startsWithOffset(b.text) {
 			continue
 		}
-		m := injectRE.FindStringSubmatch(b.text)
+		m := injectRE().FindStringSubmatch(b.text)
 		if m == nil {
 			p.errorAt(b.n, RuleOffset, "inject %q: want - +5m [from] what the trainee is told", b.text)
 			continue
@@ -520,7 +521,7 @@ func (p *parser) injects(bs []block, variant string) []Inject {
 	return out
 }
 
-var variantNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+var variantNameRE = &lazyRegexp{expr: `^[a-z0-9][a-z0-9_-]*$`}
 
 // variants reads "### <name>" subsections.
 func (p *parser) variants(secLine int, ls []line) {
@@ -584,10 +585,10 @@ func (p *parser) variants(secLine int, ls []line) {
 }
 
 // expectedRE is "by <offset>: <text>".
-var expectedRE = regexp.MustCompile(`^by\s+(\S+?):\s*(.*)$`)
+var expectedRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^by\s+(\S+?):\s*(.*)$`) })
 
 // markerRE is "<!-- name -->" or "<!-- name: value -->".
-var markerRE = regexp.MustCompile(`<!--\s*([a-z_]+)\s*(?::\s*(.*?))?\s*-->`)
+var markerRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<!--\s*([a-z_]+)\s*(?::\s*(.*?))?\s*-->`) })
 
 func (p *parser) expected(secLine int, bs []block) {
 	items := 0
@@ -596,7 +597,7 @@ func (p *parser) expected(secLine int, bs []block) {
 			continue
 		}
 		items++
-		m := expectedRE.FindStringSubmatch(b.text)
+		m := expectedRE().FindStringSubmatch(b.text)
 		if m == nil {
 			p.errorAt(b.n, RuleScenario, "expected action %q: want - by +10m: what a good response does", b.text)
 			continue
@@ -613,7 +614,7 @@ func (p *parser) expected(secLine int, bs []block) {
 		e := Expected{Offset: d, Line: b.n}
 		rest := m[2]
 		ties := 0
-		for _, mk := range markerRE.FindAllStringSubmatch(rest, -1) {
+		for _, mk := range markerRE().FindAllStringSubmatch(rest, -1) {
 			name, value := mk[1], strings.TrimSpace(mk[2])
 			switch name {
 			case "action":
@@ -650,7 +651,7 @@ func (p *parser) expected(secLine int, bs []block) {
 		if ties > 1 {
 			p.errorAt(b.n, RuleScenario, "expected action has %d ties (action, status, log): keep one", ties)
 		}
-		e.Text = incident.OneLine(markerRE.ReplaceAllString(rest, " "))
+		e.Text = incident.OneLine(markerRE().ReplaceAllString(rest, " "))
 		if e.Text == "" {
 			p.errorAt(b.n, RuleScenario, "expected action by %s has no text: say what a good response does", FormatOffset(d))
 			continue

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/incident"
@@ -26,7 +27,7 @@ type Trailer struct {
 	Key, Value string
 }
 
-var trailerRE = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9-]*):\s*(.*\S)\s*$`)
+var trailerRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9-]*):\s*(.*\S)\s*$`) })
 
 // Trailers reads the trailers of a commit message, as git interpret-trailers does for the
 // common case: the last paragraph, when every line of it is "Key: value" (continuation lines
@@ -42,7 +43,7 @@ func Trailers(message string) []Trailer {
 			out[len(out)-1].Value += " " + strings.TrimSpace(l)
 			continue
 		}
-		m := trailerRE.FindStringSubmatch(l)
+		m := trailerRE().FindStringSubmatch(l)
 		if m == nil {
 			return nil
 		}

@@ -3,10 +3,13 @@ package i18n
 import (
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"unicode/utf8"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/language"
 )
 
 // The catalogues' own reader gives exactly the messages the YAML parser gives.
@@ -106,6 +109,122 @@ func FuzzCatalogueParser(f *testing.F) {
 			if w, found := want[m.ID]; !found || w != *m {
 				t.Fatalf("%q: %s read as %#v, the YAML parser reads %#v", src, m.ID, *m, w)
 			}
+		}
+	})
+}
+
+// Messages handed to the bundle one by one when asked for read exactly as from a bundle
+// holding the whole catalogue (the YAML parser's), in every language, plural forms included.
+func TestMessagesOnDemandAgreeWithWholeCatalogue(t *testing.T) {
+	for _, l := range Langs {
+		whole := goi18n.NewBundle(language.English)
+		whole.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
+		var ids []string
+		for _, c := range []Lang{English, l} {
+			name := "catalog/" + string(c) + ".yaml"
+			data, err := catalogFS.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mf, err := whole.ParseMessageFileBytes(data, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range mf.Messages {
+				ids = append(ids, m.ID)
+			}
+		}
+		ids = append(ids, "no.such.message")
+		loc := goi18n.NewLocalizer(whole, string(l), string(English))
+		p := freshPrinter(t, l)
+		for _, id := range ids {
+			for _, count := range []any{nil, 1, 2} {
+				data := map[string]any{"Count": count, "File": "f.md"}
+				got, gotErr := p.lookup(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
+				want, wantErr := loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
+				if got != want || (gotErr == nil) != (wantErr == nil) {
+					t.Errorf("%s %s (count %v): got %q (%v), want %q (%v)", l, id, count, got, gotErr, want, wantErr)
+				}
+			}
+		}
+	}
+}
+
+// Printers of one language used from several goroutines, each asking for messages not yet
+// handed to the bundle (run with -race).
+func TestMessagesOnDemandConcurrently(t *testing.T) {
+	data, err := catalogFS.ReadFile("catalog/en.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, _ := parseCatalogue(data)
+	p := freshPrinter(t, Japanese)
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range msgs {
+				m := msgs[(i+g*len(msgs)/4)%len(msgs)]
+				if s := p.T(m.ID, "Count", 2); s == "" {
+					t.Errorf("%s: empty", m.ID)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// freshPrinter is a printer of l whose bundle has been given no message yet.
+func freshPrinter(t *testing.T, l Lang) *Printer {
+	t.Helper()
+	lb := &langBundle{}
+	if err := lb.load(l); err != nil {
+		t.Fatal(err)
+	}
+	if len(lb.files) != 2 && l != English {
+		t.Fatalf("%s: %d catalogues read on demand, want English and %s", l, len(lb.files), l)
+	}
+	return newPrinter(l, lb)
+}
+
+// nestedErr asks for a message when it is printed, as an *Error inside another message does.
+type nestedErr struct {
+	p  *Printer
+	id string
+}
+
+func (e nestedErr) Error() string { return e.p.T(e.id) }
+
+// A message whose argument asks for another message not yet handed to the bundle, while the
+// first is being put together: no deadlock, the same text as from the whole catalogue.
+func TestMessagesOnDemandNested(t *testing.T) {
+	p := freshPrinter(t, English)
+	const id = "config.notify.no_kind" // a template: not a plain text
+	inner := nestedErr{p, id}
+	got := p.T("config.notify.sink", "Sink", "war-room", "Error", inner)
+	if want := "notify war-room: " + For(English).T(id); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if s := p.T(id); s != For(English).T(id) {
+		t.Errorf("%s: %q", id, s)
+	}
+}
+
+// plainText's byte loop agrees with the plain definition over runes.
+func FuzzPlainText(f *testing.F) {
+	for _, s := range []string{"a\nb", "a\tb", "\x7f", "\u0085", "\u2028", "\ufeff", "\uffff", "\ufffd", "日本語", "\xed\xa0\x80", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := utf8.ValidString(s)
+		for _, r := range s {
+			if r != '\n' && (r < 0x20 || r >= 0x7f && r <= 0x9f || r == 0x2028 || r == 0x2029 || r == 0xfeff || r >= 0xfffe && r <= 0xffff) {
+				want = false
+			}
+		}
+		if got := plainText(s); got != want {
+			t.Errorf("plainText(%q) = %v, want %v", s, got, want)
 		}
 	})
 }

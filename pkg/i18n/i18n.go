@@ -99,15 +99,34 @@ func Choose(flag string, getenv func(string) string, config Lang) (Lang, error) 
 //go:embed catalog/*.yaml
 var catalogFS embed.FS
 
-// Each language has a bundle of its own, holding English (the fallback) and itself, loaded the
+// Each language has a bundle of its own, holding English (the fallback) and itself, set up the
 // first time a printer of that language is asked for: every command starts by reading its
-// messages, and parsing a catalogue takes a couple of milliseconds, so an English run parses
-// English only. Separate bundles, never added to once built, are safe to read from several
-// goroutines.
+// messages, and making go-i18n's templates of all ~800 messages takes a millisecond or more,
+// so a catalogue is only read (readCatalogue) and each message is handed to the bundle the
+// first time it is asked for (ensure). An English run reads English only.
 type langBundle struct {
 	once sync.Once
-	b    *goi18n.Bundle
 	err  error
+	// mu guards the bundle, to which ensure adds messages while other goroutines may be
+	// localizing. The bundle itself (go-i18n's plural rules of every language: ~1,000
+	// allocations) is made when a message first needs it: plain texts come straight from
+	// the catalogue (see Printer.lookup).
+	mu     sync.RWMutex
+	bundle func() *goi18n.Bundle
+	// files are the catalogues whose messages are added on demand (English first); a
+	// catalogue outside the part of YAML readCatalogue reads is loaded whole into the bundle
+	// instead, and then plain is false.
+	files []langFile
+	plain bool
+	added sync.Map // message ID -> struct{}: given to b (or found in no file)
+	// whole holds every message of the language's catalogues, made the first time ensure
+	// cannot take the lock without waiting (see there).
+	whole func() *goi18n.Bundle
+}
+
+type langFile struct {
+	tag language.Tag
+	cat *catalogueFile
 }
 
 var (
@@ -121,47 +140,121 @@ func init() {
 	}
 }
 
-// loadBundle returns the bundle of language l (a known one), loading its catalogues once.
-func loadBundle(l Lang) (*goi18n.Bundle, error) {
+// loadBundle returns the bundle of language l (a known one), reading its catalogues once.
+func loadBundle(l Lang) (*langBundle, error) {
 	lb := bundles[l]
-	lb.once.Do(func() {
-		b := goi18n.NewBundle(language.English)
-		b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
-		load := []Lang{English}
-		if l != English {
-			load = append(load, l)
-		}
-		for _, c := range load {
-			if err := addCatalogue(b, c); err != nil {
-				lb.err = fmt.Errorf("message catalogue %s: %v", c, err)
-				return
-			}
-		}
-		lb.b = b
-	})
-	return lb.b, lb.err
+	lb.once.Do(func() { lb.err = lb.load(l) })
+	return lb, lb.err
 }
 
-// addCatalogue adds language c's messages to b: read directly when the file keeps to the
-// small part of YAML the catalogues are written in (catalogfile.go), else by the YAML parser.
-func addCatalogue(b *goi18n.Bundle, c Lang) error {
-	name := "catalog/" + string(c) + ".yaml"
-	data, err := catalogFS.ReadFile(name)
-	if err != nil {
-		return err
+// load reads the catalogues of English and l.
+func (lb *langBundle) load(l Lang) error {
+	load := []Lang{English}
+	if l != English {
+		load = append(load, l)
 	}
-	if msgs, ok := parseCatalogue(data); ok {
-		return b.AddMessages(language.Make(string(c)), msgs...)
+	var whole []Lang // the catalogues the YAML parser reads
+	for _, c := range load {
+		data, err := catalogFS.ReadFile("catalog/" + string(c) + ".yaml")
+		if err != nil {
+			return fmt.Errorf("message catalogue %s: %v", c, err)
+		}
+		if cat, ok := readCatalogue(string(data)); ok {
+			lb.files = append(lb.files, langFile{language.Make(string(c)), cat})
+		} else {
+			whole = append(whole, c)
+		}
 	}
-	_, err = b.ParseMessageFileBytes(data, name)
-	return err
+	mk := func() (*goi18n.Bundle, error) {
+		b := goi18n.NewBundle(language.English)
+		b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
+		for _, f := range lb.files {
+			// No message yet: this registers the language (and checks go-i18n has its plural
+			// rules), as adding all its messages at once would.
+			if err := b.AddMessages(f.tag); err != nil {
+				return nil, fmt.Errorf("message catalogue %s: %v", f.tag, err)
+			}
+		}
+		for _, c := range whole {
+			name := "catalog/" + string(c) + ".yaml"
+			data, _ := catalogFS.ReadFile(name)
+			if _, err := b.ParseMessageFileBytes(data, name); err != nil {
+				return nil, fmt.Errorf("message catalogue %s: %v", c, err)
+			}
+		}
+		return b, nil
+	}
+	lb.plain = len(whole) == 0
+	if !lb.plain {
+		b, err := mk()
+		if err != nil {
+			return err
+		}
+		lb.bundle = func() *goi18n.Bundle { return b }
+	} else {
+		lb.bundle = sync.OnceValue(func() *goi18n.Bundle {
+			b, err := mk()
+			if err != nil {
+				panic(err) // English and Japanese have plural rules: TestCatalogue
+			}
+			return b
+		})
+	}
+	lb.whole = sync.OnceValue(func() *goi18n.Bundle {
+		b := goi18n.NewBundle(language.English)
+		b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
+		for _, c := range load {
+			data, err := catalogFS.ReadFile("catalog/" + string(c) + ".yaml")
+			if err == nil {
+				if msgs, ok := parseCatalogue(data); ok {
+					err = b.AddMessages(language.Make(string(c)), msgs...)
+				} else {
+					_, err = b.ParseMessageFileBytes(data, "catalog/"+string(c)+".yaml")
+				}
+			}
+			if err != nil {
+				panic(err) // read without error a moment ago
+			}
+		}
+		return b
+	})
+	return nil
+}
+
+// ensure hands message id of every catalogue to the bundle, once, and reports whether b has
+// it. It never waits for the lock: the goroutine may be inside a lookup already, holding the
+// read lock while a template argument's Error or String method asks for a message. When the
+// lock is taken, the caller uses the whole catalogue instead (the same text).
+func (lb *langBundle) ensure(id string) bool {
+	if len(lb.files) == 0 {
+		return true
+	}
+	if _, ok := lb.added.Load(id); ok {
+		return true
+	}
+	if !lb.mu.TryLock() {
+		return false
+	}
+	defer lb.mu.Unlock()
+	if _, ok := lb.added.Load(id); !ok {
+		b := lb.bundle()
+		for _, f := range lb.files {
+			if i, ok := f.cat.byID[id]; ok {
+				_ = b.AddMessages(f.tag, &f.cat.msgs[i]) // the tag's plural rules were checked making b
+			}
+		}
+		lb.added.Store(id, struct{}{})
+	}
+	return true
 }
 
 // Printer looks messages up in one language.
 type Printer struct {
 	lang  Lang
-	loc   *goi18n.Localizer
-	plain sync.Map // id -> text of messages without arguments: a listing of 100,000 rows asks for the same few
+	lb    *langBundle
+	loc   func() *goi18n.Localizer // on lb.bundle
+	whole func() *goi18n.Localizer // on lb.whole
+	plain sync.Map                 // id -> text of messages without arguments: a listing of 100,000 rows asks for the same few
 }
 
 // For returns the printer of a language ("" and unknown languages give English).
@@ -176,12 +269,50 @@ func For(l Lang) *Printer {
 	if _, ok := bundles[l]; ok {
 		known = l
 	}
-	b, err := loadBundle(known)
+	lb, err := loadBundle(known)
 	if err != nil {
 		panic(err) // the catalogue is embedded: TestCatalogue keeps it loadable
 	}
-	p, _ := printers.LoadOrStore(l, &Printer{lang: l, loc: goi18n.NewLocalizer(b, string(l), string(English))})
+	p, _ := printers.LoadOrStore(l, newPrinter(l, lb))
 	return p.(*Printer)
+}
+
+func newPrinter(l Lang, lb *langBundle) *Printer {
+	return &Printer{lang: l, lb: lb,
+		loc:   sync.OnceValue(func() *goi18n.Localizer { return goi18n.NewLocalizer(lb.bundle(), string(l), string(English)) }),
+		whole: sync.OnceValue(func() *goi18n.Localizer { return goi18n.NewLocalizer(lb.whole(), string(l), string(English)) })}
+}
+
+// lookup localizes one message, handing it to the bundle first if need be. A plain text (no
+// template action, no plural forms) in the printer's own language, asked for without a
+// count, is what go-i18n would give: the text itself.
+func (p *Printer) lookup(lc *goi18n.LocalizeConfig) (string, error) {
+	if lc.PluralCount == nil && lc.DefaultMessage == nil && p.lb.plain {
+		if s, ok := p.lb.plainText(lc.MessageID); ok {
+			return s, nil
+		}
+	}
+	if !p.lb.ensure(lc.MessageID) {
+		return p.whole().Localize(lc)
+	}
+	p.lb.mu.RLock()
+	defer p.lb.mu.RUnlock()
+	return p.loc().Localize(lc)
+}
+
+// plainText is message id of the bundle's own language when it is plain text.
+func (lb *langBundle) plainText(id string) (string, bool) {
+	f := lb.files[len(lb.files)-1] // English, or the language's own catalogue after it
+	i, ok := f.cat.byID[id]
+	if !ok {
+		return "", false
+	}
+	m := &f.cat.msgs[i]
+	if m.Other == "" || m.Zero != "" || m.One != "" || m.Two != "" || m.Few != "" || m.Many != "" ||
+		m.LeftDelim != "" || m.RightDelim != "" || strings.Contains(m.Other, "{{") {
+		return "", false
+	}
+	return m.Other, true
 }
 
 // Lang is the printer's language.
@@ -238,7 +369,7 @@ func (p *Printer) localize(id string, count any, args []any) string {
 			data[fmt.Sprint(args[i])] = v
 		}
 	}
-	s, err := p.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
+	s, err := p.lookup(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
 	if s == "" && err != nil {
 		return id
 	}
@@ -247,7 +378,7 @@ func (p *Printer) localize(id string, count any, args []any) string {
 
 // Has reports whether the catalogue has message id (in English, which has them all).
 func Has(id string) bool {
-	_, err := For(English).loc.Localize(&goi18n.LocalizeConfig{MessageID: id})
+	_, err := For(English).lookup(&goi18n.LocalizeConfig{MessageID: id})
 	var nf *goi18n.MessageNotFoundErr
 	return !errors.As(err, &nf)
 }

@@ -156,7 +156,7 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 		if ks.value.Kind != yaml.ScalarNode {
 			return nil, typeErr(key, ks.value, "a time in RFC 3339 form, like 2026-11-23T10:02:00+09:00")
 		}
-		t, err := time.Parse(time.RFC3339, ks.value.Value)
+		t, err := parseRFC3339(ks.value.Value)
 		if err != nil {
 			return nil, typeErr(key, ks.value, fmt.Sprintf("a time in RFC 3339 form, like 2026-11-23T10:02:00+09:00 (got %q)", ks.value.Value))
 		}

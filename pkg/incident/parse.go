@@ -628,7 +628,7 @@ func (d *Document) entryEnd(start, end int) int {
 // ParseLogLine reads "<RFC 3339 time> [<author>] <text>" (without the list marker).
 func ParseLogLine(s string) (LogEntry, error) {
 	ts, rest, _ := strings.Cut(s, " ")
-	at, err := time.Parse(time.RFC3339, ts)
+	at, err := parseRFC3339(ts)
 	if err != nil {
 		return LogEntry{}, errors.New(i18n.Text("incident.parse.log_time"))
 	}

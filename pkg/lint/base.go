@@ -66,7 +66,7 @@ func isIncidentPath(rel, incidents string) bool {
 		return true
 	}
 	rest, ok := strings.CutPrefix(rel, incidents+"/")
-	return ok && monthDirRE.MatchString(path.Dir(rest))
+	return ok && monthDirRE().MatchString(path.Dir(rest))
 }
 
 // check compares the changed documents with the merge base.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -49,12 +50,15 @@ type checker struct {
 	postmortems string                  // the postmortems folder, as a repository path
 	pmConfig    config.Postmortem       // the postmortem deadlines
 	fields      map[string]config.Field // the team's own front-matter keys (fields.go)
+	cache       *resultCache            // nil: no result cache (cache.go)
 }
 
 // finder collects the findings of one document.
 type finder struct {
-	path string
-	out  []Finding
+	path  string
+	out   []Finding
+	deps  []fileDep // other files the findings depend on (cache.go)
+	until int64     // when the findings stop holding (a pending postmortem's due time, Unix ns), 0 never
 }
 
 func (f *finder) add(line, col int, rule, msg string) {
@@ -64,6 +68,13 @@ func (f *finder) add(line, col int, rule, msg string) {
 // checkDocument runs every single-document rule on src. The document is nil when it does not
 // parse; the findings then hold the reason.
 func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Finding) {
+	d, f := c.check(p, src)
+	return d, f.out
+}
+
+// check is checkDocument with what the findings depend on besides the document (its finder's
+// deps).
+func (c *checker) check(p string, src []byte) (*incident.Document, *finder) {
 	f := &finder{path: p}
 	d, err := incident.Parse(p, src)
 	c.scanSecrets(f, src, d)
@@ -74,7 +85,7 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 	if err != nil {
 		if !errors.As(err, &pe) {
 			f.add(1, 1, RuleUnreadable, err.Error())
-			return nil, f.out
+			return nil, f
 		}
 		rule := pe.Rule
 		if _, known := ruleByID(rule); !known || rule == "size" || rule == "encoding" {
@@ -88,7 +99,7 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 			}
 		}
 		f.add(line, pe.Col, rule, msg)
-		return nil, f.out
+		return nil, f
 	}
 	for _, pr := range d.Problems {
 		rule, msg := pr.Rule, pr.Message
@@ -120,7 +131,7 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 	c.checkID(f, d)
 	c.checkClosed(f, d)
 	c.checkKind(f, d) // drill.go
-	return d, f.out
+	return d, f
 }
 
 // maxControlFindings bounds the control-character findings of one document: a pasted
@@ -379,7 +390,9 @@ func (c *checker) checkPostmortemLink(f *finder, d *incident.Document) {
 				return
 			}
 			if p, ok := c.repoLink(link); ok {
-				if c.exists(p) {
+				exists := c.exists(p)
+				f.deps = append(f.deps, fileDep{p, exists})
+				if exists {
 					return
 				}
 				bad, badMsg = &d.Log[i], i18n.Text("lint.postmortem.missing", "Path", p, "Ref", shortID(m.ID))
@@ -405,6 +418,7 @@ func (c *checker) checkPostmortemLink(f *finder, d *incident.Document) {
 	if c.now.Before(due) {
 		f.add(l, col, RulePostmortem, i18n.Text("lint.postmortem.pending", "Severity", m.Severity, "Due", incident.FormatTime(due), "Deadline", deadline.String(), "Ref", ref, "Link", link, "None", none))
 		f.out[len(f.out)-1].pending = true
+		f.until = due.UnixNano()
 		return
 	}
 	f.add(l, col, RulePostmortem, i18n.Text("lint.postmortem.overdue", "Severity", m.Severity, "Due", incident.FormatTime(due), "Deadline", deadline.String(), "Ref", ref, "Link", link, "None", none))
@@ -460,11 +474,11 @@ func hasPrefixFold(s, prefix string) bool {
 	return true
 }
 
-var httpURLRE = regexp.MustCompile(`(?i)https?://[^\s<>()\[\]"'` + "`" + `]+`)
+var httpURLRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)https?://[^\s<>()\[\]"'` + "`" + `]+`) })
 
 // hasHTTPURL reports whether s holds an http(s) link with a host, bare or in Markdown.
 func hasHTTPURL(s string) bool {
-	for _, w := range httpURLRE.FindAllString(s, -1) {
+	for _, w := range httpURLRE().FindAllString(s, -1) {
 		if u, err := url.Parse(w); err == nil && u.Host != "" {
 			return true
 		}

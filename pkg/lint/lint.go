@@ -62,6 +62,9 @@ type Options struct {
 	// Base, when set, compares every changed document with its version at the merge base of
 	// HEAD and this revision, and lints only the documents changed since then.
 	Base string
+	// Cache is the folder of the result cache (cache.go), normally <git dir>/incidentctl; ""
+	// lints without one.
+	Cache string
 }
 
 // Result is what a run found.
@@ -126,6 +129,7 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 	c.root = root
+	c.cache = openCache(opts.Cache, c, opts)
 	if len(opts.Paths) == 0 && c.postmortems != "." {
 		roots = append(roots, c.postmortems) // postmortems.go: their own pass
 	}
@@ -173,6 +177,9 @@ func Run(opts Options) (*Result, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if c.cache != nil {
+		c.cache.save(docs)
 	}
 	tmpl := path.Clean(opts.Config.ActionList)
 	for rel := range explicit {
@@ -306,7 +313,7 @@ func resolvePaths(root, incidents string, args []string) (roots []string, explic
 	return roots, explicit, nil
 }
 
-var monthDirRE = regexp.MustCompile(`^\d{4}/\d{2}$`)
+var monthDirRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{4}/\d{2}$`) })
 
 // classify decides whether a file is a candidate document. A Markdown file is one when its name
 // starts with an incident ID or it sits in a YYYY/MM folder of the incidents folder; any other
@@ -322,7 +329,7 @@ func classify(rel, abs, incidents string, explicit bool) (candidate, bool) {
 	}
 	if incident.IDFromFileName(rel) != "" {
 		cd.sure = true
-	} else if rest, ok := strings.CutPrefix(rel, incidents+"/"); ok && monthDirRE.MatchString(path.Dir(rest)) {
+	} else if rest, ok := strings.CutPrefix(rel, incidents+"/"); ok && monthDirRE().MatchString(path.Dir(rest)) {
 		cd.sure = true
 	}
 	return cd, true
@@ -382,6 +389,8 @@ type lintedDoc struct {
 	idCol    int
 	doc      *incident.Document // kept only when the base rules need it
 	findings []Finding
+	entry    *cacheEntry // its result cache entry, nil when it is not kept
+	reused   bool        // taken from the cache
 }
 
 // lintAll runs the single-document rules on every core over the candidates list hands to its
@@ -428,6 +437,20 @@ func (c *checker) lintFile(cd candidate) *lintedDoc {
 		}
 		return unreadable("not a regular file (a symbolic link or a device): an incident document is a plain Markdown file; replace it with the document itself")
 	}
+	key := keyOf(fi)
+	if c.cache != nil && !cd.scenario {
+		if e := c.cache.lookup(c, cd.rel, key); e != nil {
+			e.use(ld)
+			return ld
+		}
+	}
+	// keep records the reading in the cache: what follows depends on the content only.
+	keep := func(f *finder) *lintedDoc {
+		if c.cache != nil && !cd.scenario {
+			ld.entry = c.cache.entryFor(c, ld, key, f)
+		}
+		return ld
+	}
 	f, err := os.Open(cd.abs)
 	if err != nil {
 		return unreadable(fmt.Sprintf("cannot read the file: %v", err))
@@ -439,14 +462,15 @@ func (c *checker) lintFile(cd candidate) *lintedDoc {
 		first, _, _ := bytes.Cut(head[:n], []byte("\n"))
 		if string(bytes.TrimRight(first, " \t\r")) != "---" {
 			ld.skipped = true
-			return ld
+			return keep(nil)
 		}
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			return unreadable(fmt.Sprintf("cannot read the file: %v", err))
 		}
 	}
 	if fi.Size() > incident.MaxSize {
-		return unreadable(fmt.Sprintf("the file is %d bytes, more than the %d (4 MiB) an incident document may have: keep large logs and dumps elsewhere and link them", fi.Size(), incident.MaxSize))
+		unreadable(fmt.Sprintf("the file is %d bytes, more than the %d (4 MiB) an incident document may have: keep large logs and dumps elsewhere and link them", fi.Size(), incident.MaxSize))
+		return keep(nil)
 	}
 	src := make([]byte, fi.Size())
 	if _, err := io.ReadFull(f, src); err != nil {
@@ -456,8 +480,8 @@ func (c *checker) lintFile(cd candidate) *lintedDoc {
 		ld.findings = c.checkScenario(cd.rel, cd.abs, src) // drill.go
 		return ld
 	}
-	d, findings := c.checkDocument(cd.rel, src)
-	ld.findings = findings
+	d, fd := c.check(cd.rel, src)
+	ld.findings = fd.out
 	if d != nil {
 		ld.parsed, ld.id = true, d.Meta.ID
 		ld.idLine, ld.idCol = pos(d, incident.KeyID)
@@ -465,7 +489,7 @@ func (c *checker) lintFile(cd candidate) *lintedDoc {
 			ld.doc = d
 		}
 	}
-	return ld
+	return keep(fd)
 }
 
 // Where uniqueIDs looks for other documents with a linted document's ID.

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -265,12 +266,12 @@ func execute(t *template.Template, data TemplateData) string {
 	return b.String()
 }
 
-var blankLines = regexp.MustCompile(`\n{3,}`)
+var blankLines = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\n{3,}`) })
 
 // tidy trims a rendered body: no blank lines at either end, at most one blank line in a row.
 func tidy(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.TrimSpace(blankLines.ReplaceAllString(s, "\n\n"))
+	return strings.TrimSpace(blankLines().ReplaceAllString(s, "\n\n"))
 }
 
 func orNone(s string) string {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -48,11 +49,11 @@ func clip(s string, n int) string {
 
 // massMention finds what Slack and Mattermost treat as "notify everyone": @channel, @here,
 // @everyone, @all, and Slack's <!channel> spelling (which Mattermost also expands).
-var massMention = regexp.MustCompile(`(?i)(@|<!)(channel|here|everyone|all)\b`)
+var massMention = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)(@|<!)(channel|here|everyone|all)\b`) })
 
 // noMassMentions breaks those with a zero-width space, so a title or an announcement never
 // pages a whole channel. (Teams needs explicit mention entities and Discord is told
 // allowed_mentions: {parse: []}, so their texts are left as written.)
-func noMassMentions(s string) string { return massMention.ReplaceAllString(s, "$1\u200b$2") }
+func noMassMentions(s string) string { return massMention().ReplaceAllString(s, "$1\u200b$2") }
 
 func hexColor(c int) string { return fmt.Sprintf("#%06X", c&0xFFFFFF) }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -54,7 +55,7 @@ const (
 	BlockEnd   = "<!-- /incidentctl:followups -->"
 )
 
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): `)
+var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): `) })
 
 // Parse reads a postmortem. A document the CLI cannot work with is a *ParseError naming the
 // line; smaller problems (unknown keys, a follow-up's bad date) are listed in Problems.
@@ -86,7 +87,7 @@ func Parse(path string, src []byte) (*Document, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src[fm.yamlStart:fm.closeLine], &doc); err != nil {
 		line, msg := 2, err.Error()
-		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		if m := yamlLineRE().FindStringSubmatch(msg); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			line, msg = n+1, msg[len(m[0]):]
 		}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -292,13 +293,13 @@ func (d *Data) funcs() template.FuncMap {
 }
 
 // templateLineRE finds the line in text/template's errors ("template: name:12: ...").
-var templateLineRE = regexp.MustCompile(`^template: [^:]*:(\d+)(:\d+)?: `)
+var templateLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^template: [^:]*:(\d+)(:\d+)?: `) })
 
 // Render renders the template (name is its path, for errors) into the body of a postmortem.
 func Render(name string, src []byte, d *Data) (string, error) {
 	where := func(err error) error {
 		msg := err.Error()
-		if m := templateLineRE.FindStringSubmatch(msg); m != nil {
+		if m := templateLineRE().FindStringSubmatch(msg); m != nil {
 			return fmt.Errorf("%s:%s: %s", name, m[1], msg[len(m[0]):])
 		}
 		return fmt.Errorf("%s: %s", name, strings.TrimPrefix(msg, "template: "))

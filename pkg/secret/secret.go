@@ -26,6 +26,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -251,7 +252,7 @@ func AllowedEntry(f Finding) string {
 	return fmt.Sprintf("%s %s (%s), fingerprint %s", AllowedPrefix, f.What, f.Masked, f.Fingerprint)
 }
 
-var allowedFingerprintRE = regexp.MustCompile(`fingerprint ([0-9a-f]{12})\b`)
+var allowedFingerprintRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`fingerprint ([0-9a-f]{12})\b`) })
 
 // AllowedFingerprints returns the fingerprints that the log texts allow (nil for none).
 func AllowedFingerprints(texts []string) map[string]bool {
@@ -260,7 +261,7 @@ func AllowedFingerprints(texts []string) map[string]bool {
 		if !strings.HasPrefix(t, AllowedPrefix) {
 			continue
 		}
-		for _, m := range allowedFingerprintRE.FindAllStringSubmatch(t, -1) {
+		for _, m := range allowedFingerprintRE().FindAllStringSubmatch(t, -1) {
 			if out == nil {
 				out = map[string]bool{}
 			}

@@ -3,6 +3,7 @@ package secret
 import (
 	"bytes"
 	"strings"
+	"sync"
 )
 
 // Go's regular expressions cost about a microsecond per byte here, and a word like "auth" in a
@@ -13,14 +14,9 @@ import (
 // anchors maps the first two bytes of every anchor, lower-cased, to the anchors starting with
 // them: one table lookup per byte finds them all in one pass. An exact anchor can only start
 // where the lower-cased pair is its own lower-cased pair, so one table serves both kinds.
-var anchors = func() (t struct {
-	byPair [1 << 16]uint8 // 1 + index into lists; 0 for none
-	lists  [][]anchorRef
-	// third holds, per list, the lower-cased third bytes its anchors can have (all of them
-	// for an anchor of two bytes): most pairs of letters that start an anchor somewhere
-	// ("ke", "au", "to") are followed by something else.
-	third [][4]uint64
-}) {
+// Built on the first scan: most commands scan nothing, and the table is 64 KiB.
+var anchors = sync.OnceValue(func() *anchorTable {
+	t := new(anchorTable)
 	for i, d := range detectors {
 		for _, a := range d.anchors {
 			if d.lower {
@@ -46,7 +42,17 @@ var anchors = func() (t struct {
 		panic("secret: too many detectors or anchors for the tables")
 	}
 	return t
-}()
+})
+
+// anchorTable is the table of anchors (see anchors).
+type anchorTable struct {
+	byPair [1 << 16]uint8 // 1 + index into lists; 0 for none
+	lists  [][]anchorRef
+	// third holds, per list, the lower-cased third bytes its anchors can have (all of them
+	// for an anchor of two bytes): most pairs of letters that start an anchor somewhere
+	// ("ke", "au", "to") are followed by something else.
+	third [][4]uint64
+}
 
 const maxDetectors = 64
 
@@ -82,19 +88,20 @@ func anchorsAt(src []byte) (at [maxDetectors][]int) {
 	if len(src) < 2 {
 		return at
 	}
+	tab := anchors()
 	k := uint16(lowerTable[src[0]])
 	for i := 0; i+1 < len(src); i++ {
 		k = k<<8 | uint16(lowerTable[src[i+1]]) // the pair at i, lower-cased
-		n := anchors.byPair[k]
+		n := tab.byPair[k]
 		if n == 0 {
 			continue
 		}
 		if i+2 < len(src) {
-			if c := lowerTable[src[i+2]]; anchors.third[n-1][c>>6]&(1<<(c&63)) == 0 {
+			if c := lowerTable[src[i+2]]; tab.third[n-1][c>>6]&(1<<(c&63)) == 0 {
 				continue
 			}
 		}
-		for _, a := range anchors.lists[n-1] {
+		for _, a := range tab.lists[n-1] {
 			if a.fold && len(src)-i >= len(a.text) && equalFoldASCII(src[i:i+len(a.text)], a.text) ||
 				!a.fold && bytes.HasPrefix(src[i:], []byte(a.text)) {
 				note(a.detector, i)

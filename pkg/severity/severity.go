@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -27,9 +28,9 @@ type Set struct {
 	Levels []Level
 }
 
-var idRE = regexp.MustCompile(`^[A-Z][A-Z0-9_-]*$`)
+var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][A-Z0-9_-]*$`) })
 
-var yamlLineRE = regexp.MustCompile(`line (\d+): `)
+var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line (\d+): `) })
 
 // Parse reads a severities file. Errors name the file and line.
 func Parse(path string, src []byte) (*Set, error) {
@@ -41,7 +42,7 @@ func Parse(path string, src []byte) (*Set, error) {
 	if err := dec.Decode(&doc); err != nil {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
-		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		if m := yamlLineRE().FindStringSubmatch(msg); m != nil {
 			return nil, fmt.Errorf("%s:%s: %s", path, m[1], strings.Replace(msg, m[0], "", 1))
 		}
 		return nil, fmt.Errorf("%s: %s", path, msg)
@@ -64,7 +65,7 @@ func Parse(path string, src []byte) (*Set, error) {
 	for i := range doc.Levels {
 		l := &doc.Levels[i]
 		l.Rank = i + 1
-		if !idRE.MatchString(l.ID) {
+		if !idRE().MatchString(l.ID) {
 			return nil, fmt.Errorf("%s:%d: severity id %q must be upper-case letters and digits, like SEV1", path, lineOf(i), l.ID)
 		}
 		if first, dup := seen[l.ID]; dup {

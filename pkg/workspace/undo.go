@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -37,7 +38,7 @@ type UndoResult struct {
 
 // subjectRE recognises the subject of a commit incidentctl made: "<id>: <change>" (merges of
 // sync are passed over).
-var subjectRE = regexp.MustCompile(`^(\d{6}-[0-9a-z]{5}): (.+)$`)
+var subjectRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{6}-[0-9a-z]{5}): (.+)$`) })
 
 // undoSearch is how far back Undo looks for the user's last incidentctl commit.
 const undoSearch = 200
@@ -73,7 +74,7 @@ func (w *Workspace) Undo(ref string, compensate bool, opts Options) (*UndoResult
 	var later []*object.Commit // commits after target on the branch
 	c, err := g.CommitObject(h.Commit)
 	for n := 0; err == nil && n < undoSearch; n++ {
-		m := subjectRE.FindStringSubmatch(firstLine(c.Message))
+		m := subjectRE().FindStringSubmatch(firstLine(c.Message))
 		mine := c.Author.Email == author.Email
 		if m != nil && (want == nil || m[1] == want.ID) && c.NumParents() <= 1 {
 			if want == nil && !mine {

@@ -1,14 +1,26 @@
 // Command floor does, in a fresh process, the physical minimum of a one-file commit in a git
 // repository, so that incidentbench can set a write command beside it:
 //
-//	floor <repository>
+//	floor [-hash none|tail|all] <repository>
 //
 // It writes six new loose objects (zlib-compressed: the blob, three trees, the commit, and one
 // more tree for a folder two levels deep), writes the whole index once into a lock file and
 // renames it over the previous copy (the old file's pages are freed, as when git or incidentctl
-// replaces .git/index), and moves a ref by lock file and rename. It reads the index once. It
-// hashes nothing and parses nothing: a real commit must also find the entry, hash what it
-// writes and build the trees, so no write command can be faster than this.
+// replaces .git/index), and moves a ref by lock file and rename. It reads the index once.
+//
+// The index ends with the SHA-1 of all its bytes (unless index.skipHash), so a valid index
+// write must hash some of it; -hash says how much:
+//
+//   - none: nothing (the floor of earlier rounds: below what any valid write can do);
+//   - tail: the last 256 KiB, what a write that changes one entry near the end of the index
+//     must hash at least when it resumes from a saved SHA-1 state (incidentctl saves one every
+//     256 KiB: pkg/gitrepo/index/hash.go) — the floor of `log`;
+//   - all: every byte, what a write that adds an entry must hash, since the entry count in the
+//     index's first 12 bytes changes and SHA-1 cannot resume past a changed byte — the floor of
+//     `new`.
+//
+// It parses nothing: a real commit must also find the entry, hash what it writes and build the
+// trees, so no write command can be faster than this.
 //
 // Everything it writes stays inside <git dir>/incidentbench-floor/, never the repository's own
 // index, objects or refs.
@@ -18,19 +30,27 @@ import (
 	"bytes"
 	"compress/zlib"
 	"crypto/rand"
+	"crypto/sha1"
 	"encoding/hex"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 )
 
+// checkpoint is incidentctl's interval between saved SHA-1 states of the index.
+const checkpoint = 256 << 10
+
+var hashMode = flag.String("hash", "none", "how much of the index to hash: none, tail or all")
+
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: floor <repository>")
+	flag.Parse()
+	if flag.NArg() != 1 || (*hashMode != "none" && *hashMode != "tail" && *hashMode != "all") {
+		fmt.Fprintln(os.Stderr, "usage: floor [-hash none|tail|all] <repository>")
 		os.Exit(2)
 	}
-	if err := floor(os.Args[1]); err != nil {
+	if err := floor(flag.Arg(0)); err != nil {
 		fmt.Fprintln(os.Stderr, "floor:", err)
 		os.Exit(1)
 	}
@@ -74,6 +94,17 @@ func floor(repo string) error {
 	index, err := os.ReadFile(filepath.Join(gitDir, "index"))
 	if err != nil {
 		return err
+	}
+	if len(index) > 20 {
+		body := index[:len(index)-20]
+		switch *hashMode {
+		case "tail":
+			body = body[max(0, len(body)-checkpoint):]
+		case "none":
+			body = nil
+		}
+		sum := sha1.Sum(body)
+		copy(index[len(index)-20:], sum[:]) // not the real checksum: the copy is never read
 	}
 	lock := filepath.Join(dir, "index.lock")
 	if err := os.WriteFile(lock, index, 0o666); err != nil {

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/plumbing/transport/http"
@@ -138,13 +139,15 @@ func KnownTokens() []string {
 }
 
 // userinfo matches the user information of a URL in text: scheme://user[:password]@.
-var userinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)([^/@\s:'"]*)(:[^/@\s'"]*)?@`)
+var userinfo = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)([^/@\s:'"]*)(:[^/@\s'"]*)?@`)
+})
 
 // Redact hides the secrets of every URL in s: a password becomes "***", and so does the user of
 // an http(s) URL without a password (a token often sits there: https://<token>@host).
 func Redact(s string) string {
-	return userinfo.ReplaceAllStringFunc(s, func(m string) string {
-		sub := userinfo.FindStringSubmatch(m)
+	return userinfo().ReplaceAllStringFunc(s, func(m string) string {
+		sub := userinfo().FindStringSubmatch(m)
 		scheme, user, pass := sub[1], sub[2], sub[3]
 		switch {
 		case pass != "":

@@ -1,0 +1,209 @@
+package lint
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/severity"
+)
+
+// cacheRepo writes documents that give findings of most kinds, and the ones that depend on
+// more than the document: ids shared, postmortem links, a postmortem pending, a time in the
+// future.
+func cacheRepo(t *testing.T) string {
+	dir := t.TempDir()
+	write(t, dir, validPath, validDoc)
+	write(t, dir, "incidents/2026/11/261123-k7xqm-copy.md", replace(validDoc, "title: Checkout API returns 500s", "title: Copy"))
+	write(t, dir, "incidents/2026/11/261120-aaaaa-bad.md", replace(validDoc, "id: 261123-k7xqm", "id: 261120-aaaaa",
+		"status: investigating", "status: done", "commander: alice", "commander: alice\ncolour: red"))
+	write(t, dir, "incidents/2026/11/261121-bbbbb-secret.md", replace(validDoc, "id: 261123-k7xqm", "id: 261121-bbbbb",
+		"error rate 12%", "key AKIAIOSFODNN7EXAMPLE"))
+	pm := "- 2026-11-23T10:41:00+09:00 [alice] postmortem: https://wiki.example.com/pm/k7xqm\n"
+	res := resolved(replace(validDoc, "id: 261123-k7xqm", "id: 261122-ccccc", "severity: SEV2", "severity: SEV1"))
+	write(t, dir, "incidents/2026/11/261122-ccccc-linked.md", strings.Replace(res, pm,
+		"- 2026-11-23T10:41:00+09:00 [alice] postmortem: postmortems/2026/11/261122-ccccc-x.md\n", 1))
+	res = resolved(replace(validDoc, "id: 261123-k7xqm", "id: 261122-ddddd", "severity: SEV2", "severity: SEV1"))
+	write(t, dir, "incidents/2026/11/261122-ddddd-pending.md", strings.Replace(res, pm, "", 1))
+	write(t, dir, "incidents/2026/11/261122-eeeee-future.md", replace(validDoc, "id: 261123-k7xqm", "id: 261122-eeeee")+
+		"- 2026-11-25T10:10:00+09:00 [bob] from the future\n")
+	write(t, dir, "incidents/2026/11/261122-fffff-broken.md", "---\nid: [\n---\n")
+	write(t, dir, "incidents/README.md", "# Incidents\n")
+	write(t, dir, "incidents/drafts/plan.md", "---\nid: nope\n---\n")
+	return dir
+}
+
+// lintSevs are the severities lintWith passes (nil: the built-in ones).
+var lintSevs *severity.Set
+
+func lintWith(t *testing.T, dir, cache string, now time.Time, cfg config.Config, paths ...string) *Result {
+	t.Helper()
+	var abs []string
+	for _, p := range paths {
+		abs = append(abs, filepath.Join(dir, p))
+	}
+	from := ""
+	if lintSevs != nil {
+		from = "severities.yaml"
+	}
+	res, err := Run(Options{Root: dir, Config: cfg, Now: now, Cache: cache, Paths: abs, Severities: lintSevs, SeveritiesFrom: from})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestCacheSameResult: with the cache, fresh or reused, every run's result is the run's result
+// without one (findings with their levels and pending marks, counts, skipped paths), through
+// edits, a new postmortem, a changed configuration, the clock moving and a damaged cache.
+func TestCacheSameResult(t *testing.T) {
+	dir := cacheRepo(t)
+	cache := filepath.Join(dir, ".git", "incidentctl")
+	cfg := config.Default()
+	now := testNow
+	check := func(what string, wantReuse bool, paths ...string) {
+		t.Helper()
+		want := lintWith(t, dir, "", now, cfg, paths...)
+		// A reading is kept once the file settled (its last change came before the run
+		// began): wait for the file system's clock to move past the last write.
+		reused := int64(0)
+		for try := 0; try < 50; try++ {
+			before := cacheReused.Load()
+			got := lintWith(t, dir, cache, now, cfg, paths...)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: with the cache\n%+v\nwithout\n%+v", what, got, want)
+			}
+			if reused = cacheReused.Load() - before; reused > 0 || !wantReuse {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if wantReuse && reused == 0 {
+			t.Fatalf("%s: the cache was never used", what)
+		}
+	}
+	check("first", true)
+	if got := lintWith(t, dir, cache, now, cfg); len(got.Findings) == 0 || got.Pending != 1 {
+		t.Fatalf("the fixture should give findings and one pending postmortem: %+v", got)
+	}
+	check("again", true)
+
+	// An edit of the same size: only the times tell.
+	p := filepath.Join(dir, filepath.FromSlash(validPath))
+	write(t, dir, validPath, strings.Replace(validDoc, "status: investigating", "status: investigatinx", 1))
+	check("edited in place", true)
+	os.Remove(p)
+	check("deleted", true)
+	write(t, dir, validPath, validDoc)
+	check("back", true)
+
+	// The postmortem the link names appears, and goes.
+	write(t, dir, "postmortems/2026/11/261122-ccccc-x.md", "---\nincident: 261122-ccccc\nstatus: draft\n---\n# x\n")
+	check("postmortem written", true)
+	os.Remove(filepath.Join(dir, "postmortems/2026/11/261122-ccccc-x.md"))
+	check("postmortem removed", true)
+
+	// The clock: the pending postmortem falls due; an earlier clock reads everything again.
+	now = testNow.Add(30 * 24 * time.Hour)
+	check("a month later", true)
+	now = testNow.Add(-time.Hour)
+	check("an hour earlier", true)
+	now = testNow
+
+	// The configuration and the severities.
+	cfg.Lint.Rules = map[string]string{"unknown-key": "error"}
+	check("rule level", true)
+	cfg.Fields = map[string]config.Field{"colour": {Type: config.FieldText}}
+	check("a declared field", true)
+	sevs, err := severity.Parse("s", []byte("levels:\n  - id: SEV1\n    summary: a\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := lintWith(t, dir, "", now, cfg)
+	lintSevs = sevs
+	defer func() { lintSevs = nil }()
+	if reflect.DeepEqual(before, lintWith(t, dir, "", now, cfg)) {
+		t.Fatal("other severities should change the findings")
+	}
+	check("other severities", true)
+	lintSevs = nil
+	write(t, dir, config.FileName, "lint:\n  rules:\n    unknown-key: off\n")
+	check("config file", true)
+	cfg = config.Default()
+
+	// Some paths only, then all again.
+	check("one folder", true, "incidents/2026")
+	check("one file", true, validPath)
+	check("all", true)
+
+	// A damaged or foreign cache is not used, and is replaced.
+	b, err := os.ReadFile(filepath.Join(cache, "lint"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cut := range []int{len(b) - 1, len(b) / 2, len(lintCacheMagic) + 3} {
+		if err := os.WriteFile(filepath.Join(cache, "lint"), b[:cut], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		check("truncated", false)
+	}
+	if err := os.WriteFile(filepath.Join(cache, "lint"), []byte("rubbish"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check("rubbish", false)
+	check("rewritten", true)
+}
+
+// TestCacheRacy: a file changed after the run began is not kept.
+func TestCacheRacy(t *testing.T) {
+	dir := cacheRepo(t)
+	cache := filepath.Join(dir, ".git", "incidentctl")
+	// Stamp every document in the future: none has settled.
+	future := time.Now().Add(time.Hour)
+	filepath.Walk(filepath.Join(dir, "incidents"), func(p string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			os.Chtimes(p, future, future)
+		}
+		return nil
+	})
+	lintWith(t, dir, cache, testNow, config.Default())
+	before := cacheReused.Load()
+	lintWith(t, dir, cache, testNow, config.Default())
+	if n := cacheReused.Load() - before; n != 0 {
+		t.Fatalf("%d unsettled documents were taken from the cache", n)
+	}
+}
+
+// FuzzCacheEntries: any bytes decode without a panic, and what decodes encodes back to the same.
+func FuzzCacheEntries(f *testing.F) {
+	e := &cacheEntry{key: statKey{size: 10, mtime: 1, ctime: 2, ino: 3}, parsed: true, id: "261123-k7xqm", idLine: 2, idCol: 5,
+		since: 7, until: 9, deps: []fileDep{{"postmortems/x.md", true}},
+		findings: []Finding{{Line: 3, Col: 1, Rule: RuleStatus, Message: "m"}, {Line: 4, Col: 2, Rule: RulePostmortem, Message: "p", pending: true}}}
+	f.Add(appendEntry(nil, "incidents/a.md", e))
+	f.Add(appendEntry(appendEntry(nil, "a", &cacheEntry{skipped: true}), "b", e))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := decodeEntries(b)
+		if err != nil {
+			return
+		}
+		var again []byte
+		rels := make([]string, 0, len(m))
+		for rel := range m {
+			rels = append(rels, rel)
+		}
+		slices.Sort(rels)
+		for _, rel := range rels {
+			again = appendEntry(again, rel, m[rel])
+		}
+		m2, err := decodeEntries(again)
+		if err != nil || !reflect.DeepEqual(m, m2) {
+			t.Fatalf("round trip: %v\n%+v\n%+v", err, m, m2)
+		}
+	})
+}
