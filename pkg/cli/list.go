@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -68,27 +70,73 @@ func newListCmd(app *App) *cobra.Command {
 
 // listJSON streams the listing as a JSON array: each incident is read, converted and encoded
 // on the reading goroutines and written as soon as its turn comes, so memory holds a window of
-// incidents, not the listing (workspace.Each). Unreadable documents are reported after it.
+// incidents, not the listing (workspace.EachCached). The element of a document unchanged since
+// a listing encoded it comes from the element cache (listElements), so a listing of unchanged
+// documents copies bytes. Unreadable documents are reported after it.
 func (app *App) listJSON(ws *workspace.Workspace, f workspace.Filter) error {
-	type encoded struct {
-		b   []byte
-		err error
-	}
 	out := app.jsonStream()
-	errs, err := workspace.Each(ws, f, func(d *incident.Document) encoded {
-		b, err := encodeElement(app.toIncidentJSON(d))
-		return encoded{b, err}
-	}, func(e encoded) error {
-		if e.err != nil {
-			return e.err
+	errs, err := workspace.EachCached(ws, f, app.listElements(), func(d *incident.Document, now time.Time) (workspace.Element, error) {
+		v := app.incidentJSONAt(d, now)
+		b, err := encodeElement(v)
+		if err != nil {
+			return workspace.Element{}, err
 		}
-		return out.add(e.b)
-	})
+		from, until, keep := clockSpan(v, now)
+		return workspace.Element{B: b, Keep: keep, From: from, Until: until}, nil
+	}, out.add)
 	if err == nil {
 		err = out.close()
 	}
 	app.warnSkipped(errs)
 	return err
+}
+
+// listElements names the element cache of list --json and everything an element depends on
+// besides the document, the build and the clock (clockSpan): the declared custom fields and
+// their types (customFields). Whatever toIncidentJSON comes to depend on must be added here.
+func (app *App) listElements() workspace.ElementCache {
+	var ctx strings.Builder
+	ctx.WriteString("list-json 1")
+	if app.opened != nil {
+		cfg := app.opened.Config
+		for _, k := range cfg.FieldNames() {
+			fmt.Fprintf(&ctx, "\x00%q %q", k, cfg.Fields[k].Type)
+		}
+	}
+	return workspace.ElementCache{Name: "list-json", Context: ctx.String()}
+}
+
+// clockSpan returns the clock readings (From, Until] an incident's JSON stays the same for,
+// in Unix nanoseconds: an open action's overdue flag turns at its due time, measured against
+// now or, once resolved, the resolution (board.Reference), so the element changes only where
+// the clock crosses one of those instants. keep is false when one is beyond what a Unix
+// nanosecond count holds.
+func clockSpan(v IncidentJSON, now time.Time) (from, until int64, keep bool) {
+	from, until = math.MinInt64, math.MaxInt64
+	var marks []time.Time
+	for _, a := range v.Actions {
+		if a.DueAt != nil && !a.Done {
+			marks = append(marks, *a.DueAt)
+		}
+	}
+	if len(marks) == 0 {
+		return from, until, true
+	}
+	if v.ResolvedAt != nil {
+		marks = append(marks, *v.ResolvedAt)
+	}
+	for _, t := range marks {
+		if t.Year() < 1678 || t.Year() > 2261 {
+			return 0, 0, false
+		}
+		n := t.UnixNano()
+		if t.Before(now) {
+			from = max(from, n)
+		} else {
+			until = min(until, n)
+		}
+	}
+	return from, until, true
 }
 
 // writeTable writes rows of cells the way tabwriter.NewWriter(w, 0, 4, 2, ' ', 0) aligns them:

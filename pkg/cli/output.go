@@ -248,20 +248,26 @@ type LogJSON struct {
 }
 
 func (app *App) toIncidentJSON(d *incident.Document) IncidentJSON {
+	return app.incidentJSONAt(d, app.Now())
+}
+
+// incidentJSONAt is toIncidentJSON at clock reading now. list --json caches what it makes
+// (listElements names what it depends on): keep the two in step.
+func (app *App) incidentJSONAt(d *incident.Document, now time.Time) IncidentJSON {
 	m := d.Meta
 	out := IncidentJSON{
 		ID: m.ID, Path: d.Path, Title: m.Title, Severity: m.Severity, Status: m.Status,
 		Commander: m.Commander, Roles: m.Roles.Map(), Impact: m.Impact, Announcement: m.Announcement,
 		IdentifiedAt: m.IdentifiedAt, MitigatedAt: m.MitigatedAt, ResolvedAt: m.ResolvedAt,
 		Resolution: m.Resolution, Template: m.Template, Kind: m.Kind,
-		Actions: toActionsJSON(board.Items(d, app.Now())), Log: make([]LogJSON, 0, len(d.Log)),
+		Actions: toActionsJSON(board.Items(d, now)), Log: make([]LogJSON, 0, len(d.Log)),
 	}
 	if !m.DeclaredAt.IsZero() {
 		t := m.DeclaredAt
 		out.DeclaredAt = &t
 	}
 	out.Fields = app.customFields(d)
-	out.AnnouncedAt = board.LastAnnouncement(d, app.Now()).At
+	out.AnnouncedAt = board.LastAnnouncement(d, now).At
 	for _, e := range sortedLog(d) {
 		out.Log = append(out.Log, LogJSON{At: e.At, Author: e.Author, Text: e.Text})
 	}

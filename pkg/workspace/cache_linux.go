@@ -4,6 +4,7 @@ package workspace
 
 import (
 	"io/fs"
+	"os"
 	"path/filepath"
 	"syscall"
 
@@ -74,4 +75,9 @@ func statNames(dir string, names []string) ([]statKey, []bool) {
 		oks[i] = true
 	}
 	return keys, oks
+}
+
+// lockExclusive takes the advisory lock on f without waiting (released when f is closed).
+func lockExclusive(f *os.File) bool {
+	return unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) == nil
 }

@@ -29,34 +29,7 @@ func Each[T any](w *Workspace, f Filter, work func(*incident.Document) T, emit f
 		return nil, err
 	}
 	hs := sel.hs
-	type sortKey struct {
-		at time.Time
-		id string
-	}
-	keys := make([]sortKey, len(hs))
-	order := make([]int, 0, len(sel.keep))
-	for _, i := range sel.keep {
-		h := &hs[i]
-		if h.doc != nil {
-			keys[i] = sortKey{h.doc.Meta.DeclaredAt, h.doc.Meta.ID}
-		} else if at, id, ok := recordOrder(h.record()); ok {
-			keys[i] = sortKey{at, id}
-		} else { // a damaged record: the document itself
-			m, _, err := w.loadMeta(Entry{ID: h.id(), Path: h.path()})
-			if err != nil {
-				h.err = err
-				continue
-			}
-			keys[i] = sortKey{m.Meta.DeclaredAt, m.Meta.ID}
-		}
-		order = append(order, i)
-	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		if c := keys[b].at.Compare(keys[a].at); c != 0 {
-			return c
-		}
-		return strings.Compare(keys[b].id, keys[a].id)
-	})
+	order := w.listOrder(sel)
 	// One window is read on every core while the previous one is handed on.
 	type result struct {
 		v  T
@@ -107,6 +80,41 @@ func Each[T any](w *Workspace, f Filter, work func(*incident.Document) T, emit f
 		return nil, err
 	}
 	return headerErrors(hs), nil
+}
+
+// listOrder returns the indexes of the selected headers in the listing's order (newest
+// declaration first), from the front matter of the headers.
+func (w *Workspace) listOrder(sel *selection) []int {
+	hs := sel.hs
+	type sortKey struct {
+		at time.Time
+		id string
+	}
+	keys := make([]sortKey, len(hs))
+	order := make([]int, 0, len(sel.keep))
+	for _, i := range sel.keep {
+		h := &hs[i]
+		if h.doc != nil {
+			keys[i] = sortKey{h.doc.Meta.DeclaredAt, h.doc.Meta.ID}
+		} else if at, id, ok := recordOrder(h.record()); ok {
+			keys[i] = sortKey{at, id}
+		} else { // a damaged record: the document itself
+			m, _, err := w.loadMeta(Entry{ID: h.id(), Path: h.path()})
+			if err != nil {
+				h.err = err
+				continue
+			}
+			keys[i] = sortKey{m.Meta.DeclaredAt, m.Meta.ID}
+		}
+		order = append(order, i)
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := keys[b].at.Compare(keys[a].at); c != 0 {
+			return c
+		}
+		return strings.Compare(keys[b].id, keys[a].id)
+	})
+	return order
 }
 
 // recordOrder reads what the listing's order needs from a front-matter record (encodeMeta):

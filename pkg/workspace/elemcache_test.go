@@ -1,0 +1,186 @@
+package workspace
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/incident"
+)
+
+// testElement is an element that depends on the document, the clock (whether an hour has
+// passed since the declaration) and a context.
+func testElement(ctx string) func(d *incident.Document, now time.Time) (Element, error) {
+	return func(d *incident.Document, now time.Time) (Element, error) {
+		mark := d.Meta.DeclaredAt.Add(time.Hour)
+		late := now.After(mark)
+		el := Element{B: fmt.Appendf(nil, "%s|%s|%+v|%d|%d|late=%v\n", ctx, d.Path, d.Meta, len(d.Actions), len(d.Log), late),
+			Keep: true, From: math.MinInt64, Until: math.MaxInt64}
+		if late {
+			el.From = mark.UnixNano()
+		} else {
+			el.Until = mark.UnixNano()
+		}
+		return el, nil
+	}
+}
+
+// eachBytes is the listing through the element cache, and through Each (no cache).
+func eachBytes(t *testing.T, w *Workspace, f Filter, ctx string) (got, want []byte, gotErrs, wantErrs string) {
+	t.Helper()
+	var g, wb bytes.Buffer
+	errs, err := EachCached(w, f, ElementCache{Name: "test-elements", Context: ctx}, testElement(ctx), func(b []byte) error {
+		g.Write(b)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotErrs = fmt.Sprint(errs)
+	now := w.Now()
+	errs, err = Each(w, f, func(d *incident.Document) []byte {
+		el, _ := testElement(ctx)(d, now)
+		return el.B
+	}, func(b []byte) error {
+		wb.Write(b)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g.Bytes(), wb.Bytes(), gotErrs, fmt.Sprint(errs)
+}
+
+// The element cache gives exactly what encoding every document gives: cold, warm, after hand
+// edits (one of the same size), removed documents, git checkout and reset, a cache deleted or
+// damaged, another context, the clock crossing an element's span; and a warm listing reads no
+// document.
+func TestElementCacheIsExact(t *testing.T) {
+	shortRacyWindow(t)
+	w := synthRepo(t, 300, 0.2)
+	dir := w.Root()
+	var clockAt = clock()
+	w.Now = func() time.Time { return clockAt }
+	file := filepath.Join(w.cacheDir(), "test-elements")
+	filters := []Filter{{Status: "all"}, {}, {Status: "resolved", Severities: []string{"SEV1,SEV2"}}, {Status: "all", Drills: WithDrills}}
+	check := func(stage string, ctx string) {
+		t.Helper()
+		for _, f := range filters {
+			for run := range 2 {
+				got, want, gotErrs, wantErrs := eachBytes(t, w, f, ctx)
+				if !bytes.Equal(got, want) || gotErrs != wantErrs {
+					t.Fatalf("%s %+v run %d: the cached listing differs (%d bytes, want %d; errors %s, want %s)", stage, f, run, len(got), len(want), gotErrs, wantErrs)
+				}
+			}
+		}
+	}
+	warm := func(stage string) {
+		t.Helper()
+		settle()
+		check(stage, "a")
+		before := docReads.Load()
+		var n int
+		errs, err := EachCached(w, Filter{Status: "all"}, ElementCache{Name: "test-elements", Context: "a"}, testElement("a"), func([]byte) error { n++; return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Documents that do not parse are read every time.
+		if read := docReads.Load() - before; read != int64(len(errs)) || n < 100 {
+			t.Fatalf("%s: a warm listing of %d read %d documents", stage, n, read)
+		}
+	}
+	check("cold", "a")
+	warm("warm")
+	entries := walkEntries(t, w)
+	edit := func(e Entry, from, to string) {
+		p := filepath.Join(dir, e.Path)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(strings.Replace(string(b), from, to, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fi, _ := os.Stat(file)
+	edit(entries[3], "status: resolved", "status: mitigated") // same size
+	edit(entries[5], "## Log", "## Journal")                  // no longer parses
+	edit(entries[7], "title: ", "title: Renamed ")
+	os.Remove(filepath.Join(dir, entries[11].Path))
+	edit(entries[13], "+09:00\n", "Z\n")
+	check("hand-edited", "a")
+	warm("hand-edited, settled")
+	if fi2, _ := os.Stat(file); !os.SameFile(fi, fi2) || fi2.Size() <= fi.Size() {
+		t.Errorf("the changes were not appended to the cache (%d → %d bytes, same file %v)", fi.Size(), fi2.Size(), os.SameFile(fi, fi2))
+	}
+	git(t, dir, "checkout", "--", entries[7].Path)
+	check("git checkout", "a")
+	git(t, dir, "reset", "-q", "--hard", "HEAD")
+	check("git reset", "a")
+	warm("git reset, settled")
+	// The clock crosses the hour after some declarations (and back).
+	res, err := w.List(Filter{Status: "all", MetaOnly: true})
+	if err != nil || len(res.Incidents) < 10 {
+		t.Fatal(err)
+	}
+	d0, d1 := res.Incidents[0].Meta.DeclaredAt, res.Incidents[len(res.Incidents)/2].Meta.DeclaredAt
+	for _, at := range []time.Time{d0.Add(30 * time.Minute), d0.Add(2 * time.Hour), d1.Add(time.Minute), d0.Add(-time.Hour), clock()} {
+		clockAt = at
+		check("clock "+at.String(), "a")
+	}
+	check("another context", "b")
+	os.Remove(file)
+	check("cache deleted", "a")
+	for _, damage := range []func(b []byte) []byte{
+		func(b []byte) []byte { return b[:len(b)-3] },
+		func(b []byte) []byte { b[len(b)-40] ^= 1; return b },
+		func(b []byte) []byte { return append(b, "more"...) },
+	} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(file, damage(b), 0o600)
+		check("damaged cache", "a")
+	}
+	// Appends beyond the slack make a fresh file.
+	saved := elemSlack
+	elemSlack = 0
+	t.Cleanup(func() { elemSlack = saved })
+	for i := range 4 {
+		edit(entries[20+i], "title: ", "title: Again ")
+		settle()
+		check("many appends", "a")
+	}
+	if fi3, _ := os.Stat(file); os.SameFile(fi, fi3) {
+		t.Errorf("a cache mostly dead was not written afresh")
+	}
+	warm("after compaction")
+}
+
+// An error from emit stops the listing and leaves the cache usable.
+func TestElementCacheEmitError(t *testing.T) {
+	w := synthRepo(t, 100, 0.2)
+	stop := errors.New("stop")
+	c := ElementCache{Name: "test-elements", Context: "a"}
+	n := 0
+	_, err := EachCached(w, Filter{Status: "all"}, c, testElement("a"), func([]byte) error {
+		if n++; n == 3 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || n != 3 {
+		t.Fatalf("emit's error: %v after %d", err, n)
+	}
+	got, want, _, _ := eachBytes(t, w, Filter{Status: "all"}, "a")
+	if !bytes.Equal(got, want) {
+		t.Fatal("the listing after a stopped one differs")
+	}
+}
