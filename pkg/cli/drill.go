@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,9 +21,9 @@ func newDrillCmd(app *App) *cobra.Command {
 		Long:  app.P.T("drill.long"),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usageErr("unknown drill command %q: see incidentctl drill --help", args[0])
+				return usageMsg("drill.unknown_command", "Command", strconv.Quote(args[0]))
 			}
-			return usageErr("drill needs a command: scenario, start, run, inject, score, debrief or pick (see incidentctl drill --help)")
+			return usageMsg("drill.no_command")
 		},
 		RunE: func(cmd *cobra.Command, args []string) error { return nil },
 	}
@@ -50,7 +51,11 @@ func drillErr(err error) error {
 func parseSpeed(s string) (float64, error) {
 	f, err := drill.ParseSpeed(s)
 	if err != nil {
-		return 0, usageErr("--speed %s", strings.TrimPrefix(err.Error(), "speed "))
+		var e *i18n.Error
+		if errors.As(err, &e) { // the flag's own wording of drill.speed.*
+			return 0, usageMsg(e.ID+"_flag", e.Args...)
+		}
+		return 0, usageErr("--speed %v", err)
 	}
 	return f, nil
 }

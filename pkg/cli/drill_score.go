@@ -52,7 +52,7 @@ func newDrillDebriefCmd(app *App) *cobra.Command {
 		Args:    exactArgs(1, "one drill ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("note") && strings.TrimSpace(note) == "" {
-				return usageErr("--note is empty: say what the team noticed, or leave --note out")
+				return usageMsg("drill.empty_note")
 			}
 			opts, err := c.options(app)
 			if err != nil {

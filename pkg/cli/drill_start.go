@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -22,7 +23,7 @@ func newDrillScenarioCmd(app *App) *cobra.Command {
 		Args: exactArgs(1, "one incident ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("name") && !drill.NameRE.MatchString(name) {
-				return usageErr("--name %q: a scenario name is letters (lower case, any script), digits and - (its file is drills/<name>.md)", name)
+				return usageMsg("drill.ws.bad_name", "Name", strconv.Quote(name), "Dir", drill.Dir)
 			}
 			ws, err := app.open()
 			if err != nil {
@@ -78,7 +79,7 @@ func newDrillStartCmd(app *App) *cobra.Command {
 				return err
 			}
 			if cmd.Flags().Changed("variant") && strings.TrimSpace(o.Variant) == "" {
-				return usageErr("--variant is empty: name one of the scenario's variants, or leave --variant out to pick one at random")
+				return usageMsg("drill.empty_variant")
 			}
 			ws, err := app.open()
 			if err != nil {

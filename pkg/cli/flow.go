@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,9 +26,9 @@ func newFlowCmd(app *App) *cobra.Command {
   incidentctl flow diff k7x`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usageErr("unknown flow command %q: use propose, log or diff", args[0])
+				return usageMsg("flow.unknown_command", "Command", strconv.Quote(args[0]))
 			}
-			return usageErr("flow needs a command: propose, log or diff")
+			return usageMsg("flow.no_command")
 		},
 		RunE: func(cmd *cobra.Command, args []string) error { return nil },
 	}
@@ -58,7 +59,7 @@ func newFlowProposeCmd(app *App) *cobra.Command {
 		Args:    exactArgs(1, "one incident ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("message") && strings.TrimSpace(message) == "" {
-				return usageErr("-m is empty: say what the change does, or leave -m out for the default subject")
+				return usageMsg("flow.empty_message")
 			}
 			ws, err := app.open()
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,9 +52,9 @@ func newFollowupCmd(app *App) *cobra.Command {
   incidentctl followup list --open --owner bob`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usageErr("unknown followup command %q: use add, done or list", args[0])
+				return usageMsg("followup.unknown_command", "Command", strconv.Quote(args[0]))
 			}
-			return usageErr("followup needs a command: add, done or list")
+			return usageMsg("followup.no_command")
 		},
 		RunE: func(cmd *cobra.Command, args []string) error { return nil },
 	}
@@ -72,16 +73,16 @@ func newFollowupAddCmd(app *App) *cobra.Command {
   incidentctl followup add k7x "Practise the failover in a drill" --owner carol --due 4w --kind process`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 2 {
-				return usageErr("followup add takes an incident ID and the text: incidentctl followup add <id> \"what must be done\" --owner <name> --due <date>")
+				return usageMsg("followup.add_args")
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if strings.TrimSpace(in.Owner) == "" {
-				return usageErr("--owner is required: who makes sure it is done (a follow-up without an owner is a wish)")
+				return usageMsg("followup.no_owner")
 			}
 			if !cmd.Flags().Changed("due") {
-				return usageErr("--due is required: when it must be done, e.g. --due 2026-12-15 or --due 2w")
+				return usageMsg("followup.no_due")
 			}
 			d, err := postmortem.ParseDue(due, app.Now())
 			if err != nil {
@@ -90,7 +91,7 @@ func newFollowupAddCmd(app *App) *cobra.Command {
 			in.Due = d
 			in.Kind = strings.ToLower(strings.TrimSpace(in.Kind))
 			if !postmortem.ValidKind(in.Kind) {
-				return usageErr("--kind %q: use one of %s", in.Kind, strings.Join(postmortem.Kinds, ", "))
+				return usageMsg("followup.bad_kind", "Kind", strconv.Quote(in.Kind), "Known", strings.Join(postmortem.Kinds, ", "))
 			}
 			in.Text = strings.Join(args[1:], " ")
 			ws, err := app.open()
@@ -131,7 +132,7 @@ func newFollowupDoneCmd(app *App) *cobra.Command {
 		Args: exactArgs(1, "one follow-up ID (<incident id>-F<n>)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if _, _, ok := postmortem.SplitFollowupID(args[0]); !ok {
-				return usageErr("%q is not a follow-up ID: they read <incident id>-F<n>, like 260917-x31y2-F1 (see incidentctl followup list)", args[0])
+				return usageMsg("followup.bad_id", "ID", strconv.Quote(args[0]))
 			}
 			ws, err := app.open()
 			if err != nil {
@@ -173,9 +174,7 @@ func newFollowupListCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			for _, e := range errs {
-				fmt.Fprintf(app.Err, "warning: skipped %v\n", e)
-			}
+			app.warnSkipped(errs)
 			if app.JSON {
 				out := make([]FollowupJSON, len(items))
 				for i, it := range items {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -42,33 +43,33 @@ func newLintCmd(app *App) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Paths = args
 			if o.Annotations < 1 || o.Annotations > lint.GitHubAnnotationsPerKind {
-				return usageErr("--annotations %d: give 1 to %d (GitHub shows at most %d of a kind per step)", o.Annotations, lint.GitHubAnnotationsPerKind, lint.GitHubAnnotationsPerKind)
+				return usageMsg("lint.bad_annotations", "N", o.Annotations, "Max", lint.GitHubAnnotationsPerKind)
 			}
 			if !slices.Contains(lint.Formats, o.Format) {
-				return usageErr("--format %q: use one of %s", o.Format, strings.Join(lint.Formats, ", "))
+				return usageMsg("lint.bad_format", "Format", strconv.Quote(o.Format), "Known", strings.Join(lint.Formats, ", "))
 			}
 			if app.JSON {
 				if cmd.Flags().Changed("format") && o.Format != "json" {
-					return usageErr("--json and --format %s contradict each other: give one", o.Format)
+					return usageMsg("lint.json_and_format", "Format", o.Format)
 				}
 				o.Format = "json"
 			}
 			if o.Rules && (len(args) > 0 || o.Base != "") {
-				return usageErr("--rules lists the rules; it takes no paths and no --base")
+				return usageMsg("lint.rules_args")
 			}
 			if o.Rules && o.Format != "text" && o.Format != "json" {
-				return usageErr("--rules prints text or JSON, not --format %s (the %s output lists the rules in force too)", o.Format, o.Format)
+				return usageMsg("lint.rules_format", "Format", o.Format)
 			}
 			return lintRun(app, o)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Base, "base", "", i18n.Text("flag.lint.base"))
-	f.StringVar(&o.Format, "format", "text", "output `<format>`: text, json, github (workflow annotations and job summary), sarif or rdjson (reviewdog)")
+	f.StringVar(&o.Format, "format", "text", i18n.Text("flag.lint.format"))
 	f.BoolVar(&o.Strict, "strict", false, i18n.Text("flag.lint.strict"))
 	f.BoolVar(&o.Rules, "rules", false, i18n.Text("flag.lint.rules"))
 	f.BoolVar(&o.AllowEmpty, "allow-empty", false, i18n.Text("flag.lint.allow_empty"))
-	f.IntVar(&o.Annotations, "annotations", lint.GitHubAnnotationsPerKind, "with --format github: annotate at most `<n>` errors and <n> warnings (GitHub shows 10 of a kind per step; share them when a step runs lint twice)")
+	f.IntVar(&o.Annotations, "annotations", lint.GitHubAnnotationsPerKind, i18n.Text("flag.lint.annotations"))
 	return cmd
 }
 

@@ -25,7 +25,7 @@ func newNextCmd(app *App) *cobra.Command {
   incidentctl next`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
-				return usageErr("next takes at most one incident ID (got %d arguments)", len(args))
+				return usageMsg("args.at_most_one_id", "Command", "next", "Got", len(args))
 			}
 			return nil
 		},
@@ -77,9 +77,7 @@ func nextAll(app *App, ws *workspace.Workspace, drills bool) error {
 	if err != nil {
 		return err
 	}
-	for _, e := range res.Errors {
-		fmt.Fprintf(app.Err, "warning: skipped %v\n", e)
-	}
+	app.warnSkipped(res.Errors)
 	now := app.Now()
 	sevs := severities(ws)
 	rows := board.Board(res.Incidents, sevs, now)

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -108,7 +109,7 @@ func newPostmortemCmd(app *App) *cobra.Command {
 // updatePostmortem is `postmortem <id> --status <status>`.
 func (app *App) updatePostmortem(cmd *cobra.Command, ws *workspace.Workspace, ref, status string, o workspace.PostmortemOptions) error {
 	if cmd.Flags().Changed("draft") || cmd.Flags().Changed("force") {
-		return usageErr("--status changes an existing postmortem; --draft and --force are for drafting one")
+		return usageMsg("postmortem.status_and_draft")
 	}
 	u := workspace.PostmortemUpdate{Meeting: o.Meeting, IncludeEdits: o.IncludeEdits}
 	u.Status = &status
@@ -116,7 +117,7 @@ func (app *App) updatePostmortem(cmd *cobra.Command, ws *workspace.Workspace, re
 		u.Owner = &o.Owner
 	}
 	if !postmortem.ValidStatus(status) {
-		return usageErr("--status %q: use one of %s", status, strings.Join(postmortem.Statuses, ", "))
+		return usageMsg("postmortem.bad_status", "Status", strconv.Quote(status), "Known", strings.Join(postmortem.Statuses, ", "))
 	}
 	res, err := ws.UpdatePostmortem(ref, u)
 	if err != nil {
@@ -163,5 +164,5 @@ func parseMeeting(s string, now time.Time) (time.Time, error) {
 	if t, err := time.ParseInLocation("2006-01-02 15:04", s, now.Location()); err == nil {
 		return t, nil
 	}
-	return time.Time{}, usageErr("--meeting %q: use a time like \"2026-11-25 14:00\" (local time) or 2026-11-25T14:00:00+09:00", s)
+	return time.Time{}, usageMsg("postmortem.bad_meeting", "Value", strconv.Quote(s))
 }

@@ -88,7 +88,10 @@ func (app *App) open() (*workspace.Workspace, error) {
 
 // argsMessages are the catalogue's sentences for exactArgs' usual cases.
 var argsMessages = map[string]string{"one incident ID": "args.one_id", "no arguments": "args.none",
-	"the name of a sink (see incidentctl notify status)": "args.sink"}
+	"the name of a sink (see incidentctl notify status)": "args.sink", "one drill ID": "args.one_drill",
+	"one follow-up ID (<incident id>-F<n>)":                    "args.one_followup",
+	"one scenario (a name under drills/ or a path)":            "args.one_scenario",
+	"the four files git passes: <base> <ours> <theirs> <path>": "args.merge_driver"}
 
 // exactArgs is cobra.ExactArgs with a message that names what is missing.
 func exactArgs(n int, what string) func(*cobra.Command, []string) error {

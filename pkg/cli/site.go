@@ -40,7 +40,7 @@ func newSiteCmd(app *App) *cobra.Command {
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("addr") && !o.Serve {
-				return usageErr("--addr is for --serve: add --serve, or leave --addr out")
+				return usageMsg("sitecmd.addr_without_serve")
 			}
 			if o.Out != "" {
 				abs, err := filepath.Abs(o.Out)
@@ -208,18 +208,10 @@ func reportBroken(app *App, res *site.Result) {
 			if p.Rule != "" {
 				rule = " (" + p.Rule + ")"
 			}
-			fmt.Fprintf(app.Err, "%s:%d:%d: %s%s\n", b.Path, p.Line, p.Col, strings.TrimSpace(p.Message), rule)
+			fmt.Fprintf(app.Err, "%s:%d:%d: %s%s\n", b.Path, p.Line, p.Col, strings.TrimSpace(app.P.Translate(p.Message)), rule)
 		}
 	}
 	if n := len(res.Broken); n > 0 {
-		fmt.Fprintf(app.Err, "incidentctl: %s could not be read: %s what is wrong; fix %s and build again (incidentctl lint shows the same)\n",
-			plural(n, "document"), pluralWord(n, "its page shows", "their pages show"), pluralWord(n, "it", "them"))
+		fmt.Fprintf(app.Err, "incidentctl: %s\n", app.P.N("sitecmd.broken", n))
 	}
-}
-
-func pluralWord(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -103,7 +104,7 @@ func (o statsOptions) window() (board.Range, error) {
 		}
 	}
 	if !r.Since.IsZero() && !r.Before.IsZero() && !r.Since.Before(r.Before) {
-		return r, usageErr("--since %s is after --until %s: nothing can fall between them", o.Since, o.Until)
+		return r, usageMsg("stats.since_after_until", "Since", o.Since, "Until", o.Until)
 	}
 	return r, nil
 }
@@ -116,7 +117,7 @@ func parseDate(flag, s string) (t time.Time, day bool, err error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, false, nil
 	}
-	return time.Time{}, false, usageErr("%s %q: use a date like 2026-11-01 (UTC) or a time like 2026-11-01T00:00:00+09:00", flag, s)
+	return time.Time{}, false, usageMsg("stats.bad_date", "Flag", flag, "Value", strconv.Quote(s))
 }
 
 // StatsJSON is the JSON contract of `stats --json`.

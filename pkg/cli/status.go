@@ -27,7 +27,7 @@ func newStatusCmd(app *App) *cobra.Command {
   incidentctl status --json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
-				return usageErr("status takes at most one incident ID (got %d arguments)", len(args))
+				return usageMsg("args.at_most_one_id", "Command", "status", "Got", len(args))
 			}
 			return nil
 		},

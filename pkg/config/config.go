@@ -166,6 +166,37 @@ func DefaultFileFor(lang i18n.Lang) string {
 
 var lineRE = regexp.MustCompile(`line (\d+): `)
 
+// yamlErrors are yaml.v3's usual complaints about a config file, as Parse words them, with the
+// catalogue's message for each (its English text is the same sentence).
+var yamlErrors = []struct {
+	re   *regexp.Regexp
+	id   string
+	args []string // the names of the catalogue arguments, one per group of re
+}{
+	{regexp.MustCompile(`^field (\S+) not found \(known: (.*)\)$`), "config.yaml.unknown_key", []string{"Key", "Known"}},
+	{regexp.MustCompile(`^field (\S+) not found in (\S+) \(known: (.*)\)$`), "config.yaml.unknown_key_in", []string{"Key", "Section", "Known"}},
+	{regexp.MustCompile(`^mapping key "(.*)" already defined at line (\d+)$`), "config.yaml.duplicate_key", []string{"Key", "Line"}},
+	{regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$"), "config.yaml.wrong_value", []string{"Tag", "Value", "Type"}},
+	{regexp.MustCompile(`^cannot unmarshal !!(\w+) into (\S+)$`), "config.yaml.wrong_kind", []string{"Tag", "Type"}},
+}
+
+// yamlMessage is msg made with i18n.Text when it is one of yamlErrors (so it is said in the
+// reader's language), else msg.
+func yamlMessage(msg string) string {
+	for _, e := range yamlErrors {
+		g := e.re.FindStringSubmatch(msg)
+		if g == nil {
+			continue
+		}
+		args := make([]any, 0, 2*len(e.args))
+		for i, name := range e.args {
+			args = append(args, name, g[i+1])
+		}
+		return i18n.Text(e.id, args...)
+	}
+	return msg
+}
+
 // Load reads root/.incidentctl.yaml; a missing file gives the defaults.
 func Load(root string) (Config, error) {
 	c := Default()
@@ -198,9 +229,9 @@ func Parse(src []byte) (Config, error) {
 		msg = strings.ReplaceAll(msg, "in type config.Postmortem", "in postmortem (known: "+knownKeys(Postmortem{})+")")
 		msg = strings.ReplaceAll(msg, "in type config.Config", "(known: "+knownKeys(Config{})+")")
 		if m := lineRE.FindStringSubmatch(msg); m != nil {
-			return c, fmt.Errorf("%s:%s: %s", FileName, m[1], strings.Replace(msg, m[0], "", 1))
+			return c, i18n.Errorf("config.at_line", "File", FileName, "Line", m[1], "Error", yamlMessage(strings.Replace(msg, m[0], "", 1)))
 		}
-		return c, fmt.Errorf("%s: %s", FileName, msg)
+		return c, i18n.Errorf("config.at_file", "File", FileName, "Error", yamlMessage(msg))
 	}
 	for _, p := range []struct {
 		key string

@@ -1,12 +1,14 @@
 package config
 
 import (
-	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
 // Field declares one of the team's own front-matter keys (services, customer, region ...):
@@ -63,13 +65,13 @@ func checkFields(fields map[string]Field) error {
 		f := fields[k]
 		switch {
 		case !validName(k):
-			return fmt.Errorf("%s: fields: %q is not a key: use lower-case letters, digits, - and _, starting with a letter", FileName, k)
+			return i18n.Errorf("config.fields.bad_key", "File", FileName, "Key", strconv.Quote(k))
 		case slices.Contains(reservedKeys, k):
-			return fmt.Errorf("%s: fields: %q is a key incidentctl itself uses: name your field differently", FileName, k)
+			return i18n.Errorf("config.fields.reserved", "File", FileName, "Key", strconv.Quote(k))
 		case !slices.Contains(FieldTypes, f.Type):
-			return fmt.Errorf("%s: fields: %s: type %q is not one of %s", FileName, k, f.Type, strings.Join(FieldTypes, ", "))
+			return i18n.Errorf("config.fields.bad_type", "File", FileName, "Key", k, "Type", strconv.Quote(f.Type), "Known", strings.Join(FieldTypes, ", "))
 		case len(f.Values) > 0 && f.Type != FieldText && f.Type != FieldList:
-			return fmt.Errorf("%s: fields: %s: values: only text and list fields take a list of allowed values", FileName, k)
+			return i18n.Errorf("config.fields.values", "File", FileName, "Key", k)
 		}
 	}
 	return nil

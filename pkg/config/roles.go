@@ -1,8 +1,10 @@
 package config
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
+
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
 // DefaultRoles are the roles of the practice besides the incident commander: who talks to
@@ -26,10 +28,10 @@ func checkRoles(roles []string) error {
 	seen := map[string]bool{}
 	for i, r := range roles {
 		if !validName(r) {
-			return fmt.Errorf("%s: roles[%d]: %q is not a role name: use lower-case letters, digits, - and _, starting with a letter (comms, ops, scribe)", FileName, i, r)
+			return i18n.Errorf("config.roles.bad_name", "File", FileName, "Index", i, "Name", strconv.Quote(r))
 		}
 		if seen[r] {
-			return fmt.Errorf("%s: roles: %q is listed twice", FileName, r)
+			return i18n.Errorf("config.roles.twice", "File", FileName, "Name", strconv.Quote(r))
 		}
 		seen[r] = true
 	}

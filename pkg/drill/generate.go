@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -49,10 +50,10 @@ func FromIncident(d *incident.Document, rel, name, lang string) ([]byte, error) 
 	l := scenarioFor(lang)
 	m := d.Meta
 	if m.IsDrill() {
-		return nil, fmt.Errorf("%s is a drill: scenarios come from real incidents (its own scenario is %s)", m.ID, orDash(m.Scenario))
+		return nil, i18n.Errorf("drill.gen.is_drill", "ID", m.ID, "Scenario", orDash(m.Scenario))
 	}
 	if m.Status != incident.StatusResolved || m.ResolvedAt == nil {
-		return nil, fmt.Errorf("%s is not resolved (status %s): a scenario replays a whole incident, so close it first (incidentctl close %s --resolution <text>)", m.ID, m.Status, m.ID)
+		return nil, i18n.Errorf("drill.gen.not_resolved", "ID", m.ID, "Status", m.Status)
 	}
 	start := m.DeclaredAt
 	end := *m.ResolvedAt
@@ -167,7 +168,7 @@ func FromIncident(d *incident.Document, rel, name, lang string) ([]byte, error) 
 	}
 	out := []byte(b.String())
 	if _, err := Parse(ScenarioPath(name), out); err != nil {
-		return nil, fmt.Errorf("the scenario generated from %s does not parse (%v); nothing was written", m.ID, err)
+		return nil, i18n.Errorf("drill.gen.unparsable", "ID", m.ID, "Error", err)
 	}
 	return out, nil
 }

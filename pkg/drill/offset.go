@@ -1,9 +1,11 @@
 package drill
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
 // An offset is a time relative to the drill's declaration, in the scenario's clock: "+5m",
@@ -21,7 +23,7 @@ func ParseOffset(s string) (time.Duration, error) {
 		neg, t = true, t[1:]
 	}
 	if t == "" || t[0] < '0' || t[0] > '9' {
-		return 0, fmt.Errorf("%q is not an offset like +5m, +1h30m or -2m", s)
+		return 0, i18n.Errorf("drill.offset.bad", "Value", strconv.Quote(s))
 	}
 	var d time.Duration
 	if t == "0" {
@@ -29,11 +31,11 @@ func ParseOffset(s string) (time.Duration, error) {
 	} else {
 		var err error
 		if d, err = time.ParseDuration(t); err != nil || d < 0 {
-			return 0, fmt.Errorf("%q is not an offset like +5m, +1h30m or -2m", s)
+			return 0, i18n.Errorf("drill.offset.bad", "Value", strconv.Quote(s))
 		}
 	}
 	if d > maxOffset {
-		return 0, fmt.Errorf("%q is more than %s from the declaration: a drill is a few hours at most", s, FormatOffset(maxOffset))
+		return 0, i18n.Errorf("drill.offset.too_far", "Value", strconv.Quote(s), "Max", FormatOffset(maxOffset))
 	}
 	if neg {
 		d = -d

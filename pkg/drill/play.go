@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -31,10 +32,10 @@ func ParseSpeed(s string) (float64, error) {
 	}
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, fmt.Errorf("speed %q is not a number: use a factor like 1 (real time), 4 or 60", s)
+		return 0, i18n.Errorf("drill.speed.not_number", "Value", strconv.Quote(s))
 	}
 	if f <= 0 || f > MaxSpeed {
-		return 0, fmt.Errorf("speed %s is out of range: use a factor above 0 and at most %d (1 is real time, 60 turns an hour into a minute)", s, MaxSpeed)
+		return 0, i18n.Errorf("drill.speed.range", "Value", s, "Max", MaxSpeed)
 	}
 	return f, nil
 }
@@ -162,7 +163,7 @@ type Play struct {
 func NewPlay(d *incident.Document, s *Scenario) (*Play, error) {
 	m := d.Meta
 	if !m.IsDrill() {
-		return nil, fmt.Errorf("%s is not a drill (its front matter has no kind: drill): drill commands work on incidents declared with incidentctl drill start", m.ID)
+		return nil, i18n.Errorf("drill.ws.not_drill", "ID", m.ID)
 	}
 	speed, err := ParseSpeed(m.Speed)
 	if err != nil {

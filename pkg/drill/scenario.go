@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -151,13 +153,17 @@ type ParseError struct {
 	Problems []Problem
 }
 
-func (e *ParseError) Error() string {
+func (e *ParseError) Error() string { return e.Localize(i18n.For(i18n.English)) }
+
+// Localize says the problems in p's language (i18n.Localized): their messages are made by
+// i18n.Text.
+func (e *ParseError) Localize(p *i18n.Printer) string {
 	var b strings.Builder
-	for i, p := range e.Problems {
+	for i, pr := range e.Problems {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "%s:%d:%d: %s", e.Path, max(p.Line, 1), max(p.Col, 1), p.Message)
+		fmt.Fprintf(&b, "%s:%d:%d: %s", e.Path, max(pr.Line, 1), max(pr.Col, 1), p.Translate(pr.Message))
 	}
 	return b.String()
 }
@@ -191,18 +197,20 @@ type parser struct {
 	problems []Problem
 }
 
-func (p *parser) errorAt(line int, rule, format string, args ...any) {
-	p.problems = append(p.problems, Problem{Line: line, Col: 1, Rule: rule, Message: fmt.Sprintf(format, args...)})
+// errorAt and warnAt add catalogue message id with its name, value arguments (i18n.Text: said
+// in the reader's language by the CLI and lint's text output).
+func (p *parser) errorAt(line int, rule, id string, args ...any) {
+	p.problems = append(p.problems, Problem{Line: line, Col: 1, Rule: rule, Message: i18n.Text(id, args...)})
 }
 
-func (p *parser) warnAt(line int, rule, format string, args ...any) {
-	p.problems = append(p.problems, Problem{Line: line, Col: 1, Rule: rule, Message: fmt.Sprintf(format, args...), Warning: true})
+func (p *parser) warnAt(line int, rule, id string, args ...any) {
+	p.problems = append(p.problems, Problem{Line: line, Col: 1, Rule: rule, Message: i18n.Text(id, args...), Warning: true})
 }
 
 func parse(path string, src []byte) (*Scenario, []Problem) {
 	p := &parser{s: &Scenario{Path: path, lines: map[string]int{}}}
 	if len(src) > incident.MaxSize {
-		p.errorAt(1, RuleScenario, "the file is %d bytes, more than the %d a scenario may have", len(src), incident.MaxSize)
+		p.errorAt(1, RuleScenario, "drill.parse.size", "Size", len(src), "Max", incident.MaxSize)
 		return p.s, p.problems
 	}
 	root, body, err := incident.FrontMatterNode(path, src)
@@ -212,12 +220,12 @@ func parse(path string, src []byte) (*Scenario, []Problem) {
 			line, msg = pe.Line, pe.Msg
 			switch {
 			case strings.HasPrefix(msg, "no front matter"):
-				msg = "no front matter: a scenario starts with a '---' line, then its keys (title, severity, difficulty ...), then '---'"
+				msg = i18n.Text("drill.parse.no_front_matter")
 			case pe.Rule == "encoding":
-				msg = "not a text file: a scenario is Markdown in UTF-8"
+				msg = i18n.Text("drill.parse.not_text")
 			}
 		}
-		p.errorAt(line, RuleScenario, "%s", msg)
+		p.problems = append(p.problems, Problem{Line: line, Col: 1, Rule: RuleScenario, Message: msg}) // msg is made by i18n.Text, or an error as it is
 		return p.s, p.problems
 	}
 	p.frontMatter(root)
@@ -236,7 +244,7 @@ func (p *parser) frontMatter(root *yaml.Node) {
 		s.lines[k.Value] = line
 		scalar := func() (string, bool) {
 			if v.Kind != yaml.ScalarNode {
-				p.errorAt(line, RuleScenario, "%s must be a single text value", k.Value)
+				p.errorAt(line, RuleScenario, "drill.parse.not_text_value", "Key", k.Value)
 				return "", false
 			}
 			if v.Tag == "!!null" {
@@ -253,14 +261,14 @@ func (p *parser) frontMatter(root *yaml.Node) {
 		case KeyDifficulty:
 			if d, ok := scalar(); ok {
 				if !slices.Contains(Difficulties, d) {
-					p.errorAt(line, RuleScenario, "difficulty %q: use one of %s", d, strings.Join(Difficulties, ", "))
+					p.errorAt(line, RuleScenario, "drill.parse.difficulty", "Value", strconv.Quote(d), "Known", strings.Join(Difficulties, ", "))
 				}
 				s.Difficulty = d
 			}
 		case KeyBasedOn:
 			if id, ok := scalar(); ok && id != "" {
 				if !idLike.MatchString(id) || !incident.ValidID(id) {
-					p.errorAt(line, RuleScenario, "based_on %q is not an incident ID (like 260917-x31y2)", id)
+					p.errorAt(line, RuleScenario, "drill.parse.based_on", "Value", strconv.Quote(id))
 				}
 				s.BasedOn = id
 			}
@@ -270,19 +278,19 @@ func (p *parser) frontMatter(root *yaml.Node) {
 		case KeyOriginal:
 			p.original(v, line)
 		default:
-			p.warnAt(line, RuleUnknownKey, "unknown key %q in the scenario's front matter (known: %s); fix the spelling if it is a typo", k.Value, strings.Join(Keys, ", "))
+			p.warnAt(line, RuleUnknownKey, "drill.parse.unknown_key", "Key", strconv.Quote(k.Value), "Known", strings.Join(Keys, ", "))
 		}
 	}
 	for _, k := range RequiredKeys {
 		if _, ok := s.lines[k]; !ok {
-			p.errorAt(2, RuleScenario, "the front matter has no %q key: a scenario needs %s", k, strings.Join(RequiredKeys, ", "))
+			p.errorAt(2, RuleScenario, "drill.parse.missing_key", "Key", strconv.Quote(k), "Required", strings.Join(RequiredKeys, ", "))
 		}
 	}
 	if _, ok := s.lines[KeyTitle]; ok && s.Title == "" {
-		p.errorAt(s.lines[KeyTitle], RuleScenario, "title is empty: say in a few words what the drill is about")
+		p.errorAt(s.lines[KeyTitle], RuleScenario, "drill.parse.empty_title")
 	}
 	if _, ok := s.lines[KeySeverity]; ok && s.Severity == "" {
-		p.errorAt(s.lines[KeySeverity], RuleScenario, "severity is empty: the severity the drill is declared at, like SEV2")
+		p.errorAt(s.lines[KeySeverity], RuleScenario, "drill.parse.empty_severity")
 	}
 }
 
@@ -292,7 +300,7 @@ func (p *parser) original(v *yaml.Node, line int) {
 		return
 	}
 	if v.Kind != yaml.MappingNode {
-		p.errorAt(line, RuleScenario, "original must map %s to offsets, like\n  original:\n    mitigated: +28m", strings.Join(Milestones, ", "))
+		p.errorAt(line, RuleScenario, "drill.parse.original", "Milestones", strings.Join(Milestones, ", "))
 		return
 	}
 	var last *time.Duration
@@ -300,20 +308,20 @@ func (p *parser) original(v *yaml.Node, line int) {
 		k, val := v.Content[i], v.Content[i+1]
 		kl := k.Line + 1
 		if !slices.Contains(Milestones, k.Value) {
-			p.errorAt(kl, RuleScenario, "original.%s: use %s", k.Value, strings.Join(Milestones, ", "))
+			p.errorAt(kl, RuleScenario, "drill.parse.original_key", "Key", k.Value, "Milestones", strings.Join(Milestones, ", "))
 			continue
 		}
 		if val.Kind != yaml.ScalarNode {
-			p.errorAt(kl, RuleOffset, "original.%s must be an offset like +28m", k.Value)
+			p.errorAt(kl, RuleOffset, "drill.parse.original_offset", "Key", k.Value)
 			continue
 		}
 		d, err := ParseOffset(val.Value)
 		if err != nil {
-			p.errorAt(kl, RuleOffset, "original.%s: %v", k.Value, err)
+			p.errorAt(kl, RuleOffset, "drill.parse.original_error", "Key", k.Value, "Error", err)
 			continue
 		}
 		if last != nil && d < *last {
-			p.errorAt(kl, RuleOffset, "original.%s %s is before an earlier milestone (%s): identified ≤ mitigated ≤ resolved", k.Value, FormatOffset(d), FormatOffset(*last))
+			p.errorAt(kl, RuleOffset, "drill.parse.original_order", "Key", k.Value, "Offset", FormatOffset(d), "Earlier", FormatOffset(*last))
 		}
 		last = &d
 		switch k.Value {
@@ -380,7 +388,7 @@ func (p *parser) body(src []byte, start int) {
 					}
 					if name != "" {
 						if prev, dup := seen[name]; dup {
-							p.errorAt(l.n, RuleScenario, "section %q appears twice (first at line %d): keep one", "## "+name, prev)
+							p.errorAt(l.n, RuleScenario, "drill.parse.section_twice", "Section", strconv.Quote("## "+name), "Line", prev)
 							name = ""
 						} else {
 							seen[name] = l.n
@@ -397,7 +405,7 @@ func (p *parser) body(src []byte, start int) {
 	}
 	for _, name := range RequiredSections {
 		if _, ok := seen[name]; !ok {
-			p.errorAt(n-1, RuleScenario, "no %q section: a scenario needs ## %s, ## %s and ## %s", "## "+name, SectionVariants, SectionInjects, SectionExpected)
+			p.errorAt(n-1, RuleScenario, "drill.parse.no_section", "Section", strconv.Quote("## "+name), "Variants", SectionVariants, "Injects", SectionInjects, "Expected", SectionExpected)
 		}
 	}
 	for _, s := range secs {
@@ -407,7 +415,7 @@ func (p *parser) body(src []byte, start int) {
 		case SectionInjects:
 			p.s.Injects = p.injects(blocks(s.lines), "")
 			if len(p.s.Injects) == 0 {
-				p.errorAt(s.n, RuleScenario, "## %s lists no inject: add one per observation, like - +5m [PagerDuty] error rate 30%% on checkout-api", SectionInjects)
+				p.errorAt(s.n, RuleScenario, "drill.parse.no_inject")
 			}
 		case SectionExpected:
 			p.expected(s.n, blocks(s.lines))
@@ -500,21 +508,21 @@ func (p *parser) injects(bs []block, variant string) []Inject {
 		}
 		m := injectRE().FindStringSubmatch(b.text)
 		if m == nil {
-			p.errorAt(b.n, RuleOffset, "inject %q: want - +5m [from] what the trainee is told", b.text)
+			p.errorAt(b.n, RuleOffset, "drill.parse.inject_form", "Text", strconv.Quote(b.text))
 			continue
 		}
 		d, err := ParseOffset(m[1])
 		if err != nil {
-			p.errorAt(b.n, RuleOffset, "inject: %v (want - +5m [from] what the trainee is told)", err)
+			p.errorAt(b.n, RuleOffset, "drill.parse.inject_offset", "Error", err)
 			continue
 		}
 		text := strings.TrimSpace(m[3])
 		if text == "" {
-			p.errorAt(b.n, RuleScenario, "inject at %s has no text: say what the trainee sees or hears", FormatOffset(d))
+			p.errorAt(b.n, RuleScenario, "drill.parse.inject_empty", "Offset", FormatOffset(d))
 			continue
 		}
 		if n := len(out); n > 0 && d < out[n-1].Offset {
-			p.errorAt(b.n, RuleOffset, "inject at %s comes after one at %s (line %d): keep the injects in time order", FormatOffset(d), FormatOffset(out[n-1].Offset), out[n-1].Line)
+			p.errorAt(b.n, RuleOffset, "drill.parse.inject_order", "Offset", FormatOffset(d), "Prev", FormatOffset(out[n-1].Offset), "Line", out[n-1].Line)
 		}
 		out = append(out, Inject{Offset: d, From: incident.OneLine(m[2]), Text: text, Line: b.n})
 	}
@@ -549,7 +557,7 @@ func (p *parser) variants(secLine int, ls []line) {
 		}
 		cur.Text = strings.TrimSpace(text.String())
 		if cur.Text == "" {
-			p.errorAt(cur.Line, RuleVariant, "variant %q says nothing about what to break: describe it, or give the command in a fenced code block", cur.Name)
+			p.errorAt(cur.Line, RuleVariant, "drill.parse.variant_empty", "Name", strconv.Quote(cur.Name))
 		}
 		p.s.Variants = append(p.s.Variants, *cur)
 	}
@@ -568,9 +576,9 @@ func (p *parser) variants(secLine int, ls []line) {
 			cur, curLines = &Variant{Name: text, Line: l.n}, nil
 			switch {
 			case !variantNameRE.MatchString(text):
-				p.errorAt(l.n, RuleVariant, "variant name %q: a name is lower-case letters, digits, - and _ (like stale-endpoint), typed as drill start --variant <name>", text)
+				p.errorAt(l.n, RuleVariant, "drill.parse.variant_name", "Name", strconv.Quote(text))
 			case slices.ContainsFunc(p.s.Variants, func(v Variant) bool { return v.Name == text }):
-				p.errorAt(l.n, RuleVariant, "variant %q appears twice: give each variant its own name", text)
+				p.errorAt(l.n, RuleVariant, "drill.parse.variant_twice", "Name", strconv.Quote(text))
 			}
 			continue
 		}
@@ -580,7 +588,7 @@ func (p *parser) variants(secLine int, ls []line) {
 	}
 	flush()
 	if len(p.s.Variants) == 0 {
-		p.errorAt(secLine, RuleVariant, "## %s has no variant: add at least one \"### <name>\" saying how to break the development environment", SectionVariants)
+		p.errorAt(secLine, RuleVariant, "drill.parse.no_variant")
 	}
 }
 
@@ -599,16 +607,16 @@ func (p *parser) expected(secLine int, bs []block) {
 		items++
 		m := expectedRE().FindStringSubmatch(b.text)
 		if m == nil {
-			p.errorAt(b.n, RuleScenario, "expected action %q: want - by +10m: what a good response does", b.text)
+			p.errorAt(b.n, RuleScenario, "drill.parse.expected_form", "Text", strconv.Quote(b.text))
 			continue
 		}
 		d, err := ParseOffset(m[1])
 		if err != nil {
-			p.errorAt(b.n, RuleOffset, "expected action: %v (want - by +10m: what a good response does)", err)
+			p.errorAt(b.n, RuleOffset, "drill.parse.expected_offset", "Error", err)
 			continue
 		}
 		if d < 0 {
-			p.errorAt(b.n, RuleOffset, "expected action by %s: a deadline is at or after the declaration (+0m or later)", FormatOffset(d))
+			p.errorAt(b.n, RuleOffset, "drill.parse.expected_before", "Offset", FormatOffset(d))
 			continue
 		}
 		e := Expected{Offset: d, Line: b.n}
@@ -622,7 +630,7 @@ func (p *parser) expected(secLine int, bs []block) {
 				ties++
 			case "status":
 				if !slices.Contains(Milestones, value) {
-					p.errorAt(b.n, RuleScenario, "<!-- status: %s -->: use %s", value, strings.Join(Milestones, ", "))
+					p.errorAt(b.n, RuleScenario, "drill.parse.status_marker", "Value", value, "Milestones", strings.Join(Milestones, ", "))
 				}
 				e.Tie, e.Status = TieStatus, value
 				ties++
@@ -633,42 +641,42 @@ func (p *parser) expected(secLine int, bs []block) {
 					}
 				}
 				if len(e.Words) == 0 {
-					p.errorAt(b.n, RuleScenario, "<!-- log: --> needs words to look for in the log, like <!-- log: restart|rolled back -->")
+					p.errorAt(b.n, RuleScenario, "drill.parse.log_marker")
 				}
 				e.Tie = TieLog
 				ties++
 			case "original":
 				o, err := ParseOffset(value)
 				if err != nil {
-					p.errorAt(b.n, RuleOffset, "<!-- original: %s -->: %v", value, err)
+					p.errorAt(b.n, RuleOffset, "drill.parse.original_marker", "Value", value, "Error", err)
 				} else {
 					e.Original = &o
 				}
 			default:
-				p.errorAt(b.n, RuleScenario, "unknown marker <!-- %s -->: an expected action takes <!-- action -->, <!-- action: <item> -->, <!-- status: <status> -->, <!-- log: <words> --> and <!-- original: <offset> -->", name)
+				p.errorAt(b.n, RuleScenario, "drill.parse.unknown_marker", "Name", name)
 			}
 		}
 		if ties > 1 {
-			p.errorAt(b.n, RuleScenario, "expected action has %d ties (action, status, log): keep one", ties)
+			p.errorAt(b.n, RuleScenario, "drill.parse.ties", "Count", ties)
 		}
 		e.Text = incident.OneLine(markerRE().ReplaceAllString(rest, " "))
 		if e.Text == "" {
-			p.errorAt(b.n, RuleScenario, "expected action by %s has no text: say what a good response does", FormatOffset(d))
+			p.errorAt(b.n, RuleScenario, "drill.parse.expected_empty", "Offset", FormatOffset(d))
 			continue
 		}
 		if e.Tie == TieAction && e.Action == "" {
 			e.Action = e.Text
 		}
 		if e.Tie == TieNone {
-			p.warnAt(b.n, RuleUntied, "expected action %q is tied to nothing, so score only finds a log entry containing its exact text: add <!-- action --> (an action-list item), <!-- status: mitigated --> or <!-- log: <words> -->", e.Text)
+			p.warnAt(b.n, RuleUntied, "drill.parse.untied", "Text", strconv.Quote(e.Text))
 		}
 		if n := len(p.s.Expected); n > 0 && d < p.s.Expected[n-1].Offset {
-			p.errorAt(b.n, RuleOffset, "expected action by %s comes after one by %s (line %d): keep the list in time order", FormatOffset(d), FormatOffset(p.s.Expected[n-1].Offset), p.s.Expected[n-1].Line)
+			p.errorAt(b.n, RuleOffset, "drill.parse.expected_order", "Offset", FormatOffset(d), "Prev", FormatOffset(p.s.Expected[n-1].Offset), "Line", p.s.Expected[n-1].Line)
 		}
 		p.s.Expected = append(p.s.Expected, e)
 	}
 	if items == 0 {
-		p.errorAt(secLine, RuleScenario, "## %s lists nothing: add what a good response does by when, like - by +5m: Page the on-call engineer <!-- action -->", SectionExpected)
+		p.errorAt(secLine, RuleScenario, "drill.parse.no_expected")
 	}
 }
 

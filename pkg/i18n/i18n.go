@@ -413,6 +413,8 @@ func (p *Printer) Message(err error) string {
 				return s
 			}
 		}
+		// An error whose whole text was made by Text (a usage error built from one, say).
+		return p.Translate(err.Error())
 	}
 	return err.Error()
 }

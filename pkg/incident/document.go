@@ -359,14 +359,13 @@ type ParseError struct {
 	Msg       string
 }
 
-// ConflictMarkerMessage is what the conflict-marker rule says.
-const ConflictMarkerMessage = "git conflict marker: a merge was left unfinished here (a clone without the incidentctl merge driver merges line by line); " +
-	"keep what both sides meant, delete the <<<<<<<, ======= and >>>>>>> lines and commit; then run incidentctl init in that clone, so git pull merges incident documents field by field"
+// ConflictMarkerMessage is what the conflict-marker rule says (made by i18n.Text, so it is
+// said in the reader's language).
+func ConflictMarkerMessage() string { return i18n.Text("incident.parse.conflict_marker") }
 
 func (e *ParseError) Error() string { return e.say(e.Msg) }
 
-// Localize says the error in p's language (i18n.Localized): its message is made by i18n.Text
-// (the conflict marker's is English only).
+// Localize says the error in p's language (i18n.Localized): its message is made by i18n.Text.
 func (e *ParseError) Localize(p *i18n.Printer) string { return e.say(p.Translate(e.Msg)) }
 
 func (e *ParseError) say(msg string) string {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
 // Every edit replaces one byte range and parses the result again, so each edit starts from
@@ -20,7 +22,7 @@ func (d *Document) splice(start, end int, repl string) (*Document, error) {
 	out = append(out, d.Src[end:]...)
 	nd, err := Parse(d.Path, out)
 	if err != nil {
-		return nil, fmt.Errorf("editing %s produced a document that does not parse (%v); nothing was written", d.Path, err)
+		return nil, i18n.Errorf("incident.edit.unparsable", "Path", d.Path, "Error", err)
 	}
 	return nd, nil
 }
@@ -51,7 +53,7 @@ func (d *Document) SetRoles(rs Roles) (*Document, error) {
 // Check ticks the action at index i (into Actions). Ticking a ticked item changes nothing.
 func (d *Document) Check(i int) (*Document, error) {
 	if i < 0 || i >= len(d.Actions) {
-		return nil, fmt.Errorf("%s has no action %d (it has %d)", d.Path, i+1, len(d.Actions))
+		return nil, i18n.Errorf("incident.no_action", "Path", d.Path, "N", i+1, "Count", len(d.Actions))
 	}
 	a := d.Actions[i]
 	if a.Done {
@@ -64,7 +66,7 @@ func (d *Document) Check(i int) (*Document, error) {
 // Clearing a clear box changes nothing.
 func (d *Document) Uncheck(i int) (*Document, error) {
 	if i < 0 || i >= len(d.Actions) {
-		return nil, fmt.Errorf("%s has no action %d (it has %d)", d.Path, i+1, len(d.Actions))
+		return nil, i18n.Errorf("incident.no_action", "Path", d.Path, "N", i+1, "Count", len(d.Actions))
 	}
 	a := d.Actions[i]
 	if !a.Done {
@@ -131,7 +133,7 @@ func (d *Document) AddActions(items string) (*Document, error) {
 // flow's rendering places it rather than at the end of the list.
 func (d *Document) InsertAction(i int, after bool, item string) (*Document, error) {
 	if i < 0 || i >= len(d.Actions) {
-		return nil, fmt.Errorf("%s has no action %d (it has %d)", d.Path, i+1, len(d.Actions))
+		return nil, i18n.Errorf("incident.no_action", "Path", d.Path, "N", i+1, "Count", len(d.Actions))
 	}
 	if !strings.HasSuffix(item, "\n") {
 		item += "\n"

@@ -2,7 +2,6 @@ package incident
 
 import (
 	"bytes"
-	"fmt"
 	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"regexp"
 	"slices"
@@ -110,7 +109,7 @@ func decodeYAML(path string, src []byte) (*yaml.Node, error) {
 			line, msg = n+1, msg[len(m[0]):]
 		}
 		msg = strings.TrimPrefix(msg, "yaml: ")
-		return nil, &ParseError{Path: path, Line: line, Col: 1, Rule: "yaml", Msg: i18n.Text("incident.parse.yaml", "Error", msg)}
+		return nil, &ParseError{Path: path, Line: line, Col: 1, Rule: "yaml", Msg: i18n.Text("incident.parse.yaml", "Error", yamlMessage(msg))}
 	}
 	if len(doc.Content) == 0 {
 		return nil, &ParseError{Path: path, Line: 2, Col: 1, Rule: "front-matter", Msg: i18n.Text("incident.parse.empty")}
@@ -135,7 +134,7 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 	}
 	typeErr := func(key string, v *yaml.Node, want string) error {
 		return &ParseError{Path: path, Line: v.Line + 1, Col: v.Column, Rule: "type",
-			Msg: fmt.Sprintf("%s must be %s", key, want)}
+			Msg: i18n.Text("incident.parse.type", "Key", key, "Want", want)}
 	}
 	str := func(key string, dst *string) error {
 		ks, ok := fm.keys[key]
@@ -143,7 +142,7 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 			return nil
 		}
 		if ks.value.Kind != yaml.ScalarNode {
-			return typeErr(key, ks.value, "a single text value")
+			return typeErr(key, ks.value, i18n.Text("incident.parse.want_text"))
 		}
 		*dst = ks.value.Value
 		return nil
@@ -154,11 +153,11 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 			return nil, nil
 		}
 		if ks.value.Kind != yaml.ScalarNode {
-			return nil, typeErr(key, ks.value, "a time in RFC 3339 form, like 2026-11-23T10:02:00+09:00")
+			return nil, typeErr(key, ks.value, i18n.Text("incident.parse.want_time"))
 		}
 		t, err := parseRFC3339(ks.value.Value)
 		if err != nil {
-			return nil, typeErr(key, ks.value, fmt.Sprintf("a time in RFC 3339 form, like 2026-11-23T10:02:00+09:00 (got %q)", ks.value.Value))
+			return nil, typeErr(key, ks.value, i18n.Text("incident.parse.want_time_got", "Value", strconv.Quote(ks.value.Value)))
 		}
 		return &t, nil
 	}
@@ -199,12 +198,12 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 	if ks, ok := fm.keys[KeyRoles]; ok && !isNull(ks.value) {
 		v := ks.value
 		if v.Kind != yaml.MappingNode {
-			return nil, typeErr(KeyRoles, v, "a mapping of role to name, like\n  roles:\n    comms: bob")
+			return nil, typeErr(KeyRoles, v, i18n.Text("incident.parse.want_roles"))
 		}
 		for i := 0; i+1 < len(v.Content); i += 2 {
 			rk, rv := v.Content[i], v.Content[i+1]
 			if rv.Kind != yaml.ScalarNode {
-				return nil, typeErr("roles."+rk.Value, rv, "a name")
+				return nil, typeErr("roles."+rk.Value, rv, i18n.Text("incident.parse.want_name"))
 			}
 			m.Roles = append(m.Roles, Role{rk.Value, rv.Value})
 		}

@@ -109,7 +109,7 @@ func parse(path string, src []byte, metaOnly bool) (*Document, error) {
 	}
 	if off := conflictMarkerAt(src); off >= 0 {
 		l := newLineIndex(src)
-		return nil, &ParseError{Path: path, Line: l.lineOf(off), Col: 1, Rule: "conflict-marker", Msg: ConflictMarkerMessage}
+		return nil, &ParseError{Path: path, Line: l.lineOf(off), Col: 1, Rule: "conflict-marker", Msg: ConflictMarkerMessage()}
 	}
 	d := &Document{Path: path, Src: src, lines: newLineIndex(src), table: span{-1, -1}, metaOnly: metaOnly}
 	fm, err := splitFrontMatter(path, src, d.lines)

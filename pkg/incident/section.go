@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
 // Helpers for documents that keep this format's conventions without being incident documents
@@ -17,7 +19,7 @@ import (
 // Errors are *ParseError values naming path and line.
 func FrontMatterNode(path string, src []byte) (root *yaml.Node, bodyStart int, err error) {
 	if !utf8.Valid(src) || bytes.IndexByte(src, 0) >= 0 {
-		return nil, 0, &ParseError{Path: path, Line: 1, Col: 1, Rule: "encoding", Msg: "not UTF-8 text without NUL bytes"}
+		return nil, 0, &ParseError{Path: path, Line: 1, Col: 1, Rule: "encoding", Msg: i18n.Text("incident.parse.not_text")}
 	}
 	fm, err := splitFrontMatter(path, src, newLineIndex(src))
 	if err != nil {
@@ -48,7 +50,7 @@ func (d *Document) SectionText(name string) (string, bool) {
 // sections the CLI maintains (Status, Action list, Log, in any language) cannot be set this way.
 func (d *Document) SetSection(name, body string) (*Document, error) {
 	if sec, _ := headingLang(name); sec != "" { // in any language
-		return nil, &ParseError{Path: d.Path, Rule: "section", Msg: "the " + name + " section is maintained by incidentctl itself"}
+		return nil, &ParseError{Path: d.Path, Rule: "section", Msg: i18n.Text("incident.section.maintained", "Section", name)}
 	}
 	body = strings.Trim(body, "\n") + "\n"
 	if start, end, ok := d.findSection(name); ok {

@@ -1,13 +1,13 @@
 package lint
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -39,14 +39,14 @@ func (c *checker) checkFields(f *finder, d *incident.Document) {
 // fieldProblem says what is wrong with a field's value, "" when nothing.
 func fieldProblem(key string, def config.Field, v incident.CustomValue) string {
 	want := map[string]string{
-		config.FieldText:   "one line of text",
-		config.FieldNumber: "a number, like 42 or 0.5",
-		config.FieldBool:   "true or false",
-		config.FieldTime:   "a time in RFC 3339 form, like 2026-11-23T10:02:00+09:00",
-		config.FieldList:   "a list of texts, like [checkout, payments]",
+		config.FieldText:   "lint.field.want_text",
+		config.FieldNumber: "lint.field.want_number",
+		config.FieldBool:   "lint.field.want_bool",
+		config.FieldTime:   "lint.field.want_time",
+		config.FieldList:   "lint.field.want_list",
 	}[def.Type]
 	bad := func(got string) string {
-		return fmt.Sprintf("%s must be %s (fields: in %s), not %s", key, want, config.FileName, got)
+		return i18n.Text("lint.field.type", "Key", key, "Want", i18n.Text(want), "File", config.FileName, "Got", got)
 	}
 	isScalar := v.Tag != "!!seq" && v.Tag != "!!map"
 	switch def.Type {
@@ -80,7 +80,7 @@ func fieldProblem(key string, def config.Field, v incident.CustomValue) string {
 	}
 	for _, x := range values {
 		if !slices.Contains(def.Values, x) {
-			return fmt.Sprintf("%s: %q is not one of the allowed values (%s; fields: in %s)", key, x, strings.Join(def.Values, ", "), config.FileName)
+			return i18n.Text("lint.field.value", "Key", key, "Value", strconv.Quote(x), "Allowed", strings.Join(def.Values, ", "), "File", config.FileName)
 		}
 	}
 	return ""
@@ -89,9 +89,9 @@ func fieldProblem(key string, def config.Field, v incident.CustomValue) string {
 func describe(v incident.CustomValue) string {
 	switch v.Tag {
 	case "!!seq":
-		return "a list"
+		return i18n.Text("lint.field.got_list")
 	case "!!map":
-		return "a mapping"
+		return i18n.Text("lint.field.got_mapping")
 	}
 	return strconv.Quote(v.Scalar)
 }

@@ -42,7 +42,7 @@ func (w *Workspace) change(ref string, opts Options, g *given, edit editor) (*Re
 		return nil, err
 	}
 	if h.Unborn {
-		return nil, fmt.Errorf("the branch %s has no commits yet: run `incidentctl init` first", h.Branch)
+		return nil, i18n.Errorf("change.unborn", "Branch", h.Branch)
 	}
 	e, err := w.Find(ref)
 	if err != nil {
@@ -492,12 +492,11 @@ func milestoneFits(m incident.Meta, key string, at time.Time) error {
 			continue
 		}
 		if before && at.Before(*t) || !before && at.After(*t) {
-			rel := "before"
+			id := "change.milestone_before"
 			if !before {
-				rel = "after"
+				id = "change.milestone_after"
 			}
-			return fmt.Errorf("%s %s would be %s %s (%s): milestones go declared ≤ identified ≤ mitigated ≤ resolved; check --at",
-				key, incident.FormatTime(at), rel, k, incident.FormatTime(*t))
+			return i18n.Errorf(id, "Key", key, "At", incident.FormatTime(at), "Other", k, "OtherAt", incident.FormatTime(*t))
 		}
 	}
 	return nil

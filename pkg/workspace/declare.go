@@ -1,7 +1,6 @@
 package workspace
 
 import (
-	"fmt"
 	"os"
 	"path"
 	"strings"
@@ -122,7 +121,7 @@ func (w *Workspace) Declare(decl Declaration) (*Result, error) {
 		rel = ""
 	}
 	if rel == "" {
-		return nil, fmt.Errorf("could not find a free incident ID; run the command again")
+		return nil, i18n.Errorf("declare.no_free_id")
 	}
 	if err := w.checkFolders(rel); err != nil {
 		return nil, err

@@ -2,85 +2,87 @@ package workspace
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/incidentctl/incidentctl/pkg/drill"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
-// The sentences drill.go says to people, in one place so that they can be translated.
+// The sentences drill.go says to people, in one place: catalogue messages (pkg/i18n), said in
+// the reader's language by the CLI.
 
 func scenarioList(names []string) string {
 	if len(names) == 0 {
-		return "there are none yet: write one with incidentctl drill scenario <incident-id>"
+		return i18n.Text("drill.ws.none_yet")
 	}
-	return "scenarios: " + strings.Join(names, ", ")
+	return i18n.Text("drill.ws.scenarios", "Names", strings.Join(names, ", "))
 }
 
 func errNoScenarioGiven(names []string) error {
-	return fmt.Errorf("no scenario given: name one under %s/ (%s)", drill.Dir, scenarioList(names))
+	return i18n.Errorf("drill.ws.no_scenario_given", "Dir", drill.Dir, "List", scenarioList(names))
 }
 
 func errNoScenario(rel string, names []string) error {
-	return fmt.Errorf("no scenario %s (%s)", rel, scenarioList(names))
+	return i18n.Errorf("drill.ws.no_scenario", "Path", rel, "List", scenarioList(names))
 }
 
 func errScenarioNotCommitted(rel string) error {
-	return fmt.Errorf("%s is not committed: a drill plays the scenario as committed at HEAD, reviewed like the flow; commit it first (git add %s && git commit)", rel, rel)
+	return i18n.Errorf("drill.ws.not_committed", "Path", rel)
 }
 
 func warnScenarioEdited(rel string) string {
-	return fmt.Sprintf("%s has uncommitted changes: playing the version committed at HEAD (commit them to play them)", rel)
+	return i18n.Text("drill.ws.edited", "Path", rel)
 }
 
 func warnScenarioCommitGone(rel, commit string) string {
-	return fmt.Sprintf("the commit the drill started from (%s) is not in this clone: reading %s as committed at HEAD", commit, rel)
+	return i18n.Text("drill.ws.commit_gone", "Commit", commit, "Path", rel)
 }
 
 func errUnborn(branch string) error {
-	return fmt.Errorf("the branch %s has no commits yet: run `incidentctl init` first", branch)
+	return i18n.Errorf("change.unborn", "Branch", branch)
 }
 
 func errNotDrill(id string) error {
-	return fmt.Errorf("%s is not a drill (its front matter has no kind: drill): drill commands work on incidents declared with incidentctl drill start", id)
+	return i18n.Errorf("drill.ws.not_drill", "ID", id)
 }
 
 func errNoScenarioKey(path string) error {
-	return fmt.Errorf("%s is a drill without a scenario key: it was not started with incidentctl drill start, so there is nothing to deliver or score", path)
+	return i18n.Errorf("drill.ws.no_scenario_key", "Path", path)
 }
 
 func msgUnknownVariant(name, rel string, names []string) string {
-	return fmt.Sprintf("--variant %q: %s has the variants %s", name, rel, strings.Join(names, ", "))
+	return i18n.Text("drill.ws.unknown_variant", "Name", strconv.Quote(name), "Path", rel, "Known", strings.Join(names, ", "))
 }
 
 func errScenarioSeverity(rel string, line int, sev, from string, known []string) error {
-	return fmt.Errorf("%s:%d: severity %q is not in %s (%s): fix the scenario", rel, line, sev, from, strings.Join(known, ", "))
+	return i18n.Errorf("drill.ws.scenario_severity", "Path", rel, "Line", line, "Severity", strconv.Quote(sev), "From", from, "Known", strings.Join(known, ", "))
 }
 
 func warnExpectedNotInFlow(rel string, line int, item, actionList string) string {
-	return fmt.Sprintf("%s:%d: the expected action's item %q is not in the action list rendered from %s: score looks for it in the log instead, and the debrief will propose it", rel, line, item, actionList)
+	return i18n.Text("drill.ws.not_in_flow", "Path", rel, "Line", line, "Item", strconv.Quote(item), "ActionList", actionList)
 }
 
 func msgDrillClosed(id string) string {
-	return fmt.Sprintf("%s is closed: nothing more is delivered (reopen it with incidentctl update %s --status investigating to go on)", id, id)
+	return i18n.Text("drill.ws.closed", "ID", id)
 }
 
 func warnSealUnknown(id, rel string) string {
-	return fmt.Sprintf("%s: its variant matches none of %s's variants (renamed since?): delivering the injects every variant shares", id, rel)
+	return i18n.Text("drill.ws.seal_unknown", "ID", id, "Path", rel)
 }
 
 func errScenarioName(name string) error {
-	return fmt.Errorf("--name %q: a scenario name is letters (lower case, any script), digits and - (its file is %s/<name>.md)", name, drill.Dir)
+	return i18n.Errorf("drill.ws.bad_name", "Name", strconv.Quote(name), "Dir", drill.Dir)
 }
 
 func errScenarioExists(rel string) error {
-	return fmt.Errorf("%s exists already: edit it, or pick another --name", rel)
+	return i18n.Errorf("drill.ws.exists", "Path", rel)
 }
 
 func warnScenarioSkipped(rel string, err error) string {
 	var pe *drill.ParseError
 	if errors.As(err, &pe) && len(pe.Problems) > 0 {
-		return fmt.Sprintf("skipped %s: %s (and %d more; see incidentctl lint %s)", rel, pe.Problems[0].Message, len(pe.Problems)-1, rel)
+		return i18n.Text("drill.ws.skipped_more", "Path", rel, "Problem", pe.Problems[0].Message, "More", len(pe.Problems)-1)
 	}
-	return fmt.Sprintf("skipped %s: %v", rel, err)
+	return i18n.Text("drill.ws.skipped", "Path", rel, "Error", err)
 }

@@ -84,7 +84,7 @@ func (w *Workspace) committed(rel string, def []byte) ([]byte, string, plumbing.
 func (f *Flow) renderActions(m incident.Meta, sev string, now time.Time) (string, []incident.Action, error) {
 	level, ok := f.Severities.Get(sev)
 	if !ok {
-		return "", nil, fmt.Errorf("severity %s is not in the definitions (%s)", sev, f.SeveritiesFrom)
+		return "", nil, i18n.Errorf("flow.unknown_severity", "Severity", sev, "From", f.SeveritiesFrom)
 	}
 	return actionlist.Render(f.ActionListPath, f.ActionList, f.Severities, actionlist.Data{
 		Severity:   level,

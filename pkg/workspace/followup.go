@@ -2,10 +2,12 @@ package workspace
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/postmortem"
 )
@@ -36,14 +38,14 @@ type Followup struct {
 func (w *Workspace) AddFollowup(ref string, in FollowupInput) (*FollowupResult, error) {
 	text := incident.OneLine(in.Text)
 	if text == "" {
-		return nil, fmt.Errorf("the follow-up's text is empty: say what must be done, e.g. incidentctl followup add %s \"alert on replica lag\" --owner bob --due 2026-12-15", ref)
+		return nil, i18n.Errorf("followup.empty_text", "Ref", ref)
 	}
 	owner := incident.OneLine(in.Owner)
 	if owner == "" {
-		return nil, fmt.Errorf("a follow-up needs an owner (--owner <name>): without one it is a wish")
+		return nil, i18n.Errorf("followup.needs_owner")
 	}
 	if in.Due == "" {
-		return nil, fmt.Errorf("a follow-up needs a due date (--due <date>): without one it is a wish")
+		return nil, i18n.Errorf("followup.needs_due")
 	}
 	if err := w.noSecret("the follow-up's text", text); err != nil {
 		return nil, err
@@ -71,7 +73,7 @@ func (w *Workspace) DoneFollowup(id, link string, includeEdits bool) (*FollowupR
 	}
 	ref, _, ok := postmortem.SplitFollowupID(id)
 	if !ok {
-		return nil, fmt.Errorf("%q is not a follow-up ID: they read <incident id>-F<n>, like 260917-x31y2-F1 (see incidentctl followup list)", id)
+		return nil, i18n.Errorf("followup.bad_id", "ID", strconv.Quote(id))
 	}
 	var full string
 	res, err := w.changePostmortem(ref, includeEdits, func(_ *incident.Document, doc *postmortem.Document) (*postmortem.Document, string, error) {
@@ -83,18 +85,16 @@ func (w *Workspace) DoneFollowup(id, link string, includeEdits bool) (*FollowupR
 			for i, f := range doc.Meta.Followups {
 				ids[i] = f.ID
 			}
-			has := "it has none yet"
-			if len(ids) > 0 {
-				has = "it has " + strings.Join(ids, ", ")
+			if len(ids) == 0 {
+				return nil, "", i18n.Errorf("followup.none_yet", "Path", doc.Path, "ID", full)
 			}
-			return nil, "", fmt.Errorf("%s has no follow-up %s (%s)", doc.Path, full, has)
+			return nil, "", i18n.Errorf("followup.no_such", "Path", doc.Path, "ID", full, "Known", strings.Join(ids, ", "))
 		}
 		if f.Done {
-			when := ""
 			if f.DoneAt != nil {
-				when = " on " + incident.FormatTime(*f.DoneAt)
+				return nil, "", i18n.Errorf("followup.done_at", "ID", f.ID, "At", incident.FormatTime(*f.DoneAt))
 			}
-			return nil, "", fmt.Errorf("follow-up %s is already done%s", f.ID, when)
+			return nil, "", i18n.Errorf("followup.done", "ID", f.ID)
 		}
 		yes := true
 		now := w.Now().Truncate(time.Second)
@@ -126,7 +126,7 @@ func (w *Workspace) changePostmortem(ref string, includeEdits bool, edit func(*i
 		return nil, err
 	}
 	if h.Unborn {
-		return nil, fmt.Errorf("the branch %s has no commits yet: run `incidentctl init` first", h.Branch)
+		return nil, i18n.Errorf("change.unborn", "Branch", h.Branch)
 	}
 	d, doc, err := w.FindPostmortem(ref)
 	if err != nil {

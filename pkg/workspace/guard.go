@@ -41,7 +41,7 @@ func (w *Workspace) checkRegular(rel string) error {
 		return linkError(rel, rel)
 	}
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a regular file: an incident document is a plain Markdown file", rel)
+		return i18n.Errorf("change.not_regular", "Path", rel)
 	}
 	return nil
 }
@@ -57,11 +57,10 @@ func (w *Workspace) checkFolders(rel string) error {
 }
 
 func linkError(rel, link string) error {
-	what := "is a symbolic link"
 	if link != rel {
-		what = "is in " + link + ", which is a symbolic link"
+		return i18n.Errorf("change.in_link", "Path", rel, "Link", link)
 	}
-	return fmt.Errorf("%s %s: incidentctl reads and writes only plain files in the repository, so that a document cannot show or change a file elsewhere; replace the link with the document itself (git rm the link, add the file)", rel, what)
+	return i18n.Errorf("change.link", "Path", rel)
 }
 
 // flowOnce is Flow, read once per command.
@@ -84,13 +83,16 @@ type RecordError struct {
 	Findings []lint.Finding
 }
 
-func (e *RecordError) Error() string {
+func (e *RecordError) Error() string { return e.Localize(i18n.For(i18n.English)) }
+
+// Localize says the refusal in p's language (i18n.Localized), the findings with it.
+func (e *RecordError) Localize(p *i18n.Printer) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "refusing to change %s: lint rejects it, and a change would build on a broken record:", e.Path)
+	b.WriteString(p.T("record.refused", "Path", e.Path))
 	for _, f := range e.Findings {
-		fmt.Fprintf(&b, "\n  %s:%d:%d: %s: %s", f.Path, f.Line, f.Col, f.Rule, f.Message)
+		fmt.Fprintf(&b, "\n  %s:%d:%d: %s: %s", f.Path, f.Line, f.Col, f.Rule, p.Translate(f.Message))
 	}
-	fmt.Fprintf(&b, "\nNothing was changed. Fix the document (incidentctl lint %s lists the problems) and commit the fix, or fix it in the file and run the command again with --include-edits to record the fix with this change.", e.Path)
+	b.WriteString("\n" + p.T("record.refused_advice", "Path", e.Path))
 	return b.String()
 }
 
@@ -352,8 +354,7 @@ func checkAt(d *incident.Document, opts Options) error {
 		return nil
 	}
 	loc := time.Local
-	return fmt.Errorf("--at %s is before %s was declared (%s): check the time (HH:MM means today); for something that happened before the declaration, such as the alert that started it, add --before-declared",
-		incident.FormatTime(opts.At.In(loc)), d.Meta.ID, incident.FormatTime(d.Meta.DeclaredAt.In(loc)))
+	return i18n.Errorf("change.before_declared", "At", incident.FormatTime(opts.At.In(loc)), "ID", d.Meta.ID, "Declared", incident.FormatTime(d.Meta.DeclaredAt.In(loc)))
 }
 
 // severitiesFailedWarning is the loud warning when a declaration falls back to the built-in

@@ -1,7 +1,7 @@
 package workspace
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/incidentctl/incidentctl/pkg/board"
@@ -32,10 +32,10 @@ func (w *Workspace) Handoff(ref, to, note string, opts Options) (*HandoffResult,
 		return nil, err
 	}
 	if to == "" {
-		return nil, invalid(fmt.Errorf("the new commander is empty: name who takes command, e.g. incidentctl handoff %s --to bob", ref))
+		return nil, invalid(i18n.Errorf("handoff.empty_to", "Ref", ref))
 	}
 	if strings.Contains(to, "→") {
-		return nil, invalid(fmt.Errorf("--to %q contains →, which the log uses to record who handed over to whom: write the name without it", to))
+		return nil, invalid(i18n.Errorf("handoff.arrow", "To", strconv.Quote(to)))
 	}
 	at := w.at(opts.At)
 	out := &HandoffResult{To: to}

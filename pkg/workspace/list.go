@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -122,7 +123,7 @@ func (w *Workspace) selectDocs(f Filter, keepFull bool) (*selection, error) {
 		status = "open"
 	}
 	if status != "open" && status != "all" && !incident.ValidStatus(status) {
-		return nil, invalid(fmt.Errorf("--status %q: use open, resolved, all or one of %s", f.Status, strings.Join(incident.Statuses, ", ")))
+		return nil, invalid(i18n.Errorf("list.bad_status", "Status", strconv.Quote(f.Status), "Known", strings.Join(incident.Statuses, ", ")))
 	}
 	var sevs []string
 	if len(f.Severities) > 0 {

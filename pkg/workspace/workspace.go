@@ -6,7 +6,6 @@ package workspace
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/config"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 )
 
@@ -75,7 +75,7 @@ func (w *Workspace) head() (gitrepo.Head, error) {
 		return h, err
 	}
 	if h.Detached {
-		return h, fmt.Errorf("HEAD is detached: switch to a branch (git switch <branch>) before recording incident changes, or the commits are easy to lose")
+		return h, i18n.Errorf("change.detached")
 	}
 	return h, nil
 }
@@ -108,7 +108,7 @@ func readFile(abs string) ([]byte, error) {
 		return nil, err
 	}
 	if st.Size() > incident.MaxSize {
-		return nil, fmt.Errorf("%s is %d bytes, more than an incident document may have (%d)", abs, st.Size(), incident.MaxSize)
+		return nil, i18n.Errorf("change.too_big", "Path", abs, "Size", st.Size(), "Max", incident.MaxSize)
 	}
 	buf := make([]byte, st.Size())
 	_, err = f.ReadAt(buf, 0)
