@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -133,12 +134,35 @@ func TestKillAtEveryCommitStep(t *testing.T) {
 	kills := envInt(t, "INCIDENTCTL_FAULT_KILLS", 2)
 	r := runner{t: t, env: responderEnv(t)}
 	defer stats.report(t)
-	for _, step := range fault.Commit {
-		t.Run(step, func(t *testing.T) {
+	// Each index format incidentctl writes natively: the plain index (version 2), version 4
+	// with an untracked cache (feature.manyFiles), and a split index (core.splitIndex).
+	formats := []struct {
+		name  string
+		setup [][]string
+	}{
+		{"v2", nil},
+		{"manyFiles", [][]string{{"git", "config", "feature.manyFiles", "true"}, {"git", "config", "core.untrackedCache", "true"},
+			{"git", "update-index", "--index-version", "4", "--untracked-cache"}}},
+		{"splitIndex", [][]string{{"git", "config", "core.splitIndex", "true"}, {"git", "update-index", "--split-index"}}},
+	}
+	for _, format := range formats {
+		for _, step := range fault.Commit {
+			killAtCommitStep(t, r, kills, format.name, format.setup, step)
+		}
+	}
+}
+
+func killAtCommitStep(t *testing.T, r runner, kills int, format string, setup [][]string, step string) {
+	{
+		t.Run(format+"/"+step, func(t *testing.T) {
 			r := runner{t: t, env: r.env}
 			dir := t.TempDir()
 			r.must(dir, "git", "init", "-q")
 			r.must(dir, "incidentctl", "init")
+			for _, c := range setup {
+				r.must(dir, c[0], c[1:]...)
+			}
+			r.must(dir, "git", "status", "--porcelain") // fills the untracked cache
 			m := declared.FindStringSubmatch(r.must(dir, "incidentctl", "new", "Checkout API returns 500s", "--severity", "SEV2"))
 			if m == nil {
 				t.Fatal("no incident declared")
@@ -178,9 +202,31 @@ func TestKillAtEveryCommitStep(t *testing.T) {
 				}
 				assertClean(t, r, dir, when)
 				assertCommitted(t, r, dir, path, committed, when)
+				assertIndexFormat(t, r, dir, format, when)
 			}
 		})
 	}
+}
+
+// assertIndexFormat checks that the index kept its format: version 4 with the untracked cache,
+// or split.
+func assertIndexFormat(t *testing.T, r runner, dir, format, when string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, ".git", "index"))
+	if err != nil || len(b) < 12 {
+		t.Fatalf("%s: cannot read the index: %v", when, err)
+	}
+	switch format {
+	case "manyFiles":
+		if b[7] != 4 || !bytes.Contains(b, []byte("UNTR")) {
+			t.Errorf("%s: the index is version %d, untracked cache %v; want version 4 with it", when, b[7], bytes.Contains(b, []byte("UNTR")))
+		}
+	case "splitIndex":
+		if !bytes.Contains(b, []byte("link")) {
+			t.Errorf("%s: the index is no longer split", when)
+		}
+	}
+	r.must(dir, "git", "fsck", "--no-progress")
 }
 
 // TestKillAtEverySyncStep kills `incidentctl sync` at every step of fetch, integrate (a merge:

@@ -356,7 +356,9 @@ func jaSiteRepo(t *testing.T) (r runner, dir string, ids map[string]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(dir, ".incidentctl.yaml"), append(cfg, "\nlang: ja\n"...), 0o644)
+	// Written as editors save (a new file renamed over the old): os.WriteFile truncates first,
+	// and a rebuild that read the empty file in between would load the defaults (English).
+	writeRenamed(t, filepath.Join(dir, ".incidentctl.yaml"), append(cfg, "\nlang: ja\n"...))
 	r.must(dir, "git", "commit", "-q", "-am", "日本語で運用する")
 	at := func(ts string) runner {
 		return runner{t: t, env: append(r.env[:len(r.env):len(r.env)], "INCIDENTCTL_NOW="+ts)}
@@ -546,18 +548,32 @@ func TestSiteServeInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(dir, ".incidentctl.yaml"), append(cfg, "\nlang: ja\n"...), 0o644)
+	// Written as editors save (a new file renamed over the old): os.WriteFile truncates first,
+	// and a rebuild that read the empty file in between would load the defaults (English).
+	writeRenamed(t, filepath.Join(dir, ".incidentctl.yaml"), append(cfg, "\nlang: ja\n"...))
 	waitFor(t, 30*time.Second, func() bool {
 		do(t, bctx, "reload", chromedp.Navigate(page))
 		return eval[string](t, bctx, `document.documentElement.lang`) == "ja" && strings.Contains(eval[string](t, bctx, `document.body.innerText`), "タイムライン")
 	}, func() string { return "the page never followed lang: ja; serve said: " + stderr.String() })
 	// A setting that does not load is reported, and the site keeps the last good ones.
-	os.WriteFile(filepath.Join(dir, ".incidentctl.yaml"), append(cfg, "\nlang: fr\n"...), 0o644)
+	writeRenamed(t, filepath.Join(dir, ".incidentctl.yaml"), append(cfg, "\nlang: fr\n"...))
 	waitFor(t, 30*time.Second, func() bool { return strings.Contains(stderr.String(), "keeps its previous settings") },
 		func() string { return "a broken .incidentctl.yaml was not reported: " + stderr.String() })
 	do(t, bctx, "reload", chromedp.Navigate(page))
 	if lang := eval[string](t, bctx, `document.documentElement.lang`); lang != "ja" {
 		t.Errorf("after a broken .incidentctl.yaml the page's language is %q", lang)
+	}
+}
+
+// writeRenamed replaces the file at path with data in one step.
+func writeRenamed(t *testing.T, path string, data []byte) {
+	t.Helper()
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"sort"
@@ -153,7 +154,8 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 	}
 	defer unmap()
 	byGit := ""
-	if why := r.specialIndex(indexData); why != "" && r.gitAvailable() {
+	why := r.specialIndex(indexData)
+	if why != "" && why != index.SpecialSplit && r.gitAvailable() {
 		byGit = why
 	}
 	var plan *index.Plan
@@ -162,9 +164,24 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 		for i := range files {
 			updates[i] = index.Update{Path: puts[i].Path, Hash: puts[i].Blob}
 		}
-		if plan, err = index.Prepare(indexPath, indexData, updates); err != nil {
+		if why == index.SpecialSplit {
+			// Only the changed entries, against the same shared index, unless git would
+			// write a new shared index (or undo the split) now.
+			plan, err = r.prepareSplit(indexPath, indexData, updates)
+		} else {
+			plan, err = index.Prepare(indexPath, indexData, updates)
+		}
+		if ng := (*index.NeedsGit)(nil); errors.As(err, &ng) {
+			if !r.gitAvailable() {
+				return plumbing.ZeroHash, needGit(why + ": " + ng.Why)
+			}
+			byGit, plan, err = why+": "+ng.Why, nil, nil
+		}
+		if err != nil {
 			return plumbing.ZeroHash, err
 		}
+	}
+	if plan != nil {
 		// Hash and write the part of the new index before our entries while the commit is
 		// built; every path out of here waits for that work before the index is unmapped and
 		// the lock released (deferred calls run in reverse order).
@@ -327,6 +344,7 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 	r.removeJournal()
 	if plan != nil {
 		plan.SaveHashes(r.hashPath())
+		plan.FreshenShared()
 	}
 	if p, ok := way.hooks["post-commit"]; ok {
 		r.runHook("post-commit", p, nil) // cannot undo the commit; its output is the user's

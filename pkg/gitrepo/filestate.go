@@ -63,9 +63,18 @@ func (r *Repo) FileState(path string) (FileState, error) {
 		return FileState{}, newUserError(nil, err, "cannot read the git index %s: %v", indexPath, err)
 	}
 	var entries []index.EntryInfo
-	if why := r.specialIndex(data); why != "" && why != index.SpecialV4 && r.gitAvailable() {
+	switch why := r.specialIndex(data); {
+	case why == index.SpecialSplit:
+		entries, err = index.FindSplit(indexPath, data, path)
+		if ng := (*index.NeedsGit)(nil); errors.As(err, &ng) {
+			if !r.gitAvailable() {
+				return FileState{}, needGit(ng.Why)
+			}
+			entries, err = r.gitIndexEntries(path)
+		}
+	case why != "" && r.gitAvailable():
 		entries, err = r.gitIndexEntries(path)
-	} else {
+	default:
 		entries, err = index.Find(indexPath, data, path)
 	}
 	unmap()

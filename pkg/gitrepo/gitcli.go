@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -197,17 +198,42 @@ func (r *Repo) gitIndexEntries(path string) ([]index.EntryInfo, error) {
 	return found, nil
 }
 
-// specialIndex says why git should write this index (index.Special), looking past the header
-// only when the repository may have a split or sparse index: finding the extensions means
-// skimming every entry, which the common case must not pay for.
+// specialIndex says why git should write this index for a commit (index.Special), looking
+// past the header only when the repository may have a split or sparse index: finding the
+// extensions means skimming every entry, which the common case must not pay for. Version 4 is
+// spliced natively (index/v4.go).
 func (r *Repo) specialIndex(data []byte) string {
-	if index.Version(data) == 4 {
-		return index.SpecialV4
-	}
 	if !r.maySplitOrSparse() {
 		return ""
 	}
 	return index.Special(data)
+}
+
+// specialEditsIndex is specialIndex for Integrate's and the recovery's edits (index.PlanEdits),
+// which splice versions 2 and 3 only: git writes a version 4 index for them.
+func (r *Repo) specialEditsIndex(data []byte) string {
+	if index.Version(data) == 4 {
+		return index.SpecialV4
+	}
+	return r.specialIndex(data)
+}
+
+// prepareSplit plans a commit's index on a split index (index.PrepareSplit) with this
+// repository's settings: core.splitIndex=false makes git write the index whole again, and
+// splitIndex.maxPercentChange says when git writes a new shared index (both: *index.NeedsGit).
+func (r *Repo) prepareSplit(indexPath string, data []byte, updates []index.Update) (*index.Plan, error) {
+	maxPercent := index.DefaultMaxPercentChange
+	if cfg, err := r.config(); err == nil {
+		if v := cfg.Get("core", "splitindex"); v != "" && !gitconfig.ParseBool(v) {
+			return nil, &index.NeedsGit{Why: "core.splitIndex is false: git writes the index whole again"}
+		}
+		if v := strings.TrimSpace(cfg.Get("splitindex", "maxpercentchange")); v != "" {
+			if n, err := strconv.Atoi(v); err == nil && n >= 0 && n <= 100 {
+				maxPercent = n
+			}
+		}
+	}
+	return index.PrepareSplit(indexPath, data, updates, maxPercent)
 }
 
 // maySplitOrSparse: split index or sparse index settings, or shared index files.

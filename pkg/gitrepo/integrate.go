@@ -400,7 +400,7 @@ func (r *Repo) moveAndUpdate(req IntegrateRequest, target plumbing.Hash, edits [
 	}
 	defer unmap()
 	byGit := ""
-	if why := r.specialIndex(indexData); why != "" && r.gitAvailable() {
+	if why := r.specialEditsIndex(indexData); why != "" && r.gitAvailable() {
 		byGit = why
 	}
 	var plan *index.EditPlan

@@ -151,7 +151,7 @@ func (r *Repo) writeIndexEdits(t *tx, edits []tree.Change) error {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return newUserError(nil, err, "cannot read the git index %s: %v", path, err)
 	}
-	if why := r.specialIndex(data); why != "" && r.gitAvailable() {
+	if why := r.specialEditsIndex(data); why != "" && r.gitAvailable() {
 		if err := r.gitIndexEdits(t, edits, data, why); err != nil {
 			return err
 		}

@@ -34,6 +34,10 @@ type Object struct {
 
 const extFlagSkipWorktree = 0x4000 // in the v3 extended flags
 
+// evictWindow is how much of a mapped index PlanEdits and EditPlan.WriteIndex read before they
+// drop it from memory again.
+const evictWindow = 1 << 20
+
 // EditPlan is a prepared index update for Integrate. SetStat fills in the stat data once the
 // working tree files are written; WriteIndex writes the new index with its checksum.
 type EditPlan struct {
@@ -66,8 +70,17 @@ func (p *EditPlan) WriteIndex(w io.Writer) error {
 	h := sha1.New()
 	bw := bufio.NewWriterSize(io.MultiWriter(w, h), 64<<10)
 	for _, seg := range p.segs {
-		if _, err := bw.Write(seg); err != nil {
-			return err
+		// Runs of the old index go out a window at a time, each dropped from memory once
+		// written (evict): the copy does not make the whole mapped index resident.
+		for len(seg) > 0 {
+			c := seg[:min(len(seg), evictWindow)]
+			seg = seg[len(c):]
+			if _, err := bw.Write(c); err != nil {
+				return err
+			}
+			if len(c) == evictWindow {
+				evict(c)
+			}
 		}
 	}
 	if err := bw.Flush(); err != nil {
@@ -208,8 +221,16 @@ func PlanEdits(indexPath string, data []byte, edits []Edit) (*EditPlan, []string
 		}
 		k++
 	}
+	// A mapping populated earlier (Map keeps the last one) would all be resident: start
+	// from none of it.
+	evict(data)
 	off := indexHeaderLen
+	evicted := 0
 	for n := 0; n < count; n++ {
+		if off-evicted >= evictWindow {
+			evict(data[evicted:off]) // read once: no need to keep it resident (map_linux.go)
+			evicted = off
+		}
 		e, err := parseEntry(data, off, end, version)
 		if err != nil {
 			return nil, nil, indexError(indexPath, err.Error())
@@ -253,7 +274,7 @@ func PlanEdits(indexPath string, data []byte, edits []Edit) (*EditPlan, []string
 		dirList = append(dirList, d)
 	}
 	sort.Strings(dirList)
-	exts, err := spliceExtensions(indexPath, nil, data[entriesEnd:end], dirList)
+	exts, err := spliceExtensions(indexPath, nil, data[entriesEnd:end], dirList, untrackedChanges(edits, found))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -262,6 +283,23 @@ func PlanEdits(indexPath string, data []byte, edits []Edit) (*EditPlan, []string
 	}
 	binary.BigEndian.PutUint32(hdr[8:], uint32(newCount))
 	return plan, dirty, nil
+}
+
+// untrackedChanges lists the edited paths git invalidates the untracked cache for: every
+// removal (read-cache.c, remove_file_from_index) and every addition that does not replace a
+// stage-0 entry (add_index_entry_with_check).
+func untrackedChanges(edits []Edit, found [][]stagedEntry) []string {
+	var out []string
+	for i, e := range edits {
+		replaced := false
+		for _, f := range found[i] {
+			replaced = replaced || f.stage == 0
+		}
+		if e.New == nil || !replaced {
+			out = append(out, e.Path)
+		}
+	}
+	return out
 }
 
 // planIndexEditsV4 does the same with go-git's decoder and encoder (names in a version 4 index

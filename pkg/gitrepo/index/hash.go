@@ -117,9 +117,7 @@ func ReadHashes(path string, data []byte) []Checkpoint {
 // SaveHashes records in the file at path the checkpoints of the index WriteTo has just
 // written; failing to is harmless.
 func (p *Plan) SaveHashes(path string) {
-	if p.fallback == nil {
-		writeHashes(path, p.checksum, p.size, p.hasher.cps)
-	}
+	writeHashes(path, p.checksum, p.size, p.hasher.cps)
 }
 
 // writeHashes records the checkpoints of the index just written; failing to is harmless.
@@ -161,7 +159,7 @@ func writeHashes(path string, checksum []byte, size int64, cps []Checkpoint) {
 // ResumeHash lets the plan start hashing at the last checkpoint of the old index (content
 // data, checkpoints cps) that lies in the part of the new index equal to it.
 func (p *Plan) ResumeHash(data []byte, cps []Checkpoint) {
-	if p.fallback != nil || p.bg != nil || len(cps) == 0 || len(p.segs) == 0 || !bytes.Equal(p.segs[0], data[:len(p.segs[0])]) {
+	if p.bg != nil || len(cps) == 0 || len(p.segs) == 0 || !bytes.Equal(p.segs[0], data[:len(p.segs[0])]) {
 		return // no checkpoints, or the header (the entry count) changed: hash it all
 	}
 	// Up to the first new entry, the new index is the old one byte for byte.

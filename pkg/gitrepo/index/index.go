@@ -7,8 +7,8 @@
 // raw entries copies untouched runs of bytes, inserts or replaces the few changed entries,
 // fixes up the extensions, and one SHA-1 seals the result; the SHA-1 resumes from states saved
 // for the previous index (hash.go). The file is mapped, not read (map_linux.go). Versions 2
-// and 3 are spliced; version 4 (prefix-compressed names) is handed to go-git's decoder and
-// encoder instead (fallback.go). Raw (raw.go) reads entries in place for comparisons with the
+// 3 and 4 (prefix-compressed names, v4.go) are spliced by Prepare; PlanEdits hands version 4
+// to go-git's decoder and encoder (fallback.go), and pkg/gitrepo has git write it instead. Raw (raw.go) reads entries in place for comparisons with the
 // working tree.
 //
 // The caller holds index.lock (pkg/gitrepo/lockfile) and streams the new index into it.
@@ -95,9 +95,9 @@ type Plan struct {
 	// the plan is made, so begin can hash and write them while the commit is being built.
 	fixed int
 
-	fallback *fallbackPlan // set when go-git does the work (version 4)
-
 	bg *indexWriter // set by begin
+
+	shared string // a split index: the shared index it uses (split.go)
 
 	// hasher computes the trailing checksum, recording checkpoints (hash.go); it may
 	// start from a saved state (ResumeHash). checksum and size are the result of WriteIndex.
@@ -125,10 +125,6 @@ func (p *Plan) hashAt(b []byte, pos int64) {
 // SetStat records the stat data of update i (the index into the updates
 // passed to Prepare).
 func (p *Plan) SetStat(i int, st Stat) {
-	if p.fallback != nil {
-		p.fallback.SetStat(i, st)
-		return
-	}
 	st.put(p.entries[i][:entryStatLen])
 }
 
@@ -138,7 +134,7 @@ func (p *Plan) SetStat(i int, st Stat) {
 // incident sort near the end of incidents/. Wait must be called (WriteIndex does) before the data
 // the plan was made from goes away.
 func (p *Plan) Begin(w io.Writer) {
-	if p.fallback != nil || p.bg != nil {
+	if p.bg != nil {
 		return
 	}
 	bg := &indexWriter{w: w, hashDone: make(chan struct{}), writeErr: make(chan error, 1)}
@@ -193,14 +189,6 @@ func (p *Plan) Wait() error {
 func (p *Plan) WriteIndex(w io.Writer) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() { RecoverFault(recover(), &err) }()
-	if p.fallback != nil {
-		b, err := p.fallback.encode()
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
-		return err
-	}
 	if p.hasher == nil {
 		p.hasher = newCkHasher()
 	}
@@ -528,12 +516,7 @@ func Prepare(indexPath string, data []byte, updates []Update) (_ *Plan, err erro
 		return nil, indexError(indexPath, err.Error())
 	}
 	if version == 4 {
-		fb, err := prepareFallback(indexPath, data, updates)
-		if err != nil {
-			return nil, err
-		}
-		plan.fallback = fb
-		return plan, nil
+		return prepareV4(indexPath, data, count, sorted, order)
 	}
 
 	end := len(data) - indexTrailerLen
@@ -552,6 +535,7 @@ func Prepare(indexPath string, data []byte, updates []Update) (_ *Plan, err erro
 	newCount := count
 	ui, ai := 0, 0
 	written := make([]bool, len(sorted))
+	replaced := make([]bool, len(sorted)) // a stage-0 entry was there
 	flush := func(upto int) {
 		if upto > copied {
 			plan.segs = append(plan.segs, data[copied:upto])
@@ -599,6 +583,9 @@ func Prepare(indexPath string, data []byte, updates []Update) (_ *Plan, err erro
 			if !written[ui] {
 				emit(ui)
 			}
+			if e.stage() == 0 {
+				replaced[ui] = true
+			}
 			copied = e.next
 			newCount--
 		}
@@ -630,13 +617,17 @@ func Prepare(indexPath string, data []byte, updates []Update) (_ *Plan, err erro
 	}
 	entriesEnd := off
 	flush(entriesEnd)
+	var added []string
 	for k := range sorted {
 		if !written[k] {
 			emit(k)
 		}
+		if !replaced[k] {
+			added = append(added, sorted[k].Path)
+		}
 	}
 
-	exts, err := spliceExtensions(indexPath, nil, data[entriesEnd:end], ancestors)
+	exts, err := spliceExtensions(indexPath, nil, data[entriesEnd:end], ancestors, added)
 	if err != nil {
 		return nil, err
 	}
@@ -678,14 +669,17 @@ func ancestorDirs(updates []Update) []string {
 // changed entries:
 //   - TREE (cache tree): the root and every directory along a changed path are
 //     invalidated, so git recomputes exactly those trees on its next commit;
-//   - UNTR (untracked cache), FSMN (fsmonitor), EOIE and IEOT (entry offsets)
-//     describe entries by position or the exact file layout: dropped. They
-//     are optional and git rebuilds them when it wants them;
+//   - UNTR (untracked cache): the folders along every path added to or removed from the
+//     index (added; a replaced entry changes nothing) are invalidated as git does
+//     (untracked.go); dropped if it cannot be read, which is always correct;
+//   - FSMN (fsmonitor), EOIE and IEOT (entry offsets) describe entries by position or
+//     the exact file layout: dropped. They are optional and git rebuilds them when it
+//     wants them;
 //   - other optional extensions (upper-case first letter, e.g. REUC) are kept
 //     byte for byte;
 //   - mandatory ones we cannot adjust (link: split index, sdir: sparse index)
 //     make us stop with advice.
-func spliceExtensions(indexPath string, out, ext []byte, dirs []string) ([]byte, error) {
+func spliceExtensions(indexPath string, out, ext []byte, dirs, added []string) ([]byte, error) {
 	for pos := 0; pos < len(ext); {
 		if len(ext)-pos < 8 {
 			return nil, indexError(indexPath, "has a truncated extension header")
@@ -705,7 +699,13 @@ func spliceExtensions(indexPath string, out, ext []byte, dirs []string) ([]byte,
 				out = append(out, nb...)
 			}
 			// Unparseable cache tree: dropping it is always correct.
-		case "UNTR", "FSMN", "EOIE", "IEOT":
+		case "UNTR":
+			if nb, ok := invalidateUntracked(body, added); ok {
+				out = append(out, "UNTR"...)
+				out = binary.BigEndian.AppendUint32(out, uint32(len(nb)))
+				out = append(out, nb...)
+			}
+		case "FSMN", "EOIE", "IEOT":
 		case "link":
 			return nil, usererr.New(usererr.ErrUnsupportedRepository, nil,
 				"the git index %s uses the split-index format, which incidentctl cannot update; "+
@@ -746,7 +746,7 @@ func Find(indexPath string, data []byte, path string) (_ []EntryInfo, err error)
 		return nil, indexError(indexPath, err.Error())
 	}
 	if version == 4 {
-		return fallbackFind(indexPath, data, path)
+		return findV4(indexPath, data, count, path)
 	}
 	end := len(data) - indexTrailerLen
 	var found []EntryInfo
@@ -789,13 +789,13 @@ func Version(data []byte) uint32 {
 	return binary.BigEndian.Uint32(data[4:])
 }
 
-// SpecialV4 is Special's answer for a version 4 index, which go-git's decoder still reads.
+// SpecialV4 is why git writes a version 4 index for index.PlanEdits, which splices versions
+// 2 and 3 only (go-git's decoder still reads it).
 const SpecialV4 = "the index is version 4 (index.version or feature.manyFiles)"
 
-// Special says why git itself should write an index the splice would not keep as git does:
-// version 4 (prefix-compressed names, which go-git's encoder re-encodes losing the
-// assume-unchanged flags and every extension), a split index ("link") or a sparse index
-// ("sdir"), or a mandatory extension nobody here knows. "" means the splice keeps it exactly.
+// Special says why git itself should write an index the splice (Prepare) would not keep as
+// git does: a split index ("link") or a sparse index ("sdir"), or a mandatory extension nobody
+// here knows. "" means the splice keeps it exactly (versions 2, 3 and 4).
 func Special(data []byte) (why string) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
@@ -810,11 +810,13 @@ func Special(data []byte) (why string) {
 	if err != nil {
 		return ""
 	}
-	if version == 4 {
-		return SpecialV4
-	}
 	end := len(data) - indexTrailerLen
-	off, err := skipEntries(data, indexHeaderLen, end, version, count)
+	var off int
+	if version == 4 {
+		off, err = skipEntriesV4(data, count)
+	} else {
+		off, err = skipEntries(data, indexHeaderLen, end, version, count)
+	}
 	if err != nil {
 		return ""
 	}
@@ -826,7 +828,7 @@ func Special(data []byte) (why string) {
 		}
 		switch {
 		case sig == "link":
-			return "the index is split (core.splitIndex)"
+			return SpecialSplit
 		case sig == "sdir":
 			return "the index is sparse (git sparse-checkout --sparse-index)"
 		case sig[0] < 'A' || sig[0] > 'Z':

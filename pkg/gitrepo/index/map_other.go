@@ -16,3 +16,9 @@ func Map(path string) (data []byte, unmap func(), err error) {
 
 // startWriteback is a no-op where the kernel offers no way to start writeback early.
 func startWriteback(f *os.File, n int64) {}
+
+// evict does nothing where the index is read, not mapped.
+func evict(b []byte) {}
+
+// MapSparse is Map.
+func MapSparse(path string) (data []byte, unmap func(), err error) { return Map(path) }
