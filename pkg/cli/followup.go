@@ -86,7 +86,7 @@ func newFollowupAddCmd(app *App) *cobra.Command {
 			}
 			d, err := postmortem.ParseDue(due, app.Now())
 			if err != nil {
-				return usageErr("--due: %v", err)
+				return usageMsg("followup.due_flag", "Error", err)
 			}
 			in.Due = d
 			in.Kind = strings.ToLower(strings.TrimSpace(in.Kind))

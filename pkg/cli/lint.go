@@ -94,11 +94,8 @@ func lintEnv(app *App) (lint.Options, []string, error) {
 		return opts, nil, err
 	}
 	opts.Root, opts.Config, opts.Repo = ws.Root(), ws.Config, ws.Repo
-	if app.P.Lang() == i18n.English {
-		// A cached finding's message is the English text, which the printer of another
-		// language could not translate back: other languages lint without the cache.
-		opts.Cache = filepath.Join(ws.Repo.GitDir(), "incidentctl")
-	}
+	// The cache keeps each message with its id and arguments: every language reads it.
+	opts.Cache = filepath.Join(ws.Repo.GitDir(), "incidentctl")
 	opts.Severities, opts.SeveritiesFrom = flow.Severities, flow.SeveritiesFrom
 	if flow.SeveritiesFrom != ws.Config.Severities {
 		opts.SeveritiesFrom = "the built-in severity definitions"

@@ -8,13 +8,12 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/cobra/doc"
 
 	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
-// newManCmd writes the man pages, generated from the command tree itself (cobra's doc
-// package), so they always say what --help says. No make and no root: by default they go to
+// newManCmd writes the man pages, generated from the command tree itself (manpage.go), so
+// they always say what --help says. No make and no root: by default they go to
 // the man directory of the user's own data folder, which man(1) searches on its own.
 func newManCmd(app *App) *cobra.Command {
 	var dir string
@@ -37,10 +36,8 @@ func newManCmd(app *App) *cobra.Command {
 				return errors.New(app.P.T("man.mkdir_failed", "Dir", dir, "Err", err.Error()))
 			}
 			now := app.Now()
-			root := cmd.Root()
-			root.DisableAutoGenTag = true
-			header := &doc.GenManHeader{Title: "INCIDENTCTL", Section: "1", Source: "incidentctl " + buildVersion().Version, Manual: "incidentctl manual", Date: &now}
-			if err := doc.GenManTree(root, header, dir); err != nil {
+			header := manHeader{Title: "INCIDENTCTL", Section: "1", Source: "incidentctl " + buildVersion().Version, Manual: "incidentctl manual", Date: now}
+			if err := writeManTree(cmd.Root(), header, dir); err != nil {
 				return errors.New(app.P.T("man.write_failed", "Dir", dir, "Err", err.Error()))
 			}
 			pages, _ := filepath.Glob(filepath.Join(dir, "incidentctl*.1"))

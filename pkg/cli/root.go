@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -132,14 +133,34 @@ func localizeHelp(root *cobra.Command, p *i18n.Printer) {
 		switch c.Name() {
 		case "help":
 			c.Short = p.T("help.short")
+			c.Long = p.T("help.long", "Command", root.Name())
 		case "completion":
 			c.Short = p.T("completion.short")
+			c.Long = p.T("completion.long", "Command", root.Name())
 			for _, sh := range c.Commands() {
 				sh.Short = p.T("completion.shell", "Shell", sh.Name())
+				sh.Long = p.T("completion.long."+sh.Name(), "Command", root.Name())
+				if f := sh.Flags().Lookup("no-descriptions"); f != nil {
+					f.Usage = p.T("flag.completion.no_descriptions")
+				}
 			}
 		}
 	}
+	if root.Version != "" {
+		root.InitDefaultVersionFlag()
+		if f := root.Flags().Lookup("version"); f != nil {
+			f.Usage = p.T("flag.version", "Name", root.Name())
+		}
+	}
+	// pflag appends ` (default "auto")` to a flag's usage in English: the template says it
+	// in the reader's language.
+	cobra.AddTemplateFunc("localDefaults", func(s string) string {
+		return flagDefault.ReplaceAllStringFunc(s, func(m string) string {
+			return p.T("help.default", "Value", flagDefault.FindStringSubmatch(m)[1])
+		})
+	})
 	t := root.UsageTemplate()
+	t = strings.ReplaceAll(t, "FlagUsages | trimTrailingWhitespaces}}", "FlagUsages | trimTrailingWhitespaces | localDefaults}}")
 	for _, r := range [][2]string{
 		{"Usage:", "help.usage"}, {"Aliases:", "help.aliases"}, {"Examples:", "help.examples"},
 		{"Available Commands:", "help.commands"}, {"Additional Commands:", "help.additional_commands"},
@@ -151,6 +172,9 @@ func localizeHelp(root *cobra.Command, p *i18n.Printer) {
 	}
 	root.SetUsageTemplate(t)
 }
+
+// flagDefault is the default pflag appends to a flag's usage, at the end of its line.
+var flagDefault = regexp.MustCompile(`(?m) \(default (.*)\)$`)
 
 // translateFlags puts the flag descriptions made with i18n.Text into the reader's language,
 // in every command of the tree.

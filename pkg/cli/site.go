@@ -45,7 +45,7 @@ func newSiteCmd(app *App) *cobra.Command {
 			if o.Out != "" {
 				abs, err := filepath.Abs(o.Out)
 				if err != nil {
-					return usageErr("--out %s: %v", o.Out, err)
+					return usageMsg("sitecmd.out_path", "Path", o.Out, "Error", err.Error())
 				}
 				o.Out = abs
 			}
@@ -99,7 +99,7 @@ func siteRun(app *App, o siteOptions) error {
 	}
 	if o.BaseURL != "" {
 		if _, err := config.CheckBaseURL(o.BaseURL); err != nil {
-			return usageErr("--base-url: %v", err)
+			return usageMsg("sitecmd.base_url", "Error", err)
 		}
 	}
 	res, warnings, err := ws.BuildSite(o.SiteOptions)

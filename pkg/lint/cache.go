@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
 // The result cache. Linting 100,000 documents parses every one of them, which is seconds of
@@ -40,12 +41,16 @@ import (
 //     due; a document with a time in the future is never cached (the finding names the clock);
 //   - every postmortem a link of it names still exists or is still missing, as it was.
 //
+// A finding's message is kept with what it was made of (i18n.AppendText), so the findings read
+// back print in any language exactly as a fresh reading's would; a finding whose message
+// cannot be kept so means the document is not cached.
+//
 // Anything else, or a cache that is missing, unreadable or damaged, means reading the
 // document, exactly as without a cache. A cache that cannot be written is not written. The
 // cache is not used with --base (the base rules need the parsed documents), nor for drill
 // scenarios (their rules look into other folders).
 
-const lintCacheMagic = "incidentctl lint 1\n"
+const lintCacheMagic = "incidentctl lint 2\n"
 
 // racyWindow is the settle limit's margin when the file system's clock cannot be read.
 var racyWindow = 2 * time.Second
@@ -78,6 +83,10 @@ type cacheEntry struct {
 	since, until    int64 // the clock (Unix ns) the findings hold for: [since, until), until 0 for no end
 	deps            []fileDep
 	findings        []Finding // without Path
+	// msgs are the findings' messages as i18n.AppendText keeps them: the English text with
+	// the message id and arguments it was made of, so that a reader of any language gets
+	// the message a fresh reading would give (the printer translates i18n.Text's texts).
+	msgs []string
 }
 
 // resultCache is one run's view of the cache.
@@ -159,12 +168,17 @@ func (rc *resultCache) entryFor(c *checker, ld *lintedDoc, key statKey, f *finde
 		e.deps, e.until = f.deps, f.until
 	}
 	e.findings = make([]Finding, len(ld.findings))
+	e.msgs = make([]string, len(ld.findings))
 	for i, fd := range ld.findings {
 		if fd.Rule == RuleFutureTime {
 			return nil
 		}
+		m, ok := i18n.AppendText(nil, fd.Message)
+		if !ok {
+			return nil // a message that could not be translated once read back
+		}
 		fd.Path = ""
-		e.findings[i] = fd
+		e.findings[i], e.msgs[i] = fd, string(m)
 	}
 	return e
 }
@@ -283,11 +297,11 @@ func appendEntry(b []byte, rel string, e *cacheEntry) []byte {
 		b = appendBool(b, d.exists)
 	}
 	b = binary.AppendUvarint(b, uint64(len(e.findings)))
-	for _, f := range e.findings {
+	for i, f := range e.findings {
 		b = binary.AppendVarint(b, int64(f.Line))
 		b = binary.AppendVarint(b, int64(f.Col))
 		b = appendStr(b, f.Rule)
-		b = appendStr(b, f.Message)
+		b = appendStr(b, e.msgs[i])
 		b = appendBool(b, f.pending)
 	}
 	return b
@@ -371,13 +385,20 @@ func decodeEntries(b []byte) (map[string]*cacheEntry, error) {
 				e.deps[i] = fileDep{r.str(), r.bool()}
 			}
 		}
-		if n := r.count(5); n > 0 {
-			e.findings = make([]Finding, n)
+		if n := r.count(6); n > 0 {
+			e.findings, e.msgs = make([]Finding, n), make([]string, n)
 			for i := range e.findings {
 				f := &e.findings[i]
 				f.Line, f.Col = int(r.varint()), int(r.varint())
-				f.Rule, f.Message = r.str(), r.str()
+				f.Rule, e.msgs[i] = r.str(), r.str()
 				f.pending = r.bool()
+				if r.err == nil {
+					var rest []byte
+					f.Message, rest, r.err = i18n.ReadText([]byte(e.msgs[i]))
+					if r.err == nil && len(rest) > 0 {
+						r.err = errDamaged
+					}
+				}
 			}
 		}
 		out[rel] = e

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 )
 
@@ -66,6 +67,7 @@ func TestCacheSameResult(t *testing.T) {
 	cache := filepath.Join(dir, ".git", "incidentctl")
 	cfg := config.Default()
 	now := testNow
+	ja := i18n.For(i18n.Japanese)
 	check := func(what string, wantReuse bool, paths ...string) {
 		t.Helper()
 		want := lintWith(t, dir, "", now, cfg, paths...)
@@ -77,6 +79,12 @@ func TestCacheSameResult(t *testing.T) {
 			got := lintWith(t, dir, cache, now, cfg, paths...)
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("%s: with the cache\n%+v\nwithout\n%+v", what, got, want)
+			}
+			// In Japanese too (read back by another process: lint_cache.txtar).
+			for i, fd := range got.Findings {
+				if g, w := ja.Translate(fd.Message), ja.Translate(want.Findings[i].Message); g != w {
+					t.Fatalf("%s: in Japanese with the cache %q, without %q", what, g, w)
+				}
 			}
 			if reused = cacheReused.Load() - before; reused > 0 || !wantReuse {
 				break
@@ -183,7 +191,11 @@ func TestCacheRacy(t *testing.T) {
 func FuzzCacheEntries(f *testing.F) {
 	e := &cacheEntry{key: statKey{size: 10, mtime: 1, ctime: 2, ino: 3}, parsed: true, id: "261123-k7xqm", idLine: 2, idCol: 5,
 		since: 7, until: 9, deps: []fileDep{{"postmortems/x.md", true}},
-		findings: []Finding{{Line: 3, Col: 1, Rule: RuleStatus, Message: "m"}, {Line: 4, Col: 2, Rule: RulePostmortem, Message: "p", pending: true}}}
+		findings: []Finding{{Line: 3, Col: 1, Rule: RuleStatus, Message: "m"}, {Line: 4, Col: 2, Rule: RulePostmortem, Message: i18n.Text("lint.status", "Status", "x", "Known", "y"), pending: true}}}
+	for _, fd := range e.findings {
+		m, _ := i18n.AppendText(nil, fd.Message)
+		e.msgs = append(e.msgs, string(m))
+	}
 	f.Add(appendEntry(nil, "incidents/a.md", e))
 	f.Add(appendEntry(appendEntry(nil, "a", &cacheEntry{skipped: true}), "b", e))
 	f.Add([]byte{})

@@ -1,10 +1,11 @@
 package postmortem
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 )
 
 // Follow-up IDs are the incident's ID, "-F" and a number counted per postmortem: 260917-x31y2-F1.
@@ -66,7 +67,7 @@ func ParseDue(s string, now time.Time) (string, error) {
 			}
 		}
 	}
-	return "", fmt.Errorf("%q is not a date: give a date (2026-12-15), an RFC 3339 time, or days or weeks from now (14d, 2w)", s)
+	return "", i18n.Errorf("followup.due_bad", "Value", strconv.Quote(s))
 }
 
 // DueBy returns when a follow-up is overdue: the end of its due day in loc (the next midnight),

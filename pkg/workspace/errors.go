@@ -1,6 +1,9 @@
 package workspace
 
-import "github.com/incidentctl/incidentctl/pkg/incident"
+import (
+	"github.com/incidentctl/incidentctl/pkg/i18n"
+	"github.com/incidentctl/incidentctl/pkg/incident"
+)
 
 // InputError is a value the user typed that is not valid: an unknown severity or status, an
 // empty title, an action number out of range, an ID that names no incident. The CLI exits 2
@@ -33,3 +36,14 @@ func (e *NothingToChangeError) Error() string { return ErrNothingToChange.Error(
 
 // Is makes errors.Is(err, ErrNothingToChange) hold.
 func (e *NothingToChangeError) Is(target error) bool { return target == ErrNothingToChange }
+
+// nothingError is a catalogue message saying why nothing changes: errors.Is(err,
+// ErrNothingToChange) holds, and the CLI prints it in the reader's language (its text is the
+// message's, which begins "nothing to change: ").
+func nothingError(e *i18n.Error) error { return &nothingErr{e} }
+
+type nothingErr struct{ msg *i18n.Error }
+
+func (e *nothingErr) Error() string        { return e.msg.Error() }
+func (e *nothingErr) Unwrap() error        { return e.msg }
+func (e *nothingErr) Is(target error) bool { return target == ErrNothingToChange }

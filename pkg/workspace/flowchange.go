@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/incidentctl/incidentctl/pkg/flowhistory"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/templates"
 )
@@ -55,7 +57,7 @@ func (w *Workspace) ProposeFlow(ref, message string) (*Proposal, error) {
 		return nil, err
 	}
 	if h.Unborn {
-		return nil, fmt.Errorf("the branch %s has no commits yet: run `incidentctl init` first", h.Branch)
+		return nil, i18n.Errorf("change.unborn", "Branch", h.Branch)
 	}
 	d, err := w.Load(ref)
 	if err != nil {
@@ -69,7 +71,7 @@ func (w *Workspace) ProposeFlow(ref, message string) (*Proposal, error) {
 	if exists, err := w.Repo.BranchExists(branch); err != nil {
 		return nil, err
 	} else if exists {
-		return nil, fmt.Errorf("the branch %s already exists: a change for %s was proposed before; delete the branch (git branch -D %s) to propose again, or add to it (git switch %s)", branch, m.ID, branch, branch)
+		return nil, i18n.Errorf("flowws.branch_exists", "Branch", branch, "ID", m.ID)
 	}
 	all, err := w.Repo.WorktreeChanges(h.Commit, w.FlowPaths())
 	if err != nil {
@@ -92,9 +94,9 @@ func (w *Workspace) ProposeFlow(ref, message string) (*Proposal, error) {
 	if len(changed) == 0 {
 		other, err := w.Repo.WorktreeChanges(h.Commit, []string{""})
 		if err == nil && len(other) > 0 {
-			return nil, fmt.Errorf("no change under %s to propose: the working copy changes only %s, and flow propose takes changes to the flow alone (edit %s first)", w.flowPathsText(), listFew(other), w.Config.ActionList)
+			return nil, i18n.Errorf("flowws.only_other", "Flow", w.flowPathsText(), "Other", listFew(other), "ActionList", w.Config.ActionList)
 		}
-		return nil, fmt.Errorf("no change under %s to propose: edit %s (or the other files there) first, then run flow propose again", w.flowPathsText(), w.Config.ActionList)
+		return nil, i18n.Errorf("flowws.no_change", "Flow", w.flowPathsText(), "ActionList", w.Config.ActionList)
 	}
 	files := make([]gitrepo.BranchFile, 0, len(changed))
 	for _, p := range changed {
@@ -104,12 +106,12 @@ func (w *Workspace) ProposeFlow(ref, message string) (*Proposal, error) {
 		case errors.Is(err, os.ErrNotExist):
 			f.Delete = true
 		case err != nil:
-			return nil, fmt.Errorf("reading %s: %v", p, err)
+			return nil, i18n.Errorf("pmws.reading", "Path", p, "Error", err.Error())
 		case !fi.Mode().IsRegular():
-			return nil, fmt.Errorf("%s is not a regular file (a symbolic link?): the flow is plain files; replace it", p)
+			return nil, i18n.Errorf("flowws.not_regular", "Path", p)
 		default:
 			if f.Content, err = readFile(w.abs(p)); err != nil {
-				return nil, fmt.Errorf("reading %s: %v", p, err)
+				return nil, i18n.Errorf("pmws.reading", "Path", p, "Error", err.Error())
 			}
 			f.Executable = fi.Mode()&0o111 != 0
 		}
@@ -286,7 +288,7 @@ func (w *Workspace) FlowDiff(ref string) (*FlowDiff, error) {
 	}
 	m := d.Meta
 	if m.Template == "" {
-		return nil, fmt.Errorf("%s records no template: key, so the version of the action list it was rendered from is unknown", m.ID)
+		return nil, i18n.Errorf("flowws.no_template", "ID", m.ID)
 	}
 	old, err := w.templateVersion(m.ID, m.Template)
 	if err != nil {
@@ -334,14 +336,14 @@ func (w *Workspace) templateVersion(id, tmpl string) ([]byte, error) {
 		if gitrepo.BlobHash(templates.ActionList).String() == h {
 			return templates.ActionList, nil
 		}
-		return nil, fmt.Errorf("%s was rendered from a built-in default action list (%s) that this version of incidentctl does not have: compare by hand with the incidentctl release of its time", id, short7(h))
+		return nil, i18n.Errorf("flowws.unknown_default", "ID", id, "Hash", short7(h))
 	}
 	if !plumbing.IsHash(tmpl) {
-		return nil, fmt.Errorf("%s records template %q, which is not a blob hash", id, tmpl)
+		return nil, i18n.Errorf("flowws.bad_template", "ID", id, "Template", strconv.Quote(tmpl))
 	}
 	b, err := w.Repo.ReadBlob(plumbing.NewHash(tmpl))
 	if err != nil {
-		return nil, fmt.Errorf("the action list %s was rendered from (%s) is not in this repository (a shallow clone? git fetch --unshallow): %v", id, short7(tmpl), err)
+		return nil, i18n.Errorf("flowws.template_missing", "ID", id, "Hash", short7(tmpl), "Error", err.Error())
 	}
 	return b, nil
 }

@@ -3,16 +3,17 @@ package workspace
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/postmortem"
 	"github.com/incidentctl/incidentctl/templates"
@@ -58,7 +59,7 @@ func (w *Workspace) Postmortem(ref string, opts PostmortemOptions) (*PostmortemR
 		return nil, err
 	}
 	if h.Unborn {
-		return nil, fmt.Errorf("the branch %s has no commits yet: run `incidentctl init` first", h.Branch)
+		return nil, i18n.Errorf("change.unborn", "Branch", h.Branch)
 	}
 	e, err := w.Find(ref)
 	if err != nil {
@@ -73,20 +74,20 @@ func (w *Workspace) Postmortem(ref string, opts PostmortemOptions) (*PostmortemR
 	}
 	m := d.Meta
 	if m.IsDrill() {
-		return nil, fmt.Errorf("%s is a drill: its review is the debrief (incidentctl drill score %s, then incidentctl drill debrief %s), not a postmortem", m.ID, shortRef(m.ID), shortRef(m.ID))
+		return nil, i18n.Errorf("pmws.drill", "ID", m.ID, "Ref", shortRef(m.ID))
 	}
 	if m.Status != incident.StatusResolved && !opts.Draft {
-		return nil, fmt.Errorf("%s is %s, not resolved: a postmortem reviews a resolved incident (incidentctl close %s --resolution …); to start one now, pass --draft", m.ID, m.Status, shortRef(m.ID))
+		return nil, i18n.Errorf("pmws.not_resolved", "ID", m.ID, "Status", m.Status, "Ref", shortRef(m.ID))
 	}
 	if p, ok := w.postmortemOf(d); ok {
-		return nil, fmt.Errorf("%s already has a postmortem: %s; edit it there (follow-ups: incidentctl followup add %s …)", m.ID, p, shortRef(m.ID))
+		return nil, i18n.Errorf("pmws.exists", "ID", m.ID, "Path", p, "Ref", shortRef(m.ID))
 	}
 	if link, at, ok := externalLink(d); ok && !opts.Force {
-		return nil, fmt.Errorf("%s already links its postmortem %s (logged %s); to draft one in the repository as well, pass --force (its link is logged after the first)", m.ID, link, incident.FormatTime(at))
+		return nil, i18n.Errorf("pmws.linked", "ID", m.ID, "Link", link, "At", incident.FormatTime(at))
 	}
 	rel := w.PostmortemPath(m)
 	if _, err := os.Lstat(w.abs(rel)); err == nil {
-		return nil, fmt.Errorf("%s exists but is not the postmortem of %s (commit it, or move it away)", rel, m.ID)
+		return nil, i18n.Errorf("pmws.other_file", "Path", rel, "ID", m.ID)
 	}
 	tmpl, tmplFrom, _, warnings, err := w.committed(w.Config.Postmortem.Template, templates.Postmortem)
 	if err != nil {
@@ -150,10 +151,10 @@ func (w *Workspace) checkClean(rel string, includeEdits bool) error {
 		return err
 	}
 	if !st.AtHead {
-		return fmt.Errorf("%s is not committed: commit it with git first (incidentctl records each change as a commit on top of it)", rel)
+		return i18n.Errorf("change.not_committed", "Path", rel)
 	}
 	if (st.WorktreeDiffers || st.IndexDiffers) && !includeEdits {
-		return fmt.Errorf("%s has uncommitted changes: commit or discard them (git diff -- %s), or pass --include-edits to record them with this change", rel, rel)
+		return i18n.Errorf("change.uncommitted", "Path", rel)
 	}
 	return nil
 }
@@ -250,7 +251,7 @@ func (w *Workspace) Postmortems() (files []PostmortemFile, errs []error, err err
 		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("listing %s: %v", w.postmortemsDir(), err)
+		return nil, nil, i18n.Errorf("pmws.listing", "Path", w.postmortemsDir(), "Error", err.Error())
 	}
 	slices.SortFunc(files, func(a, b PostmortemFile) int { return strings.Compare(a.Path, b.Path) })
 	return files, errs, nil
@@ -259,10 +260,10 @@ func (w *Workspace) Postmortems() (files []PostmortemFile, errs []error, err err
 func (w *Workspace) loadPostmortem(rel string) (*postmortem.Document, error) {
 	src, err := readFile(w.abs(rel))
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %v", rel, err)
+		return nil, i18n.Errorf("pmws.reading", "Path", rel, "Error", err.Error())
 	}
 	if !bytes.HasPrefix(src, []byte("---")) {
-		return nil, fmt.Errorf("%s: not a postmortem (no front matter)", rel)
+		return nil, i18n.Errorf("pmws.no_front_matter", "Path", rel)
 	}
 	return postmortem.Parse(rel, src)
 }
@@ -275,14 +276,14 @@ func (w *Workspace) FindPostmortem(ref string) (*incident.Document, *postmortem.
 	}
 	p, ok := w.postmortemOf(d)
 	if !ok {
-		return d, nil, fmt.Errorf("%s has no postmortem in the repository yet: draft one with incidentctl postmortem %s", d.Meta.ID, shortRef(d.Meta.ID))
+		return d, nil, i18n.Errorf("pmws.none", "ID", d.Meta.ID, "Ref", shortRef(d.Meta.ID))
 	}
 	doc, err := w.loadPostmortem(p)
 	if err != nil {
 		return d, nil, err
 	}
 	if !strings.EqualFold(doc.Meta.Incident, d.Meta.ID) {
-		return d, nil, fmt.Errorf("%s says it is the postmortem of %s, not of %s: fix its incident key", p, doc.Meta.Incident, d.Meta.ID)
+		return d, nil, i18n.Errorf("pmws.wrong_incident", "Path", p, "Other", doc.Meta.Incident, "ID", d.Meta.ID)
 	}
 	return d, doc, nil
 }
@@ -299,7 +300,7 @@ type PostmortemUpdate struct {
 // or meeting, in one commit of the postmortem alone.
 func (w *Workspace) UpdatePostmortem(ref string, u PostmortemUpdate) (*PostmortemResult, error) {
 	if u.Status != nil && !postmortem.ValidStatus(*u.Status) {
-		return nil, fmt.Errorf("status %q is not a postmortem status: use one of %s", *u.Status, strings.Join(postmortem.Statuses, ", "))
+		return nil, i18n.Errorf("pmws.status", "Status", strconv.Quote(*u.Status), "Known", strings.Join(postmortem.Statuses, ", "))
 	}
 	var changes []string
 	res, err := w.changePostmortem(ref, u.IncludeEdits, func(_ *incident.Document, doc *postmortem.Document) (*postmortem.Document, string, error) {
@@ -314,7 +315,7 @@ func (w *Workspace) UpdatePostmortem(ref string, u PostmortemUpdate) (*Postmorte
 		if u.Owner != nil {
 			if o := incident.OneLine(*u.Owner); o != doc.Meta.Owner {
 				if o == "" {
-					return nil, "", fmt.Errorf("the owner cannot be empty: name who owns the postmortem")
+					return nil, "", i18n.Errorf("pmws.owner_empty")
 				}
 				if nd, err = nd.SetString(postmortem.KeyOwner, o); err != nil {
 					return nil, "", err
@@ -329,7 +330,7 @@ func (w *Workspace) UpdatePostmortem(ref string, u PostmortemUpdate) (*Postmorte
 			changes = append(changes, "meeting "+incident.FormatTime(*u.Meeting))
 		}
 		if len(changes) == 0 {
-			return nil, "", fmt.Errorf("%w: the postmortem %s already says so", ErrNothingToChange, doc.Path)
+			return nil, "", nothingError(i18n.Errorf("pmws.same", "Path", doc.Path))
 		}
 		return nd, "postmortem " + strings.Join(changes, ", "), nil
 	})
@@ -358,10 +359,10 @@ func (w *Workspace) RefreshPostmortem(ref string, includeEdits bool) (*Postmorte
 			return nil, "", err
 		}
 		if found == 0 {
-			return nil, "", fmt.Errorf("%s has no parts marked as made from the record (drafted before incidentctl marked them, or their <!-- incidentctl:record:… --> lines were removed): nothing to refresh; update it by hand", doc.Path)
+			return nil, "", i18n.Errorf("pmws.no_record_parts", "Path", doc.Path)
 		}
 		if len(names) == 0 {
-			return nil, "", fmt.Errorf("%w: %s already shows the record as it is", ErrNothingToChange, doc.Path)
+			return nil, "", nothingError(i18n.Errorf("pmws.refresh_same", "Path", doc.Path))
 		}
 		changed = names
 		return nd, "postmortem refreshed from the record: " + strings.Join(names, ", "), nil

@@ -2,12 +2,12 @@ package workspace
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"path/filepath"
 	"strings"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/lint"
 	"github.com/incidentctl/incidentctl/pkg/site"
@@ -115,7 +115,7 @@ func (w *Workspace) postmortemSources() ([]site.Source, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("listing %s: %v", w.postmortemsDir(), err)
+		return nil, i18n.Errorf("pmws.listing", "Path", w.postmortemsDir(), "Error", err.Error())
 	}
 	return out, nil
 }
