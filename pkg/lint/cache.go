@@ -11,13 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
 	"github.com/incidentctl/incidentctl/pkg/i18n"
+	"github.com/incidentctl/incidentctl/pkg/settle"
 )
 
 // The result cache. Linting 100,000 documents parses every one of them, which is seconds of
@@ -52,9 +51,6 @@ import (
 
 const lintCacheMagic = "incidentctl lint 2\n"
 
-// racyWindow is the settle limit's margin when the file system's clock cannot be read.
-var racyWindow = 2 * time.Second
-
 // statKey identifies a version of a file well enough to trust a cached reading of it.
 type statKey struct {
 	size, mtime, ctime int64
@@ -62,7 +58,7 @@ type statKey struct {
 }
 
 func keyOf(fi fs.FileInfo) statKey {
-	ino, ctime := inodeAndCtime(fi)
+	ino, ctime := settle.InodeAndCtime(fi)
 	return statKey{size: fi.Size(), mtime: fi.ModTime().UnixNano(), ctime: ctime, ino: ino}
 }
 
@@ -109,8 +105,8 @@ func openCache(dir string, c *checker, opts Options) *resultCache {
 		return nil
 	}
 	rc := &resultCache{file: filepath.Join(dir, "lint"), partial: len(opts.Paths) > 0,
-		header: lintCacheMagic + buildKey() + "\n" + settings + "\n"}
-	rc.limit = fsStamp(dir, filepath.Join(c.root, filepath.FromSlash(c.incidents)))
+		header: lintCacheMagic + settle.BuildKey() + "\n" + settings + "\n"}
+	rc.limit = settle.Stamp(dir, filepath.Join(c.root, filepath.FromSlash(c.incidents)))
 	if b, err := os.ReadFile(rc.file); err == nil && bytes.HasPrefix(b, []byte(rc.header)) {
 		rc.old, _ = decodeEntries(b[len(rc.header):]) // damaged: nil, as if there were none
 	}
@@ -407,42 +403,4 @@ func decodeEntries(b []byte) (map[string]*cacheEntry, error) {
 		return nil, r.err
 	}
 	return out, nil
-}
-
-// fsStamp is the settle limit: the modification time of a file created now in dir, the file
-// system's own clock (see pkg/workspace/cache.go), or racyWindow before now where that cannot
-// be taken or the documents are on another file system.
-func fsStamp(dir, docs string) int64 {
-	fallback := time.Now().Add(-racyWindow).UnixNano()
-	if err := os.MkdirAll(dir, 0o777); err != nil {
-		return fallback
-	}
-	f, err := os.CreateTemp(dir, "stamp-*")
-	if err != nil {
-		return fallback
-	}
-	fi, err := f.Stat()
-	f.Close()
-	os.Remove(f.Name())
-	if err != nil {
-		return fallback
-	}
-	di, err := os.Stat(docs)
-	if err != nil || !sameDevice(fi, di) {
-		return fallback
-	}
-	return fi.ModTime().UnixNano()
-}
-
-// buildKey names this build of incidentctl: a cache written by another build is not used.
-func buildKey() string {
-	exe, err := os.Executable()
-	if err != nil {
-		return ""
-	}
-	fi, err := os.Stat(exe)
-	if err != nil {
-		return ""
-	}
-	return strings.NewReplacer("\n", " ", "\x00", " ").Replace(exe) + " " + strconv.FormatInt(fi.Size(), 10) + " " + strconv.FormatInt(fi.ModTime().UnixNano(), 10)
 }

@@ -11,10 +11,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 	"unsafe"
 
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/settle"
 )
 
 // Finding an incident by a prefix of its random part, and listing incidents, look at every
@@ -34,14 +34,12 @@ import (
 // first and takes its modification time, the file system's own clock (which is what stamps the
 // documents too, whatever its granularity, even on a network file system whose clock is not
 // this machine's). Anything modified at or after that instant is read again next time. Where
-// that stamp cannot be taken (a read-only or separate git folder), the limit is racyWindow
+// that stamp cannot be taken (a read-only or separate git folder), the limit is settle.Window
 // before now, as wide as the coarsest timestamps (FAT's two seconds).
 //
 // The caches only ever save work: when one is missing, stale, unreadable or from another build
 // of incidentctl, the documents are read as if it were not there, and a cache that cannot be
 // written is simply not written.
-
-var racyWindow = 2 * time.Second // a variable for the tests
 
 // settleLimit is the instant (Unix nanoseconds, in the file system's clock) before which a file
 // must have last changed for a reading of it to be kept: see "Racy entries" above. Every
@@ -56,29 +54,7 @@ func (w *Workspace) settleLimit() int64 {
 // beginScan takes the stamp for a listing about to start.
 func (w *Workspace) beginScan() { w.scan.limit = w.fsStamp() }
 
-func (w *Workspace) fsStamp() int64 {
-	fallback := time.Now().Add(-racyWindow).UnixNano()
-	dir := w.cacheDir()
-	if err := os.MkdirAll(dir, 0o777); err != nil {
-		return fallback
-	}
-	f, err := os.CreateTemp(dir, "stamp-*")
-	if err != nil {
-		return fallback
-	}
-	fi, err := f.Stat()
-	f.Close()
-	os.Remove(f.Name())
-	if err != nil {
-		return fallback
-	}
-	// The documents must be on the same file system, or their clock may be another one.
-	di, err := os.Stat(w.abs(w.incidentsDir()))
-	if err != nil || !sameDevice(fi, di) {
-		return fallback
-	}
-	return fi.ModTime().UnixNano()
-}
+func (w *Workspace) fsStamp() int64 { return settle.Stamp(w.cacheDir(), w.abs(w.incidentsDir())) }
 
 // scanState is what one Workspace remembers between listings.
 type scanState struct {
@@ -95,7 +71,7 @@ type statKey struct {
 }
 
 func keyOf(fi fs.FileInfo) statKey {
-	ino, ctime := inodeAndCtime(fi)
+	ino, ctime := settle.InodeAndCtime(fi)
 	return statKey{size: fi.Size(), mtime: fi.ModTime().UnixNano(), ctime: ctime, ino: ino}
 }
 

@@ -3,21 +3,11 @@
 package workspace
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 )
-
-// inodeAndCtime returns what the caches compare besides size and modification time.
-func inodeAndCtime(fi fs.FileInfo) (uint64, int64) {
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return uint64(st.Ino), st.Ctim.Sec*1e9 + st.Ctim.Nsec
-	}
-	return 0, 0
-}
 
 // statFolder sets the key of each document in the folder dir that is (or links to) a regular
 // file. It stats names relative to the open folder: on a large repository a path lookup from
@@ -44,12 +34,6 @@ func statFolderByPath(dir string, hs []header) {
 			hs[i].key = keyOf(fi)
 		}
 	}
-}
-
-func sameDevice(a, b fs.FileInfo) bool {
-	sa, ok1 := a.Sys().(*syscall.Stat_t)
-	sb, ok2 := b.Sys().(*syscall.Stat_t)
-	return ok1 && ok2 && sa.Dev == sb.Dev
 }
 
 // statNames stats the files names in the folder dir (following links, as reading them does):

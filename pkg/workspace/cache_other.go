@@ -4,13 +4,9 @@ package workspace
 
 import (
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 )
-
-// inodeAndCtime: elsewhere, size and modification time alone identify a version.
-func inodeAndCtime(fi fs.FileInfo) (uint64, int64) { return 0, 0 }
 
 // statFolder sets the key of each document in the folder dir that is (or links to) a regular
 // file.
@@ -21,9 +17,6 @@ func statFolder(dir string, hs []header) {
 		}
 	}
 }
-
-// sameDevice cannot tell: the stamp is not trusted, racyWindow applies.
-func sameDevice(a, b fs.FileInfo) bool { return false }
 
 // statNames stats the files names in the folder dir: their keys, and whether each is a
 // regular file that could be stat'ed.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/settle"
 	"github.com/incidentctl/incidentctl/pkg/synth"
 )
 
@@ -46,12 +47,12 @@ func walkEntries(t *testing.T, w *Workspace) []Entry {
 
 // shortRacyWindow lets folders and files settle in milliseconds instead of seconds.
 func shortRacyWindow(t *testing.T) {
-	saved := racyWindow
-	racyWindow = 30 * time.Millisecond
-	t.Cleanup(func() { racyWindow = saved })
+	saved := settle.Window
+	settle.Window = 30 * time.Millisecond
+	t.Cleanup(func() { settle.Window = saved })
 }
 
-func settle() { time.Sleep(40 * time.Millisecond) }
+func waitSettled() { time.Sleep(40 * time.Millisecond) }
 
 // The cached folder listings give exactly what a walk gives, whatever changes in between:
 // documents added, removed, renamed across folders, folders added and removed, files that are
@@ -120,7 +121,7 @@ func TestEntriesCacheMatchesWalk(t *testing.T) {
 			os.Symlink("../../2020/01", filepath.Join(w.Root(), fmt.Sprintf("incidents/2021/201101-lnk%02d-dir.md", step)))
 			os.Symlink("x.md", filepath.Join(w.Root(), fmt.Sprintf("incidents/201101-ln%03d.md", step)))
 		default:
-			settle() // let the folders settle, so the next listing caches them
+			waitSettled() // let the folders settle, so the next listing caches them
 		}
 		want := walkEntries(t, w)
 		got, err := w.Entries()
@@ -228,7 +229,7 @@ func TestListCacheIsExact(t *testing.T) {
 		t.Helper()
 		for _, f := range filters {
 			wantDocs, wantErrs := fresh(f)
-			settle()
+			waitSettled()
 			listAll(t, w, f) // parses what changed and writes the cache
 			for _, metaOnly := range []bool{false, true} {
 				f.MetaOnly = metaOnly

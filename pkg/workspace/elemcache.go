@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/settle"
 )
 
 // The element cache: what a caller made of each document for a listing (list --json: the
@@ -81,7 +82,7 @@ type elemFile struct {
 
 func (w *Workspace) elemHeader(c ElementCache) string {
 	sum := sha256.Sum256([]byte(c.Context + "\x00" + localZoneKey()))
-	return elemMagic + buildKey() + "\n" + w.incidentsDir() + "\n" + hex.EncodeToString(sum[:]) + "\n"
+	return elemMagic + settle.BuildKey() + "\n" + w.incidentsDir() + "\n" + hex.EncodeToString(sum[:]) + "\n"
 }
 
 // localZoneKey names the local time zone: TZ, and the zone file it comes from.

@@ -82,7 +82,7 @@ func TestElementCacheIsExact(t *testing.T) {
 	}
 	warm := func(stage string) {
 		t.Helper()
-		settle()
+		waitSettled()
 		check(stage, "a")
 		before := docReads.Load()
 		var n int
@@ -155,7 +155,7 @@ func TestElementCacheIsExact(t *testing.T) {
 	t.Cleanup(func() { elemSlack = saved })
 	for i := range 4 {
 		edit(entries[20+i], "title: ", "title: Again ")
-		settle()
+		waitSettled()
 		check("many appends", "a")
 	}
 	if fi3, _ := os.Stat(file); os.SameFile(fi, fi3) {

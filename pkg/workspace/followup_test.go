@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/postmortem"
+	"github.com/incidentctl/incidentctl/pkg/settle"
 )
 
 // A resolved incident with its postmortem and two follow-ups, one of them overdue at clock().
@@ -45,7 +46,7 @@ func withPostmortem(t *testing.T) (*Workspace, string, string) {
 func TestFollowupsAndTheirCache(t *testing.T) {
 	shortRacyWindow(t)
 	w, id, pmPath := withPostmortem(t)
-	settle()
+	waitSettled()
 
 	ids := func(f FollowupFilter) string {
 		t.Helper()
@@ -82,7 +83,7 @@ func TestFollowupsAndTheirCache(t *testing.T) {
 	if got := ids(FollowupFilter{Open: true}); got != "F2" {
 		t.Errorf("open after done: %s", got)
 	}
-	settle()
+	waitSettled()
 	if got := ids(FollowupFilter{Open: true}); got != "F2" {
 		t.Errorf("open after done, cached: %s", got)
 	}
@@ -90,7 +91,7 @@ func TestFollowupsAndTheirCache(t *testing.T) {
 	if err := os.WriteFile(w.abs(pmPath), []byte("---\nincident: [\n---\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	settle()
+	waitSettled()
 	for range 2 {
 		items, errs, err := w.Followups(FollowupFilter{})
 		if err != nil || len(items) != 0 || len(errs) != 1 || !strings.Contains(errs[0].Error(), pmPath+":2:1: invalid YAML") {
@@ -157,9 +158,9 @@ func BenchmarkFollowups(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	saved := racyWindow
-	racyWindow = 0
-	b.Cleanup(func() { racyWindow = saved })
+	saved := settle.Window
+	settle.Window = 0
+	b.Cleanup(func() { settle.Window = saved })
 	for _, cold := range []bool{true, false} {
 		name := "warm"
 		if cold {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/settle"
 )
 
 // Filter selects incidents for List.
@@ -506,21 +507,8 @@ func parsedTime(sec, nsec int64, off int, z bool) time.Time {
 	return t.In(time.FixedZone("", off))
 }
 
-// buildKey names this build of incidentctl: a cache written by another build is not used.
-func buildKey() string {
-	exe, err := os.Executable()
-	if err != nil {
-		return ""
-	}
-	fi, err := os.Stat(exe)
-	if err != nil {
-		return ""
-	}
-	return strings.NewReplacer("\n", " ", "\x00", " ").Replace(exe) + " " + strconv.FormatInt(fi.Size(), 10) + " " + strconv.FormatInt(fi.ModTime().UnixNano(), 10)
-}
-
 func (w *Workspace) metaHeader() string {
-	return metaMagic + buildKey() + "\n" + w.incidentsDir() + "\n"
+	return metaMagic + settle.BuildKey() + "\n" + w.incidentsDir() + "\n"
 }
 
 // readMetaCache returns the cached records by folder, nil when there is no usable cache.
@@ -564,7 +552,7 @@ func (w *Workspace) readMetaCache() metaCache {
 }
 
 // writeMetaCache stores the front matter of every document that parsed and has settled (see
-// racyWindow).
+// settle.Window).
 func (w *Workspace) writeMetaCache(hs []header, now int64) {
 	var b bytes.Buffer
 	b.WriteString(w.metaHeader())

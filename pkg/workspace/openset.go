@@ -13,6 +13,7 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/settle"
 )
 
 // The open set: the board (status, next) needs the open incidents only, and on a repository of
@@ -87,7 +88,7 @@ type watchedDoc struct {
 }
 
 func (w *Workspace) openHeader() string {
-	return openMagic + buildKey() + "\n" + w.incidentsDir() + "\n"
+	return openMagic + settle.BuildKey() + "\n" + w.incidentsDir() + "\n"
 }
 
 // openHeaders returns the headers of the open documents and of those that do not parse, for

@@ -369,7 +369,7 @@ func TestOpenCacheAfterClone(t *testing.T) {
 		git(t, d, "config", "user.name", "Bob")
 		git(t, d, "config", "user.email", "bob@example.com")
 	}
-	settle()
+	waitSettled()
 	w, err := Open(dir, clock)
 	if err != nil {
 		t.Fatal(err)
