@@ -30,53 +30,29 @@ func Each[T any](w *Workspace, f Filter, work func(*incident.Document) T, emit f
 	}
 	hs := sel.hs
 	order := w.listOrder(sel)
-	// One window is read on every core while the previous one is handed on.
 	type result struct {
 		v  T
 		ok bool
 	}
-	batches := make(chan []result, 1)
-	stop := make(chan struct{})
-	go func() {
-		defer close(batches)
-		for start := 0; start < len(order); start += eachWindow {
-			part := order[start:min(start+eachWindow, len(order))]
-			out := make([]result, len(part))
-			parallel(len(part), func(k int) {
-				h := &hs[part[k]]
-				d, err := w.loadEntry(Entry{ID: h.id(), Path: h.path()})
-				if err != nil {
-					h.err = err
-					return
-				}
-				// It may have changed since its header was read.
-				if sel.match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind) {
-					out[k] = result{work(d), true}
-				}
-			})
-			select {
-			case batches <- out:
-			case <-stop:
-				return
-			}
-		}
-	}()
-	for batch := range batches {
-		for _, r := range batch {
-			if !r.ok || err != nil {
-				continue
-			}
-			if err = emit(r.v); err != nil {
-				close(stop)
-			}
-		}
+	err = inWindows(len(order), func(k int) (r result) {
+		h := &hs[order[k]]
+		d, err := w.loadEntry(Entry{ID: h.id(), Path: h.path()})
 		if err != nil {
-			break
+			h.err = err
+			return r
 		}
-	}
+		// It may have changed since its header was read.
+		if sel.match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind) {
+			r = result{work(d), true}
+		}
+		return r
+	}, func(_ int, r result) error {
+		if !r.ok {
+			return nil
+		}
+		return emit(r.v)
+	})
 	if err != nil {
-		for range batches { // let the reader finish its window
-		}
 		return nil, err
 	}
 	return headerErrors(hs), nil
@@ -84,6 +60,40 @@ func Each[T any](w *Workspace, f Filter, work func(*incident.Document) T, emit f
 
 // listOrder returns the indexes of the selected headers in the listing's order (newest
 // declaration first), from the front matter of the headers.
+// inWindows reads n items a window at a time, the items of a window on every core
+// (read(k) for each k), while the previous window is handed on, item by item in order
+// (take(k, r)). The first error take returns stops it: the window being read is finished
+// and dropped, and the error returned. At most two windows are held at once.
+func inWindows[R any](n int, read func(k int) R, take func(k int, r R) error) error {
+	batches := make(chan []R, 1)
+	stop := make(chan struct{})
+	go func() {
+		defer close(batches)
+		for start := 0; start < n; start += eachWindow {
+			out := make([]R, min(eachWindow, n-start))
+			parallel(len(out), func(k int) { out[k] = read(start + k) })
+			select {
+			case batches <- out:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	pos := 0
+	for batch := range batches {
+		for k, r := range batch {
+			if err := take(pos+k, r); err != nil {
+				close(stop)
+				for range batches { // let the reader finish its window
+				}
+				return err
+			}
+		}
+		pos += len(batch)
+	}
+	return nil
+}
+
 func (w *Workspace) listOrder(sel *selection) []int {
 	hs := sel.hs
 	type sortKey struct {

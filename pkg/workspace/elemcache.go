@@ -385,84 +385,58 @@ func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Do
 		err error
 		ok  bool
 	}
-	batches := make(chan []result, 1)
-	stop := make(chan struct{})
-	go func() {
-		defer close(batches)
-		for start := 0; start < len(order); start += eachWindow {
-			part := order[start:min(start+eachWindow, len(order))]
-			out := make([]result, len(part))
-			parallel(len(part), func(k int) {
-				if hit[start+k] != nil {
-					return
-				}
-				h := &hs[part[k]]
+	err = inWindows(len(order), func(k int) (r result) {
+		if hit[k] != nil {
+			return r
+		}
+		h := &hs[order[k]]
+		d, err := w.loadEntry(Entry{ID: h.id(), Path: h.path()})
+		if err != nil {
+			h.err = err
+			return r
+		}
+		// It may have changed since its header was read.
+		if sel.match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind) {
+			el, err := encode(d, clock)
+			r = result{el, err, true}
+		}
+		return r
+	}, func(k int, r result) error {
+		h := &hs[order[k]]
+		if e := hit[k]; e != nil {
+			b, err := ef.read(e)
+			if err != nil {
+				// The cache cannot be read after all: this one document is read instead.
 				d, err := w.loadEntry(Entry{ID: h.id(), Path: h.path()})
 				if err != nil {
 					h.err = err
-					return
+					return nil
 				}
-				// It may have changed since its header was read.
-				if sel.match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind) {
-					el, err := encode(d, clock)
-					out[k] = result{el, err, true}
+				if !sel.match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind) {
+					return nil
 				}
-			})
-			select {
-			case batches <- out:
-			case <-stop:
-				return
+				el, err := encode(d, clock)
+				if err != nil {
+					return err
+				}
+				return emit(el.B)
 			}
+			if ew != nil && ew.tmp != "" { // a fresh file keeps it too
+				ew.add(h.path(), e.key, e.from, e.until, b)
+				e.used = true
+			}
+			return emit(b)
 		}
-	}()
-	pos := 0
-	for batch := range batches {
-		for k, r := range batch {
-			k += pos
-			if err != nil {
-				continue
-			}
-			h := &hs[order[k]]
-			if e := hit[k]; e != nil {
-				var b []byte
-				if b, err = ef.read(e); err != nil {
-					// The cache cannot be read after all: this one document is read instead.
-					var d *incident.Document
-					if d, err = w.loadEntry(Entry{ID: h.id(), Path: h.path()}); err != nil {
-						h.err, err = err, nil
-						continue
-					}
-					if !sel.match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind) {
-						continue
-					}
-					if r.el, err = encode(d, clock); err == nil {
-						err = emit(r.el.B)
-					}
-				} else {
-					if ew != nil && ew.tmp != "" { // a fresh file keeps it too
-						ew.add(h.path(), e.key, e.from, e.until, b)
-						e.used = true
-					}
-					err = emit(b)
-				}
-			} else if r.ok {
-				if err = r.err; err == nil {
-					keepNew(h, &r.el)
-					err = emit(r.el.B)
-				}
-			}
-			if err != nil {
-				close(stop)
-			}
+		if !r.ok {
+			return nil
 		}
-		pos += len(batch)
-		if err != nil {
-			break
+		if r.err != nil {
+			return r.err
 		}
-	}
+		keepNew(h, &r.el)
+		return emit(r.el.B)
+	})
 	if err != nil {
-		for range batches { // let the reader finish its window
-		}
 		ew.abandon(ef)
 		return nil, err
 	}
