@@ -589,21 +589,8 @@ func Prepare(indexPath string, data []byte, updates []Update) (_ *Plan, err erro
 			copied = e.next
 			newCount--
 		}
-		// A file where one of our paths needs a directory ...
-		for ai < len(ancestors) && ancestors[ai] < string(e.name) {
-			ai++
-		}
-		if ai < len(ancestors) && ancestors[ai] == string(e.name) {
-			return nil, dfConflict(string(e.name), "is a file in the index, but a directory is needed for", sorted)
-		}
-		// ... or a directory where one of our files goes.
-		for k := 0; k < ui; k++ {
-			p := sorted[k].Path
-			if len(e.name) > len(p) && e.name[len(p)] == '/' && string(e.name[:len(p)]) == p {
-				return nil, usererr.New(nil, nil,
-					"cannot record %s: the index has files inside a directory of that name (%s); "+
-						"move them away first", p, e.name)
-			}
+		if err := checkDF(e.name, ancestors, &ai, sorted, ui); err != nil {
+			return nil, err
 		}
 		off = e.next
 		if ui == len(sorted) && string(e.name) >= quiet {
@@ -637,6 +624,28 @@ func Prepare(indexPath string, data []byte, updates []Update) (_ *Plan, err erro
 	binary.BigEndian.PutUint32(hdr[8:], uint32(newCount))
 	plan.fixed = max(plan.fixed, 0) // no updates: nothing is fixed early
 	return plan, nil
+}
+
+// checkDF refuses an index entry name (entries come in order) that is a file where one of
+// our paths needs a directory (ancestors: the folders of our paths, sorted; *ai advances
+// through them), or a directory where one of our files goes (sorted[:ui]: our paths that
+// sort before name). It is the same check for every index version.
+func checkDF(name []byte, ancestors []string, ai *int, sorted []Update, ui int) error {
+	for *ai < len(ancestors) && ancestors[*ai] < string(name) {
+		*ai++
+	}
+	if *ai < len(ancestors) && ancestors[*ai] == string(name) {
+		return dfConflict(string(name), "is a file in the index, but a directory is needed for", sorted)
+	}
+	for _, u := range sorted[:ui] {
+		p := u.Path
+		if len(name) > len(p) && name[len(p)] == '/' && string(name[:len(p)]) == p {
+			return usererr.New(nil, nil,
+				"cannot record %s: the index has files inside a directory of that name (%s); "+
+					"move them away first", p, name)
+		}
+	}
+	return nil
 }
 
 func dfConflict(name, what string, sorted []Update) error {

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 
-	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/usererr"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/work"
 )
 
@@ -162,19 +161,8 @@ func prepareV4(indexPath string, data []byte, count int, sorted []Update, order 
 			copied = e.next
 			outPrev = nil
 		}
-		for ai < len(ancestors) && ancestors[ai] < string(e.name) {
-			ai++
-		}
-		if ai < len(ancestors) && ancestors[ai] == string(e.name) {
-			return nil, dfConflict(string(e.name), "is a file in the index, but a directory is needed for", sorted)
-		}
-		for k := 0; k < ui; k++ {
-			p := sorted[k].Path
-			if len(e.name) > len(p) && e.name[len(p)] == '/' && string(e.name[:len(p)]) == p {
-				return nil, usererr.New(nil, nil,
-					"cannot record %s: the index has files inside a directory of that name (%s); "+
-						"move them away first", p, e.name)
-			}
+		if err := checkDF(e.name, ancestors, &ai, sorted, ui); err != nil {
+			return nil, err
 		}
 		if ui == len(sorted) && string(e.name) >= quiet {
 			i++
