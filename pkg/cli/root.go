@@ -5,6 +5,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -155,8 +156,9 @@ func localizeHelp(root *cobra.Command, p *i18n.Printer) {
 	// pflag appends ` (default "auto")` to a flag's usage in English: the template says it
 	// in the reader's language.
 	cobra.AddTemplateFunc("localDefaults", func(s string) string {
-		return flagDefault.ReplaceAllStringFunc(s, func(m string) string {
-			return p.T("help.default", "Value", flagDefault.FindStringSubmatch(m)[1])
+		re := flagDefault()
+		return re.ReplaceAllStringFunc(s, func(m string) string {
+			return p.T("help.default", "Value", re.FindStringSubmatch(m)[1])
 		})
 	})
 	t := root.UsageTemplate()
@@ -174,7 +176,8 @@ func localizeHelp(root *cobra.Command, p *i18n.Printer) {
 }
 
 // flagDefault is the default pflag appends to a flag's usage, at the end of its line.
-var flagDefault = regexp.MustCompile(`(?m) \(default (.*)\)$`)
+// Compiled for a help text in a language other than English only.
+var flagDefault = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m) \(default (.*)\)$`) })
 
 // translateFlags puts the flag descriptions made with i18n.Text into the reader's language,
 // in every command of the tree.

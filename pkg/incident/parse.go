@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/incidentctl/incidentctl/pkg/i18n"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,10 +60,12 @@ const MaxSize = 4 << 20
 // it against the full parser.
 //
 // Most bodies never reach it: scanBody reads the Markdown incident documents use in a single
-// pass and stands in for this parser (never for another one that tests swap in).
-var bodyParser = newBodyParser()
+// pass and stands in for this parser. It is made the first time a body needs it: most commands
+// never parse a document, and most bodies never reach it.
+var bodyParser = sync.OnceValue(newBodyParser)
 
-var scanStandsInFor = bodyParser
+// bodyParserOverride, when set (tests only), reads every body instead of bodyParser and scanBody.
+var bodyParserOverride parser.Parser
 
 func newBodyParser() parser.Parser {
 	return parser.NewParser(
@@ -204,7 +205,7 @@ func (d *Document) parseBody() error {
 		bb.reset()
 		blocksPool.Put(bb)
 	}()
-	if bodyParser != scanStandsInFor || !scanBody(body, d.fm.end, bb) {
+	if bodyParserOverride != nil || !scanBody(body, d.fm.end, bb) {
 		bb.reset()
 		d.goldmarkBlocks(body, bb)
 	}
@@ -216,7 +217,11 @@ func (d *Document) parseBody() error {
 func (d *Document) goldmarkBlocks(body string, bb *bodyBlocks) {
 	base := d.fm.end
 	src := d.Src[base:]
-	root := bodyParser.Parse(text.NewReader(src), parser.WithContext(parser.NewContext()))
+	p := bodyParserOverride
+	if p == nil {
+		p = bodyParser()
+	}
+	root := p.Parse(text.NewReader(src), parser.WithContext(parser.NewContext()))
 	for n := root.FirstChild(); n != nil; n = n.NextSibling() {
 		b := block{start: d.lineStart(base + n.Pos())}
 		switch n := n.(type) {
@@ -383,9 +388,9 @@ func headingText(h *ast.Heading, body string) string {
 	return strings.TrimSpace(b.String())
 }
 
-// markerRE is the syntax of action-list markers; appendMarkers implements it without the regexp
-// engine (FuzzMarkers checks they agree).
-var markerRE = regexp.MustCompile(`<!--\s*([a-z_]+)\s*:\s*(.*?)\s*-->`)
+// The syntax of action-list markers is the regular expression `<!--\s*([a-z_]+)\s*:\s*(.*?)\s*-->`
+// (markerRE, in the tests); appendMarkers implements it without the regexp engine (FuzzMarkers
+// checks they agree), so no program start compiles it.
 
 // marker is one match of markerRE: the byte range of the whole marker, its name and value.
 type marker struct {
