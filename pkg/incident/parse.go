@@ -15,11 +15,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	gfmext "github.com/incidentctl/incidentctl/pkg/markdown/gfm" // gfm names the tests' reference renderer
 )
 
 // Document is a parsed incident document. Src is never modified: edits return a new Document.
@@ -52,7 +53,8 @@ const MaxSize = 4 << 20
 
 // bodyParser reads the body's block structure: headings, the Status table, lists and the
 // check boxes of task items, exactly as goldmark with the Table and TaskList extensions reads
-// them. It leaves out the inline parsers that only matter for rendering (code spans, links,
+// them (pkg/markdown/gfm's: goldmark's, without their work at every start of the program). It
+// leaves out the inline parsers that only matter for rendering (code spans, links,
 // autolinks, raw HTML, emphasis): the format never looks inside a paragraph, inline parsing
 // cannot change the blocks, and a check box is only recognised as the very first inline of a
 // list item (goldmark hands the text before any later '[' to the paragraph first), so what the
@@ -70,10 +72,10 @@ var bodyParserOverride parser.Parser
 func newBodyParser() parser.Parser {
 	return parser.NewParser(
 		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
-		parser.WithInlineParsers(util.Prioritized(extension.NewTaskCheckBoxParser(), 0)),
+		parser.WithInlineParsers(util.Prioritized(gfmext.NewTaskCheckBoxParser(), 0)),
 		parser.WithParagraphTransformers(append(parser.DefaultParagraphTransformers(),
-			util.Prioritized(extension.NewTableParagraphTransformer(), 200))...),
-		parser.WithASTTransformers(util.Prioritized(extension.NewTableASTTransformer(), 0)),
+			util.Prioritized(gfmext.NewTableParagraphTransformer(), 200))...),
+		parser.WithASTTransformers(util.Prioritized(gfmext.NewTableASTTransformer(), 0)),
 	)
 }
 
