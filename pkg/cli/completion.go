@@ -27,7 +27,9 @@ func (app *App) addCompletions(root *cobra.Command) {
 	_ = root.RegisterFlagCompletionFunc("color", fixed(colorModes...))
 	_ = root.RegisterFlagCompletionFunc("lang", fixed(langNames()...))
 	for _, c := range root.Commands() {
-		app.addFlagCompletions(c)
+		if !app.isStub(c) { // a stand-in has nothing to complete: build adds its command's
+			app.addFlagCompletions(c)
+		}
 	}
 }
 

@@ -130,6 +130,16 @@ func (app *App) buildFor(root *cobra.Command, args []string) {
 	app.buildAll(root)
 }
 
+// isStub reports whether c is the stand-in of a command not built yet.
+func (app *App) isStub(c *cobra.Command) bool {
+	for _, l := range app.lazyCmds {
+		if l.stub == c {
+			return true
+		}
+	}
+	return false
+}
+
 // readsTree names the commands that read every command of the tree.
 func readsTree(name string) bool { return name == "man" }
 
