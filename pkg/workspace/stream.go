@@ -159,6 +159,7 @@ type streamSel struct {
 	current  bitset // documents whose element in the old cache is of the document as it is
 	elemOK   bool   // the element cache's index read whole and checked
 	matchDoc func(*incident.Document) bool
+	free     func() // releases list
 }
 
 func (s *streamSel) idOf(l *listed) []byte {
@@ -188,7 +189,7 @@ func (w *Workspace) streamSelect(f Filter, ef *elemFile, now int64) (*streamSel,
 	docs := newDocWalk(folders)
 	s := &streamSel{docs: docs, longIDs: map[uint32]string{}, current: newBitset(docs.count()),
 		matchDoc: func(d *incident.Document) bool { return match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind) }}
-	s.list = make([]listed, 0, docs.count())
+	s.list, s.free = offHeap[listed](docs.count())
 
 	// The meta cache: read with a cursor; rewritten (below) when it lacks what was read now.
 	var mc *cacheCursor
@@ -240,7 +241,7 @@ func (w *Workspace) streamSelect(f Filter, ef *elemFile, now int64) (*streamSel,
 	}
 	var ds []doc
 	err = inWindowsOf(len(folders), folderWindow, func(k int) statted {
-		var st statted
+		st := statted{names: make([]string, 0, docs.starts[k+1]-docs.starts[k])}
 		folders[k].eachDoc(func(name, _ string) { st.names = append(st.names, name) })
 		st.keys, _ = statNames(w.abs(folders[k].rel), st.names)
 		return st
@@ -332,6 +333,7 @@ func (w *Workspace) streamSelect(f Filter, ef *elemFile, now int64) (*streamSel,
 		return nil
 	})
 	if err != nil {
+		s.free()
 		return nil, err
 	}
 	// The element cache's index must check whole, or none of it is used.
@@ -442,6 +444,7 @@ func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Do
 	if err != nil {
 		return nil, err
 	}
+	defer s.free()
 	if !s.elemOK {
 		ef = nil
 	}
