@@ -391,7 +391,7 @@ func (c *checker) checkPostmortemLink(f *finder, d *incident.Document) {
 			}
 			if p, ok := c.repoLink(link); ok {
 				exists := c.exists(p)
-				f.deps = append(f.deps, fileDep{p, exists})
+				f.deps = append(f.deps, fileDep{strings.Clone(p), exists}) // kept: not a view into the document
 				if exists {
 					return
 				}
