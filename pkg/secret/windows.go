@@ -17,8 +17,9 @@ import (
 // byte, which lists can have it first, second and third (an exact anchor sets only its own
 // case, an anchor ignoring case both; an anchor of two bytes lets any third byte through). At
 // each offset of the text, first[b0] & second[b1] & third[b2] is the lists that may start
-// there: two loads and an AND reject almost every offset, and the few left are compared with
-// the list's anchors. Built on the first scan: most commands scan nothing.
+// there: three loads from tables that stay in the L1 cache reject almost every offset, and
+// the few left are compared with the list's anchors. Built on the first scan: most commands
+// scan nothing.
 var anchors = sync.OnceValue(func() *anchorTable {
 	t := new(anchorTable)
 	byPair := map[[2]byte]int{}
@@ -105,22 +106,32 @@ func anchorsAt(src []byte) (at [maxDetectors][]int) {
 			}
 		}
 	}
-	// One load per byte: prev holds the lists that may start at the byte before c.
-	prev := tab.first[src[0]]
-	for j, c := range src[1:] {
-		m := prev & tab.second[c]
-		prev = tab.first[c]
-		if m == 0 {
+	// Eight offsets at a time, without a branch: first & second & third of each, ORed. Almost
+	// every block gives 0 (0.2% of offsets in incident documents have a list left); a block
+	// that does not is looked at offset by offset.
+	i := 0
+	for ; i+10 <= len(src); i += 8 {
+		b := src[i : i+10 : i+10]
+		f, s, t := &tab.first, &tab.second, &tab.third
+		acc := f[b[0]]&s[b[1]]&t[b[2]] | f[b[1]]&s[b[2]]&t[b[3]] | f[b[2]]&s[b[3]]&t[b[4]] | f[b[3]]&s[b[4]]&t[b[5]] |
+			f[b[4]]&s[b[5]]&t[b[6]] | f[b[5]]&s[b[6]]&t[b[7]] | f[b[6]]&s[b[7]]&t[b[8]] | f[b[7]]&s[b[8]]&t[b[9]]
+		if acc == 0 {
 			continue
 		}
-		i := j // the anchor starts at the byte before c
-		if i+2 < len(src) {
-			// (the last pair has no third byte)
-			if m &= tab.third[src[i+2]]; m == 0 {
-				continue
+		for k := range 8 {
+			if m := f[b[k]] & s[b[k+1]] & t[b[k+2]]; m != 0 {
+				try(m, i+k)
 			}
 		}
-		try(m, i)
+	}
+	for ; i+1 < len(src); i++ {
+		m := tab.first[src[i]] & tab.second[src[i+1]]
+		if i+2 < len(src) { // the last pair has no third byte
+			m &= tab.third[src[i+2]]
+		}
+		if m != 0 {
+			try(m, i)
+		}
 	}
 	return at
 }
