@@ -402,9 +402,10 @@ func (c *checker) lintAll(list func(emit func(candidate)) error) ([]*lintedDoc, 
 	next := make(chan candidate, 256)
 	for w := range workers {
 		wg.Go(func() {
-			var buf []byte // the worker's read buffer (readInto)
+			r := newFileReader() // the worker's (read_linux.go)
+			defer r.close()
 			for cd := range next {
-				done[w] = append(done[w], c.lintFile(cd, &buf))
+				done[w] = append(done[w], c.lintFile(cd, r))
 			}
 		})
 	}
@@ -423,20 +424,20 @@ func (c *checker) lintAll(list func(emit func(candidate)) error) ([]*lintedDoc, 
 // cannot be read is a finding.
 //
 // A document the result cache holds no reading of (every one, the first time after a clone
-// or in CI) is read in one go: open, fstat, one read into buf, close (readInto). Its stat
-// data then come from the open file, and the document's bytes go into the worker's buffer,
-// which the next document reuses: nothing the rules keep refers to them (the parsed document
-// is dropped, its strings are copies), except with --base, which keeps the documents. What
-// the quick read does not handle (a link, not a regular file, an error, a file too large or
-// changing while read) goes the ordinary way below, which says what is wrong.
-func (c *checker) lintFile(cd candidate, buf *[]byte) *lintedDoc {
+// or in CI) is read in one go: open (by name in its folder, which stays open), fstat, one
+// read into the worker's buffer, close (fileReader). Its stat data then come from the open
+// file, and the next document reuses the buffer: nothing the rules keep refers to it (the
+// parsed document is dropped, its strings are copies), except with --base, which keeps the
+// documents (and gets a copy). What the quick read does not handle (a link, not a regular
+// file, an error, a file too large or changing while read) goes the ordinary way below,
+// which says what is wrong.
+func (c *checker) lintFile(cd candidate, r *fileReader) *lintedDoc {
 	ld := &lintedDoc{rel: cd.rel, explicit: cd.explicit}
 	if !cd.scenario && (c.cache == nil || c.cache.old[cd.rel] == nil) {
-		reuse := buf
-		if c.keepDocs {
-			reuse = new([]byte)
-		}
-		if src, key, ok := readInto(cd.abs, reuse); ok {
+		if src, key, ok := r.read(cd.abs); ok {
+			if c.keepDocs {
+				src = slices.Clone(src) // the base rules keep the document
+			}
 			return c.lintContent(cd, ld, key, src)
 		}
 	}

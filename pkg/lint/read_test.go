@@ -100,15 +100,22 @@ func TestQuickReadFallsBack(t *testing.T) {
 	if err := os.Symlink(filepath.Join(dir, validPath), filepath.Join(dir, "incidents/2026/11/261123-eeeee-link.md")); err != nil {
 		t.Fatal(err)
 	}
-	var buf []byte
-	if _, _, ok := readInto(fifo, &buf); ok {
+	r := newFileReader()
+	defer r.close()
+	if _, _, ok := r.read(fifo); ok {
 		t.Error("the quick read took a FIFO")
 	}
-	if _, _, ok := readInto(filepath.Join(dir, "incidents/2026/11/261123-eeeee-link.md"), &buf); ok {
+	if _, _, ok := r.read(filepath.Join(dir, "incidents/2026/11/261123-eeeee-link.md")); ok {
 		t.Error("the quick read followed a link")
 	}
-	if src, _, ok := readInto(filepath.Join(dir, validPath), &buf); !ok || string(src) != validDoc {
+	if src, _, ok := r.read(filepath.Join(dir, validPath)); !ok || string(src) != validDoc {
 		t.Errorf("the quick read of a document: ok %v, %d bytes", ok, len(src))
+	}
+	if _, _, ok := r.read(filepath.Join(dir, "incidents/2026/11/none.md")); ok {
+		t.Error("the quick read of a missing file")
+	}
+	if src, _, ok := r.read(filepath.Join(dir, validPath)); !ok || string(src) != validDoc {
+		t.Errorf("the quick read after a missing file: ok %v, %d bytes", ok, len(src))
 	}
 	res := run(t, Options{Root: dir})
 	want := []string{
