@@ -1,0 +1,107 @@
+package incident
+
+import (
+	"strings"
+	"testing"
+)
+
+// frontMatterTraps are the places where YAML reads differently from what it looks like. For
+// each, the fast decoder either takes it (take: true) and then must build yaml.v3's tree and
+// the same Document, or leaves it to yaml.v3 (take: false). Both directions are pinned, so a
+// change to the grammar is a deliberate one.
+var frontMatterTraps = []struct {
+	name string
+	y    string
+	take bool
+}{
+	// Plain scalars that are not strings: yaml.v3's resolve decides the tag.
+	{"null words", "a: null\nb: Null\nc: NULL\nd: ~\ne: nULL\n", true},
+	{"empty value is null", "a:\nb: x\n", true},
+	{"booleans (YAML 1.2 only)", "a: true\nb: False\nc: TRUE\nd: yes\ne: no\nf: on\ng: off\nh: y\n", true},
+	{"integers", "a: 1\nb: -1\nc: +1\nd: 0x1F\ne: 0o17\nf: 0b101\ng: -0b101\nh: 1_000\ni: 0777\nj: 9223372036854775808\n", true},
+	{"floats", "a: 1.5\nb: .5\nc: 1e3\nd: -1.\ne: .inf\nf: -.Inf\ng: .NaN\nh: 1.5e-3\n", true},
+	{"not numbers", "a: 1.2.3\nb: 0x\nc: 1e\nd: 12abc\ne: 3b18e512dba79e4c8300dd08aeb37f8e728b8dad\nf: 261123-k7xqm\n", true},
+	{"timestamps", "a: 2026-11-23\nb: 2026-11-23T10:02:00+09:00\nc: 2026-11-23T10:02:00Z\nd: 2026-1-2 3:4:5\ne: 2026-11-23t10:02:00z\nf: 2026-11-23T10:02:00.123456789-03:30\n", true},
+	{"not timestamps", "a: 2026-13-01\nb: 2026-02-30\nc: 2026-11-23T25:00:00Z\nd: 26-11-23\ne: 2026-11-23T10:02:00+25:00\nf: 2026-11-23T10:02:60Z\n", true},
+	{"merge key word as a value", "a: <<\n", true},
+	// White space.
+	{"trailing spaces", "a: x   \nb:   \nc: 'q'  \n", true},
+	{"blank lines", "a: x\n\n\nb: y\n", true},
+	{"tab before value", "a:\tx\n", false},
+	{"tab in value", "a: x\ty\n", false},
+	{"CRLF", "a: x\r\nb: y\r\n", true},
+	{"lone CR", "a: x\rb: y\n", false},
+	{"BOM", "\ufeffa: x\n", false},
+	{"NEL", "a: x\u0085y\n", false},
+	{"line separator", "a: x\u2028y\n", false},
+	// Indicators inside and around values.
+	{"colon space in value", "a: b: c\n", false},
+	{"colon without space in value", "a: http://x/y\nb: 10:30\n", true},
+	{"value ends in a colon", "a: x:\n", false},
+	{"comment", "a: b # c\n", false},
+	{"hash without a space", "a: C#\nb: x#y\n", true},
+	{"comment line", "# c\na: b\n", false},
+	{"leading dash", "a: -x\nb: -1\n", true},
+	{"lone dash", "a: -\n", false},
+	{"document markers as values", "a: ---\nb: ...\n", true},
+	{"flow collections", "a: {}\nb: []\n", true},
+	{"non-empty flow collections", "a: [1, 2]\nb: {c: d}\n", false},
+	{"anchor and alias", "a: &x b\nc: *x\n", false},
+	{"tag", "a: !!str 1\n", false},
+	{"block scalar", "a: |\n  x\n", false},
+	{"folded scalar", "a: >\n  x\n", false},
+	{"directive-like value", "a: %x\n", false},
+	{"reserved indicators", "a: @x\nb: `x`\n", false},
+	{"question mark", "a: ?x\n", false},
+	// Quotes and escapes.
+	{"double quoted", "a: \"x: y # z\"\nb: \"\"\n", true},
+	{"double quoted escape", "a: \"x\\ty\"\n", false},
+	{"double quoted unclosed", "a: \"x\n", false},
+	{"double quote inside", "a: \"x\"y\"\n", false},
+	{"single quoted", "a: 'it''s: fine'\nb: ''\n", true},
+	{"single quoted unclosed", "a: 'x\n", false},
+	{"single quote inside", "a: 'x'y'\n", false},
+	{"quoted then more", "a: 'x' y\n", false},
+	{"apostrophe in plain", "a: it's\n", true},
+	// Keys.
+	{"quoted key", "\"a\": x\n", false},
+	{"key with a space", "a b: x\n", false},
+	{"space before colon", "a : x\n", false},
+	{"no space after colon", "a:x\n", false},
+	{"keys that resolve to other types", "true: x\nnull: y\n", true},
+	{"numeric key", "1: x\n", false},
+	{"merge key", "<<: x\n", false},
+	{"dashes and underscores", "declared_at: x\nx-y: z\n_a: b\n", true},
+	{"long key", strings.Repeat("k", 129) + ": x\n", false},
+	{"duplicate key", "a: b\na: c\n", true},
+	{"duplicate nested key", "roles:\n  a: b\n  a: c\n", true},
+	// Indentation.
+	{"nested mapping", "roles:\n  comms: bob\n  scribe: carol\nb: c\n", true},
+	{"nested mapping, four spaces", "roles:\n    comms: bob\n", true},
+	{"nested with blank lines", "a:\n\n  b: c\n\n  d: e\nf: g\n", true},
+	{"uneven nesting", "a:\n  b: c\n   d: e\n", false},
+	{"deeper nesting", "a:\n  b:\n    c: d\n", false},
+	{"indented first line", "  a: b\n", false},
+	{"continuation line", "a: b\n  c\n", false},
+	{"block sequence", "a:\n  - x\n", false},
+	{"nested flow value", "a:\n  b: {}\n", false},
+	// Other lines.
+	{"conflict marker", "<<<<<<< HEAD\na: b\n=======\na: c\n>>>>>>> other\n", false},
+	{"document end", "...\na: b\n", false},
+	{"empty", "", false},
+	{"only blank lines", "\n\n", false},
+	{"very long value", "a: " + strings.Repeat("x", 100000) + "\n", true},
+	{"very long quoted value", "a: '" + strings.Repeat("x y", 50000) + "'\n", true},
+	{"non-ASCII", "a: café ünïcödé 日本 🚒\nb: \u00a0x\n", true},
+	{"no final newline", "a: x", true},
+}
+
+func TestFrontMatterTraps(t *testing.T) {
+	for _, tr := range frontMatterTraps {
+		t.Run(tr.name, func(t *testing.T) {
+			if got := checkFrontMatterAgrees(t, []byte(tr.y)); got != tr.take {
+				t.Fatalf("fast decoder took it: %v, want %v\n%q", got, tr.take, tr.y)
+			}
+		})
+	}
+}
