@@ -1,8 +1,10 @@
 package incident
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // frontMatterTraps are the places where YAML reads differently from what it looks like. For
@@ -104,4 +106,71 @@ func TestFrontMatterTraps(t *testing.T) {
 			}
 		})
 	}
+}
+
+// referenceTimestamp is yaml.v3's parseTimestamp as it is written there.
+func referenceTimestamp(s string) bool {
+	i := 0
+	for ; i < len(s); i++ {
+		if c := s[i]; c < '0' || c > '9' {
+			break
+		}
+	}
+	if i != 4 || i == len(s) || s[i] != '-' {
+		return false
+	}
+	for _, f := range yamlTimestampFormats {
+		if _, err := time.Parse(f, s); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// TestYAMLTimestamp: yamlTimestamp (with its shortcut for the canonical forms) agrees with
+// yaml.v3's on every day of four years around leap days and centuries, on times at the edges
+// of their ranges, and on near misses.
+func TestYAMLTimestamp(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if got, want := yamlTimestamp(s), referenceTimestamp(s); got != want {
+			t.Fatalf("yamlTimestamp(%q) = %v, yaml.v3 %v", s, got, want)
+		}
+		if canonicalTimestamp(s) && !referenceTimestamp(s) {
+			t.Fatalf("canonicalTimestamp(%q) is true, yaml.v3 reads no timestamp", s)
+		}
+	}
+	for _, year := range []int{0, 1900, 1999, 2000, 2024, 2026, 2100, 9999} {
+		for month := 0; month <= 13; month++ {
+			for day := 0; day <= 32; day++ {
+				d := fmt.Sprintf("%04d-%02d-%02d", year, month, day)
+				check(d)
+				check(d + "T10:02:00Z")
+				check(d + "T10:02:00+09:00")
+			}
+		}
+	}
+	for _, tm := range []string{"00:00:00", "23:59:59", "24:00:00", "23:60:00", "23:59:60", "9:02:00", "10:2:00", "1a:00:00", "10-02-00"} {
+		for _, zone := range []string{"Z", "z", "+00:00", "-23:59", "+24:00", "+23:60", "+09", "+0900", "+09:0a", "", ".5Z", ".123456789+09:00"} {
+			check("2026-11-23T" + tm + zone)
+			check("2026-11-23t" + tm + zone)
+			check("2026-11-23 " + tm + zone)
+		}
+	}
+	for _, s := range []string{"2026-1-2", "2026-11-2", "2026-11-23 ", "2026-11-23x", "20261-11-23", "2026-11", "2026-", "2026--11-23",
+		"2026-11-23T10:02:00+09:00x", "2026-11-23T10:02:00ZZ", "2026-11-23T10:02:00-09:00", "2026-\u0661\u0661-23"} {
+		check(s)
+	}
+}
+
+// FuzzYAMLTimestamp compares yamlTimestamp with yaml.v3's on any string.
+func FuzzYAMLTimestamp(f *testing.F) {
+	for _, s := range []string{"2026-11-23", "2026-11-23T10:02:00Z", "2026-11-23T10:02:00+09:00", "2026-02-29", "2026-1-2 3:4:5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := yamlTimestamp(s), referenceTimestamp(s); got != want {
+			t.Fatalf("yamlTimestamp(%q) = %v, yaml.v3 %v", s, got, want)
+		}
+	})
 }
