@@ -122,6 +122,9 @@ func parse(path string, src []byte, metaOnly bool) (*Document, error) {
 		return nil, err
 	}
 	d.Problems = problems
+	if metaOnly && bodyParser == scanStandsInFor && metaBodyOK(src, fm.end, d.lines) {
+		return d, nil // no section twice or missing: nothing else in the body can fail ParseMeta
+	}
 	if err := d.parseBody(); err != nil {
 		return nil, err
 	}
