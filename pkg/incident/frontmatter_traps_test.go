@@ -77,6 +77,8 @@ var frontMatterTraps = []struct {
 	{"long key", strings.Repeat("k", 129) + ": x\n", false},
 	{"duplicate key", "a: b\na: c\n", true},
 	{"duplicate nested key", "roles:\n  a: b\n  a: c\n", true},
+	{"many keys", manyKeysYAML(40, -1), true},
+	{"many keys, one twice", manyKeysYAML(40, 7), true},
 	// Indentation.
 	{"nested mapping", "roles:\n  comms: bob\n  scribe: carol\nb: c\n", true},
 	{"nested mapping, four spaces", "roles:\n    comms: bob\n", true},
@@ -173,4 +175,16 @@ func FuzzYAMLTimestamp(f *testing.F) {
 			t.Fatalf("yamlTimestamp(%q) = %v, yaml.v3 %v", s, got, want)
 		}
 	})
+}
+
+// manyKeysYAML is a front matter of n keys k0 … k(n-1); the last one repeats key dup (if ≥ 0).
+func manyKeysYAML(n, dup int) string {
+	var b strings.Builder
+	for i := range n {
+		if i == n-1 && dup >= 0 {
+			i = dup
+		}
+		fmt.Fprintf(&b, "k%d: v\n", i)
+	}
+	return b.String()
 }

@@ -17,7 +17,7 @@ func ParseStages(src []byte) (names []string, stages []func()) {
 	add := func(name string, f func()) { names, stages = append(names, name), append(stages, f) }
 	add("utf8", func() { _ = utf8.Valid(src) })
 	add("nul", func() { _ = bytes.IndexByte(src, 0) })
-	add("conflict", func() { _ = conflictMarkerAt(src) })
+	add("conflict", func() { _ = conflictMarkerLine(src, lines) })
 	add("lines", func() { _ = newLineIndex(src) })
 	add("fastYAML", func() { _, _ = fastYAML(y) })
 	add("split", func() { _, _ = splitFrontMatter("x.md", src, lines) })
