@@ -31,7 +31,11 @@ func fastYAML(y []byte) (root *yaml.Node, ok bool) {
 	nodes := make([]yaml.Node, 0, 2*strings.Count(s, "\n")+3)
 	// Fields are set one by one: copying whole Node values costs write barriers.
 	newNode := func(kind yaml.Kind, tag string, line, col int) *yaml.Node {
-		nodes = append(nodes, yaml.Node{})
+		if len(nodes) < cap(nodes) {
+			nodes = nodes[:len(nodes)+1] // make zeroed it already
+		} else {
+			nodes = append(nodes, yaml.Node{})
+		}
 		n := &nodes[len(nodes)-1]
 		n.Kind, n.Tag, n.Line, n.Column = kind, tag, line, col
 		return n
@@ -398,6 +402,22 @@ func yamlNumber(in string) string {
 	for i := 0; i < len(plain); i++ {
 		if !numberChars[plain[i]] {
 			return ""
+		}
+	}
+	// Letters other than an exponent belong to a base prefix (0x, 0b, 0o) and, after 0x, to the
+	// hex digits: text such as a commit hash is told from a number without strconv's errors.
+	body := plain
+	if body != "" && (body[0] == '+' || body[0] == '-') {
+		body = body[1:]
+	}
+	if !(len(body) >= 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X')) {
+		for i := 0; i < len(body); i++ {
+			switch c := body[i]; {
+			case c >= '0' && c <= '9', c == '.', c == '+', c == '-', c == 'e', c == 'E':
+			case i == 1 && body[0] == '0' && (c == 'b' || c == 'B' || c == 'o' || c == 'O'):
+			default:
+				return ""
+			}
 		}
 	}
 	if _, err := strconv.ParseInt(plain, 0, 64); err == nil {

@@ -188,3 +188,15 @@ func manyKeysYAML(n, dup int) string {
 	}
 	return b.String()
 }
+
+// FuzzYAMLNumber compares yamlNumber with yaml.v3's number resolution on any string.
+func FuzzYAMLNumber(f *testing.F) {
+	for _, s := range []string{"1", "-0b101", "0x1F", "0o17", "1_000", "1e3", ".5", "3b18e512dba79e4c8300dd08aeb37f8e728b8dad", "0B1", "0O7", "+0x_1f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := yamlNumber(s), referenceNumber(s); got != want {
+			t.Fatalf("yamlNumber(%q) = %q, yaml.v3 %q", s, got, want)
+		}
+	})
+}
