@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"net/url"
 	"os"
 	"path"
@@ -192,8 +193,12 @@ func mayHoldControl(src []byte) bool {
 		if exactZero(x^(0xc2*lo)) != 0 {
 			return true
 		}
-		for k := range 8 {
-			if src[i+k] == 0xe2 && bidiControlAt(src, i+k) {
+		// An E2 followed by 80 or 81 (the next byte's lane is x>>8; the last lane's next
+		// byte is in the next word, so that lane is always looked at).
+		next := x >> 8
+		cand := exactZero(x^(0xe2*lo)) & (exactZero(next^(0x80*lo)) | exactZero(next^(0x81*lo)) | 0x80<<56)
+		for ; cand != 0; cand &= cand - 1 {
+			if bidiControlAt(src, i+bits.TrailingZeros64(cand)/8) {
 				return true
 			}
 		}
