@@ -197,9 +197,6 @@ func racyEntry(b []byte, name string, indexSec uint32) (Racy, bool) {
 	}
 	r := Racy{Name: name, Mode: mode}
 	copy(r.Hash[:], b[entryStatLen:entryStatLen+20])
-	r.Stat = Stat{
-		CtimeSec: be.Uint32(b[0:]), CtimeNsec: be.Uint32(b[4:]), MtimeSec: be.Uint32(b[8:]), MtimeNsec: be.Uint32(b[12:]),
-		Dev: be.Uint32(b[16:]), Ino: be.Uint32(b[20:]), Mode: mode, UID: be.Uint32(b[28:]), GID: be.Uint32(b[32:]), Size: be.Uint32(b[36:]),
-	}
+	r.Stat = statAt(b)
 	return r, true
 }
