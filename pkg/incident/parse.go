@@ -110,11 +110,11 @@ func parse(path string, src []byte, metaOnly bool) (*Document, error) {
 		off := bytes.IndexByte(src, 0)
 		return nil, &ParseError{Path: path, Line: l.lineOf(off), Col: l.col(off), Rule: "encoding", Msg: i18n.Text("incident.parse.nul")}
 	}
-	if off := conflictMarkerAt(src); off >= 0 {
-		l := newLineIndex(src)
-		return nil, &ParseError{Path: path, Line: l.lineOf(off), Col: 1, Rule: "conflict-marker", Msg: ConflictMarkerMessage()}
+	lines := newLineIndex(src)
+	if off := conflictMarkerLine(src, lines); off >= 0 {
+		return nil, &ParseError{Path: path, Line: lines.lineOf(off), Col: 1, Rule: "conflict-marker", Msg: ConflictMarkerMessage()}
 	}
-	d := &Document{Path: path, Src: src, lines: newLineIndex(src), table: span{-1, -1}, metaOnly: metaOnly}
+	d := &Document{Path: path, Src: src, lines: lines, table: span{-1, -1}, metaOnly: metaOnly}
 	fm, err := splitFrontMatter(path, src, d.lines)
 	if err != nil {
 		return nil, err
@@ -125,6 +125,9 @@ func parse(path string, src []byte, metaOnly bool) (*Document, error) {
 		return nil, err
 	}
 	d.Problems = problems
+	if metaOnly && bodyParserOverride == nil && metaBodyOK(src, fm.end, d.lines) {
+		return d, nil // no section twice or missing: nothing else in the body can fail ParseMeta
+	}
 	if err := d.parseBody(); err != nil {
 		return nil, err
 	}
@@ -790,14 +793,14 @@ func isAllSpace(s string) bool {
 
 // Line returns the 1-based line of the front-matter key, 0 when absent.
 func (d *Document) KeyLine(key string) int {
-	if ks, ok := d.fm.keys[key]; ok {
+	if ks, ok := d.fm.key(key); ok {
 		return ks.line
 	}
 	return 0
 }
 
 // HasKey reports whether the front matter has the key.
-func (d *Document) HasKey(key string) bool { _, ok := d.fm.keys[key]; return ok }
+func (d *Document) HasKey(key string) bool { _, ok := d.fm.key(key); return ok }
 
 // SectionLine returns the 1-based line of a section's heading.
 func (d *Document) SectionLine(name string) int { return d.sections[name].line }
