@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"syscall"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
@@ -103,8 +102,8 @@ func (r *Repo) IndexID() (IndexID, error) {
 
 func statID(fi fs.FileInfo) IndexID {
 	id := IndexID{Size: fi.Size(), Mtime: fi.ModTime().UnixNano()}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		id.Ino = uint64(st.Ino)
+	if ino, ok := inodeOf(fi); ok {
+		id.Ino = ino
 		c := index.StatOf(fi)
 		id.Ctime = int64(c.CtimeSec)*1e9 + int64(c.CtimeNsec)
 	}

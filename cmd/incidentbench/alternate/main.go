@@ -15,7 +15,6 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -52,8 +51,7 @@ func main() {
 				os.Exit(1)
 			}
 			wall[k] = append(wall[k], time.Since(start))
-			ru := c.ProcessState.SysUsage().(*syscall.Rusage)
-			cpu[k] = append(cpu[k], time.Duration(ru.Utime.Nano()+ru.Stime.Nano()))
+			cpu[k] = append(cpu[k], c.ProcessState.UserTime()+c.ProcessState.SystemTime())
 		}
 	}
 	for k, c := range cmds {
