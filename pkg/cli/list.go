@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -75,7 +78,18 @@ func newListCmd(app *App) *cobra.Command {
 // documents copies bytes. Unreadable documents are reported after it.
 func (app *App) listJSON(ws *workspace.Workspace, f workspace.Filter) error {
 	out := app.jsonStream()
+	// A listing of cached elements keeps a small heap (a record per incident) and makes little
+	// garbage: collected more often, its peak stays about the same at 10,000 and 100,000
+	// incidents. Once documents have to be encoded (parsed in full), the default pace returns:
+	// parsing makes garbage at a rate where the lower setting costs a third more CPU.
+	restoreGC := func() {}
+	if os.Getenv("GOGC") == "" {
+		old := debug.SetGCPercent(25)
+		restoreGC = sync.OnceFunc(func() { debug.SetGCPercent(old) })
+	}
+	defer restoreGC()
 	errs, err := workspace.EachCached(ws, f, app.listElements(), func(d *incident.Document, now time.Time) (workspace.Element, error) {
+		restoreGC()
 		v := app.incidentJSONAt(d, now)
 		b, err := encodeElement(v)
 		if err != nil {

@@ -158,6 +158,23 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 	if why != "" && why != index.SpecialSplit && r.gitAvailable() {
 		byGit = why
 	}
+	// Entries git would smudge before writing the index (racy.go): smudged in a copy of it,
+	// or git writes the index (a split index's).
+	firstSmudged := -1
+	if byGit == "" {
+		racy, err := r.racyFor(indexPath, indexData, why == index.SpecialSplit)
+		switch {
+		case err != nil:
+			return plumbing.ZeroHash, err
+		case len(racy) > 0 && why == index.SpecialSplit:
+			if !r.gitAvailable() {
+				return plumbing.ZeroHash, needGit(index.SpecialSplit + ": " + racySplitWhy)
+			}
+			byGit = index.SpecialSplit + ": " + racySplitWhy
+		default:
+			indexData, firstSmudged = smudged(indexData, racy)
+		}
+	}
 	var plan *index.Plan
 	if byGit == "" {
 		updates := make([]index.Update, len(files))
@@ -185,7 +202,11 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 		// Hash and write the part of the new index before our entries while the commit is
 		// built; every path out of here waits for that work before the index is unmapped and
 		// the lock released (deferred calls run in reverse order).
-		plan.ResumeHash(indexData, index.ReadHashes(r.hashPath(), indexData))
+		cps := index.ReadHashes(r.hashPath(), indexData)
+		if firstSmudged >= 0 {
+			cps = index.CheckpointsBefore(cps, firstSmudged)
+		}
+		plan.ResumeHash(indexData, cps)
 		plan.Begin(t.index.Writer())
 		defer plan.Wait()
 	}

@@ -103,6 +103,11 @@ func (r *Repo) gitIndexEdits(t *tx, edits []tree.Change, data []byte, why string
 	if err := os.WriteFile(next, data, 0o666); err != nil {
 		return newUserError(nil, err, "cannot write %s: %v", next, err)
 	}
+	// The copy keeps the index's timestamp: git smudges the entries that are racy against it
+	// (racy.go), and a copy made now would hide them.
+	if fi, err := os.Stat(r.indexPath()); err == nil {
+		os.Chtimes(next, fi.ModTime(), fi.ModTime())
+	}
 	defer os.Remove(next)
 	env := []string{"GIT_INDEX_FILE=" + next}
 	var fromFiles []string

@@ -402,6 +402,8 @@ func (r *Repo) moveAndUpdate(req IntegrateRequest, target plumbing.Hash, edits [
 	byGit := ""
 	if why := r.specialEditsIndex(indexData); why != "" && r.gitAvailable() {
 		byGit = why
+	} else {
+		indexData, _ = smudged(indexData, r.racilyChanged(indexPath, indexData)) // as git does (racy.go)
 	}
 	var plan *index.EditPlan
 	var dirty []string

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/adrg/frontmatter"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -50,9 +49,6 @@ func (fm *frontMatter) key(name string) (keySpan, bool) {
 	}
 	return keySpan{}, false
 }
-
-// yamlFormat decodes with yaml v3 (yaml v2, the library default, turns `yes` into true).
-var yamlFormat = frontmatter.NewFormat("---", "---", yaml.Unmarshal)
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): `)
 
@@ -130,7 +126,7 @@ func isFence(l []byte) bool {
 // through adrg/frontmatter as the format always has: every YAML the fast path leaves out.
 func decodeYAML(path string, src []byte) (*yaml.Node, error) {
 	var doc yaml.Node
-	if _, err := frontmatter.Parse(bytes.NewReader(src), &doc, yamlFormat); err != nil {
+	if err := decodeBetweenFences(src, &doc); err != nil {
 		line, msg := 2, err.Error()
 		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 			n, _ := strconv.Atoi(m[1])

@@ -75,9 +75,9 @@ func checkMetaBody(t *testing.T, src []byte) bool {
 			return d.parseBody()
 		}},
 		{"goldmark", func() error {
-			saved := bodyParser
-			bodyParser = fullParser
-			defer func() { bodyParser = saved }()
+			saved := bodyParserOverride
+			bodyParserOverride = fullParser
+			defer func() { bodyParserOverride = saved }()
 			d := &Document{Path: "f.md", Src: src, lines: lines, fm: fm, table: span{-1, -1}, metaOnly: true}
 			return d.parseBody()
 		}},

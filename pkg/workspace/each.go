@@ -65,12 +65,25 @@ func Each[T any](w *Workspace, f Filter, work func(*incident.Document) T, emit f
 // (take(k, r)). The first error take returns stops it: the window being read is finished
 // and dropped, and the error returned. At most two windows are held at once.
 func inWindows[R any](n int, read func(k int) R, take func(k int, r R) error) error {
+	return inWindowsOf(n, eachWindow, read, take)
+}
+
+// inWindowsOf is inWindows with windows of the given size.
+func inWindowsOf[R any](n, window int, read func(k int) R, take func(k int, r R) error) error {
 	batches := make(chan []R, 1)
+	free := make(chan []R, 2) // windows handed on, for the reader to fill again
 	stop := make(chan struct{})
 	go func() {
 		defer close(batches)
-		for start := 0; start < n; start += eachWindow {
-			out := make([]R, min(eachWindow, n-start))
+		for start := 0; start < n; start += window {
+			var out []R
+			select {
+			case out = <-free:
+				clear(out)
+				out = out[:min(window, n-start)]
+			default:
+				out = make([]R, min(window, n-start), window)
+			}
 			parallel(len(out), func(k int) { out[k] = read(start + k) })
 			select {
 			case batches <- out:
@@ -90,6 +103,10 @@ func inWindows[R any](n int, read func(k int) R, take func(k int, r R) error) er
 			}
 		}
 		pos += len(batch)
+		select {
+		case free <- batch[:cap(batch)]:
+		default:
+		}
 	}
 	return nil
 }

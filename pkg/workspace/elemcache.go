@@ -1,19 +1,19 @@
 package workspace
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
-	"hash/crc32"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
-	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/settle"
 )
 
@@ -29,13 +29,15 @@ import (
 // plus the local time zone (documents' times are parsed into it); when any of them differs the
 // cache is not used, and the next listing writes a new one.
 //
-// Layout: a header line set, then the elements' bytes, then an index of the elements and a
-// fixed-size trailer that locates the index and checks it (CRC-32). Bytes once written are never
+// Layout: a header line set, then the elements' bytes, then an index of the elements (in the
+// order a listing visits the documents, so that it is merged with them as they are visited,
+// never held: cursor.go) and a fixed-size trailer that locates the index, checks it (CRC-32)
+// and says how many bytes of elements it indexes. Bytes once written are never
 // changed: a listing that has new elements to keep appends them and a new index after the old
 // index, under an exclusive lock, and ends with a new trailer, so a concurrent reader that read
 // the old trailer still reads what it describes; a run interrupted mid-way leaves a trailer
 // that does not check, and the cache is then simply not used (the next listing writes a fresh
-// one). Each append also writes the whole index again (~10 MB at 100,000 documents), so when
+// one). Each append also writes the whole index again (~5 MB at 100,000 documents), so when
 // the bytes no longer indexed (old indexes, replaced elements) pass half of those indexed, the
 // next listing writes a fresh file and renames it over the old one.
 
@@ -55,25 +57,32 @@ type Element struct {
 }
 
 const (
-	elemMagic        = "incidentctl elements 1\n"
-	elemTrailerMagic = "ICELEMT1"
-	elemTrailerSize  = 8 + 8 + 4 + 8 // index offset, index length, CRC-32, elemTrailerMagic
+	elemMagic        = "incidentctl elements 2\n"
+	elemTrailerMagic = "ICELEMT2"
+	elemTrailerSize  = 8 + 8 + 4 + 8 + 8 // index offset, index length, CRC-32, live bytes, elemTrailerMagic
 )
 
-// elemEntry is one cached element.
-type elemEntry struct {
-	key         statKey
-	from, until int64
-	off, n      int64
-	used        bool // copied into the file being written
+// The index is a sectioned file (cursor.go), per document:
+//
+//	<name> NUL <size> <mtime> <ctime> <inode> <from> <until> <offset> <length>
+//
+// with numbers as varints (from and until signed), so that a listing merges it with the
+// documents as it visits them instead of holding it.
+
+func elemBody(c *cacheCursor) {
+	c.readKey()
+	c.from, c.until = c.signed(), c.signed()
+	c.off, c.n = c.num(), c.num()
 }
 
-// elemFile is an element cache as read.
+// elemFile is an element cache as opened: its trailer read, its index not.
 type elemFile struct {
 	f       *os.File
 	size    int64 // of the file when its trailer was read
+	head    int64 // the header's length
 	dataEnd int64 // where the index begins
-	entries map[string]*elemEntry
+	idxLen  int64
+	crc     uint32
 	live    int64 // bytes of the indexed elements
 	// a window of the file, for reading the elements of a listing in (mostly) file order
 	buf      []byte
@@ -100,13 +109,13 @@ func localZoneKey() string {
 	return k
 }
 
-// openElemCache reads the cache's index; nil when there is no usable cache.
+// openElemCache opens the cache and reads its trailer; nil when there is no usable cache.
 func (w *Workspace) openElemCache(c ElementCache) *elemFile {
 	f, err := os.Open(filepath.Join(w.cacheDir(), c.Name))
 	if err != nil {
 		return nil
 	}
-	ef, err := readElemIndex(f, w.elemHeader(c))
+	ef, err := readElemTrailer(f, w.elemHeader(c))
 	if err != nil {
 		f.Close()
 		return nil
@@ -116,7 +125,7 @@ func (w *Workspace) openElemCache(c ElementCache) *elemFile {
 
 var errElemDamaged = errors.New("damaged element cache")
 
-func readElemIndex(f *os.File, header string) (*elemFile, error) {
+func readElemTrailer(f *os.File, header string) (*elemFile, error) {
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, err
@@ -130,69 +139,50 @@ func readElemIndex(f *os.File, header string) (*elemFile, error) {
 		return nil, errElemDamaged
 	}
 	var tr [elemTrailerSize]byte
-	if _, err := f.ReadAt(tr[:], size-elemTrailerSize); err != nil || string(tr[20:]) != elemTrailerMagic {
+	if _, err := f.ReadAt(tr[:], size-elemTrailerSize); err != nil || string(tr[28:]) != elemTrailerMagic {
 		return nil, errElemDamaged
 	}
 	ioff, ilen := int64(binary.LittleEndian.Uint64(tr[0:])), int64(binary.LittleEndian.Uint64(tr[8:]))
-	if ioff < int64(len(header)) || ilen < 0 || ioff+ilen != size-elemTrailerSize {
+	live := int64(binary.LittleEndian.Uint64(tr[20:]))
+	if ioff < int64(len(header)) || ilen < 0 || ioff+ilen != size-elemTrailerSize || live < 0 {
 		return nil, errElemDamaged
 	}
-	idx := make([]byte, ilen)
-	if _, err := f.ReadAt(idx, ioff); err != nil || crc32.ChecksumIEEE(idx) != binary.LittleEndian.Uint32(tr[16:]) {
-		return nil, errElemDamaged
-	}
-	ef := &elemFile{f: f, size: size, dataEnd: ioff, entries: map[string]*elemEntry{}}
-	rd := recordReader{s: bytesToString(idx)}
-	for rd.s != "" {
-		p := rd.str()
-		e := &elemEntry{}
-		e.key = statKey{size: int64(rd.num()), mtime: int64(rd.num()), ctime: int64(rd.num()), ino: rd.num()}
-		e.from, e.until = rd.signed(), rd.signed()
-		e.off, e.n = int64(rd.num()), int64(rd.num())
-		if rd.err || e.off < int64(len(header)) || e.n < 0 || e.off+e.n > ioff {
-			return nil, errElemDamaged
-		}
-		ef.entries[p] = e
-		ef.live += e.n
-	}
-	return ef, nil
+	return &elemFile{f: f, size: size, head: int64(len(header)), dataEnd: ioff, idxLen: ilen,
+		crc: binary.LittleEndian.Uint32(tr[16:]), live: live}, nil
 }
 
-// lookup returns the element cached for the document at path as it is now (key), valid at
-// clock reading now.
-func (ef *elemFile) lookup(path string, key statKey, now int64) *elemEntry {
-	if ef == nil || key == (statKey{}) {
-		return nil
-	}
-	e := ef.entries[path]
-	if e == nil || e.key != key || !(e.from < now && now <= e.until) {
-		return nil
-	}
-	return e
+// cursor reads the index from its start.
+func (ef *elemFile) cursor() *cacheCursor {
+	return newCursor(ef.f, ef.dataEnd, ef.dataEnd+ef.idxLen, elemBody)
+}
+
+// entryOK says whether the cursor's entry points inside the elements.
+func (ef *elemFile) entryOK(c *cacheCursor) bool {
+	return c.off >= uint64(ef.head) && c.n <= uint64(ef.dataEnd) && c.off <= uint64(ef.dataEnd)-c.n && c.n < math.MaxUint32
 }
 
 // read returns an element's bytes, valid until the next read.
-func (ef *elemFile) read(e *elemEntry) ([]byte, error) {
-	const window = 1 << 20
-	if e.off >= ef.bufStart && e.off+e.n <= ef.bufStart+int64(len(ef.buf)) {
-		return ef.buf[e.off-ef.bufStart : e.off-ef.bufStart+e.n], nil
+func (ef *elemFile) read(off int64, n int64) ([]byte, error) {
+	window := elemReadWindow
+	if off >= ef.bufStart && off+n <= ef.bufStart+int64(len(ef.buf)) {
+		return ef.buf[off-ef.bufStart : off-ef.bufStart+n], nil
 	}
-	n := max(e.n, window)
-	n = min(n, max(ef.dataEnd-e.off, e.n))
-	if int64(cap(ef.buf)) < n {
-		ef.buf = make([]byte, n)
+	size := max(n, window)
+	size = min(size, max(ef.dataEnd-off, n))
+	if int64(cap(ef.buf)) < size {
+		ef.buf = make([]byte, size)
 	}
-	ef.buf = ef.buf[:n]
-	k, err := ef.f.ReadAt(ef.buf, e.off)
-	if k < int(e.n) {
+	ef.buf = ef.buf[:size]
+	k, err := ef.f.ReadAt(ef.buf, off)
+	if k < int(n) {
 		if err == nil || err == io.EOF {
 			err = errElemDamaged
 		}
 		ef.buf = ef.buf[:0]
 		return nil, err
 	}
-	ef.buf, ef.bufStart = ef.buf[:k], e.off
-	return ef.buf[:e.n], nil
+	ef.buf, ef.bufStart = ef.buf[:k], off
+	return ef.buf[:n], nil
 }
 
 // elemWriter writes the elements of a listing into the cache: appended to the file read
@@ -201,58 +191,144 @@ type elemWriter struct {
 	f       *os.File
 	tmp     string // the new file's name, "" when appending
 	pos     int64
-	index   map[string]*elemEntry
-	order   []string // of index, as written
+	added   []elemAdded // in the listing's order
 	failed  bool
 	written int64
 }
 
-func (ew *elemWriter) add(path string, key statKey, from, until int64, b []byte) {
+// elemAdded is an element written by this listing.
+type elemAdded struct {
+	seq         uint32 // the document (docWalk)
+	hit         bool   // copied from the old file: its key and span are the old index's
+	n           uint32
+	off         int64
+	key         statKey
+	from, until int64
+}
+
+func (ew *elemWriter) put(b []byte) (int64, bool) {
 	if ew == nil || ew.failed {
-		return
+		return 0, false
 	}
 	if _, err := ew.f.WriteAt(b, ew.pos); err != nil {
 		ew.failed = true
-		return
+		return 0, false
 	}
-	if _, ok := ew.index[path]; !ok {
-		ew.order = append(ew.order, path)
-	}
-	ew.index[path] = &elemEntry{key: key, from: from, until: until, off: ew.pos, n: int64(len(b))}
+	off := ew.pos
 	ew.pos += int64(len(b))
 	ew.written++
+	return off, true
 }
 
-// finish writes the index and the trailer (and renames a new file into place).
-func (ew *elemWriter) finish(dir, name string) {
+func (ew *elemWriter) add(a elemAdded, b []byte) {
+	if len(b) == 0 || len(b) >= math.MaxUint32 {
+		return
+	}
+	off, ok := ew.put(b)
+	if !ok {
+		return
+	}
+	a.off, a.n = off, uint32(len(b))
+	ew.added = append(ew.added, a)
+}
+
+// walkIndex visits what the new index holds, document by document in the index's order:
+// the elements written now, and the old file's entries still current (current) that were
+// not replaced. A fresh file copies those old elements into itself: copyAt is where the first
+// goes, and copying says whether to copy them now (the pass before the index is written) or
+// only to count where they went.
+func (ew *elemWriter) walkIndex(ef *elemFile, docs *docWalk, current bitset, copyAt int64, copying bool, entry func(rel, name string, e elemAdded)) {
+	var cur *cacheCursor
+	if ef != nil {
+		cur = ef.cursor()
+	}
+	fresh := ew.tmp != ""
+	added := ew.added
+	docs.each(func(seq uint32, rel, name string) {
+		for len(added) > 0 && added[0].seq < seq {
+			added = added[1:]
+		}
+		found := cur != nil && cur.find(rel, name) && ef.entryOK(cur)
+		if len(added) > 0 && added[0].seq == seq {
+			a := added[0]
+			if a.hit {
+				if !found {
+					return
+				}
+				a.key, a.from, a.until = cur.key, cur.from, cur.until
+			}
+			if !copying {
+				entry(rel, name, a)
+			}
+			return
+		}
+		if !found || !current.has(seq) {
+			return
+		}
+		e := elemAdded{seq: seq, key: cur.key, from: cur.from, until: cur.until, off: int64(cur.off), n: uint32(cur.n)}
+		if fresh {
+			if copying {
+				b, err := ef.read(e.off, int64(e.n))
+				if err != nil {
+					ew.failed = true
+					return
+				}
+				ew.put(b)
+				return
+			}
+			e.off = copyAt
+			copyAt += int64(e.n)
+		}
+		if !copying {
+			entry(rel, name, e)
+		}
+	})
+}
+
+// finish writes the index and the trailer (and renames a new file into place). A fresh file
+// first takes the old file's elements of documents not listed now that are still current.
+func (ew *elemWriter) finish(dir, name string, ef *elemFile, docs *docWalk, current bitset) {
 	if ew == nil {
 		return
 	}
+	slices.SortFunc(ew.added, func(a, b elemAdded) int { return cmp.Compare(a.seq, b.seq) })
+	copyAt := ew.pos
+	if ew.tmp != "" && ef != nil {
+		ew.walkIndex(ef, docs, current, copyAt, true, nil)
+	}
+	if ew.written == 0 || ew.failed {
+		ew.abandon(ef)
+		return
+	}
 	defer ew.f.Close()
-	if !ew.failed {
-		var idx []byte
-		for _, p := range ew.order {
-			e := ew.index[p]
-			idx = binary.AppendUvarint(idx, uint64(len(p)))
-			idx = append(idx, p...)
-			for _, v := range []uint64{uint64(e.key.size), uint64(e.key.mtime), uint64(e.key.ctime), e.key.ino} {
-				idx = binary.AppendUvarint(idx, v)
-			}
-			idx = binary.AppendVarint(idx, e.from)
-			idx = binary.AppendVarint(idx, e.until)
-			idx = binary.AppendUvarint(idx, uint64(e.off))
-			idx = binary.AppendUvarint(idx, uint64(e.n))
-		}
+	sw := newSectionWriter(io.NewOffsetWriter(ew.f, ew.pos))
+	var live int64
+	ew.walkIndex(ef, docs, current, copyAt, false, func(rel, name string, e elemAdded) {
+		sw.entry(rel, name)
+		sw.buf = appendKey(sw.buf, e.key)
+		sw.buf = binary.AppendVarint(sw.buf, e.from)
+		sw.buf = binary.AppendVarint(sw.buf, e.until)
+		sw.buf = binary.AppendUvarint(sw.buf, uint64(e.off))
+		sw.buf = binary.AppendUvarint(sw.buf, uint64(e.n))
+		live += int64(e.n)
+	})
+	if err := sw.close(); err != nil || ew.failed {
+		ew.failed = true
+	} else {
 		var tr [elemTrailerSize]byte
 		binary.LittleEndian.PutUint64(tr[0:], uint64(ew.pos))
-		binary.LittleEndian.PutUint64(tr[8:], uint64(len(idx)))
-		binary.LittleEndian.PutUint32(tr[16:], crc32.ChecksumIEEE(idx))
-		copy(tr[20:], elemTrailerMagic)
-		if _, err := ew.f.WriteAt(append(idx, tr[:]...), ew.pos); err != nil {
+		binary.LittleEndian.PutUint64(tr[8:], uint64(sw.count))
+		binary.LittleEndian.PutUint32(tr[16:], sw.crc)
+		binary.LittleEndian.PutUint64(tr[20:], uint64(live))
+		copy(tr[28:], elemTrailerMagic)
+		if _, err := ew.f.WriteAt(tr[:], ew.pos+sw.count); err != nil {
 			ew.failed = true
 		}
 	}
 	if ew.tmp == "" {
+		if ew.failed {
+			ew.f.Truncate(ef.size)
+		}
 		return
 	}
 	if err := ew.f.Close(); ew.failed || err != nil || os.Rename(ew.tmp, filepath.Join(dir, name)) != nil {
@@ -290,13 +366,12 @@ func (w *Workspace) newElemWriter(c ElementCache) *elemWriter {
 		os.Remove(f.Name())
 		return nil
 	}
-	return &elemWriter{f: f, tmp: f.Name(), pos: int64(len(header)), index: map[string]*elemEntry{}}
+	return &elemWriter{f: f, tmp: f.Name(), pos: int64(len(header))}
 }
 
 // appendElemWriter continues the cache read as ef, if no one else writes it and it is still
-// the file ef read; nil otherwise. The index it will write keeps ef's entries that are still
-// current (keep).
-func (w *Workspace) appendElemWriter(c ElementCache, ef *elemFile, keep func(path string, e *elemEntry) bool) *elemWriter {
+// the file ef read; nil otherwise.
+func (w *Workspace) appendElemWriter(c ElementCache, ef *elemFile) *elemWriter {
 	f, err := os.OpenFile(filepath.Join(w.cacheDir(), c.Name), os.O_RDWR, 0)
 	if err != nil {
 		return nil
@@ -311,155 +386,7 @@ func (w *Workspace) appendElemWriter(c ElementCache, ef *elemFile, keep func(pat
 		f.Close() // replaced or appended to since it was read
 		return nil
 	}
-	ew := &elemWriter{f: f, pos: ef.size, index: map[string]*elemEntry{}}
-	for p, e := range ef.entries {
-		if keep(p, e) {
-			ew.order = append(ew.order, p)
-			ew.index[p] = e
-		}
-	}
-	return ew
-}
-
-// EachCached is Each for a caller whose work is to encode each document as bytes that depend
-// only on the document, the clock and c.Context: encode is given one clock reading for the
-// whole listing and says which span of readings its element holds for. The elements of unchanged documents come
-// from the element cache instead of reading and parsing them. emit receives the bytes
-// (valid until it returns), in the listing's order, on the calling goroutine. An error from
-// encode or emit stops the listing and is returned.
-func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Document, time.Time) (Element, error), emit func([]byte) error) (errs []error, err error) {
-	f.MetaOnly = false
-	sel, err := w.selectDocs(f, false)
-	if err != nil {
-		return nil, err
-	}
-	hs := sel.hs
-	order := w.listOrder(sel)
-	clock := w.Now()
-	now := clockNanos(clock)
-	limit := w.settleLimit()
-	ef := w.openElemCache(c)
-	if ef != nil {
-		defer ef.f.Close()
-	}
-	hit := make([]*elemEntry, len(order))
-	misses := 0
-	for k, i := range order {
-		h := &hs[i]
-		if hit[k] = ef.lookup(h.path(), h.key, now); hit[k] == nil {
-			misses++
-		}
-	}
-	// current says whether an element cached for a path still describes its document.
-	byPath := map[string]statKey{}
-	current := func(p string, e *elemEntry) bool {
-		if len(byPath) == 0 {
-			for i := range hs {
-				byPath[hs[i].path()] = hs[i].key
-			}
-		}
-		k, ok := byPath[p]
-		return ok && k == e.key
-	}
-	// Where the new elements go: a fresh file when there is no usable cache or when most of it
-	// is dead, else appended (only when something is to be kept: see add below).
-	var ew *elemWriter
-	fresh := ef == nil || ef.dataEnd-int64(len(w.elemHeader(c))) > ef.live+ef.live/2+elemSlack
-	if fresh && (misses > 0 || ef != nil) {
-		ew = w.newElemWriter(c)
-	}
-	appendTried := false
-	keepNew := func(h *header, el *Element) {
-		if !el.Keep || !h.key.settled(limit) || h.key == (statKey{}) {
-			return
-		}
-		if ew == nil && !fresh && !appendTried {
-			appendTried = true
-			ew = w.appendElemWriter(c, ef, current)
-		}
-		ew.add(h.path(), h.key, el.From, el.Until, el.B)
-	}
-
-	type result struct {
-		el  Element
-		err error
-		ok  bool
-	}
-	err = inWindows(len(order), func(k int) (r result) {
-		if hit[k] != nil {
-			return r
-		}
-		h := &hs[order[k]]
-		d, err := w.loadEntry(Entry{ID: h.id(), Path: h.path()})
-		if err != nil {
-			h.err = err
-			return r
-		}
-		// It may have changed since its header was read.
-		if sel.match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind) {
-			el, err := encode(d, clock)
-			r = result{el, err, true}
-		}
-		return r
-	}, func(k int, r result) error {
-		h := &hs[order[k]]
-		if e := hit[k]; e != nil {
-			b, err := ef.read(e)
-			if err != nil {
-				// The cache cannot be read after all: this one document is read instead.
-				d, err := w.loadEntry(Entry{ID: h.id(), Path: h.path()})
-				if err != nil {
-					h.err = err
-					return nil
-				}
-				if !sel.match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind) {
-					return nil
-				}
-				el, err := encode(d, clock)
-				if err != nil {
-					return err
-				}
-				return emit(el.B)
-			}
-			if ew != nil && ew.tmp != "" { // a fresh file keeps it too
-				ew.add(h.path(), e.key, e.from, e.until, b)
-				e.used = true
-			}
-			return emit(b)
-		}
-		if !r.ok {
-			return nil
-		}
-		if r.err != nil {
-			return r.err
-		}
-		keepNew(h, &r.el)
-		return emit(r.el.B)
-	})
-	if err != nil {
-		ew.abandon(ef)
-		return nil, err
-	}
-	if ew != nil && ew.tmp != "" && ef != nil {
-		// A fresh file replacing an old one keeps the old elements of documents not listed.
-		for p, e := range ef.entries {
-			if e.used || !current(p, e) {
-				continue
-			}
-			if _, listed := ew.index[p]; listed {
-				continue
-			}
-			if b, err := ef.read(e); err == nil {
-				ew.add(p, e.key, e.from, e.until, b)
-			}
-		}
-	}
-	if ew != nil && ew.written > 0 {
-		ew.finish(w.cacheDir(), c.Name)
-	} else {
-		ew.abandon(ef)
-	}
-	return headerErrors(hs), nil
+	return &elemWriter{f: f, pos: ef.size}
 }
 
 // clockNanos is a clock reading as Unix nanoseconds, clamped to what they can hold.
@@ -472,6 +399,9 @@ func clockNanos(t time.Time) int64 {
 	}
 	return t.UnixNano()
 }
+
+// elemReadWindow is how much of the elements read reads at once (a variable for the tests).
+var elemReadWindow int64 = 1 << 20
 
 // elemSlack is how many bytes of dead elements a cache may hold beyond as many as it holds
 // live ones before it is written afresh (a variable for the tests).

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -182,5 +183,163 @@ func TestElementCacheEmitError(t *testing.T) {
 	got, want, _, _ := eachBytes(t, w, Filter{Status: "all"}, "a")
 	if !bytes.Equal(got, want) {
 		t.Fatal("the listing after a stopped one differs")
+	}
+}
+
+// The element cache changed under a listing that has read its index: truncated (every later
+// element is read from its document instead), or replaced by another listing (the open file
+// is still the one indexed). Either way the listing is exact.
+func TestElementCacheChangedUnderTheReader(t *testing.T) {
+	shortRacyWindow(t)
+	w := synthRepo(t, 600, 0.2)
+	c := ElementCache{Name: "test-elements", Context: "a"}
+	file := filepath.Join(w.cacheDir(), c.Name)
+	f := Filter{Status: "all"}
+	saved := elemReadWindow
+	elemReadWindow = 512 // a few elements at a time, so that most are read after the change
+	t.Cleanup(func() { elemReadWindow = saved })
+	fallbacks := docReads.Load()
+	_, want, _, wantErrs := eachBytes(t, w, f, "a")
+	waitSettled()
+	eachBytes(t, w, f, "a") // the cache holds every element now
+	for _, change := range []struct {
+		name string
+		do   func()
+	}{
+		{"truncated", func() { os.Truncate(file, 100) }},
+		{"emptied", func() { os.Truncate(file, 0) }},
+		{"replaced", func() {
+			b, _ := os.ReadFile(file)
+			os.WriteFile(file+".new", b, 0o600)
+			os.Rename(file+".new", file)
+		}},
+	} {
+		eachBytes(t, w, f, "a")
+		waitSettled()
+		eachBytes(t, w, f, "a")
+		fallbacks = docReads.Load()
+		var got bytes.Buffer
+		n := 0
+		errs, err := EachCached(w, f, c, testElement("a"), func(b []byte) error {
+			if n++; n == 2 {
+				change.do()
+			}
+			got.Write(b)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if change.name != "replaced" && docReads.Load()-fallbacks < 100 {
+			t.Fatalf("%s: the documents were not read instead of the cache", change.name)
+		}
+		if !bytes.Equal(got.Bytes(), want) || fmt.Sprint(errs) != wantErrs {
+			t.Fatalf("%s under the reader: the listing differs (%d bytes, want %d)", change.name, got.Len(), len(want))
+		}
+		if again, want2, _, _ := eachBytes(t, w, f, "a"); !bytes.Equal(again, want2) {
+			t.Fatalf("%s: the listing after differs", change.name)
+		}
+	}
+}
+
+// The meta cache damaged anywhere (truncated mid-record, a flipped byte, sections out of
+// order) costs reading documents, never a wrong listing; and it is written again.
+func TestStreamedListingWithDamagedMetaCache(t *testing.T) {
+	shortRacyWindow(t)
+	w := synthRepo(t, 400, 0.2)
+	file := filepath.Join(w.cacheDir(), "meta")
+	f := Filter{Status: "all"}
+	got, want, gotErrs, wantErrs := eachBytes(t, w, f, "a")
+	if !bytes.Equal(got, want) || gotErrs != wantErrs {
+		t.Fatal("cold listing differs")
+	}
+	waitSettled()
+	eachBytes(t, w, f, "a")
+	good, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, damage := range []func(b []byte) []byte{
+		func(b []byte) []byte { return b[:len(b)/2] },
+		func(b []byte) []byte { b[len(b)/3] ^= 0x40; return b },
+		func(b []byte) []byte { b[len(b)*2/3] = 0; return b },
+		func(b []byte) []byte { return append(b, "F\x00incidents\x001\x00x"...) },
+		func(b []byte) []byte { // the first section moved to the end
+			h := len(w.metaHeader())
+			next := bytes.Index(b[h+2:], []byte("F\x00incidents/"))
+			if next < 0 {
+				return b
+			}
+			next += h + 2
+			return slices.Concat(b[:h], b[next:], b[h:next])
+		},
+	} {
+		os.WriteFile(file, damage(slices.Clone(good)), 0o600)
+		// The element cache must not hide the damage: another context.
+		ctx := fmt.Sprint("d", i)
+		got, want, gotErrs, wantErrs := eachBytes(t, w, f, ctx)
+		if !bytes.Equal(got, want) || gotErrs != wantErrs {
+			t.Fatalf("damage %d: the listing differs", i)
+		}
+		waitSettled()
+		before := docReads.Load()
+		errs, err := EachCached(w, f, ElementCache{Name: "test-elements", Context: ctx}, testElement(ctx), func([]byte) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if read := docReads.Load() - before; read != int64(len(errs)) {
+			t.Fatalf("damage %d: the next listing read %d documents: the meta cache was not written again", i, read)
+		}
+	}
+}
+
+// Documents declared at the same instant are ordered by ID, IDs longer than the record holds
+// inline included, as List orders them.
+func TestStreamedListingOrderTies(t *testing.T) {
+	shortRacyWindow(t)
+	w := synthRepo(t, 60, 0.5)
+	entries := walkEntries(t, w)
+	for i, e := range entries[:12] {
+		p := filepath.Join(w.Root(), e.Path)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(b)
+		at := s[strings.Index(s, "declared_at: "):]
+		at = at[:strings.IndexByte(at, '\n')]
+		s = strings.Replace(s, at, "declared_at: 2026-03-01T10:00:00+09:00", 1)
+		if i%3 == 0 {
+			id := e.ID
+			s = strings.Replace(s, "id: "+id, "id: "+id+strings.Repeat("x", i), 1)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for run := range 3 {
+		got, want, gotErrs, wantErrs := eachBytes(t, w, Filter{Status: "all"}, "a")
+		if gotErrs != "[]" {
+			t.Fatalf("the edited documents do not parse: %s", gotErrs)
+		}
+		if !bytes.Equal(got, want) || gotErrs != wantErrs {
+			t.Fatalf("run %d: the order differs:\n%s\nwant\n%s", run, got, want)
+		}
+		res, err := w.List(Filter{Status: "all"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var paths []string
+		for _, d := range res.Incidents {
+			paths = append(paths, d.Path)
+		}
+		var listed []string
+		for _, line := range strings.Split(strings.TrimSpace(string(got)), "\n") {
+			listed = append(listed, strings.Split(line, "|")[1])
+		}
+		if !slices.Equal(paths, listed) {
+			t.Fatalf("run %d: EachCached's order is not List's", run)
+		}
+		waitSettled()
 	}
 }

@@ -119,6 +119,41 @@ type selection struct {
 // now for its header is kept in full when it matches (List does; Each reads them again, in
 // order, rather than hold them).
 func (w *Workspace) selectDocs(f Filter, keepFull bool) (*selection, error) {
+	match, err := w.filterMatch(f)
+	if err != nil {
+		return nil, err
+	}
+	var hs []header
+	ok := false
+	if status := strings.ToLower(f.Status); f.Board && (status == "open" || status == "") {
+		hs, ok = w.openHeaders()
+	}
+	if !ok {
+		folders, err := w.folders()
+		if err != nil {
+			return nil, fmt.Errorf("listing %s: %v", w.incidentsDir(), err)
+		}
+		hs = w.headers(folders, func(d *incident.Document) bool {
+			return keepFull && match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind)
+		})
+	}
+	// Keep the matches.
+	var keep []int
+	for i := range hs {
+		h := &hs[i]
+		switch {
+		case h.err != nil:
+		case h.doc != nil && match(h.doc.Meta.Status, h.doc.Meta.Severity, h.doc.Meta.Kind):
+			keep = append(keep, i)
+		case h.doc == nil && match(recordStatus(h.record())):
+			keep = append(keep, i)
+		}
+	}
+	return &selection{hs: hs, keep: keep, match: match}, nil
+}
+
+// filterMatch returns what the filter selects by: status, severity and kind.
+func (w *Workspace) filterMatch(f Filter) (func(status, severity, kind string) bool, error) {
 	status := strings.ToLower(f.Status)
 	if status == "" {
 		status = "open"
@@ -154,33 +189,7 @@ func (w *Workspace) selectDocs(f Filter, keepFull bool) (*selection, error) {
 		}
 		return true
 	}
-	var hs []header
-	ok := false
-	if f.Board && status == "open" {
-		hs, ok = w.openHeaders()
-	}
-	if !ok {
-		folders, err := w.folders()
-		if err != nil {
-			return nil, fmt.Errorf("listing %s: %v", w.incidentsDir(), err)
-		}
-		hs = w.headers(folders, func(d *incident.Document) bool {
-			return keepFull && match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind)
-		})
-	}
-	// Keep the matches.
-	var keep []int
-	for i := range hs {
-		h := &hs[i]
-		switch {
-		case h.err != nil:
-		case h.doc != nil && match(h.doc.Meta.Status, h.doc.Meta.Severity, h.doc.Meta.Kind):
-			keep = append(keep, i)
-		case h.doc == nil && match(recordStatus(h.record())):
-			keep = append(keep, i)
-		}
-	}
-	return &selection{hs: hs, keep: keep, match: match}, nil
+	return match, nil
 }
 
 // headerErrors returns the errors of the documents that could not be read, in the order of

@@ -60,6 +60,15 @@ type Stat struct {
 	Size                uint32
 }
 
+// statAt reads the stat data at the start of the entry b.
+func statAt(b []byte) Stat {
+	be := binary.BigEndian
+	return Stat{
+		CtimeSec: be.Uint32(b[0:]), CtimeNsec: be.Uint32(b[4:]), MtimeSec: be.Uint32(b[8:]), MtimeNsec: be.Uint32(b[12:]),
+		Dev: be.Uint32(b[16:]), Ino: be.Uint32(b[20:]), Mode: be.Uint32(b[24:]), UID: be.Uint32(b[28:]), GID: be.Uint32(b[32:]), Size: be.Uint32(b[36:]),
+	}
+}
+
 func (s Stat) put(b []byte) {
 	be := binary.BigEndian
 	be.PutUint32(b[0:], s.CtimeSec)

@@ -173,10 +173,7 @@ func (ix *Raw) At(off int32) Entry {
 	b := ix.data[off:]
 	be := binary.BigEndian
 	x := Entry{Name: e.name, Stage: e.stage(), Mode: be.Uint32(b[24:]), Hash: e.hash(ix.data)}
-	x.Stat = Stat{
-		CtimeSec: be.Uint32(b[0:]), CtimeNsec: be.Uint32(b[4:]), MtimeSec: be.Uint32(b[8:]), MtimeNsec: be.Uint32(b[12:]),
-		Dev: be.Uint32(b[16:]), Ino: be.Uint32(b[20:]), Mode: x.Mode, UID: be.Uint32(b[28:]), GID: be.Uint32(b[32:]), Size: be.Uint32(b[36:]),
-	}
+	x.Stat = statAt(b)
 	if e.flags&flagExtended != 0 {
 		ext := be.Uint16(b[entryFixedLen:])
 		x.IntentToAdd, x.SkipWorktree = ext&extFlagIntentToAdd != 0, ext&extFlagSkipWorktree != 0

@@ -75,10 +75,7 @@ func Walk(data []byte, prefix string, fn func(*Walked)) error {
 		if bytes.HasPrefix(name, pfx) {
 			w = Walked{Name: name, Stage: int(flags&flagStageMask) >> 12, Mode: be.Uint32(b[24:])}
 			copy(w.Hash[:], b[entryStatLen:entryStatLen+20])
-			w.Stat = Stat{
-				CtimeSec: be.Uint32(b[0:]), CtimeNsec: be.Uint32(b[4:]), MtimeSec: be.Uint32(b[8:]), MtimeNsec: be.Uint32(b[12:]),
-				Dev: be.Uint32(b[16:]), Ino: be.Uint32(b[20:]), Mode: w.Mode, UID: be.Uint32(b[28:]), GID: be.Uint32(b[32:]), Size: be.Uint32(b[36:]),
-			}
+			w.Stat = statAt(b)
 			w.IntentToAdd, w.SkipWorktree = ext&extFlagIntentToAdd != 0, ext&extFlagSkipWorktree != 0
 			fn(&w)
 		}
