@@ -83,7 +83,7 @@ func TestBuildFor(t *testing.T) {
 			continue
 		}
 		if strings.Join(built, " ") != strings.Join(c.built, " ") {
-			t.Errorf("%q: built %v, want %v", c.args, built, c.built)
+			t.Errorf("%q: built %v, want %v (a command added to root.go as newXCmd(app) is built at every start: add it as app.lazy(name, short ID, newXCmd))", c.args, built, c.built)
 		}
 	}
 }

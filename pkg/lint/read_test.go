@@ -35,9 +35,18 @@ func TestRunReusesReadBuffer(t *testing.T) {
 		"---\nid: nope\n---\n",
 	}
 	dir := t.TempDir()
+	// Documents i and i+30 share an ID (each pair its own), so that id-unique shows whether
+	// the IDs kept were still each document's own when the rules across documents ran.
+	const pairs = 30
+	idOf := func(i int) string {
+		return fmt.Sprintf("261123-%c%c%c%c%c", 'a'+i%pairs%26, 'b'+i%pairs/26, 'm', 'n', 'p')
+	}
 	var paths []string
-	for i := range 60 {
-		src := variants[(i*7)%len(variants)]
+	for i := range 2 * pairs {
+		src := strings.ReplaceAll(variants[(i*7)%len(variants)], "261123-k7xqm", idOf(i))
+		if strings.HasPrefix(src, "---\nid: nope") {
+			src = strings.Replace(src, "nope", idOf(i), 1)
+		}
 		rel := fmt.Sprintf("incidents/drafts/doc-%02d.md", i)
 		write(t, dir, rel, src)
 		paths = append(paths, rel)
@@ -50,6 +59,7 @@ func TestRunReusesReadBuffer(t *testing.T) {
 		}
 	}
 	var want []string
+	parsed := map[string]bool{}
 	for _, rel := range paths {
 		src, err := os.ReadFile(filepath.Join(dir, rel))
 		if err != nil {
@@ -60,8 +70,9 @@ func TestRunReusesReadBuffer(t *testing.T) {
 		if err := c.fillDefaults(); err != nil {
 			t.Fatal(err)
 		}
-		_, fs := c.checkDocument(rel, src)
-		for _, f := range fs {
+		d, fd := c.check(rel, src)
+		parsed[rel] = d != nil
+		for _, f := range fd.out {
 			want = append(want, fmt.Sprintf("%s:%d:%d %s %s", f.Path, f.Line, f.Col, f.Rule, f.Message))
 		}
 	}
@@ -73,18 +84,22 @@ func TestRunReusesReadBuffer(t *testing.T) {
 	if len(want) < 40 {
 		t.Fatalf("only %d findings: the documents no longer exercise the rules", len(want))
 	}
-	// Every document's ID is its own: the id-unique rule sees each parsed ID intact.
-	ids := 0
-	for _, f := range res.Findings {
-		if f.Rule == RuleIDUnique {
-			ids++
-			if !strings.Contains(f.Message, "261123-k7xqm") && !strings.Contains(f.Message, "nope") {
-				t.Errorf("id-unique with a damaged ID: %s", f.Message)
-			}
+	// Every pair of parsed documents gives one id-unique finding, naming its own ID and
+	// its partner.
+	var wantIDs, gotIDs []string
+	for i := range pairs {
+		if a, b := paths[i], paths[i+pairs]; parsed[a] && parsed[b] {
+			wantIDs = append(wantIDs, fmt.Sprintf("%s: id %s is also the id of %s", b, idOf(i), a))
 		}
 	}
-	if ids == 0 {
-		t.Error("no id-unique finding: the shared IDs were not compared")
+	for _, f := range res.Findings {
+		if f.Rule == RuleIDUnique {
+			msg, _, _ := strings.Cut(f.Message, ":")
+			gotIDs = append(gotIDs, f.Path+": "+msg)
+		}
+	}
+	if !slices.Equal(gotIDs, wantIDs) || len(wantIDs) < 10 {
+		t.Fatalf("id-unique findings:\n%s\nwant:\n%s", strings.Join(gotIDs, "\n"), strings.Join(wantIDs, "\n"))
 	}
 }
 
