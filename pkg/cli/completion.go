@@ -24,6 +24,18 @@ import (
 
 // addCompletions registers the dynamic completions on every command of the tree.
 func (app *App) addCompletions(root *cobra.Command) {
+	_ = root.RegisterFlagCompletionFunc("color", fixed(colorModes...))
+	_ = root.RegisterFlagCompletionFunc("lang", fixed(langNames()...))
+	for _, c := range root.Commands() {
+		if !app.isStub(c) { // a stand-in has nothing to complete: build adds its command's
+			app.addFlagCompletions(c)
+		}
+	}
+}
+
+// addFlagCompletions registers the dynamic completions on a command of the tree (already in
+// it) and its subcommands.
+func (app *App) addFlagCompletions(cmd *cobra.Command) {
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		if c.ValidArgsFunction == nil && takesID(c.Use) {
@@ -50,11 +62,7 @@ func (app *App) addCompletions(root *cobra.Command) {
 			walk(sub)
 		}
 	}
-	_ = root.RegisterFlagCompletionFunc("color", fixed(colorModes...))
-	_ = root.RegisterFlagCompletionFunc("lang", fixed(langNames()...))
-	for _, c := range root.Commands() {
-		walk(c)
-	}
+	walk(cmd)
 }
 
 // takesID reports whether a command's first argument is an incident ID ("show <id>",

@@ -57,6 +57,8 @@ type App struct {
 
 	opened *workspace.Workspace // the first workspace the command opened (root.go)
 
+	lazyCmds []lazyCmd // the commands of the tree not built yet (root.go)
+
 	stdinUsed string // what read standard input ("-"), so that a second "-" is refused (input.go)
 }
 
@@ -95,7 +97,8 @@ func Run(app *App, args []string) int {
 	if err := app.chooseLang(args); err != nil {
 		return app.fail(nil, err, jsonRequested(args))
 	}
-	root := NewRootCmd(app)
+	root := newRootCmd(app)
+	app.buildFor(root, args) // only the command args run (root.go)
 	root.SetArgs(args)
 	root.SetIn(app.In)
 	root.SetOut(app.Out)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -13,8 +14,17 @@ import (
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
-// NewRootCmd builds a fresh command tree (tests build one per run).
+// NewRootCmd builds a fresh command tree, every command in it (tests build one per run).
 func NewRootCmd(app *App) *cobra.Command {
+	root := newRootCmd(app)
+	app.buildAll(root)
+	return root
+}
+
+// newRootCmd builds the root command with a stand-in for each top-level command registered
+// with app.lazy (see lazyCmd); Run builds the real ones the command line needs.
+func newRootCmd(app *App) *cobra.Command {
+	app.lazyCmds = nil
 	if app.P == nil {
 		app.P = i18n.For(i18n.English)
 	}
@@ -36,10 +46,11 @@ func NewRootCmd(app *App) *cobra.Command {
 			}
 			return nil
 		},
-		PersistentPostRunE: app.afterCommand,       // chat delivery (notify.go), then --sync and sync.auto (sync.go)
-		Version:            buildVersion().Version, // --version (version.go)
+		PersistentPostRunE: app.afterCommand, // chat delivery (notify.go), then --sync and sync.auto (sync.go)
 	}
-	root.SetVersionTemplate(buildVersion().String() + "\n")
+	bv := buildVersion()
+	root.Version = bv.Version // --version (version.go)
+	root.SetVersionTemplate(bv.String() + "\n")
 	defer func() { // once every command is added
 		localizeHelp(root, app.P)
 		translateFlags(root, app.P)
@@ -50,23 +61,108 @@ func NewRootCmd(app *App) *cobra.Command {
 	root.PersistentFlags().StringVar(&app.Color, "color", "auto", app.P.T("flag.color"))
 	root.PersistentFlags().BoolVar(&app.NoVerify, "no-verify", false, app.P.T("flag.no_verify"))
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &UsageError{Msg: err.Error()} })
+	// Each command as app.lazy(name, the catalogue ID of its Short, constructor): --help lists
+	// it without building it. A command added as newXCmd(app) is built at every start.
 	root.AddCommand(
-		newInitCmd(app), newNewCmd(app), newUpdateCmd(app), newLogCmd(app), newCloseCmd(app),
-		newShowCmd(app), newListCmd(app), newSeveritiesCmd(app), newLintCmd(app),
-		newStatusCmd(app), newNextCmd(app), newHandoffCmd(app), newStatsCmd(app),
-		newSyncCmd(app), newMergeDriverCmd(app),
-		newSiteCmd(app),
-		newDrillCmd(app),
-		newNotifyCmd(app),
-		newPostmortemCmd(app),
-		newFollowupCmd(app),
-		newFlowCmd(app),
-		newManCmd(app),
-		newEditCmd(app),
-		newUndoCmd(app),
+		app.lazy("init", "init.short", newInitCmd),
+		app.lazy("new", "new.short", newNewCmd),
+		app.lazy("update", "update.short", newUpdateCmd),
+		app.lazy("log", "log.short", newLogCmd),
+		app.lazy("close", "close.short", newCloseCmd),
+		app.lazy("show", "show.short", newShowCmd),
+		app.lazy("list", "list.short", newListCmd),
+		app.lazy("severities", "severities.short", newSeveritiesCmd),
+		app.lazy("lint", "lint.short", newLintCmd),
+		app.lazy("status", "status.short", newStatusCmd),
+		app.lazy("next", "next.short", newNextCmd),
+		app.lazy("handoff", "handoff.short", newHandoffCmd),
+		app.lazy("stats", "stats.short", newStatsCmd),
+		app.lazy("sync", "sync.short", newSyncCmd),
+		app.lazy("merge-driver", "mergedriver.short", newMergeDriverCmd),
+		app.lazy("site", "sitecmd.short", newSiteCmd),
+		app.lazy("drill", "drill.short", newDrillCmd),
+		app.lazy("notify", "notify.short", newNotifyCmd),
+		app.lazy("postmortem", "postmortem.short", newPostmortemCmd),
+		app.lazy("followup", "followup.short", newFollowupCmd),
+		app.lazy("flow", "flow.short", newFlowCmd),
+		app.lazy("man", "man.short", newManCmd),
+		app.lazy("edit", "edit.short", newEditCmd),
+		app.lazy("undo", "undo.short", newUndoCmd),
 	)
 	app.addCompletions(root) // completion.go: IDs, severities, statuses, roles
 	return root
+}
+
+// lazyCmd is a top-level command that the root's help lists by its name and Short but that is
+// built (its flags, its long help, its subcommands, all translated) only when the command line
+// needs it: building all two dozen of them was half of what `incidentctl --help` cost after
+// the runtime's start. TestLazyCommandsMatch holds each stand-in equal to the command it
+// stands for in everything the root's help, usage and suggestions read.
+type lazyCmd struct {
+	stub *cobra.Command
+	make func(*App) *cobra.Command
+}
+
+// lazy is the stand-in for command name until buildFor or buildAll puts the real one in.
+func (app *App) lazy(name, shortID string, make func(*App) *cobra.Command) *cobra.Command {
+	stub := &cobra.Command{Use: name, Short: app.P.T(shortID),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return fmt.Errorf("internal error: %s ran before it was built", cmd.CommandPath())
+		}}
+	app.lazyCmds = append(app.lazyCmds, lazyCmd{stub, make})
+	return stub
+}
+
+// buildFor puts in the real command that args run, if it is a stand-in: the root's own help
+// and --version need none. Anything else (help, completion, the shell's __complete, an
+// unknown command and its suggestions, man) reads the whole tree: every command is built.
+func (app *App) buildFor(root *cobra.Command, args []string) {
+	c, _, err := root.Find(args)
+	if err == nil && c == root {
+		return
+	}
+	for _, l := range app.lazyCmds {
+		if err == nil && c == l.stub && !readsTree(c.Name()) {
+			app.build(root, l)
+			return
+		}
+	}
+	app.buildAll(root)
+}
+
+// isStub reports whether c is the stand-in of a command not built yet.
+func (app *App) isStub(c *cobra.Command) bool {
+	for _, l := range app.lazyCmds {
+		if l.stub == c {
+			return true
+		}
+	}
+	return false
+}
+
+// readsTree names the commands that read every command of the tree.
+func readsTree(name string) bool { return name == "man" }
+
+// buildAll puts in every real command.
+func (app *App) buildAll(root *cobra.Command) {
+	for _, l := range app.lazyCmds {
+		app.build(root, l)
+	}
+	app.lazyCmds = nil
+}
+
+// build puts in one real command, as NewRootCmd's tree had it: translated, with its
+// completions.
+func (app *App) build(root *cobra.Command, l lazyCmd) {
+	if l.stub.Parent() != root {
+		return // built already
+	}
+	cmd := l.make(app)
+	root.RemoveCommand(l.stub)
+	root.AddCommand(cmd)
+	root.Commands() // sorts them by name again, as addCompletions left them (suggestions keep that order)
+	app.addFlagCompletions(cmd)
+	translateFlags(cmd, app.P)
 }
 
 // open finds the repository from the current directory.
@@ -155,8 +251,9 @@ func localizeHelp(root *cobra.Command, p *i18n.Printer) {
 	// pflag appends ` (default "auto")` to a flag's usage in English: the template says it
 	// in the reader's language.
 	cobra.AddTemplateFunc("localDefaults", func(s string) string {
-		return flagDefault.ReplaceAllStringFunc(s, func(m string) string {
-			return p.T("help.default", "Value", flagDefault.FindStringSubmatch(m)[1])
+		re := flagDefault()
+		return re.ReplaceAllStringFunc(s, func(m string) string {
+			return p.T("help.default", "Value", re.FindStringSubmatch(m)[1])
 		})
 	})
 	t := root.UsageTemplate()
@@ -174,7 +271,8 @@ func localizeHelp(root *cobra.Command, p *i18n.Printer) {
 }
 
 // flagDefault is the default pflag appends to a flag's usage, at the end of its line.
-var flagDefault = regexp.MustCompile(`(?m) \(default (.*)\)$`)
+// Compiled for a help text in a language other than English only.
+var flagDefault = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m) \(default (.*)\)$`) })
 
 // translateFlags puts the flag descriptions made with i18n.Text into the reader's language,
 // in every command of the tree.

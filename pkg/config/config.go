@@ -14,6 +14,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -164,26 +165,33 @@ func DefaultFileFor(lang i18n.Lang) string {
 	return DefaultFile
 }
 
-var lineRE = regexp.MustCompile(`line (\d+): `)
+// lineRE and yamlErrors are only needed when a config file is wrong: compiled on first use,
+// not at every start.
+var lineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line (\d+): `) })
 
-// yamlErrors are yaml.v3's usual complaints about a config file, as Parse words them, with the
-// catalogue's message for each (its English text is the same sentence).
-var yamlErrors = []struct {
+// yamlError is one of yaml.v3's usual complaints about a config file and its catalogue message.
+type yamlError struct {
 	re   *regexp.Regexp
 	id   string
 	args []string // the names of the catalogue arguments, one per group of re
-}{
-	{regexp.MustCompile(`^field (\S+) not found \(known: (.*)\)$`), "config.yaml.unknown_key", []string{"Key", "Known"}},
-	{regexp.MustCompile(`^field (\S+) not found in (\S+) \(known: (.*)\)$`), "config.yaml.unknown_key_in", []string{"Key", "Section", "Known"}},
-	{regexp.MustCompile(`^mapping key "(.*)" already defined at line (\d+)$`), "config.yaml.duplicate_key", []string{"Key", "Line"}},
-	{regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$"), "config.yaml.wrong_value", []string{"Tag", "Value", "Type"}},
-	{regexp.MustCompile(`^cannot unmarshal !!(\w+) into (\S+)$`), "config.yaml.wrong_kind", []string{"Tag", "Type"}},
 }
+
+// yamlErrors are yaml.v3's usual complaints about a config file, as Parse words them, with the
+// catalogue's message for each (its English text is the same sentence).
+var yamlErrors = sync.OnceValue(func() []yamlError {
+	return []yamlError{
+		{regexp.MustCompile(`^field (\S+) not found \(known: (.*)\)$`), "config.yaml.unknown_key", []string{"Key", "Known"}},
+		{regexp.MustCompile(`^field (\S+) not found in (\S+) \(known: (.*)\)$`), "config.yaml.unknown_key_in", []string{"Key", "Section", "Known"}},
+		{regexp.MustCompile(`^mapping key "(.*)" already defined at line (\d+)$`), "config.yaml.duplicate_key", []string{"Key", "Line"}},
+		{regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$"), "config.yaml.wrong_value", []string{"Tag", "Value", "Type"}},
+		{regexp.MustCompile(`^cannot unmarshal !!(\w+) into (\S+)$`), "config.yaml.wrong_kind", []string{"Tag", "Type"}},
+	}
+})
 
 // yamlMessage is msg made with i18n.Text when it is one of yamlErrors (so it is said in the
 // reader's language), else msg.
 func yamlMessage(msg string) string {
-	for _, e := range yamlErrors {
+	for _, e := range yamlErrors() {
 		g := e.re.FindStringSubmatch(msg)
 		if g == nil {
 			continue
@@ -228,7 +236,7 @@ func Parse(src []byte) (Config, error) {
 		msg = strings.ReplaceAll(msg, "in type config.Site", "in site (known: "+knownKeys(Site{})+")")
 		msg = strings.ReplaceAll(msg, "in type config.Postmortem", "in postmortem (known: "+knownKeys(Postmortem{})+")")
 		msg = strings.ReplaceAll(msg, "in type config.Config", "(known: "+knownKeys(Config{})+")")
-		if m := lineRE.FindStringSubmatch(msg); m != nil {
+		if m := lineRE().FindStringSubmatch(msg); m != nil {
 			return c, i18n.Errorf("config.at_line", "File", FileName, "Line", m[1], "Error", yamlMessage(strings.Replace(msg, m[0], "", 1)))
 		}
 		return c, i18n.Errorf("config.at_file", "File", FileName, "Error", yamlMessage(msg))

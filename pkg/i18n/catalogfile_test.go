@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -16,7 +17,7 @@ import (
 func TestCatalogueParserAgreesWithYAML(t *testing.T) {
 	for _, l := range Langs {
 		name := "catalog/" + string(l) + ".yaml"
-		data, err := catalogFS.ReadFile(name)
+		data, err := catalogFile(name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +123,7 @@ func TestMessagesOnDemandAgreeWithWholeCatalogue(t *testing.T) {
 		var ids []string
 		for _, c := range []Lang{English, l} {
 			name := "catalog/" + string(c) + ".yaml"
-			data, err := catalogFS.ReadFile(name)
+			data, err := catalogFile(name)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -153,7 +154,7 @@ func TestMessagesOnDemandAgreeWithWholeCatalogue(t *testing.T) {
 // Printers of one language used from several goroutines, each asking for messages not yet
 // handed to the bundle (run with -race).
 func TestMessagesOnDemandConcurrently(t *testing.T) {
-	data, err := catalogFS.ReadFile("catalog/en.yaml")
+	data, err := catalogFile("catalog/en.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,4 +228,45 @@ func FuzzPlainText(f *testing.F) {
 			t.Errorf("plainText(%q) = %v, want %v", s, got, want)
 		}
 	})
+}
+
+// catalogFile is the embedded file catalog/<lang>.yaml.
+func catalogFile(name string) ([]byte, error) {
+	l := strings.TrimSuffix(strings.TrimPrefix(name, "catalog/"), ".yaml")
+	s, ok := catalogueText(Lang(l))
+	if !ok {
+		return nil, fmt.Errorf("%s: no such catalogue", name)
+	}
+	return []byte(s), nil
+}
+
+// Messages read one at a time from the index are those the whole reading gives, and a message
+// outside the part of YAML (or given twice) is not read at all: the YAML parser's reading of the
+// whole catalogue answers for it.
+func TestIndexedMessagesAgreeWithWholeReading(t *testing.T) {
+	for _, l := range Langs {
+		data, _ := catalogueText(l)
+		all, ok := parseCatalogue([]byte(data))
+		if !ok {
+			t.Fatalf("%s: outside the part of YAML", l)
+		}
+		c := indexCatalogue(data)
+		if len(c.entries) != len(all) {
+			t.Fatalf("%s: %d messages indexed, %d read", l, len(c.entries), len(all))
+		}
+		for _, w := range all {
+			m, ok := c.message(w.ID)
+			if !ok || *m != *w {
+				t.Errorf("%s %s: got %v %+v, want %+v", l, w.ID, ok, m, *w)
+			}
+		}
+	}
+	src := "# c\na: x\nb: |\n  y\nc:\n  one: o\n  other: p\nd: 'q'\nd: r\ne:\n  one: o\nf: \"s\\u00e9\"\ng: t\n"
+	c := indexCatalogue(src)
+	for id, want := range map[string]string{"a": "x", "b": "", "c": "p", "d": "", "e": "", "f": "", "g": "t", "zz": ""} {
+		m, ok := c.message(id)
+		if ok != (want != "") || ok && m.Other != want {
+			t.Errorf("%s: got %v %+v, want %q", id, ok, m, want)
+		}
+	}
 }

@@ -9,7 +9,7 @@
 package i18n
 
 import (
-	"embed"
+	_ "embed" // the catalogues
 	"errors"
 	"fmt"
 	"strings"
@@ -96,14 +96,30 @@ func Choose(flag string, getenv func(string) string, config Lang) (Lang, error) 
 	return English, nil
 }
 
-//go:embed catalog/*.yaml
-var catalogFS embed.FS
+// The catalogues, embedded as strings: reading them copies nothing.
+var (
+	//go:embed catalog/en.yaml
+	catalogueEn string
+	//go:embed catalog/ja.yaml
+	catalogueJa string
+)
+
+// catalogueText is the embedded catalogue file of language l.
+func catalogueText(l Lang) (string, bool) {
+	switch l {
+	case English:
+		return catalogueEn, true
+	case Japanese:
+		return catalogueJa, true
+	}
+	return "", false
+}
 
 // Each language has a bundle of its own, holding English (the fallback) and itself, set up the
 // first time a printer of that language is asked for: every command starts by reading its
 // messages, and making go-i18n's templates of all ~800 messages takes a millisecond or more,
-// so a catalogue is only read (readCatalogue) and each message is handed to the bundle the
-// first time it is asked for (ensure). An English run reads English only.
+// so a catalogue is only indexed (indexCatalogue) and each message is read and handed to the
+// bundle the first time it is asked for (ensure). An English run indexes English only.
 type langBundle struct {
 	once sync.Once
 	err  error
@@ -114,13 +130,12 @@ type langBundle struct {
 	mu     sync.RWMutex
 	bundle func() *goi18n.Bundle
 	// files are the catalogues whose messages are added on demand (English first); a
-	// catalogue outside the part of YAML readCatalogue reads is loaded whole into the bundle
-	// instead, and then plain is false.
+	// message outside the part of YAML readMessage reads is taken from whole instead.
 	files []langFile
-	plain bool
 	added sync.Map // message ID -> struct{}: given to b (or found in no file)
 	// whole holds every message of the language's catalogues, made the first time ensure
-	// cannot take the lock without waiting (see there).
+	// cannot take the lock without waiting (see there) or meets a message readMessage does
+	// not read.
 	whole func() *goi18n.Bundle
 }
 
@@ -147,73 +162,45 @@ func loadBundle(l Lang) (*langBundle, error) {
 	return lb, lb.err
 }
 
-// load reads the catalogues of English and l.
+// load indexes the catalogues of English and l (see indexCatalogue).
 func (lb *langBundle) load(l Lang) error {
 	load := []Lang{English}
 	if l != English {
 		load = append(load, l)
 	}
-	var whole []Lang // the catalogues the YAML parser reads
 	for _, c := range load {
-		data, err := catalogFS.ReadFile("catalog/" + string(c) + ".yaml")
-		if err != nil {
-			return fmt.Errorf("message catalogue %s: %v", c, err)
+		data, ok := catalogueText(c)
+		if !ok {
+			return fmt.Errorf("message catalogue %s: not embedded", c)
 		}
-		if cat, ok := readCatalogue(string(data)); ok {
-			lb.files = append(lb.files, langFile{language.Make(string(c)), cat})
-		} else {
-			whole = append(whole, c)
-		}
+		lb.files = append(lb.files, langFile{language.Make(string(c)), indexCatalogue(data)})
 	}
-	mk := func() (*goi18n.Bundle, error) {
+	lb.bundle = sync.OnceValue(func() *goi18n.Bundle {
 		b := goi18n.NewBundle(language.English)
 		b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
 		for _, f := range lb.files {
 			// No message yet: this registers the language (and checks go-i18n has its plural
 			// rules), as adding all its messages at once would.
 			if err := b.AddMessages(f.tag); err != nil {
-				return nil, fmt.Errorf("message catalogue %s: %v", f.tag, err)
+				panic(fmt.Errorf("message catalogue %s: %v", f.tag, err)) // English and Japanese have plural rules: TestCatalogue
 			}
 		}
-		for _, c := range whole {
-			name := "catalog/" + string(c) + ".yaml"
-			data, _ := catalogFS.ReadFile(name)
-			if _, err := b.ParseMessageFileBytes(data, name); err != nil {
-				return nil, fmt.Errorf("message catalogue %s: %v", c, err)
-			}
-		}
-		return b, nil
-	}
-	lb.plain = len(whole) == 0
-	if !lb.plain {
-		b, err := mk()
-		if err != nil {
-			return err
-		}
-		lb.bundle = func() *goi18n.Bundle { return b }
-	} else {
-		lb.bundle = sync.OnceValue(func() *goi18n.Bundle {
-			b, err := mk()
-			if err != nil {
-				panic(err) // English and Japanese have plural rules: TestCatalogue
-			}
-			return b
-		})
-	}
+		return b
+	})
 	lb.whole = sync.OnceValue(func() *goi18n.Bundle {
 		b := goi18n.NewBundle(language.English)
 		b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
 		for _, c := range load {
-			data, err := catalogFS.ReadFile("catalog/" + string(c) + ".yaml")
-			if err == nil {
-				if msgs, ok := parseCatalogue(data); ok {
-					err = b.AddMessages(language.Make(string(c)), msgs...)
-				} else {
-					_, err = b.ParseMessageFileBytes(data, "catalog/"+string(c)+".yaml")
-				}
+			text, _ := catalogueText(c)
+			data := []byte(text)
+			var err error
+			if msgs, ok := parseCatalogue(data); ok {
+				err = b.AddMessages(language.Make(string(c)), msgs...)
+			} else {
+				_, err = b.ParseMessageFileBytes(data, "catalog/"+string(c)+".yaml")
 			}
 			if err != nil {
-				panic(err) // read without error a moment ago
+				panic(err) // the embedded catalogue: TestCatalogue keeps it loadable
 			}
 		}
 		return b
@@ -239,9 +226,14 @@ func (lb *langBundle) ensure(id string) bool {
 	if _, ok := lb.added.Load(id); !ok {
 		b := lb.bundle()
 		for _, f := range lb.files {
-			if i, ok := f.cat.byID[id]; ok {
-				_ = b.AddMessages(f.tag, &f.cat.msgs[i]) // the tag's plural rules were checked making b
+			if !f.cat.has(id) {
+				continue
 			}
+			m, ok := f.cat.message(id)
+			if !ok {
+				return false // outside the part of YAML indexCatalogue's files are read in: the YAML parser's reading
+			}
+			_ = b.AddMessages(f.tag, m) // the tag's plural rules were checked making b
 		}
 		lb.added.Store(id, struct{}{})
 	}
@@ -287,7 +279,7 @@ func newPrinter(l Lang, lb *langBundle) *Printer {
 // template action, no plural forms) in the printer's own language, asked for without a
 // count, is what go-i18n would give: the text itself.
 func (p *Printer) lookup(lc *goi18n.LocalizeConfig) (string, error) {
-	if lc.PluralCount == nil && lc.DefaultMessage == nil && p.lb.plain {
+	if lc.PluralCount == nil && lc.DefaultMessage == nil {
 		if s, ok := p.lb.plainText(lc.MessageID); ok {
 			return s, nil
 		}
@@ -303,11 +295,10 @@ func (p *Printer) lookup(lc *goi18n.LocalizeConfig) (string, error) {
 // plainText is message id of the bundle's own language when it is plain text.
 func (lb *langBundle) plainText(id string) (string, bool) {
 	f := lb.files[len(lb.files)-1] // English, or the language's own catalogue after it
-	i, ok := f.cat.byID[id]
+	m, ok := f.cat.message(id)
 	if !ok {
 		return "", false
 	}
-	m := &f.cat.msgs[i]
 	if m.Other == "" || m.Zero != "" || m.One != "" || m.Two != "" || m.Few != "" || m.Many != "" ||
 		m.LeftDelim != "" || m.RightDelim != "" || strings.Contains(m.Other, "{{") {
 		return "", false

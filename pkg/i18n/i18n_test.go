@@ -90,7 +90,7 @@ func TestPrinter(t *testing.T) {
 // catalogue reads catalog/<lang>.yaml as ID -> text (plural forms as "ID#form").
 func catalogue(t *testing.T, l Lang) map[string]string {
 	t.Helper()
-	src, err := catalogFS.ReadFile("catalog/" + string(l) + ".yaml")
+	src, err := catalogFile("catalog/" + string(l) + ".yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,3 +43,20 @@ func conflictMarkerAt(src []byte) int {
 func markerEnds(src []byte, i int) bool {
 	return i == len(src) || src[i] == ' ' || src[i] == '\n' || src[i] == '\r'
 }
+
+// conflictMarkerLine is conflictMarkerAt for a source whose line index is built: the same
+// offset, found by looking at the start of each line only.
+func conflictMarkerLine(src []byte, lines lineIndex) int {
+	for _, at := range lines.starts {
+		if len(src)-at < 7 {
+			continue
+		}
+		switch src[at] {
+		case '<', '>', '|':
+			if m := src[at : at+7]; (string(m) == "<<<<<<<" || string(m) == ">>>>>>>" || string(m) == "|||||||") && markerEnds(src, at+7) {
+				return at
+			}
+		}
+	}
+	return -1
+}

@@ -23,7 +23,7 @@ func (d *Document) Custom(key string) (v CustomValue, ok bool) {
 	if d.fm == nil || slices.Contains(KnownKeys, key) {
 		return v, false
 	}
-	ks, found := d.fm.keys[key]
+	ks, found := d.fm.key(key)
 	if !found {
 		return v, false
 	}

@@ -29,7 +29,7 @@ func (d *Document) splice(start, end int, repl string) (*Document, error) {
 
 func (d *Document) setKey(key string, v *yaml.Node) (*Document, error) {
 	line := string(encodeKey(key, v))
-	if ks, ok := d.fm.keys[key]; ok {
+	if ks, ok := d.fm.key(key); ok {
 		return d.splice(ks.start, ks.end, line)
 	}
 	return d.splice(d.fm.closeLine, d.fm.closeLine, line) // a missing key goes last

@@ -1,10 +1,16 @@
 package incident
 
 import (
+	"regexp"
+
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 )
+
+// markerRE is the syntax of action-list markers, which appendMarkers implements without the
+// regexp engine (FuzzMarkers checks they agree).
+var markerRE = regexp.MustCompile(`<!--\s*([a-z_]+)\s*:\s*(.*?)\s*-->`)
 
 // fullParser is goldmark with every default inline parser and the two extensions: the
 // reference bodyParser must agree with.
@@ -16,8 +22,8 @@ func ParseWithFullParser(path string, src []byte) (*Document, error) {
 }
 
 func parseWith(p parser.Parser, path string, src []byte) (*Document, error) {
-	saved := bodyParser
-	bodyParser = p
-	defer func() { bodyParser = saved }()
+	saved := bodyParserOverride
+	bodyParserOverride = p
+	defer func() { bodyParserOverride = saved }()
 	return Parse(path, src)
 }

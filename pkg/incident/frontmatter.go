@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/adrg/frontmatter"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -20,17 +19,36 @@ type frontMatter struct {
 	closeLine int // byte offset of the closing "---" line
 	end       int // first byte after the closing line (start of the body)
 	root      *yaml.Node
-	keys      map[string]keySpan
+	keys      []keySpan      // the top-level keys in document order, each once
+	byName    map[string]int // index of keys by name, only when there are many (manyKeys)
 }
 
 type keySpan struct {
+	name       string
 	start, end int // byte range: from the key's line to the end of its value's last line
 	line       int // 1-based line of the key in the file
 	value      *yaml.Node
 }
 
-// yamlFormat decodes with yaml v3 (yaml v2, the library default, turns `yes` into true).
-var yamlFormat = frontmatter.NewFormat("---", "---", yaml.Unmarshal)
+// manyKeys is the number of keys from which a front matter's keys are found through a map: a
+// document has 10 to 20, and comparing a few strings costs less than building a map.
+const manyKeys = 32
+
+// key returns the span of a top-level key.
+func (fm *frontMatter) key(name string) (keySpan, bool) {
+	if fm.byName != nil {
+		if i, ok := fm.byName[name]; ok {
+			return fm.keys[i], true
+		}
+		return keySpan{}, false
+	}
+	for i := range fm.keys {
+		if fm.keys[i].name == name {
+			return fm.keys[i], true
+		}
+	}
+	return keySpan{}, false
+}
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): `)
 
@@ -69,11 +87,14 @@ func splitFrontMatter(path string, src []byte, lines lineIndex) (*frontMatter, e
 		}
 	}
 	fm.root = root
-	fm.keys = make(map[string]keySpan, len(root.Content)/2)
+	fm.keys = make([]keySpan, 0, len(root.Content)/2)
+	if len(root.Content)/2 > manyKeys {
+		fm.byName = make(map[string]int, len(root.Content)/2)
+	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		line := k.Line + 1
-		if prev, dup := fm.keys[k.Value]; dup {
+		if prev, dup := fm.key(k.Value); dup {
 			return nil, &ParseError{Path: path, Line: line, Col: k.Column, Rule: "duplicate-key",
 				Msg: i18n.Text("incident.parse.duplicate_key", "Key", strconv.Quote(k.Value), "Line", prev.line)}
 		}
@@ -88,7 +109,10 @@ func splitFrontMatter(path string, src []byte, lines lineIndex) (*frontMatter, e
 			}
 			endLine--
 		}
-		fm.keys[k.Value] = keySpan{start: lines.start(line), end: lines.start(endLine), line: line, value: v}
+		if fm.byName != nil {
+			fm.byName[k.Value] = len(fm.keys)
+		}
+		fm.keys = append(fm.keys, keySpan{name: k.Value, start: lines.start(line), end: lines.start(endLine), line: line, value: v})
 	}
 	return fm, nil
 }
@@ -102,7 +126,7 @@ func isFence(l []byte) bool {
 // through adrg/frontmatter as the format always has: every YAML the fast path leaves out.
 func decodeYAML(path string, src []byte) (*yaml.Node, error) {
 	var doc yaml.Node
-	if _, err := frontmatter.Parse(bytes.NewReader(src), &doc, yamlFormat); err != nil {
+	if err := decodeBetweenFences(src, &doc); err != nil {
 		line, msg := 2, err.Error()
 		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 			n, _ := strconv.Atoi(m[1])
@@ -137,7 +161,7 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 			Msg: i18n.Text("incident.parse.type", "Key", key, "Want", want)}
 	}
 	str := func(key string, dst *string) error {
-		ks, ok := fm.keys[key]
+		ks, ok := fm.key(key)
 		if !ok || isNull(ks.value) {
 			return nil
 		}
@@ -148,7 +172,7 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 		return nil
 	}
 	tm := func(key string) (*time.Time, error) {
-		ks, ok := fm.keys[key]
+		ks, ok := fm.key(key)
 		if !ok || isNull(ks.value) {
 			return nil, nil
 		}
@@ -195,7 +219,7 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 	if m.AnnouncedAt, err = tm(KeyAnnouncedAt); err != nil {
 		return nil, err
 	}
-	if ks, ok := fm.keys[KeyRoles]; ok && !isNull(ks.value) {
+	if ks, ok := fm.key(KeyRoles); ok && !isNull(ks.value) {
 		v := ks.value
 		if v.Kind != yaml.MappingNode {
 			return nil, typeErr(KeyRoles, v, i18n.Text("incident.parse.want_roles"))
@@ -209,7 +233,7 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 		}
 	}
 	for _, k := range RequiredKeys {
-		if _, ok := fm.keys[k]; !ok {
+		if _, ok := fm.key(k); !ok {
 			return nil, &ParseError{Path: path, Line: 2, Col: 1, Rule: "required-key",
 				Msg: i18n.Text("incident.parse.missing_key", "Key", strconv.Quote(k), "Required", strings.Join(RequiredKeys, ", "))}
 		}

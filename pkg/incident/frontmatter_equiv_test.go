@@ -12,7 +12,8 @@ import (
 
 // TestFastFrontMatterOnSynth: on thousands of generated documents (every intermediate
 // version of each incident too), the fast front-matter decoder takes every front matter and
-// parses to exactly the Document yaml.v3 gives.
+// parses to exactly the Document yaml.v3 gives, and ParseMeta reads every body by its
+// headings alone (metaBodyOK).
 func TestFastFrontMatterOnSynth(t *testing.T) {
 	n := 3000
 	if testing.Short() {
@@ -27,6 +28,9 @@ func TestFastFrontMatterOnSynth(t *testing.T) {
 		for _, k := range []int{1, 2, -1} {
 			p, src := g.Document(i, k)
 			sameBothWays(t, p, src, true)
+			if !incident.MetaBodyTaken(src) {
+				t.Fatalf("%s: ParseMeta reads the body of a generated document in full:\n%s", p, src)
+			}
 			docs++
 		}
 	}

@@ -11,3 +11,10 @@ func ParseBothWays(path string, src []byte) (fast, slow *Document, fastErr, slow
 	}
 	return fast, slow, fastErr, slowErr, accepted
 }
+
+// MetaBodyTaken says whether ParseMeta reads src's body by its headings alone (metaBodyOK).
+func MetaBodyTaken(src []byte) bool {
+	lines := newLineIndex(src)
+	fm, err := splitFrontMatter("x.md", src, lines)
+	return err == nil && metaBodyOK(src, fm.end, lines)
+}

@@ -22,7 +22,7 @@ import (
 //
 // y is the YAML between the fences; lines and columns are 1-based within y, as yaml.v3 counts.
 func fastYAML(y []byte) (root *yaml.Node, ok bool) {
-	if !printableYAML(y) {
+	if !plainYAMLBytes(y) {
 		return nil, false
 	}
 	s := string(y) // one copy; every Value is a substring of it
@@ -31,7 +31,11 @@ func fastYAML(y []byte) (root *yaml.Node, ok bool) {
 	nodes := make([]yaml.Node, 0, 2*strings.Count(s, "\n")+3)
 	// Fields are set one by one: copying whole Node values costs write barriers.
 	newNode := func(kind yaml.Kind, tag string, line, col int) *yaml.Node {
-		nodes = append(nodes, yaml.Node{})
+		if len(nodes) < cap(nodes) {
+			nodes = nodes[:len(nodes)+1] // make zeroed it already
+		} else {
+			nodes = append(nodes, yaml.Node{})
+		}
 		n := &nodes[len(nodes)-1]
 		n.Kind, n.Tag, n.Line, n.Column = kind, tag, line, col
 		return n
@@ -52,10 +56,7 @@ func fastYAML(y []byte) (root *yaml.Node, ok bool) {
 			s = ""
 		}
 		if n := len(line); n > 0 && line[n-1] == '\r' {
-			line = line[:n-1]
-		}
-		if strings.IndexByte(line, '\r') >= 0 || strings.IndexByte(line, '\t') >= 0 {
-			return nil, false // a lone CR breaks lines in YAML; tabs have their own rules
+			line = line[:n-1] // plainYAMLBytes let no other CR through
 		}
 		sp := 0
 		for sp < len(line) && line[sp] == ' ' {
@@ -200,6 +201,47 @@ func plainScalar(v string) bool {
 	return !strings.Contains(v, ": ") && !strings.Contains(v, " #") && v[len(v)-1] != ':'
 }
 
+// plainYAMLBytes is printableYAML for the whole front matter, stricter in what fastYAML
+// declines anyway: no tab anywhere (tabs have their own rules), and a CR only before a LF or at
+// the very end (a lone CR breaks lines in YAML). ASCII is checked by table, a byte at a time.
+func plainYAMLBytes(y []byte) bool {
+	for i := 0; i < len(y); {
+		c := y[i]
+		if plainASCII[c] {
+			i++
+			continue
+		}
+		switch {
+		case c == '\n':
+			i++
+			continue
+		case c == '\r':
+			if i+1 < len(y) && y[i+1] != '\n' {
+				return false
+			}
+			i++
+			continue
+		case c < utf8.RuneSelf:
+			return false // a tab, another control character, DEL
+		}
+		r, size := utf8.DecodeRune(y[i:])
+		if r == utf8.RuneError && size <= 1 || r < 0xA0 || r == 0x2028 || r == 0x2029 ||
+			r == 0xFEFF || r >= 0xD800 && r <= 0xDFFF || r == 0xFFFE || r == 0xFFFF {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// plainASCII: the ASCII characters that need no second look (printable, space included).
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
 // printableYAML reports whether y holds only characters YAML accepts in a document and does
 // not treat as line breaks other than LF and CR: no control characters, no byte order mark,
 // no NEL, LS or PS, valid UTF-8.
@@ -233,7 +275,7 @@ func plainTag(v string) string {
 	}
 	switch c := v[0]; {
 	case c == '+' || c == '-' || isDigit(c):
-		if t, ok := yamlMapTags[v]; ok {
+		if t, ok := yamlWordTag(v); ok {
 			return t
 		}
 		if yamlTimestamp(v) {
@@ -243,30 +285,33 @@ func plainTag(v string) string {
 			return t
 		}
 	case c == '.':
-		if t, ok := yamlMapTags[v]; ok {
+		if t, ok := yamlWordTag(v); ok {
 			return t
 		}
 		if _, err := strconv.ParseFloat(v, 64); err == nil {
 			return "!!float"
 		}
 	case strings.IndexByte("yYnNtTfFoO~<", c) >= 0:
-		if t, ok := yamlMapTags[v]; ok {
+		if t, ok := yamlWordTag(v); ok {
 			return t
 		}
 	}
 	return "!!str"
 }
 
-// yamlMapTags are the words yaml.v3 resolves by table.
-var yamlMapTags = map[string]string{
-	"true": "!!bool", "True": "!!bool", "TRUE": "!!bool",
-	"false": "!!bool", "False": "!!bool", "FALSE": "!!bool",
-	"~": "!!null", "null": "!!null", "Null": "!!null", "NULL": "!!null",
-	".nan": "!!float", ".NaN": "!!float", ".NAN": "!!float",
-	".inf": "!!float", ".Inf": "!!float", ".INF": "!!float",
-	"+.inf": "!!float", "+.Inf": "!!float", "+.INF": "!!float",
-	"-.inf": "!!float", "-.Inf": "!!float", "-.INF": "!!float",
-	"<<": "!!merge",
+// yamlWordTag is the tag of the words yaml.v3 resolves by table (a switch: no map lookup).
+func yamlWordTag(v string) (string, bool) {
+	switch v {
+	case "true", "True", "TRUE", "false", "False", "FALSE":
+		return "!!bool", true
+	case "~", "null", "Null", "NULL":
+		return "!!null", true
+	case ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF":
+		return "!!float", true
+	case "<<":
+		return "!!merge", true
+	}
+	return "", false
 }
 
 // yamlTimestampFormats are the layouts yaml.v3 tries, in its order.
@@ -278,6 +323,8 @@ var yamlTimestampFormats = []string{
 }
 
 // yamlTimestamp is yaml.v3's parseTimestamp: four digits and a '-', then one of its layouts.
+// The forms incidentctl writes (a date, or RFC 3339 to the second with Z or an offset) are
+// recognised without time.Parse when valid; anything else is left to time.Parse.
 func yamlTimestamp(s string) bool {
 	i := 0
 	for i < len(s) && isDigit(s[i]) {
@@ -286,12 +333,53 @@ func yamlTimestamp(s string) bool {
 	if i != 4 || i == len(s) || s[i] != '-' {
 		return false
 	}
+	if canonicalTimestamp(s) {
+		return true
+	}
 	for _, f := range yamlTimestampFormats {
 		if _, err := time.Parse(f, s); err == nil {
 			return true
 		}
 	}
 	return false
+}
+
+// canonicalTimestamp reports whether s is a valid "2006-01-02", "2006-01-02T15:04:05Z" or
+// "2006-01-02T15:04:05+07:00" (two-digit fields, offsets below 24 hours): each of these parses
+// with yaml.v3's first or last layout. false says nothing: time.Parse decides those.
+func canonicalTimestamp(s string) bool {
+	if len(s) != 10 && len(s) != 20 && len(s) != 25 {
+		return false
+	}
+	num := func(i int) int { // two digits at i, -1 if not digits
+		a, b := s[i]-'0', s[i+1]-'0'
+		if a > 9 || b > 9 {
+			return -1
+		}
+		return int(a)*10 + int(b)
+	}
+	year := num(0)*100 + num(2)
+	if num(0) < 0 || num(2) < 0 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	month, day := num(5), num(8)
+	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) {
+		return false
+	}
+	if len(s) == 10 {
+		return true
+	}
+	if s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+		return false
+	}
+	if h, m, sec := num(11), num(14), num(17); h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59 {
+		return false
+	}
+	if len(s) == 20 {
+		return s[19] == 'Z'
+	}
+	oh, om := num(20), num(23)
+	return (s[19] == '+' || s[19] == '-') && s[22] == ':' && oh >= 0 && oh <= 23 && om >= 0 && om <= 59
 }
 
 // numberChars are the only characters yaml.v3's number forms are made of (after it drops
@@ -314,6 +402,22 @@ func yamlNumber(in string) string {
 	for i := 0; i < len(plain); i++ {
 		if !numberChars[plain[i]] {
 			return ""
+		}
+	}
+	// Letters other than an exponent belong to a base prefix (0x, 0b, 0o) and, after 0x, to the
+	// hex digits: text such as a commit hash is told from a number without strconv's errors.
+	body := plain
+	if body != "" && (body[0] == '+' || body[0] == '-') {
+		body = body[1:]
+	}
+	if !(len(body) >= 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X')) {
+		for i := 0; i < len(body); i++ {
+			switch c := body[i]; {
+			case c >= '0' && c <= '9', c == '.', c == '+', c == '-', c == 'e', c == 'E':
+			case i == 1 && body[0] == '0' && (c == 'b' || c == 'B' || c == 'o' || c == 'O'):
+			default:
+				return ""
+			}
 		}
 	}
 	if _, err := strconv.ParseInt(plain, 0, 64); err == nil {

@@ -66,6 +66,12 @@ func FuzzFrontMatter(f *testing.F) {
 	for _, s := range frontMatterSeeds {
 		f.Add([]byte(s))
 	}
+	for _, s := range corpusFrontMatters(f) {
+		f.Add([]byte(s))
+	}
+	for _, tr := range frontMatterTraps {
+		f.Add([]byte(tr.y))
+	}
 	f.Fuzz(func(t *testing.T, y []byte) {
 		checkFrontMatterAgrees(t, y)
 	})

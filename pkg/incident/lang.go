@@ -3,6 +3,7 @@ package incident
 import (
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // A document's generated parts (its section headings, the Status table) are written in one
@@ -36,58 +37,61 @@ type Vocabulary struct {
 	ActionsDone func(done, total, requiredOpen int) string
 }
 
-var vocabularies = map[string]*Vocabulary{
-	LangEn: {
-		Lang:        LangEn,
-		Sections:    map[string]string{SectionStatus: SectionStatus, SectionActions: SectionActions, SectionLog: SectionLog},
-		TableHeader: [2]string{"Field", "Value"},
-		Labels: map[string]string{
-			KeySeverity: "Severity", KeyStatus: "Status", KeyCommander: "Commander", KeyRoles: "Roles",
-			KeyImpact: "Impact", KeyAnnouncement: "Announcement", KeyDeclaredAt: "Declared",
-			KeyIdentifiedAt: "Identified", KeyMitigatedAt: "Mitigated", KeyResolvedAt: "Resolved",
-			KeyResolution: "Resolution", "actions": "Actions", "last_log": "Last log entry",
+// vocabularies are made on first use: commands that never write a document never need them.
+var vocabularies = sync.OnceValue(func() map[string]*Vocabulary {
+	return map[string]*Vocabulary{
+		LangEn: {
+			Lang:        LangEn,
+			Sections:    map[string]string{SectionStatus: SectionStatus, SectionActions: SectionActions, SectionLog: SectionLog},
+			TableHeader: [2]string{"Field", "Value"},
+			Labels: map[string]string{
+				KeySeverity: "Severity", KeyStatus: "Status", KeyCommander: "Commander", KeyRoles: "Roles",
+				KeyImpact: "Impact", KeyAnnouncement: "Announcement", KeyDeclaredAt: "Declared",
+				KeyIdentifiedAt: "Identified", KeyMitigatedAt: "Mitigated", KeyResolvedAt: "Resolved",
+				KeyResolution: "Resolution", "actions": "Actions", "last_log": "Last log entry",
+			},
+			ActionsDone: func(done, total, requiredOpen int) string {
+				s := fmt.Sprintf("%d of %d done", done, total)
+				if requiredOpen > 0 {
+					s += fmt.Sprintf(", %d required open", requiredOpen)
+				}
+				return s
+			},
 		},
-		ActionsDone: func(done, total, requiredOpen int) string {
-			s := fmt.Sprintf("%d of %d done", done, total)
-			if requiredOpen > 0 {
-				s += fmt.Sprintf(", %d required open", requiredOpen)
-			}
-			return s
+		LangJa: {
+			Lang:        LangJa,
+			Sections:    map[string]string{SectionStatus: "ステータス", SectionActions: "アクションリスト", SectionLog: "ログ"},
+			TableHeader: [2]string{"項目", "内容"},
+			Labels: map[string]string{
+				KeySeverity: "重大度", KeyStatus: "ステータス", KeyCommander: "インシデントコマンダー", KeyRoles: "役割",
+				KeyImpact: "影響範囲", KeyAnnouncement: "告知", KeyDeclaredAt: "宣言",
+				KeyIdentifiedAt: "原因特定", KeyMitigatedAt: "暫定対応完了", KeyResolvedAt: "解決",
+				KeyResolution: "解決内容", "actions": "アクション", "last_log": "最新のログ",
+			},
+			Statuses: map[string]string{
+				StatusInvestigating: "調査中（investigating）", StatusIdentified: "原因特定（identified）",
+				StatusMitigated: "暫定対応済み（mitigated）", StatusResolved: "解決（resolved）",
+			},
+			ActionsDone: func(done, total, requiredOpen int) string {
+				s := fmt.Sprintf("%d 件中 %d 件完了", total, done)
+				if requiredOpen > 0 {
+					s += fmt.Sprintf("、必須の未完了 %d 件", requiredOpen)
+				}
+				return s
+			},
 		},
-	},
-	LangJa: {
-		Lang:        LangJa,
-		Sections:    map[string]string{SectionStatus: "ステータス", SectionActions: "アクションリスト", SectionLog: "ログ"},
-		TableHeader: [2]string{"項目", "内容"},
-		Labels: map[string]string{
-			KeySeverity: "重大度", KeyStatus: "ステータス", KeyCommander: "インシデントコマンダー", KeyRoles: "役割",
-			KeyImpact: "影響範囲", KeyAnnouncement: "告知", KeyDeclaredAt: "宣言",
-			KeyIdentifiedAt: "原因特定", KeyMitigatedAt: "暫定対応完了", KeyResolvedAt: "解決",
-			KeyResolution: "解決内容", "actions": "アクション", "last_log": "最新のログ",
-		},
-		Statuses: map[string]string{
-			StatusInvestigating: "調査中（investigating）", StatusIdentified: "原因特定（identified）",
-			StatusMitigated: "暫定対応済み（mitigated）", StatusResolved: "解決（resolved）",
-		},
-		ActionsDone: func(done, total, requiredOpen int) string {
-			s := fmt.Sprintf("%d 件中 %d 件完了", total, done)
-			if requiredOpen > 0 {
-				s += fmt.Sprintf("、必須の未完了 %d 件", requiredOpen)
-			}
-			return s
-		},
-	},
-}
+	}
+})
 
 // DocLangs lists the languages a document may be written in, English first.
 var DocLangs = []string{LangEn, LangJa}
 
 // VocabularyFor returns a language's vocabulary; an unknown language gives English.
 func VocabularyFor(lang string) *Vocabulary {
-	if v, ok := vocabularies[lang]; ok {
+	if v, ok := vocabularies()[lang]; ok {
 		return v
 	}
-	return vocabularies[LangEn]
+	return vocabularies()[LangEn]
 }
 
 // Heading is the text of a section's heading (canonical name) in the vocabulary's language.
@@ -117,7 +121,7 @@ func headingLang(name string) (section, lang string) {
 		return "", "" // every other language's headings start with a non-ASCII letter
 	}
 	for _, l := range DocLangs[1:] {
-		for s, h := range vocabularies[l].Sections {
+		for s, h := range vocabularies()[l].Sections {
 			if name == h {
 				return s, l
 			}

@@ -5,7 +5,7 @@ package incident
 // KeyValuePos returns the 1-based line and column of a front-matter key's value, (0, 0) when
 // the key is absent. Findings about a value point at the value, not at its key.
 func (d *Document) KeyValuePos(key string) (line, col int) {
-	ks, ok := d.fm.keys[key]
+	ks, ok := d.fm.key(key)
 	if !ok || ks.value == nil {
 		return 0, 0
 	}
@@ -27,9 +27,9 @@ func (d *Document) ActionPos(i int) (line, col int) {
 func (d *Document) Where(off int) (line int, key, section string) {
 	line = d.lines.lineOf(min(max(off, 0), len(d.Src)))
 	if off < d.fm.end {
-		for k, ks := range d.fm.keys {
+		for _, ks := range d.fm.keys {
 			if off >= ks.start && off < ks.end {
-				return line, k, ""
+				return line, ks.name, ""
 			}
 		}
 		return line, "", ""

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/incidentctl/incidentctl/pkg/i18n"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,11 +15,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	gfmext "github.com/incidentctl/incidentctl/pkg/markdown/gfm" // gfm names the tests' reference renderer
 )
 
 // Document is a parsed incident document. Src is never modified: edits return a new Document.
@@ -53,7 +53,8 @@ const MaxSize = 4 << 20
 
 // bodyParser reads the body's block structure: headings, the Status table, lists and the
 // check boxes of task items, exactly as goldmark with the Table and TaskList extensions reads
-// them. It leaves out the inline parsers that only matter for rendering (code spans, links,
+// them (pkg/markdown/gfm's: goldmark's, without their work at every start of the program). It
+// leaves out the inline parsers that only matter for rendering (code spans, links,
 // autolinks, raw HTML, emphasis): the format never looks inside a paragraph, inline parsing
 // cannot change the blocks, and a check box is only recognised as the very first inline of a
 // list item (goldmark hands the text before any later '[' to the paragraph first), so what the
@@ -61,18 +62,20 @@ const MaxSize = 4 << 20
 // it against the full parser.
 //
 // Most bodies never reach it: scanBody reads the Markdown incident documents use in a single
-// pass and stands in for this parser (never for another one that tests swap in).
-var bodyParser = newBodyParser()
+// pass and stands in for this parser. It is made the first time a body needs it: most commands
+// never parse a document, and most bodies never reach it.
+var bodyParser = sync.OnceValue(newBodyParser)
 
-var scanStandsInFor = bodyParser
+// bodyParserOverride, when set (tests only), reads every body instead of bodyParser and scanBody.
+var bodyParserOverride parser.Parser
 
 func newBodyParser() parser.Parser {
 	return parser.NewParser(
 		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
-		parser.WithInlineParsers(util.Prioritized(extension.NewTaskCheckBoxParser(), 0)),
+		parser.WithInlineParsers(util.Prioritized(gfmext.NewTaskCheckBoxParser(), 0)),
 		parser.WithParagraphTransformers(append(parser.DefaultParagraphTransformers(),
-			util.Prioritized(extension.NewTableParagraphTransformer(), 200))...),
-		parser.WithASTTransformers(util.Prioritized(extension.NewTableASTTransformer(), 0)),
+			util.Prioritized(gfmext.NewTableParagraphTransformer(), 200))...),
+		parser.WithASTTransformers(util.Prioritized(gfmext.NewTableASTTransformer(), 0)),
 	)
 }
 
@@ -107,11 +110,11 @@ func parse(path string, src []byte, metaOnly bool) (*Document, error) {
 		off := bytes.IndexByte(src, 0)
 		return nil, &ParseError{Path: path, Line: l.lineOf(off), Col: l.col(off), Rule: "encoding", Msg: i18n.Text("incident.parse.nul")}
 	}
-	if off := conflictMarkerAt(src); off >= 0 {
-		l := newLineIndex(src)
-		return nil, &ParseError{Path: path, Line: l.lineOf(off), Col: 1, Rule: "conflict-marker", Msg: ConflictMarkerMessage()}
+	lines := newLineIndex(src)
+	if off := conflictMarkerLine(src, lines); off >= 0 {
+		return nil, &ParseError{Path: path, Line: lines.lineOf(off), Col: 1, Rule: "conflict-marker", Msg: ConflictMarkerMessage()}
 	}
-	d := &Document{Path: path, Src: src, lines: newLineIndex(src), table: span{-1, -1}, metaOnly: metaOnly}
+	d := &Document{Path: path, Src: src, lines: lines, table: span{-1, -1}, metaOnly: metaOnly}
 	fm, err := splitFrontMatter(path, src, d.lines)
 	if err != nil {
 		return nil, err
@@ -122,6 +125,9 @@ func parse(path string, src []byte, metaOnly bool) (*Document, error) {
 		return nil, err
 	}
 	d.Problems = problems
+	if metaOnly && bodyParserOverride == nil && metaBodyOK(src, fm.end, d.lines) {
+		return d, nil // no section twice or missing: nothing else in the body can fail ParseMeta
+	}
 	if err := d.parseBody(); err != nil {
 		return nil, err
 	}
@@ -204,7 +210,7 @@ func (d *Document) parseBody() error {
 		bb.reset()
 		blocksPool.Put(bb)
 	}()
-	if bodyParser != scanStandsInFor || !scanBody(body, d.fm.end, bb) {
+	if bodyParserOverride != nil || !scanBody(body, d.fm.end, bb) {
 		bb.reset()
 		d.goldmarkBlocks(body, bb)
 	}
@@ -216,7 +222,11 @@ func (d *Document) parseBody() error {
 func (d *Document) goldmarkBlocks(body string, bb *bodyBlocks) {
 	base := d.fm.end
 	src := d.Src[base:]
-	root := bodyParser.Parse(text.NewReader(src), parser.WithContext(parser.NewContext()))
+	p := bodyParserOverride
+	if p == nil {
+		p = bodyParser()
+	}
+	root := p.Parse(text.NewReader(src), parser.WithContext(parser.NewContext()))
 	for n := root.FirstChild(); n != nil; n = n.NextSibling() {
 		b := block{start: d.lineStart(base + n.Pos())}
 		switch n := n.(type) {
@@ -383,9 +393,9 @@ func headingText(h *ast.Heading, body string) string {
 	return strings.TrimSpace(b.String())
 }
 
-// markerRE is the syntax of action-list markers; appendMarkers implements it without the regexp
-// engine (FuzzMarkers checks they agree).
-var markerRE = regexp.MustCompile(`<!--\s*([a-z_]+)\s*:\s*(.*?)\s*-->`)
+// The syntax of action-list markers is the regular expression `<!--\s*([a-z_]+)\s*:\s*(.*?)\s*-->`
+// (markerRE, in the tests); appendMarkers implements it without the regexp engine (FuzzMarkers
+// checks they agree), so no program start compiles it.
 
 // marker is one match of markerRE: the byte range of the whole marker, its name and value.
 type marker struct {
@@ -783,14 +793,14 @@ func isAllSpace(s string) bool {
 
 // Line returns the 1-based line of the front-matter key, 0 when absent.
 func (d *Document) KeyLine(key string) int {
-	if ks, ok := d.fm.keys[key]; ok {
+	if ks, ok := d.fm.key(key); ok {
 		return ks.line
 	}
 	return 0
 }
 
 // HasKey reports whether the front matter has the key.
-func (d *Document) HasKey(key string) bool { _, ok := d.fm.keys[key]; return ok }
+func (d *Document) HasKey(key string) bool { _, ok := d.fm.key(key); return ok }
 
 // SectionLine returns the 1-based line of a section's heading.
 func (d *Document) SectionLine(name string) int { return d.sections[name].line }

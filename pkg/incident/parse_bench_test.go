@@ -119,3 +119,23 @@ func BenchmarkParseBody(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkParseMetaStages times each step of ParseMeta alone on the same documents, to see
+// where a listing's time per document goes.
+func BenchmarkParseMetaStages(b *testing.B) {
+	docs := benchDocs(b)
+	names, _ := incident.ParseStages(docs[0])
+	all := make([][]func(), len(docs))
+	for i, d := range docs {
+		_, all[i] = incident.ParseStages(d)
+	}
+	for s, name := range names {
+		b.Run(name, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				all[i%len(all)][s]()
+				i++
+			}
+		})
+	}
+}

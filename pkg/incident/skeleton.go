@@ -74,7 +74,7 @@ func (d *Document) KeyOrder() []string {
 
 // KeyNode returns the value node of a top-level key.
 func (d *Document) KeyNode(key string) (*yaml.Node, bool) {
-	ks, ok := d.fm.keys[key]
+	ks, ok := d.fm.key(key)
 	return ks.value, ok
 }
 
@@ -83,7 +83,7 @@ func (d *Document) SetNode(key string, v *yaml.Node) (*Document, error) { return
 
 // DeleteKey removes a top-level key and its value.
 func (d *Document) DeleteKey(key string) (*Document, error) {
-	ks, ok := d.fm.keys[key]
+	ks, ok := d.fm.key(key)
 	if !ok {
 		return d, nil
 	}

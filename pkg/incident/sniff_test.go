@@ -92,7 +92,7 @@ func checkSniff(t *testing.T, src []byte) {
 	if err != nil {
 		t.Fatalf("sniffed %q but splitFrontMatter fails: %v\n%q", st, err, src)
 	}
-	if ks, found := fm.keys[KeyStatus]; !found || ks.value.Kind != yaml.ScalarNode || ks.value.Tag != "!!str" || ks.value.Value != st {
+	if ks, found := fm.key(KeyStatus); !found || ks.value.Kind != yaml.ScalarNode || ks.value.Tag != "!!str" || ks.value.Value != st {
 		t.Fatalf("sniffed %q, front matter has %+v\n%q", st, ks.value, src)
 	}
 	root, err := decodeYAML("x.md", src[:fm.end])

@@ -1,8 +1,10 @@
 package lint
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"net/url"
 	"os"
 	"path"
@@ -140,6 +142,9 @@ const maxControlFindings = 10
 
 // checkControls reports control characters and escape sequences, one finding per line.
 func checkControls(f *finder, src []byte) {
+	if !mayHoldControl(src) {
+		return
+	}
 	var lines []int
 	n, lastLine := 0, 0
 	for off := 0; off < len(src) && n < maxControlFindings; {
@@ -164,6 +169,62 @@ func checkControls(f *finder, src []byte) {
 		n++
 		f.add(line, col, RuleControlCharacter, fmt.Sprintf("%s: a control character or the start of a terminal escape sequence, which can change what a reader's terminal or editor shows; delete it (incidentctl removes them from what it writes)", incident.ControlName(r)))
 	}
+}
+
+// mayHoldControl is false only when src holds nothing incident.ControlAt finds: no byte below
+// 0x20 other than a tab or a line feed (a carriage return counts, whatever follows it), no
+// DEL, no 0xC2 (the lead byte of the C1 controls U+0080–U+009F) and no E2 80 AA–AE or
+// E2 81 A6–A9 (the bidirectional embeddings and isolates). Every control ControlAt reports
+// starts with one of these bytes, wherever its decoding is in step. Eight bytes at a time:
+// an incident document is mostly ASCII, with a dash or an arrow (E2 80 94, E2 86 92) here
+// and there, and ControlAt decodes every rune that is not ASCII.
+func mayHoldControl(src []byte) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(src); i += 8 {
+		x := binary.LittleEndian.Uint64(src[i:])
+		bad := exactZero(x&(0xe0*lo))&^(exactZero(x^('\n'*lo))|exactZero(x^('\t'*lo))) | exactZero(x^(0x7f*lo))
+		if bad != 0 {
+			return true
+		}
+		if x&hi == 0 {
+			continue
+		}
+		if exactZero(x^(0xc2*lo)) != 0 {
+			return true
+		}
+		// An E2 followed by 80 or 81 (the next byte's lane is x>>8; the last lane's next
+		// byte is in the next word, so that lane is always looked at).
+		next := x >> 8
+		cand := exactZero(x^(0xe2*lo)) & (exactZero(next^(0x80*lo)) | exactZero(next^(0x81*lo)) | 0x80<<56)
+		for ; cand != 0; cand &= cand - 1 {
+			if bidiControlAt(src, i+bits.TrailingZeros64(cand)/8) {
+				return true
+			}
+		}
+	}
+	for ; i < len(src); i++ {
+		c := src[i]
+		if c < 0x20 && c != '\t' && c != '\n' || c == 0x7f || c == 0xc2 || c == 0xe2 && bidiControlAt(src, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// bidiControlAt: the E2 at i starts U+202A–U+202E or U+2066–U+2069.
+func bidiControlAt(src []byte, i int) bool {
+	if i+2 >= len(src) {
+		return false
+	}
+	b1, b2 := src[i+1], src[i+2]
+	return b1 == 0x80 && b2 >= 0xaa && b2 <= 0xae || b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9
+}
+
+// exactZero has the high bit set in each byte of x that is zero, and only there.
+func exactZero(x uint64) uint64 {
+	const m = 0x7f7f7f7f7f7f7f7f
+	return ^((x & m) + m | x | m)
 }
 
 // checkYAML11 reports text values written unquoted that a YAML 1.1 reader would misread.
@@ -391,7 +452,7 @@ func (c *checker) checkPostmortemLink(f *finder, d *incident.Document) {
 			}
 			if p, ok := c.repoLink(link); ok {
 				exists := c.exists(p)
-				f.deps = append(f.deps, fileDep{p, exists})
+				f.deps = append(f.deps, fileDep{strings.Clone(p), exists}) // kept: not a view into the document
 				if exists {
 					return
 				}

@@ -402,8 +402,10 @@ func (c *checker) lintAll(list func(emit func(candidate)) error) ([]*lintedDoc, 
 	next := make(chan candidate, 256)
 	for w := range workers {
 		wg.Go(func() {
+			r := newFileReader() // the worker's (read_linux.go)
+			defer r.close()
 			for cd := range next {
-				done[w] = append(done[w], c.lintFile(cd))
+				done[w] = append(done[w], c.lintFile(cd, r))
 			}
 		})
 	}
@@ -420,8 +422,25 @@ func (c *checker) lintAll(list func(emit func(candidate)) error) ([]*lintedDoc, 
 
 // lintFile reads one candidate and lints it. Nothing about the file can make it fail: what
 // cannot be read is a finding.
-func (c *checker) lintFile(cd candidate) *lintedDoc {
+//
+// A document the result cache holds no reading of (every one, the first time after a clone
+// or in CI) is read in one go: open (by name in its folder, which stays open), fstat, one
+// read into the worker's buffer, close (fileReader). Its stat data then come from the open
+// file, and the next document reuses the buffer: nothing the rules keep refers to it (the
+// parsed document is dropped, its strings are copies), except with --base, which keeps the
+// documents (and gets a copy). What the quick read does not handle (a link, not a regular
+// file, an error, a file too large or changing while read) goes the ordinary way below,
+// which says what is wrong.
+func (c *checker) lintFile(cd candidate, r *fileReader) *lintedDoc {
 	ld := &lintedDoc{rel: cd.rel, explicit: cd.explicit}
+	if !cd.scenario && (c.cache == nil || c.cache.old[cd.rel] == nil) {
+		if src, key, ok := r.read(cd.abs); ok {
+			if c.keepDocs {
+				src = slices.Clone(src) // the base rules keep the document
+			}
+			return c.lintContent(cd, ld, key, src)
+		}
+	}
 	unreadable := func(msg string) *lintedDoc {
 		ld.findings = []Finding{{Path: cd.rel, Line: 1, Col: 1, Rule: RuleUnreadable, Message: msg}}
 		return ld
@@ -444,13 +463,6 @@ func (c *checker) lintFile(cd candidate) *lintedDoc {
 			return ld
 		}
 	}
-	// keep records the reading in the cache: what follows depends on the content only.
-	keep := func(f *finder) *lintedDoc {
-		if c.cache != nil && !cd.scenario {
-			ld.entry = c.cache.entryFor(c, ld, key, f)
-		}
-		return ld
-	}
 	f, err := os.Open(cd.abs)
 	if err != nil {
 		return unreadable(fmt.Sprintf("cannot read the file: %v", err))
@@ -459,10 +471,9 @@ func (c *checker) lintFile(cd candidate) *lintedDoc {
 	if !cd.sure {
 		head := make([]byte, 8)
 		n, _ := io.ReadFull(f, head)
-		first, _, _ := bytes.Cut(head[:n], []byte("\n"))
-		if string(bytes.TrimRight(first, " \t\r")) != "---" {
+		if !frontMatterStart(head[:n]) {
 			ld.skipped = true
-			return keep(nil)
+			return c.keep(cd, ld, key, nil)
 		}
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			return unreadable(fmt.Sprintf("cannot read the file: %v", err))
@@ -470,7 +481,7 @@ func (c *checker) lintFile(cd candidate) *lintedDoc {
 	}
 	if fi.Size() > incident.MaxSize {
 		unreadable(fmt.Sprintf("the file is %d bytes, more than the %d (4 MiB) an incident document may have: keep large logs and dumps elsewhere and link them", fi.Size(), incident.MaxSize))
-		return keep(nil)
+		return c.keep(cd, ld, key, nil)
 	}
 	src := make([]byte, fi.Size())
 	if _, err := io.ReadFull(f, src); err != nil {
@@ -480,16 +491,44 @@ func (c *checker) lintFile(cd candidate) *lintedDoc {
 		ld.findings = c.checkScenario(cd.rel, cd.abs, src) // drill.go
 		return ld
 	}
+	return c.lintContent(cd, ld, key, src)
+}
+
+// frontMatterStart reports whether the first bytes of a file (at least 8 when it has them)
+// open front matter: a first line of "---".
+func frontMatterStart(head []byte) bool {
+	first, _, _ := bytes.Cut(head[:min(len(head), 8)], []byte("\n"))
+	return string(bytes.TrimRight(first, " \t\r")) == "---"
+}
+
+// lintContent runs the single-document rules on a candidate's content, read with stat data
+// key, and records the reading in the result cache.
+func (c *checker) lintContent(cd candidate, ld *lintedDoc, key statKey, src []byte) *lintedDoc {
+	if !cd.sure && !frontMatterStart(src) {
+		ld.skipped = true
+		return c.keep(cd, ld, key, nil)
+	}
 	d, fd := c.check(cd.rel, src)
 	ld.findings = fd.out
 	if d != nil {
-		ld.parsed, ld.id = true, d.Meta.ID
+		// A copy: the ID is a view into the document's front matter, which the run would
+		// otherwise keep for every document (40 MB at 100,000).
+		ld.parsed, ld.id = true, strings.Clone(d.Meta.ID)
 		ld.idLine, ld.idCol = pos(d, incident.KeyID)
 		if c.keepDocs {
 			ld.doc = d
 		}
 	}
-	return keep(fd)
+	return c.keep(cd, ld, key, fd)
+}
+
+// keep records the reading of ld in the result cache: what it found depends on the content
+// only.
+func (c *checker) keep(cd candidate, ld *lintedDoc, key statKey, f *finder) *lintedDoc {
+	if c.cache != nil && !cd.scenario {
+		ld.entry = c.cache.entryFor(c, ld, key, f)
+	}
+	return ld
 }
 
 // Where uniqueIDs looks for other documents with a linted document's ID.

@@ -23,6 +23,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -392,8 +393,9 @@ func changedAt(entries []incident.LogEntry, prefixes ...string) time.Time {
 }
 
 // logPrefixes says which log entries record a change of each key, in every language a
-// document may be written in (a Japanese document logs "重大度 SEV2 → SEV1").
-var logPrefixes = func() map[string][]string {
+// document may be written in (a Japanese document logs "重大度 SEV2 → SEV1"). Made on first
+// use: only a merge needs it, not every start of the program.
+var logPrefixes = sync.OnceValue(func() map[string][]string {
 	p := map[string][]string{incident.KeyTitle: {"title"}}
 	for _, w := range board.All() {
 		add := func(key string, prefixes ...string) { p[key] = append(p[key], prefixes...) }
@@ -406,7 +408,7 @@ var logPrefixes = func() map[string][]string {
 		add(incident.KeyAnnouncement, w.Announcement+":")
 	}
 	return p
-}()
+})
 
 func encode(n *yaml.Node) string {
 	if n == nil {
@@ -519,8 +521,8 @@ func (m *merger) moreSevere(on, tn *yaml.Node) *yaml.Node {
 	if m.opts.MoreSevere(tn.Value, on.Value) {
 		keep, other = tn, on
 	}
-	at := changedAt(m.newOurs, logPrefixes[incident.KeySeverity]...)
-	if u := changedAt(m.newTheirs, logPrefixes[incident.KeySeverity]...); u.After(at) {
+	at := changedAt(m.newOurs, logPrefixes()[incident.KeySeverity]...)
+	if u := changedAt(m.newTheirs, logPrefixes()[incident.KeySeverity]...); u.After(at) {
 		at = u
 	}
 	m.note(at, m.words().MergeSeverity(keep.Value, other.Value))
@@ -530,7 +532,7 @@ func (m *merger) moreSevere(on, tn *yaml.Node) *yaml.Node {
 // laterIsTheirs decides a field both sides changed: the later change wins; at the same time,
 // the larger value, so both clones decide alike.
 func (m *merger) laterIsTheirs(key string, on, tn *yaml.Node) bool {
-	prefixes := logPrefixes[key]
+	prefixes := logPrefixes()[key]
 	if prefixes == nil {
 		prefixes = []string{key}
 	}

@@ -39,6 +39,12 @@ type segment struct{ joined, orig, n int }
 // characters that begins the next line after its indentation, and where that line ends
 // (before "\r\n" or "\n").
 func continuation(src []byte, nl int) (hs, he, le int) {
+	hs, he = head(src, nl)
+	return hs, he, contEnd(src, hs)
+}
+
+// head is continuation without the line's end, which most line breaks need not look for.
+func head(src []byte, nl int) (hs, he int) {
 	hs = nl + 1
 	for hs < len(src) && (src[hs] == ' ' || src[hs] == '\t') {
 		hs++
@@ -47,16 +53,19 @@ func continuation(src []byte, nl int) (hs, he, le int) {
 	for he < len(src) && tokenByte(src[he]) {
 		he++
 	}
-	le = hs
+	return hs, he
+}
+
+// contEnd is where the line holding hs ends, before "\r\n" or "\n" (never before hs).
+func contEnd(src []byte, hs int) int {
+	le := len(src)
 	if i := bytes.IndexByte(src[hs:], '\n'); i >= 0 {
 		le = hs + i
-	} else {
-		le = len(src)
 	}
 	if le > hs && src[le-1] == '\r' {
 		le--
 	}
-	return hs, he, le
+	return le
 }
 
 func (s *Scanner) splits(src []byte) []hit {
@@ -79,11 +88,15 @@ func (s *Scanner) splits(src []byte) []hit {
 		for tailStart > 0 && tokenByte(src[tailStart-1]) {
 			tailStart--
 		}
-		hs, he, le := continuation(src, nl)
-		tail, head := src[tailStart:tailEnd], src[hs:he]
-		if len(tail) < minSplitSide || len(head) < minSplitSide || !mixed(tail) && !mixed(head) {
+		if tailEnd-tailStart < minSplitSide {
+			continue // most lines end in punctuation or a short word
+		}
+		hs, he := head(src, nl)
+		if he-hs < minSplitSide || !mixed(src[tailStart:tailEnd]) && !mixed(src[hs:he]) {
 			continue
 		}
+		le := contEnd(src, hs)
+		tail := src[tailStart:tailEnd]
 		ls := bytes.LastIndexByte(src[:nl], '\n') + 1
 		joined = append(joined[:0], src[ls:tailEnd]...)
 		segs = append(segs[:0], segment{0, ls, tailEnd - ls})

@@ -2,6 +2,7 @@ package secret
 
 import (
 	"bytes"
+	"math/bits"
 	"strings"
 	"sync"
 )
@@ -11,34 +12,47 @@ import (
 // only over the lines around its anchors (see windows), and one pass over the bytes finds the
 // anchors.
 
-// anchors maps the first two bytes of every anchor, lower-cased, to the anchors starting with
-// them: one table lookup per byte finds them all in one pass. An exact anchor can only start
-// where the lower-cased pair is its own lower-cased pair, so one table serves both kinds.
-// Built on the first scan: most commands scan nothing, and the table is 64 KiB.
+// anchors groups the anchors by their first two bytes, lower-cased: one list per pair, at
+// most 64 lists, so that a list is a bit of a uint64. Three tables of 256 masks say, for each
+// byte, which lists can have it first, second and third (an exact anchor sets only its own
+// case, an anchor ignoring case both; an anchor of two bytes lets any third byte through). At
+// each offset of the text, first[b0] & second[b1] & third[b2] is the lists that may start
+// there: three loads from tables that stay in the L1 cache reject almost every offset, and
+// the few left are compared with the list's anchors. Built on the first scan: most commands
+// scan nothing.
 var anchors = sync.OnceValue(func() *anchorTable {
 	t := new(anchorTable)
+	byPair := map[[2]byte]int{}
 	for i, d := range detectors {
 		for _, a := range d.anchors {
 			if d.lower {
 				a = strings.ToLower(a)
 			}
-			k := uint16(lowerASCII(a[0]))<<8 | uint16(lowerASCII(a[1]))
-			if t.byPair[k] == 0 {
+			k := [2]byte{lowerASCII(a[0]), lowerASCII(a[1])}
+			l, ok := byPair[k]
+			if !ok {
+				l = len(t.lists)
+				byPair[k] = l
 				t.lists = append(t.lists, nil)
-				t.third = append(t.third, [4]uint64{})
-				t.byPair[k] = uint8(len(t.lists))
 			}
-			l := t.byPair[k] - 1
 			t.lists[l] = append(t.lists[l], anchorRef{a, i, d.lower})
-			if len(a) == 2 {
-				t.third[l] = [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
-			} else {
-				c := lowerASCII(a[2])
-				t.third[l][c>>6] |= 1 << (c & 63)
+			bit := uint64(1) << l
+			for pos, tab := range []*[256]uint64{&t.first, &t.second, &t.third} {
+				if pos == 2 && len(a) == 2 {
+					for c := range tab {
+						tab[c] |= bit
+					}
+					continue
+				}
+				c := a[pos]
+				tab[c] |= bit
+				if d.lower {
+					tab[upperASCII(c)] |= bit
+				}
 			}
 		}
 	}
-	if len(detectors) > maxDetectors || len(t.lists) > 255 {
+	if len(detectors) > maxDetectors || len(t.lists) > 64 {
 		panic("secret: too many detectors or anchors for the tables")
 	}
 	return t
@@ -46,12 +60,8 @@ var anchors = sync.OnceValue(func() *anchorTable {
 
 // anchorTable is the table of anchors (see anchors).
 type anchorTable struct {
-	byPair [1 << 16]uint8 // 1 + index into lists; 0 for none
-	lists  [][]anchorRef
-	// third holds, per list, the lower-cased third bytes its anchors can have (all of them
-	// for an anchor of two bytes): most pairs of letters that start an anchor somewhere
-	// ("ke", "au", "to") are followed by something else.
-	third [][4]uint64
+	first, second, third [256]uint64 // per byte, the lists whose anchors can have it there
+	lists                [][]anchorRef
 }
 
 const maxDetectors = 64
@@ -62,14 +72,6 @@ type anchorRef struct {
 	fold     bool // ignoring ASCII case (text is lower case)
 }
 
-// lowerTable is lowerASCII for every byte.
-var lowerTable = func() (t [256]byte) {
-	for i := range t {
-		t[i] = lowerASCII(byte(i))
-	}
-	return t
-}()
-
 func lowerASCII(c byte) byte {
 	if 'A' <= c && c <= 'Z' {
 		return c + 'a' - 'A'
@@ -77,35 +79,58 @@ func lowerASCII(c byte) byte {
 	return c
 }
 
+func upperASCII(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
+}
+
 // anchorsAt returns, per detector, the offsets where one of its anchors starts in src, in order
 // (an offset once when several of its anchors start there).
 func anchorsAt(src []byte) (at [maxDetectors][]int) {
-	note := func(d, i int) {
-		if n := len(at[d]); n == 0 || at[d][n-1] != i {
-			at[d] = append(at[d], i)
-		}
-	}
 	if len(src) < 2 {
 		return at
 	}
 	tab := anchors()
-	k := uint16(lowerTable[src[0]])
-	for i := 0; i+1 < len(src); i++ {
-		k = k<<8 | uint16(lowerTable[src[i+1]]) // the pair at i, lower-cased
-		n := tab.byPair[k]
-		if n == 0 {
+	// try compares the anchors of the lists in m with the text at i.
+	try := func(m uint64, i int) {
+		for ; m != 0; m &= m - 1 {
+			for _, a := range tab.lists[bits.TrailingZeros64(m)] {
+				if a.fold && len(src)-i >= len(a.text) && equalFoldASCII(src[i:i+len(a.text)], a.text) ||
+					!a.fold && bytes.HasPrefix(src[i:], []byte(a.text)) {
+					if n := len(at[a.detector]); n == 0 || at[a.detector][n-1] != i {
+						at[a.detector] = append(at[a.detector], i)
+					}
+				}
+			}
+		}
+	}
+	// Eight offsets at a time, without a branch: first & second & third of each, ORed. Almost
+	// every block gives 0 (0.2% of offsets in incident documents have a list left); a block
+	// that does not is looked at offset by offset.
+	i := 0
+	for ; i+10 <= len(src); i += 8 {
+		b := src[i : i+10 : i+10]
+		f, s, t := &tab.first, &tab.second, &tab.third
+		acc := f[b[0]]&s[b[1]]&t[b[2]] | f[b[1]]&s[b[2]]&t[b[3]] | f[b[2]]&s[b[3]]&t[b[4]] | f[b[3]]&s[b[4]]&t[b[5]] |
+			f[b[4]]&s[b[5]]&t[b[6]] | f[b[5]]&s[b[6]]&t[b[7]] | f[b[6]]&s[b[7]]&t[b[8]] | f[b[7]]&s[b[8]]&t[b[9]]
+		if acc == 0 {
 			continue
 		}
-		if i+2 < len(src) {
-			if c := lowerTable[src[i+2]]; tab.third[n-1][c>>6]&(1<<(c&63)) == 0 {
-				continue
+		for k := range 8 {
+			if m := f[b[k]] & s[b[k+1]] & t[b[k+2]]; m != 0 {
+				try(m, i+k)
 			}
 		}
-		for _, a := range tab.lists[n-1] {
-			if a.fold && len(src)-i >= len(a.text) && equalFoldASCII(src[i:i+len(a.text)], a.text) ||
-				!a.fold && bytes.HasPrefix(src[i:], []byte(a.text)) {
-				note(a.detector, i)
-			}
+	}
+	for ; i+1 < len(src); i++ {
+		m := tab.first[src[i]] & tab.second[src[i+1]]
+		if i+2 < len(src) { // the last pair has no third byte
+			m &= tab.third[src[i+2]]
+		}
+		if m != 0 {
+			try(m, i)
 		}
 	}
 	return at

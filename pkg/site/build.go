@@ -201,7 +201,7 @@ func (b *builder) outFile(rel string) string {
 // key names the settings every page depends on.
 func (b *builder) key() string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", rendererKey, b.opts.Site.Title, b.opts.Site.BaseURL, b.cat.lang)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", rendererKey(), b.opts.Site.Title, b.opts.Site.BaseURL, b.cat.lang)
 	if s := b.opts.Severities; s != nil {
 		for _, l := range s.Levels {
 			fmt.Fprintf(h, "%s\x00%s\x00%d\x00", l.ID, l.Summary, l.Rank)
@@ -211,8 +211,9 @@ func (b *builder) key() string {
 }
 
 // rendererKey names this build of incidentctl (its pages may differ from another's): the
-// executable's path, size and time, as the workspace caches do.
-var rendererKey = func() string {
+// executable's path, size and time, as the workspace caches do. Found on the first build, not
+// at every start of the program.
+var rendererKey = sync.OnceValue(func() string {
 	exe, err := os.Executable()
 	if err != nil {
 		return ""
@@ -222,7 +223,7 @@ var rendererKey = func() string {
 		return ""
 	}
 	return fmt.Sprintf("%s %d %d", exe, fi.Size(), fi.ModTime().UnixNano())
-}()
+})
 
 // refresh stats a file against what the last build saw of it. same is true when it is
 // unchanged: by its stat data (data is then nil: the file was not read) or, when those

@@ -7,12 +7,13 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/incidentctl/incidentctl/pkg/markdown/gfm"
 )
 
 // What a responder typed (log texts, impact, announcements, action texts, a postmortem) is
@@ -35,7 +36,9 @@ type markdown struct {
 const seenMax = 2048
 
 func newMarkdown() *markdown {
-	ext := []goldmark.Extender{extension.Strikethrough, extension.Linkify}
+	// GitHub's extensions as goldmark's extension package has them (pkg/markdown/gfm: the same
+	// HTML, without compiling its regular expressions at every start of the program).
+	ext := []goldmark.Extender{gfm.Strikethrough, gfm.Linkify}
 	escaped := goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(escapeRaw{}, 100)))
 	// A postmortem's HTML comments are its template's prompts to the writers: invisible
 	// wherever Markdown is read, so invisible here too. Any other raw HTML shows as text.
@@ -50,7 +53,7 @@ func newMarkdown() *markdown {
 			goldmark.WithExtensions(ext...),
 			escaped,
 		),
-		block: goldmark.New(goldmark.WithExtensions(append(ext, extension.Table, extension.TaskList)...), documents),
+		block: goldmark.New(goldmark.WithExtensions(append(ext, gfm.Table, gfm.TaskList)...), documents),
 	}
 }
 

@@ -1,0 +1,128 @@
+//go:build linux
+
+package lint
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/incidentctl/incidentctl/pkg/config"
+)
+
+// TestRunReusesReadBuffer: documents read one after the other into one worker's buffer
+// (lintFile's quick read) give the findings each gives alone: nothing a finding or the
+// cross-document rules keep still points into the buffer when the next document overwrites
+// it. The documents differ in length, so a longer one's bytes are left behind a shorter one.
+func TestRunReusesReadBuffer(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // one worker, one buffer for all
+	long := strings.Repeat("- 2026-11-23T10:06:00+09:00 [bob] error rate 31% on checkout-api since deploy 4812\n", 40)
+	variants := []string{
+		validDoc,
+		replace(validDoc, "severity: SEV2", "severity: SEV9", "status: investigating", "status: open") + "- later\n",
+		replace(validDoc, "template:", "team: payments\ntemplate:"),
+		replace(validDoc, "title: Checkout API returns 500s", `title: "Checkout API`),
+		validDoc + long,
+		replace(validDoc, "impact: Checkout failing", "impact: Checkout failing \x1b[31m") + long,
+		replace(validDoc, "identified_at: null", "identified_at: yesterday 10:20"),
+		validDoc + "- 2026-11-23T10:20:00+09:00 [bob] token: Zq8mT3vR9kLw2XyPq4Nb\n",
+		replace(resolved(validDoc), "postmortem: https://wiki.example.com/pm/k7xqm", "postmortem: postmortems/2026/11/missing.md"),
+		"---\nid: nope\n---\n",
+	}
+	dir := t.TempDir()
+	var paths []string
+	for i := range 60 {
+		src := variants[(i*7)%len(variants)]
+		rel := fmt.Sprintf("incidents/drafts/doc-%02d.md", i)
+		write(t, dir, rel, src)
+		paths = append(paths, rel)
+	}
+	res := run(t, Options{Root: dir})
+	var got []string
+	for _, f := range res.Findings {
+		if f.Rule != RuleIDUnique {
+			got = append(got, fmt.Sprintf("%s:%d:%d %s %s", f.Path, f.Line, f.Col, f.Rule, f.Message))
+		}
+	}
+	var want []string
+	for _, rel := range paths {
+		src, err := os.ReadFile(filepath.Join(dir, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := testChecker(t, config.Lint{})
+		c.severities, c.sevFrom, c.root = nil, "", dir
+		if err := c.fillDefaults(); err != nil {
+			t.Fatal(err)
+		}
+		_, fs := c.checkDocument(rel, src)
+		for _, f := range fs {
+			want = append(want, fmt.Sprintf("%s:%d:%d %s %s", f.Path, f.Line, f.Col, f.Rule, f.Message))
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("lint of the folder:\n%s\n\neach document alone:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(want) < 40 {
+		t.Fatalf("only %d findings: the documents no longer exercise the rules", len(want))
+	}
+	// Every document's ID is its own: the id-unique rule sees each parsed ID intact.
+	ids := 0
+	for _, f := range res.Findings {
+		if f.Rule == RuleIDUnique {
+			ids++
+			if !strings.Contains(f.Message, "261123-k7xqm") && !strings.Contains(f.Message, "nope") {
+				t.Errorf("id-unique with a damaged ID: %s", f.Message)
+			}
+		}
+	}
+	if ids == 0 {
+		t.Error("no id-unique finding: the shared IDs were not compared")
+	}
+}
+
+// TestQuickReadFallsBack: what the quick read does not take (a FIFO, which must not block the
+// open; a link; a file too large) is read the ordinary way and reported as before.
+func TestQuickReadFallsBack(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, validPath, validDoc)
+	fifo := filepath.Join(dir, "incidents/2026/11/261123-ddddd-fifo.md")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("no FIFO here: %v", err)
+	}
+	if err := os.Symlink(filepath.Join(dir, validPath), filepath.Join(dir, "incidents/2026/11/261123-eeeee-link.md")); err != nil {
+		t.Fatal(err)
+	}
+	r := newFileReader()
+	defer r.close()
+	if _, _, ok := r.read(fifo); ok {
+		t.Error("the quick read took a FIFO")
+	}
+	if _, _, ok := r.read(filepath.Join(dir, "incidents/2026/11/261123-eeeee-link.md")); ok {
+		t.Error("the quick read followed a link")
+	}
+	if src, _, ok := r.read(filepath.Join(dir, validPath)); !ok || string(src) != validDoc {
+		t.Errorf("the quick read of a document: ok %v, %d bytes", ok, len(src))
+	}
+	if _, _, ok := r.read(filepath.Join(dir, "incidents/2026/11/none.md")); ok {
+		t.Error("the quick read of a missing file")
+	}
+	if src, _, ok := r.read(filepath.Join(dir, validPath)); !ok || string(src) != validDoc {
+		t.Errorf("the quick read after a missing file: ok %v, %d bytes", ok, len(src))
+	}
+	res := run(t, Options{Root: dir})
+	want := []string{
+		"incidents/2026/11/261123-ddddd-fifo.md unreadable@001",
+		"incidents/2026/11/261123-eeeee-link.md unreadable@001",
+	}
+	if got := briefPaths(res.Findings); !slices.Equal(got, want) {
+		t.Errorf("findings %v, want %v", got, want)
+	}
+}
