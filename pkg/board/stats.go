@@ -69,34 +69,11 @@ func (e Experience) Last() time.Time {
 // drill's commander is its trainee). Names match regardless of case and keep the spelling seen
 // first.
 func ICExperience(docs []*incident.Document, r Range) map[string]Experience {
-	out := map[string]Experience{}
-	names := map[string]string{}
+	t := NewTally(r)
 	for _, d := range docs {
-		if !r.Contains(d.Meta.DeclaredAt) {
-			continue
-		}
-		for _, c := range Commanders(d) {
-			key := strings.ToLower(c)
-			if _, ok := names[key]; !ok {
-				names[key] = c
-			}
-			e := out[names[key]]
-			at := d.Meta.DeclaredAt
-			if d.Meta.IsDrill() {
-				e.Drills++
-				if at.After(e.LastDrill) {
-					e.LastDrill = at
-				}
-			} else {
-				e.Incidents++
-				if at.After(e.LastIncident) {
-					e.LastIncident = at
-				}
-			}
-			out[names[key]] = e
-		}
+		t.AddExperience(d)
 	}
-	return out
+	return t.exp
 }
 
 // MonthKey is the month an incident counts in: the UTC month of its declaration, so the figures
@@ -107,44 +84,100 @@ func MonthKey(t time.Time) string { return t.UTC().Format("2006-01") }
 // counted alike: the caller decides whether drills are among them (the real record leaves them
 // out). Experience counts drills apart; see ICExperience.
 func Compute(docs []*incident.Document, r Range) *Stats {
-	s := &Stats{
+	t := NewTally(r)
+	for _, d := range docs {
+		t.Add(d)
+		t.AddExperience(d)
+	}
+	return t.Stats()
+}
+
+// Tally computes the statistics one document at a time, in the listing's order, so that a
+// caller streaming the documents holds none of them: Add counts a document in the statistics
+// (Compute), AddExperience in the IC experience (ICExperience); a caller may pass different
+// documents to each (the experience counts drills apart).
+type Tally struct {
+	r                 Range
+	s                 *Stats
+	mitigate, resolve map[string][]time.Duration
+	names             map[string]string // case-folded name -> the spelling seen first
+	exp               map[string]Experience
+	expNames          map[string]string
+}
+
+// NewTally starts the statistics of the documents declared within r.
+func NewTally(r Range) *Tally {
+	return &Tally{r: r, s: &Stats{
 		BySeverity: map[string]int{}, ByMonth: map[string]int{},
 		TimeToMitigate: map[string]Durations{}, TimeToResolve: map[string]Durations{},
 		Commanders: map[string]int{}, SkippedActions: map[string]int{},
+	}, mitigate: map[string][]time.Duration{}, resolve: map[string][]time.Duration{}, names: map[string]string{},
+		exp: map[string]Experience{}, expNames: map[string]string{}}
+}
+
+// Add counts d in the statistics.
+func (t *Tally) Add(d *incident.Document) {
+	s := t.s
+	m := d.Meta
+	if !t.r.Contains(m.DeclaredAt) {
+		return
 	}
-	mitigate := map[string][]time.Duration{}
-	resolve := map[string][]time.Duration{}
-	names := map[string]string{} // case-folded name -> the spelling seen first
-	for _, d := range docs {
-		m := d.Meta
-		if !r.Contains(m.DeclaredAt) {
-			continue
+	s.Count++
+	s.BySeverity[m.Severity]++
+	s.ByMonth[MonthKey(m.DeclaredAt)]++
+	if m.MitigatedAt != nil && !m.MitigatedAt.Before(m.DeclaredAt) {
+		t.mitigate[m.Severity] = append(t.mitigate[m.Severity], m.MitigatedAt.Sub(m.DeclaredAt))
+	}
+	if m.Status == incident.StatusResolved && m.ResolvedAt != nil && !m.ResolvedAt.Before(m.DeclaredAt) {
+		t.resolve[m.Severity] = append(t.resolve[m.Severity], m.ResolvedAt.Sub(m.DeclaredAt))
+	}
+	for _, c := range Commanders(d) {
+		key := strings.ToLower(c)
+		if _, ok := t.names[key]; !ok {
+			t.names[key] = c
 		}
-		s.Count++
-		s.BySeverity[m.Severity]++
-		s.ByMonth[MonthKey(m.DeclaredAt)]++
-		if m.MitigatedAt != nil && !m.MitigatedAt.Before(m.DeclaredAt) {
-			mitigate[m.Severity] = append(mitigate[m.Severity], m.MitigatedAt.Sub(m.DeclaredAt))
+		s.Commanders[t.names[key]]++
+	}
+	for _, a := range Skipped(d) {
+		s.SkippedActions[a]++
+	}
+}
+
+// AddExperience counts d in the IC experience.
+func (t *Tally) AddExperience(d *incident.Document) {
+	if !t.r.Contains(d.Meta.DeclaredAt) {
+		return
+	}
+	for _, c := range Commanders(d) {
+		key := strings.ToLower(c)
+		if _, ok := t.expNames[key]; !ok {
+			t.expNames[key] = c
 		}
-		if m.Status == incident.StatusResolved && m.ResolvedAt != nil && !m.ResolvedAt.Before(m.DeclaredAt) {
-			resolve[m.Severity] = append(resolve[m.Severity], m.ResolvedAt.Sub(m.DeclaredAt))
-		}
-		for _, c := range Commanders(d) {
-			key := strings.ToLower(c)
-			if _, ok := names[key]; !ok {
-				names[key] = c
+		e := t.exp[t.expNames[key]]
+		at := d.Meta.DeclaredAt
+		if d.Meta.IsDrill() {
+			e.Drills++
+			if at.After(e.LastDrill) {
+				e.LastDrill = at
 			}
-			s.Commanders[names[key]]++
+		} else {
+			e.Incidents++
+			if at.After(e.LastIncident) {
+				e.LastIncident = at
+			}
 		}
-		for _, a := range Skipped(d) {
-			s.SkippedActions[a]++
-		}
+		t.exp[t.expNames[key]] = e
 	}
-	s.Experience = ICExperience(docs, r)
-	for sev, ds := range mitigate {
+}
+
+// Stats returns the statistics of what was added.
+func (t *Tally) Stats() *Stats {
+	s := t.s
+	s.Experience = t.exp
+	for sev, ds := range t.mitigate {
 		s.TimeToMitigate[sev] = Summarise(ds)
 	}
-	for sev, ds := range resolve {
+	for sev, ds := range t.resolve {
 		s.TimeToResolve[sev] = Summarise(ds)
 	}
 	return s
