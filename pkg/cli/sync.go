@@ -123,8 +123,9 @@ func addSyncFlag(cmd *cobra.Command) {
 // syncGC has the collector run at twice its usual pace for a sync (unless GOGC says otherwise):
 // what a sync allocates is short-lived (the received pack's objects as deltas are applied,
 // the documents merged), and the time goes to the network and the remote, so the heap's size
-// is the cost that shows: the 50-commit merge at 100,000 incidents peaked at 61–65 MB at the
-// default pace and 58–60 MB at this one (BENCHMARKS.md), against a bound of 60 MB.
+// is the cost that shows. At 100,000 incidents the 50-commit merge peaked at 63–64 MB at the
+// default pace and 60 MB at GOGC 50 in the round that tried it, and at 58–61 / 59 MB in the
+// next (BENCHMARKS.md, "sync @100k memory"): a megabyte or three, against a bound of 60 MB.
 func syncGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(50)
