@@ -30,6 +30,8 @@
 //	SOFTWARE.
 package gfm
 
+import "github.com/yuin/goldmark/renderer/html"
+
 // isSpace is the class \s of Go's regular expressions, which goldmark's patterns use:
 // [\t\n\f\r ] (not \v).
 func isSpace(b byte) bool {
@@ -45,4 +47,14 @@ func trimSpace(b []byte) []byte {
 		b = b[:len(b)-1]
 	}
 	return b
+}
+
+// htmlConfig is goldmark's HTML renderer configuration with opts applied, for the renderers
+// of the extensions.
+func htmlConfig(opts []html.Option) html.Config {
+	c := html.NewConfig()
+	for _, opt := range opts {
+		opt.SetHTMLOption(&c)
+	}
+	return c
 }

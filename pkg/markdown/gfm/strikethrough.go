@@ -50,11 +50,7 @@ type StrikethroughHTMLRenderer struct {
 
 // NewStrikethroughHTMLRenderer returns a StrikethroughHTMLRenderer.
 func NewStrikethroughHTMLRenderer(opts ...html.Option) renderer.NodeRenderer {
-	r := &StrikethroughHTMLRenderer{Config: html.NewConfig()}
-	for _, opt := range opts {
-		opt.SetHTMLOption(&r.Config)
-	}
-	return r
+	return &StrikethroughHTMLRenderer{Config: htmlConfig(opts)}
 }
 
 // RegisterFuncs implements renderer.NodeRenderer.

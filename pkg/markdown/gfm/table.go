@@ -275,11 +275,7 @@ type TableHTMLRenderer struct {
 
 // NewTableHTMLRenderer returns a TableHTMLRenderer.
 func NewTableHTMLRenderer(opts ...html.Option) renderer.NodeRenderer {
-	r := &TableHTMLRenderer{Config: html.NewConfig()}
-	for _, opt := range opts {
-		opt.SetHTMLOption(&r.Config)
-	}
-	return r
+	return &TableHTMLRenderer{Config: htmlConfig(opts)}
 }
 
 // RegisterFuncs implements renderer.NodeRenderer.

@@ -65,11 +65,7 @@ type TaskCheckBoxHTMLRenderer struct {
 
 // NewTaskCheckBoxHTMLRenderer returns a TaskCheckBoxHTMLRenderer.
 func NewTaskCheckBoxHTMLRenderer(opts ...html.Option) renderer.NodeRenderer {
-	r := &TaskCheckBoxHTMLRenderer{Config: html.NewConfig()}
-	for _, opt := range opts {
-		opt.SetHTMLOption(&r.Config)
-	}
-	return r
+	return &TaskCheckBoxHTMLRenderer{Config: htmlConfig(opts)}
 }
 
 // RegisterFuncs implements renderer.NodeRenderer.
