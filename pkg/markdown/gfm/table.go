@@ -288,24 +288,25 @@ func (r *TableHTMLRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegistere
 
 func (r *TableHTMLRenderer) renderTable(w util.BufWriter, source []byte, n gast.Node, entering bool) (gast.WalkStatus, error) {
 	if entering {
-		_, _ = w.WriteString("<table")
-		if n.Attributes() != nil {
-			html.RenderAttributes(w, n, tableAttributeFilter())
-		}
-		_, _ = w.WriteString(">\n")
+		openTag(w, n, "table", tableAttributeFilter())
 	} else {
 		_, _ = w.WriteString("</table>\n")
 	}
 	return gast.WalkContinue, nil
 }
 
+// openTag writes <tag attributes…> and a newline: the opening of a table, its head or a row.
+func openTag(w util.BufWriter, n gast.Node, tag string, filter util.BytesFilter) {
+	_, _ = w.WriteString("<" + tag)
+	if n.Attributes() != nil {
+		html.RenderAttributes(w, n, filter)
+	}
+	_, _ = w.WriteString(">\n")
+}
+
 func (r *TableHTMLRenderer) renderTableHeader(w util.BufWriter, source []byte, n gast.Node, entering bool) (gast.WalkStatus, error) {
 	if entering {
-		_, _ = w.WriteString("<thead")
-		if n.Attributes() != nil {
-			html.RenderAttributes(w, n, tableHeaderAttributeFilter())
-		}
-		_, _ = w.WriteString(">\n")
+		openTag(w, n, "thead", tableHeaderAttributeFilter())
 		_, _ = w.WriteString("<tr>\n") // the header's <tr> has no node of its own
 	} else {
 		_, _ = w.WriteString("</tr>\n")
@@ -319,11 +320,7 @@ func (r *TableHTMLRenderer) renderTableHeader(w util.BufWriter, source []byte, n
 
 func (r *TableHTMLRenderer) renderTableRow(w util.BufWriter, source []byte, n gast.Node, entering bool) (gast.WalkStatus, error) {
 	if entering {
-		_, _ = w.WriteString("<tr")
-		if n.Attributes() != nil {
-			html.RenderAttributes(w, n, tableRowAttributeFilter())
-		}
-		_, _ = w.WriteString(">\n")
+		openTag(w, n, "tr", tableRowAttributeFilter())
 	} else {
 		_, _ = w.WriteString("</tr>\n")
 		if n.Parent().LastChild() == n {
