@@ -40,3 +40,26 @@ func TestScannerReadsSynthDocuments(t *testing.T) {
 	}
 	t.Logf("%d documents", n)
 }
+
+// TestBodyReadersOnSynthDocuments: on the documents the generator writes, at every stage,
+// Parse finds what the reference readers of actions and log entries find (parse_ref_test.go).
+func TestBodyReadersOnSynthDocuments(t *testing.T) {
+	incidents, versions := 300, []int{0, 1, 3, 6, 10, -1}
+	if testing.Short() {
+		incidents = 50
+	}
+	for _, seed := range []uint64{1, 2} {
+		g, err := synth.NewGenerator(synth.Options{Incidents: incidents, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range g.Len() {
+			for _, k := range versions {
+				path, src := g.Document(i, k)
+				if diff := incident.ReaderDiff(src); diff != "" {
+					t.Fatalf("%s (version %d): %s", path, k, diff)
+				}
+			}
+		}
+	}
+}

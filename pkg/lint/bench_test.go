@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -195,4 +196,33 @@ func BenchmarkLintSynth(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "us/doc")
+}
+
+// BenchmarkLintDir lints the repository in $INCIDENTCTL_LINT_DIR (a clone of a benchmark
+// repository) with no result cache, as the first lint after a clone does; for profiling:
+//
+//	INCIDENTCTL_LINT_DIR=/tmp/c1 go test -run '^$' -bench LintDir -benchtime 1x -cpuprofile cpu.out ./pkg/lint/
+func BenchmarkLintDir(b *testing.B) {
+	dir := os.Getenv("INCIDENTCTL_LINT_DIR")
+	if dir == "" {
+		b.Skip("set INCIDENTCTL_LINT_DIR to a repository to lint")
+	}
+	cfg, err := config.Load(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// A result cache as the command keeps one, removed before each run (the first lint after a
+	// clone writes it).
+	opts := Options{Root: dir, Config: cfg, Now: time.Date(2026, 11, 23, 11, 0, 0, 0, time.UTC), Cache: b.TempDir()}
+	defer debug.SetGCPercent(debug.SetGCPercent(400)) // as the command sets it
+	for b.Loop() {
+		if err := os.Remove(filepath.Join(opts.Cache, "lint")); err != nil && !os.IsNotExist(err) {
+			b.Fatal(err)
+		}
+		res, err := Run(opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(res.Documents), "docs")
+	}
 }
