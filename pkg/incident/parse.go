@@ -148,13 +148,41 @@ func (d *Document) lineStart(off int) int { return d.lines.start(d.lines.lineOf(
 // trimBlankTail moves end back over blank lines, so a block ends after its last non-blank line.
 func (d *Document) trimBlankTail(start, end int) int {
 	for end > start {
-		ls := d.lineStart(end - 1)
+		// Most blocks end in a line that is not blank: looking back from its end finds that
+		// without finding where the line starts.
+		ls, blank := asciiBlankLineBefore(d.Src, end)
+		if !blank {
+			break
+		}
+		if ls < 0 {
+			ls = d.lineStart(end - 1)
+		}
 		if ls < start || len(bytes.TrimSpace(d.Src[ls:end])) != 0 {
 			break
 		}
 		end = ls
 	}
 	return end
+}
+
+// asciiBlankLineBefore looks at the line holding src[end-1] (0 < end <= len(src)): false when
+// it holds something other than white space; true and its start when it is blank; true and
+// -1 when it cannot tell (a byte that is not ASCII: bytes.TrimSpace decides).
+func asciiBlankLineBefore(src []byte, end int) (start int, blank bool) {
+	k := end - 1
+	if src[k] == '\n' {
+		k--
+	}
+	for ; k >= 0 && src[k] != '\n'; k-- {
+		switch c := src[k]; {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f':
+		case c < utf8.RuneSelf:
+			return 0, false
+		default:
+			return -1, true
+		}
+	}
+	return k + 1, true
 }
 
 // bodyBlocks is the body's top-level block structure, as much of it as the format reads: what
@@ -470,7 +498,7 @@ func (d *Document) addAction(t task, strs *[]string) {
 			*strs = appendSevs(*strs, m.value)
 			a.Required = (*strs)[from:len(*strs):len(*strs)] // never nil, like strings.FieldsFunc's result
 		case "due":
-			f := strings.Fields(m.value)
+			f := appendFields(strs, m.value)
 			var due time.Duration
 			var err error
 			if len(f) > 0 {
@@ -482,7 +510,7 @@ func (d *Document) addAction(t task, strs *[]string) {
 			}
 			a.Due, a.DueAtSev = due, f[1:]
 		case "announce":
-			f := strings.Fields(m.value)
+			f := appendFields(strs, m.value)
 			var every time.Duration
 			var err error
 			if len(f) > 0 {
@@ -516,10 +544,39 @@ func appendSevs(dst []string, v string) []string {
 	return dst
 }
 
+// appendFields appends strings.Fields(v) to *strs and returns them, a slice of *strs (never
+// nil, like strings.Fields's result) that appending to does not share.
+func appendFields(strs *[]string, v string) []string {
+	from := len(*strs)
+	ascii := true
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		start := -1
+		for i := 0; i <= len(v); i++ {
+			if i == len(v) || asciiSpace[v[i]] {
+				if start >= 0 {
+					*strs = append(*strs, v[start:i])
+					start = -1
+				}
+			} else if start < 0 {
+				start = i
+			}
+		}
+	} else {
+		*strs = append(*strs, strings.Fields(v)...)
+	}
+	return (*strs)[from:len(*strs):len(*strs)]
+}
+
 // withoutMarkers returns line without the markers, white space folded as OneLine does.
 func withoutMarkers(line string, markers []marker) string {
 	if len(markers) == 0 {
-		return OneLine(line)
+		return OneLine(strings.TrimSpace(line)) // the same; trimmed first (the space after the box), it rarely copies
 	}
 	// Usually all the text is before the first marker and only white space between and after
 	// them: then that one part is the text, and nothing needs to be copied.
@@ -566,7 +623,7 @@ func (d *Document) collectLog(body string, items []int, listEnd int) {
 		end = d.trimBlankTail(start, end)
 		entryEnd := d.entryEnd(start, end)
 		raw := logItemText(body[start-base : entryEnd-base])
-		raw = strings.TrimLeft(raw, "-*+ ")
+		raw = trimLeftBullets(raw) // strings.TrimLeft(raw, "-*+ ")
 		e, err := ParseLogLine(raw)
 		if err != nil {
 			d.problemAt(start, "log-entry", err.Error())
@@ -642,15 +699,34 @@ func ParseLogLine(s string) (LogEntry, error) {
 	if err != nil {
 		return LogEntry{}, errors.New(i18n.Text("incident.parse.log_time"))
 	}
-	if !strings.HasPrefix(rest, "[") || !strings.Contains(rest, "]") {
+	closeAt := strings.IndexByte(rest, ']') // after the '[': rest[0] is not ']'
+	if !strings.HasPrefix(rest, "[") || closeAt < 0 {
 		return LogEntry{}, errors.New(i18n.Text("incident.parse.log_author"))
 	}
-	author, txt, _ := strings.Cut(rest[1:], "]")
-	txt = strings.TrimLeft(txt, " \t")
+	author, txt := rest[1:closeAt], rest[closeAt+1:]
+	txt = trimLeftBlanks(txt) // strings.TrimLeft(txt, " \t")
 	if strings.TrimSpace(txt) == "" {
 		return LogEntry{}, errors.New(i18n.Text("incident.parse.log_text"))
 	}
 	return LogEntry{At: at, Author: UnescapeInline(strings.TrimSpace(author)), Text: UnescapeInline(txt)}, nil
+}
+
+// trimLeftBullets is strings.TrimLeft(s, "-*+ "), without building the cut set on every call.
+func trimLeftBullets(s string) string {
+	i := 0
+	for i < len(s) && (s[i] == '-' || s[i] == '*' || s[i] == '+' || s[i] == ' ') {
+		i++
+	}
+	return s[i:]
+}
+
+// trimLeftBlanks is strings.TrimLeft(s, " \t").
+func trimLeftBlanks(s string) string {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return s[i:]
 }
 
 // FormatLogLine renders an entry as its list item (with newline); the text is escaped so that
@@ -725,25 +801,24 @@ func isOneLine(s string) bool {
 		return true
 	}
 	// Eight bytes at a time while they are printable ASCII without two spaces in a row: the
-	// text of log entries and actions almost always is.
+	// text of log entries and actions almost always is. A byte that is not (a dash or an
+	// arrow, which log texts have) is looked at on its own, and the words go on after it.
 	i := 0
 	prevSpace := true // no leading space
-	for ; i+8 <= len(s); i += 8 {
-		x := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
-		const lo, hi = 0x0101010101010101, 0x8080808080808080
-		if (x-0x20*lo)&^x&hi != 0 || x&hi != 0 { // a byte below 0x20, or not ASCII
-			break
-		}
-		sp := zeroBytes(x ^ 0x20*lo) // 0x80 in each byte that is a space
-		if sp&(sp<<8) != 0 || prevSpace && sp&0x80 != 0 {
-			return false // two spaces in a row (or a leading one)
-		}
-		prevSpace = sp>>56 != 0
-	}
-	if i == len(s) {
-		return !prevSpace
-	}
 	for i < len(s) {
+		if i+8 <= len(s) {
+			x := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+			const lo, hi = 0x0101010101010101, 0x8080808080808080
+			if (x-0x20*lo)&^x&hi == 0 && x&hi == 0 { // no byte below 0x20, all ASCII
+				sp := zeroBytes(x ^ 0x20*lo) // 0x80 in each byte that is a space
+				if sp&(sp<<8) != 0 || prevSpace && sp&0x80 != 0 {
+					return false // two spaces in a row (or a leading one)
+				}
+				prevSpace = sp>>56 != 0
+				i += 8
+				continue
+			}
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
