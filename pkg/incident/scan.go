@@ -236,7 +236,7 @@ func classify(rest string) lineKind {
 		}
 		return lineHeading
 	case '-', '*', '_', '=':
-		if strings.Trim(rest, "-*_= ") == "" {
+		if onlyBreakBytes(rest) { // strings.Trim(rest, "-*_= ") == "", without building the cut set
 			return lineOther // a thematic break, a setext underline, an empty item
 		}
 		if c != '_' && c != '=' && len(rest) > 1 && rest[1] == ' ' {
@@ -266,6 +266,18 @@ func classify(rest string) lineKind {
 		}
 	}
 	return lineText
+}
+
+// onlyBreakBytes reports whether s is nothing but '-', '*', '_', '=' and spaces.
+func onlyBreakBytes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '-', '*', '_', '=', ' ':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // isTableDelim is goldmark's test for a line that may be a table's delimiter row.

@@ -183,6 +183,12 @@ func mayHoldControl(src []byte) bool {
 	i := 0
 	for ; i+8 <= len(src); i += 8 {
 		x := binary.LittleEndian.Uint64(src[i:])
+		// Most words are printable ASCII (0x20–0x7E) throughout: with every byte below 0x80,
+		// adding 0x60 sets a byte's high bit exactly when it is 0x20 or more, adding 0x01
+		// exactly when it is 0x7F, and no sum carries into the next byte.
+		if x&hi == 0 && (x+0x60*lo)&^(x+0x01*lo)&hi == hi {
+			continue
+		}
 		bad := exactZero(x&(0xe0*lo))&^(exactZero(x^('\n'*lo))|exactZero(x^('\t'*lo))) | exactZero(x^(0x7f*lo))
 		if bad != 0 {
 			return true

@@ -134,7 +134,8 @@ func Run(opts Options) (*Result, error) {
 		roots = append(roots, c.postmortems) // postmortems.go: their own pass
 	}
 	res := &Result{}
-	var cands []candidate
+	var cands []candidate      // with --base: the changed documents
+	var listed map[string]bool // without: the files named on the command line that the walk listed
 	var base *baseRun
 	if opts.Base != "" {
 		if opts.Repo == nil {
@@ -172,7 +173,7 @@ func Run(opts Options) (*Result, error) {
 		}
 		// The workers lint what the walk has listed while it lists the rest.
 		var err error
-		cands, err = walk(root, roots, explicit, c.incidents, emit)
+		listed, err = walk(root, roots, explicit, c.incidents, emit)
 		return err
 	})
 	if err != nil {
@@ -186,7 +187,7 @@ func Run(opts Options) (*Result, error) {
 		if rel == tmpl {
 			continue // the template rule checks it
 		}
-		if !slices.ContainsFunc(cands, func(cd candidate) bool { return cd.rel == rel }) && base == nil {
+		if base == nil && !listed[rel] {
 			res.Skipped = append(res.Skipped, rel+": not a Markdown (.md) file, so not an incident document; skipped")
 		}
 	}
@@ -335,11 +336,16 @@ func classify(rel, abs, incidents string, explicit bool) (candidate, bool) {
 	return cd, true
 }
 
-// walk lists the candidates under the roots, sorted by path, and hands each to emit as soon as
-// it finds it.
-func walk(root string, roots []string, explicit map[string]bool, incidents string, emit func(candidate)) ([]candidate, error) {
-	seen := map[string]bool{}
-	var out []candidate
+// walk lists the candidates under the roots and hands each to emit as soon as it finds it. It
+// returns which of the explicit files were candidates. It keeps nothing else: at 100,000
+// documents a list of the candidates (and a set of the paths seen) would be megabytes the
+// collector marks on every cycle of the run.
+func walk(root string, roots []string, explicit map[string]bool, incidents string, emit func(candidate)) (map[string]bool, error) {
+	var seen map[string]bool // only when a file can be under two roots
+	if overlapping(roots) {
+		seen = map[string]bool{}
+	}
+	listed := map[string]bool{}
 	for _, r := range roots {
 		start := filepath.Join(root, filepath.FromSlash(r))
 		err := filepath.WalkDir(start, func(p string, de fs.DirEntry, err error) error {
@@ -360,12 +366,16 @@ func walk(root string, roots []string, explicit map[string]bool, incidents strin
 				return nil
 			}
 			rel = filepath.ToSlash(rel)
-			if seen[rel] {
-				return nil
+			if seen != nil {
+				if seen[rel] {
+					return nil
+				}
+				seen[rel] = true
 			}
-			seen[rel] = true
 			if cd, ok := classify(rel, p, incidents, explicit[rel]); ok {
-				out = append(out, cd)
+				if cd.explicit {
+					listed[rel] = true
+				}
 				emit(cd)
 			}
 			return nil
@@ -374,8 +384,21 @@ func walk(root string, roots []string, explicit map[string]bool, incidents strin
 			return nil, err
 		}
 	}
-	slices.SortFunc(out, func(a, b candidate) int { return strings.Compare(a.rel, b.rel) })
-	return out, nil
+	return listed, nil
+}
+
+// overlapping reports whether a file can be under two of the roots (repository paths, ""
+// for the top): one is the other, or inside it.
+func overlapping(roots []string) bool {
+	for i, a := range roots {
+		for _, b := range roots[i+1:] {
+			if a == b || a == "" || b == "" || strings.HasPrefix(b, a+"/") || strings.HasPrefix(a, b+"/") ||
+				strings.HasPrefix(a, "..") || strings.HasPrefix(b, "..") || path.Clean(a) != a || path.Clean(b) != b {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // lintedDoc is one candidate after the single-document rules.

@@ -107,6 +107,12 @@ func TestRunFolder(t *testing.T) {
 		t.Errorf("with levels changed: %d errors, %d warnings: %v", errs, warns, briefPaths(res.Findings))
 	}
 
+	// Paths that overlap (a folder and a file in it, a folder twice) lint each document once.
+	res = run(t, Options{Root: dir, Paths: []string{"incidents", validPath, "incidents/2026", "incidents"}})
+	if res.Documents != 6 || len(res.Skipped) != 0 {
+		t.Errorf("overlapping paths: %d documents, skipped %v", res.Documents, res.Skipped)
+	}
+
 	for _, bad := range [][]string{{"nope.md"}, {"../outside.md"}} {
 		if bad[0] == "../outside.md" {
 			write(t, filepath.Dir(dir), "outside.md", validDoc)
@@ -183,5 +189,17 @@ func TestRunBase(t *testing.T) {
 	}
 	if _, err := Run(Options{Root: dir, Repo: repo, Base: "no-such-branch", Config: config.Default()}); !errors.As(err, new(*ArgError)) {
 		t.Errorf("unknown base: %v", err)
+	}
+}
+
+func TestOverlapping(t *testing.T) {
+	for roots, want := range map[string]bool{
+		"incidents drills postmortems": false, "incidents incidents-old": false, "a/b a/c": false,
+		"incidents incidents": true, "incidents incidents/2026": true, "incidents/2026/x.md incidents": true,
+		" incidents": true, "a/./b a/b/c": true, "a ../a/b": true,
+	} {
+		if got := overlapping(strings.Split(roots, " ")); got != want {
+			t.Errorf("overlapping(%q) = %v, want %v", roots, got, want)
+		}
 	}
 }
