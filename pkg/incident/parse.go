@@ -801,24 +801,25 @@ func isOneLine(s string) bool {
 		return true
 	}
 	// Eight bytes at a time while they are printable ASCII without two spaces in a row: the
-	// text of log entries and actions almost always is. A byte that is not (a dash or an
-	// arrow, which log texts have) is looked at on its own, and the words go on after it.
+	// text of log entries and actions almost always is.
 	i := 0
 	prevSpace := true // no leading space
-	for i < len(s) {
-		if i+8 <= len(s) {
-			x := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
-			const lo, hi = 0x0101010101010101, 0x8080808080808080
-			if (x-0x20*lo)&^x&hi == 0 && x&hi == 0 { // no byte below 0x20, all ASCII
-				sp := zeroBytes(x ^ 0x20*lo) // 0x80 in each byte that is a space
-				if sp&(sp<<8) != 0 || prevSpace && sp&0x80 != 0 {
-					return false // two spaces in a row (or a leading one)
-				}
-				prevSpace = sp>>56 != 0
-				i += 8
-				continue
-			}
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+		const lo, hi = 0x0101010101010101, 0x8080808080808080
+		if (x-0x20*lo)&^x&hi != 0 || x&hi != 0 { // a byte below 0x20, or not ASCII
+			break
 		}
+		sp := zeroBytes(x ^ 0x20*lo) // 0x80 in each byte that is a space
+		if sp&(sp<<8) != 0 || prevSpace && sp&0x80 != 0 {
+			return false // two spaces in a row (or a leading one)
+		}
+		prevSpace = sp>>56 != 0
+	}
+	if i == len(s) {
+		return !prevSpace
+	}
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
