@@ -212,6 +212,13 @@ func (rc *resultCache) save(docs []*lintedDoc) {
 		if !dirty && kept == len(rc.old) {
 			return // the same entries (each reused one is in the old cache, once)
 		}
+		size := len(b)
+		for _, ld := range docs {
+			if ld.entry != nil {
+				size += len(ld.rel) + len(ld.id) + entryFixedSize // most entries: no findings, no links
+			}
+		}
+		b = slices.Grow(b, size)
 		for _, ld := range docs {
 			if ld.entry != nil {
 				b = appendEntry(b, ld.rel, ld.entry)
@@ -273,6 +280,10 @@ func appendBool(b []byte, v bool) []byte {
 	}
 	return append(b, 0)
 }
+
+// entryFixedSize is about what appendEntry writes for an entry besides its path and id when
+// it has no findings and no links (sizes the buffer of a whole cache at once).
+const entryFixedSize = 48
 
 func appendEntry(b []byte, rel string, e *cacheEntry) []byte {
 	b = appendStr(b, rel)

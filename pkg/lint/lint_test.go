@@ -203,3 +203,35 @@ func TestOverlapping(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeByPath: the workers' lists come out as one list sorted by path, whether each is
+// in order (the walk's) or not.
+func TestMergeByPath(t *testing.T) {
+	docs := func(rels ...string) []*lintedDoc {
+		var out []*lintedDoc
+		for _, r := range rels {
+			out = append(out, &lintedDoc{rel: r})
+		}
+		return out
+	}
+	rels := func(ds []*lintedDoc) string {
+		var s []string
+		for _, d := range ds {
+			s = append(s, d.rel)
+		}
+		return strings.Join(s, " ")
+	}
+	for _, c := range []struct {
+		lists [][]*lintedDoc
+		want  string
+	}{
+		{[][]*lintedDoc{docs("a", "c", "e"), docs("b", "d")}, "a b c d e"},
+		{[][]*lintedDoc{docs("a/x", "a-b"), docs("a/c")}, "a-b a/c a/x"}, // the walk's order is not the paths'
+		{[][]*lintedDoc{nil, docs("b", "a"), nil}, "a b"},
+		{nil, ""},
+	} {
+		if got := rels(mergeByPath(c.lists)); got != c.want {
+			t.Errorf("mergeByPath = %q, want %q", got, c.want)
+		}
+	}
+}
