@@ -396,7 +396,7 @@ func (c *checker) checkID(f *finder, d *incident.Document) {
 		return
 	}
 	name := path.Base(d.Path)
-	if incident.IDFromFileName(name) != id {
+	if !namedByID(name, id) {
 		f.add(l, col, RuleIDFilename, i18n.Text("lint.id.file", "Name", name, "ID", id))
 		return
 	}
@@ -406,6 +406,12 @@ func (c *checker) checkID(f *finder, d *incident.Document) {
 			f.add(l, col, RuleIDFilename, i18n.Text("lint.id.folder", "Name", name, "Date", "20"+id[:2]+"-"+id[2:4]+"-"+id[4:6], "Folder", c.incidents+"/"+want+"/"))
 		}
 	}
+}
+
+// namedByID is incident.IDFromFileName(name) == id for a valid id, without validating the
+// id a second time: the name starts with the id, and ends there or goes on with '-' or '.'.
+func namedByID(name, id string) bool {
+	return strings.HasPrefix(name, id) && (len(name) == len(id) || name[len(id)] == '-' || name[len(id)] == '.')
 }
 
 // checkClosed applies the rules for resolved incidents: the required actions and the postmortem.

@@ -2,12 +2,14 @@ package lint
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/config"
+	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 	"github.com/incidentctl/incidentctl/templates"
 )
@@ -250,4 +252,18 @@ func TestHasPrefixFold(t *testing.T) {
 			t.Fatalf("%U lower-cases to ASCII %q: hasPrefixFold's reasoning is out of date", r, l)
 		}
 	}
+}
+
+// FuzzNamedByID: for a valid id, namedByID is incident.IDFromFileName(name) == id.
+func FuzzNamedByID(f *testing.F) {
+	for _, n := range []string{"261123-k7xqm-checkout.md", "261123-k7xqm.md", "261123-k7xqm", "261123-k7xqmx.md", "261123-k7xq", "x261123-k7xqm.md", "261123-k7xqm_a.md", "261124-k7xqm-a.md"} {
+		f.Add(n)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		name = path.Base(name) // checkID passes a base name
+		const id = "261123-k7xqm"
+		if got, want := namedByID(name, id), incident.IDFromFileName(name) == id; got != want {
+			t.Fatalf("namedByID(%q) = %v, IDFromFileName says %v", name, got, want)
+		}
+	})
 }
