@@ -8,8 +8,16 @@ type lineIndex struct {
 	size   int   // length of the source
 }
 
-func newLineIndex(src []byte) lineIndex {
-	starts := make([]int, 1, bytes.Count(src, []byte{'\n'})+1) // one allocation, of the right size
+func newLineIndex(src []byte) lineIndex { return lineIndexInto(nil, src) }
+
+// lineIndexInto is newLineIndex in buf's memory when it is large enough.
+func lineIndexInto(buf []int, src []byte) lineIndex {
+	n := bytes.Count(src, []byte{'\n'}) + 1
+	starts := buf[:0]
+	if cap(starts) < n {
+		starts = make([]int, 0, n) // one allocation, of the right size
+	}
+	starts = append(starts, 0)
 	for i := 0; ; {
 		k := bytes.IndexByte(src[i:], '\n')
 		if k < 0 || i+k+1 == len(src) {

@@ -35,9 +35,10 @@ type Document struct {
 	lines    lineIndex
 	fm       *frontMatter
 	sections map[string]section
-	table    span   // the Status table; start < 0 when the section has none
-	lang     string // the language of the Status heading (see Lang)
-	metaOnly bool   // parsed by ParseMeta: no actions, no log
+	table    span    // the Status table; start < 0 when the section has none
+	lang     string  // the language of the Status heading (see Lang)
+	metaOnly bool    // parsed by ParseMeta: no actions, no log
+	reader   *Reader // while a Reader parses it: the memory it lends
 }
 
 type span struct{ start, end int }
@@ -81,15 +82,35 @@ func newBodyParser() parser.Parser {
 
 // Parse reads an incident document. A *ParseError names the file, line and what to do when the
 // CLI cannot work with the document; smaller issues are collected in Problems.
-func Parse(path string, src []byte) (*Document, error) { return parse(path, src, false) }
+func Parse(path string, src []byte) (*Document, error) { return parse(path, src, false, nil) }
+
+// A Reader parses documents one after another for a caller that is done with each before it
+// reads the next (lint reads every document of a repository): each Parse reuses the memory
+// the last document's Actions and Log, their severity lists, its line index, its sections
+// and the Document itself were in, so a long run allocates (and collects) less. Strings are
+// never reused: they stay valid as Parse's do. The zero Reader is ready; it is not safe for
+// concurrent use.
+type Reader struct {
+	doc      Document
+	actions  []Action
+	log      []LogEntry
+	strs     []string
+	starts   []int
+	sections map[string]section
+}
+
+// Parse is incident.Parse, except that the document, and every slice in it (Actions, Log,
+// an action's Required ...), is only valid until the next call.
+func (r *Reader) Parse(path string, src []byte) (*Document, error) { return parse(path, src, false, r) }
 
 // ParseMeta is Parse for a caller that needs the front matter only (a listing): it fails
 // exactly when Parse fails, with the same error, but leaves out the action list and the log
 // (Actions, Log and their Problems), which are most of the work. The document it returns is
 // for reading Meta and Path; use Parse for anything else.
-func ParseMeta(path string, src []byte) (*Document, error) { return parse(path, src, true) }
+func ParseMeta(path string, src []byte) (*Document, error) { return parse(path, src, true, nil) }
 
-func parse(path string, src []byte, metaOnly bool) (*Document, error) {
+// parse reads a document; r, when not nil, lends the memory of the document it read last.
+func parse(path string, src []byte, metaOnly bool, r *Reader) (*Document, error) {
 	if len(src) > MaxSize {
 		return nil, &ParseError{Path: path, Rule: "size", Msg: i18n.Text("incident.parse.size", "Size", len(src), "Max", MaxSize)}
 	}
@@ -110,11 +131,21 @@ func parse(path string, src []byte, metaOnly bool) (*Document, error) {
 		off := bytes.IndexByte(src, 0)
 		return nil, &ParseError{Path: path, Line: l.lineOf(off), Col: l.col(off), Rule: "encoding", Msg: i18n.Text("incident.parse.nul")}
 	}
-	lines := newLineIndex(src)
+	var lines lineIndex
+	if r != nil {
+		lines = lineIndexInto(r.starts, src)
+		r.starts = lines.starts
+	} else {
+		lines = newLineIndex(src)
+	}
 	if off := conflictMarkerLine(src, lines); off >= 0 {
 		return nil, &ParseError{Path: path, Line: lines.lineOf(off), Col: 1, Rule: "conflict-marker", Msg: ConflictMarkerMessage()}
 	}
-	d := &Document{Path: path, Src: src, lines: lines, table: span{-1, -1}, metaOnly: metaOnly}
+	d := &Document{}
+	if r != nil {
+		d = &r.doc
+	}
+	*d = Document{Path: path, Src: src, lines: lines, table: span{-1, -1}, metaOnly: metaOnly, reader: r}
 	fm, err := splitFrontMatter(path, src, d.lines)
 	if err != nil {
 		return nil, err
@@ -130,6 +161,16 @@ func parse(path string, src []byte, metaOnly bool) (*Document, error) {
 	}
 	if err := d.parseBody(); err != nil {
 		return nil, err
+	}
+	if r != nil {
+		// What the next document can reuse (the slices may have grown).
+		d.reader = nil
+		if d.Actions != nil {
+			r.actions = d.Actions[:0]
+		}
+		if d.Log != nil {
+			r.log = d.Log[:0]
+		}
 	}
 	return d, nil
 }
@@ -332,7 +373,15 @@ func (d *Document) readBlocks(body string, bb *bodyBlocks) error {
 			all = append(all, o)
 		}
 	}
-	d.sections = make(map[string]section, 3)
+	if r := d.reader; r != nil && r.sections != nil {
+		clear(r.sections)
+		d.sections = r.sections
+	} else {
+		d.sections = make(map[string]section, 3)
+		if r != nil {
+			r.sections = d.sections
+		}
+	}
 	for _, o := range all {
 		name, lang := headingLang(o.name)
 		if name == "" {
@@ -369,12 +418,21 @@ func (d *Document) readBlocks(body string, bb *bodyBlocks) error {
 			for _, b := range blocks {
 				n += b.tasks.end - b.tasks.start
 			}
-			d.Actions = slices.Grow(d.Actions, n)
-			strs := make([]string, 0, 4*n+1) // backs the actions' Required lists
+			var strs []string // backs the actions' Required lists
+			if r := d.reader; r != nil && n > 0 {
+				d.Actions = slices.Grow(r.actions[:0], n)
+				strs = slices.Grow(r.strs[:0], 4*n+1)
+			} else {
+				d.Actions = slices.Grow(d.Actions, n)
+				strs = make([]string, 0, 4*n+1)
+			}
 			for _, b := range blocks {
 				for _, t := range bb.tasks[b.tasks.start:b.tasks.end] {
 					d.addAction(t, &strs)
 				}
+			}
+			if d.reader != nil {
+				d.reader.strs = strs[:0]
 			}
 		case SectionLog:
 			if d.metaOnly {
@@ -384,7 +442,11 @@ func (d *Document) readBlocks(body string, bb *bodyBlocks) error {
 			for _, b := range blocks {
 				n += b.items.end - b.items.start
 			}
-			d.Log = slices.Grow(d.Log, n)
+			if r := d.reader; r != nil && n > 0 {
+				d.Log = slices.Grow(r.log[:0], n)
+			} else {
+				d.Log = slices.Grow(d.Log, n)
+			}
 			for i, b := range blocks {
 				if b.kind == blockList {
 					d.collectLog(body, bb.items[b.items.start:b.items.end], nextStart(i))

@@ -478,3 +478,74 @@ func FuzzBodyReaders(f *testing.F) {
 		}
 	})
 }
+
+// readerSeqDiff parses the documents one after another with one Reader and describes the
+// first difference from Parse; each result is compared before the next Parse, and the
+// strings of the last results must still read as they did (only slices are reused).
+func readerSeqDiff(docs [][]byte) string {
+	var r Reader
+	type kept struct {
+		texts []string
+		copy  []string
+	}
+	var all []kept
+	for i, src := range docs {
+		got, errGot := r.Parse("f.md", src)
+		want, errWant := Parse("f.md", src)
+		if fmt.Sprint(errGot) != fmt.Sprint(errWant) {
+			return fmt.Sprintf("document %d: errors differ: %v / Parse: %v", i, errGot, errWant)
+		}
+		if !reflect.DeepEqual(got, want) {
+			return fmt.Sprintf("document %d %q: documents differ:\n%+v\nParse:\n%+v", i, src, got, want)
+		}
+		if got == nil {
+			continue
+		}
+		var k kept
+		for _, a := range got.Actions {
+			k.texts = append(k.texts, a.Text)
+			k.texts = append(k.texts, a.Required...)
+		}
+		for _, e := range got.Log {
+			k.texts = append(k.texts, e.Author, e.Text)
+		}
+		for _, s := range k.texts {
+			k.copy = append(k.copy, strings.Clone(s))
+		}
+		all = append(all, k)
+		for j := max(len(all)-4, 0); j < len(all); j++ { // memory reused would show at once
+			if !slices.Equal(all[j].texts, all[j].copy) {
+				return fmt.Sprintf("after document %d, the strings of result %d changed", i, j)
+			}
+		}
+	}
+	return ""
+}
+
+// TestReaderAgrees: a Reader finds what Parse finds, document after document (long and short
+// action lists and logs, documents that fail between them), and never changes a string it
+// returned.
+func TestReaderAgrees(t *testing.T) {
+	docs := readerDocs(t)
+	seq := append(append([][]byte{}, docs...), docs[0], docs[len(docs)-1])
+	slices.Reverse(seq[len(docs)/2:])
+	if diff := readerSeqDiff(seq); diff != "" {
+		t.Fatal(diff)
+	}
+}
+
+// FuzzReader: any two documents parsed one after the other with one Reader.
+func FuzzReader(f *testing.F) {
+	docs := readerDocs(f)
+	for i := range docs {
+		f.Add(docs[i], docs[(i+7)%len(docs)])
+	}
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		if diff := readerSeqDiff([][]byte{a, b, a}); diff != "" {
+			t.Fatal(diff)
+		}
+	})
+}
+
+// ReaderSeqDiff is readerSeqDiff for the tests outside the package.
+func ReaderSeqDiff(docs [][]byte) string { return readerSeqDiff(docs) }

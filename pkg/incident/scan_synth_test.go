@@ -42,7 +42,8 @@ func TestScannerReadsSynthDocuments(t *testing.T) {
 }
 
 // TestBodyReadersOnSynthDocuments: on the documents the generator writes, at every stage,
-// Parse finds what the reference readers of actions and log entries find (parse_ref_test.go).
+// Parse finds what the reference readers of actions and log entries find, and a Reader what
+// Parse finds (parse_ref_test.go).
 func TestBodyReadersOnSynthDocuments(t *testing.T) {
 	incidents, versions := 300, []int{0, 1, 3, 6, 10, -1}
 	if testing.Short() {
@@ -53,13 +54,19 @@ func TestBodyReadersOnSynthDocuments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		var seq [][]byte
 		for i := range g.Len() {
 			for _, k := range versions {
 				path, src := g.Document(i, k)
 				if diff := incident.ReaderDiff(src); diff != "" {
 					t.Fatalf("%s (version %d): %s", path, k, diff)
 				}
+				seq = append(seq, src)
 			}
+		}
+		// One Reader through all of them, as lint reads a repository.
+		if diff := incident.ReaderSeqDiff(seq); diff != "" {
+			t.Fatal(diff)
 		}
 	}
 }

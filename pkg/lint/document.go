@@ -77,8 +77,20 @@ func (c *checker) checkDocument(p string, src []byte) (*incident.Document, []Fin
 // check is checkDocument with what the findings depend on besides the document (its finder's
 // deps).
 func (c *checker) check(p string, src []byte) (*incident.Document, *finder) {
+	return c.checkWith(p, src, nil)
+}
+
+// checkWith is check with the document read by pr (incident.Parse when nil). No finding
+// keeps a slice of the document (a Reader's next document reuses them), only strings.
+func (c *checker) checkWith(p string, src []byte, pr *incident.Reader) (*incident.Document, *finder) {
 	f := &finder{path: p}
-	d, err := incident.Parse(p, src)
+	var d *incident.Document
+	var err error
+	if pr != nil {
+		d, err = pr.Parse(p, src)
+	} else {
+		d, err = incident.Parse(p, src)
+	}
 	c.scanSecrets(f, src, d)
 	var pe *incident.ParseError
 	if err == nil || errors.As(err, &pe) && pe.Rule != "encoding" && pe.Rule != "size" {

@@ -429,8 +429,12 @@ func (c *checker) lintAll(list func(emit func(candidate)) error) ([]*lintedDoc, 
 		wg.Go(func() {
 			r := newFileReader() // the worker's (read_linux.go)
 			defer r.close()
+			var pr *incident.Reader // the worker's too: it is done with each document before the next
+			if !c.keepDocs {
+				pr = new(incident.Reader)
+			}
 			for cd := range next {
-				done[w] = append(done[w], c.lintFile(cd, r))
+				done[w] = append(done[w], c.lintFile(cd, r, pr))
 			}
 		})
 	}
@@ -482,14 +486,14 @@ func mergeByPath(lists [][]*lintedDoc) []*lintedDoc {
 // documents (and gets a copy). What the quick read does not handle (a link, not a regular
 // file, an error, a file too large or changing while read) goes the ordinary way below,
 // which says what is wrong.
-func (c *checker) lintFile(cd candidate, r *fileReader) *lintedDoc {
+func (c *checker) lintFile(cd candidate, r *fileReader, pr *incident.Reader) *lintedDoc {
 	ld := &lintedDoc{rel: cd.rel, explicit: cd.explicit}
 	if !cd.scenario && (c.cache == nil || c.cache.old[cd.rel] == nil) {
 		if src, key, ok := r.read(cd.abs); ok {
 			if c.keepDocs {
 				src = slices.Clone(src) // the base rules keep the document
 			}
-			return c.lintContent(cd, ld, key, src)
+			return c.lintContent(cd, ld, key, src, pr)
 		}
 	}
 	unreadable := func(msg string) *lintedDoc {
@@ -542,7 +546,7 @@ func (c *checker) lintFile(cd candidate, r *fileReader) *lintedDoc {
 		ld.findings = c.checkScenario(cd.rel, cd.abs, src) // drill.go
 		return ld
 	}
-	return c.lintContent(cd, ld, key, src)
+	return c.lintContent(cd, ld, key, src, pr)
 }
 
 // frontMatterStart reports whether the first bytes of a file (at least 8 when it has them)
@@ -553,13 +557,14 @@ func frontMatterStart(head []byte) bool {
 }
 
 // lintContent runs the single-document rules on a candidate's content, read with stat data
-// key, and records the reading in the result cache.
-func (c *checker) lintContent(cd candidate, ld *lintedDoc, key statKey, src []byte) *lintedDoc {
+// key, and records the reading in the result cache. pr, when not nil, parses the document in
+// the memory of the worker's last one: nothing of the parsed document outlives this call.
+func (c *checker) lintContent(cd candidate, ld *lintedDoc, key statKey, src []byte, pr *incident.Reader) *lintedDoc {
 	if !cd.sure && !frontMatterStart(src) {
 		ld.skipped = true
 		return c.keep(cd, ld, key, nil)
 	}
-	d, fd := c.check(cd.rel, src)
+	d, fd := c.checkWith(cd.rel, src, pr)
 	ld.findings = fd.out
 	if d != nil {
 		// A copy: the ID is a view into the document's front matter, which the run would
