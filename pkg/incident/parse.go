@@ -279,7 +279,7 @@ func (d *Document) parseBody() error {
 		bb.reset()
 		blocksPool.Put(bb)
 	}()
-	if bodyParserOverride != nil || !scanBody(body, d.fm.end, bb) {
+	if bodyParserOverride != nil || !scanBody(body, d.fm.end, bb, d.lines.starts) {
 		bb.reset()
 		d.goldmarkBlocks(body, bb)
 	}

@@ -1,6 +1,9 @@
 package incident
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // scanBody reads the block structure of the body line by line, for the Markdown incident
 // documents use: ATX headings, blank lines, paragraphs, tables, and "-"/"*" list items with
@@ -11,8 +14,10 @@ import "strings"
 // returns true, it finds exactly what goldmarkBlocks finds (FuzzBodyScanner), at a fraction of
 // the cost: incident documents are read by the thousand.
 //
-// body is the file from offset base on; positions in bb are offsets in the file.
-func scanBody(body string, base int, bb *bodyBlocks) bool {
+// body is the file from offset base on; positions in bb are offsets in the file. starts, when
+// not nil, are the start offsets of the file's lines (its lineIndex), which spare finding
+// the ends of the body's lines again.
+func scanBody(body string, base int, bb *bodyBlocks, starts []int) bool {
 	// Carriage returns, tabs, vertical tabs and form feeds change indentation and white space
 	// rules in ways not worth following; documents the CLI writes have none.
 	for _, c := range []byte{'\t', '\r', '\v', '\f'} {
@@ -22,16 +27,40 @@ func scanBody(body string, base int, bb *bodyBlocks) bool {
 	}
 	s := scanner{body: body, base: base, bb: bb, lines: bb.lines[:0]}
 	defer func() { bb.lines = s.lines }()
-	for pos := 0; pos < len(body); {
-		end := strings.IndexByte(body[pos:], '\n')
-		next := pos + end + 1
-		if end < 0 {
-			end, next = len(body)-pos, len(body)
+	if starts != nil {
+		// The file's line index has found every line already: the lines of the body are
+		// those that start at base or later.
+		k, found := slices.BinarySearch(starts, base)
+		if !found && base < base+len(body) {
+			starts = nil // the body does not start a line (never, for what splitFrontMatter gives)
+		} else {
+			for ; k < len(starts); k++ {
+				pos, next := starts[k]-base, len(body)
+				if k+1 < len(starts) {
+					next = starts[k+1] - base
+				}
+				end := next
+				if end > pos && body[end-1] == '\n' {
+					end--
+				}
+				if !s.line(pos, body[pos:end]) {
+					return false
+				}
+			}
 		}
-		if !s.line(pos, body[pos:pos+end]) {
-			return false
+	}
+	if starts == nil {
+		for pos := 0; pos < len(body); {
+			end := strings.IndexByte(body[pos:], '\n')
+			next := pos + end + 1
+			if end < 0 {
+				end, next = len(body)-pos, len(body)
+			}
+			if !s.line(pos, body[pos:pos+end]) {
+				return false
+			}
+			pos = next
 		}
-		pos = next
 	}
 	s.closePara()
 	return true

@@ -28,14 +28,21 @@ func scanDiff(body []byte) (scanned bool, diff string) {
 func scanDiffDoc(src []byte, base int) (scanned bool, diff string) {
 	body := string(src[base:])
 	d := &Document{Src: src, lines: newLineIndex(src), fm: &frontMatter{end: base}}
-	var fast, ref bodyBlocks
-	if !scanBody(body, base, &fast) {
+	var fast, byLines, ref bodyBlocks
+	scanned = scanBody(body, base, &fast, nil)
+	if scanBody(body, base, &byLines, d.lines.starts) != scanned {
+		return true, "the scanner accepts the body with the line index and not without, or the other way"
+	}
+	if !scanned {
 		return false, ""
 	}
 	d.goldmarkBlocks(body, &ref)
-	fast.lines = nil // scratch space
+	fast.lines, byLines.lines = nil, nil // scratch space
 	if !reflect.DeepEqual(fast, ref) {
 		return true, fmt.Sprintf("block structures differ:\nscanner:  %+v\ngoldmark: %+v", fast, ref)
+	}
+	if !reflect.DeepEqual(byLines, ref) {
+		return true, fmt.Sprintf("block structures differ:\nscanner with the line index:  %+v\ngoldmark: %+v", byLines, ref)
 	}
 	a, errA := Parse("f.md", src)
 	b, errB := parseWith(referenceParser, "f.md", src)
