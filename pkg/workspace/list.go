@@ -15,6 +15,7 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/quickread"
 	"github.com/incidentctl/incidentctl/pkg/settle"
 )
 
@@ -287,24 +288,30 @@ func (w *Workspace) headers(folders []*folder, keep func(*incident.Document) boo
 			reread = append(reread, i)
 		}
 	}
-	parallel(len(reread), func(k int) {
-		h := &hs[reread[k]]
-		// The front matter first (ParseMeta fails exactly when Parse does); the whole
-		// document only if the caller keeps it.
-		d, src, err := w.loadMeta(Entry{ID: h.id(), Path: h.path()})
-		if err != nil {
-			h.err = err
-			return
-		}
-		h.rec = string(encodeMeta(d))
-		// A document the caller does not need in full is kept as its record only: a first
-		// listing of 100,000 documents would otherwise hold every front matter (and whatever
-		// its strings share memory with) at once.
-		if keep(d) {
-			if h.doc, err = incident.Parse(d.Path, src); err != nil {
-				h.doc, h.err = nil, err
+	// Each worker reads through a quick reader of its own (pkg/quickread): the documents of a
+	// folder come in order, and each goes into the reader's buffer, which the next one reuses,
+	// so a document kept is copied out of it.
+	parallelWith(len(reread), func() (func(int), func()) {
+		r := quickread.New(incident.MaxSize)
+		return func(k int) {
+			h := &hs[reread[k]]
+			// The front matter first (ParseMeta fails exactly when Parse does); the whole
+			// document only if the caller keeps it.
+			d, src, err := w.loadMetaWith(r, Entry{ID: h.id(), Path: h.path()})
+			if err != nil {
+				h.err = err
+				return
 			}
-		}
+			h.rec = string(encodeMeta(d))
+			// A document the caller does not need in full is kept as its record only: a first
+			// listing of 100,000 documents would otherwise hold every front matter (and whatever
+			// its strings share memory with) at once.
+			if keep(d) {
+				if h.doc, err = incident.Parse(d.Path, bytes.Clone(src)); err != nil {
+					h.doc, h.err = nil, err
+				}
+			}
+		}, r.Close
 	})
 	// Rewrite the cache when there is something to gain: documents parsed now that will not
 	// change again soon, or records of documents that are gone. A document being changed right
@@ -613,13 +620,16 @@ var docReads atomic.Int64
 // loadMeta reads a document for its front matter (incident.ParseMeta), and returns its bytes
 // for a full parse.
 func (w *Workspace) loadMeta(e Entry) (*incident.Document, []byte, error) {
+	return w.loadMetaWith(nil, e)
+}
+
+// loadMetaWith is loadMeta reading through r, when not nil: the bytes returned are then r's
+// buffer, valid until r reads again (and so is the document's Src).
+func (w *Workspace) loadMetaWith(r *quickread.Reader, e Entry) (*incident.Document, []byte, error) {
 	docReads.Add(1)
-	if err := w.checkRegular(e.Path); err != nil {
-		return nil, nil, err
-	}
-	src, err := readFile(w.abs(e.Path))
+	src, err := w.readDoc(r, e.Path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading %s: %v", e.Path, err)
+		return nil, nil, err
 	}
 	d, err := incident.ParseMeta(e.Path, src)
 	return d, src, err
@@ -627,12 +637,36 @@ func (w *Workspace) loadMeta(e Entry) (*incident.Document, []byte, error) {
 
 func (w *Workspace) loadEntry(e Entry) (*incident.Document, error) {
 	docReads.Add(1)
-	if err := w.checkRegular(e.Path); err != nil {
+	src, err := w.readDoc(nil, e.Path)
+	if err != nil {
 		return nil, err
 	}
-	src, err := readFile(w.abs(e.Path))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %v", e.Path, err)
-	}
 	return incident.Parse(e.Path, src)
+}
+
+// readDoc reads the document at rel: through r's buffer when r is not nil (valid until r reads
+// again), else into a buffer of its own. The quick read (pkg/quickread) takes a regular file
+// of at most incident.MaxSize bytes, opened without following a link; anything else is read
+// the ordinary way, which refuses what the quick read left (a link, not a regular file, too
+// large) with the same errors as ever.
+func (w *Workspace) readDoc(r *quickread.Reader, rel string) ([]byte, error) {
+	abs := w.abs(rel)
+	var src []byte
+	ok := false
+	if r != nil {
+		src, _, ok = r.Read(abs)
+	} else {
+		src, _, ok = quickread.ReadFile(abs, incident.MaxSize)
+	}
+	if ok {
+		return src, nil
+	}
+	if err := w.checkRegular(rel); err != nil {
+		return nil, err
+	}
+	src, err := readFile(abs)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %v", rel, err)
+	}
+	return src, nil
 }
