@@ -317,3 +317,34 @@ func TestListCacheIsExact(t *testing.T) {
 	edit(entries[19], "kind: drill\n", "kind: \"\"   \n")
 	check("drill no more")
 }
+
+// TestMetaRecordRoundTrip: a front-matter record (encodeMeta) gives back exactly the Meta the
+// parse made (decodeMeta), times included, in whatever zone they were written ("Z", an offset
+// that is the local zone's, another one) and whatever the local zone is.
+func TestMetaRecordRoundTrip(t *testing.T) {
+	saved := time.Local
+	t.Cleanup(func() { time.Local = saved })
+	times := []string{"2026-11-23T10:02:00Z", "2026-11-23T10:02:00+00:00", "2026-11-23T10:02:00+09:00",
+		"2026-11-23T10:02:00-03:30", "2026-07-01T08:00:00+01:00", "2026-11-23T10:02:00.5+09:00", "2026-11-23T10:02:00.25Z"}
+	for _, local := range []*time.Location{time.UTC, time.FixedZone("JST", 9*3600), time.FixedZone("", 0), time.FixedZone("NST", -3*3600-1800)} {
+		time.Local = local
+		for _, declared := range times {
+			for _, resolved := range []string{"null", times[0], times[3]} {
+				src := "---\nid: 261123-k7xqm\ntitle: T\nseverity: SEV2\nstatus: resolved\ncommander: alice\nroles:\n  comms: bob\n" +
+					"declared_at: " + declared + "\nidentified_at: null\nmitigated_at: " + declared + "\nresolved_at: " + resolved + "\n" +
+					"---\n\n# T\n\n## Status\n\n## Action list\n\n## Log\n"
+				d, err := incident.ParseMeta("x.md", []byte(src))
+				if err != nil {
+					t.Fatalf("%s: %v", declared, err)
+				}
+				m, err := decodeMeta(string(encodeMeta(d)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(m, d.Meta) {
+					t.Errorf("local %v, declared %s, resolved %s: record gives %+v\nparse %+v", local, declared, resolved, m, d.Meta)
+				}
+			}
+		}
+	}
+}
