@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,9 +17,12 @@ type frontMatter struct {
 	yamlStart int // first byte after the opening "---" line
 	closeLine int // byte offset of the closing "---" line
 	end       int // first byte after the closing line (start of the body)
-	root      *yaml.Node
-	keys      []keySpan      // the top-level keys in document order, each once
-	byName    map[string]int // index of keys by name, only when there are many (manyKeys)
+	// root is the node tree when yaml.v3 decoded the front matter; after the fast decoder it is
+	// nil, and a node is built from nodes when one is asked for (key, tree).
+	root   *yaml.Node
+	nodes  []fmNode       // what decodeMeta reads (frontmatter_fast.go)
+	keys   []keySpan      // the top-level keys in document order, each once
+	byName map[string]int // index of keys by name, only when there are many (manyKeys)
 }
 
 type keySpan struct {
@@ -28,26 +30,49 @@ type keySpan struct {
 	start, end int // byte range: from the key's line to the end of its value's last line
 	line       int // 1-based line of the key in the file
 	value      *yaml.Node
+	node       int // the key's node in nodes; its value's follows
 }
 
 // manyKeys is the number of keys from which a front matter's keys are found through a map: a
 // document has 10 to 20, and comparing a few strings costs less than building a map.
 const manyKeys = 32
 
-// key returns the span of a top-level key.
+// key returns the span of a top-level key, with its value's node (built now after the fast
+// decoder: each call builds a new one).
 func (fm *frontMatter) key(name string) (keySpan, bool) {
+	i := fm.index(name)
+	if i < 0 {
+		return keySpan{}, false
+	}
+	ks := fm.keys[i]
+	if ks.value == nil {
+		ks.value = valueNode(fm.nodes, ks.node+1)
+	}
+	return ks, true
+}
+
+// index returns the index in keys of a top-level key, -1 when there is none.
+func (fm *frontMatter) index(name string) int {
 	if fm.byName != nil {
 		if i, ok := fm.byName[name]; ok {
-			return fm.keys[i], true
+			return i
 		}
-		return keySpan{}, false
+		return -1
 	}
 	for i := range fm.keys {
 		if fm.keys[i].name == name {
-			return fm.keys[i], true
+			return i
 		}
 	}
-	return keySpan{}, false
+	return -1
+}
+
+// tree returns the front matter's top-level mapping (built now after the fast decoder).
+func (fm *frontMatter) tree() *yaml.Node {
+	if fm.root != nil {
+		return fm.root
+	}
+	return nodeTree(fm.nodes)
 }
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): `)
@@ -75,32 +100,39 @@ func splitFrontMatter(path string, src []byte, lines lineIndex) (*frontMatter, e
 		return nil, &ParseError{Path: path, Line: 1, Col: 1, Rule: "front-matter",
 			Msg: i18n.Text("incident.parse.unclosed")}
 	}
-	var root *yaml.Node
+	var nodes []fmNode
 	ok := false
 	if fastFrontMatter {
-		root, ok = fastYAML(src[fm.yamlStart:fm.closeLine])
+		nodes, ok = scanYAML(src[fm.yamlStart:fm.closeLine])
 	}
 	if !ok {
-		var err error
-		if root, err = decodeYAML(path, src[:fm.end]); err != nil {
+		root, err := decodeYAML(path, src[:fm.end])
+		if err != nil {
 			return nil, err
 		}
+		fm.root, nodes = root, flatNodes(root)
 	}
-	fm.root = root
-	fm.keys = make([]keySpan, 0, len(root.Content)/2)
-	if len(root.Content)/2 > manyKeys {
-		fm.byName = make(map[string]int, len(root.Content)/2)
+	fm.nodes = nodes
+	n := 0 // the number of top-level keys
+	for i := 0; i+1 < len(nodes); i += 2 + int(nodes[i+1].n) {
+		n++
 	}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], root.Content[i+1]
-		line := k.Line + 1
-		if prev, dup := fm.key(k.Value); dup {
-			return nil, &ParseError{Path: path, Line: line, Col: k.Column, Rule: "duplicate-key",
-				Msg: i18n.Text("incident.parse.duplicate_key", "Key", strconv.Quote(k.Value), "Line", prev.line)}
+	fm.keys = make([]keySpan, 0, n)
+	if n > manyKeys {
+		fm.byName = make(map[string]int, n)
+	}
+	closeLine := lines.lineOf(fm.closeLine)
+	for i := 0; i+1 < len(nodes); {
+		k := &nodes[i]
+		next := i + 2 + int(nodes[i+1].n)
+		line := int(k.line) + 1
+		if prev := fm.index(k.value); prev >= 0 {
+			return nil, &ParseError{Path: path, Line: line, Col: int(k.col), Rule: "duplicate-key",
+				Msg: i18n.Text("incident.parse.duplicate_key", "Key", strconv.Quote(k.value), "Line", fm.keys[prev].line)}
 		}
-		endLine := lines.lineOf(fm.closeLine) // exclusive
-		if i+2 < len(root.Content) {
-			endLine = root.Content[i+2].Line + 1
+		endLine := closeLine // exclusive
+		if next < len(nodes) {
+			endLine = int(nodes[next].line) + 1
 		}
 		// Blank lines and column-0 comments before the next key belong to the next key.
 		for endLine-1 > line {
@@ -110,15 +142,23 @@ func splitFrontMatter(path string, src []byte, lines lineIndex) (*frontMatter, e
 			endLine--
 		}
 		if fm.byName != nil {
-			fm.byName[k.Value] = len(fm.keys)
+			fm.byName[k.value] = len(fm.keys)
 		}
-		fm.keys = append(fm.keys, keySpan{name: k.Value, start: lines.start(line), end: lines.start(endLine), line: line, value: v})
+		ks := keySpan{name: k.value, start: lines.start(line), end: lines.start(endLine), line: line, node: i}
+		if fm.root != nil {
+			ks.value = fm.root.Content[len(fm.keys)*2+1]
+		}
+		fm.keys = append(fm.keys, ks)
+		i = next
 	}
 	return fm, nil
 }
 
 // isFence reports whether a line (with its newline) is "---", trailing white space allowed.
 func isFence(l []byte) bool {
+	if len(l) < 3 || l[0] != '-' {
+		return false // most lines: no trimming
+	}
 	return string(bytes.TrimRight(l, " \t\r\n")) == "---"
 }
 
@@ -147,45 +187,55 @@ func decodeYAML(path string, src []byte) (*yaml.Node, error) {
 
 // decodeMeta reads the known keys into m. Type errors are fatal: the commands compute with these
 // values. Unknown keys are problems, not errors, so teams can add their own and lint warns.
+// It reads the front matter's nodes (fm.nodes), never a node tree.
 func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 	var problems []Problem
-	for i := 0; i+1 < len(fm.root.Content); i += 2 {
-		k := fm.root.Content[i]
-		if !slices.Contains(KnownKeys, k.Value) {
-			problems = append(problems, Problem{Line: k.Line + 1, Col: k.Column, Rule: "unknown-key",
-				Message: i18n.Text("incident.parse.unknown_key", "Key", strconv.Quote(k.Value), "Known", strings.Join(KnownKeys, ", "))})
+	var known [numKnownKeys]int // each known key's value node in fm.nodes, plus one (0: none)
+	for i := range fm.keys {
+		k := &fm.nodes[fm.keys[i].node]
+		if slot := knownKey(k.value); slot >= 0 {
+			known[slot] = fm.keys[i].node + 2
+			continue
 		}
+		problems = append(problems, Problem{Line: int(k.line) + 1, Col: int(k.col), Rule: "unknown-key",
+			Message: i18n.Text("incident.parse.unknown_key", "Key", strconv.Quote(k.value), "Known", strings.Join(KnownKeys, ", "))})
 	}
-	typeErr := func(key string, v *yaml.Node, want string) error {
-		return &ParseError{Path: path, Line: v.Line + 1, Col: v.Column, Rule: "type",
+	value := func(key string) *fmNode {
+		if j := known[knownKey(key)]; j > 0 {
+			return &fm.nodes[j-1]
+		}
+		return nil
+	}
+	typeErr := func(key string, v *fmNode, want string) error {
+		return &ParseError{Path: path, Line: int(v.line) + 1, Col: int(v.col), Rule: "type",
 			Msg: i18n.Text("incident.parse.type", "Key", key, "Want", want)}
 	}
 	str := func(key string, dst *string) error {
-		ks, ok := fm.key(key)
-		if !ok || isNull(ks.value) {
+		v := value(key)
+		if v == nil || v.isNull() {
 			return nil
 		}
-		if ks.value.Kind != yaml.ScalarNode {
-			return typeErr(key, ks.value, i18n.Text("incident.parse.want_text"))
+		if yaml.Kind(v.kind) != yaml.ScalarNode {
+			return typeErr(key, v, i18n.Text("incident.parse.want_text"))
 		}
-		*dst = ks.value.Value
+		*dst = v.value
 		return nil
 	}
 	tm := func(key string) (*time.Time, error) {
-		ks, ok := fm.key(key)
-		if !ok || isNull(ks.value) {
+		v := value(key)
+		if v == nil || v.isNull() {
 			return nil, nil
 		}
-		if ks.value.Kind != yaml.ScalarNode {
-			return nil, typeErr(key, ks.value, i18n.Text("incident.parse.want_time"))
+		if yaml.Kind(v.kind) != yaml.ScalarNode {
+			return nil, typeErr(key, v, i18n.Text("incident.parse.want_time"))
 		}
-		t, err := parseRFC3339(ks.value.Value)
+		t, err := parseRFC3339(v.value)
 		if err != nil {
-			return nil, typeErr(key, ks.value, i18n.Text("incident.parse.want_time_got", "Value", strconv.Quote(ks.value.Value)))
+			return nil, typeErr(key, v, i18n.Text("incident.parse.want_time_got", "Value", strconv.Quote(v.value)))
 		}
 		return &t, nil
 	}
-	for _, p := range []struct {
+	for _, p := range [...]struct {
 		key string
 		dst *string
 	}{
@@ -219,21 +269,21 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 	if m.AnnouncedAt, err = tm(KeyAnnouncedAt); err != nil {
 		return nil, err
 	}
-	if ks, ok := fm.key(KeyRoles); ok && !isNull(ks.value) {
-		v := ks.value
-		if v.Kind != yaml.MappingNode {
+	if v := value(KeyRoles); v != nil && !v.isNull() {
+		if yaml.Kind(v.kind) != yaml.MappingNode {
 			return nil, typeErr(KeyRoles, v, i18n.Text("incident.parse.want_roles"))
 		}
-		for i := 0; i+1 < len(v.Content); i += 2 {
-			rk, rv := v.Content[i], v.Content[i+1]
-			if rv.Kind != yaml.ScalarNode {
-				return nil, typeErr("roles."+rk.Value, rv, i18n.Text("incident.parse.want_name"))
+		entries := fm.nodes[known[knownKey(KeyRoles)]:][:v.n] // the nodes after the value's
+		for i := 0; i+1 < len(entries); i += 2 {
+			rk, rv := &entries[i], &entries[i+1]
+			if yaml.Kind(rv.kind) != yaml.ScalarNode {
+				return nil, typeErr("roles."+rk.value, rv, i18n.Text("incident.parse.want_name"))
 			}
-			m.Roles = append(m.Roles, Role{rk.Value, rv.Value})
+			m.Roles = append(m.Roles, Role{rk.value, rv.value})
 		}
 	}
 	for _, k := range RequiredKeys {
-		if _, ok := fm.key(k); !ok {
+		if known[knownKey(k)] == 0 {
 			return nil, &ParseError{Path: path, Line: 2, Col: 1, Rule: "required-key",
 				Msg: i18n.Text("incident.parse.missing_key", "Key", strconv.Quote(k), "Required", strings.Join(RequiredKeys, ", "))}
 		}
@@ -241,8 +291,57 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 	return problems, nil
 }
 
-func isNull(v *yaml.Node) bool {
-	return v.Kind == yaml.ScalarNode && v.Tag == "!!null"
+// numKnownKeys is the number of KnownKeys (TestKnownKeySlots checks knownKey against them).
+const numKnownKeys = 21
+
+// knownKey is the place of a known key among KnownKeys, -1 for a key the format does not
+// know: a switch, as decodeMeta looks up each of a front matter's keys.
+func knownKey(k string) int {
+	switch k {
+	case KeyID:
+		return 0
+	case KeyTitle:
+		return 1
+	case KeySeverity:
+		return 2
+	case KeyStatus:
+		return 3
+	case KeyCommander:
+		return 4
+	case KeyRoles:
+		return 5
+	case KeyImpact:
+		return 6
+	case KeyAnnouncement:
+		return 7
+	case KeyDeclaredAt:
+		return 8
+	case KeyIdentifiedAt:
+		return 9
+	case KeyMitigatedAt:
+		return 10
+	case KeyResolvedAt:
+		return 11
+	case KeyResolution:
+		return 12
+	case KeyTemplate:
+		return 13
+	case KeyKind:
+		return 14
+	case KeyScenario:
+		return 15
+	case KeyScenarioCommit:
+		return 16
+	case KeyVariant:
+		return 17
+	case KeyFacilitator:
+		return 18
+	case KeySpeed:
+		return 19
+	case KeyAnnouncedAt:
+		return 20
+	}
+	return -1
 }
 
 // encodeKey renders one top-level key with its value as YAML lines ("key: value\n").

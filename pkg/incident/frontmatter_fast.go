@@ -21,31 +21,45 @@ import (
 // FuzzFrontMatter compares the two on every input the fast path accepts.
 //
 // y is the YAML between the fences; lines and columns are 1-based within y, as yaml.v3 counts.
+// Parsing a document keeps scanYAML's nodes only, and builds a node from them when one is
+// asked for (frontMatter.key, frontMatter.tree): a listing reads 100,000 front matters and
+// never looks at a node.
 func fastYAML(y []byte) (root *yaml.Node, ok bool) {
+	nodes, ok := scanYAML(y)
+	if !ok {
+		return nil, false
+	}
+	return nodeTree(nodes), true
+}
+
+// fmNode is one node of a front matter as decodeMeta reads it, holding all that the fast
+// decoder sets in a yaml.Node (treeNode makes one of it). A front matter's nodes are in
+// document order: each top-level key followed by its value, and a mapping value by its
+// entries' keys and values (n nodes). After yaml.v3, flatNodes makes them of its tree (a
+// mapping value's entries one level down, without what they hold).
+type fmNode struct {
+	value     string
+	tag       string
+	line, col int32 // as yaml.Node's Line and Column
+	n         int32 // a mapping's: the number of nodes of its entries, which follow it
+	kind      uint8 // yaml.Kind
+	style     uint8 // yaml.Style
+}
+
+func (n *fmNode) isNull() bool { return yaml.Kind(n.kind) == yaml.ScalarNode && n.tag == "!!null" }
+
+// scanYAML is fastYAML's reading, as nodes.
+func scanYAML(y []byte) (nodes []fmNode, ok bool) {
 	if !plainYAMLBytes(y) {
 		return nil, false
 	}
-	s := string(y) // one copy; every Value is a substring of it
-	// A top-level entry is two nodes, a nested one two more: lines*2 bounds the scalars, and a
-	// nested mapping takes the place of a value.
-	nodes := make([]yaml.Node, 0, 2*strings.Count(s, "\n")+3)
-	// Fields are set one by one: copying whole Node values costs write barriers.
-	newNode := func(kind yaml.Kind, tag string, line, col int) *yaml.Node {
-		if len(nodes) < cap(nodes) {
-			nodes = nodes[:len(nodes)+1] // make zeroed it already
-		} else {
-			nodes = append(nodes, yaml.Node{})
-		}
-		n := &nodes[len(nodes)-1]
-		n.Kind, n.Tag, n.Line, n.Column = kind, tag, line, col
-		return n
-	}
-	// The root mapping is placed at its first key, as yaml.v3 places it.
-	root = newNode(yaml.MappingNode, "!!map", 0, 0)
-	root.Content = make([]*yaml.Node, 0, cap(nodes)-1)
-	var nested *yaml.Node  // the mapping being filled by indented lines, nil when none is open
-	var pending *yaml.Node // the last top-level key's value when it was empty (null or a mapping)
-	indent := 0            // the nested mapping's indentation
+	s := string(y) // one copy; every value is a substring of it
+	// A top-level entry is two nodes, a nested one two more: lines*2 bounds them, and a nested
+	// mapping takes the place of a value.
+	nodes = make([]fmNode, 0, 2*strings.Count(s, "\n")+2)
+	nested := -1  // the mapping being filled by indented lines, -1 when none is open
+	pending := -1 // the last top-level key's value when it was empty (null or a mapping)
+	indent := 0   // the nested mapping's indentation
 	lineNo := 0
 	for len(s) > 0 {
 		lineNo++
@@ -67,119 +81,183 @@ func fastYAML(y []byte) (root *yaml.Node, ok bool) {
 		}
 		if sp > 0 {
 			// An indented line: an entry of the mapping under the last key with no value.
-			if pending == nil && nested == nil || nested != nil && sp != indent {
+			if pending < 0 && nested < 0 || nested >= 0 && sp != indent {
 				return nil, false
 			}
-			if nested == nil {
+			if nested < 0 {
 				nested, indent = pending, sp
 				// The null the key's value was becomes the mapping.
-				nested.Kind, nested.Tag, nested.Line, nested.Column = yaml.MappingNode, "!!map", lineNo, sp+1
-				pending = nil
+				m := &nodes[nested]
+				m.kind, m.tag, m.line, m.col = uint8(yaml.MappingNode), "!!map", int32(lineNo), int32(sp+1)
+				pending = -1
 			}
-			k, rest, ok := splitKey(line, sp, lineNo, newNode)
+			k, rest, ok := splitKey(line, sp, lineNo)
 			if !ok {
 				return nil, false
 			}
-			v, ok := scalarValue(rest, len(line)-len(rest), lineNo, newNode)
-			if !ok || v.Kind != yaml.ScalarNode {
+			v, ok := scalarValue(rest, len(line)-len(rest), lineNo)
+			if !ok || yaml.Kind(v.kind) != yaml.ScalarNode {
 				return nil, false
 			}
-			nested.Content = append(nested.Content, k, v)
+			nodes = append(nodes, k, v)
+			nodes[nested].n += 2
 			continue
 		}
-		nested, pending = nil, nil
-		k, rest, ok := splitKey(line, 0, lineNo, newNode)
+		nested, pending = -1, -1
+		k, rest, ok := splitKey(line, 0, lineNo)
 		if !ok {
 			return nil, false
 		}
-		var v *yaml.Node
+		var v fmNode
 		if strings.TrimLeft(rest, " ") == "" {
 			// Nothing after the colon: null, unless indented lines follow (then a mapping).
-			v = newNode(yaml.ScalarNode, "!!null", lineNo, len(line)-len(rest)+1)
-			pending = v
-		} else if v, ok = scalarValue(rest, len(line)-len(rest), lineNo, newNode); !ok {
+			v = fmNode{kind: uint8(yaml.ScalarNode), tag: "!!null", line: int32(lineNo), col: int32(len(line) - len(rest) + 1)}
+			pending = len(nodes) + 1
+		} else if v, ok = scalarValue(rest, len(line)-len(rest), lineNo); !ok {
 			return nil, false
 		}
-		if len(root.Content) == 0 {
-			root.Line, root.Column = k.Line, k.Column
-		}
-		root.Content = append(root.Content, k, v)
+		nodes = append(nodes, k, v)
 	}
-	if len(root.Content) == 0 {
+	if len(nodes) == 0 {
 		return nil, false
 	}
-	return root, true
+	return nodes, true
+}
+
+// treeNode sets n to what the fast decoder reads of it (Content aside).
+func treeNode(n *yaml.Node, f *fmNode) *yaml.Node {
+	n.Kind, n.Style, n.Tag, n.Value, n.Line, n.Column = yaml.Kind(f.kind), yaml.Style(f.style), f.tag, f.value, int(f.line), int(f.col)
+	return n
+}
+
+// nodeTree builds the node tree of scanYAML's nodes: the root mapping, placed at its first
+// key as yaml.v3 places it.
+func nodeTree(nodes []fmNode) *yaml.Node {
+	all := make([]yaml.Node, len(nodes)+1) // one allocation for the nodes
+	root := &all[len(nodes)]
+	root.Kind, root.Tag, root.Line, root.Column = yaml.MappingNode, "!!map", int(nodes[0].line), int(nodes[0].col)
+	content := make([]*yaml.Node, len(nodes)) // ... and one for every mapping's content
+	top := 0
+	for i := 0; i+1 < len(nodes); {
+		k, v := treeNode(&all[i], &nodes[i]), treeNode(&all[i+1], &nodes[i+1])
+		n := int(nodes[i+1].n)
+		content[top], content[top+1] = k, v
+		top += 2
+		if n > 0 {
+			// The nested entries' place in content: after the last top-level slot they can
+			// take, counted from the end.
+			v.Content = content[len(content)-n : len(content) : len(content)]
+			content = content[:len(content)-n]
+			for j := range n {
+				v.Content[j] = treeNode(&all[i+2+j], &nodes[i+2+j])
+			}
+		}
+		i += 2 + n
+	}
+	root.Content = content[:top:top]
+	return root
+}
+
+// valueNode builds the node of the value at nodes[i] (with a mapping's entries).
+func valueNode(nodes []fmNode, i int) *yaml.Node {
+	n := int(nodes[i].n)
+	all := make([]yaml.Node, n+1)
+	v := treeNode(&all[0], &nodes[i])
+	if n > 0 {
+		v.Content = make([]*yaml.Node, n)
+		for j := range n {
+			v.Content[j] = treeNode(&all[1+j], &nodes[i+1+j])
+		}
+	}
+	return v
+}
+
+// flatNodes makes the nodes decodeMeta reads of a tree yaml.v3 decoded.
+func flatNodes(root *yaml.Node) []fmNode {
+	flat := func(n *yaml.Node) fmNode {
+		return fmNode{value: n.Value, tag: n.Tag, line: int32(n.Line), col: int32(n.Column), kind: uint8(n.Kind), style: uint8(n.Style)}
+	}
+	nodes := make([]fmNode, 0, len(root.Content))
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		nodes = append(nodes, flat(k), flat(v))
+		if v.Kind == yaml.MappingNode {
+			nodes[len(nodes)-1].n = int32(len(v.Content))
+			for _, c := range v.Content {
+				nodes = append(nodes, flat(c))
+			}
+		}
+	}
+	return nodes
 }
 
 // splitKey reads "key:" at column from+1 and returns the key node and what follows the colon.
 // Keys are plain words ([A-Za-z_][A-Za-z0-9_-]*), followed by the colon and a space or the end.
-func splitKey(line string, from, lineNo int, newNode func(yaml.Kind, string, int, int) *yaml.Node) (*yaml.Node, string, bool) {
+func splitKey(line string, from, lineNo int) (fmNode, string, bool) {
 	i := from
 	if i >= len(line) || !(isLetter(line[i]) || line[i] == '_') {
-		return nil, "", false
+		return fmNode{}, "", false
 	}
 	for i < len(line) && (isLetter(line[i]) || isDigit(line[i]) || line[i] == '_' || line[i] == '-') {
 		i++
 	}
 	// yaml.v3 gives up on a simple key longer than 1024 characters; stay far from it.
 	if i-from > 128 || i >= len(line) || line[i] != ':' || i+1 < len(line) && line[i+1] != ' ' {
-		return nil, "", false
+		return fmNode{}, "", false
 	}
 	key := line[from:i]
-	k := newNode(yaml.ScalarNode, plainTag(key), lineNo, from+1)
-	k.Value = key
-	return k, line[i+1:], true
+	return fmNode{kind: uint8(yaml.ScalarNode), tag: plainTag(key), value: key, line: int32(lineNo), col: int32(from + 1)}, line[i+1:], true
 }
 
 // scalarValue reads the value after "key:" (rest starts at 0-based column at in its line):
 // a plain scalar, a quoted one, {} or []. Nothing but spaces may follow it.
-func scalarValue(rest string, at, lineNo int, newNode func(yaml.Kind, string, int, int) *yaml.Node) (*yaml.Node, bool) {
+func scalarValue(rest string, at, lineNo int) (fmNode, bool) {
 	sp := 0
 	for sp < len(rest) && rest[sp] == ' ' {
 		sp++
 	}
 	if sp == 0 {
-		return nil, false
+		return fmNode{}, false
 	}
 	v, col := strings.TrimRight(rest[sp:], " "), at+sp+1
 	if v == "" {
-		return nil, false
+		return fmNode{}, false
 	}
-	n := newNode(yaml.ScalarNode, "", lineNo, col)
+	n := fmNode{kind: uint8(yaml.ScalarNode), line: int32(lineNo), col: int32(col)}
 	switch v[0] {
 	case '"':
 		// Double quotes without escapes; anything with a backslash goes to yaml.v3.
 		if len(v) < 2 || v[len(v)-1] != '"' || strings.ContainsAny(v[1:len(v)-1], "\"\\") {
-			return nil, false
+			return fmNode{}, false
 		}
-		n.Tag, n.Style, n.Value = "!!str", yaml.DoubleQuotedStyle, v[1:len(v)-1]
+		n.tag, n.style, n.value = "!!str", uint8(yaml.DoubleQuotedStyle), v[1:len(v)-1]
 	case '\'':
 		// Single quotes: '' stands for one quote, and a lone quote ends the scalar.
 		body := v[1:]
 		if len(body) == 0 || body[len(body)-1] != '\'' {
-			return nil, false
+			return fmNode{}, false
 		}
 		body = body[:len(body)-1]
 		if strings.Contains(strings.ReplaceAll(body, "''", ""), "'") {
-			return nil, false
+			return fmNode{}, false
 		}
 		if strings.Contains(body, "''") {
 			body = strings.ReplaceAll(body, "''", "'")
 		}
-		n.Tag, n.Style, n.Value = "!!str", yaml.SingleQuotedStyle, body
+		n.tag, n.style, n.value = "!!str", uint8(yaml.SingleQuotedStyle), body
 	case '{', '[':
 		if v == "{}" {
-			n.Kind, n.Tag, n.Style = yaml.MappingNode, "!!map", yaml.FlowStyle
+			n.kind, n.tag, n.style = uint8(yaml.MappingNode), "!!map", uint8(yaml.FlowStyle)
 		} else if v == "[]" {
-			n.Kind, n.Tag, n.Style = yaml.SequenceNode, "!!seq", yaml.FlowStyle
+			n.kind, n.tag, n.style = uint8(yaml.SequenceNode), "!!seq", uint8(yaml.FlowStyle)
 		} else {
-			return nil, false
+			return fmNode{}, false
 		}
 	default:
 		if !plainScalar(v) {
-			return nil, false
+			return fmNode{}, false
 		}
-		n.Tag, n.Value = plainTag(v), v
+		n.tag, n.value = plainTag(v), v
 	}
 	return n, true
 }

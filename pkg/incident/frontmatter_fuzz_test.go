@@ -113,8 +113,8 @@ func checkFrontMatterAgrees(t *testing.T, y []byte) bool {
 	if fmt.Sprint(fastErr) != fmt.Sprint(slowErr) || !reflect.DeepEqual(fastErr, slowErr) {
 		t.Fatalf("errors differ for\n%q\nfast: %v\nyaml.v3: %v", src, fastErr, slowErr)
 	}
-	if !reflect.DeepEqual(fast, slow) {
-		t.Fatalf("documents differ for\n%q\nfast: %+v\nyaml.v3: %+v", src, fast, slow)
+	if diff := SameParse(fast, slow); diff != "" {
+		t.Fatalf("%s for\n%q\nfast: %+v\nyaml.v3: %+v", diff, src, fast, slow)
 	}
 	return true
 }

@@ -200,3 +200,27 @@ func FuzzYAMLNumber(f *testing.F) {
 		}
 	})
 }
+
+// TestKnownKeySlots: knownKey gives each of KnownKeys a place of its own below numKnownKeys,
+// and -1 to anything else, so decodeMeta reads the keys KnownKeys names, no more, no less.
+func TestKnownKeySlots(t *testing.T) {
+	if len(KnownKeys) != numKnownKeys {
+		t.Fatalf("%d known keys, numKnownKeys is %d", len(KnownKeys), numKnownKeys)
+	}
+	seen := map[int]string{}
+	for _, k := range KnownKeys {
+		slot := knownKey(k)
+		if slot < 0 || slot >= numKnownKeys {
+			t.Errorf("knownKey(%q) = %d", k, slot)
+		}
+		if other, dup := seen[slot]; dup {
+			t.Errorf("%q and %q share place %d", k, other, slot)
+		}
+		seen[slot] = k
+	}
+	for _, k := range []string{"", "ID", "Title", "custom", "team", "roles.comms", "declared", "announced_at "} {
+		if slot := knownKey(k); slot != -1 {
+			t.Errorf("knownKey(%q) = %d, want -1", k, slot)
+		}
+	}
+}

@@ -25,7 +25,7 @@ func FrontMatterNode(path string, src []byte) (root *yaml.Node, bodyStart int, e
 	if err != nil {
 		return nil, 0, err
 	}
-	return fm.root, fm.end, nil
+	return fm.tree(), fm.end, nil
 }
 
 // EncodeKey renders one front-matter line "key: value\n" as the format writes it (yaml.v3,

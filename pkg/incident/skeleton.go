@@ -66,8 +66,8 @@ func (d *Document) FrontMatter() []byte { return d.Src[:d.fm.end] }
 // KeyOrder lists the top-level front-matter keys in document order.
 func (d *Document) KeyOrder() []string {
 	var out []string
-	for i := 0; i+1 < len(d.fm.root.Content); i += 2 {
-		out = append(out, d.fm.root.Content[i].Value)
+	for _, ks := range d.fm.keys {
+		out = append(out, ks.name)
 	}
 	return out
 }

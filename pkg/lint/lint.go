@@ -26,6 +26,7 @@ import (
 	"github.com/incidentctl/incidentctl/pkg/config"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/quickread"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 	"github.com/incidentctl/incidentctl/templates"
 )
@@ -427,8 +428,8 @@ func (c *checker) lintAll(list func(emit func(candidate)) error) ([]*lintedDoc, 
 	next := make(chan candidate, 256)
 	for w := range workers {
 		wg.Go(func() {
-			r := newFileReader() // the worker's (read_linux.go)
-			defer r.close()
+			r := quickread.New(incident.MaxSize) // the worker's
+			defer r.Close()
 			var pr *incident.Reader // the worker's too: it is done with each document before the next
 			if !c.keepDocs {
 				pr = new(incident.Reader)
@@ -480,16 +481,17 @@ func mergeByPath(lists [][]*lintedDoc) []*lintedDoc {
 //
 // A document the result cache holds no reading of (every one, the first time after a clone
 // or in CI) is read in one go: open (by name in its folder, which stays open), fstat, one
-// read into the worker's buffer, close (fileReader). Its stat data then come from the open
+// read into the worker's buffer, close (pkg/quickread). Its stat data then come from the open
 // file, and the next document reuses the buffer: nothing the rules keep refers to it (the
 // parsed document is dropped, its strings are copies), except with --base, which keeps the
 // documents (and gets a copy). What the quick read does not handle (a link, not a regular
 // file, an error, a file too large or changing while read) goes the ordinary way below,
 // which says what is wrong.
-func (c *checker) lintFile(cd candidate, r *fileReader, pr *incident.Reader) *lintedDoc {
+func (c *checker) lintFile(cd candidate, r *quickread.Reader, pr *incident.Reader) *lintedDoc {
 	ld := &lintedDoc{rel: cd.rel, explicit: cd.explicit}
 	if !cd.scenario && (c.cache == nil || c.cache.old[cd.rel] == nil) {
-		if src, key, ok := r.read(cd.abs); ok {
+		if src, st, ok := r.Read(cd.abs); ok {
+			key := statKey{size: st.Size, mtime: st.Mtime, ctime: st.Ctime, ino: st.Ino}
 			if c.keepDocs {
 				src = slices.Clone(src) // the base rules keep the document
 			}

@@ -292,8 +292,20 @@ func (f *folder) docPath(name string) string { return path.Join(f.rel, name) }
 
 // parallel runs fn(i) for i in [0, n) on every core.
 func parallel(n int, fn func(i int)) {
+	parallelWith(n, func() (func(int), func()) { return fn, func() {} })
+}
+
+// parallelWith is parallel with state of each worker's own: worker makes a worker's function
+// and what to run when it is done. Each worker takes the indices in batches of consecutive
+// ones.
+func parallelWith(n int, worker func() (fn func(i int), done func())) {
+	if n <= 0 {
+		return
+	}
 	workers := min(n, runtime.GOMAXPROCS(0))
 	if workers <= 1 {
+		fn, done := worker()
+		defer done()
 		for i := range n {
 			fn(i)
 		}
@@ -305,6 +317,8 @@ func parallel(n int, fn func(i int)) {
 	const batch = 64
 	for range workers {
 		wg.Go(func() {
+			fn, done := worker()
+			defer done()
 			for {
 				mu.Lock()
 				start := next

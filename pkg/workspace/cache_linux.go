@@ -5,15 +5,20 @@ package workspace
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
 // statFolder sets the key of each document in the folder dir that is (or links to) a regular
-// file. It stats names relative to the open folder: on a large repository a path lookup from
-// the root for each of 100,000 files costs more than the stat itself.
+// file and that the meta cache has a record of (the others are read, which gives their key).
+// It stats names relative to the open folder: on a large repository a path lookup from the
+// root for each of 100,000 files costs more than the stat itself.
 func statFolder(dir string, hs []header) {
+	if !slices.ContainsFunc(hs, func(h header) bool { return h.cand.name != "" }) {
+		return // nothing cached here (a fresh clone)
+	}
 	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		statFolderByPath(dir, hs)
@@ -22,6 +27,9 @@ func statFolder(dir string, hs []header) {
 	defer unix.Close(fd)
 	var st unix.Stat_t
 	for i := range hs {
+		if hs[i].cand.name == "" {
+			continue
+		}
 		if err := unix.Fstatat(fd, hs[i].name, &st, 0); err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
 			continue
 		}
@@ -31,6 +39,9 @@ func statFolder(dir string, hs []header) {
 
 func statFolderByPath(dir string, hs []header) {
 	for i := range hs {
+		if hs[i].cand.name == "" {
+			continue
+		}
 		if fi, err := statFile(filepath.Join(dir, hs[i].name)); err == nil && fi.Mode().IsRegular() {
 			hs[i].key = keyOf(fi)
 		}

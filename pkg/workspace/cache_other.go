@@ -9,9 +9,12 @@ import (
 )
 
 // statFolder sets the key of each document in the folder dir that is (or links to) a regular
-// file.
+// file and that the meta cache has a record of (the others are read, which gives their key).
 func statFolder(dir string, hs []header) {
 	for i := range hs {
+		if hs[i].cand.name == "" {
+			continue
+		}
 		if fi, err := statFile(filepath.Join(dir, hs[i].name)); err == nil && fi.Mode().IsRegular() {
 			hs[i].key = keyOf(fi)
 		}

@@ -169,6 +169,19 @@ func listAll(t *testing.T, w *Workspace, f Filter) ([]*incident.Document, []stri
 	return res.Incidents, errs
 }
 
+// loadOrdinary reads and parses a document the way the listings did before the quick reader
+// (pkg/quickread): the reference its fallback must match.
+func loadOrdinary(w *Workspace, e Entry) (*incident.Document, error) {
+	if err := w.checkRegular(e.Path); err != nil {
+		return nil, err
+	}
+	src, err := readFile(w.abs(e.Path))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %v", e.Path, err)
+	}
+	return incident.Parse(e.Path, src)
+}
+
 // A listing from the meta cache is exactly the listing from parsing every document: the same
 // documents in the same order, the same errors, and (MetaOnly) the same front matter, through
 // hand edits, broken and removed documents, and times in every zone (the local one included).
@@ -188,7 +201,8 @@ func TestListCacheIsExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The reference: parse every document, as List did before it had a cache.
+	// The reference: parse every document, read the ordinary way, as List did before it had a
+	// cache and a quick reader.
 	fresh := func(f Filter) ([]*incident.Document, []string) {
 		var sevs []string
 		for _, s := range f.Severities {
@@ -201,7 +215,7 @@ func TestListCacheIsExact(t *testing.T) {
 		var docs []*incident.Document
 		var errs []string
 		for _, e := range walkEntries(t, w) {
-			d, err := w.loadEntry(e)
+			d, err := loadOrdinary(w, e)
 			if err != nil {
 				errs = append(errs, err.Error())
 				continue
@@ -277,8 +291,60 @@ func TestListCacheIsExact(t *testing.T) {
 	edit(entries[17], "\ntitle: ", "\nkind: drill\nscenario: drills/x.md\nvariant: 0a1b2c3d4e5f\nspeed: 60\ntitle: ")
 	edit(entries[19], "\ntitle: ", "\nkind: drill\ntitle: ")
 	edit(entries[21], "\ntitle: ", "\nkind: drill\nfacilitator: erin\ntitle: ")
+	// What the quick read leaves to the ordinary one, which refuses it: a link to a document,
+	// a FIFO, a document over the size limit.
+	os.Remove(filepath.Join(dir, entries[23].Path))
+	if err := os.Symlink(filepath.Join(dir, entries[25].Path), filepath.Join(dir, entries[23].Path)); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(dir, entries[27].Path))
+	if err := mkfifo(filepath.Join(dir, entries[27].Path)); err != nil {
+		t.Fatal(err)
+	}
+	edit(entries[29], "## Log\n", "## Log\n\n"+strings.Repeat("padding\n", incident.MaxSize/8))
 	check("hand-edited")
+	_, errs := listAll(t, w, Filter{Status: "all"})
+	for _, want := range []string{
+		entries[23].Path + " is a symbolic link",
+		entries[27].Path + " is not a regular file",
+		"reading " + entries[29].Path + ": " + filepath.Join(dir, entries[29].Path) + " is ",
+	} {
+		if !slices.ContainsFunc(errs, func(e string) bool { return strings.HasPrefix(e, want) }) {
+			t.Errorf("no error %q among %q", want, errs)
+		}
+	}
 	// A drill becoming an incident again (its kind removed, same size: padded) is seen.
 	edit(entries[19], "kind: drill\n", "kind: \"\"   \n")
 	check("drill no more")
+}
+
+// TestMetaRecordRoundTrip: a front-matter record (encodeMeta) gives back exactly the Meta the
+// parse made (decodeMeta), times included, in whatever zone they were written ("Z", an offset
+// that is the local zone's, another one) and whatever the local zone is.
+func TestMetaRecordRoundTrip(t *testing.T) {
+	saved := time.Local
+	t.Cleanup(func() { time.Local = saved })
+	times := []string{"2026-11-23T10:02:00Z", "2026-11-23T10:02:00+00:00", "2026-11-23T10:02:00+09:00",
+		"2026-11-23T10:02:00-03:30", "2026-07-01T08:00:00+01:00", "2026-11-23T10:02:00.5+09:00", "2026-11-23T10:02:00.25Z"}
+	for _, local := range []*time.Location{time.UTC, time.FixedZone("JST", 9*3600), time.FixedZone("", 0), time.FixedZone("NST", -3*3600-1800)} {
+		time.Local = local
+		for _, declared := range times {
+			for _, resolved := range []string{"null", times[0], times[3]} {
+				src := "---\nid: 261123-k7xqm\ntitle: T\nseverity: SEV2\nstatus: resolved\ncommander: alice\nroles:\n  comms: bob\n" +
+					"declared_at: " + declared + "\nidentified_at: null\nmitigated_at: " + declared + "\nresolved_at: " + resolved + "\n" +
+					"---\n\n# T\n\n## Status\n\n## Action list\n\n## Log\n"
+				d, err := incident.ParseMeta("x.md", []byte(src))
+				if err != nil {
+					t.Fatalf("%s: %v", declared, err)
+				}
+				m, err := decodeMeta(string(encodeMeta(d)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(m, d.Meta) {
+					t.Errorf("local %v, declared %s, resolved %s: record gives %+v\nparse %+v", local, declared, resolved, m, d.Meta)
+				}
+			}
+		}
+	}
 }

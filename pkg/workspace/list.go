@@ -15,6 +15,7 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/quickread"
 	"github.com/incidentctl/incidentctl/pkg/settle"
 )
 
@@ -272,7 +273,9 @@ func (w *Workspace) headers(folders []*folder, keep func(*incident.Document) boo
 			spans = append(spans, span{fi, start, len(hs)})
 		}
 	}
-	// Stat every document, a folder at a time; read those that changed.
+	// Stat every document the cache has a record of, a folder at a time; read those that
+	// changed, and those it has none of (every one after a clone), whose stat data the read
+	// gives.
 	parallel(len(spans), func(k int) {
 		sp := spans[k]
 		dir := w.abs(folders[sp.f].rel)
@@ -287,24 +290,33 @@ func (w *Workspace) headers(folders []*folder, keep func(*incident.Document) boo
 			reread = append(reread, i)
 		}
 	}
-	parallel(len(reread), func(k int) {
-		h := &hs[reread[k]]
-		// The front matter first (ParseMeta fails exactly when Parse does); the whole
-		// document only if the caller keeps it.
-		d, src, err := w.loadMeta(Entry{ID: h.id(), Path: h.path()})
-		if err != nil {
-			h.err = err
-			return
-		}
-		h.rec = string(encodeMeta(d))
-		// A document the caller does not need in full is kept as its record only: a first
-		// listing of 100,000 documents would otherwise hold every front matter (and whatever
-		// its strings share memory with) at once.
-		if keep(d) {
-			if h.doc, err = incident.Parse(d.Path, src); err != nil {
-				h.doc, h.err = nil, err
+	// Each worker reads through a quick reader of its own (pkg/quickread): the documents of a
+	// folder come in order, and each goes into the reader's buffer, which the next one reuses,
+	// so a document kept is copied out of it.
+	parallelWith(len(reread), func() (func(int), func()) {
+		r := quickread.New(incident.MaxSize)
+		return func(k int) {
+			h := &hs[reread[k]]
+			// The front matter first (ParseMeta fails exactly when Parse does); the whole
+			// document only if the caller keeps it.
+			d, src, key, err := w.loadMetaWith(r, Entry{ID: h.id(), Path: h.path()})
+			if err != nil {
+				h.err = err
+				return
 			}
-		}
+			if h.key == (statKey{}) {
+				h.key = key
+			}
+			h.rec = string(encodeMeta(d))
+			// A document the caller does not need in full is kept as its record only: a first
+			// listing of 100,000 documents would otherwise hold every front matter (and whatever
+			// its strings share memory with) at once.
+			if keep(d) {
+				if h.doc, err = incident.Parse(d.Path, bytes.Clone(src)); err != nil {
+					h.doc, h.err = nil, err
+				}
+			}
+		}, r.Close
 	})
 	// Rewrite the cache when there is something to gain: documents parsed now that will not
 	// change again soon, or records of documents that are gone. A document being changed right
@@ -353,7 +365,8 @@ var metaTimeKeys = []string{incident.KeyDeclaredAt, incident.KeyIdentifiedAt, in
 
 // encodeMeta writes a parsed document's front matter as a record: the text fields, the roles,
 // and each time as the instant and offset it was written with (and whether as "Z"), from which
-// decodeMeta rebuilds exactly what time.Parse made of it.
+// decodeMeta rebuilds exactly what time.Parse made of it. It reads d.Meta alone (no node of
+// the front matter, which ParseMeta does not build).
 func encodeMeta(d *incident.Document) []byte {
 	m := &d.Meta
 	b := make([]byte, 0, 256)
@@ -376,8 +389,10 @@ func encodeMeta(d *incident.Document) []byte {
 			b = append(b, 0)
 			continue
 		}
+		// Written with "Z", the time parsed into UTC itself (time.Parse's rule; rfc3339.go);
+		// with an offset, into the local zone or a fixed one (parsedTime).
 		kind := byte(1)
-		if v, ok := d.KeyNode(k); ok && v != nil && strings.HasSuffix(v.Value, "Z") {
+		if t.Location() == time.UTC {
 			kind = 2
 		}
 		_, off := t.Zone()
@@ -613,26 +628,61 @@ var docReads atomic.Int64
 // loadMeta reads a document for its front matter (incident.ParseMeta), and returns its bytes
 // for a full parse.
 func (w *Workspace) loadMeta(e Entry) (*incident.Document, []byte, error) {
-	docReads.Add(1)
-	if err := w.checkRegular(e.Path); err != nil {
-		return nil, nil, err
-	}
-	src, err := readFile(w.abs(e.Path))
-	if err != nil {
-		return nil, nil, fmt.Errorf("reading %s: %v", e.Path, err)
-	}
-	d, err := incident.ParseMeta(e.Path, src)
+	d, src, _, err := w.loadMetaWith(nil, e)
 	return d, src, err
+}
+
+// loadMetaWith is loadMeta reading through r, when not nil: the bytes returned are then r's
+// buffer, valid until r reads again (and so is the document's Src). key is the stat data of
+// the file read (zero when it could not be taken).
+func (w *Workspace) loadMetaWith(r *quickread.Reader, e Entry) (d *incident.Document, src []byte, key statKey, err error) {
+	docReads.Add(1)
+	src, key, err = w.readDoc(r, e.Path)
+	if err != nil {
+		return nil, nil, key, err
+	}
+	d, err = incident.ParseMeta(e.Path, src)
+	return d, src, key, err
 }
 
 func (w *Workspace) loadEntry(e Entry) (*incident.Document, error) {
 	docReads.Add(1)
-	if err := w.checkRegular(e.Path); err != nil {
+	src, _, err := w.readDoc(nil, e.Path)
+	if err != nil {
 		return nil, err
 	}
-	src, err := readFile(w.abs(e.Path))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %v", e.Path, err)
-	}
 	return incident.Parse(e.Path, src)
+}
+
+// readDoc reads the document at rel, and returns its bytes and stat data: through r's buffer
+// when r is not nil (valid until r reads again), else into a buffer of its own. The quick read
+// (pkg/quickread) takes a regular file of at most incident.MaxSize bytes, opened without
+// following a link, and gives the stat data of the open file; anything else is read the
+// ordinary way, which refuses what the quick read left (a link, not a regular file, too
+// large) with the same errors as ever, its stat data taken by a stat before the read.
+func (w *Workspace) readDoc(r *quickread.Reader, rel string) ([]byte, statKey, error) {
+	abs := w.abs(rel)
+	var src []byte
+	var st quickread.Stat
+	ok := false
+	if r != nil {
+		src, st, ok = r.Read(abs)
+	} else {
+		src, st, ok = quickread.ReadFile(abs, incident.MaxSize)
+	}
+	if ok {
+		return src, statKey{size: st.Size, mtime: st.Mtime, ctime: st.Ctime, ino: st.Ino}, nil
+	}
+	if err := w.checkRegular(rel); err != nil {
+		return nil, statKey{}, err
+	}
+	var key statKey
+	if fi, err := statFile(abs); err == nil && fi.Mode().IsRegular() {
+		key = keyOf(fi)
+	}
+	src, err := readFile(abs)
+	if err != nil {
+		return nil, statKey{}, fmt.Errorf("reading %s: %v", rel, err)
+	}
+	return src, key, nil
 }
