@@ -51,6 +51,7 @@ func main() {
 	only := flag.String("only", "", "`regexp`: run only the measurements whose name matches")
 	fresh := flag.Bool("fresh", false, "generate the repositories again")
 	seed := flag.Uint64("seed", 1, "generator seed")
+	postmortems := flag.Bool("postmortems", true, "give a share of the resolved incidents a postmortem with follow-ups (false: the repositories of earlier rounds)")
 	unrelated := flag.Float64("unrelated", 0.05, "unrelated files outside incidents/, as a fraction of the incidents")
 	commits := flag.Int("commits", 0, "commits per repository (0: one per incident plus one)")
 	syncSizes := flag.String("sync-sizes", "10000,100000", "sizes at which sync is measured")
@@ -139,14 +140,18 @@ func main() {
 		if m == 0 {
 			m = n + 1
 		}
-		dir := filepath.Join(*cache, "repos", fmt.Sprintf("n%d-k%d-m%d-s%d", n, k, m, *seed))
+		name := fmt.Sprintf("n%d-k%d-m%d-s%d", n, k, m, *seed)
+		if *postmortems {
+			name += "-pm1" // the postmortems of pkg/synth/postmortem.go (a new version of them: -pm2)
+		}
+		dir := filepath.Join(*cache, "repos", name)
 		r := &repo{n: n, label: sizeLabel(n), dir: dir}
 		man, err := synth.ReadManifest(dir)
 		if err != nil || *fresh {
 			os.RemoveAll(dir)
 			os.RemoveAll(dir + ".remote.git")
 			progress("generating %s incidents (%d commits, %d unrelated files) in %s", r.label, m, k, dir)
-			if man, err = synth.Generate(dir, synth.Options{Incidents: n, Commits: m, Unrelated: k, Seed: *seed, Progress: os.Stderr}); err != nil {
+			if man, err = synth.Generate(dir, synth.Options{Incidents: n, Commits: m, Unrelated: k, Seed: *seed, Postmortems: *postmortems, Progress: os.Stderr}); err != nil {
 				fatalf("generating: %v", err)
 			}
 		} else {

@@ -149,8 +149,12 @@ func jsonPairs(r *repo, reps int) []*pair {
 	all.b = &side{label: "git grep -h (front matter)", dir: r.dir, devnull: true, cmds: func(int) [][]string {
 		return [][]string{{"git", "grep", "-h", "-E", `^(id|title|severity|status|commander|impact|declared_at|resolved_at): `, "--", "incidents"}}
 	}}
-	return []*pair{all, one("status --json", "status", "--json"), one("next --json", "next", "--json")}
+	return []*pair{all, one("status --json", "status", "--json"), one("next --json", "next", "--json"),
+		one("stats", "stats"), one("stats --json", "stats", "--json"), one("followup list --json", "followup", "list", "--json")}
 }
+
+// streamedListings are the jsonPairs rows whose memory must not grow with the repository.
+var streamedListings = []string{"list --status all --json", "status --json", "next --json", "stats", "stats --json", "followup list --json"}
 
 // clonePairs: the first, second and third status and list right after `git clone` (untimed),
 // when the caches in <git dir>/incidentctl/ do not exist yet and every file is new.
@@ -466,6 +470,21 @@ func writeTargets19(w io.Writer, info reportInfo, by map[string]*pair) {
 	if k := len(rssBy); k >= 2 {
 		row("`list --status all --json`: memory does not grow with the incidents listed (peak RSS at the largest size ≤ 1.5× the size before)",
 			strings.Join(rss, "; "), "1.5×", float64(rssBy[k-1]) <= 1.5*float64(rssBy[k-2]))
+	}
+	for _, c := range streamedListings[1:] {
+		var rss []string
+		var rssBy []int64
+		for _, n := range info.sizes {
+			l := sizeLabel(n)
+			if p := by[c+" @"+l]; p != nil && p.err == "" {
+				rss = append(rss, fmt.Sprintf("@%s %s", l, mb(maxRSS(p.a))))
+				rssBy = append(rssBy, maxRSS(p.a))
+			}
+		}
+		if k := len(rssBy); k >= 2 {
+			row(fmt.Sprintf("`%s`: memory does not grow with the incidents listed (peak RSS at the largest size ≤ 1.5× the size before)", c),
+				strings.Join(rss, "; "), "1.5×", float64(rssBy[k-1]) <= 1.5*float64(rssBy[k-2]))
+		}
 	}
 	base := sizeLabel(info.sizes[0])
 	for _, n := range info.sizes {

@@ -1,6 +1,7 @@
 package board
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -99,7 +100,7 @@ func Compute(docs []*incident.Document, r Range) *Stats {
 type Tally struct {
 	r                 Range
 	s                 *Stats
-	mitigate, resolve map[string][]time.Duration
+	mitigate, resolve map[string]*durationList
 	names             map[string]string // case-folded name -> the spelling seen first
 	exp               map[string]Experience
 	expNames          map[string]string
@@ -111,51 +112,62 @@ func NewTally(r Range) *Tally {
 		BySeverity: map[string]int{}, ByMonth: map[string]int{},
 		TimeToMitigate: map[string]Durations{}, TimeToResolve: map[string]Durations{},
 		Commanders: map[string]int{}, SkippedActions: map[string]int{},
-	}, mitigate: map[string][]time.Duration{}, resolve: map[string][]time.Duration{}, names: map[string]string{},
+	}, mitigate: map[string]*durationList{}, resolve: map[string]*durationList{}, names: map[string]string{},
 		exp: map[string]Experience{}, expNames: map[string]string{}}
 }
 
 // Add counts d in the statistics.
 func (t *Tally) Add(d *incident.Document) {
+	f := FactsOf(d)
+	t.AddFacts(&f)
+}
+
+// AddExperience counts d in the IC experience.
+func (t *Tally) AddExperience(d *incident.Document) {
+	f := FactsOf(d)
+	t.AddExperienceFacts(&f)
+}
+
+// AddFacts counts a document in the statistics by its facts (Add).
+func (t *Tally) AddFacts(f *Facts) {
 	s := t.s
-	m := d.Meta
-	if !t.r.Contains(m.DeclaredAt) {
+	if !t.r.Contains(f.DeclaredAt) {
 		return
 	}
 	s.Count++
-	s.BySeverity[m.Severity]++
-	s.ByMonth[MonthKey(m.DeclaredAt)]++
-	if m.MitigatedAt != nil && !m.MitigatedAt.Before(m.DeclaredAt) {
-		t.mitigate[m.Severity] = append(t.mitigate[m.Severity], m.MitigatedAt.Sub(m.DeclaredAt))
+	s.BySeverity[f.Severity]++
+	s.ByMonth[MonthKey(f.DeclaredAt)]++
+	if f.MitigatedAt != nil && !f.MitigatedAt.Before(f.DeclaredAt) {
+		addDuration(t.mitigate, f.Severity, f.MitigatedAt.Sub(f.DeclaredAt))
 	}
-	if m.Status == incident.StatusResolved && m.ResolvedAt != nil && !m.ResolvedAt.Before(m.DeclaredAt) {
-		t.resolve[m.Severity] = append(t.resolve[m.Severity], m.ResolvedAt.Sub(m.DeclaredAt))
+	if f.Status == incident.StatusResolved && f.ResolvedAt != nil && !f.ResolvedAt.Before(f.DeclaredAt) {
+		addDuration(t.resolve, f.Severity, f.ResolvedAt.Sub(f.DeclaredAt))
 	}
-	for _, c := range Commanders(d) {
+	for _, c := range f.Commanders {
 		key := strings.ToLower(c)
 		if _, ok := t.names[key]; !ok {
 			t.names[key] = c
 		}
 		s.Commanders[t.names[key]]++
 	}
-	for _, a := range Skipped(d) {
+	for _, a := range f.Skipped {
 		s.SkippedActions[a]++
 	}
 }
 
-// AddExperience counts d in the IC experience.
-func (t *Tally) AddExperience(d *incident.Document) {
-	if !t.r.Contains(d.Meta.DeclaredAt) {
+// AddExperienceFacts counts a document in the IC experience by its facts (AddExperience).
+func (t *Tally) AddExperienceFacts(f *Facts) {
+	if !t.r.Contains(f.DeclaredAt) {
 		return
 	}
-	for _, c := range Commanders(d) {
+	for _, c := range f.Commanders {
 		key := strings.ToLower(c)
 		if _, ok := t.expNames[key]; !ok {
 			t.expNames[key] = c
 		}
 		e := t.exp[t.expNames[key]]
-		at := d.Meta.DeclaredAt
-		if d.Meta.IsDrill() {
+		at := f.DeclaredAt
+		if f.Drill {
 			e.Drills++
 			if at.After(e.LastDrill) {
 				e.LastDrill = at
@@ -175,12 +187,55 @@ func (t *Tally) Stats() *Stats {
 	s := t.s
 	s.Experience = t.exp
 	for sev, ds := range t.mitigate {
-		s.TimeToMitigate[sev] = Summarise(ds)
+		s.TimeToMitigate[sev] = ds.summarise()
 	}
 	for sev, ds := range t.resolve {
-		s.TimeToResolve[sev] = Summarise(ds)
+		s.TimeToResolve[sev] = ds.summarise()
 	}
 	return s
+}
+
+// durationList holds the durations of one severity, a tally of 100,000 incidents holding
+// little else: whole seconds (what front matter records) as 4-byte counts in fixed-size
+// chunks, any other duration as it is. A slice of durations grown by appending held up to
+// twice what it needed and left a copy behind at every doubling: a few megabytes.
+type durationList struct {
+	secs  [][]uint32
+	exact []time.Duration
+	n     int
+}
+
+const durationChunk = 16384
+
+func addDuration(m map[string]*durationList, sev string, d time.Duration) {
+	l := m[sev]
+	if l == nil {
+		l = &durationList{}
+		m[sev] = l
+	}
+	l.n++
+	if d%time.Second != 0 || d < 0 || d/time.Second > math.MaxUint32 {
+		l.exact = append(l.exact, d)
+		return
+	}
+	if k := len(l.secs); k == 0 || len(l.secs[k-1]) == cap(l.secs[k-1]) {
+		// 128, 256, … up to durationChunk: a severity with few incidents holds little.
+		l.secs = append(l.secs, make([]uint32, 0, durationChunk>>max(7-k, 0)))
+	}
+	last := &l.secs[len(l.secs)-1]
+	*last = append(*last, uint32(d/time.Second))
+}
+
+func (l *durationList) summarise() Durations {
+	all := make([]time.Duration, 0, l.n)
+	for _, c := range l.secs {
+		for _, s := range c {
+			all = append(all, time.Duration(s)*time.Second)
+		}
+	}
+	all = append(all, l.exact...)
+	slices.Sort(all)
+	return Durations{Count: len(all), Median: NearestRank(all, 50), P90: NearestRank(all, 90)}
 }
 
 // Summarise computes the count, median and 90th percentile of ds (in any order).

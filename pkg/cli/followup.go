@@ -170,18 +170,28 @@ func newFollowupListCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if app.JSON {
+				// One follow-up at a time: the postmortems of 100,000 incidents hold tens of
+				// thousands. Unreadable postmortems are reported after the listing.
+				out := app.jsonStream()
+				errs, err := ws.EachFollowup(f, func(it workspace.Followup) error {
+					b, err := encodeElement(toFollowupJSON(it))
+					if err != nil {
+						return err
+					}
+					return out.add(b)
+				})
+				if err == nil {
+					err = out.close()
+				}
+				app.warnSkipped(errs)
+				return err
+			}
 			items, errs, err := ws.Followups(f)
 			if err != nil {
 				return err
 			}
 			app.warnSkipped(errs)
-			if app.JSON {
-				out := make([]FollowupJSON, len(items))
-				for i, it := range items {
-					out[i] = toFollowupJSON(it)
-				}
-				return app.printJSON(out)
-			}
 			if len(items) == 0 {
 				fmt.Fprintln(app.Err, app.P.T("learn.followups_none"))
 				return nil

@@ -78,15 +78,7 @@ func newListCmd(app *App) *cobra.Command {
 // documents copies bytes. Unreadable documents are reported after it.
 func (app *App) listJSON(ws *workspace.Workspace, f workspace.Filter) error {
 	out := app.jsonStream()
-	// A listing of cached elements keeps a small heap (a record per incident) and makes little
-	// garbage: collected more often, its peak stays about the same at 10,000 and 100,000
-	// incidents. Once documents have to be encoded (parsed in full), the default pace returns:
-	// parsing makes garbage at a rate where the lower setting costs a third more CPU.
-	restoreGC := func() {}
-	if os.Getenv("GOGC") == "" {
-		old := debug.SetGCPercent(25)
-		restoreGC = sync.OnceFunc(func() { debug.SetGCPercent(old) })
-	}
+	restoreGC := cachedGC()
 	defer restoreGC()
 	errs, err := workspace.EachCached(ws, f, app.listElements(), func(d *incident.Document, now time.Time) (workspace.Element, error) {
 		restoreGC()
@@ -103,6 +95,20 @@ func (app *App) listJSON(ws *workspace.Workspace, f workspace.Filter) error {
 	}
 	app.warnSkipped(errs)
 	return err
+}
+
+// cachedGC has the collector run often while a streamed listing copies cached elements, and
+// returns what restores the default pace (at the first document that has to be encoded, and at
+// the end). Such a listing keeps a small heap (a record per incident) and makes little garbage:
+// collected more often, its peak stays about the same at 10,000 and 100,000 incidents. Once
+// documents are parsed in full, the default pace returns: parsing makes garbage at a rate where
+// the lower setting costs a third more CPU. GOGC, when set, decides instead.
+func cachedGC() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(25)
+	return sync.OnceFunc(func() { debug.SetGCPercent(old) })
 }
 
 // listElements names the element cache of list --json and everything an element depends on

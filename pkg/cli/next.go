@@ -82,12 +82,11 @@ func nextAll(app *App, ws *workspace.Workspace, drills bool) error {
 	sevs := severities(ws)
 	rows := board.Board(res.Incidents, sevs, now)
 	if app.JSON {
-		out := make([]NextAllJSON, len(rows))
-		for i, r := range rows {
+		return printJSONArray(app, len(rows), func(i int) NextAllJSON {
+			r := rows[i]
 			m := r.Doc.Meta
-			out[i] = NextAllJSON{ID: m.ID, Title: m.Title, Severity: m.Severity, Status: m.Status, Next: toActionsJSON(r.Next)}
-		}
-		return app.printJSON(out)
+			return NextAllJSON{ID: m.ID, Title: m.Title, Severity: m.Severity, Status: m.Status, Next: toActionsJSON(r.Next)}
+		})
 	}
 	if len(rows) == 0 {
 		fmt.Fprintln(app.Err, app.P.T("list.none_open"))

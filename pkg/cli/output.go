@@ -29,6 +29,24 @@ func (app *App) printJSON(v any) error {
 	return err
 }
 
+// printJSONArray writes the array of n elements, element(i) the i-th, byte for byte as
+// printJSON writes the slice, one element encoded at a time (status and next at 100,000
+// incidents list hundreds: the whole array encoded, then copied whole by the escaping, was most
+// of what their memory grew by).
+func printJSONArray[T any](app *App, n int, element func(i int) T) error {
+	out := app.jsonStream()
+	for i := range n {
+		b, err := encodeElement(element(i))
+		if err != nil {
+			return err
+		}
+		if err := out.add(b); err != nil {
+			return err
+		}
+	}
+	return out.close()
+}
+
 // jsonStream writes a JSON array one element at a time: byte for byte what printJSON writes for
 // the slice of the same elements, without ever holding more than one element's encoding (a
 // listing of 100,000 incidents is close to a gigabyte of JSON). The elements are encoded by

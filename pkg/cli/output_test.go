@@ -66,6 +66,14 @@ func TestJSONStreamIsPrintJSON(t *testing.T) {
 		if !bytes.Equal(through.Bytes(), got.Bytes()) {
 			t.Fatalf("%d elements: the safeWriter changes the stream:\n%s", n, through.String())
 		}
+		// printJSONArray (status --json, next --json) is the same stream, in order.
+		var arr bytes.Buffer
+		if err := printJSONArray(&App{IO: IO{Out: &arr}}, n, func(i int) IncidentJSON { return all[i] }); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(arr.Bytes(), want.Bytes()) {
+			t.Fatalf("%d elements: printJSONArray\n%s\nprintJSON\n%s", n, arr.String(), want.String())
+		}
 	}
 }
 

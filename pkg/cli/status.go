@@ -61,11 +61,7 @@ func newStatusCmd(app *App) *cobra.Command {
 			app.warnSkipped(res.Errors)
 			rows := board.Board(app.forPeopleAll(res.Incidents), sevs, now)
 			if app.JSON {
-				out := make([]StatusJSON, len(rows))
-				for i, r := range rows {
-					out[i] = app.toStatusJSON(r)
-				}
-				return app.printJSON(out)
+				return printJSONArray(app, len(rows), func(i int) StatusJSON { return app.toStatusJSON(rows[i]) })
 			}
 			if len(rows) == 0 {
 				fmt.Fprintln(app.Err, app.P.T("list.none_open"))

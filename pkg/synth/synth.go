@@ -51,6 +51,9 @@ type Options struct {
 	// OpenFraction of the incidents, the most recently declared ones, are still open
 	// (default 0.002, at least 3 when there are that many incidents).
 	OpenFraction float64
+	// Postmortems: a share of the resolved incidents has a postmortem with follow-ups
+	// (postmortem.go).
+	Postmortems bool
 	// Progress receives a line per phase; nil keeps quiet.
 	Progress io.Writer
 }
@@ -407,9 +410,13 @@ func (g *Generator) writeStream(w io.Writer, plans []commitPlan) error {
 	// Render in chunks on every core; write the chunks in order.
 	const chunk = 256
 	nchunks := (len(plans) + chunk - 1) / chunk
-	results := make([]chan []byte, nchunks)
+	type result struct {
+		b   []byte
+		err error
+	}
+	results := make([]chan result, nchunks)
 	for i := range results {
-		results[i] = make(chan []byte, 1)
+		results[i] = make(chan result, 1)
 	}
 	work := make(chan int)
 	window := make(chan struct{}, 4*runtime.GOMAXPROCS(0)) // chunks rendered but not yet written
@@ -419,10 +426,13 @@ func (g *Generator) writeStream(w io.Writer, plans []commitPlan) error {
 			enc := &yamlCache{}
 			for c := range work {
 				var b bytes.Buffer
+				var err error
 				for _, cp := range plans[c*chunk : min((c+1)*chunk, len(plans))] {
-					g.writeCommit(&b, cp, enc)
+					if err = g.writeCommit(&b, cp, enc); err != nil {
+						break
+					}
 				}
-				results[c] <- b.Bytes()
+				results[c] <- result{b.Bytes(), err}
 			}
 		})
 	}
@@ -436,10 +446,13 @@ func (g *Generator) writeStream(w io.Writer, plans []commitPlan) error {
 	}()
 	var err error
 	for c := range nchunks {
-		b := <-results[c]
+		res := <-results[c]
 		<-window
 		if err == nil {
-			_, err = bw.Write(b)
+			err = res.err
+		}
+		if err == nil {
+			_, err = bw.Write(res.b)
 		}
 	}
 	wg.Wait()
@@ -450,7 +463,7 @@ func (g *Generator) writeStream(w io.Writer, plans []commitPlan) error {
 	return bw.Flush()
 }
 
-func (g *Generator) writeCommit(b *bytes.Buffer, cp commitPlan, enc *yamlCache) {
+func (g *Generator) writeCommit(b *bytes.Buffer, cp commitPlan, enc *yamlCache) error {
 	type file struct {
 		path    string
 		content []byte
@@ -463,7 +476,17 @@ func (g *Generator) writeCommit(b *bytes.Buffer, cp commitPlan, enc *yamlCache) 
 		if k < 0 || k > len(p.events) {
 			k = len(p.events)
 		}
-		files = append(files, file{g.path(v.incident, p), g.flow.render(g.flow.stateAt(p, k), enc)})
+		src := g.flow.render(g.flow.stateAt(p, k), enc)
+		files = append(files, file{g.path(v.incident, p), src})
+		if k == len(p.events) {
+			rel, pm, ok, err := g.postmortemOf(v.incident, p, src)
+			if err != nil {
+				return fmt.Errorf("the postmortem of %s: %v", p.meta.ID, err)
+			}
+			if ok {
+				files = append(files, file{rel, pm})
+			}
+		}
 		if subject == "" {
 			subject, title, author = p.meta.ID+": "+g.flow.summary(p, k), p.meta.Title, p.author
 			if k > 0 {
@@ -481,6 +504,7 @@ func (g *Generator) writeCommit(b *bytes.Buffer, cp commitPlan, enc *yamlCache) 
 		inline(b, f.path, f.content)
 	}
 	b.WriteString("\n")
+	return nil
 }
 
 // commitMessage follows incidentctl's: "<id>: <change>" cut at 72 characters, then the title.

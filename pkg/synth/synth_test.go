@@ -14,6 +14,7 @@ import (
 	"github.com/incidentctl/incidentctl/pkg/config"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/lint"
+	"github.com/incidentctl/incidentctl/pkg/postmortem"
 	"github.com/incidentctl/incidentctl/pkg/workspace"
 )
 
@@ -139,8 +140,9 @@ func TestDocumentsAreWhatTheCommandsWrite(t *testing.T) {
 func TestGeneratedRepository(t *testing.T) {
 	isolateGit(t)
 	for _, o := range []Options{
-		{Incidents: 300, Unrelated: 40, Seed: 3, Commits: 700}, // intermediate versions
-		{Incidents: 300, Seed: 4, Commits: 20},                 // several incidents per commit
+		{Incidents: 300, Unrelated: 40, Seed: 3, Commits: 700, Postmortems: true}, // intermediate versions
+		{Incidents: 300, Seed: 4, Commits: 20},                                    // several incidents per commit
+		{Incidents: 300, Seed: 5, Commits: 20, Postmortems: true, Years: 1},       // recent postmortems: open follow-ups
 	} {
 		dir := filepath.Join(t.TempDir(), "repo")
 		m, err := Generate(dir, o)
@@ -182,11 +184,53 @@ func TestGeneratedRepository(t *testing.T) {
 		if docs != o.Incidents {
 			t.Errorf("%d documents, want %d", docs, o.Incidents)
 		}
+		// Postmortems: in the real format, about a quarter of the resolved incidents, each with
+		// follow-ups, some open (due after End), most done.
+		pms := strings.Fields(gitT(t, dir, "ls-files", "postmortems"))
+		var pmDocs, open, done int
+		for _, f := range pms {
+			if !strings.HasSuffix(f, ".md") || incident.IDFromFileName(filepath.Base(f)) == "" {
+				continue
+			}
+			pmDocs++
+			src, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := postmortem.Parse(f, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Problems) > 0 || len(d.Meta.Followups) == 0 || d.Meta.Incident != incident.IDFromFileName(filepath.Base(f)) {
+				t.Fatalf("%s: problems %v, %d follow-ups, incident %s", f, d.Problems, len(d.Meta.Followups), d.Meta.Incident)
+			}
+			if nd, err := d.RefreshBlock(); err != nil || !bytes.Equal(nd.Src, src) {
+				t.Fatalf("%s: the follow-ups block is not current (%v)", f, err)
+			}
+			for _, fu := range d.Meta.Followups {
+				if fu.Done {
+					done++
+				} else {
+					open++
+				}
+			}
+		}
+		resolved := o.Incidents - len(m.Open)
+		if !o.Postmortems && pmDocs != 0 || o.Postmortems && (pmDocs < resolved/7 || pmDocs > resolved/3 || done < 2*open || open == 0 && o.Years == 1) {
+			t.Errorf("%d postmortems of %d resolved incidents, %d follow-ups open, %d done", pmDocs, resolved, open, done)
+		}
+		ws, err := workspace.Open(dir, func() time.Time { return time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fus, errs, err := ws.Followups(workspace.FollowupFilter{}); err != nil || len(errs) > 0 || len(fus) != open+done {
+			t.Errorf("followup list: %d follow-ups (%v, %v), want %d", len(fus), errs, err, open+done)
+		}
 		res, err := lint.Run(lint.Options{Root: dir, Config: config.Default(), Now: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Documents != o.Incidents || len(res.Findings) > 0 {
+		if res.Documents != o.Incidents+pmDocs || len(res.Findings) > 0 {
 			t.Errorf("lint: %d documents, findings %v", res.Documents, res.Findings[:min(5, len(res.Findings))])
 		}
 	}

@@ -175,20 +175,39 @@ type FollowupFilter struct {
 // Followups lists the follow-ups of every postmortem that match the filter, by postmortem and
 // then in the order each lists them. Postmortems that cannot be read are reported in errs.
 func (w *Workspace) Followups(f FollowupFilter) (out []Followup, errs []error, err error) {
-	all, errs, err := w.allFollowups() // followupcache.go
-	if err != nil {
-		return nil, nil, fmt.Errorf("listing %s: %v", w.postmortemsDir(), err)
-	}
-	for _, item := range all {
-		switch {
-		case f.Open && item.Done, f.Overdue && !item.Overdue:
-			continue
-		case f.Owner != "" && !strings.EqualFold(strings.TrimSpace(item.Owner), strings.TrimSpace(f.Owner)):
-			continue
-		}
+	errs, err = w.EachFollowup(f, func(item Followup) error {
 		out = append(out, item)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return out, errs, nil
+}
+
+// EachFollowup is Followups for a caller that handles one follow-up at a time (followup list
+// --json): the same follow-ups in the same order, one postmortem read at a time (followupcache.go).
+// An error from fn stops it and is returned. The postmortems that cannot be read are returned
+// as errs when it is done.
+func (w *Workspace) EachFollowup(f FollowupFilter, fn func(Followup) error) (errs []error, err error) {
+	var fnErr error
+	errs, err = w.eachFollowup(func(item Followup) error {
+		switch {
+		case f.Open && item.Done, f.Overdue && !item.Overdue:
+			return nil
+		case f.Owner != "" && !strings.EqualFold(strings.TrimSpace(item.Owner), strings.TrimSpace(f.Owner)):
+			return nil
+		}
+		fnErr = fn(item)
+		return fnErr
+	})
+	if fnErr != nil {
+		return nil, fnErr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing %s: %v", w.postmortemsDir(), err)
+	}
+	return errs, nil
 }
 
 // shortFollowupID is F3 for 260917-x31y2-F3: commit subjects start with the incident's ID already.

@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -112,7 +113,41 @@ func checkBoard(t *testing.T, w *Workspace, stage string) int64 {
 // documents created, removed and renamed by hand, broken documents, and sync. A hand edit that
 // reopens a resolved document is seen once git sees it (git add). Each check compares with
 // parsing every document; once nothing changes, a run reads only the open documents.
-func TestOpenCacheStaysRight(t *testing.T) {
+func TestOpenCacheStaysRight(t *testing.T) { openCacheStaysRight(t) }
+
+// The same with the open cache read a few bytes at a time: the fast path reads the start of the
+// file only (the sections before the documents), and reads more when they do not fit.
+func TestOpenCacheStaysRightReadInPieces(t *testing.T) {
+	defer func(n int) { openHeadChunk = n }(openHeadChunk)
+	openHeadChunk = 7
+	openCacheStaysRight(t)
+}
+
+// A damaged open cache (cut anywhere, a byte changed) is never believed: the board stays the one
+// parsing every document gives, and the cache is written again.
+func TestOpenCacheDamaged(t *testing.T) {
+	w := synthRepo(t, 60, 0.2)
+	checkBoard(t, w, "first run")
+	p := filepath.Join(w.cacheDir(), "open")
+	good, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := len(w.openHeader())
+	for _, n := range []int{0, 1, header - 1, header, header + 19, header + 20, header + 25, len(good) / 3, len(good) / 2, len(good) - 1} {
+		for _, damaged := range [][]byte{good[:n], append(append(append([]byte{}, good[:n]...), good[n]^0x5a), good[n+1:]...)} {
+			if err := os.WriteFile(p, damaged, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			checkBoard(t, w, fmt.Sprintf("cut or changed at %d of %d bytes", n, len(good)))
+			if reads := checkBoard(t, w, "and again"); reads != 0 {
+				t.Fatalf("at %d: the cache was not written again (%d documents read)", n, reads)
+			}
+		}
+	}
+}
+
+func openCacheStaysRight(t *testing.T) {
 	w := synthRepo(t, 120, 0.1)
 	dir := w.Root()
 	git(t, dir, "config", "user.name", "Alice")
