@@ -1,8 +1,6 @@
 package incident
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -34,23 +32,7 @@ var trickyBodies = []string{
 
 func TestBodyParserAgrees(t *testing.T) {
 	var docs [][]byte
-	for _, glob := range []string{"testdata/*.md", "testdata/fuzz/*/*"} {
-		files, _ := filepath.Glob(glob)
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if strings.HasPrefix(string(b), "go test fuzz") {
-				if s, ok := fuzzCorpusBytes(string(b)); ok {
-					b = s
-				} else {
-					continue
-				}
-			}
-			docs = append(docs, b)
-		}
-	}
+	eachCorpusDoc(t, func(_ string, b []byte) { docs = append(docs, b) })
 	const fm = "---\nid: 261123-k7xqm\ntitle: t\nseverity: SEV2\nstatus: investigating\ndeclared_at: 2026-11-23T10:02:00+09:00\n---\n\n"
 	for _, body := range trickyBodies {
 		docs = append(docs, []byte(fm+body))

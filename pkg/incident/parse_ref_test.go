@@ -9,8 +9,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -422,22 +420,7 @@ var readerBodies = []string{
 // and every body above and in the scanner's and the body parser's tests.
 func readerDocs(t testing.TB) [][]byte {
 	var docs [][]byte
-	for _, glob := range []string{"testdata/*.md", "testdata/fuzz/*/*"} {
-		files, _ := filepath.Glob(glob)
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if strings.HasPrefix(string(b), "go test fuzz") {
-				var ok bool
-				if b, ok = fuzzCorpusBytes(string(b)); !ok {
-					continue
-				}
-			}
-			docs = append(docs, b)
-		}
-	}
+	eachCorpusDoc(t, func(_ string, b []byte) { docs = append(docs, b) })
 	for _, bodies := range [][]string{readerBodies, scannerBodies, trickyBodies} {
 		for _, body := range bodies {
 			docs = append(docs, []byte(scanFrontMatter+body))

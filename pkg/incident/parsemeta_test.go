@@ -28,23 +28,10 @@ func sameMetaParse(t *testing.T, name string, src []byte) {
 
 func TestParseMetaAgrees(t *testing.T) {
 	var n int
-	for _, glob := range []string{"testdata/*.md", "testdata/fuzz/*/*"} {
-		files, _ := filepath.Glob(glob)
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if strings.HasPrefix(string(b), "go test fuzz") {
-				var ok bool
-				if b, ok = fuzzCorpusBytes(string(b)); !ok {
-					continue
-				}
-			}
-			sameMetaParse(t, f, b)
-			n++
-		}
-	}
+	eachCorpusDoc(t, func(f string, b []byte) {
+		sameMetaParse(t, f, b)
+		n++
+	})
 	const fm = "---\nid: 261123-k7xqm\ntitle: t\nseverity: SEV2\nstatus: investigating\ndeclared_at: 2026-11-23T10:02:00+09:00\n---\n\n"
 	for i, body := range trickyBodies {
 		sameMetaParse(t, "tricky"+string(rune('a'+i)), []byte(fm+body))
@@ -112,4 +99,25 @@ func FuzzControlAt(f *testing.F) {
 			t.Fatalf("ControlAt(%q) = %d, want %d", s, got, want)
 		}
 	})
+}
+
+// eachCorpusDoc calls fn with every test document: the files of testdata and the inputs of the
+// fuzz corpora (a corpus file that is not one []byte or string input is skipped).
+func eachCorpusDoc(t testing.TB, fn func(name string, b []byte)) {
+	for _, glob := range []string{"testdata/*.md", "testdata/fuzz/*/*"} {
+		files, _ := filepath.Glob(glob)
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.HasPrefix(string(b), "go test fuzz") {
+				var ok bool
+				if b, ok = fuzzCorpusBytes(string(b)); !ok {
+					continue
+				}
+			}
+			fn(f, b)
+		}
+	}
 }
