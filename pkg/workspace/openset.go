@@ -75,9 +75,8 @@ type openFolder struct {
 }
 
 type openCache struct {
-	index   gitrepo.IndexID
-	folders []openFolder // keys only (docs decoded by docsOf)
-	watched []watchedDoc
+	watchStamp // the folders' keys only (their documents are decoded by docsOf)
+	watched    []watchedDoc
 	// The encoded documents of every folder: most of the file (6 MB of 100,000 documents),
 	// and needed only to rebuild the cache or write it again, so the fast path leaves them in
 	// the file (read from restFile at restOff, the file as it was opened, even if replaced
@@ -142,31 +141,19 @@ func (w *Workspace) openHeaders() (hs []header, ok bool) {
 // openFast answers from the cache when the index and every folder are as it recorded them:
 // only the watched documents are looked at (and read again if they changed).
 func (w *Workspace) openFast(c *openCache) ([]header, bool) {
-	id, err := w.Repo.IndexID()
-	if err != nil || id.Missing() || !sameIndex(id, c.index) {
+	if !w.stampHolds(&c.watchStamp) {
 		return nil, false
-	}
-	for _, f := range c.folders {
-		fi, err := os.Lstat(w.abs(f.rel))
-		if err != nil || !fi.IsDir() {
-			return nil, false
-		}
-		k := keyOf(fi)
-		k.size = 0
-		if k != f.key || f.key == (statKey{}) {
-			return nil, false
-		}
 	}
 	changed := false
 	for i := range c.watched {
 		d := &c.watched[i]
 		p := path.Join(d.rel, d.name)
-		fi, err := statFile(w.abs(p))
-		if err != nil || !fi.Mode().IsRegular() {
+		key, again, ok := w.watchedAgain(p, &d.openDoc)
+		if !ok {
 			return nil, false // gone, or not a file: its folder says more
 		}
-		if k := keyOf(fi); k != d.key || d.key == (statKey{}) || d.class == classBad {
-			w.lookAgain(p, &d.openDoc, keyOf(fi), true)
+		if again {
+			w.lookAgain(p, &d.openDoc, key, true)
 			changed = true
 		}
 	}
@@ -260,6 +247,55 @@ func (w *Workspace) openResult(watched []watchedDoc) []header {
 		hs = append(hs, h)
 	}
 	return hs
+}
+
+// watchStamp is what a watch cache (the open cache here, the open follow-ups cache of
+// followupset.go) goes by: git's index, and the folders it covers by their stat data.
+type watchStamp struct {
+	index   gitrepo.IndexID
+	folders []openFolder // rel and key
+}
+
+// stampHolds reports whether the index and every folder are as s recorded them. A folder whose
+// key was not settled when it was read (recorded as zero) never holds.
+func (w *Workspace) stampHolds(s *watchStamp) bool {
+	id, err := w.Repo.IndexID()
+	if err != nil || id.Missing() || !sameIndex(id, s.index) {
+		return false
+	}
+	for _, f := range s.folders {
+		fi, err := os.Lstat(w.abs(f.rel))
+		if err != nil || !fi.IsDir() {
+			return false
+		}
+		k := keyOf(fi)
+		k.size = 0
+		if k != f.key || f.key == (statKey{}) {
+			return false
+		}
+	}
+	return true
+}
+
+// watchedAgain stats a watched document (p its path). ok is false when it is gone or not a
+// regular file; again is true when it must be read again (its stat data, key, are not those
+// it was read at, those were not settled, or it could not be read then).
+func (w *Workspace) watchedAgain(p string, d *openDoc) (key statKey, again, ok bool) {
+	fi, err := statFile(w.abs(p))
+	if err != nil || !fi.Mode().IsRegular() {
+		return statKey{}, false, false
+	}
+	key = keyOf(fi)
+	return key, key != d.key || d.key == (statKey{}) || d.class == classBad, true
+}
+
+// stampIndex is the index a watch cache built now records: an index without a checksum that
+// changed just now may change again unseen, so it is recorded as one that never matches.
+func stampIndex(id gitrepo.IndexID, limit int64) gitrepo.IndexID {
+	if !id.HasSum() && id.Mtime >= limit {
+		return gitrepo.IndexID{Size: -1}
+	}
+	return id
 }
 
 func sameIndex(a, b gitrepo.IndexID) bool {
@@ -359,17 +395,13 @@ func (w *Workspace) openRebuild(c *openCache) ([]header, bool) {
 			d.watched = d.class != classResolved || !holds
 		}
 	})
-	nc := &openCache{index: id, folders: nf}
+	nc := &openCache{watchStamp: watchStamp{index: stampIndex(id, limit), folders: nf}}
 	for _, f := range nf {
 		for _, d := range f.docs {
 			if d.watched {
 				nc.watched = append(nc.watched, watchedDoc{f.rel, d})
 			}
 		}
-	}
-	if !id.HasSum() && id.Mtime >= limit {
-		// An index without a checksum that changed just now may change again unseen.
-		nc.index = gitrepo.IndexID{Size: -1}
 	}
 	result := w.openResult(nc.watched)
 	w.writeOpenCache(nc, nf)
@@ -414,60 +446,36 @@ func (c metaCache) find(rel, name string) (metaRecord, bool) {
 // The fast path decodes the first three; the documents only when the cache is rebuilt.
 
 func (w *Workspace) writeOpenCache(c *openCache, folders []openFolder) {
-	var b bytes.Buffer
-	b.WriteString(w.openHeader())
-	var n []byte
-	num := func(v uint64) { n = binary.AppendUvarint(n[:0], v); b.Write(n) }
-	str := func(s string) { num(uint64(len(s))); b.WriteString(s) }
-	key := func(k statKey) { num(uint64(k.size)); num(uint64(k.mtime)); num(uint64(k.ctime)); num(k.ino) }
-	b.Write(c.index.Sum[:])
-	num(uint64(c.index.Size))
-	num(uint64(c.index.Mtime))
-	num(uint64(c.index.Ctime))
-	num(c.index.Ino)
-	num(uint64(len(c.folders)))
-	number := map[string]int{}
-	for i, f := range c.folders {
-		str(f.rel)
-		key(f.key)
-		number[f.rel] = i
-	}
-	num(uint64(len(c.watched)))
-	for _, d := range c.watched {
-		num(uint64(number[d.rel]))
-		str(d.name)
-		key(d.key)
-		b.WriteByte(d.class)
-		str(d.data)
-	}
+	var e recordWriter
+	e.watchHead(w.openHeader(), &c.watchStamp, c.watched)
 	if folders == nil {
 		rest, ok := c.rest() // the documents are as they were
 		if !ok {
 			return // the cache stays as it was: the next run looks again
 		}
-		b.WriteString(rest)
+		e.b.WriteString(rest)
 	} else {
 		for _, f := range folders {
-			num(uint64(len(f.docs)))
+			e.num(uint64(len(f.docs)))
 			prev := ""
 			for _, d := range f.docs {
 				k := 0
 				for k < len(prev) && k < len(d.name) && prev[k] == d.name[k] {
 					k++
 				}
-				num(uint64(k))
-				str(d.name[k:])
-				key(d.key)
+				e.num(uint64(k))
+				e.str(d.name[k:])
+				e.key(d.key)
 				flags := d.class
 				if d.watched {
 					flags |= 4
 				}
-				b.WriteByte(flags)
+				e.b.WriteByte(flags)
 				prev = d.name
 			}
 		}
 	}
-	w.writeCache("open", b.Bytes())
+	w.writeCache("open", e.b.Bytes())
 }
 
 // openHeadChunk is how much of the open cache readOpenCache reads first: the sections the fast
@@ -508,56 +516,108 @@ func (w *Workspace) readOpenCache() *openCache {
 // returns the cache and how many bytes of b those sections take; nil and 0 when b ends before
 // they do (more of the file may complete them), nil and -1 when they are damaged.
 func (w *Workspace) decodeOpenHead(b []byte) (*openCache, int) {
-	header := w.openHeader()
+	s, watched, used := decodeWatchHead(b, w.openHeader())
+	if used <= 0 {
+		return nil, used
+	}
+	return &openCache{watchStamp: s, watched: watched}, used
+}
+
+// recordWriter encodes a cache file as recordReader decodes it: numbers as varints, strings as
+// a length and the bytes.
+type recordWriter struct {
+	b bytes.Buffer
+	n []byte
+}
+
+func (e *recordWriter) num(v uint64) { e.n = binary.AppendUvarint(e.n[:0], v); e.b.Write(e.n) }
+func (e *recordWriter) str(s string) { e.num(uint64(len(s))); e.b.WriteString(s) }
+func (e *recordWriter) key(k statKey) {
+	e.num(uint64(k.size))
+	e.num(uint64(k.mtime))
+	e.num(uint64(k.ctime))
+	e.num(k.ino)
+}
+
+// watchHead writes the sections a watch cache starts with (the open cache, the open follow-ups
+// cache): the header lines, then the index, the folders and the watched documents, as the
+// open cache's file is described above.
+func (e *recordWriter) watchHead(header string, s *watchStamp, watched []watchedDoc) {
+	e.b.WriteString(header)
+	e.b.Write(s.index.Sum[:])
+	e.num(uint64(s.index.Size))
+	e.num(uint64(s.index.Mtime))
+	e.num(uint64(s.index.Ctime))
+	e.num(s.index.Ino)
+	e.num(uint64(len(s.folders)))
+	number := map[string]int{}
+	for i, f := range s.folders {
+		e.str(f.rel)
+		e.key(f.key)
+		number[f.rel] = i
+	}
+	e.num(uint64(len(watched)))
+	for _, d := range watched {
+		e.num(uint64(number[d.rel]))
+		e.str(d.name)
+		e.key(d.key)
+		e.b.WriteByte(d.class)
+		e.str(d.data)
+	}
+}
+
+// decodeWatchHead decodes what watchHead wrote from the start of b. used is how many bytes of
+// b those sections take; 0 when b ends before they do (more of the file may complete them), -1
+// when they are damaged.
+func decodeWatchHead(b []byte, header string) (s watchStamp, watched []watchedDoc, used int) {
 	if len(b) < len(header)+20 {
 		if !bytes.HasPrefix([]byte(header), b) && !bytes.HasPrefix(b, []byte(header)) {
-			return nil, -1
+			return s, nil, -1
 		}
-		return nil, 0
+		return s, nil, 0
 	}
 	if !bytes.HasPrefix(b, []byte(header)) {
-		return nil, -1
+		return s, nil, -1
 	}
-	c := &openCache{}
-	copy(c.index.Sum[:], b[len(header):])
+	copy(s.index.Sum[:], b[len(header):])
 	rd := recordReader{s: bytesToString(b[len(header)+20:])}
-	c.index.Size, c.index.Mtime, c.index.Ctime, c.index.Ino = int64(rd.num()), int64(rd.num()), int64(rd.num()), rd.num()
+	s.index.Size, s.index.Mtime, s.index.Ctime, s.index.Ino = int64(rd.num()), int64(rd.num()), int64(rd.num()), rd.num()
 	key := func() statKey {
 		return statKey{size: int64(rd.num()), mtime: int64(rd.num()), ctime: int64(rd.num()), ino: rd.num()}
 	}
 	nf := rd.num()
 	if nf > uint64(len(rd.s)) {
-		return nil, 0
+		return s, nil, 0
 	}
 	for range nf {
-		c.folders = append(c.folders, openFolder{rel: rd.str(), key: key()})
+		s.folders = append(s.folders, openFolder{rel: rd.str(), key: key()})
 	}
 	nw := rd.num()
 	if nw > uint64(len(rd.s)) {
-		return nil, 0
+		return s, nil, 0
 	}
 	for range nw {
 		fi := rd.num()
 		if rd.err {
-			return nil, 0
+			return s, nil, 0
 		}
-		if fi >= uint64(len(c.folders)) {
-			return nil, -1
+		if fi >= uint64(len(s.folders)) {
+			return s, nil, -1
 		}
-		d := watchedDoc{rel: c.folders[fi].rel, openDoc: openDoc{name: rd.str(), key: key(), class: rd.byte(), watched: true}}
+		d := watchedDoc{rel: s.folders[fi].rel, openDoc: openDoc{name: rd.str(), key: key(), class: rd.byte(), watched: true}}
 		d.data = rd.str()
 		if rd.err {
-			return nil, 0
+			return s, nil, 0
 		}
 		if d.class > classBad {
-			return nil, -1
+			return s, nil, -1
 		}
-		c.watched = append(c.watched, d)
+		watched = append(watched, d)
 	}
 	if rd.err {
-		return nil, 0
+		return s, nil, 0
 	}
-	return c, len(b) - len(rd.s)
+	return s, watched, len(b) - len(rd.s)
 }
 
 // docsOf decodes the documents of every folder; nil if they are damaged (then every document
