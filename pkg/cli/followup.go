@@ -230,10 +230,11 @@ func writeFollowups(w io.Writer, p *i18n.Printer, items []workspace.Followup) {
 // boardFollowups is how many overdue follow-ups the board lists; followup list shows them all.
 const boardFollowups = 5
 
-// writeOverdueFollowups is the board's line of overdue follow-ups (nothing when there are none).
+// writeOverdueFollowups is the board's line of overdue follow-ups (nothing when there are none),
+// found through the open follow-ups cache (Board: see workspace/followupset.go).
 // It never fails the board: unreadable postmortems are lint's business.
 func writeOverdueFollowups(app *App, ws *workspace.Workspace, leadingBlank bool) {
-	items, _, err := ws.Followups(workspace.FollowupFilter{Overdue: true})
+	items, _, err := ws.Followups(workspace.FollowupFilter{Overdue: true, Board: true})
 	if err != nil || len(items) == 0 {
 		return
 	}

@@ -54,6 +54,21 @@ type pmError struct {
 // returned. Postmortems that cannot be read are returned as errs when it is done, in the order
 // the folders are walked (filepath.WalkDir's).
 func (w *Workspace) eachFollowup(fn func(Followup) error) (errs []error, err error) {
+	return w.eachFollowupSeen(fn, nil)
+}
+
+// followupsSeen is told what eachFollowupSeen looks at, for a cache built from the walk
+// (followupset.go): every folder as it is entered (its stat data taken before it is read), and
+// every postmortem with its stat data, and its record (appendFollowupRecord; the bytes are the
+// callee's to copy) or why it could not be read.
+type followupsSeen struct {
+	folder     func(rel string, key statKey)
+	postmortem func(rel string, key statKey, f *followupsFile, rec []byte, err error)
+}
+
+// eachFollowupSeen is eachFollowup telling seen (when not nil) what it looks at.
+func (w *Workspace) eachFollowupSeen(fn func(Followup) error, seen *followupsSeen) (errs []error, err error) {
+	postmortemWalks.Add(1)
 	w.beginScan()
 	limit := w.settleLimit()
 	wall := w.Now()
@@ -84,6 +99,9 @@ func (w *Workspace) eachFollowup(fn func(Followup) error) (errs []error, err err
 				if fresh != nil {
 					fresh.add(rel, key, old.rec)
 				}
+				if seen != nil {
+					seen.postmortem(rel, key, &f, old.rec, nil)
+				}
 				return emitFollowups(fn, f, rel, wall)
 			}
 		}
@@ -91,20 +109,33 @@ func (w *Workspace) eachFollowup(fn func(Followup) error) (errs []error, err err
 		doc, perr := w.loadPostmortem(rel)
 		if perr != nil {
 			bad = append(bad, pmError{rel, perr})
+			if seen != nil {
+				seen.postmortem(rel, key, nil, nil, perr)
+			}
 			return nil
 		}
 		f := followupsFile{incident: doc.Meta.Incident, followups: doc.Meta.Followups}
+		var rec []byte
+		if settled || seen != nil {
+			rec = appendFollowupRecord(nil, &f)
+		}
 		if settled {
-			rec := appendFollowupRecord(nil, &f)
 			if fresh != nil {
 				fresh.add(rel, key, rec)
 			} else {
 				added = append(added, followupsEntry{rel, key, rec})
 			}
 		}
+		if seen != nil {
+			seen.postmortem(rel, key, &f, rec, nil)
+		}
 		return emitFollowups(fn, f, rel, wall)
 	}
-	err = walkPostmortems(root, w.Root(), visit)
+	var dirSeen func(rel string, key statKey)
+	if seen != nil {
+		dirSeen = seen.folder
+	}
+	err = walkPostmortems(root, w.Root(), dirSeen, visit)
 	if err != nil {
 		if fresh != nil {
 			fresh.abandon()
@@ -126,8 +157,9 @@ func (w *Workspace) eachFollowup(fn func(Followup) error) (errs []error, err err
 	return errs, nil
 }
 
-// postmortemReads counts the postmortems eachFollowup parsed (the tests count them).
-var postmortemReads atomic.Int64
+// postmortemReads counts the postmortems eachFollowup parsed, postmortemWalks its walks of
+// every postmortem (the tests count them).
+var postmortemReads, postmortemWalks atomic.Int64
 
 func emitFollowups(fn func(Followup) error, f followupsFile, rel string, wall time.Time) error {
 	for _, fu := range f.followups {
@@ -142,10 +174,22 @@ func emitFollowups(fn func(Followup) error, f followupsFile, rel string, wall ti
 // root, in the order of the paths: a folder's entries sorted by name, a subfolder's name as if
 // it ended in a slash (so "a-b.md" comes before the folder "a", whose paths go on "a/...").
 // Files that are not named like a postmortem (<id>-<slug>.md), and what is not a regular file,
-// are passed over. A missing root is no postmortem yet.
-func walkPostmortems(root, repo string, visit func(rel string, key statKey) error) error {
+// are passed over. A missing root is no postmortem yet. dirSeen, when not nil, is called with
+// the repository path and stat data (Lstat's, taken before it is read) of every folder entered.
+func walkPostmortems(root, repo string, dirSeen func(rel string, key statKey), visit func(rel string, key statKey) error) error {
 	var walk func(dir string) error
 	walk = func(dir string) error {
+		if dirSeen != nil {
+			fi, err := os.Lstat(dir)
+			if err != nil {
+				if dir == root && errors.Is(err, fs.ErrNotExist) {
+					return nil
+				}
+				return err
+			}
+			rel, _ := filepath.Rel(repo, dir)
+			dirSeen(filepath.ToSlash(rel), keyOf(fi))
+		}
 		des, err := os.ReadDir(dir)
 		if err != nil {
 			if dir == root && errors.Is(err, fs.ErrNotExist) {
