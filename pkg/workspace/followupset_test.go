@@ -399,3 +399,34 @@ func FuzzOpenFollowupsDecode(f *testing.F) {
 		}
 	})
 }
+
+// The head both watch caches start with (decodeWatchHead, under the open follow-ups cache's
+// checksum and the open cache's documents) never panics on what a damaged file holds, and what
+// it accepts decodes the same once encoded again.
+func FuzzWatchHead(f *testing.F) {
+	const header = "head\n"
+	s := watchStamp{folders: []openFolder{{rel: "incidents", key: statKey{mtime: 5, ino: 7}}, {rel: "incidents/2026/11"}}}
+	s.index.Sum[0], s.index.Size, s.index.Mtime = 1, -1, 99
+	watched := []watchedDoc{{rel: "incidents/2026/11", openDoc: openDoc{name: "261101-abcde-x.md", key: statKey{size: 10}, class: classOpen, watched: true, data: "rec"}}}
+	var e recordWriter
+	e.watchHead(header, &s, watched)
+	good := e.b.Bytes()
+	f.Add(good)
+	f.Add(good[:len(good)-2])
+	f.Add([]byte(header))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, watched, used := decodeWatchHead(b, header)
+		if used < -1 || used > len(b) {
+			t.Fatalf("used %d of %d bytes", used, len(b))
+		}
+		if used <= 0 {
+			return
+		}
+		var e recordWriter
+		e.watchHead(header, &s, watched)
+		s2, watched2, used2 := decodeWatchHead(e.b.Bytes(), header)
+		if used2 != e.b.Len() || !reflect.DeepEqual(s2, s) || !reflect.DeepEqual(watched2, watched) {
+			t.Fatalf("decoded %+v %+v; encoded again and decoded (%d of %d bytes): %+v %+v", s, watched, used2, e.b.Len(), s2, watched2)
+		}
+	})
+}
