@@ -317,7 +317,7 @@ func TestOpenFollowupsStayRight(t *testing.T) {
 // A damaged open follow-ups cache (cut anywhere, a byte changed, garbage after it) is never
 // believed: the board's follow-ups stay those parsing every postmortem gives, and the cache is
 // written again. A cache that cannot be written (a folder in its place) costs a walk on every
-// run and nothing else; a split index turns the set off.
+// run and nothing else; a split index, or none, turns the set off.
 func TestOpenFollowupsDamaged(t *testing.T) {
 	w := synthPostmortemRepo(t, 200)
 	checkBoardFollowups(t, w, "first run")
@@ -369,6 +369,21 @@ func TestOpenFollowupsDamaged(t *testing.T) {
 	}
 	if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("split index: the cache is still there (%v)", err)
+	}
+
+	// No index at all: every run walks too.
+	git(t, w.Root(), "update-index", "--no-split-index")
+	checkBoardFollowups(t, w, "plain index again")
+	if _, walks := checkBoardFollowups(t, w, "plain index again, unchanged"); walks != 0 {
+		t.Fatalf("plain index again: %d walks", walks)
+	}
+	if err := os.Remove(filepath.Join(w.Repo.GitDir(), "index")); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if _, walks := checkBoardFollowups(t, w, fmt.Sprintf("no index, run %d", i)); walks != 1 {
+			t.Fatalf("no index: %d walks, want 1", walks)
+		}
 	}
 }
 
