@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"time"
@@ -92,12 +93,14 @@ func nextAll(app *App, ws *workspace.Workspace, drills bool) error {
 		fmt.Fprintln(app.Err, app.P.T("list.none_open"))
 		return nil
 	}
+	out := bufio.NewWriterSize(app.Out, 32<<10) // one block, as status writes its cards
 	for i, r := range rows {
 		if i > 0 {
-			fmt.Fprintln(app.Out)
+			fmt.Fprintln(out)
 		}
-		writeNext(app.Out, r.Doc, r.Next, sevs, app.palette(), app.nextAnnouncement(r.Doc, app.palette(), now), now)
+		writeNext(out, r.Doc, r.Next, sevs, app.palette(), app.nextAnnouncement(r.Doc, app.palette(), now), now)
 	}
+	out.Flush() // write errors are ignored as Fprintln's are
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -66,12 +67,16 @@ func newStatusCmd(app *App) *cobra.Command {
 			if len(rows) == 0 {
 				fmt.Fprintln(app.Err, app.P.T("list.none_open"))
 			}
+			// The cards are hundreds of short lines on a busy board: written as one block (the
+			// follow-ups line comes after it, and nothing goes to stderr in between).
+			out := bufio.NewWriterSize(app.Out, 32<<10)
 			for i, r := range rows {
 				if i > 0 {
-					fmt.Fprintln(app.Out)
+					fmt.Fprintln(out)
 				}
-				writeCard(app.Out, r, app.cardExtra(r, now), sevs, app.palette(), now, false)
+				writeCard(out, r, app.cardExtra(r, now), sevs, app.palette(), now, false)
 			}
+			out.Flush()                                   // write errors are ignored as Fprintln's are
 			writeOverdueFollowups(app, ws, len(rows) > 0) // followup.go
 			return nil
 		},
