@@ -84,6 +84,17 @@ type elementEncoder struct {
 // encodeElement encodes v as printJSON would as an element of a top-level array (indented one
 // level, without the separator), its control characters escaped.
 func encodeElement(v any) ([]byte, error) {
+	if inc, ok := v.(IncidentJSON); ok {
+		if b, ok := appendIncidentElement(make([]byte, 0, 8<<10), &inc); ok {
+			return b, nil
+		}
+	}
+	return reflectElement(v)
+}
+
+// reflectElement is encodeElement through encoding/json: the reference appendIncidentElement
+// is held to, and the encoder of every other element.
+func reflectElement(v any) ([]byte, error) {
 	e := elementEncoders.Get().(*elementEncoder)
 	defer elementEncoders.Put(e)
 	e.buf.Reset()
