@@ -83,7 +83,7 @@ func (app *App) listJSON(ws *workspace.Workspace, f workspace.Filter) error {
 	errs, err := workspace.EachCached(ws, f, app.listElements(), func(d *incident.Document, now time.Time) (workspace.Element, error) {
 		restoreGC()
 		v := app.incidentJSONAt(d, now)
-		b, err := encodeElement(v)
+		b, err := encodeIncident(&v)
 		if err != nil {
 			return workspace.Element{}, err
 		}

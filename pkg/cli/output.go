@@ -85,11 +85,24 @@ type elementEncoder struct {
 // level, without the separator), its control characters escaped.
 func encodeElement(v any) ([]byte, error) {
 	if inc, ok := v.(IncidentJSON); ok {
-		if b, ok := appendIncidentElement(make([]byte, 0, 8<<10), &inc); ok {
-			return b, nil
-		}
+		return encodeIncident(&inc)
 	}
 	return reflectElement(v)
+}
+
+// elementBuffers recycles the buffers encodeIncident appends into.
+var elementBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// encodeIncident is encodeElement of an incident, in a buffer of its size.
+func encodeIncident(v *IncidentJSON) ([]byte, error) {
+	buf := elementBuffers.Get().(*[]byte)
+	defer elementBuffers.Put(buf)
+	b, ok := appendIncidentElement((*buf)[:0], v)
+	if !ok {
+		return reflectElement(*v)
+	}
+	*buf = b
+	return bytes.Clone(b), nil
 }
 
 // reflectElement is encodeElement through encoding/json: the reference appendIncidentElement

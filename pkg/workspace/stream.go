@@ -212,7 +212,7 @@ type firstPass struct {
 
 // firstChunk is how many documents of a folder the first pass encodes before it writes their
 // elements: what it holds of them at once.
-const firstChunk = 256
+const firstChunk = 1024
 
 // streamSelect visits every document once, in folder order: it stats each, takes its front
 // matter from the meta cache (or reads it, and updates the cache), keeps the ones the filter
