@@ -316,8 +316,16 @@ func (app *App) incidentJSONAt(d *incident.Document, now time.Time) IncidentJSON
 	return out
 }
 
-// sortedLog returns the log in time order (a hand edit may have left it out of order).
+// sortedLog returns the log in time order (a hand edit may have left it out of order): d.Log
+// itself when it is in order (most logs), else a sorted copy. Do not change what it returns.
 func sortedLog(d *incident.Document) []incident.LogEntry {
+	inOrder := true
+	for i := 1; i < len(d.Log) && inOrder; i++ {
+		inOrder = !d.Log[i].At.Before(d.Log[i-1].At)
+	}
+	if inOrder {
+		return d.Log
+	}
 	out := append([]incident.LogEntry(nil), d.Log...)
 	for i := 1; i < len(out); i++ {
 		for j := i; j > 0 && out[j].At.Before(out[j-1].At); j-- {
