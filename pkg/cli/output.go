@@ -84,6 +84,30 @@ type elementEncoder struct {
 // encodeElement encodes v as printJSON would as an element of a top-level array (indented one
 // level, without the separator), its control characters escaped.
 func encodeElement(v any) ([]byte, error) {
+	if inc, ok := v.(IncidentJSON); ok {
+		return encodeIncident(&inc)
+	}
+	return reflectElement(v)
+}
+
+// elementBuffers recycles the buffers encodeIncident appends into.
+var elementBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// encodeIncident is encodeElement of an incident, in a buffer of its size.
+func encodeIncident(v *IncidentJSON) ([]byte, error) {
+	buf := elementBuffers.Get().(*[]byte)
+	defer elementBuffers.Put(buf)
+	b, ok := appendIncidentElement((*buf)[:0], v)
+	if !ok {
+		return reflectElement(*v)
+	}
+	*buf = b
+	return bytes.Clone(b), nil
+}
+
+// reflectElement is encodeElement through encoding/json: the reference appendIncidentElement
+// is held to, and the encoder of every other element.
+func reflectElement(v any) ([]byte, error) {
 	e := elementEncoders.Get().(*elementEncoder)
 	defer elementEncoders.Put(e)
 	e.buf.Reset()
@@ -292,8 +316,16 @@ func (app *App) incidentJSONAt(d *incident.Document, now time.Time) IncidentJSON
 	return out
 }
 
-// sortedLog returns the log in time order (a hand edit may have left it out of order).
+// sortedLog returns the log in time order (a hand edit may have left it out of order): d.Log
+// itself when it is in order (most logs), else a sorted copy. Do not change what it returns.
 func sortedLog(d *incident.Document) []incident.LogEntry {
+	inOrder := true
+	for i := 1; i < len(d.Log) && inOrder; i++ {
+		inOrder = !d.Log[i].At.Before(d.Log[i-1].At)
+	}
+	if inOrder {
+		return d.Log
+	}
 	out := append([]incident.LogEntry(nil), d.Log...)
 	for i := 1; i < len(out); i++ {
 		for j := i; j > 0 && out[j].At.Before(out[j-1].At); j-- {

@@ -53,11 +53,11 @@ func newStatsCmd(app *App) *cobra.Command {
 			// documents (a tally of 100,000 incidents held every one in full, 3 GB, before).
 			t := board.NewTally(r)
 			var facts board.FactsReader
-			restoreGC := cachedGC()
+			parsingGC, restoreGC := cachedGC()
 			defer restoreGC()
 			errs, err := workspace.EachCached(ws, workspace.Filter{Status: "all", Severities: o.Severities, Drills: workspace.WithDrills},
 				statsElements(app.JSON), func(d *incident.Document, _ time.Time) (workspace.Element, error) {
-					restoreGC()
+					parsingGC()
 					if !app.JSON {
 						d = displayDoc(d)
 					}

@@ -70,6 +70,12 @@ func inWindows[R any](n int, read func(k int) R, take func(k int, r R) error) er
 
 // inWindowsOf is inWindows with windows of the given size.
 func inWindowsOf[R any](n, window int, read func(k int) R, take func(k int, r R) error) error {
+	return inWindowsWith(n, window, func() (func(int) R, func()) { return read, func() {} }, take)
+}
+
+// inWindowsWith is inWindowsOf with state of each reading worker's own (parallelWith): worker
+// makes a worker's read and what to run when it is done with a window.
+func inWindowsWith[R any](n, window int, worker func() (read func(k int) R, done func()), take func(k int, r R) error) error {
 	batches := make(chan []R, 1)
 	free := make(chan []R, 2) // windows handed on, for the reader to fill again
 	stop := make(chan struct{})
@@ -84,7 +90,10 @@ func inWindowsOf[R any](n, window int, read func(k int) R, take func(k int, r R)
 			default:
 				out = make([]R, min(window, n-start), window)
 			}
-			parallel(len(out), func(k int) { out[k] = read(start + k) })
+			parallelWith(len(out), func() (func(int), func()) {
+				read, done := worker()
+				return func(k int) { out[k] = read(start + k) }, done
+			})
 			select {
 			case batches <- out:
 			case <-stop:

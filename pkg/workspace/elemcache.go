@@ -163,8 +163,18 @@ func (ef *elemFile) entryOK(c *cacheCursor) bool {
 
 // read returns an element's bytes, valid until the next read.
 func (ef *elemFile) read(off int64, n int64) ([]byte, error) {
-	window := elemReadWindow
-	if off >= ef.bufStart && off+n <= ef.bufStart+int64(len(ef.buf)) {
+	return ef.readAhead(off, n, elemReadWindow)
+}
+
+// holds says whether the window holds the element.
+func (ef *elemFile) holds(off, n int64) bool {
+	return off >= ef.bufStart && off+n <= ef.bufStart+int64(len(ef.buf))
+}
+
+// readAhead is read, reading window bytes from off (at least the element) when the window does
+// not hold it.
+func (ef *elemFile) readAhead(off, n, window int64) ([]byte, error) {
+	if ef.holds(off, n) {
 		return ef.buf[off-ef.bufStart : off-ef.bufStart+n], nil
 	}
 	size := max(n, window)
@@ -220,16 +230,28 @@ func (ew *elemWriter) put(b []byte) (int64, bool) {
 	return off, true
 }
 
-func (ew *elemWriter) add(a elemAdded, b []byte) {
+// add writes an element to be indexed, and returns where it went.
+func (ew *elemWriter) add(a elemAdded, b []byte) (int64, bool) {
 	if len(b) == 0 || len(b) >= math.MaxUint32 {
-		return
+		return 0, false
 	}
 	off, ok := ew.put(b)
 	if !ok {
-		return
+		return 0, false
 	}
 	a.off, a.n = off, uint32(len(b))
 	ew.added = append(ew.added, a)
+	return off, true
+}
+
+// spill writes an element for this listing alone (not indexed: a document that has not
+// settled), and returns where it went. The bytes count as dead ones (see fresh in EachCached).
+func (ew *elemWriter) spill(b []byte) (int64, bool) {
+	off, ok := ew.put(b)
+	if ok {
+		ew.written--
+	}
+	return off, ok
 }
 
 // walkIndex visits what the new index holds, document by document in the index's order:

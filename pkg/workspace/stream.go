@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -86,6 +87,7 @@ type listed struct {
 	n     uint32 // the element's length; 0 when it is not cached
 	idLen uint8  // the ID's length, when it fits in id; longID when it is in longIDs
 	id    [12]byte
+	inNew bool // the element is in the file this listing writes (firstPass), not the old one
 }
 
 const longID = 255
@@ -169,14 +171,54 @@ func (s *streamSel) idOf(l *listed) []byte {
 	return l.id[:l.idLen]
 }
 
+// selDoc is a document of the folder streamSelect merges.
+type selDoc struct {
+	rec      string // the front-matter record made now
+	listed   bool   // the filter selects it
+	l        listed // its order, when listed
+	long     string // its ID, when too long for l
+	err      error
+	hitOff   int64
+	hitN     uint32
+	readMeta bool
+	el       Element // encoded now (fp), until written
+	newOff   int64   // where el went in fp's file
+	newN     uint32
+}
+
+// docID is the document's ID, when listed.
+func (d *selDoc) docID() string {
+	if d.l.idLen == longID {
+		return d.long
+	}
+	return string(d.l.id[:d.l.idLen])
+}
+
 // folderWindow is how many folders the first pass stats ahead of the one it merges.
 const folderWindow = 2
+
+// firstPass lets streamSelect encode the documents it has to read when no element cache is
+// read (the first listing after a clone or an upgrade): each is then read and parsed once,
+// not once for its front matter and again for its element, and its element goes into the new
+// cache file at once, where the listing copies it from in its order.
+type firstPass struct {
+	encode func(*incident.Document, time.Time) (Element, error)
+	clock  time.Time
+	ew     *elemWriter // a new file
+	// full says the filter takes every status and severity: a document is parsed in full at
+	// once, not for its front matter first.
+	full bool
+}
+
+// firstChunk is how many documents of a folder the first pass encodes before it writes their
+// elements: what it holds of them at once.
+const firstChunk = 1024
 
 // streamSelect visits every document once, in folder order: it stats each, takes its front
 // matter from the meta cache (or reads it, and updates the cache), keeps the ones the filter
 // selects as listed records, and finds their elements in the element cache's index (ef, at
 // clock reading now). The listed records come back in the listing's order.
-func (w *Workspace) streamSelect(f Filter, ef *elemFile, now int64) (*streamSel, error) {
+func (w *Workspace) streamSelect(f Filter, ef *elemFile, now int64, fp *firstPass) (*streamSel, error) {
 	match, err := w.filterMatch(f)
 	if err != nil {
 		return nil, err
@@ -228,18 +270,7 @@ func (w *Workspace) streamSelect(f Filter, ef *elemFile, now int64) (*streamSel,
 		names []string
 		keys  []statKey
 	}
-	// per folder, reused
-	type doc struct {
-		rec      string // the front-matter record made now
-		listed   bool   // the filter selects it
-		l        listed // its order, when listed
-		long     string // its ID, when too long for l
-		err      error
-		hitOff   int64
-		hitN     uint32
-		readMeta bool
-	}
-	var ds []doc
+	var ds []selDoc // per folder, reused
 	err = inWindowsOf(len(folders), folderWindow, func(k int) statted {
 		st := statted{names: make([]string, 0, docs.starts[k+1]-docs.starts[k])}
 		folders[k].eachDoc(func(name, _ string) { st.names = append(st.names, name) })
@@ -254,7 +285,7 @@ func (w *Workspace) streamSelect(f Filter, ef *elemFile, now int64) (*streamSel,
 			seq := base + uint32(j)
 			key := st.keys[j]
 			d := &ds[j]
-			*d = doc{}
+			*d = selDoc{}
 			if mc != nil && mc.find(fo.rel, name) && key != (statKey{}) && mc.key == key {
 				rec := bytesToString(mc.rec) // valid until the cursor moves on
 				if status, sev, kind := recordStatus(rec); !match(status, sev, kind) {
@@ -281,23 +312,95 @@ func (w *Workspace) streamSelect(f Filter, ef *elemFile, now int64) (*streamSel,
 				}
 			}
 		}
-		parallel(len(reread), func(i int) {
-			j := reread[i]
-			d := &ds[j]
-			m, _, err := w.loadMeta(Entry{ID: st.names[j][:12], Path: fo.docPath(st.names[j])})
-			if err != nil {
-				d.err = err
-				return
+		for c0 := 0; c0 < len(reread); c0 += firstChunk {
+			chunk := reread[c0:min(c0+firstChunk, len(reread))]
+			parallelWith(len(chunk), func() (func(int), func()) {
+				r := newDocReader()
+				return func(i int) {
+					j := chunk[i]
+					d := &ds[j]
+					p := fo.docPath(st.names[j])
+					src, _, err := r.read(w, p)
+					if err != nil {
+						d.err = err
+						return
+					}
+					// The front matter first (ParseMeta fails exactly when Parse does), unless
+					// the document is to be encoded whatever it holds.
+					encode := fp != nil && d.hitN == 0
+					var doc *incident.Document
+					if encode && fp.full {
+						doc, err = r.pr.Parse(p, src)
+					} else {
+						doc, err = incident.ParseMeta(p, src)
+					}
+					if err != nil {
+						d.err = err
+						return
+					}
+					d.rec = string(encodeMeta(doc))
+					status, sev, kind := recordStatus(d.rec)
+					if !match(status, sev, kind) {
+						return
+					}
+					at, id, _ := recordOrder(d.rec)
+					d.listed, d.l = true, listed{sec: at.Unix(), nsec: uint32(at.Nanosecond()), seq: base + uint32(j)}
+					if d.l.setID(id) {
+						d.long = id
+					}
+					if !encode {
+						return
+					}
+					if !fp.full {
+						if doc, err = r.pr.Parse(p, src); err != nil {
+							return // read again when listed, which reports it
+						}
+					}
+					// An encoding that fails is made again when listed, which stops there.
+					if el, err := fp.encode(doc, fp.clock); err == nil && len(el.B) > 0 && len(el.B) < math.MaxUint32 {
+						d.el = el
+					}
+				}, r.close
+			})
+			if fp == nil {
+				continue
 			}
-			d.rec = string(encodeMeta(m))
-			if status, sev, kind := recordStatus(d.rec); match(status, sev, kind) {
-				at, id, _ := recordOrder(d.rec)
-				d.listed, d.l = true, listed{sec: at.Unix(), nsec: uint32(at.Nanosecond()), seq: base + uint32(j)}
-				if d.l.setID(id) {
-					d.long = id
+			// The elements made, into the new file in the listing's order (the listing then
+			// reads them in file order, as it reads a cache it wrote).
+			var made []int
+			for _, j := range chunk {
+				if ds[j].el.B != nil {
+					made = append(made, j)
 				}
 			}
-		})
+			slices.SortFunc(made, func(a, b int) int {
+				x, y := &ds[a], &ds[b]
+				if c := cmp.Compare(y.l.sec, x.l.sec); c != 0 {
+					return c
+				}
+				if c := cmp.Compare(y.l.nsec, x.l.nsec); c != 0 {
+					return c
+				}
+				if c := strings.Compare(y.docID(), x.docID()); c != 0 {
+					return c
+				}
+				return cmp.Compare(x.l.seq, y.l.seq)
+			})
+			for _, j := range made {
+				d := &ds[j]
+				key := st.keys[j]
+				var ok bool
+				if d.el.Keep && key.settled(limit) && key != (statKey{}) {
+					d.newOff, ok = fp.ew.add(elemAdded{seq: base + uint32(j), key: key, from: d.el.From, until: d.el.Until}, d.el.B)
+				} else {
+					d.newOff, ok = fp.ew.spill(d.el.B)
+				}
+				if ok {
+					d.newN = uint32(len(d.el.B))
+				}
+				d.el = Element{}
+			}
+		}
 		for j, name := range st.names {
 			seq := base + uint32(j)
 			d := &ds[j]
@@ -324,6 +427,9 @@ func (w *Workspace) streamSelect(f Filter, ef *elemFile, now int64) (*streamSel,
 				s.longIDs[seq] = d.long
 			}
 			l.off, l.n = d.hitOff, d.hitN
+			if d.newN != 0 {
+				l.off, l.n, l.inNew = d.newOff, d.newN, true
+			}
 			if l.n == 0 {
 				l.off = int64(len(s.misses))
 				s.misses = append(s.misses, missed{path: fo.docPath(name), key: key, settled: key.settled(limit)})
@@ -432,7 +538,10 @@ func (w *Workspace) rewriteMetaCache(old *os.File, start int64, docs *docWalk, h
 // unchanged documents come from the element cache instead of reading and parsing them. emit
 // receives the bytes (valid until it returns), in the listing's order, on the calling
 // goroutine. An error from encode or emit stops the listing and is returned. f.Board is not
-// looked at: the listing visits every document.
+// looked at: the listing visits every document. encode runs on the reading goroutines, in
+// parallel (also while the documents are first visited, when there is no cache to read: see
+// firstPass), and the document it is given is valid only until it returns (it is read into
+// memory the next document reuses): nothing of it but its strings may be kept.
 func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Document, time.Time) (Element, error), emit func([]byte) error) (errs []error, err error) {
 	clock := w.Now()
 	now := clockNanos(clock)
@@ -440,19 +549,33 @@ func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Do
 	if ef != nil {
 		defer ef.f.Close()
 	}
-	s, err := w.streamSelect(f, ef, now)
+	// Without a cache to read, the first pass encodes what it reads into a new one.
+	var ew *elemWriter
+	var fp *firstPass
+	if ef == nil {
+		if ew = w.newElemWriter(c); ew != nil {
+			status := strings.ToLower(f.Status)
+			fp = &firstPass{encode: encode, clock: clock, ew: ew, full: status == "all" && len(f.Severities) == 0}
+		}
+	}
+	s, err := w.streamSelect(f, ef, now, fp)
 	if err != nil {
+		ew.abandon(ef)
 		return nil, err
 	}
 	defer s.free()
 	if !s.elemOK {
 		ef = nil
 	}
+	// What the first pass wrote, for reading back.
+	var nf *elemFile
+	if fp != nil {
+		nf = &elemFile{f: ew.f, head: ew.pos, dataEnd: ew.pos}
+	}
 	// Where the new elements go: a fresh file when there is no usable cache or when most of it
 	// is dead, else appended (only when something is to be kept: see keepNew).
-	var ew *elemWriter
 	fresh := ef == nil || ef.dataEnd-ef.head > ef.live+ef.live/2+elemSlack
-	if fresh && (len(s.misses) > 0 || ef != nil) {
+	if ew == nil && fresh && (len(s.misses) > 0 || ef != nil) {
 		ew = w.newElemWriter(c)
 	}
 	appendTried := false
@@ -487,27 +610,47 @@ func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Do
 		err     error // from encode
 		loadErr error
 	}
-	err = inWindows(len(s.list), func(k int) (r result) {
-		l := &s.list[k]
-		if l.n != 0 {
+	err = inWindowsWith(len(s.list), eachWindow, func() (func(int) result, func()) {
+		dr := newDocReader()
+		return func(k int) (r result) {
+			l := &s.list[k]
+			if l.n != 0 {
+				return r
+			}
+			m := &s.misses[l.off]
+			d, err := dr.entry(w, m.path)
+			if err != nil {
+				r.loadErr = err
+				return r
+			}
+			// It may have changed since its header was read.
+			if s.matchDoc(d) {
+				r.el, r.err = encode(d, clock)
+				r.ok = true
+			}
 			return r
-		}
-		m := &s.misses[l.off]
-		d, err := w.loadEntry(Entry{ID: path.Base(m.path)[:12], Path: m.path})
-		if err != nil {
-			r.loadErr = err
-			return r
-		}
-		// It may have changed since its header was read.
-		if s.matchDoc(d) {
-			r.el, r.err = encode(d, clock)
-			r.ok = true
-		}
-		return r
+		}, dr.close
 	}, func(k int, r result) error {
 		l := &s.list[k]
 		if l.n != 0 {
-			b, err := ef.read(l.off, int64(l.n))
+			from := ef
+			if l.inNew {
+				from = nf
+			}
+			// What the window reads: the elements listed next, as long as each follows the
+			// last in the file (all of them when the file was written in the listing's order,
+			// runs of them when the first pass wrote it folder by folder).
+			ahead := int64(l.n)
+			if !from.holds(l.off, int64(l.n)) {
+				for j := k + 1; j < len(s.list); j++ {
+					nx := &s.list[j]
+					if nx.n == 0 || nx.inNew != l.inNew || nx.off != l.off+ahead || ahead+int64(nx.n) > elemReadWindow {
+						break
+					}
+					ahead += int64(nx.n)
+				}
+			}
+			b, err := from.readAhead(l.off, int64(l.n), ahead)
 			if err != nil {
 				// The cache cannot be read after all: this one document is read instead.
 				el, ok, err := read(s.docs.path(l.seq))
@@ -516,7 +659,7 @@ func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Do
 				}
 				return emit(el.B)
 			}
-			if ew != nil && ew.tmp != "" { // a fresh file keeps it too
+			if ew != nil && ew.tmp != "" && !l.inNew { // a fresh file keeps it too
 				ew.add(elemAdded{seq: l.seq, hit: true}, b)
 			}
 			return emit(b)
