@@ -101,13 +101,15 @@ func (s *Store) Read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 // plumbing.ErrObjectNotFound when the object is certainly not in the repository.
 func (s *Store) ReadFast(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	objects := filepath.Join(s.commonDir, "objects")
+	// A loose object read before comes from the cache first: looking for it in the packs
+	// again would miss in each of them (see scan in pack.go for what a miss costs).
+	if typ, data, ok := cache.get(h); ok {
+		return typ, data, nil
+	}
 	// As git looks: the packs, the loose object, the packs again after looking for new ones.
 	typ, data, err := s.readPacked(objects, h, false)
 	if !errors.Is(err, errNoPack) {
 		return typ, data, err
-	}
-	if typ, data, ok := cache.get(h); ok {
-		return typ, data, nil
 	}
 	hex := h.String()
 	b, err := os.ReadFile(filepath.Join(objects, hex[:2], hex[2:]))
