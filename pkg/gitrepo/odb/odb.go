@@ -276,7 +276,10 @@ func (c *objectCache) add(h plumbing.Hash, typ plumbing.ObjectType, data []byte)
 
 // applyDelta rebuilds an object from its base and a git delta: the two sizes, then copy
 // (from the base) and insert (literal) instructions.
-func applyDelta(base, delta []byte) ([]byte, error) {
+func applyDelta(base, delta []byte) ([]byte, error) { return applyDeltaTo(nil, base, delta) }
+
+// applyDeltaTo is applyDelta writing into dst's memory when it is large enough.
+func applyDeltaTo(dst, base, delta []byte) ([]byte, error) {
 	num := func() (uint64, bool) {
 		v, n := binary.Uvarint(delta)
 		if n <= 0 {
@@ -290,7 +293,10 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 	if !ok1 || !ok2 || srcSize != uint64(len(base)) || dstSize > 1<<32 {
 		return nil, errSlowPath
 	}
-	out := make([]byte, 0, dstSize)
+	out := dst[:0]
+	if uint64(cap(out)) < dstSize {
+		out = make([]byte, 0, dstSize)
+	}
 	for len(delta) > 0 {
 		op := delta[0]
 		delta = delta[1:]

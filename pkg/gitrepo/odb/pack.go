@@ -42,8 +42,6 @@ type pack struct {
 	idx  []byte
 	data []byte
 	n    int64
-	// byName finds the objects of a pack being indexed (packwrite.go), which has no .idx yet.
-	byName map[plumbing.Hash]int64
 }
 
 // errNoPack: no pack holds the object (it may still be loose, or in an alternate).
@@ -174,10 +172,6 @@ func openPack(base string) (*pack, error) {
 
 // lookup finds h by binary search within its fan-out bucket.
 func (p *pack) lookup(h plumbing.Hash) (int64, bool) {
-	if p.idx == nil {
-		off, ok := p.byName[h]
-		return off, ok
-	}
 	const names = 8 + 256*4
 	fan := func(i int) int64 { return int64(binary.BigEndian.Uint32(p.idx[8+4*i:])) }
 	lo, hi := int64(0), fan(int(h[0]))
@@ -330,11 +324,6 @@ func (s *Store) objectAt(p *pack, off int64) (plumbing.ObjectType, []byte, error
 			if boff, ok := p.lookup(h); ok {
 				off = boff
 				continue
-			}
-			if p.idx == nil {
-				// Being indexed: the base is an object of this pack not named yet (the
-				// protocol sends thin packs, with bases outside, only to who asks).
-				return plumbing.InvalidObject, nil, errBaseLater
 			}
 			// A base in another pack or loose (git never writes such packs, but they are valid).
 			typ, data, err := s.ReadFast(h)
