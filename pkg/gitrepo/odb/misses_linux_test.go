@@ -72,7 +72,7 @@ func packBlobs(t *testing.T, dir string, hs []plumbing.Hash) {
 	gittest.Out(t, dir, "prune-packed")
 }
 
-// Reading objects that are not in the big pack (in the small packs of later fetches, or loose
+// Opening the packs maps none of their data, and reading objects that are not in the big pack (in the small packs of later fetches, or loose
 // and read before) does not look for them in the big pack's .idx: a miss there maps a block of
 // that .idx into the process (the kernel's fault-around), which made a sync at 100,000
 // incidents hold 10 MB of its 20 MB .idx.
@@ -101,6 +101,11 @@ func TestReadsElsewhereKeepTheBigIdxOutOfMemory(t *testing.T) {
 	}
 	if bigPack.n < 30000 {
 		t.Fatalf("the biggest pack has %d objects", bigPack.n)
+	}
+	// Opening a pack checks its header and checksum with plain reads: a pack nothing was
+	// read from has none of its data in the process.
+	if kb := residentKB(t, bigPack.data); kb > 0 {
+		t.Errorf("%d KB of the big .pack resident, though no object was read from it", kb)
 	}
 	// Nothing of the big .idx in memory (opening the pack read its header and trailer): the
 	// reads below must not touch it at all. (How much one touch maps depends on the kernel's

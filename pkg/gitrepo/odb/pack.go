@@ -155,7 +155,13 @@ func openPack(base string) (*pack, error) {
 	if int64(len(idx)) < names+28*p.n+40 {
 		return nil, errSlowPath
 	}
-	data, err := mapFile(base + ".pack")
+	// The pack's header and checksum are read from the file, not through the mapping: a
+	// repository that has fetched often has many small packs, and touching both ends of
+	// each mapped all of them into the process (at 100,000 incidents after 137 fetches,
+	// 8.5 MB of a sync's peak), though a command reads from a few.
+	var head [12]byte
+	var tail [20]byte
+	data, err := mapFileEnds(base+".pack", head[:], tail[:])
 	if err != nil {
 		return nil, err
 	}
@@ -163,8 +169,8 @@ func openPack(base string) (*pack, error) {
 	runtime.AddCleanup(p, unmapFile, data)
 	// The .idx ends with the pack's checksum and its own; the pack with its checksum.
 	copy(p.sum[:], idx[len(idx)-40:])
-	if len(data) < 12+20 || !bytes.Equal(data[:4], []byte("PACK")) ||
-		!bytes.Equal(data[len(data)-20:], p.sum[:]) || int64(binary.BigEndian.Uint32(data[8:])) != p.n {
+	if len(data) < 12+20 || !bytes.Equal(head[:4], []byte("PACK")) ||
+		tail != p.sum || int64(binary.BigEndian.Uint32(head[8:])) != p.n {
 		return nil, errSlowPath
 	}
 	return p, nil
