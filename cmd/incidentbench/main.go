@@ -97,6 +97,23 @@ func main() {
 	}
 	home := filepath.Join(*cache, "home")
 	binDir := filepath.Join(*cache, "bin")
+	// The merge driver the repositories register runs "incidentctl" from the PATH: with -bin,
+	// that must be the binary measured, not whatever an earlier run built into binDir.
+	pathDir := binDir
+	if *prebuilt != "" {
+		abs, err := filepath.Abs(*prebuilt)
+		if err != nil {
+			fatalf("-bin: %v", err)
+		}
+		pathDir = filepath.Join(binDir, "prebuilt")
+		os.RemoveAll(pathDir)
+		if err := os.MkdirAll(pathDir, 0o777); err != nil {
+			fatalf("%v", err)
+		}
+		if err := os.Symlink(abs, filepath.Join(pathDir, "incidentctl")); err != nil {
+			fatalf("-bin: %v", err)
+		}
+	}
 	for _, d := range []string{home, binDir, filepath.Join(*cache, "repos")} {
 		if err := os.MkdirAll(d, 0o777); err != nil {
 			fatalf("%v", err)
@@ -104,7 +121,7 @@ func main() {
 	}
 	// Children see an empty home and no system config: the user's git settings do not leak in.
 	env = []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"), "GIT_CONFIG_NOSYSTEM=1",
-		"PATH=" + binDir + string(os.PathListSeparator) + os.Getenv("PATH"), "NO_COLOR=1", "LANG=C", "TZ=UTC"}
+		"PATH=" + pathDir + string(os.PathListSeparator) + binDir + string(os.PathListSeparator) + os.Getenv("PATH"), "NO_COLOR=1", "LANG=C", "TZ=UTC"}
 	for _, k := range []string{"GOCACHE", "GOPATH", "GOROOT", "GOFLAGS", "TMPDIR"} {
 		if v, ok := os.LookupEnv(k); ok {
 			env = append(env, k+"="+v)

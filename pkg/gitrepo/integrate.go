@@ -393,8 +393,10 @@ func (r *Repo) moveAndUpdate(req IntegrateRequest, target plumbing.Hash, edits [
 	// Check everything before the branch moves.
 	indexPath := r.indexPath()
 	// Mapped, not read: at 100,000 entries a copy is 13.6 MB of the process's memory, and the
-	// splice below only refers to runs of it.
-	indexData, unmap, err := index.Map(indexPath)
+	// splice below only refers to runs of it. Not populated either (MapSparse): the racy pass,
+	// the plan and the write each walk it once and keep only a window of it resident, which a
+	// mapping populated up front (all 16 MB at once) would defeat.
+	indexData, unmap, err := index.MapSparse(indexPath)
 	if err != nil {
 		return newUserError(nil, err, "cannot read the git index %s: %v", indexPath, err)
 	}
@@ -403,7 +405,7 @@ func (r *Repo) moveAndUpdate(req IntegrateRequest, target plumbing.Hash, edits [
 	if why := r.specialEditsIndex(indexData); why != "" && r.gitAvailable() {
 		byGit = why
 	} else {
-		indexData, _ = smudged(indexData, r.racilyChanged(indexPath, indexData)) // as git does (racy.go)
+		indexData, _ = smudged(indexData, r.racilyChanged(indexPath, indexData, true)) // as git does (racy.go)
 	}
 	var plan *index.EditPlan
 	var dirty []string

@@ -14,13 +14,18 @@ import (
 // still looks the same: the entries git smudges before it writes an index (index/racy.go).
 // Every index writer here smudges them too, or has git write the index. The cost is one
 // pass over the entries' mtimes, and a read of the few files modified in the second the index
-// was written (usually the ones the last command staged).
-func (r *Repo) racilyChanged(indexPath string, data []byte) []index.Racy {
+// was written (usually the ones the last command staged). streamed: data is mapped with
+// index.MapSparse and should not stay resident behind the pass (index.RacyEntriesStreamed).
+func (r *Repo) racilyChanged(indexPath string, data []byte, streamed bool) []index.Racy {
 	sec, ok := r.indexSecond(indexPath)
 	if !ok {
 		return nil
 	}
-	cands, err := index.RacyEntries(data, sec)
+	find := index.RacyEntries
+	if streamed {
+		find = index.RacyEntriesStreamed
+	}
+	cands, err := find(data, sec)
 	if err != nil {
 		return nil // a damaged index: the writer reports it
 	}
@@ -80,7 +85,7 @@ const racySplitWhy = "entries changed in the second the index was written need s
 // racyFor is racilyChanged for any index a commit splices, split ones included.
 func (r *Repo) racyFor(indexPath string, data []byte, split bool) ([]index.Racy, error) {
 	if !split {
-		return r.racilyChanged(indexPath, data), nil
+		return r.racilyChanged(indexPath, data, false), nil
 	}
 	sec, ok := r.indexSecond(indexPath)
 	if !ok {

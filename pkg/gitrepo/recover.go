@@ -157,7 +157,7 @@ func (r *Repo) writeIndexEdits(t *tx, edits []tree.Change) error {
 		}
 		return t.index.Commit()
 	}
-	data, _ = smudged(data, r.racilyChanged(path, data)) // as git does (racy.go)
+	data, _ = smudged(data, r.racilyChanged(path, data, false)) // as git does (racy.go)
 	plan, _, err := index.PlanEdits(path, data, indexEdits(edits))
 	if err != nil {
 		return err

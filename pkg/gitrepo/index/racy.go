@@ -37,6 +37,18 @@ type Racy struct {
 // the entries of a split index's own file only (its shared index is another file: call it
 // for that one too).
 func RacyEntries(data []byte, indexSec uint32) ([]Racy, error) {
+	return racyEntries(data, indexSec, false)
+}
+
+// RacyEntriesStreamed is RacyEntries for an index mapped with MapSparse that the caller walks
+// once more afterwards (Integrate, whose PlanEdits and WriteIndex keep a window of it
+// resident): the pages already read are dropped from the process a window at a time (evict),
+// so that this pass does not make the whole index resident either (16 MB at 100,000 entries).
+func RacyEntriesStreamed(data []byte, indexSec uint32) ([]Racy, error) {
+	return racyEntries(data, indexSec, true)
+}
+
+func racyEntries(data []byte, indexSec uint32, streamed bool) ([]Racy, error) {
 	if len(data) == 0 {
 		return nil, nil
 	}
@@ -49,7 +61,12 @@ func RacyEntries(data []byte, indexSec uint32) ([]Racy, error) {
 	var out []Racy
 	var name []byte // version 4: the previous entry's name
 	off := indexHeaderLen
+	evicted := 0
 	for range count {
+		if streamed && off-evicted >= evictWindow {
+			evict(data[evicted:off])
+			evicted = off
+		}
 		if off+entryFixedLen > end {
 			return nil, fmt.Errorf("entry at offset %d is truncated", off)
 		}
@@ -91,6 +108,9 @@ func RacyEntries(data []byte, indexSec uint32) ([]Racy, error) {
 			}
 		}
 		off = next
+	}
+	if streamed {
+		evict(data[evicted:off])
 	}
 	return out, nil
 }

@@ -101,13 +101,15 @@ func (s *Store) Read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 // plumbing.ErrObjectNotFound when the object is certainly not in the repository.
 func (s *Store) ReadFast(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 	objects := filepath.Join(s.commonDir, "objects")
+	// A loose object read before comes from the cache first: looking for it in the packs
+	// again would miss in each of them (see scan in pack.go for what a miss costs).
+	if typ, data, ok := cache.get(h); ok {
+		return typ, data, nil
+	}
 	// As git looks: the packs, the loose object, the packs again after looking for new ones.
 	typ, data, err := s.readPacked(objects, h, false)
 	if !errors.Is(err, errNoPack) {
 		return typ, data, err
-	}
-	if typ, data, ok := cache.get(h); ok {
-		return typ, data, nil
 	}
 	hex := h.String()
 	b, err := os.ReadFile(filepath.Join(objects, hex[:2], hex[2:]))
@@ -274,7 +276,10 @@ func (c *objectCache) add(h plumbing.Hash, typ plumbing.ObjectType, data []byte)
 
 // applyDelta rebuilds an object from its base and a git delta: the two sizes, then copy
 // (from the base) and insert (literal) instructions.
-func applyDelta(base, delta []byte) ([]byte, error) {
+func applyDelta(base, delta []byte) ([]byte, error) { return applyDeltaTo(nil, base, delta) }
+
+// applyDeltaTo is applyDelta writing into dst's memory when it is large enough.
+func applyDeltaTo(dst, base, delta []byte) ([]byte, error) {
 	num := func() (uint64, bool) {
 		v, n := binary.Uvarint(delta)
 		if n <= 0 {
@@ -288,7 +293,10 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 	if !ok1 || !ok2 || srcSize != uint64(len(base)) || dstSize > 1<<32 {
 		return nil, errSlowPath
 	}
-	out := make([]byte, 0, dstSize)
+	out := dst[:0]
+	if uint64(cap(out)) < dstSize {
+		out = make([]byte, 0, dstSize)
+	}
 	for len(delta) > 0 {
 		op := delta[0]
 		delta = delta[1:]

@@ -156,6 +156,8 @@ func TestNewPacksAreFound(t *testing.T) {
 
 // A pack received by a fetch is stored as git index-pack stores it: the same .idx, byte for
 // byte, for packs with offset deltas and with reference deltas; git fsck accepts the result.
+// Indexing leaves nothing in the caches (the objects of a fetch's chains are not read again),
+// and a thin pack (deltas against objects outside it) is refused.
 func TestPackWriterMatchesIndexPack(t *testing.T) {
 	src := gittest.NewRepo(t, map[string]string{"a.md": "first\n"})
 	var body strings.Builder
@@ -174,6 +176,7 @@ func TestPackWriterMatchesIndexPack(t *testing.T) {
 		pack := []byte(gittest.OutStdin(t, src, []byte(revs), args...))
 		dst := gittest.NewRepo(t, nil)
 		s := openStore(t, dst)
+		ResetCache()
 		w, err := s.NewPackWriter()
 		if err != nil {
 			t.Fatal(err)
@@ -187,6 +190,9 @@ func TestPackWriterMatchesIndexPack(t *testing.T) {
 		}
 		if err := w.Close(); err != nil {
 			t.Fatal(err)
+		}
+		if deltaBases.size != 0 || cache.size != 0 {
+			t.Errorf("indexing left %d bytes in the delta-base cache, %d in the object cache", deltaBases.size, cache.size)
 		}
 		ref := t.TempDir()
 		gittest.WriteFile(t, ref, "p.pack", string(pack))
@@ -213,5 +219,18 @@ func TestPackWriterMatchesIndexPack(t *testing.T) {
 		if left := gittest.Out(t, dst, "count-objects", "-v"); !strings.Contains(left, "packs: 1\n") || !strings.Contains(left, "garbage: 0\n") {
 			t.Errorf("after a damaged pack:\n%s", left)
 		}
+	}
+
+	// Thin: the last 10 commits, their deltas made against objects of the commits before.
+	thinArgs := []string{"pack-objects", "--stdout", "-q", "--thin", "--revs", "--delta-base-offset"}
+	thin := []byte(gittest.OutStdin(t, src, []byte("HEAD\n^HEAD~10\n"), thinArgs...))
+	dst := gittest.NewRepo(t, nil)
+	w, _ := openStore(t, dst).NewPackWriter()
+	w.Write(thin)
+	if err := w.Close(); err == nil || !strings.Contains(err.Error(), "base is missing") {
+		t.Errorf("a thin pack: %v", err)
+	}
+	if left := gittest.Out(t, dst, "count-objects", "-v"); !strings.Contains(left, "packs: 0\n") || !strings.Contains(left, "garbage: 0\n") {
+		t.Errorf("after a thin pack:\n%s", left)
 	}
 }

@@ -114,9 +114,28 @@ type packEntry struct {
 	name plumbing.Hash
 }
 
+// packDelta is a delta of a pack being indexed: where its data is, and its base (by offset
+// for an offset delta, by name for a reference delta).
+type packDelta struct {
+	entry   int // index into entries
+	pos     int64
+	size    uint64
+	baseOff int64 // 0: a reference delta
+	base    plumbing.Hash
+}
+
 // indexPack reads a whole pack: it checks the header and the trailing checksum, finds every
-// entry, computes its object's name (resolving deltas against the pack itself, or objects of
-// the repository for a thin pack's bases) and returns the version 2 index and the checksum.
+// entry, computes its object's name and returns the version 2 index and the checksum.
+//
+// Deltas are resolved the way git index-pack resolves them (builtin/index-pack.c): from each
+// whole object down to the deltas made against it, depth first, each delta applied once, and
+// a base dropped as soon as its last delta has been applied. Resolving each delta on its own
+// through the delta-base cache (objectAt) kept every object of every chain in that cache:
+// at 100,000 incidents, the 50 versions of a month's tree and of a document that a fetch of
+// 50 commits brings were 6 MB of the sync's heap, none of them read again. Here at most one
+// chain's objects are held at a time, and nothing is left in the caches (the merge reads
+// the few tips it needs from the stored pack). A reference delta whose base is not in the
+// pack (a thin pack, which is sent only to who asks for one) makes the pack refused, as before.
 func (s *Store) indexPack(data []byte) ([]byte, [20]byte, error) {
 	var sum [20]byte
 	if len(data) < 12+20 || !bytes.Equal(data[:4], []byte("PACK")) {
@@ -130,31 +149,77 @@ func (s *Store) indexPack(data []byte) ([]byte, [20]byte, error) {
 		return nil, sum, errors.New("its checksum does not match")
 	}
 	count := int64(binary.BigEndian.Uint32(data[8:]))
-	p := &pack{name: "pack-" + plumbing.Hash(sum).String(), sum: sum, data: data, n: count,
-		byName: make(map[plumbing.Hash]int64, count)}
+	p := &pack{name: "pack-" + plumbing.Hash(sum).String(), sum: sum, data: data, n: count}
 	entries := make([]packEntry, 0, count)
-	var deltas []int // indexes into entries
+	type whole struct {
+		entry int
+		typ   plumbing.ObjectType
+		pos   int64
+		size  uint64
+		data  []byte // kept from the first pass (up to keepWholes bytes in all), else nil
+	}
+	var wholes []whole
+	var deltas []packDelta
+	byOff := map[int64][]int{}          // base offset -> indexes into deltas
+	byName := map[plumbing.Hash][]int{} // base name -> indexes into deltas
 	off := int64(12)
 	body := data[:len(data)-20]
+	var scratch []byte
+	kept := 0
 	for range count {
 		kind, size, pos, err := p.header(off)
 		if err != nil {
 			return nil, sum, fmt.Errorf("entry at %d: bad header", off)
 		}
+		d := packDelta{entry: len(entries), size: size}
 		switch kind {
 		case packOfsDelta:
-			for pos < int64(len(body)) && body[pos]&0x80 != 0 {
-				pos++
+			rel, n := int64(0), 0
+			for {
+				if pos+int64(n) >= int64(len(body)) || rel > 1<<55 {
+					return nil, sum, fmt.Errorf("entry at %d: truncated", off)
+				}
+				c := body[pos+int64(n)]
+				n++
+				if n == 1 {
+					rel = int64(c & 0x7f)
+				} else {
+					rel = (rel+1)<<7 | int64(c&0x7f)
+				}
+				if c&0x80 == 0 {
+					break
+				}
 			}
-			pos++
+			if rel <= 0 || rel > off-12 {
+				return nil, sum, fmt.Errorf("entry at %d: its base is outside the pack", off)
+			}
+			pos += int64(n)
+			d.baseOff = off - rel
 		case packRefDelta:
+			if pos+20 <= int64(len(body)) {
+				d.base = plumbing.Hash(body[pos : pos+20])
+			}
 			pos += 20
 		}
 		if pos > int64(len(body)) || size > 1<<32 {
 			return nil, sum, fmt.Errorf("entry at %d: truncated", off)
 		}
+		// Inflated to find where the entry ends (its compressed size is not recorded);
+		// only whole objects are named now, deltas once their base is known.
 		r := bytes.NewReader(body[pos:])
-		content := make([]byte, size)
+		// A whole object is kept (within keepWholes) for the deltas that may be made
+		// against it.
+		keep := kind != packOfsDelta && kind != packRefDelta && kept+int(size) <= keepWholes
+		var content []byte
+		if keep {
+			content = make([]byte, size)
+			kept += int(size)
+		} else {
+			if uint64(cap(scratch)) < size {
+				scratch = make([]byte, size)
+			}
+			content = scratch[:size]
+		}
 		if err := inflate(r, content); err != nil {
 			return nil, sum, fmt.Errorf("entry at %d: %v", off, err)
 		}
@@ -163,10 +228,19 @@ func (s *Store) indexPack(data []byte) ([]byte, [20]byte, error) {
 		switch kind {
 		case packCommit, packTree, packBlob, packTag:
 			e.name = objectName(plumbing.ObjectType(kind), content)
-			p.byName[e.name] = off
-			deltaBases.add(sum, off, plumbing.ObjectType(kind), content) // a base, likely
-		case packOfsDelta, packRefDelta:
-			deltas = append(deltas, len(entries))
+			w := whole{entry: len(entries), typ: plumbing.ObjectType(kind), pos: pos, size: size}
+			if keep {
+				w.data = content
+			}
+			wholes = append(wholes, w)
+		case packOfsDelta:
+			d.pos = pos
+			byOff[d.baseOff] = append(byOff[d.baseOff], len(deltas))
+			deltas = append(deltas, d)
+		case packRefDelta:
+			d.pos = pos
+			byName[d.base] = append(byName[d.base], len(deltas))
+			deltas = append(deltas, d)
 		default:
 			return nil, sum, fmt.Errorf("entry at %d: unknown type %d", off, kind)
 		}
@@ -176,31 +250,80 @@ func (s *Store) indexPack(data []byte) ([]byte, [20]byte, error) {
 	if off != int64(len(body)) {
 		return nil, sum, errors.New("data after the last entry")
 	}
-	// Deltas whose base is a delta named later: resolve until nothing is left to learn.
-	for len(deltas) > 0 {
-		var left []int
-		for _, i := range deltas {
-			typ, content, err := s.objectAt(p, entries[i].off)
-			if errors.Is(err, errBaseLater) {
-				left = append(left, i)
-				continue
+
+	// The deltas made against the object at off named name (each taken once: a name or an
+	// offset appears again only for a duplicate object).
+	children := func(off int64, name plumbing.Hash) []int {
+		kids := append(byOff[off], byName[name]...)
+		delete(byOff, off)
+		delete(byName, name)
+		return kids
+	}
+	type level struct {
+		typ  plumbing.ObjectType
+		data []byte
+		kids []int
+	}
+	resolved := 0
+	var result []byte // reused for the objects no delta is made against
+	for i := range wholes {
+		w := wholes[i]
+		wholes[i].data = nil
+		kids := children(entries[w.entry].off, entries[w.entry].name)
+		if len(kids) == 0 {
+			continue
+		}
+		content := w.data
+		if content == nil {
+			content = make([]byte, w.size)
+			if err := inflate(bytes.NewReader(body[w.pos:]), content); err != nil {
+				return nil, sum, fmt.Errorf("entry at %d: %v", entries[w.entry].off, err)
 			}
+		}
+		stack := []level{{typ: w.typ, data: content, kids: kids}}
+		for len(stack) > 0 {
+			top := len(stack) - 1
+			typ, base := stack[top].typ, stack[top].data
+			d := deltas[stack[top].kids[0]]
+			if stack[top].kids = stack[top].kids[1:]; len(stack[top].kids) == 0 {
+				// Its last delta: the base is not needed after this one.
+				stack[top] = level{}
+				stack = stack[:top]
+			}
+			if uint64(cap(scratch)) < d.size {
+				scratch = make([]byte, d.size)
+			}
+			delta := scratch[:d.size] // applyDelta copies what it needs
+			if err := inflate(bytes.NewReader(body[d.pos:]), delta); err != nil {
+				return nil, sum, fmt.Errorf("entry at %d: %v", entries[d.entry].off, err)
+			}
+			// Into memory of its own only when deltas are made against it in turn: most
+			// results are only named.
+			out, err := applyDeltaTo(result, base, delta)
 			if err != nil {
-				return nil, sum, fmt.Errorf("entry at %d: %v", entries[i].off, err)
+				return nil, sum, fmt.Errorf("entry at %d: a delta that does not fit its base", entries[d.entry].off)
 			}
-			entries[i].name = objectName(typ, content)
-			p.byName[entries[i].name] = entries[i].off
+			result = out
+			e := &entries[d.entry]
+			e.name = objectName(typ, out)
+			resolved++
+			if kids := children(e.off, e.name); len(kids) > 0 {
+				stack = append(stack, level{typ: typ, data: out, kids: kids})
+				result = nil
+			}
 		}
-		if len(left) == len(deltas) {
-			return nil, sum, errors.New("a delta's base is missing")
-		}
-		deltas = left
+	}
+	if resolved != len(deltas) {
+		return nil, sum, errors.New("a delta's base is missing")
 	}
 	return writeIdx(entries, sum), sum, nil
 }
 
-// errBaseLater: a delta's base is named by an object of the pack not named yet.
-var errBaseLater = errors.New("delta base not resolved yet")
+// keepWholes bounds the whole objects indexPack keeps from its first pass for its second
+// (where the deltas made against them are applied): a base not kept is inflated again, which
+// for the ~220 KB of whole trees and documents of a 50-commit fetch at 100,000 incidents cost
+// ~0.8 ms (Go's inflate runs at ~250 MB/s), a sixth of the indexing.
+const keepWholes = 4 << 20
 
 // writeIdx encodes a version 2 pack index.
 func writeIdx(entries []packEntry, sum [20]byte) []byte {
