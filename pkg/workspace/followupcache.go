@@ -88,7 +88,7 @@ func (w *Workspace) eachFollowup(fn func(Followup) error) (errs []error, err err
 			}
 		}
 		postmortemReads.Add(1)
-		doc, perr := w.loadPostmortem(rel)
+		doc, perr := w.loadFollowups(rel)
 		if perr != nil {
 			bad = append(bad, pmError{rel, perr})
 			return nil

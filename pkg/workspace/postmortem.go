@@ -262,10 +262,36 @@ func (w *Workspace) loadPostmortem(rel string) (*postmortem.Document, error) {
 	if err != nil {
 		return nil, i18n.Errorf("pmws.reading", "Path", rel, "Error", err.Error())
 	}
+	return parsePostmortem(rel, src)
+}
+
+func parsePostmortem(rel string, src []byte) (*postmortem.Document, error) {
 	if !bytes.HasPrefix(src, []byte("---")) {
 		return nil, i18n.Errorf("pmws.no_front_matter", "Path", rel)
 	}
 	return postmortem.Parse(rel, src)
+}
+
+// pmFollowups is what the follow-ups walk (eachFollowup) reads of a postmortem: its Meta's
+// Incident and Followups (the rest of Meta may be empty).
+type pmFollowups struct{ Meta postmortem.Meta }
+
+// loadFollowups reads a postmortem for the follow-ups walk: with postmortem.QuickFollowups when
+// its front matter has the plain shapes that reads (nearly every one), else as loadPostmortem
+// does, with the same errors.
+func (w *Workspace) loadFollowups(rel string) (*pmFollowups, error) {
+	src, err := readFile(w.abs(rel))
+	if err != nil {
+		return nil, i18n.Errorf("pmws.reading", "Path", rel, "Error", err.Error())
+	}
+	if m, ok := postmortem.QuickFollowups(src); ok {
+		return &pmFollowups{Meta: m}, nil
+	}
+	doc, err := parsePostmortem(rel, src)
+	if err != nil {
+		return nil, err
+	}
+	return &pmFollowups{Meta: doc.Meta}, nil
 }
 
 // FindPostmortem resolves an incident (any unambiguous prefix) and reads its postmortem.
