@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
@@ -578,7 +579,10 @@ func (w *Workspace) readMetaCache() metaCache {
 // writeMetaCache stores the front matter of every document that parsed and has settled (see
 // settle.Window).
 func (w *Workspace) writeMetaCache(hs []header, now int64) {
-	var b bytes.Buffer
+	w.writeCacheWith("meta", func(b *bufio.Writer) { w.appendMetaCache(b, hs, now) })
+}
+
+func (w *Workspace) appendMetaCache(b *bufio.Writer, hs []header, now int64) {
 	b.WriteString(w.metaHeader())
 	type rec struct {
 		name string
@@ -593,7 +597,8 @@ func (w *Workspace) writeMetaCache(hs []header, now int64) {
 		b.WriteString("F\x00" + dir + "\x00" + strconv.Itoa(len(recs)) + "\x00")
 		var n []byte
 		for _, r := range recs {
-			b.WriteString(r.name + "\x00")
+			b.WriteString(r.name)
+			b.WriteByte(0)
 			n = n[:0]
 			for _, v := range []uint64{uint64(r.key.size), uint64(r.key.mtime), uint64(r.key.ctime), r.key.ino, uint64(len(r.data))} {
 				n = binary.AppendUvarint(n, v)
@@ -619,7 +624,6 @@ func (w *Workspace) writeMetaCache(hs []header, now int64) {
 	if len(hs) > 0 {
 		flush(hs[len(hs)-1].f.rel)
 	}
-	w.writeCache("meta", b.Bytes())
 }
 
 // docReads counts the documents read from disk (the cache tests count them).
