@@ -296,11 +296,12 @@ func (w *Workspace) headers(folders []*folder, keep func(*incident.Document) boo
 	// so a document kept is copied out of it.
 	parallelWith(len(reread), func() (func(int), func()) {
 		r := quickread.New(incident.MaxSize)
+		pr := new(incident.Reader) // the worker's too: it is done with each document before the next
 		return func(k int) {
 			h := &hs[reread[k]]
 			// The front matter first (ParseMeta fails exactly when Parse does); the whole
 			// document only if the caller keeps it.
-			d, src, key, err := w.loadMetaWith(r, Entry{ID: h.id(), Path: h.path()})
+			d, src, key, err := w.loadMetaWith(r, pr, Entry{ID: h.id(), Path: h.path()})
 			if err != nil {
 				h.err = err
 				return
@@ -632,20 +633,25 @@ var docReads atomic.Int64
 // loadMeta reads a document for its front matter (incident.ParseMeta), and returns its bytes
 // for a full parse.
 func (w *Workspace) loadMeta(e Entry) (*incident.Document, []byte, error) {
-	d, src, _, err := w.loadMetaWith(nil, e)
+	d, src, _, err := w.loadMetaWith(nil, nil, e)
 	return d, src, err
 }
 
 // loadMetaWith is loadMeta reading through r, when not nil: the bytes returned are then r's
-// buffer, valid until r reads again (and so is the document's Src). key is the stat data of
-// the file read (zero when it could not be taken).
-func (w *Workspace) loadMetaWith(r *quickread.Reader, e Entry) (d *incident.Document, src []byte, key statKey, err error) {
+// buffer, valid until r reads again (and so is the document's Src); and parsing with pr, when
+// not nil: the document is then valid until pr parses again. key is the stat data of the file
+// read (zero when it could not be taken).
+func (w *Workspace) loadMetaWith(r *quickread.Reader, pr *incident.Reader, e Entry) (d *incident.Document, src []byte, key statKey, err error) {
 	docReads.Add(1)
 	src, key, err = w.readDoc(r, e.Path)
 	if err != nil {
 		return nil, nil, key, err
 	}
-	d, err = incident.ParseMeta(e.Path, src)
+	if pr != nil {
+		d, err = pr.ParseMeta(e.Path, src)
+	} else {
+		d, err = incident.ParseMeta(e.Path, src)
+	}
 	return d, src, key, err
 }
 
