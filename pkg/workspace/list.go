@@ -297,6 +297,7 @@ func (w *Workspace) headers(folders []*folder, keep func(*incident.Document) boo
 	parallelWith(len(reread), func() (func(int), func()) {
 		r := quickread.New(incident.MaxSize)
 		pr := new(incident.Reader) // the worker's too: it is done with each document before the next
+		var rec []byte             // and the buffer each record is encoded in, then copied out of
 		return func(k int) {
 			h := &hs[reread[k]]
 			// The front matter first (ParseMeta fails exactly when Parse does); the whole
@@ -309,7 +310,8 @@ func (w *Workspace) headers(folders []*folder, keep func(*incident.Document) boo
 			if h.key == (statKey{}) {
 				h.key = key
 			}
-			h.rec = string(encodeMeta(d))
+			rec = appendMeta(rec[:0], d)
+			h.rec = string(rec)
 			// A document the caller does not need in full is kept as its record only: a first
 			// listing of 100,000 documents would otherwise hold every front matter (and whatever
 			// its strings share memory with) at once.
@@ -369,9 +371,11 @@ var metaTimeKeys = []string{incident.KeyDeclaredAt, incident.KeyIdentifiedAt, in
 // and each time as the instant and offset it was written with (and whether as "Z"), from which
 // decodeMeta rebuilds exactly what time.Parse made of it. It reads d.Meta alone (no node of
 // the front matter, which ParseMeta does not build).
-func encodeMeta(d *incident.Document) []byte {
+func encodeMeta(d *incident.Document) []byte { return appendMeta(make([]byte, 0, 256), d) }
+
+// appendMeta appends the record of d's front matter to b (encodeMeta).
+func appendMeta(b []byte, d *incident.Document) []byte {
 	m := &d.Meta
-	b := make([]byte, 0, 256)
 	str := func(s string) {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
