@@ -82,12 +82,23 @@ var fastFrontMatter = true
 
 // splitFrontMatter finds the front matter anchored at byte 0 and decodes it into a node tree.
 func splitFrontMatter(path string, src []byte, lines lineIndex) (*frontMatter, error) {
+	return splitFrontMatterWith(path, src, lines, nil)
+}
+
+// splitFrontMatterWith is splitFrontMatter in the memory r lends (the last document's front
+// matter, its nodes and keys), when r is not nil.
+func splitFrontMatterWith(path string, src []byte, lines lineIndex, r *Reader) (*frontMatter, error) {
 	first := lines.lineBytes(src, 1)
 	if !isFence(first) {
 		return nil, &ParseError{Path: path, Line: 1, Col: 1, Rule: "front-matter",
 			Msg: i18n.Text("incident.parse.no_front_matter")}
 	}
-	fm := &frontMatter{yamlStart: len(first), closeLine: -1}
+	fm := &frontMatter{}
+	var nodeBuf []fmNode
+	if r != nil {
+		fm, nodeBuf = &r.fm, r.nodes
+	}
+	*fm = frontMatter{yamlStart: len(first), closeLine: -1}
 	for n := 2; n <= lines.count(); n++ {
 		l := lines.lineBytes(src, n)
 		if isFence(l) {
@@ -103,7 +114,7 @@ func splitFrontMatter(path string, src []byte, lines lineIndex) (*frontMatter, e
 	var nodes []fmNode
 	ok := false
 	if fastFrontMatter {
-		nodes, ok = scanYAML(src[fm.yamlStart:fm.closeLine])
+		nodes, ok = scanYAMLInto(nodeBuf, src[fm.yamlStart:fm.closeLine])
 	}
 	if !ok {
 		root, err := decodeYAML(path, src[:fm.end])
@@ -117,7 +128,11 @@ func splitFrontMatter(path string, src []byte, lines lineIndex) (*frontMatter, e
 	for i := 0; i+1 < len(nodes); i += 2 + int(nodes[i+1].n) {
 		n++
 	}
-	fm.keys = make([]keySpan, 0, n)
+	if r != nil && cap(r.keys) >= n {
+		fm.keys = r.keys[:0]
+	} else {
+		fm.keys = make([]keySpan, 0, n)
+	}
 	if n > manyKeys {
 		fm.byName = make(map[string]int, n)
 	}

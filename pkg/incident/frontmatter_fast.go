@@ -49,14 +49,22 @@ type fmNode struct {
 func (n *fmNode) isNull() bool { return yaml.Kind(n.kind) == yaml.ScalarNode && n.tag == "!!null" }
 
 // scanYAML is fastYAML's reading, as nodes.
-func scanYAML(y []byte) (nodes []fmNode, ok bool) {
+func scanYAML(y []byte) (nodes []fmNode, ok bool) { return scanYAMLInto(nil, y) }
+
+// scanYAMLInto is scanYAML into buf's memory when it is large enough (a Reader's, of the
+// document it read last).
+func scanYAMLInto(buf []fmNode, y []byte) (nodes []fmNode, ok bool) {
 	if !plainYAMLBytes(y) {
 		return nil, false
 	}
 	s := string(y) // one copy; every value is a substring of it
 	// A top-level entry is two nodes, a nested one two more: lines*2 bounds them, and a nested
 	// mapping takes the place of a value.
-	nodes = make([]fmNode, 0, 2*strings.Count(s, "\n")+2)
+	if need := 2*strings.Count(s, "\n") + 2; cap(buf) >= need {
+		nodes = buf[:0]
+	} else {
+		nodes = make([]fmNode, 0, need)
+	}
 	nested := -1  // the mapping being filled by indented lines, -1 when none is open
 	pending := -1 // the last top-level key's value when it was empty (null or a mapping)
 	indent := 0   // the nested mapping's indentation

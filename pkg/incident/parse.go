@@ -97,6 +97,9 @@ type Reader struct {
 	strs     []string
 	starts   []int
 	sections map[string]section
+	fm       frontMatter
+	nodes    []fmNode
+	keys     []keySpan
 }
 
 // Parse is incident.Parse, except that the document, and every slice in it (Actions, Log,
@@ -108,6 +111,12 @@ func (r *Reader) Parse(path string, src []byte) (*Document, error) { return pars
 // (Actions, Log and their Problems), which are most of the work. The document it returns is
 // for reading Meta and Path; use Parse for anything else.
 func ParseMeta(path string, src []byte) (*Document, error) { return parse(path, src, true, nil) }
+
+// ParseMeta is incident.ParseMeta, except that the document is only valid until the next call
+// (its strings stay valid): a listing reads 100,000 front matters and keeps a record of each.
+func (r *Reader) ParseMeta(path string, src []byte) (*Document, error) {
+	return parse(path, src, true, r)
+}
 
 // parse reads a document; r, when not nil, lends the memory of the document it read last.
 func parse(path string, src []byte, metaOnly bool, r *Reader) (*Document, error) {
@@ -146,9 +155,12 @@ func parse(path string, src []byte, metaOnly bool, r *Reader) (*Document, error)
 		d = &r.doc
 	}
 	*d = Document{Path: path, Src: src, lines: lines, table: span{-1, -1}, metaOnly: metaOnly, reader: r}
-	fm, err := splitFrontMatter(path, src, d.lines)
+	fm, err := splitFrontMatterWith(path, src, d.lines, r)
 	if err != nil {
 		return nil, err
+	}
+	if r != nil {
+		r.nodes, r.keys = fm.nodes, fm.keys // for the next document, once this one is done
 	}
 	d.fm = fm
 	problems, err := decodeMeta(path, fm, &d.Meta)

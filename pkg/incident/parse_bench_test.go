@@ -59,6 +59,25 @@ func BenchmarkParseMeta(b *testing.B) {
 	}
 }
 
+// BenchmarkReaderParseMeta is BenchmarkParseMeta through one Reader, as each worker of a
+// listing reads.
+func BenchmarkReaderParseMeta(b *testing.B) {
+	docs := benchDocs(b)
+	var n int64
+	for _, d := range docs {
+		n += int64(len(d))
+	}
+	b.SetBytes(n / int64(len(docs)))
+	var r incident.Reader
+	i := 0
+	for b.Loop() {
+		if _, err := r.ParseMeta("x.md", docs[i%len(docs)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
 // BenchmarkAppendLog is the surgical edit `incidentctl log` makes: append an entry, regenerate
 // the Status table (each edit parses its result again).
 func BenchmarkAppendLog(b *testing.B) {

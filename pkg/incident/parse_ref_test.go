@@ -463,10 +463,24 @@ func FuzzBodyReaders(f *testing.F) {
 }
 
 // readerSeqDiff parses the documents one after another with one Reader and describes the
-// first difference from Parse; each result is compared before the next Parse, and the
-// strings of the last results must still read as they did (only slices are reused).
+// first difference from Parse (and with another, from ParseMeta); each result is compared
+// before the next Parse, and the strings of the last results must still read as they did
+// (only slices are reused).
 func readerSeqDiff(docs [][]byte) string {
-	var r Reader
+	var r, rm Reader
+	for i, src := range docs {
+		got, errGot := rm.ParseMeta("f.md", src)
+		want, errWant := ParseMeta("f.md", src)
+		if fmt.Sprint(errGot) != fmt.Sprint(errWant) {
+			return fmt.Sprintf("document %d: ParseMeta errors differ: %v / ParseMeta: %v", i, errGot, errWant)
+		}
+		if got != nil {
+			got.reader = nil
+		}
+		if !reflect.DeepEqual(got, want) {
+			return fmt.Sprintf("document %d %q: ParseMeta documents differ:\n%+v\nParseMeta:\n%+v", i, src, got, want)
+		}
+	}
 	type kept struct {
 		texts []string
 		copy  []string

@@ -72,6 +72,16 @@ func ReadFile(abs string, max int64) ([]byte, Stat, bool) {
 	return readFD(fd, max, nil)
 }
 
+// ReadFileInto reads one regular file of at most max bytes, opened by its path, into *buf
+// (grown as needed, and kept by the caller for the next read, which overwrites it).
+func ReadFileInto(abs string, max int64, buf *[]byte) ([]byte, Stat, bool) {
+	fd, err := syscall.Open(abs, openFlags, 0)
+	if err != nil {
+		return nil, Stat{}, false
+	}
+	return readFD(fd, max, buf)
+}
+
 // readFD reads the open file fd whole, if it is a regular file of at most limit bytes, into
 // *buf (grown as needed) or, with buf nil, into a buffer of its size; and closes it. These are
 // the fstat, read and close of the quick read.

@@ -16,3 +16,6 @@ func (r *Reader) read(abs string, own bool) ([]byte, Stat, bool) { return nil, S
 
 // ReadFile reads one regular file of at most max bytes into a buffer of its own.
 func ReadFile(abs string, max int64) ([]byte, Stat, bool) { return nil, Stat{}, false }
+
+// ReadFileInto reads one regular file of at most max bytes into *buf.
+func ReadFileInto(abs string, max int64, buf *[]byte) ([]byte, Stat, bool) { return nil, Stat{}, false }

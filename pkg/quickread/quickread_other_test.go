@@ -23,4 +23,8 @@ func TestReadElsewhere(t *testing.T) {
 	if _, _, ok := r.ReadOwn(p); ok {
 		t.Error("ReadOwn took a file")
 	}
+	var buf []byte
+	if _, _, ok := ReadFileInto(p, 1<<20, &buf); ok {
+		t.Error("ReadFileInto took a file")
+	}
 }

@@ -44,7 +44,8 @@ func TestRead(t *testing.T) {
 	small := New(100)
 	defer small.Close()
 
-	// mode 0: Read, 1: ReadOwn, 2: ReadFile (with r's limit)
+	// mode 0: Read, 1: ReadOwn, 2: ReadFile (with r's limit), 3: ReadFileInto (likewise)
+	var into []byte
 	got := func(r *Reader, p string, mode int) (string, bool) {
 		t.Helper()
 		done := make(chan struct{})
@@ -58,8 +59,10 @@ func TestRead(t *testing.T) {
 				src, st, ok = r.Read(p)
 			case 1:
 				src, st, ok = r.ReadOwn(p)
-			default:
+			case 2:
 				src, st, ok = ReadFile(p, r.max)
+			default:
+				src, st, ok = ReadFileInto(p, r.max, &into)
 			}
 		}()
 		select {
@@ -104,6 +107,13 @@ func TestRead(t *testing.T) {
 		{r, link, 2, "", false},
 		{r, sub, 2, "", false},
 		{small, big, 2, "", false},
+		{r, b, 3, strings.Repeat("x", 40<<10), true},
+		{r, a, 3, "first document\n", true},
+		{r, fifo, 3, "", false},
+		{r, link, 3, "", false},
+		{r, sub, 3, "", false},
+		{small, big, 3, "", false},
+		{r, other, 3, "in another folder\n", true},
 	} {
 		if src, ok := got(c.r, c.path, c.mode); ok != c.ok || src != c.want {
 			t.Errorf("read %s: ok %v, %q; want ok %v, %q", c.path, ok, trim(src), c.ok, trim(c.want))

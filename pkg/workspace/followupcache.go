@@ -106,7 +106,7 @@ func (w *Workspace) eachFollowupSeen(fn func(Followup) error, seen *followupsSee
 			}
 		}
 		postmortemReads.Add(1)
-		doc, perr := w.loadPostmortem(rel)
+		doc, perr := w.loadFollowups(rel)
 		if perr != nil {
 			bad = append(bad, pmError{rel, perr})
 			if seen != nil {

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
@@ -295,11 +296,13 @@ func (w *Workspace) headers(folders []*folder, keep func(*incident.Document) boo
 	// so a document kept is copied out of it.
 	parallelWith(len(reread), func() (func(int), func()) {
 		r := quickread.New(incident.MaxSize)
+		pr := new(incident.Reader) // the worker's too: it is done with each document before the next
+		var rec []byte             // and the buffer each record is encoded in, then copied out of
 		return func(k int) {
 			h := &hs[reread[k]]
 			// The front matter first (ParseMeta fails exactly when Parse does); the whole
 			// document only if the caller keeps it.
-			d, src, key, err := w.loadMetaWith(r, Entry{ID: h.id(), Path: h.path()})
+			d, src, key, err := w.loadMetaWith(r, pr, Entry{ID: h.id(), Path: h.path()})
 			if err != nil {
 				h.err = err
 				return
@@ -307,7 +310,8 @@ func (w *Workspace) headers(folders []*folder, keep func(*incident.Document) boo
 			if h.key == (statKey{}) {
 				h.key = key
 			}
-			h.rec = string(encodeMeta(d))
+			rec = appendMeta(rec[:0], d)
+			h.rec = string(rec)
 			// A document the caller does not need in full is kept as its record only: a first
 			// listing of 100,000 documents would otherwise hold every front matter (and whatever
 			// its strings share memory with) at once.
@@ -367,9 +371,11 @@ var metaTimeKeys = []string{incident.KeyDeclaredAt, incident.KeyIdentifiedAt, in
 // and each time as the instant and offset it was written with (and whether as "Z"), from which
 // decodeMeta rebuilds exactly what time.Parse made of it. It reads d.Meta alone (no node of
 // the front matter, which ParseMeta does not build).
-func encodeMeta(d *incident.Document) []byte {
+func encodeMeta(d *incident.Document) []byte { return appendMeta(make([]byte, 0, 256), d) }
+
+// appendMeta appends the record of d's front matter to b (encodeMeta).
+func appendMeta(b []byte, d *incident.Document) []byte {
 	m := &d.Meta
-	b := make([]byte, 0, 256)
 	str := func(s string) {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
@@ -578,7 +584,10 @@ func (w *Workspace) readMetaCache() metaCache {
 // writeMetaCache stores the front matter of every document that parsed and has settled (see
 // settle.Window).
 func (w *Workspace) writeMetaCache(hs []header, now int64) {
-	var b bytes.Buffer
+	w.writeCacheWith("meta", func(b *bufio.Writer) { w.appendMetaCache(b, hs, now) })
+}
+
+func (w *Workspace) appendMetaCache(b *bufio.Writer, hs []header, now int64) {
 	b.WriteString(w.metaHeader())
 	type rec struct {
 		name string
@@ -593,7 +602,8 @@ func (w *Workspace) writeMetaCache(hs []header, now int64) {
 		b.WriteString("F\x00" + dir + "\x00" + strconv.Itoa(len(recs)) + "\x00")
 		var n []byte
 		for _, r := range recs {
-			b.WriteString(r.name + "\x00")
+			b.WriteString(r.name)
+			b.WriteByte(0)
 			n = n[:0]
 			for _, v := range []uint64{uint64(r.key.size), uint64(r.key.mtime), uint64(r.key.ctime), r.key.ino, uint64(len(r.data))} {
 				n = binary.AppendUvarint(n, v)
@@ -619,7 +629,6 @@ func (w *Workspace) writeMetaCache(hs []header, now int64) {
 	if len(hs) > 0 {
 		flush(hs[len(hs)-1].f.rel)
 	}
-	w.writeCache("meta", b.Bytes())
 }
 
 // docReads counts the documents read from disk (the cache tests count them).
@@ -628,20 +637,25 @@ var docReads atomic.Int64
 // loadMeta reads a document for its front matter (incident.ParseMeta), and returns its bytes
 // for a full parse.
 func (w *Workspace) loadMeta(e Entry) (*incident.Document, []byte, error) {
-	d, src, _, err := w.loadMetaWith(nil, e)
+	d, src, _, err := w.loadMetaWith(nil, nil, e)
 	return d, src, err
 }
 
 // loadMetaWith is loadMeta reading through r, when not nil: the bytes returned are then r's
-// buffer, valid until r reads again (and so is the document's Src). key is the stat data of
-// the file read (zero when it could not be taken).
-func (w *Workspace) loadMetaWith(r *quickread.Reader, e Entry) (d *incident.Document, src []byte, key statKey, err error) {
+// buffer, valid until r reads again (and so is the document's Src); and parsing with pr, when
+// not nil: the document is then valid until pr parses again. key is the stat data of the file
+// read (zero when it could not be taken).
+func (w *Workspace) loadMetaWith(r *quickread.Reader, pr *incident.Reader, e Entry) (d *incident.Document, src []byte, key statKey, err error) {
 	docReads.Add(1)
 	src, key, err = w.readDoc(r, e.Path)
 	if err != nil {
 		return nil, nil, key, err
 	}
-	d, err = incident.ParseMeta(e.Path, src)
+	if pr != nil {
+		d, err = pr.ParseMeta(e.Path, src)
+	} else {
+		d, err = incident.ParseMeta(e.Path, src)
+	}
 	return d, src, key, err
 }
 

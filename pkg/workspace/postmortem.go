@@ -10,12 +10,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
 	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/postmortem"
+	"github.com/incidentctl/incidentctl/pkg/quickread"
 	"github.com/incidentctl/incidentctl/templates"
 )
 
@@ -262,10 +264,49 @@ func (w *Workspace) loadPostmortem(rel string) (*postmortem.Document, error) {
 	if err != nil {
 		return nil, i18n.Errorf("pmws.reading", "Path", rel, "Error", err.Error())
 	}
+	return parsePostmortem(rel, src)
+}
+
+func parsePostmortem(rel string, src []byte) (*postmortem.Document, error) {
 	if !bytes.HasPrefix(src, []byte("---")) {
 		return nil, i18n.Errorf("pmws.no_front_matter", "Path", rel)
 	}
 	return postmortem.Parse(rel, src)
+}
+
+// pmBufs are loadFollowups' read buffers: QuickFollowups keeps nothing of the file's bytes.
+var pmBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// pmFollowups is what the follow-ups walk (eachFollowup) reads of a postmortem: its Meta's
+// Incident and Followups (the rest of Meta may be empty).
+type pmFollowups struct{ Meta postmortem.Meta }
+
+// loadFollowups reads a postmortem for the follow-ups walk: with postmortem.QuickFollowups when
+// its front matter has the plain shapes that reads (nearly every one), else as loadPostmortem
+// does, with the same errors. The file is read the quick way (pkg/quickread) into a buffer
+// used again (pmBufs) where that takes it, else as loadPostmortem reads it, which reports what
+// is wrong.
+func (w *Workspace) loadFollowups(rel string) (*pmFollowups, error) {
+	abs := w.abs(rel)
+	buf := pmBufs.Get().(*[]byte)
+	defer pmBufs.Put(buf)
+	src, _, ok := quickread.ReadFileInto(abs, incident.MaxSize, buf)
+	if ok {
+		if m, ok := postmortem.QuickFollowups(src); ok {
+			return &pmFollowups{Meta: m}, nil
+		}
+		src = bytes.Clone(src) // the Document keeps it
+	} else {
+		var err error
+		if src, err = readFile(abs); err != nil {
+			return nil, i18n.Errorf("pmws.reading", "Path", rel, "Error", err.Error())
+		}
+	}
+	doc, err := parsePostmortem(rel, src)
+	if err != nil {
+		return nil, err
+	}
+	return &pmFollowups{Meta: doc.Meta}, nil
 }
 
 // FindPostmortem resolves an incident (any unambiguous prefix) and reads its postmortem.
