@@ -1,48 +1,15 @@
 package index
 
 import (
-	"bufio"
 	"crypto/sha1"
 	"encoding/binary"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
-	"unsafe"
-)
 
-// residentKB is how much of the mapping holding data is in this process's memory (its Rss
-// in /proc/self/smaps).
-func residentKB(t *testing.T, data []byte) int {
-	t.Helper()
-	f, err := os.Open("/proc/self/smaps")
-	if err != nil {
-		t.Skipf("no /proc/self/smaps: %v", err)
-	}
-	defer f.Close()
-	start := fmt.Sprintf("%x-", uintptr(unsafe.Pointer(&data[0])))
-	in := false
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if fields := strings.Fields(line); len(fields) > 0 && strings.Contains(fields[0], "-") && !strings.HasSuffix(fields[0], ":") {
-			in = strings.HasPrefix(line, start)
-			continue
-		}
-		if v, ok := strings.CutPrefix(line, "Rss:"); ok && in {
-			kb, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
-			if err != nil {
-				t.Fatalf("smaps: %q", line)
-			}
-			return kb
-		}
-	}
-	t.Fatalf("the mapping at %s is not in /proc/self/smaps", start)
-	return 0
-}
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/gittest"
+)
 
 // Integrate's reads of a sparsely mapped index (MapSparse) keep only a window of it resident:
 // the racy pass, the plan and the write each walk all of it, and none leaves it all in the
@@ -69,7 +36,7 @@ func TestSparseIndexStaysOutOfMemory(t *testing.T) {
 	}
 	defer unmap()
 	const bound = (evictWindow + 256<<10) >> 10 // a window, and the kernel's fault-around beside it
-	if kb := residentKB(t, mapped); kb > bound {
+	if kb := gittest.ResidentKB(t, mapped); kb > bound {
 		t.Fatalf("%d KB resident right after MapSparse", kb)
 	}
 
@@ -84,7 +51,7 @@ func TestSparseIndexStaysOutOfMemory(t *testing.T) {
 	if len(want) != (len(names)+6)/7 || !slices.Equal(got, want) {
 		t.Fatalf("RacyEntriesStreamed found %d entries, RacyEntries %d", len(got), len(want))
 	}
-	if kb := residentKB(t, mapped); kb > bound {
+	if kb := gittest.ResidentKB(t, mapped); kb > bound {
 		t.Errorf("%d KB of the %d KB index resident after the racy pass (bound %d KB)", kb, len(data)>>10, bound)
 	}
 
@@ -92,14 +59,14 @@ func TestSparseIndexStaysOutOfMemory(t *testing.T) {
 	if err != nil || len(dirty) != 1 { // removing an entry the old tip does not have: dirty
 		t.Fatalf("PlanEdits: %v, dirty %q", err, dirty)
 	}
-	if kb := residentKB(t, mapped); kb > bound {
+	if kb := gittest.ResidentKB(t, mapped); kb > bound {
 		t.Errorf("%d KB resident after PlanEdits (bound %d KB)", kb, bound)
 	}
 	var out countingWriter
 	if err := plan.WriteIndex(&out); err != nil {
 		t.Fatal(err)
 	}
-	if kb := residentKB(t, mapped); kb > bound {
+	if kb := gittest.ResidentKB(t, mapped); kb > bound {
 		t.Errorf("%d KB resident after WriteIndex (bound %d KB)", kb, bound)
 	}
 }

@@ -1,49 +1,15 @@
 package odb
 
 import (
-	"bufio"
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
-	"unsafe"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"golang.org/x/sys/unix"
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/gittest"
 )
-
-// residentKB is how much of the mapping holding b is in this process's memory (its Rss in
-// /proc/self/smaps).
-func residentKB(t *testing.T, b []byte) int {
-	t.Helper()
-	f, err := os.Open("/proc/self/smaps")
-	if err != nil {
-		t.Skipf("no /proc/self/smaps: %v", err)
-	}
-	defer f.Close()
-	start := fmt.Sprintf("%x-", uintptr(unsafe.Pointer(&b[0])))
-	in := false
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if fields := strings.Fields(line); len(fields) > 0 && strings.Contains(fields[0], "-") && !strings.HasSuffix(fields[0], ":") {
-			in = strings.HasPrefix(line, start)
-			continue
-		}
-		if v, ok := strings.CutPrefix(line, "Rss:"); ok && in {
-			kb, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
-			if err != nil {
-				t.Fatalf("smaps: %q", line)
-			}
-			return kb
-		}
-	}
-	t.Fatalf("the mapping at %s is not in /proc/self/smaps", start)
-	return 0
-}
 
 // writeBlobs stores n new blobs with git and returns their names.
 func writeBlobs(t *testing.T, dir, tag string, n int) []plumbing.Hash {
@@ -104,7 +70,7 @@ func TestReadsElsewhereKeepTheBigIdxOutOfMemory(t *testing.T) {
 	}
 	// Opening a pack checks its header and checksum with plain reads: a pack nothing was
 	// read from has none of its data in the process.
-	if kb := residentKB(t, bigPack.data); kb > 0 {
+	if kb := gittest.ResidentKB(t, bigPack.data); kb > 0 {
 		t.Errorf("%d KB of the big .pack resident, though no object was read from it", kb)
 	}
 	// Nothing of the big .idx in memory (opening the pack read its header and trailer): the
@@ -116,7 +82,7 @@ func TestReadsElsewhereKeepTheBigIdxOutOfMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if kb := residentKB(t, bigPack.idx); kb > 0 {
+	if kb := gittest.ResidentKB(t, bigPack.idx); kb > 0 {
 		t.Errorf("%d KB of the %d KB big .idx resident after reading %d objects of the small packs",
 			kb, len(bigPack.idx)>>10, len(small))
 	}
@@ -134,7 +100,7 @@ func TestReadsElsewhereKeepTheBigIdxOutOfMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if kb := residentKB(t, bigPack.idx); kb > 0 {
+	if kb := gittest.ResidentKB(t, bigPack.idx); kb > 0 {
 		t.Errorf("%d KB of the big .idx resident after reading %d loose objects again", kb, len(loose))
 	}
 }
