@@ -1,10 +1,10 @@
 package cli
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -272,13 +272,8 @@ func (e *elemJSON) stringMap(depth int, m map[string]string) {
 		e.b = append(e.b, "{}"...)
 		return
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, strings.Compare)
 	e.b = append(e.b, '{')
-	for i, k := range keys {
+	for i, k := range slices.Sorted(maps.Keys(m)) {
 		e.memberKey(depth+1, k, i == 0)
 		e.str(m[k])
 	}
@@ -297,13 +292,8 @@ func (e *elemJSON) fields(depth int, m map[string]any) {
 		e.b = append(e.b, "{}"...)
 		return
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, strings.Compare)
 	e.b = append(e.b, '{')
-	for i, k := range keys {
+	for i, k := range slices.Sorted(maps.Keys(m)) {
 		e.memberKey(depth+1, k, i == 0)
 		switch v := m[k].(type) {
 		case string:
