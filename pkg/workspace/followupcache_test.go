@@ -20,6 +20,18 @@ import (
 // unreadable postmortems in the order of the walk.
 func exactFollowups(t *testing.T, w *Workspace) (items []string, errs []string) {
 	t.Helper()
+	fus, errs := parseEveryPostmortem(t, w)
+	for _, f := range fus {
+		items = append(items, showFollowup(f))
+	}
+	return items, errs
+}
+
+// parseEveryPostmortem is the follow-ups the slow, sure way: every postmortem found by
+// filepath.WalkDir parsed, its follow-ups by postmortem path, and the errors of the unreadable
+// ones in the order of the walk.
+func parseEveryPostmortem(t *testing.T, w *Workspace) (fus []Followup, errs []string) {
+	t.Helper()
 	type pm struct {
 		path string
 		fus  []Followup
@@ -58,11 +70,9 @@ func exactFollowups(t *testing.T, w *Workspace) (items []string, errs []string) 
 	}
 	slices.SortStableFunc(pms, func(a, b pm) int { return strings.Compare(a.path, b.path) })
 	for _, p := range pms {
-		for _, f := range p.fus {
-			items = append(items, showFollowup(f))
-		}
+		fus = append(fus, p.fus...)
 	}
-	return items, errs
+	return fus, errs
 }
 
 // showFollowup writes out everything a follow-up holds (a time as its instant and offset, what

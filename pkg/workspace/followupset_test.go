@@ -38,52 +38,15 @@ func synthPostmortemRepo(t *testing.T, n int) *Workspace {
 	return w
 }
 
-// exactOpenFollowups is the board's follow-ups the slow, sure way: every postmortem found by
-// filepath.WalkDir parsed, its follow-ups not done (overdue ones only if overdue), by path.
+// exactOpenFollowups is the board's follow-ups the slow, sure way: every postmortem parsed
+// (parseEveryPostmortem), its follow-ups not done (overdue ones only if overdue), by path.
 func exactOpenFollowups(t *testing.T, w *Workspace, overdue bool) (items, errs []string) {
 	t.Helper()
-	type pm struct {
-		path string
-		fus  []string
-	}
-	var pms []pm
-	root := w.abs(w.postmortemsDir())
-	err := filepath.WalkDir(root, func(p string, de fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) && p == root {
-				return nil
-			}
-			return err
+	fus, errs := parseEveryPostmortem(t, w)
+	for _, f := range fus {
+		if !f.Done && (!overdue || f.Overdue) {
+			items = append(items, showFollowup(f))
 		}
-		if de.IsDir() || !strings.HasSuffix(de.Name(), ".md") || incident.IDFromFileName(de.Name()) == "" {
-			return nil
-		}
-		if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
-			return nil
-		}
-		rel, _ := filepath.Rel(w.Root(), p)
-		rel = filepath.ToSlash(rel)
-		doc, err := w.loadPostmortem(rel)
-		if err != nil {
-			errs = append(errs, err.Error())
-			return nil
-		}
-		x := pm{path: rel}
-		for _, f := range doc.Meta.Followups {
-			it := Followup{Followup: f, Incident: doc.Meta.Incident, Path: rel, Overdue: f.Overdue(w.Now())}
-			if !f.Done && (!overdue || it.Overdue) {
-				x.fus = append(x.fus, showFollowup(it))
-			}
-		}
-		pms = append(pms, x)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	slices.SortStableFunc(pms, func(a, b pm) int { return strings.Compare(a.path, b.path) })
-	for _, p := range pms {
-		items = append(items, p.fus...)
 	}
 	return items, errs
 }
