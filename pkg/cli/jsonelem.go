@@ -60,71 +60,61 @@ func appendIncidentElement(dst []byte, v *IncidentJSON) ([]byte, bool) {
 	e.key(1, "fields", false)
 	e.fields(1, v.Fields)
 	e.key(1, "actions", false)
-	switch {
-	case v.Actions == nil:
-		e.b = append(e.b, "null"...)
-	case len(v.Actions) == 0:
-		e.b = append(e.b, "[]"...)
-	default:
-		e.b = append(e.b, '[')
-		for i := range v.Actions {
-			a := &v.Actions[i]
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			e.newline(2)
-			e.b = append(e.b, '{')
-			e.key(3, "number", true)
-			e.b = strconv.AppendInt(e.b, int64(a.Number), 10)
-			e.key(3, "text", false)
-			e.str(a.Text)
-			e.key(3, "done", false)
-			e.b = strconv.AppendBool(e.b, a.Done)
-			e.key(3, "required", false)
-			e.b = strconv.AppendBool(e.b, a.Required)
-			e.key(3, "due_at", false)
-			e.timePtr(a.DueAt)
-			e.key(3, "overdue", false)
-			e.b = strconv.AppendBool(e.b, a.Overdue)
-			e.newline(2)
-			e.b = append(e.b, '}')
-		}
-		e.newline(1)
-		e.b = append(e.b, ']')
-	}
+	objectList(&e, v.Actions, func(a *ActionJSON) {
+		e.key(3, "number", true)
+		e.b = strconv.AppendInt(e.b, int64(a.Number), 10)
+		e.key(3, "text", false)
+		e.str(a.Text)
+		e.key(3, "done", false)
+		e.b = strconv.AppendBool(e.b, a.Done)
+		e.key(3, "required", false)
+		e.b = strconv.AppendBool(e.b, a.Required)
+		e.key(3, "due_at", false)
+		e.timePtr(a.DueAt)
+		e.key(3, "overdue", false)
+		e.b = strconv.AppendBool(e.b, a.Overdue)
+	})
 	e.key(1, "log", false)
-	switch {
-	case v.Log == nil:
-		e.b = append(e.b, "null"...)
-	case len(v.Log) == 0:
-		e.b = append(e.b, "[]"...)
-	default:
-		e.b = append(e.b, '[')
-		for i := range v.Log {
-			l := &v.Log[i]
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			e.newline(2)
-			e.b = append(e.b, '{')
-			e.key(3, "at", true)
-			e.time(l.At)
-			e.key(3, "author", false)
-			e.str(l.Author)
-			e.key(3, "text", false)
-			e.str(l.Text)
-			e.newline(2)
-			e.b = append(e.b, '}')
-		}
-		e.newline(1)
-		e.b = append(e.b, ']')
-	}
+	objectList(&e, v.Log, func(l *LogJSON) {
+		e.key(3, "at", true)
+		e.time(l.At)
+		e.key(3, "author", false)
+		e.str(l.Author)
+		e.key(3, "text", false)
+		e.str(l.Text)
+	})
 	e.newline(0)
 	e.b = append(e.b, '}')
 	if e.fail {
 		return dst, false
 	}
 	return e.b, true
+}
+
+// objectList appends a member's list of objects (at depth 1, its objects at depth 2), each
+// object's members written by item, as encoding/json and the indentation write it.
+func objectList[T any](e *elemJSON, s []T, item func(*T)) {
+	switch {
+	case s == nil:
+		e.b = append(e.b, "null"...)
+		return
+	case len(s) == 0:
+		e.b = append(e.b, "[]"...)
+		return
+	}
+	e.b = append(e.b, '[')
+	for i := range s {
+		if i > 0 {
+			e.b = append(e.b, ',')
+		}
+		e.newline(2)
+		e.b = append(e.b, '{')
+		item(&s[i])
+		e.newline(2)
+		e.b = append(e.b, '}')
+	}
+	e.newline(1)
+	e.b = append(e.b, ']')
 }
 
 // elemJSON is appendIncidentElement's buffer, and whether it met something it does not write.
