@@ -2,8 +2,10 @@ package postmortem
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/incidentctl/incidentctl/pkg/incident"
@@ -26,7 +28,15 @@ import (
 // Owner, Due, Kind, Link, Done, DoneAt, Line and Col; not the key positions KeyPos gives, which
 // the walk does not keep). TestQuickFollowupsAgrees and FuzzQuickFollowups compare the two.
 // The Meta's other fields are left empty.
-func QuickFollowups(src []byte) (m Meta, ok bool) {
+func QuickFollowups(src []byte) (m Meta, ok bool) { return quickRead(src, false) }
+
+// QuickClean is QuickFollowups for lint: ok true says, besides, that Parse finds no problem in
+// the front matter (Problems is empty: every key known, the status one of Statuses, the meeting
+// an RFC 3339 time, each follow-up's due, kind, done and done_at well formed and its id of the
+// form <incident>-F<n>, unique). Anything else gives ok false, and lint parses the file.
+func QuickClean(src []byte) (m Meta, ok bool) { return quickRead(src, true) }
+
+func quickRead(src []byte, strict bool) (m Meta, ok bool) {
 	if len(src) > MaxSize || bytes.IndexByte(src, 0) >= 0 || !utf8.Valid(src) {
 		return Meta{}, false
 	}
@@ -53,12 +63,12 @@ func QuickFollowups(src []byte) (m Meta, ok bool) {
 	if !incident.PlainYAMLText(y) {
 		return Meta{}, false
 	}
-	return quickFrontMatter(string(y))
+	return quickFrontMatter(string(y), strict)
 }
 
 // quickFrontMatter reads the lines of the front matter s (the text between the fences, which
 // incident.PlainYAMLText accepted). Line numbers in the file are one more than in s.
-func quickFrontMatter(s string) (m Meta, ok bool) {
+func quickFrontMatter(s string, strict bool) (m Meta, ok bool) {
 	var (
 		keys        [8]string // the top-level keys so far, for duplicates (more: left to Parse)
 		nkeys       int
@@ -116,6 +126,9 @@ func quickFrontMatter(s string) (m Meta, ok bool) {
 			} else if key == KeyFollowups {
 				seq = true // null, unless items follow
 			}
+			if strict && !slices.Contains(Keys, key) {
+				return Meta{}, false // Parse: an unknown key
+			}
 			switch key {
 			case KeyIncident:
 				if null || value == "" {
@@ -123,7 +136,16 @@ func quickFrontMatter(s string) (m Meta, ok bool) {
 				}
 				m.Incident, hasIncident = value, true
 			case KeyStatus:
+				if strict && !null && value != "" && !ValidStatus(value) {
+					return Meta{}, false // Parse: not a postmortem status
+				}
 				hasStatus = true
+			case KeyMeeting:
+				if strict && !null {
+					if _, err := time.Parse(time.RFC3339, value); err != nil {
+						return Meta{}, false // Parse: meeting is not an RFC 3339 time
+					}
+				}
 			case KeyFollowups:
 				if !null {
 					return Meta{}, false // Parse: followups must be a list
@@ -171,6 +193,9 @@ func quickFrontMatter(s string) (m Meta, ok bool) {
 				val = v
 			}
 		}
+		if strict && !cleanFollowupValue(key, val, strings.Trim(rest, " ")) {
+			return Meta{}, false
+		}
 		switch key {
 		case FKeyID:
 			item.ID = val
@@ -197,5 +222,47 @@ func quickFrontMatter(s string) (m Meta, ok bool) {
 	if !hasIncident || !hasStatus {
 		return Meta{}, false
 	}
+	if strict && !cleanFollowupIDs(m) {
+		return Meta{}, false
+	}
 	return m, true
+}
+
+// cleanFollowupValue says whether Parse takes a follow-up's key and value (raw: as written after
+// the colon) without a problem.
+func cleanFollowupValue(key, val, raw string) bool {
+	switch key {
+	case FKeyID, FKeyText, FKeyOwner, FKeyLink:
+		return true
+	case FKeyDue:
+		return val == "" || validDue(val)
+	case FKeyKind:
+		return ValidKind(val)
+	case FKeyDone:
+		return raw == "" || raw == "true" || raw == "false" // plain, so yaml.v3 tags it !!bool
+	case FKeyDoneAt:
+		if val == "" {
+			return true
+		}
+		_, err := time.Parse(time.RFC3339, val)
+		return err == nil
+	}
+	return false // an unknown key
+}
+
+// cleanFollowupIDs says whether every follow-up has an id of the form <incident>-F<n>, none the
+// same as another's.
+func cleanFollowupIDs(m Meta) bool {
+	for i, f := range m.Followups {
+		ref, _, ok := SplitFollowupID(f.ID)
+		if f.ID == "" || !ok || !equalFold(ref, m.Incident) {
+			return false
+		}
+		for _, g := range m.Followups[:i] {
+			if strings.EqualFold(g.ID, f.ID) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -187,6 +187,10 @@ func fuzzCorpusBytes(s string) ([]byte, bool) {
 func checkQuick(t *testing.T, name string, src []byte) bool {
 	t.Helper()
 	m, ok := QuickFollowups(src)
+	cm, clean := QuickClean(src)
+	if clean && !ok {
+		t.Fatalf("%s: QuickClean took a postmortem QuickFollowups does not:\n%s", name, src)
+	}
 	if !ok {
 		return false
 	}
@@ -197,8 +201,20 @@ func checkQuick(t *testing.T, name string, src []byte) bool {
 	if diff := diffFollowupsMeta(m, d.Meta); diff != "" {
 		t.Fatalf("%s: %s\n%s", name, diff, src)
 	}
+	if clean {
+		if len(d.Problems) > 0 {
+			t.Fatalf("%s: QuickClean took a postmortem in which Parse finds %+v:\n%s", name, d.Problems, src)
+		}
+		if diff := diffFollowupsMeta(cm, d.Meta); diff != "" {
+			t.Fatalf("%s: QuickClean: %s\n%s", name, diff, src)
+		}
+		quickCleanSeen++
+	}
 	return true
 }
+
+// quickCleanSeen counts the inputs QuickClean took (TestQuickFollowupsAgrees requires some).
+var quickCleanSeen int
 
 // diffFollowupsMeta describes how the quick reading q differs from Parse's Meta p in what the
 // quick reader reads (Incident, and every field of the follow-ups but the key positions; the
@@ -241,7 +257,15 @@ func TestQuickFollowupsAgrees(t *testing.T) {
 			t.Errorf("%s: the quick reader declined a postmortem as the commands write it:\n%s", name, src)
 		}
 	}
-	t.Logf("%d of %d documents taken", taken, len(docs))
+	t.Logf("%d of %d documents taken, %d clean", taken, len(docs), quickCleanSeen)
+	if quickCleanSeen == 0 {
+		t.Error("QuickClean took none of the corpus: lint's quick path is never tried")
+	}
+	for name, src := range docs {
+		if _, ok := QuickClean(src); strings.HasPrefix(name, "../../postmortems/") && !ok {
+			t.Errorf("%s: QuickClean declined the repository's own postmortem", name)
+		}
+	}
 	for i, want := range map[int]bool{1: true, 2: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true} {
 		if _, ok := QuickFollowups([]byte(quickSeeds[i])); ok != want {
 			t.Errorf("seed %d: taken %v, want %v:\n%s", i, ok, want, quickSeeds[i])
