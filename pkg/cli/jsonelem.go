@@ -254,38 +254,14 @@ func (e *elemJSON) timePtr(t *time.Time) {
 
 // stringMap appends m with its keys in order, as encoding/json does.
 func (e *elemJSON) stringMap(depth int, m map[string]string) {
-	switch {
-	case m == nil:
-		e.b = append(e.b, "null"...)
-		return
-	case len(m) == 0:
-		e.b = append(e.b, "{}"...)
-		return
-	}
-	e.b = append(e.b, '{')
-	for i, k := range slices.Sorted(maps.Keys(m)) {
-		e.memberKey(depth+1, k, i == 0)
-		e.str(m[k])
-	}
-	e.newline(depth)
-	e.b = append(e.b, '}')
+	objectMap(e, depth, m, e.str)
 }
 
 // fields appends the custom fields (customFields): strings, numbers, booleans and lists of
 // strings; anything else fails the element.
 func (e *elemJSON) fields(depth int, m map[string]any) {
-	switch {
-	case m == nil:
-		e.b = append(e.b, "null"...)
-		return
-	case len(m) == 0:
-		e.b = append(e.b, "{}"...)
-		return
-	}
-	e.b = append(e.b, '{')
-	for i, k := range slices.Sorted(maps.Keys(m)) {
-		e.memberKey(depth+1, k, i == 0)
-		switch v := m[k].(type) {
+	objectMap(e, depth, m, func(v any) {
+		switch v := v.(type) {
 		case string:
 			e.str(v)
 		case bool:
@@ -297,6 +273,24 @@ func (e *elemJSON) fields(depth int, m map[string]any) {
 		default:
 			e.fail = true
 		}
+	})
+}
+
+// objectMap appends m as an object at depth, its keys in order (as encoding/json sorts them),
+// each value written by value.
+func objectMap[V any](e *elemJSON, depth int, m map[string]V, value func(V)) {
+	switch {
+	case m == nil:
+		e.b = append(e.b, "null"...)
+		return
+	case len(m) == 0:
+		e.b = append(e.b, "{}"...)
+		return
+	}
+	e.b = append(e.b, '{')
+	for i, k := range slices.Sorted(maps.Keys(m)) {
+		e.memberKey(depth+1, k, i == 0)
+		value(m[k])
 	}
 	e.newline(depth)
 	e.b = append(e.b, '}')
