@@ -299,21 +299,9 @@ func (s *Store) objectAt(p *pack, off int64) (plumbing.ObjectType, []byte, error
 			baseType, base = plumbing.ObjectType(kind), data
 			deltaBases.add(p.sum, off, baseType, base)
 		case packOfsDelta:
-			rel, n := int64(0), 0
-			for {
-				if pos+int64(n) >= int64(len(p.data)) || rel > 1<<55 {
-					return plumbing.InvalidObject, nil, errSlowPath
-				}
-				c := p.data[pos+int64(n)]
-				n++
-				if n == 1 {
-					rel = int64(c & 0x7f)
-				} else {
-					rel = (rel+1)<<7 | int64(c&0x7f)
-				}
-				if c&0x80 == 0 {
-					break
-				}
+			rel, n, ok := ofsDeltaDistance(p.data, pos)
+			if !ok {
+				return plumbing.InvalidObject, nil, errSlowPath
 			}
 			if rel <= 0 || rel > off || len(chain) >= maxChain {
 				return plumbing.InvalidObject, nil, errSlowPath
@@ -461,4 +449,25 @@ func objectName(typ plumbing.ObjectType, data []byte) plumbing.Hash {
 	var h plumbing.Hash
 	d.Sum(h[:0])
 	return h
+}
+
+// ofsDeltaDistance reads an offset delta's distance back to its base at pos in data (git's
+// offset encoding: 7 bits a byte, each continuation adding one before the shift) and how many
+// bytes it took; ok is false when data ends first or the distance overflows.
+func ofsDeltaDistance(data []byte, pos int64) (rel int64, n int, ok bool) {
+	for {
+		if pos+int64(n) >= int64(len(data)) || rel > 1<<55 {
+			return 0, 0, false
+		}
+		c := data[pos+int64(n)]
+		n++
+		if n == 1 {
+			rel = int64(c & 0x7f)
+		} else {
+			rel = (rel+1)<<7 | int64(c&0x7f)
+		}
+		if c&0x80 == 0 {
+			return rel, n, true
+		}
+	}
 }

@@ -174,21 +174,9 @@ func (s *Store) indexPack(data []byte) ([]byte, [20]byte, error) {
 		d := packDelta{entry: len(entries), size: size}
 		switch kind {
 		case packOfsDelta:
-			rel, n := int64(0), 0
-			for {
-				if pos+int64(n) >= int64(len(body)) || rel > 1<<55 {
-					return nil, sum, fmt.Errorf("entry at %d: truncated", off)
-				}
-				c := body[pos+int64(n)]
-				n++
-				if n == 1 {
-					rel = int64(c & 0x7f)
-				} else {
-					rel = (rel+1)<<7 | int64(c&0x7f)
-				}
-				if c&0x80 == 0 {
-					break
-				}
+			rel, n, ok := ofsDeltaDistance(body, pos)
+			if !ok {
+				return nil, sum, fmt.Errorf("entry at %d: truncated", off)
 			}
 			if rel <= 0 || rel > off-12 {
 				return nil, sum, fmt.Errorf("entry at %d: its base is outside the pack", off)
