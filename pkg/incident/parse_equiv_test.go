@@ -2,8 +2,6 @@ package incident
 
 import (
 	"reflect"
-	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -43,23 +41,6 @@ func TestBodyParserAgrees(t *testing.T) {
 	for i, d := range docs {
 		sameParse(t, "doc"+string(rune('a'+i)), d)
 	}
-}
-
-// fuzzCorpusBytes decodes a one-value []byte corpus file ("go test fuzz v1\n[]byte(...)").
-func fuzzCorpusBytes(s string) ([]byte, bool) {
-	_, v, ok := strings.Cut(s, "\n")
-	v = strings.TrimSpace(v)
-	if !ok || !strings.HasPrefix(v, "[]byte(") || !strings.HasSuffix(v, ")") {
-		return nil, false
-	}
-	var out []byte
-	q := strings.TrimSuffix(strings.TrimPrefix(v, "[]byte("), ")")
-	unq, err := strconv.Unquote(q)
-	if err != nil {
-		return nil, false
-	}
-	out = []byte(unq)
-	return out, true
 }
 
 func FuzzBodyParser(f *testing.F) {

@@ -1,12 +1,12 @@
 package incident
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/incidentctl/incidentctl/pkg/internal/testcorpus"
 )
 
 // sameMetaParse requires ParseMeta to fail exactly when Parse fails, with the same error, and
@@ -102,22 +102,7 @@ func FuzzControlAt(f *testing.F) {
 }
 
 // eachCorpusDoc calls fn with every test document: the files of testdata and the inputs of the
-// fuzz corpora (a corpus file that is not one []byte or string input is skipped).
+// fuzz corpora (a corpus file that is not one []byte input is skipped).
 func eachCorpusDoc(t testing.TB, fn func(name string, b []byte)) {
-	for _, glob := range []string{"testdata/*.md", "testdata/fuzz/*/*"} {
-		files, _ := filepath.Glob(glob)
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if strings.HasPrefix(string(b), "go test fuzz") {
-				var ok bool
-				if b, ok = fuzzCorpusBytes(string(b)); !ok {
-					continue
-				}
-			}
-			fn(f, b)
-		}
-	}
+	testcorpus.Each(t, fn, "testdata/*.md", "testdata/fuzz/*/*")
 }

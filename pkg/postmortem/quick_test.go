@@ -2,7 +2,6 @@ package postmortem
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -10,6 +9,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/incidentctl/incidentctl/pkg/internal/testcorpus"
 )
 
 // quickSeeds are postmortems in the shapes the CLI writes, hand edits of them, and the near
@@ -138,22 +139,8 @@ func quickCorpus(t testing.TB) map[string][]byte {
 	for i, b := range quickWritten(t) {
 		docs["written "+strconv.Itoa(i)] = b
 	}
-	for _, glob := range []string{"../../postmortems/*/*/*.md", "../incident/testdata/*.md", "../incident/testdata/fuzz/*/*", "testdata/fuzz/*/*"} {
-		files, _ := filepath.Glob(glob)
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if strings.HasPrefix(string(b), "go test fuzz") {
-				var ok bool
-				if b, ok = fuzzCorpusBytes(string(b)); !ok {
-					continue
-				}
-			}
-			docs[f] = b
-		}
-	}
+	testcorpus.Each(t, func(name string, b []byte) { docs[name] = b },
+		"../../postmortems/*/*/*.md", "../incident/testdata/*.md", "../incident/testdata/fuzz/*/*", "testdata/fuzz/*/*")
 	scripts, _ := filepath.Glob("../../cmd/incidentctl/testdata/script/*.txtar")
 	for _, s := range scripts {
 		a, err := txtar.ParseFile(s)
@@ -167,18 +154,6 @@ func quickCorpus(t testing.TB) map[string][]byte {
 		}
 	}
 	return docs
-}
-
-// fuzzCorpusBytes reads a corpus file of a []byte fuzz target ("go test fuzz v1", then
-// []byte("...")).
-func fuzzCorpusBytes(s string) ([]byte, bool) {
-	_, rest, ok := strings.Cut(s, "\n")
-	rest = strings.TrimSpace(rest)
-	if !ok || !strings.HasPrefix(rest, "[]byte(") || !strings.HasSuffix(rest, ")") {
-		return nil, false
-	}
-	q, err := strconv.Unquote(rest[len("[]byte(") : len(rest)-1])
-	return []byte(q), err == nil
 }
 
 // checkQuick compares QuickFollowups with Parse on src: when the quick reader takes it, Parse
