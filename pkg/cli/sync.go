@@ -33,6 +33,7 @@ func newSyncCmd(app *App) *cobra.Command {
 			}
 			syncGC()
 			res, err := ws.Sync(workspace.SyncOptions{Remote: remote, Progress: app.progress()})
+			defer app.housekeep(ws) // as git fetch does, whether or not the sync went through
 			if err != nil {
 				var u *sync.UnreachableError
 				if errors.As(err, &u) {
@@ -135,7 +136,46 @@ func syncGC() {
 // shareChange runs after a command succeeded (the root's PersistentPostRunE): a command with
 // --sync that was given it, or that runs where sync.auto is on, shares its commit. An
 // unreachable remote is only a warning: the commit is made, and the next sync delivers it.
+// Then, as git commit does, a command that committed runs git's automatic maintenance when it
+// is due (housekeep; sync runs it itself).
 func (app *App) shareChange(cmd *cobra.Command, args []string) error {
+	err := app.shareIfAsked(cmd)
+	if ws := app.opened; ws != nil && cmd.CommandPath() != "incidentctl sync" && ws.Changed(processStart) {
+		app.housekeep(ws)
+	}
+	return err
+}
+
+// processStart is when this process started: a change since then is this command's.
+var processStart = time.Now()
+
+// housekeep runs git's automatic maintenance when it is due (workspace.Housekeep). Whatever
+// happens, the command's own result stands: a failure of git is a warning.
+func (app *App) housekeep(ws *workspace.Workspace) {
+	m := ws.Housekeep(func(m workspace.Maintenance) {
+		if !m.Passed() || app.JSON {
+			return // maintenance tasks git evaluates each time: as quiet as git commit --quiet
+		}
+		why := app.P.T("maintenance.why_loose", "Count", m.Loose, "Limit", m.LooseLimit)
+		if m.PackLimit > 0 && m.Packs > m.PackLimit {
+			why = app.P.T("maintenance.why_packs", "Count", m.Packs, "Limit", m.PackLimit)
+		}
+		id := "maintenance.background"
+		if !m.Detach {
+			id = "maintenance.foreground"
+		}
+		fmt.Fprintln(app.Err, app.P.T(id, "Why", why))
+	})
+	switch {
+	case m.Err != nil:
+		fmt.Fprintf(app.Err, "%s: %s\n", app.P.T("warning"), app.P.T("maintenance.failed", "Error", oneLine(m.Output)))
+	case m.Output != "":
+		fmt.Fprintf(app.Err, "%s: %s\n", app.P.T("warning"), app.P.T("maintenance.said", "Output", oneLine(m.Output)))
+	}
+}
+
+// shareIfAsked is shareChange's sync: --sync, or sync.auto.
+func (app *App) shareIfAsked(cmd *cobra.Command) error {
 	flag := cmd.Flags().Lookup(syncFlag)
 	if flag == nil {
 		return nil

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/incidentctl/incidentctl/pkg/gitrepo"
 	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/sync"
 )
@@ -81,3 +82,17 @@ func localRemote(url string) bool {
 	}
 	return true
 }
+
+// Maintenance is what Housekeep found and did (gitrepo.Maintenance).
+type Maintenance = gitrepo.Maintenance
+
+// Housekeep runs git's automatic maintenance when it is due, as git fetch does after a fetch
+// and git commit after a commit (gitrepo.AutoMaintenance): starting is called just before git
+// starts. Without git it does nothing; it never fails the command.
+func (w *Workspace) Housekeep(starting func(Maintenance)) Maintenance {
+	return w.Repo.AutoMaintenance(starting)
+}
+
+// Changed reports whether this repository's index was written since t, as every change
+// incidentctl commits writes it (gitrepo.IndexWrittenSince): a command that only read did not.
+func (w *Workspace) Changed(since time.Time) bool { return w.Repo.IndexWrittenSince(since) }
