@@ -147,15 +147,25 @@ func (r *Repo) AutoMaintenance(starting func(Maintenance)) Maintenance {
 }
 
 // indexSlack is how far before a command's start its index may seem written: a file's time
-// comes from the kernel's coarse clock (up to a tick behind), or in whole seconds (FAT: two).
-const indexSlack = 2 * time.Second
+// comes from the kernel's coarse clock, up to a tick (10 ms at most) behind the one time.Now
+// reads. Where a file system keeps whole seconds (FAT: even ones), the command's start is
+// rounded down to two seconds instead.
+const indexSlack = 20 * time.Millisecond
 
-// IndexWrittenSince reports whether the index was written since t (less indexSlack): every
-// change incidentctl commits rewrites the index, so this tells a command that committed from
-// one that only read, with one stat. A false yes costs only MaintenanceDue's reads.
+// IndexWrittenSince reports whether the index was written since t: every change incidentctl
+// commits rewrites the index, and a command that only reads never does, so this tells one
+// from the other with one stat. (Another program's write in that moment also counts: that
+// costs only MaintenanceDue's reads.)
 func (r *Repo) IndexWrittenSince(t time.Time) bool {
 	fi, err := os.Stat(r.indexFile)
-	return err == nil && !fi.ModTime().Before(t.Add(-indexSlack))
+	if err != nil {
+		return false
+	}
+	from := t.Add(-indexSlack)
+	if fi.ModTime().Nanosecond() == 0 {
+		from = t.Truncate(2 * time.Second)
+	}
+	return !fi.ModTime().Before(from)
 }
 
 // maintenanceWaitDelay bounds the wait for git's stderr once git has exited: a gc that goes
