@@ -177,15 +177,20 @@ func credentialNear(src []byte, at int) bool {
 	return src[j] == ':' || src[j] == '=' || src[j] >= 0x80 || j+1 < len(src) && src[j]|0x20 == 'i' && src[j+1]|0x20 == 's'
 }
 
-// compiled holds each detector's expression, compiled the first time text is scanned: most
-// commands scan nothing, and compiling them all costs a millisecond and a half.
-var compiled = sync.OnceValue(func() []*regexp.Regexp {
-	out := make([]*regexp.Regexp, len(detectors))
-	for i, d := range detectors {
-		out[i] = regexp.MustCompile(d.expr)
+// compiledRE holds each detector's expression, compiled the first time that detector has text
+// to run over: most commands scan nothing, and a change's document usually reaches only a few
+// detectors' windows, while compiling them all costs a millisecond and a half or more.
+var compiledRE = func() []func() *regexp.Regexp {
+	out := make([]func() *regexp.Regexp, len(detectors))
+	for i := range detectors {
+		expr := detectors[i].expr
+		out[i] = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 	}
 	return out
-})
+}()
+
+// compiled returns detector i's expression (compiledRE).
+func compiled(i int) *regexp.Regexp { return compiledRE[i]() }
 
 // Examples from AWS's documentation: they appear in runbooks and are not secrets.
 var builtinAllowed = []string{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}

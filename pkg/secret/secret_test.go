@@ -2,6 +2,7 @@ package secret
 
 import (
 	"bytes"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -282,5 +283,19 @@ func TestNearKeepsEveryMatch(t *testing.T) {
 	}
 	if found < 10 {
 		t.Fatalf("only %d findings: the texts no longer exercise the detectors", found)
+	}
+}
+
+// Each detector's expression is compiled only when it first has text to run over: every one
+// of them must still compile (a bad one would otherwise show only on text that reaches it),
+// and once compiled it is kept.
+func TestDetectorsCompileOnDemand(t *testing.T) {
+	for i, d := range detectors {
+		if _, err := regexp.Compile(d.expr); err != nil {
+			t.Fatalf("detector %d (%s): %v", i, d.rule, err)
+		}
+		if compiled(i) != compiled(i) {
+			t.Fatalf("detector %d (%s) compiled twice", i, d.rule)
+		}
 	}
 }

@@ -153,12 +153,13 @@ func equalFoldASCII(b []byte, lower string) bool {
 // a match found in a window is found in the whole text and the other way round, in order.
 // TestWindows and FuzzWindows compare the two.
 func (s *Scanner) matches(i int, src []byte, anchorsAt []int) [][]int {
-	d, re := &detectors[i], compiled()[i]
+	d := &detectors[i]
 	if s.whole {
-		return re.FindAllSubmatchIndex(src, -1)
+		return compiled(i).FindAllSubmatchIndex(src, -1)
 	}
 	var out [][]int
 	for _, w := range d.windows(src, anchorsAt) {
+		re := compiled(i) // only a detector with a window to run over is compiled
 		for _, m := range re.FindAllSubmatchIndex(src[w[0]:w[1]], -1) {
 			for i := range m {
 				if m[i] >= 0 {
