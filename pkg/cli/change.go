@@ -16,7 +16,7 @@ func (c *changeFlags) run(app *App, do func(ws *workspace.Workspace, opts worksp
 	if err != nil {
 		return err
 	}
-	ws, err := app.open()
+	ws, err := app.openForChange()
 	if err != nil {
 		return err
 	}

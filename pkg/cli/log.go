@@ -67,7 +67,7 @@ func newLogCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ws, err := app.open()
+			ws, err := app.openForChange()
 			if err != nil {
 				return err
 			}

@@ -38,7 +38,7 @@ func newNewCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ws, err := app.open()
+			ws, err := app.openForChange()
 			if err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -168,6 +169,18 @@ func (app *App) build(root *cobra.Command, l lazyCmd) {
 // open finds the repository from the current directory.
 // Messages switch to the repository's language (lang: in .incidentctl.yaml) when neither
 // --lang nor the locale chose one.
+// openForChange opens the workspace for a command that writes one change. Such a command
+// allocates a few megabytes and keeps almost none of it, so unless GOGC is set the collector
+// is told to wait four times longer: with the default it ran once in every change (about 7 M
+// of a change's 38 M instructions at 10,000 incidents), for no memory that matters; the soft
+// memory limit still holds.
+func (app *App) openForChange() (*workspace.Workspace, error) {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	return app.open()
+}
+
 func (app *App) open() (*workspace.Workspace, error) {
 	ws, err := workspace.Open(".", app.Now)
 	if err == nil && !app.langFixed && ws.Config.Lang != "" {
