@@ -286,7 +286,7 @@ func runningGC(commonDir string) (pid int, host string, running bool) {
 
 // configBool is a boolean setting with git's default when it is not set (or set empty).
 func configBool(cfg *gitconfig.Set, section, subsection, key string, def bool) bool {
-	v, found := configLast(cfg, section, subsection, key)
+	v, found := lastValue(cfg, section, subsection, key)
 	if !found || strings.TrimSpace(v) == "" {
 		return def
 	}
@@ -296,7 +296,7 @@ func configBool(cfg *gitconfig.Set, section, subsection, key string, def bool) b
 // configInt is an integer setting as git_config_int reads it (k, m, g: ×1024), with def when
 // it is not set or not a number (git itself then says so).
 func configInt(cfg *gitconfig.Set, section, key string, def int) int {
-	v, found := configLast(cfg, section, "", key)
+	v, found := lastValue(cfg, section, "", key)
 	if !found {
 		return def
 	}
@@ -315,14 +315,4 @@ func configInt(cfg *gitconfig.Set, section, key string, def int) int {
 		return def
 	}
 	return int(n * mul)
-}
-
-func configLast(cfg *gitconfig.Set, section, subsection, key string) (string, bool) {
-	value, found := "", false
-	for _, v := range cfg.All() {
-		if v.Section == section && v.Subsection == subsection && v.Key == key {
-			value, found = v.Value, true
-		}
-	}
-	return value, found
 }
