@@ -318,7 +318,7 @@ func (ew *elemWriter) finish(dir, name string, ef *elemFile, docs *docWalk, curr
 	if ew.tmp != "" && ef != nil {
 		ew.walkIndex(ef, docs, current, copyAt, true, nil)
 	}
-	if ew.written == 0 || ew.failed {
+	if ew.written == 0 || ew.failed || entriesErr(docs.folders) != nil {
 		ew.abandon(ef)
 		return
 	}
@@ -334,7 +334,7 @@ func (ew *elemWriter) finish(dir, name string, ef *elemFile, docs *docWalk, curr
 		sw.buf = binary.AppendUvarint(sw.buf, uint64(e.n))
 		live += int64(e.n)
 	})
-	if err := sw.close(); err != nil || ew.failed {
+	if err := sw.close(); err != nil || ew.failed || entriesErr(docs.folders) != nil {
 		ew.failed = true
 	} else {
 		var tr [elemTrailerSize]byte

@@ -36,7 +36,7 @@ func newDocWalk(folders []*folder) *docWalk {
 	n := uint32(0)
 	for _, f := range folders {
 		d.starts = append(d.starts, n)
-		f.eachDoc(func(string, string) { n++ })
+		n += uint32(f.count)
 	}
 	d.starts = append(d.starts, n)
 	return d
@@ -438,7 +438,14 @@ func (w *Workspace) streamSelect(f Filter, ef *elemFile, now int64, fp *firstPas
 		}
 		return nil
 	})
+	if err == nil {
+		err = entriesErr(folders)
+	}
 	if err != nil {
+		if mtmp != nil {
+			mtmp.Close()
+			os.Remove(mtmp.Name())
+		}
 		s.free()
 		return nil, err
 	}
@@ -521,6 +528,9 @@ func (w *Workspace) rewriteMetaCache(old *os.File, start int64, docs *docWalk, h
 		mw.buf = append(mw.buf, rec...)
 	})
 	err = mw.close()
+	if err == nil {
+		err = entriesErr(docs.folders)
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
