@@ -386,17 +386,26 @@ func (w *Workspace) streamSelect(f Filter, ef *elemFile, now int64, fp *firstPas
 				}
 				return cmp.Compare(x.l.seq, y.l.seq)
 			})
+			// The new file's dictionary comes from the first elements it gets.
+			if len(made) > 0 && fp.ew.dict == nil {
+				samples := make([][]byte, len(made))
+				for i, j := range made {
+					samples[i] = ds[j].el.B
+				}
+				fp.ew.setDict(samples, 2)
+			}
 			for _, j := range made {
 				d := &ds[j]
 				key := st.keys[j]
 				var ok bool
+				var n uint32
 				if d.el.Keep && key.settled(limit) && key != (statKey{}) {
-					d.newOff, ok = fp.ew.add(elemAdded{seq: base + uint32(j), key: key, from: d.el.From, until: d.el.Until}, d.el.B)
+					d.newOff, n, ok = fp.ew.addElement(elemAdded{seq: base + uint32(j), key: key, from: d.el.From, until: d.el.Until}, d.el.B)
 				} else {
-					d.newOff, ok = fp.ew.spill(d.el.B)
+					d.newOff, n, ok = fp.ew.spillElement(d.el.B)
 				}
 				if ok {
-					d.newN = uint32(len(d.el.B))
+					d.newN = n
 				}
 				d.el = Element{}
 			}
@@ -580,13 +589,15 @@ func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Do
 	// What the first pass wrote, for reading back.
 	var nf *elemFile
 	if fp != nil {
-		nf = &elemFile{f: ew.f, head: ew.pos, dataEnd: ew.pos}
+		nf = &elemFile{f: ew.f, head: ew.pos, dataEnd: ew.pos, dict: ew.dict}
 	}
 	// Where the new elements go: a fresh file when there is no usable cache or when most of it
 	// is dead, else appended (only when something is to be kept: see keepNew).
 	fresh := ef == nil || ef.dataEnd-ef.head > ef.live+ef.live/2+elemSlack
 	if ew == nil && fresh && (len(s.misses) > 0 || ef != nil) {
-		ew = w.newElemWriter(c)
+		if ew = w.newElemWriter(c); ew != nil && ef != nil {
+			ew.dict = ef.dict // the elements copied from it stay as they are
+		}
 	}
 	appendTried := false
 	keepNew := func(l *listed, el *Element) {
@@ -598,7 +609,7 @@ func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Do
 			appendTried = true
 			ew = w.appendElemWriter(c, ef)
 		}
-		ew.add(elemAdded{seq: l.seq, key: m.key, from: el.From, until: el.Until}, el.B)
+		ew.addElement(elemAdded{seq: l.seq, key: m.key, from: el.From, until: el.Until}, el.B)
 	}
 	// A document read in full now.
 	read := func(p string) (el Element, ok bool, err error) {
@@ -614,6 +625,7 @@ func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Do
 		el, err = encode(d, clock)
 		return el, true, err
 	}
+	var dec []byte // a cached element decoded
 	type result struct {
 		el      Element
 		ok      bool  // the document still matches
@@ -661,6 +673,11 @@ func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Do
 				}
 			}
 			b, err := from.readAhead(l.off, int64(l.n), ahead)
+			var el []byte
+			if err == nil {
+				el, err = from.dict.decode(dec[:0], b)
+				dec = el
+			}
 			if err != nil {
 				// The cache cannot be read after all: this one document is read instead.
 				el, ok, err := read(s.docs.path(l.seq))
@@ -672,7 +689,7 @@ func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Do
 			if ew != nil && ew.tmp != "" && !l.inNew { // a fresh file keeps it too
 				ew.add(elemAdded{seq: l.seq, hit: true}, b)
 			}
-			return emit(b)
+			return emit(el)
 		}
 		m := &s.misses[l.off]
 		switch {
