@@ -24,7 +24,12 @@ type elemDict struct {
 	lines [][]byte
 	index map[string]uint32
 	enc   []byte // the dictionary as the index section holds it
+	max   int    // the longest line's length
 }
+
+// splitWithin is how far into a line splitLine looks for a key's end: keys are short, and
+// the lines that go on are a document's texts.
+const splitWithin = 64
 
 const (
 	maxDictLines = 1 << 16
@@ -38,6 +43,7 @@ func newElemDict(lines [][]byte) *elemDict {
 	for _, l := range lines {
 		d.index[string(l)] = uint32(len(d.lines))
 		d.lines = append(d.lines, l)
+		d.max = max(d.max, len(l))
 		d.enc = binary.AppendUvarint(d.enc, uint64(len(l)))
 		d.enc = append(d.enc, l...)
 	}
@@ -58,9 +64,10 @@ func eachLine(b []byte, fn func(line []byte)) {
 	}
 }
 
-// splitLine splits a line after its first `": ` (the end of a JSON key), if it has one.
+// splitLine splits a line after its first `": ` (the end of a JSON key), if it has one within
+// its first splitWithin bytes.
 func splitLine(l []byte) (head, rest []byte, ok bool) {
-	i := bytes.Index(l, []byte(`": `))
+	i := bytes.Index(l[:min(len(l), splitWithin)], []byte(`": `))
 	if i < 0 {
 		return nil, nil, false
 	}
@@ -173,6 +180,13 @@ func (d *elemDict) encode(dst, b []byte) []byte {
 			dst = append(dst, b[lit:end]...)
 		}
 	}
+	find := func(piece []byte) (uint32, bool) {
+		if len(piece) < minDictLine || len(piece) > d.max {
+			return 0, false
+		}
+		i, ok := d.index[string(piece)]
+		return i, ok
+	}
 	// ref writes dictionary line i for the piece of b at pos.
 	ref := func(i uint32, piece int) {
 		flush(pos)
@@ -184,13 +198,13 @@ func (d *elemDict) encode(dst, b []byte) []byte {
 			pos += len(l)
 			return
 		}
-		if i, ok := d.index[string(l)]; ok && len(l) >= minDictLine {
+		if i, ok := find(l); ok {
 			ref(i, len(l))
 		} else if head, rest, ok := splitLine(l); ok {
-			if i, ok := d.index[string(head)]; ok && len(head) >= minDictLine {
+			if i, ok := find(head); ok {
 				ref(i, len(head))
 				pos += len(head)
-				if i, ok := d.index[string(rest)]; ok && len(rest) >= minDictLine {
+				if i, ok := find(rest); ok {
 					ref(i, len(rest))
 				}
 				pos += len(rest)

@@ -182,6 +182,7 @@ type selDoc struct {
 	hitN     uint32
 	readMeta bool
 	el       Element // encoded now (fp), until written
+	stored   bool    // el.B is as the new file stores it (elemDict.encode)
 	newOff   int64   // where el went in fp's file
 	newN     uint32
 }
@@ -314,6 +315,12 @@ func (w *Workspace) streamSelect(f Filter, ef *elemFile, now int64, fp *firstPas
 		}
 		for c0 := 0; c0 < len(reread); c0 += firstChunk {
 			chunk := reread[c0:min(c0+firstChunk, len(reread))]
+			// Once the new file has its dictionary, the elements are stored through it on the
+			// reading goroutines too, not one by one as they are written.
+			var dict *elemDict
+			if fp != nil {
+				dict = fp.ew.dict
+			}
 			parallelWith(len(chunk), func() (func(int), func()) {
 				r := newDocReader()
 				return func(i int) {
@@ -359,6 +366,9 @@ func (w *Workspace) streamSelect(f Filter, ef *elemFile, now int64, fp *firstPas
 					// An encoding that fails is made again when listed, which stops there.
 					if el, err := fp.encode(doc, fp.clock); err == nil && len(el.B) > 0 && len(el.B) < math.MaxUint32 {
 						d.el = el
+						if dict != nil {
+							d.el.B, d.stored = dict.encode(nil, el.B), true
+						}
 					}
 				}, r.close
 			})
@@ -399,9 +409,19 @@ func (w *Workspace) streamSelect(f Filter, ef *elemFile, now int64, fp *firstPas
 				key := st.keys[j]
 				var ok bool
 				var n uint32
-				if d.el.Keep && key.settled(limit) && key != (statKey{}) {
-					d.newOff, n, ok = fp.ew.addElement(elemAdded{seq: base + uint32(j), key: key, from: d.el.From, until: d.el.Until}, d.el.B)
-				} else {
+				added := elemAdded{seq: base + uint32(j), key: key, from: d.el.From, until: d.el.Until}
+				switch keep := d.el.Keep && key.settled(limit) && key != (statKey{}); {
+				case d.stored && keep:
+					d.newOff, ok = fp.ew.add(added, d.el.B)
+					n = uint32(len(d.el.B))
+				case d.stored:
+					if len(d.el.B) < math.MaxUint32 {
+						d.newOff, ok = fp.ew.spill(d.el.B)
+						n = uint32(len(d.el.B))
+					}
+				case keep:
+					d.newOff, n, ok = fp.ew.addElement(added, d.el.B)
+				default:
 					d.newOff, n, ok = fp.ew.spillElement(d.el.B)
 				}
 				if ok {
