@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"hash/crc32"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -14,6 +16,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/settle"
 )
@@ -87,16 +90,88 @@ type folder struct {
 	rel     string   // repository path, slash-separated
 	key     statKey  // of the folder itself (size is not used: it means nothing for folders)
 	docs    string   // file names that start with an ID and end in .md, sorted, each followed by NUL
+	count   int      // how many names docs holds
 	subdirs []string // sorted
 	fresh   bool     // read from the disk in this run (not from the cache)
+	// src, when not nil: docs is not held but read from the entries cache each time it is
+	// needed, size bytes at off, their CRC-32 sum (see entriesFile).
+	src  *entriesFile
+	off  int64
+	size int
+	sum  uint32
 }
 
 const entriesMagic = "incidentctl entries 1\n"
 
+// entriesFile is the entries cache as a listing opened it. The document names of its folders
+// (4.6 MB of 100,000 documents, nearly all of the file) are not held: a listing visits them a
+// folder at a time, and reads each folder's names again from the open file when it visits them
+// again (EachCached does, up to four times). incidentctl replaces the file by renaming a new
+// one over it, never writes it in place, so the open file keeps what was read first; each
+// reading is checked against the sum taken the first time, and one that differs (the file
+// written in place by something else, or a read error) is err, which the listing returns.
+type entriesFile struct {
+	f    *os.File
+	path string
+	mu   sync.Mutex
+	err  error
+}
+
+// read returns the size bytes at off, or "" (and records err) when they are not those whose
+// CRC-32 was sum.
+func (e *entriesFile) read(off int64, size int, sum uint32) string {
+	b := make([]byte, size)
+	if _, err := e.f.ReadAt(b, off); err != nil || crc32.ChecksumIEEE(b) != sum {
+		e.mu.Lock()
+		if e.err == nil {
+			e.err = i18n.Errorf("list.entries_changed", "Path", e.path)
+		}
+		e.mu.Unlock()
+		return ""
+	}
+	return bytesToString(b)
+}
+
+func (e *entriesFile) error() error {
+	if e == nil {
+		return nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.err
+}
+
+// entriesErr is the error of reading the document names of folders (as folders() returned
+// them) again, if one failed: what a listing built on them is then not to be trusted.
+func entriesErr(folders []*folder) error {
+	for _, f := range folders {
+		if f.src != nil {
+			return f.src.error()
+		}
+	}
+	return nil
+}
+
+// names returns the folder's document names as docs holds them (read again from the entries
+// cache when it is not held; "" if that fails: see entriesErr).
+func (f *folder) names() string {
+	if f.src == nil {
+		return f.docs
+	}
+	return f.src.read(f.off, f.size, f.sum)
+}
+
+// holdNames says whether the document names of the cached folders are held in memory rather
+// than left in the entries cache (entriesFile): on Windows, where a file that is open cannot be
+// replaced, so that folders() could not write the cache again while it reads the old one.
+var holdNames = runtime.GOOS == "windows"
+
 // folders lists the incidents folder and every folder below it, parents before children and
 // siblings in name order, reading from the disk only the folders that changed since the
 // entries cache was written. Like filepath.WalkDir, it does not follow symbolic links to
-// folders, and skips folders that vanish while it runs.
+// folders, and skips folders that vanish while it runs. The names of the documents of the
+// folders from the cache stay in the cache file (f.names); entriesErr tells whether reading
+// them again failed.
 func (w *Workspace) folders() ([]*folder, error) {
 	w.beginScan()
 	cached := w.readEntriesCache()
@@ -125,6 +200,7 @@ func (w *Workspace) folders() ([]*folder, error) {
 				case strings.HasSuffix(name, ".md") && incident.IDFromFileName(name) != "":
 					docs.WriteString(name)
 					docs.WriteByte(0)
+					f.count++
 				}
 			}
 			f.docs = docs.String()
@@ -174,31 +250,57 @@ func (w *Workspace) folders() ([]*folder, error) {
 	if cached == nil || settledFresh > 0 && (settledFresh >= 4 || reread > len(out)/10) {
 		w.writeEntriesCache(out, now)
 	}
+	if err := entriesErr(out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
 // readEntriesCache returns the cached folders by repository path, nil when there is no usable
-// cache.
+// cache. It reads the file a window at a time and keeps the folders' document names in it
+// (entriesFile), unless holdNames.
 func (w *Workspace) readEntriesCache() map[string]*folder {
-	b, err := os.ReadFile(filepath.Join(w.cacheDir(), "entries"))
+	name := filepath.Join(w.cacheDir(), "entries")
+	f, err := os.Open(name)
 	if err != nil {
 		return nil
 	}
+	var src *entriesFile
+	if !holdNames {
+		src = &entriesFile{f: f, path: name}
+	}
+	out := w.decodeEntries(bufio.NewReaderSize(f, cursorWindow), src)
+	if out == nil || src == nil {
+		f.Close() // an *os.File still open when it is no longer reachable is closed too
+	}
+	return out
+}
+
+// decodeEntries reads an entries cache from r; src is the file r reads, from its start (the
+// folders' names are left in it), or nil to hold them.
+func (w *Workspace) decodeEntries(r *bufio.Reader, src *entriesFile) map[string]*folder {
 	header := entriesMagic + w.incidentsDir() + "\n"
-	if !bytes.HasPrefix(b, []byte(header)) {
+	if head, err := r.Peek(len(header)); err != nil || string(head) != header {
 		return nil
 	}
-	s := bytesToString(b[len(header):])
+	r.Discard(len(header))
+	pos := int64(len(header))
 	out := map[string]*folder{}
 	// Names cannot hold a NUL byte, so NUL ends every field:
 	// D <rel> <mtime> <ctime> <inode> <number of subfolders> <bytes of document names>, the
 	// subfolders' names, then the documents' names.
 	field := func() (string, bool) {
-		v, rest, ok := strings.Cut(s, "\x00")
-		s = rest
-		return v, ok
+		b, err := r.ReadSlice(0)
+		if err != nil {
+			return "", false
+		}
+		pos += int64(len(b))
+		return string(b[:len(b)-1]), true
 	}
-	for len(s) > 0 {
+	for {
+		if _, err := r.Peek(1); err == io.EOF {
+			break
+		}
 		var f [7]string
 		for i := range f {
 			var ok bool
@@ -225,10 +327,47 @@ func (w *Workspace) readEntriesCache() map[string]*folder {
 			}
 			d.subdirs = append(d.subdirs, name)
 		}
-		if ndocs > len(s) || ndocs > 0 && s[ndocs-1] != 0 {
-			return nil
+		// The document names, a window at a time: counted, summed, and each checked to be one
+		// that eachDoc hands on.
+		var docs []byte
+		var sum uint32
+		nameLen := 0
+		for left := ndocs; left > 0; {
+			if r.Buffered() == 0 {
+				if _, err := r.Peek(1); err != nil {
+					return nil
+				}
+			}
+			b, _ := r.Peek(min(left, r.Buffered()))
+			for s := b; len(s) > 0; {
+				i := bytes.IndexByte(s, 0)
+				if i < 0 {
+					nameLen += len(s)
+					break
+				}
+				if nameLen+i < 12 {
+					return nil
+				}
+				d.count++
+				nameLen = 0
+				s = s[i+1:]
+			}
+			sum = crc32.Update(sum, crc32.IEEETable, b)
+			if src == nil {
+				docs = append(docs, b...)
+			}
+			r.Discard(len(b))
+			left -= len(b)
 		}
-		d.docs, s = s[:ndocs], s[ndocs:]
+		if nameLen != 0 {
+			return nil // the last name has no NUL
+		}
+		if src == nil {
+			d.docs = string(docs)
+		} else if ndocs > 0 {
+			d.src, d.off, d.size, d.sum = src, pos, ndocs, sum
+		}
+		pos += int64(ndocs)
 		out[d.rel] = d
 	}
 	return out
@@ -245,14 +384,18 @@ func (w *Workspace) appendEntriesCache(b *bufio.Writer, folders []*folder, now i
 		if !f.key.settled(now) || f.key == (statKey{}) {
 			continue
 		}
+		docs := f.names()
+		if f.src != nil && f.src.error() != nil {
+			continue // the listing fails
+		}
 		for _, v := range []string{"D", f.rel, strconv.FormatInt(f.key.mtime, 10), strconv.FormatInt(f.key.ctime, 10),
-			strconv.FormatUint(f.key.ino, 10), strconv.Itoa(len(f.subdirs)), strconv.Itoa(len(f.docs))} {
+			strconv.FormatUint(f.key.ino, 10), strconv.Itoa(len(f.subdirs)), strconv.Itoa(len(docs))} {
 			b.WriteString(v + "\x00")
 		}
 		for _, d := range f.subdirs {
 			b.WriteString(d + "\x00")
 		}
-		b.WriteString(f.docs)
+		b.WriteString(docs)
 	}
 }
 
@@ -289,7 +432,7 @@ func (w *Workspace) writeCacheWith(name string, fn func(b *bufio.Writer)) {
 
 // eachDoc calls fn with every document's file name and ID.
 func (f *folder) eachDoc(fn func(name, id string)) {
-	for s := f.docs; len(s) > 0; {
+	for s := f.names(); len(s) > 0; {
 		i := strings.IndexByte(s, 0)
 		name := s[:i]
 		s = s[i+1:]

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"bufio"
 	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
@@ -29,7 +30,8 @@ import (
 // plus the local time zone (documents' times are parsed into it); when any of them differs the
 // cache is not used, and the next listing writes a new one.
 //
-// Layout: a header line set, then the elements' bytes, then an index of the elements (in the
+// Layout: a header line set, then the elements (each stored through the file's dictionary of
+// lines: elemdict.go), then the dictionary and an index of the elements (in the
 // order a listing visits the documents, so that it is merged with them as they are visited,
 // never held: cursor.go) and a fixed-size trailer that locates the index, checks it (CRC-32)
 // and says how many bytes of elements it indexes. Bytes once written are never
@@ -57,12 +59,12 @@ type Element struct {
 }
 
 const (
-	elemMagic        = "incidentctl elements 2\n"
-	elemTrailerMagic = "ICELEMT2"
+	elemMagic        = "incidentctl elements 3\n"
+	elemTrailerMagic = "ICELEMT3"
 	elemTrailerSize  = 8 + 8 + 4 + 8 + 8 // index offset, index length, CRC-32, live bytes, elemTrailerMagic
 )
 
-// The index is a sectioned file (cursor.go), per document:
+// The index is the dictionary (elemdict.go), then a sectioned file (cursor.go), per document:
 //
 //	<name> NUL <size> <mtime> <ctime> <inode> <from> <until> <offset> <length>
 //
@@ -84,6 +86,8 @@ type elemFile struct {
 	idxLen  int64
 	crc     uint32
 	live    int64 // bytes of the indexed elements
+	dict    *elemDict
+	entries int64 // where the index's entries begin, after the dictionary
 	// a window of the file, for reading the elements of a listing in (mostly) file order
 	buf      []byte
 	bufStart int64
@@ -147,13 +151,20 @@ func readElemTrailer(f *os.File, header string) (*elemFile, error) {
 	if ioff < int64(len(header)) || ilen < 0 || ioff+ilen != size-elemTrailerSize || live < 0 {
 		return nil, errElemDamaged
 	}
+	dict, used, ok := readElemDict(bufio.NewReaderSize(io.NewSectionReader(f, ioff, ilen), 64<<10), ilen)
+	if !ok {
+		return nil, errElemDamaged
+	}
 	return &elemFile{f: f, size: size, head: int64(len(header)), dataEnd: ioff, idxLen: ilen,
-		crc: binary.LittleEndian.Uint32(tr[16:]), live: live}, nil
+		crc: binary.LittleEndian.Uint32(tr[16:]), live: live, dict: dict, entries: ioff + used}, nil
 }
 
-// cursor reads the index from its start.
+// cursor reads the index's entries from their start; its checksum goes on from the
+// dictionary's, so that at the end it is the index's.
 func (ef *elemFile) cursor() *cacheCursor {
-	return newCursor(ef.f, ef.dataEnd, ef.dataEnd+ef.idxLen, elemBody)
+	c := newCursor(ef.f, ef.entries, ef.dataEnd+ef.idxLen, elemBody)
+	c.crc.crc = ef.dict.sum()
+	return c
 }
 
 // entryOK says whether the cursor's entry points inside the elements.
@@ -161,7 +172,7 @@ func (ef *elemFile) entryOK(c *cacheCursor) bool {
 	return c.off >= uint64(ef.head) && c.n <= uint64(ef.dataEnd) && c.off <= uint64(ef.dataEnd)-c.n && c.n < math.MaxUint32
 }
 
-// read returns an element's bytes, valid until the next read.
+// read returns an element's bytes as stored (elemDict.encode), valid until the next read.
 func (ef *elemFile) read(off int64, n int64) ([]byte, error) {
 	return ef.readAhead(off, n, elemReadWindow)
 }
@@ -199,7 +210,9 @@ func (ef *elemFile) readAhead(off, n, window int64) ([]byte, error) {
 // (append) or into a new file renamed over it at the end.
 type elemWriter struct {
 	f       *os.File
-	tmp     string // the new file's name, "" when appending
+	tmp     string    // the new file's name, "" when appending
+	dict    *elemDict // the file's: the old file's when there is one, else made from the first elements (setDict)
+	enc     []byte    // an element encoded
 	pos     int64
 	added   []elemAdded // in the listing's order
 	failed  bool
@@ -230,7 +243,47 @@ func (ew *elemWriter) put(b []byte) (int64, bool) {
 	return off, true
 }
 
-// add writes an element to be indexed, and returns where it went.
+// setDict gives a new file without a dictionary one made from these first elements (lines
+// that occur at least min times in them).
+func (ew *elemWriter) setDict(samples [][]byte, min int) {
+	if ew != nil && ew.dict == nil {
+		ew.dict = buildElemDict(samples, min)
+	}
+}
+
+// encoded is element b as the file stores it (valid until the next call).
+func (ew *elemWriter) encoded(b []byte) []byte {
+	if ew.dict == nil {
+		ew.setDict([][]byte{b}, 1)
+	}
+	ew.enc = ew.dict.encode(ew.enc[:0], b)
+	return ew.enc
+}
+
+// addElement is add of an element as encode made it.
+func (ew *elemWriter) addElement(a elemAdded, b []byte) (int64, uint32, bool) {
+	if ew == nil || len(b) == 0 {
+		return 0, 0, false
+	}
+	e := ew.encoded(b)
+	off, ok := ew.add(a, e)
+	return off, uint32(len(e)), ok
+}
+
+// spillElement is spill of an element as encode made it.
+func (ew *elemWriter) spillElement(b []byte) (int64, uint32, bool) {
+	if ew == nil || len(b) == 0 {
+		return 0, 0, false
+	}
+	e := ew.encoded(b)
+	if len(e) >= math.MaxUint32 {
+		return 0, 0, false
+	}
+	off, ok := ew.spill(e)
+	return off, uint32(len(e)), ok
+}
+
+// add writes an element to be indexed, as the file stores it, and returns where it went.
 func (ew *elemWriter) add(a elemAdded, b []byte) (int64, bool) {
 	if len(b) == 0 || len(b) >= math.MaxUint32 {
 		return 0, false
@@ -318,12 +371,16 @@ func (ew *elemWriter) finish(dir, name string, ef *elemFile, docs *docWalk, curr
 	if ew.tmp != "" && ef != nil {
 		ew.walkIndex(ef, docs, current, copyAt, true, nil)
 	}
-	if ew.written == 0 || ew.failed {
+	if ew.written == 0 || ew.failed || entriesErr(docs.folders) != nil {
 		ew.abandon(ef)
 		return
 	}
 	defer ew.f.Close()
 	sw := newSectionWriter(io.NewOffsetWriter(ew.f, ew.pos))
+	if ew.dict == nil {
+		ew.dict = newElemDict(nil)
+	}
+	sw.write(ew.dict.enc)
 	var live int64
 	ew.walkIndex(ef, docs, current, copyAt, false, func(rel, name string, e elemAdded) {
 		sw.entry(rel, name)
@@ -334,7 +391,7 @@ func (ew *elemWriter) finish(dir, name string, ef *elemFile, docs *docWalk, curr
 		sw.buf = binary.AppendUvarint(sw.buf, uint64(e.n))
 		live += int64(e.n)
 	})
-	if err := sw.close(); err != nil || ew.failed {
+	if err := sw.close(); err != nil || ew.failed || entriesErr(docs.folders) != nil {
 		ew.failed = true
 	} else {
 		var tr [elemTrailerSize]byte
@@ -408,7 +465,7 @@ func (w *Workspace) appendElemWriter(c ElementCache, ef *elemFile) *elemWriter {
 		f.Close() // replaced or appended to since it was read
 		return nil
 	}
-	return &elemWriter{f: f, pos: ef.size}
+	return &elemWriter{f: f, pos: ef.size, dict: ef.dict}
 }
 
 // clockNanos is a clock reading as Unix nanoseconds, clamped to what they can hold.

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -16,13 +17,21 @@ import (
 )
 
 // testElement is an element that depends on the document, the clock (whether an hour has
-// passed since the declaration) and a context.
+// passed since the declaration) and a context. Like list --json's, it has lines that most
+// documents share (their actions) and lines with keys (`"x": `) before what differs, which the
+// cache's dictionary of lines (elemdict.go) takes.
 func testElement(ctx string) func(d *incident.Document, now time.Time) (Element, error) {
 	return func(d *incident.Document, now time.Time) (Element, error) {
 		mark := d.Meta.DeclaredAt.Add(time.Hour)
 		late := now.After(mark)
-		el := Element{B: fmt.Appendf(nil, "%s|%s|%+v|%d|%d|late=%v\n", ctx, d.Path, d.Meta, len(d.Actions), len(d.Log), late),
-			Keep: true, From: math.MinInt64, Until: math.MaxInt64}
+		b := fmt.Appendf(nil, "%s|%s|%+v|%d|%d|late=%v\n", ctx, d.Path, d.Meta, len(d.Actions), len(d.Log), late)
+		for _, a := range d.Actions {
+			b = fmt.Appendf(b, "    \"action\": %q,\n    \"done\": %v\n", a.Text, a.Done)
+		}
+		for _, l := range d.Log {
+			b = fmt.Appendf(b, "    \"log\": %q\n", l.Text)
+		}
+		el := Element{B: b, Keep: true, From: math.MinInt64, Until: math.MaxInt64}
 		if late {
 			el.From = mark.UnixNano()
 		} else {
@@ -335,11 +344,149 @@ func TestStreamedListingOrderTies(t *testing.T) {
 		}
 		var listed []string
 		for _, line := range strings.Split(strings.TrimSpace(string(got)), "\n") {
-			listed = append(listed, strings.Split(line, "|")[1])
+			if strings.HasPrefix(line, "a|") { // an element's first line
+				listed = append(listed, strings.Split(line, "|")[1])
+			}
 		}
 		if !slices.Equal(paths, listed) {
 			t.Fatalf("run %d: EachCached's order is not List's", run)
 		}
 		waitSettled()
 	}
+}
+
+// elemDictOf is the dictionary of the cache file, nil when it cannot be opened.
+func elemDictOf(t *testing.T, w *Workspace, ctx string) (*elemFile, []byte) {
+	t.Helper()
+	ef := w.openElemCache(ElementCache{Name: "test-elements", Context: ctx})
+	if ef == nil {
+		return nil, nil
+	}
+	ef.f.Close()
+	return ef, ef.dict.enc
+}
+
+// The element cache stores its elements through a dictionary of the lines they share
+// (elemdict.go): the file is a fraction of the elements it gives; the dictionary is made from
+// the first elements of a fresh file, kept by the listings that append to the file and by the
+// fresh file written when most of it is dead (which copies the old elements as they are), and
+// a file whose dictionary is damaged is not used. The listing stays exact throughout.
+func TestElementCacheDictionary(t *testing.T) {
+	shortRacyWindow(t)
+	w := synthRepo(t, 200, 0.2)
+	dir := w.Root()
+	file := filepath.Join(w.cacheDir(), "test-elements")
+	check := func(stage string) []byte {
+		t.Helper()
+		var got []byte
+		for run := range 2 {
+			g, want, gotErrs, wantErrs := eachBytes(t, w, Filter{Status: "all"}, "a")
+			if !bytes.Equal(g, want) || gotErrs != wantErrs {
+				t.Fatalf("%s run %d: the cached listing differs (%d bytes, want %d; errors %s, want %s)", stage, run, len(g), len(want), gotErrs, wantErrs)
+			}
+			got = g
+		}
+		return got
+	}
+	listed := check("cold")
+	ef, dict := elemDictOf(t, w, "a")
+	if ef == nil || len(ef.dict.lines) == 0 {
+		t.Fatalf("no dictionary in the cache (%v)", ef)
+	}
+	fi, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Size() > int64(len(listed))/2 {
+		t.Fatalf("the cache is %d bytes for %d bytes of elements", fi.Size(), len(listed))
+	}
+	entries := walkEntries(t, w)
+	edit := func(e Entry, from, to string) {
+		t.Helper()
+		p := filepath.Join(dir, e.Path)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(strings.Replace(string(b), from, to, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Appended to: the same file, the same dictionary.
+	edit(entries[1], "title: ", "title: Changed ")
+	waitSettled()
+	check("appended")
+	if fi2, _ := os.Stat(file); !os.SameFile(fi, fi2) || fi2.Size() <= fi.Size() {
+		t.Fatalf("the change was not appended to the cache")
+	}
+	if _, d := elemDictOf(t, w, "a"); !bytes.Equal(d, dict) {
+		t.Fatalf("appending changed the dictionary")
+	}
+
+	// Written afresh: another file, the same dictionary.
+	saved := elemSlack
+	elemSlack = 0
+	t.Cleanup(func() { elemSlack = saved })
+	fi3 := fi
+	for i := 0; i < 60 && os.SameFile(fi, fi3); i++ {
+		edit(entries[2+i%100], "title: ", "title: Again ")
+		waitSettled()
+		check("many appends")
+		fi3, _ = os.Stat(file)
+	}
+	if os.SameFile(fi, fi3) {
+		t.Fatalf("a cache mostly dead was not written afresh")
+	}
+	if _, d := elemDictOf(t, w, "a"); !bytes.Equal(d, dict) {
+		t.Fatalf("the fresh file has another dictionary")
+	}
+	elemSlack = saved
+	git(t, dir, "checkout", "--", ".")
+	check("git checkout")
+
+	// The dictionary damaged: the file is not used, and the next one has a dictionary again.
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ef, _ = elemDictOf(t, w, "a")
+	if ef == nil {
+		t.Fatal("no cache")
+	}
+	b[ef.dataEnd+2] ^= 0x20 // in the dictionary, which the index's checksum covers
+	os.WriteFile(file, b, 0o600)
+	check("dictionary damaged")
+	if now, _ := os.ReadFile(file); bytes.Equal(now, b) {
+		t.Fatalf("the cache with a damaged dictionary was kept")
+	}
+	if ef, _ := elemDictOf(t, w, "a"); ef == nil || len(ef.dict.lines) == 0 {
+		t.Fatalf("no dictionary after the damaged cache was replaced")
+	}
+}
+
+// Decoding what encode made gives the element back, whatever the dictionary and the bytes
+// (lines or not, keys or not); decoding arbitrary bytes fails or gives something, never panics.
+func FuzzElemDict(f *testing.F) {
+	f.Add([]byte("  {\n    \"id\": \"x\",\n    \"done\": false\n  }"), []byte("    \"id\": \"y\",\n    \"done\": false\n"), 1)
+	f.Add([]byte("a\nb\n\n\nccc\n"), []byte("a\nccc\nccc\n"), 2)
+	f.Add([]byte("\x00\x01\n\x02"), []byte{}, 1)
+	f.Fuzz(func(t *testing.T, el, sample []byte, min int) {
+		if min < 1 || min > 3 {
+			min = 1
+		}
+		d := buildElemDict([][]byte{sample, el, sample}, min)
+		enc := d.encode(nil, el)
+		got, err := d.decode(nil, enc)
+		if err != nil || !bytes.Equal(got, el) {
+			t.Fatalf("decode(encode(%q)) = %q, %v", el, got, err)
+		}
+		// The dictionary as stored reads back the same.
+		d2, used, ok := readElemDict(bufio.NewReader(bytes.NewReader(d.enc)), int64(len(d.enc)))
+		if !ok || used != int64(len(d.enc)) || !bytes.Equal(d2.enc, d.enc) {
+			t.Fatalf("the dictionary does not read back (%v, %d of %d bytes)", ok, used, len(d.enc))
+		}
+		d.decode(nil, el) // arbitrary tokens
+		readElemDict(bufio.NewReader(bytes.NewReader(el)), int64(len(el)))
+	})
 }

@@ -30,6 +30,9 @@ func (w *Workspace) Entries() ([]Entry, error) {
 	for _, f := range folders {
 		f.eachDoc(func(name, id string) { out = append(out, Entry{ID: id, Path: f.docPath(name)}) })
 	}
+	if err := entriesErr(folders); err != nil {
+		return nil, err
+	}
 	sortEntries(out)
 	return out, nil
 }
@@ -100,6 +103,9 @@ func (w *Workspace) Find(ref string) (Entry, error) {
 				matches = append(matches, Entry{ID: id, Path: f.docPath(name)})
 			}
 		})
+	}
+	if err := entriesErr(folders); err != nil {
+		return Entry{}, err
 	}
 	sortEntries(matches)
 	switch len(matches) {

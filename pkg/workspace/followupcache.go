@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -177,8 +178,15 @@ func emitFollowups(fn func(Followup) error, f followupsFile, rel string, wall ti
 // are passed over. A missing root is no postmortem yet. dirSeen, when not nil, is called with
 // the repository path and stat data (Lstat's, taken before it is read) of every folder entered.
 func walkPostmortems(root, repo string, dirSeen func(rel string, key statKey), visit func(rel string, key statKey) error) error {
-	var walk func(dir string) error
-	walk = func(dir string) error {
+	rootRel, err := filepath.Rel(repo, root)
+	if err != nil {
+		return err
+	}
+	// Each folder's files are stat'ed by name in the open folder (statNames), and their paths
+	// made from the folder's: a stat by path from the root and filepath.Rel of each were most
+	// of the time of a board after an index change (23,700 postmortems at 100,000 incidents).
+	var walk func(dir, rel string) error
+	walk = func(dir, rel string) error {
 		if dirSeen != nil {
 			fi, err := os.Lstat(dir)
 			if err != nil {
@@ -187,8 +195,7 @@ func walkPostmortems(root, repo string, dirSeen func(rel string, key statKey), v
 				}
 				return err
 			}
-			rel, _ := filepath.Rel(repo, dir)
-			dirSeen(filepath.ToSlash(rel), keyOf(fi))
+			dirSeen(rel, keyOf(fi))
 		}
 		des, err := os.ReadDir(dir)
 		if err != nil {
@@ -199,39 +206,44 @@ func walkPostmortems(root, repo string, dirSeen func(rel string, key statKey), v
 		}
 		type entry struct {
 			sortName string
-			de       fs.DirEntry
+			dir      bool
+			file     int // the file's index in files
 		}
 		es := make([]entry, 0, len(des))
+		var files []string
 		for _, de := range des {
 			name := de.Name()
-			if de.IsDir() {
-				name += "/"
+			e := entry{sortName: name, dir: de.IsDir()}
+			if e.dir {
+				e.sortName += "/"
 			} else if !strings.HasSuffix(name, ".md") || incident.IDFromFileName(name) == "" {
 				continue // a README, notes
+			} else {
+				e.file = len(files)
+				files = append(files, name)
 			}
-			es = append(es, entry{name, de})
+			es = append(es, e)
 		}
 		slices.SortFunc(es, func(a, b entry) int { return strings.Compare(a.sortName, b.sortName) })
+		keys, oks := statNames(dir, files)
 		for _, e := range es {
-			p := filepath.Join(dir, e.de.Name())
-			if e.de.IsDir() {
-				if err := walk(p); err != nil {
+			if e.dir {
+				name := strings.TrimSuffix(e.sortName, "/")
+				if err := walk(filepath.Join(dir, name), path.Join(rel, name)); err != nil {
 					return err
 				}
 				continue
 			}
-			fi, err := statFile(p)
-			if err != nil || !fi.Mode().IsRegular() {
+			if !oks[e.file] {
 				continue
 			}
-			rel, _ := filepath.Rel(repo, p)
-			if err := visit(filepath.ToSlash(rel), keyOf(fi)); err != nil {
+			if err := visit(path.Join(rel, files[e.file]), keys[e.file]); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	return walk(root)
+	return walk(root, filepath.ToSlash(rootRel))
 }
 
 // followupsFile is what the cache holds of one postmortem.

@@ -235,3 +235,95 @@ func TestFollowupsStreamIsExact(t *testing.T) {
 		t.Fatalf("the caller's error: %v after %d", err, n)
 	}
 }
+
+// walkPostmortems visits what a plain walk of the folders finds, in the same order, with the
+// same stat data: the postmortems (a link to one followed), each folder entered (its Lstat
+// data) before what it holds, and nothing else (notes, a link to a folder, a broken link, a
+// FIFO, a folder named like a postmortem).
+func TestWalkPostmortemsIsAWalk(t *testing.T) {
+	repo := t.TempDir()
+	root := filepath.Join(repo, "postmortems")
+	write := func(rel string) {
+		p := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(rel), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, rel := range []string{"261101-abcde-x.md", "261101-abcde/261102-bcdef-y.md", "2026/11/261103-cdefg-z.md",
+		"2026/11/261104-defgh.md", "2026/11-x/261105-efghj-w.md", "2026/README.md", "2026/11/notes.txt", "2025/261106-fghjk-v.md"} {
+		write(rel)
+	}
+	os.Symlink("11/261103-cdefg-z.md", filepath.Join(root, "2026", "261107-ghjkm-link.md"))
+	os.Symlink("11", filepath.Join(root, "2026", "261108-hjkmn-dir.md"))
+	os.Symlink("missing.md", filepath.Join(root, "2026", "261109-jkmnp-broken.md"))
+	mkfifo(filepath.Join(root, "2026", "261110-kmnpq-fifo.md"))
+	os.MkdirAll(filepath.Join(root, "2026", "261111-mnpqr-folder.md"), 0o777)
+
+	// The reference: every entry by path, folders before what they hold, the names of a folder
+	// in the order of the paths they lead to.
+	var want []string
+	var walk func(dir string)
+	walk = func(dir string) {
+		fi, err := os.Lstat(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(repo, dir)
+		want = append(want, fmt.Sprintf("dir %s %v", filepath.ToSlash(rel), keyOf(fi)))
+		des, _ := os.ReadDir(dir)
+		slices.SortFunc(des, func(a, b fs.DirEntry) int {
+			x, y := a.Name(), b.Name()
+			if a.IsDir() {
+				x += "/"
+			}
+			if b.IsDir() {
+				y += "/"
+			}
+			return strings.Compare(x, y)
+		})
+		for _, de := range des {
+			p := filepath.Join(dir, de.Name())
+			if de.IsDir() {
+				walk(p)
+				continue
+			}
+			if !strings.HasSuffix(de.Name(), ".md") || incident.IDFromFileName(de.Name()) == "" {
+				continue
+			}
+			fi, err := os.Stat(p)
+			if err != nil || !fi.Mode().IsRegular() {
+				continue
+			}
+			rel, _ := filepath.Rel(repo, p)
+			want = append(want, fmt.Sprintf("pm %s %v", filepath.ToSlash(rel), keyOf(fi)))
+		}
+	}
+	walk(root)
+
+	var got []string
+	err := walkPostmortems(root, repo, func(rel string, key statKey) {
+		got = append(got, fmt.Sprintf("dir %s %v", rel, key))
+	}, func(rel string, key statKey) error {
+		got = append(got, fmt.Sprintf("pm %s %v", rel, key))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("walkPostmortems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if n := strings.Count(strings.Join(want, "\n"), "pm "); n != 7 {
+		t.Fatalf("the reference walk found %d postmortems, want 7: the test is not what it thinks", n)
+	}
+	// A missing root is no postmortem yet.
+	if err := walkPostmortems(filepath.Join(repo, "none"), repo, nil, func(string, statKey) error {
+		t.Fatal("visited a postmortem under a missing folder")
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}

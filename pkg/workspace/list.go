@@ -138,6 +138,9 @@ func (w *Workspace) selectDocs(f Filter, keepFull bool) (*selection, error) {
 		hs = w.headers(folders, func(d *incident.Document) bool {
 			return keepFull && match(d.Meta.Status, d.Meta.Severity, d.Meta.Kind)
 		})
+		if err := entriesErr(folders); err != nil {
+			return nil, err
+		}
 	}
 	// Keep the matches.
 	var keep []int
@@ -250,7 +253,7 @@ func (w *Workspace) headers(folders []*folder, keep func(*incident.Document) boo
 	// size (the largest allocation of a warm listing).
 	n := 0
 	for _, f := range folders {
-		n += strings.Count(f.docs, "\x00")
+		n += f.count
 	}
 	hs := make([]header, 0, n)
 	type span struct{ f, start, end int }

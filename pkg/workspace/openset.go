@@ -395,6 +395,9 @@ func (w *Workspace) openRebuild(c *openCache) ([]header, bool) {
 			d.watched = d.class != classResolved || !holds
 		}
 	})
+	if entriesErr(folders) != nil {
+		return nil, false // List looks at every document, which reports it
+	}
 	nc := &openCache{watchStamp: watchStamp{index: stampIndex(id, limit), folders: nf}}
 	for _, f := range nf {
 		for _, d := range f.docs {

@@ -36,7 +36,7 @@ func newDocWalk(folders []*folder) *docWalk {
 	n := uint32(0)
 	for _, f := range folders {
 		d.starts = append(d.starts, n)
-		f.eachDoc(func(string, string) { n++ })
+		n += uint32(f.count)
 	}
 	d.starts = append(d.starts, n)
 	return d
@@ -182,6 +182,7 @@ type selDoc struct {
 	hitN     uint32
 	readMeta bool
 	el       Element // encoded now (fp), until written
+	stored   bool    // el.B is as the new file stores it (elemDict.encode)
 	newOff   int64   // where el went in fp's file
 	newN     uint32
 }
@@ -314,6 +315,12 @@ func (w *Workspace) streamSelect(f Filter, ef *elemFile, now int64, fp *firstPas
 		}
 		for c0 := 0; c0 < len(reread); c0 += firstChunk {
 			chunk := reread[c0:min(c0+firstChunk, len(reread))]
+			// Once the new file has its dictionary, the elements are stored through it on the
+			// reading goroutines too, not one by one as they are written.
+			var dict *elemDict
+			if fp != nil {
+				dict = fp.ew.dict
+			}
 			parallelWith(len(chunk), func() (func(int), func()) {
 				r := newDocReader()
 				return func(i int) {
@@ -359,6 +366,9 @@ func (w *Workspace) streamSelect(f Filter, ef *elemFile, now int64, fp *firstPas
 					// An encoding that fails is made again when listed, which stops there.
 					if el, err := fp.encode(doc, fp.clock); err == nil && len(el.B) > 0 && len(el.B) < math.MaxUint32 {
 						d.el = el
+						if dict != nil {
+							d.el.B, d.stored = dict.encode(nil, el.B), true
+						}
 					}
 				}, r.close
 			})
@@ -386,17 +396,36 @@ func (w *Workspace) streamSelect(f Filter, ef *elemFile, now int64, fp *firstPas
 				}
 				return cmp.Compare(x.l.seq, y.l.seq)
 			})
+			// The new file's dictionary comes from the first elements it gets.
+			if len(made) > 0 && fp.ew.dict == nil {
+				samples := make([][]byte, len(made))
+				for i, j := range made {
+					samples[i] = ds[j].el.B
+				}
+				fp.ew.setDict(samples, 2)
+			}
 			for _, j := range made {
 				d := &ds[j]
 				key := st.keys[j]
 				var ok bool
-				if d.el.Keep && key.settled(limit) && key != (statKey{}) {
-					d.newOff, ok = fp.ew.add(elemAdded{seq: base + uint32(j), key: key, from: d.el.From, until: d.el.Until}, d.el.B)
-				} else {
-					d.newOff, ok = fp.ew.spill(d.el.B)
+				var n uint32
+				added := elemAdded{seq: base + uint32(j), key: key, from: d.el.From, until: d.el.Until}
+				switch keep := d.el.Keep && key.settled(limit) && key != (statKey{}); {
+				case d.stored && keep:
+					d.newOff, ok = fp.ew.add(added, d.el.B)
+					n = uint32(len(d.el.B))
+				case d.stored:
+					if len(d.el.B) < math.MaxUint32 {
+						d.newOff, ok = fp.ew.spill(d.el.B)
+						n = uint32(len(d.el.B))
+					}
+				case keep:
+					d.newOff, n, ok = fp.ew.addElement(added, d.el.B)
+				default:
+					d.newOff, n, ok = fp.ew.spillElement(d.el.B)
 				}
 				if ok {
-					d.newN = uint32(len(d.el.B))
+					d.newN = n
 				}
 				d.el = Element{}
 			}
@@ -438,7 +467,14 @@ func (w *Workspace) streamSelect(f Filter, ef *elemFile, now int64, fp *firstPas
 		}
 		return nil
 	})
+	if err == nil {
+		err = entriesErr(folders)
+	}
 	if err != nil {
+		if mtmp != nil {
+			mtmp.Close()
+			os.Remove(mtmp.Name())
+		}
 		s.free()
 		return nil, err
 	}
@@ -521,6 +557,9 @@ func (w *Workspace) rewriteMetaCache(old *os.File, start int64, docs *docWalk, h
 		mw.buf = append(mw.buf, rec...)
 	})
 	err = mw.close()
+	if err == nil {
+		err = entriesErr(docs.folders)
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -570,13 +609,15 @@ func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Do
 	// What the first pass wrote, for reading back.
 	var nf *elemFile
 	if fp != nil {
-		nf = &elemFile{f: ew.f, head: ew.pos, dataEnd: ew.pos}
+		nf = &elemFile{f: ew.f, head: ew.pos, dataEnd: ew.pos, dict: ew.dict}
 	}
 	// Where the new elements go: a fresh file when there is no usable cache or when most of it
 	// is dead, else appended (only when something is to be kept: see keepNew).
 	fresh := ef == nil || ef.dataEnd-ef.head > ef.live+ef.live/2+elemSlack
 	if ew == nil && fresh && (len(s.misses) > 0 || ef != nil) {
-		ew = w.newElemWriter(c)
+		if ew = w.newElemWriter(c); ew != nil && ef != nil {
+			ew.dict = ef.dict // the elements copied from it stay as they are
+		}
 	}
 	appendTried := false
 	keepNew := func(l *listed, el *Element) {
@@ -588,7 +629,7 @@ func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Do
 			appendTried = true
 			ew = w.appendElemWriter(c, ef)
 		}
-		ew.add(elemAdded{seq: l.seq, key: m.key, from: el.From, until: el.Until}, el.B)
+		ew.addElement(elemAdded{seq: l.seq, key: m.key, from: el.From, until: el.Until}, el.B)
 	}
 	// A document read in full now.
 	read := func(p string) (el Element, ok bool, err error) {
@@ -604,6 +645,7 @@ func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Do
 		el, err = encode(d, clock)
 		return el, true, err
 	}
+	var dec []byte // a cached element decoded
 	type result struct {
 		el      Element
 		ok      bool  // the document still matches
@@ -651,6 +693,11 @@ func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Do
 				}
 			}
 			b, err := from.readAhead(l.off, int64(l.n), ahead)
+			var el []byte
+			if err == nil {
+				el, err = from.dict.decode(dec[:0], b)
+				dec = el
+			}
 			if err != nil {
 				// The cache cannot be read after all: this one document is read instead.
 				el, ok, err := read(s.docs.path(l.seq))
@@ -662,7 +709,7 @@ func EachCached(w *Workspace, f Filter, c ElementCache, encode func(*incident.Do
 			if ew != nil && ew.tmp != "" && !l.inNew { // a fresh file keeps it too
 				ew.add(elemAdded{seq: l.seq, hit: true}, b)
 			}
-			return emit(b)
+			return emit(el)
 		}
 		m := &s.misses[l.off]
 		switch {
