@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/smallfile"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/work"
 )
 
@@ -86,7 +87,7 @@ func ReadHashes(path string, data []byte) []Checkpoint {
 	if int64(len(data)) < 2*hashCheckpoint {
 		return nil // small: hashing it all is cheap
 	}
-	b, err := os.ReadFile(path)
+	b, err := smallfile.ReadFile(path)
 	if err != nil || len(b) < len(indexHashMagic)+20+8+sha256.Size {
 		return nil
 	}
