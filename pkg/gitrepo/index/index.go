@@ -389,6 +389,17 @@ func skipEntries(data []byte, off, end int, version uint32, n int) (int, error) 
 // and nothing else.
 func skipBelow(data []byte, off, end, i, count int, version uint32, target []byte, stop []string) (int, int, error) {
 	be := binary.BigEndian
+	// The lengths of the stop names (below 64 bytes), so that most entries are compared with
+	// none of them: this loop runs over every entry before the target.
+	var stopLens uint64
+	longStop := false
+	for _, s := range stop {
+		if len(s) < 64 {
+			stopLens |= 1 << len(s)
+		} else {
+			longStop = true
+		}
+	}
 	for ; i < count; i++ {
 		if off+entryFixedLen > end {
 			return 0, 0, fmt.Errorf("entry at offset %d is truncated", off)
@@ -406,9 +417,11 @@ func skipBelow(data []byte, off, end, i, count int, version uint32, target []byt
 		if bytes.Compare(name, target) >= 0 {
 			return off, i, nil
 		}
-		for _, s := range stop {
-			if len(s) == n && string(name) == s {
-				return off, i, nil
+		if n < 64 && stopLens&(1<<n) != 0 || n >= 64 && longStop {
+			for _, s := range stop {
+				if len(s) == n && string(name) == s {
+					return off, i, nil
+				}
 			}
 		}
 		off += (nameOff - off + n + 8) &^ 7
