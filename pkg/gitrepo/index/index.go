@@ -108,6 +108,10 @@ type Plan struct {
 
 	shared string // a split index: the shared index it uses (split.go)
 
+	// hint is where the skip to the one updated path stopped in the old index (Prepare): the
+	// entries before it are copied unchanged, so it holds in the new index too (RecallPosition).
+	hint *position
+
 	// hasher computes the trailing checksum, recording checkpoints (hash.go); it may
 	// start from a saved state (ResumeHash). checksum and size are the result of WriteIndex.
 	hasher   *ckHasher
@@ -581,6 +585,9 @@ func Prepare(indexPath string, data []byte, updates []Update) (_ *Plan, err erro
 	if err != nil {
 		return nil, indexError(indexPath, err.Error())
 	}
+	if len(sorted) == 1 {
+		plan.hint = &position{sorted[0].Path, off, first}
+	}
 	work.Counts.EntriesSkimmed.Add(int64(first - from))
 	parsed := 0
 	defer func() { work.Counts.EntriesParsed.Add(int64(parsed)) }()
@@ -783,11 +790,12 @@ func Find(indexPath string, data []byte, path string) (_ []EntryInfo, err error)
 	var found []EntryInfo
 	want := []byte(path)
 	stop := ancestorDirs([]Update{{Path: path}})
-	off, first, err := skipBelow(data, indexHeaderLen, end, 0, count, version, want, stop)
+	from, at := scanMemo.recall(data, path, indexHeaderLen, 0) // RecallPosition's hint, if any
+	off, first, err := skipBelow(data, from, end, at, count, version, want, stop)
 	if err != nil {
 		return nil, indexError(indexPath, err.Error())
 	}
-	work.Counts.EntriesSkimmed.Add(int64(first))
+	work.Counts.EntriesSkimmed.Add(int64(first - at))
 	scanMemo.remember(data, path, off, first)
 	parsed := 0
 	defer func() { work.Counts.EntriesParsed.Add(int64(parsed)) }()
