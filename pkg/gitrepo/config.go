@@ -15,7 +15,9 @@ type ConfigSetting = gitconfig.Setting
 // comments and layout stay as they are); one set to another value is left as the user set it
 // and returned in differing. The config cannot be committed, so every clone needs this once.
 func (r *Repo) EnsureConfig(settings []ConfigSetting) (added, differing []ConfigSetting, err error) {
-	return gitconfig.Ensure(r.gitDir, r.commonDir, settings)
+	added, differing, err = gitconfig.Ensure(r.gitDir, r.commonDir, settings)
+	r.cfg = nil // read again on the next use: it holds what the file said before
+	return added, differing, err
 }
 
 // loadConfig reads every config file git would read for this repository.

@@ -8,9 +8,10 @@ import (
 
 // ConfigValue returns the value git would use for section.subsection.key: the last one in the
 // config files git reads for this repository (system, global, the repository's own, includes,
-// GIT_CONFIG_COUNT settings), and whether any file sets it.
+// GIT_CONFIG_COUNT settings), and whether any file sets it. Like git, it reads them once per
+// process (the copy Open read; EnsureConfig drops it).
 func (r *Repo) ConfigValue(section, subsection, key string) (string, bool, error) {
-	cfg, err := r.loadConfig()
+	cfg, err := r.config()
 	if err != nil {
 		return "", false, err
 	}

@@ -75,6 +75,7 @@ func (r *Repo) FileState(path string) (FileState, error) {
 	case why != "" && r.gitAvailable():
 		entries, err = r.gitIndexEntries(path)
 	default:
+		index.RecallPosition(r.hashPath(), data, path) // where the last change of path left the skip
 		entries, err = index.Find(indexPath, data, path)
 	}
 	unmap()

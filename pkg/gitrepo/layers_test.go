@@ -13,7 +13,7 @@ import (
 // rooms is the layer map of pkg/gitrepo (ARCHITECTURE.md): a room may import only rooms of a
 // lower layer, so that dependencies inside flow one way; the facade (".") is on top.
 var rooms = map[string]int{
-	"internal/usererr": 0, "internal/work": 0, "internal/owner": 0, "internal/perm": 0, "fault": 0,
+	"internal/usererr": 0, "internal/work": 0, "internal/owner": 0, "internal/perm": 0, "fault": 0, "internal/smallfile": 0,
 	"lockfile": 1, "odb": 1, "index": 1,
 	"refs": 2, "gitconfig": 2, "tree": 2, "worktree": 2,
 	"revwalk": 3,

@@ -47,6 +47,7 @@ import (
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/gitconfig"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/perm"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/smallfile"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/lockfile"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/odb"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/refs"
@@ -320,7 +321,7 @@ func commonDirOf(gitDir, root string) (string, error) {
 	// A linked working tree's git dir names the shared directory in its
 	// "commondir" file, relative to itself.
 	commonDir := gitDir
-	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+	if b, err := smallfile.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
 		p := strings.TrimSpace(string(b))
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(gitDir, p)

@@ -12,6 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/owner"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/smallfile"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/lockfile"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/refs"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/tree"
@@ -194,7 +195,7 @@ func (r *Repo) writeJournal(j *journal) error {
 }
 
 func (r *Repo) readJournal() (*journal, error) {
-	b, err := os.ReadFile(r.journalPath())
+	b, err := smallfile.ReadFile(r.journalPath())
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/go-git/gcfg"
 
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/smallfile"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/usererr"
 )
 
@@ -67,7 +68,7 @@ func (c *Set) readFile(path string, depth int) error {
 		return usererr.New(nil, nil,
 			"git config include.path nests more than %d levels deep at %s; check for an include loop", maxIncludeDepth, path)
 	}
-	data, err := os.ReadFile(path)
+	data, err := smallfile.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) && depth > 0 {
 		return nil
 	}

@@ -24,58 +24,80 @@ import (
 func invalidateCacheTree(data []byte, dirs []string) (out []byte, ok bool) {
 	invalid := make(map[string]bool, len(dirs)+1)
 	invalid[""] = true
+	// below: the folders with an invalid folder inside them; only those are walked into,
+	// every other subtree is copied as it is (at 10,000 incidents, building the path of each
+	// of the ~500 nodes was most of the cost of a commit's index write besides the hash).
+	below := map[string]bool{"": true}
 	for _, d := range dirs {
 		invalid[d] = true
+		for i := 0; i < len(d); i++ {
+			if d[i] == '/' {
+				below[d[:i]] = true
+			}
+		}
 	}
 	out = make([]byte, 0, len(data))
-	pos, ok := walkCacheTree(data, 0, "", true, invalid, &out)
+	pos, ok := walkCacheTree(data, 0, nil, true, invalid, below, &out)
 	if !ok || pos != len(data) {
 		return nil, false
 	}
 	return out, true
 }
 
-func walkCacheTree(data []byte, pos int, parent string, root bool, invalid map[string]bool, out *[]byte) (int, bool) {
-	start := pos
+// cacheTreeNode parses the node at pos: its path component, entry count and number of
+// subtrees, and where its subtrees begin.
+func cacheTreeNode(data []byte, pos int) (name []byte, count, subtrees, next int, ok bool) {
 	nul := bytes.IndexByte(data[pos:], 0)
 	if nul < 0 {
-		return 0, false
+		return nil, 0, 0, 0, false
 	}
-	name := string(data[pos : pos+nul])
+	name = data[pos : pos+nul]
 	pos += nul + 1
 	sp := bytes.IndexByte(data[pos:], ' ')
 	if sp < 0 {
-		return 0, false
+		return nil, 0, 0, 0, false
 	}
 	count, err := strconv.Atoi(string(data[pos : pos+sp]))
 	if err != nil {
-		return 0, false
+		return nil, 0, 0, 0, false
 	}
 	pos += sp + 1
 	nl := bytes.IndexByte(data[pos:], '\n')
 	if nl < 0 {
-		return 0, false
+		return nil, 0, 0, 0, false
 	}
-	subtrees, err := strconv.Atoi(string(data[pos : pos+nl]))
+	subtrees, err = strconv.Atoi(string(data[pos : pos+nl]))
 	if err != nil || subtrees < 0 {
-		return 0, false
+		return nil, 0, 0, 0, false
 	}
 	pos += nl + 1
 	if count >= 0 {
 		if pos+20 > len(data) {
-			return 0, false
+			return nil, 0, 0, 0, false
 		}
 		pos += 20
 	}
+	return name, count, subtrees, pos, true
+}
 
-	path := name
-	switch {
-	case root:
-		path = ""
-	case parent != "":
-		path = parent + "/" + name
+// skipCacheTree returns where the subtree at pos ends.
+func skipCacheTree(data []byte, pos int) (int, bool) {
+	_, _, subtrees, pos, ok := cacheTreeNode(data, pos)
+	for i := 0; ok && i < subtrees; i++ {
+		pos, ok = skipCacheTree(data, pos)
 	}
-	if count >= 0 && invalid[path] {
+	return pos, ok
+}
+
+// walkCacheTree copies the subtree at pos to out, invalidating the nodes named in invalid;
+// path is the node's path (nil for the root).
+func walkCacheTree(data []byte, pos int, path []byte, root bool, invalid, below map[string]bool, out *[]byte) (int, bool) {
+	start := pos
+	name, count, subtrees, pos, ok := cacheTreeNode(data, pos)
+	if !ok {
+		return 0, false
+	}
+	if count >= 0 && invalid[string(path)] {
 		*out = append(*out, name...)
 		*out = append(*out, 0)
 		*out = append(*out, "-1 "...)
@@ -84,10 +106,28 @@ func walkCacheTree(data []byte, pos int, parent string, root bool, invalid map[s
 	} else {
 		*out = append(*out, data[start:pos]...)
 	}
-
+	if !root && !below[string(path)] {
+		end := pos
+		for i := 0; i < subtrees; i++ {
+			if end, ok = skipCacheTree(data, end); !ok {
+				return 0, false
+			}
+		}
+		*out = append(*out, data[pos:end]...)
+		return end, true
+	}
+	var child []byte
 	for i := 0; i < subtrees; i++ {
-		var ok bool
-		if pos, ok = walkCacheTree(data, pos, path, false, invalid, out); !ok {
+		cname, _, _, _, ok := cacheTreeNode(data, pos)
+		if !ok {
+			return 0, false
+		}
+		child = child[:0]
+		if !root {
+			child = append(append(child, path...), '/')
+		}
+		child = append(child, cname...)
+		if pos, ok = walkCacheTree(data, pos, child, false, invalid, below, out); !ok {
 			return 0, false
 		}
 	}

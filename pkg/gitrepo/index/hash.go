@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/smallfile"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/work"
 )
 
@@ -35,7 +36,9 @@ func SetHashCheckpoint(n int64) (restore func()) {
 	return func() { hashCheckpoint = old }
 }
 
-const indexHashMagic = "incidentctl index-sha1 1\n"
+// Version 2 also carries the position hint (Plan.hint): after the index's checksum and size,
+// <path length:2><path><offset:8><entry number:8>, a zero length when there is none.
+const indexHashMagic = "incidentctl index-sha1 2\n"
 
 type Checkpoint struct {
 	off   int64
@@ -86,7 +89,7 @@ func ReadHashes(path string, data []byte) []Checkpoint {
 	if int64(len(data)) < 2*hashCheckpoint {
 		return nil // small: hashing it all is cheap
 	}
-	b, err := os.ReadFile(path)
+	b, err := smallfile.ReadFile(path)
 	if err != nil || len(b) < len(indexHashMagic)+20+8+sha256.Size {
 		return nil
 	}
@@ -98,7 +101,10 @@ func ReadHashes(path string, data []byte) []Checkpoint {
 	if !bytes.Equal(body[:20], data[len(data)-20:]) || binary.BigEndian.Uint64(body[20:]) != uint64(len(data)) {
 		return nil // it describes another index
 	}
-	body = body[28:]
+	body, ok := skipHint(body[28:])
+	if !ok {
+		return nil
+	}
 	var cps []Checkpoint
 	for len(body) > 0 {
 		if len(body) < 10 {
@@ -115,13 +121,70 @@ func ReadHashes(path string, data []byte) []Checkpoint {
 }
 
 // SaveHashes records in the file at path the checkpoints of the index WriteTo has just
-// written; failing to is harmless.
+// written, and the plan's position hint; failing to is harmless.
 func (p *Plan) SaveHashes(path string) {
-	writeHashes(path, p.checksum, p.size, p.hasher.cps)
+	writeHashes(path, p.checksum, p.size, p.hasher.cps, p.hint)
+}
+
+// position is where the skip to a path's entry stops (skipBelow with the path's folders as
+// stops): every entry before it sorts below the path and is none of its folders.
+type position struct {
+	path    string
+	off, at int
+}
+
+// skipHint returns what follows the position hint in the body of a hashes file.
+func skipHint(body []byte) ([]byte, bool) {
+	if len(body) < 2 {
+		return nil, false
+	}
+	n := int(binary.BigEndian.Uint16(body))
+	if n == 0 {
+		return body[2:], true
+	}
+	if len(body) < 2+n+16 {
+		return nil, false
+	}
+	return body[2+n+16:], true
+}
+
+// RecallPosition reads the position hint that the file at path (index-sha1) keeps for the index
+// whose content is data and, when it is for path, remembers it for Find and Prepare (scanMemo):
+// the commit that wrote this index kept every entry before its change byte for byte, so the skip
+// to the same path stops at the same place, and the next change to the same document starts
+// there instead of passing every entry before it again. An index of another content (any other
+// trailing checksum or size) has no hint.
+func RecallPosition(path string, data []byte, target string) {
+	if int64(len(data)) < 2*hashCheckpoint || Version(data) < 2 || Version(data) > 3 {
+		return
+	}
+	b, err := smallfile.ReadFile(path)
+	if err != nil || len(b) < len(indexHashMagic)+20+8+2+sha256.Size {
+		return
+	}
+	body, sum := b[:len(b)-sha256.Size], b[len(b)-sha256.Size:]
+	if s := sha256.Sum256(body); !bytes.Equal(s[:], sum) || !bytes.HasPrefix(body, []byte(indexHashMagic)) {
+		return
+	}
+	body = body[len(indexHashMagic):]
+	if !bytes.Equal(body[:20], data[len(data)-20:]) || binary.BigEndian.Uint64(body[20:]) != uint64(len(data)) {
+		return
+	}
+	body = body[28:]
+	n := int(binary.BigEndian.Uint16(body))
+	if n == 0 || len(body) < 2+n+16 || string(body[2:2+n]) != target {
+		return
+	}
+	off := int(binary.BigEndian.Uint64(body[2+n:]))
+	at := int(binary.BigEndian.Uint64(body[2+n+8:]))
+	if off < indexHeaderLen || off > len(data)-indexTrailerLen || at < 0 || at > int(binary.BigEndian.Uint32(data[8:])) {
+		return
+	}
+	scanMemo.remember(data, target, off, at)
 }
 
 // writeHashes records the checkpoints of the index just written; failing to is harmless.
-func writeHashes(path string, checksum []byte, size int64, cps []Checkpoint) {
+func writeHashes(path string, checksum []byte, size int64, cps []Checkpoint, hint *position) {
 	if size < 2*hashCheckpoint || len(cps) == 0 {
 		os.Remove(path)
 		return
@@ -130,6 +193,14 @@ func writeHashes(path string, checksum []byte, size int64, cps []Checkpoint) {
 	b.WriteString(indexHashMagic)
 	b.Write(checksum)
 	b.Write(binary.BigEndian.AppendUint64(nil, uint64(size)))
+	if hint != nil && len(hint.path) < 1<<16 {
+		b.Write(binary.BigEndian.AppendUint16(nil, uint16(len(hint.path))))
+		b.WriteString(hint.path)
+		b.Write(binary.BigEndian.AppendUint64(nil, uint64(hint.off)))
+		b.Write(binary.BigEndian.AppendUint64(nil, uint64(hint.at)))
+	} else {
+		b.Write([]byte{0, 0})
+	}
 	for _, cp := range cps {
 		b.Write(binary.BigEndian.AppendUint64(nil, uint64(cp.off)))
 		b.Write(binary.BigEndian.AppendUint16(nil, uint16(len(cp.state))))

@@ -49,3 +49,53 @@ func TestResumedPlan(t *testing.T) {
 		}
 	}
 }
+
+// The position a commit saves beside its checkpoints is where the skip to its path stops in
+// the index it wrote; for another path, or another index, there is none.
+func TestRecallPosition(t *testing.T) {
+	dir := gittest.IndexRepo(t, 8000)
+	data, err := os.ReadFile(filepath.Join(dir, ".git", "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hashes := filepath.Join(t.TempDir(), "index-sha1")
+	for _, p := range []string{"incidents/2026/11/261111-f07999-some-long-slug.md", "incidents/2016/01/261100-f00000-new-slug.md", "zzz/last.md", "aaa.md"} {
+		u := []Update{{Path: p, Hash: plumbing.ComputeHash(plumbing.BlobObject, []byte("x"))}}
+		plan, err := Prepare("index", data, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w bytes.Buffer
+		if err := plan.WriteIndex(&w); err != nil {
+			t.Fatal(err)
+		}
+		plan.SaveHashes(hashes)
+		written := w.Bytes()
+		version, count, err := indexHeader(written)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantOff, wantAt, err := skipBelow(written, indexHeaderLen, len(written)-indexTrailerLen, 0, count, version, []byte(p), ancestorDirs(u))
+		if err != nil {
+			t.Fatal(err)
+		}
+		scanMemo.remember(data, "", 0, 0) // forget
+		RecallPosition(hashes, written, p)
+		if off, at := scanMemo.recall(written, p, -1, -1); off != wantOff || at != wantAt {
+			t.Errorf("%s: recalled (%d, %d), the skip stops at (%d, %d)", p, off, at, wantOff, wantAt)
+		}
+		got, err := Find("index", written, p)
+		if err != nil || len(got) != 1 || got[0].Hash != u[0].Hash {
+			t.Errorf("%s: Find from the hint = %v, %v", p, got, err)
+		}
+		scanMemo.remember(data, "", 0, 0)
+		RecallPosition(hashes, written, p+"x")
+		if off, _ := scanMemo.recall(written, p+"x", -1, -1); off != -1 {
+			t.Errorf("%s: a hint recalled for another path", p)
+		}
+		RecallPosition(hashes, data, p)
+		if off, _ := scanMemo.recall(data, p, -1, -1); off != -1 {
+			t.Errorf("%s: a hint recalled for another index", p)
+		}
+	}
+}

@@ -108,6 +108,10 @@ type Plan struct {
 
 	shared string // a split index: the shared index it uses (split.go)
 
+	// hint is where the skip to the one updated path stopped in the old index (Prepare): the
+	// entries before it are copied unchanged, so it holds in the new index too (RecallPosition).
+	hint *position
+
 	// hasher computes the trailing checksum, recording checkpoints (hash.go); it may
 	// start from a saved state (ResumeHash). checksum and size are the result of WriteIndex.
 	hasher   *ckHasher
@@ -389,6 +393,17 @@ func skipEntries(data []byte, off, end int, version uint32, n int) (int, error) 
 // and nothing else.
 func skipBelow(data []byte, off, end, i, count int, version uint32, target []byte, stop []string) (int, int, error) {
 	be := binary.BigEndian
+	// The lengths of the stop names (below 64 bytes), so that most entries are compared with
+	// none of them: this loop runs over every entry before the target.
+	var stopLens uint64
+	longStop := false
+	for _, s := range stop {
+		if len(s) < 64 {
+			stopLens |= 1 << len(s)
+		} else {
+			longStop = true
+		}
+	}
 	for ; i < count; i++ {
 		if off+entryFixedLen > end {
 			return 0, 0, fmt.Errorf("entry at offset %d is truncated", off)
@@ -406,9 +421,11 @@ func skipBelow(data []byte, off, end, i, count int, version uint32, target []byt
 		if bytes.Compare(name, target) >= 0 {
 			return off, i, nil
 		}
-		for _, s := range stop {
-			if len(s) == n && string(name) == s {
-				return off, i, nil
+		if n < 64 && stopLens&(1<<n) != 0 || n >= 64 && longStop {
+			for _, s := range stop {
+				if len(s) == n && string(name) == s {
+					return off, i, nil
+				}
 			}
 		}
 		off += (nameOff - off + n + 8) &^ 7
@@ -567,6 +584,9 @@ func Prepare(indexPath string, data []byte, updates []Update) (_ *Plan, err erro
 	off, first, err = skipBelow(data, off, end, first, count, version, []byte(sorted[0].Path), ancestors)
 	if err != nil {
 		return nil, indexError(indexPath, err.Error())
+	}
+	if len(sorted) == 1 {
+		plan.hint = &position{sorted[0].Path, off, first}
 	}
 	work.Counts.EntriesSkimmed.Add(int64(first - from))
 	parsed := 0
@@ -770,11 +790,12 @@ func Find(indexPath string, data []byte, path string) (_ []EntryInfo, err error)
 	var found []EntryInfo
 	want := []byte(path)
 	stop := ancestorDirs([]Update{{Path: path}})
-	off, first, err := skipBelow(data, indexHeaderLen, end, 0, count, version, want, stop)
+	from, at := scanMemo.recall(data, path, indexHeaderLen, 0) // RecallPosition's hint, if any
+	off, first, err := skipBelow(data, from, end, at, count, version, want, stop)
 	if err != nil {
 		return nil, indexError(indexPath, err.Error())
 	}
-	work.Counts.EntriesSkimmed.Add(int64(first))
+	work.Counts.EntriesSkimmed.Add(int64(first - at))
 	scanMemo.remember(data, path, off, first)
 	parsed := 0
 	defer func() { work.Counts.EntriesParsed.Add(int64(parsed)) }()

@@ -29,6 +29,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/storer"
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/perm"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/smallfile"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/work"
 )
 
@@ -112,7 +113,7 @@ func (s *Store) ReadFast(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 		return typ, data, err
 	}
 	hex := h.String()
-	b, err := os.ReadFile(filepath.Join(objects, hex[:2], hex[2:]))
+	b, err := smallfile.ReadFile(filepath.Join(objects, hex[:2], hex[2:]))
 	if err == nil {
 		typ, data, err := inflateLoose(b)
 		if err != nil || objectName(typ, data) != h {

@@ -20,6 +20,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/perm"
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/smallfile"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/usererr"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/lockfile"
 )
@@ -54,7 +55,7 @@ func New(gitDir, commonDir string, locks *lockfile.Locker, shared perm.Shared) *
 // GitDir, the branch in CommonDir or packed-refs), as git does.
 func (r *Store) Head() (Head, error) {
 	path := filepath.Join(r.gitDir, "HEAD")
-	b, err := os.ReadFile(path)
+	b, err := smallfile.ReadFile(path)
 	if err != nil {
 		return Head{}, usererr.New(nil, err, "cannot read %s: %v; check the repository with `git status`", path, err)
 	}
@@ -97,7 +98,7 @@ func (r *Store) Path(ref plumbing.ReferenceName) string {
 func (r *Store) Read(ref plumbing.ReferenceName) (hash plumbing.Hash, found bool, err error) {
 	for depth := 0; depth < 5; depth++ {
 		path := r.Path(ref)
-		b, err := os.ReadFile(path)
+		b, err := smallfile.ReadFile(path)
 		if err == nil {
 			content := strings.TrimSpace(string(b))
 			if target, ok := strings.CutPrefix(content, "ref:"); ok {
