@@ -92,6 +92,13 @@ func (s *Scanner) splits(src []byte) []hit {
 		}
 		nl := off + i
 		off = nl + 1
+		// The next line's head first: most lines start with a list marker, a table's '|' or
+		// nothing (a blank line), which rules the break out after a byte or two, while the
+		// run ending this line can be a long word.
+		hs, he := head(src, nl)
+		if he-hs < minSplitSide {
+			continue
+		}
 		tailEnd := nl
 		if tailEnd > 0 && src[tailEnd-1] == '\r' {
 			tailEnd--
@@ -103,8 +110,7 @@ func (s *Scanner) splits(src []byte) []hit {
 		if tailEnd-tailStart < minSplitSide {
 			continue // most lines end in punctuation or a short word
 		}
-		hs, he := head(src, nl)
-		if he-hs < minSplitSide || !mixed(src[tailStart:tailEnd]) && !mixed(src[hs:he]) {
+		if !mixed(src[tailStart:tailEnd]) && !mixed(src[hs:he]) {
 			continue
 		}
 		le := contEnd(src, hs)
