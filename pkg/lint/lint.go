@@ -27,6 +27,7 @@ import (
 	"github.com/incidentctl/incidentctl/pkg/config"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/postmortem"
 	"github.com/incidentctl/incidentctl/pkg/quickread"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 	"github.com/incidentctl/incidentctl/templates"
@@ -457,8 +458,10 @@ func (c *checker) lintPostmortems(cands []candidate) []*lintedDoc {
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(cands)) {
 		wg.Go(func() {
+			r := quickread.New(postmortem.MaxSize) // the worker's
+			defer r.Close()
 			for i := int(next.Add(1) - 1); i < len(cands); i = int(next.Add(1) - 1) {
-				out[i] = c.lintPostmortem(cands[i])
+				out[i] = c.lintPostmortem(cands[i], r)
 			}
 		})
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
 	"github.com/incidentctl/incidentctl/pkg/postmortem"
+	"github.com/incidentctl/incidentctl/pkg/quickread"
 )
 
 // Postmortems (postmortems/YYYY/MM/<id>-<slug>.md) are linted beside the incident documents: the
@@ -39,9 +40,24 @@ func (c *checker) isPostmortemPath(rel string) bool {
 // kept in the result cache as a document's is (cache.go), valid until the due date of the
 // first open follow-up that is not overdue yet, so a lint with a warm cache reads no
 // postmortem that has not changed.
-func (c *checker) lintPostmortem(cd candidate) *lintedDoc {
+//
+// Without a cached reading to compare with (every postmortem, the first time after a clone),
+// the file is read in one go as an incident document is (pkg/quickread, into the worker's
+// buffer: nothing the checks keep refers to it); what the quick read does not handle goes the
+// ordinary way, which says what is wrong.
+func (c *checker) lintPostmortem(cd candidate, r *quickread.Reader) *lintedDoc {
 	ld := &lintedDoc{rel: cd.rel, explicit: cd.explicit}
 	f := &finder{path: cd.rel}
+	if r != nil && (c.cache == nil || c.cache.old[cd.rel] == nil) {
+		if src, st, ok := r.Read(cd.abs); ok {
+			ld.skipped = c.checkPostmortem(cd, src, f)
+			ld.findings = f.out
+			if c.cache != nil {
+				ld.entry = c.cache.entryFor(c, ld, statKey{size: st.Size, mtime: st.Mtime, ctime: st.Ctime, ino: st.Ino}, f)
+			}
+			return ld
+		}
+	}
 	fi, err := os.Lstat(cd.abs)
 	if err != nil || !fi.Mode().IsRegular() {
 		if incident.IDFromFileName(cd.rel) == "" {
@@ -86,8 +102,14 @@ func (c *checker) readPostmortem(cd candidate, fi os.FileInfo, f *finder) (skipp
 		f.add(1, 1, RuleUnreadable, fmt.Sprintf("cannot read the file: %v", err))
 		return false, false
 	}
+	return c.checkPostmortem(cd, src, f), true
+}
+
+// checkPostmortem lints the content of a file of the postmortems folder into f; skipped is
+// true when it is not a postmortem. Nothing it leaves in f refers to src.
+func (c *checker) checkPostmortem(cd candidate, src []byte, f *finder) (skipped bool) {
 	if !strings.HasPrefix(string(src), "---") && incident.IDFromFileName(cd.rel) == "" {
-		return true, true
+		return true
 	}
 	// Most postmortems are plain and have nothing to report: read them without yaml.v3
 	// (postmortem.QuickClean says Parse would find no problem), and parse only those where a
@@ -101,7 +123,7 @@ func (c *checker) readPostmortem(cd candidate, fi os.FileInfo, f *finder) (skipp
 			quickPostmortemsTaken.Add(1)
 			f.until = quiet.until
 			c.scanSecrets(f, src, nil)
-			return false, true
+			return false
 		}
 	}
 	d, err := postmortem.Parse(cd.rel, src)
@@ -113,14 +135,14 @@ func (c *checker) readPostmortem(cd candidate, fi os.FileInfo, f *finder) (skipp
 		} else {
 			f.add(1, 1, RulePostmortemFormat, err.Error())
 		}
-		return false, true
+		return false
 	}
 	for _, p := range d.Problems {
 		f.add(p.Line, p.Col, RulePostmortemFormat, p.Message)
 	}
 	c.checkPostmortemName(f, d)
 	c.checkFollowups(f, d)
-	return false, true
+	return false
 }
 
 // checkPostmortemName: the file is <id>-<slug>.md in the month folder of the incident's ID, so
