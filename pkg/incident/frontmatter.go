@@ -236,6 +236,7 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 		*dst = v.value
 		return nil
 	}
+	var times []time.Time // the times tm returns, one allocation for the document's (distinct elements)
 	tm := func(key string) (*time.Time, error) {
 		v := value(key)
 		if v == nil || v.isNull() {
@@ -248,7 +249,11 @@ func decodeMeta(path string, fm *frontMatter, m *Meta) ([]Problem, error) {
 		if err != nil {
 			return nil, typeErr(key, v, i18n.Text("incident.parse.want_time_got", "Value", strconv.Quote(v.value)))
 		}
-		return &t, nil
+		if times == nil {
+			times = make([]time.Time, 0, 5) // declared_at and the four optional times
+		}
+		times = append(times, t) // past its capacity, the earlier pointers keep the old array
+		return &times[len(times)-1], nil
 	}
 	for _, p := range [...]struct {
 		key string

@@ -150,9 +150,11 @@ func parse(path string, src []byte, metaOnly bool, r *Reader) (*Document, error)
 	if off := conflictMarkerLine(src, lines); off >= 0 {
 		return nil, &ParseError{Path: path, Line: lines.lineOf(off), Col: 1, Rule: "conflict-marker", Msg: ConflictMarkerMessage()}
 	}
-	d := &Document{}
+	var d *Document
 	if r != nil {
 		d = &r.doc
+	} else {
+		d = new(Document) // allocated here only: one made before the test escapes (and is allocated) for a Reader's parse too
 	}
 	*d = Document{Path: path, Src: src, lines: lines, table: span{-1, -1}, metaOnly: metaOnly, reader: r}
 	fm, err := splitFrontMatterWith(path, src, d.lines, r)

@@ -41,6 +41,24 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
+// BenchmarkReaderParse is BenchmarkParse through a Reader, as lint parses every document.
+func BenchmarkReaderParse(b *testing.B) {
+	docs := benchDocs(b)
+	var n int64
+	for _, d := range docs {
+		n += int64(len(d))
+	}
+	b.SetBytes(n / int64(len(docs)))
+	var r incident.Reader
+	i := 0
+	for b.Loop() {
+		if _, err := r.Parse("x.md", docs[i%len(docs)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
 // BenchmarkParseMeta is what a listing pays per document it has to read: the front matter
 // and the checks that make a document unreadable, without the action list and the log.
 func BenchmarkParseMeta(b *testing.B) {

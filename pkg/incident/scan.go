@@ -330,23 +330,26 @@ func delimiterColumns(line string) int {
 	if !isTableDelim(line) {
 		return 0
 	}
-	cols := strings.Split(line, "|")
-	if strings.Trim(cols[0], " ") == "" {
-		cols = cols[1:]
-	}
-	if len(cols) > 0 && strings.Trim(cols[len(cols)-1], " ") == "" {
-		cols = cols[:len(cols)-1]
-	}
-	for _, c := range cols {
-		// ^\s*:?-+:?\s*$
+	// The cells between the '|'s, without a blank first and a blank last one (strings.Split,
+	// without the slice it allocates).
+	fields := strings.Count(line, "|") + 1
+	cols := 0
+	for k, rest := 0, line; k < fields; k++ {
+		var c string
+		c, rest, _ = strings.Cut(rest, "|")
 		c = strings.Trim(c, " ")
+		if c == "" && (k == 0 || k == fields-1) {
+			continue
+		}
+		// ^\s*:?-+:?\s*$
 		c = strings.TrimPrefix(c, ":")
 		c = strings.TrimSuffix(c, ":")
 		if c == "" || strings.Trim(c, "-") != "" {
 			return 0
 		}
+		cols++
 	}
-	return len(cols)
+	return cols
 }
 
 // headerCells is the number of cells goldmark's parseRow finds in a header row.

@@ -188,3 +188,50 @@ func TestLineIndex(t *testing.T) {
 		}
 	}
 }
+
+// delimiterColumnsBySplit is delimiterColumns as it was written first, with strings.Split.
+func delimiterColumnsBySplit(line string) int {
+	if !isTableDelim(line) {
+		return 0
+	}
+	cols := strings.Split(line, "|")
+	if strings.Trim(cols[0], " ") == "" {
+		cols = cols[1:]
+	}
+	if len(cols) > 0 && strings.Trim(cols[len(cols)-1], " ") == "" {
+		cols = cols[:len(cols)-1]
+	}
+	for _, c := range cols {
+		c = strings.Trim(c, " ")
+		c = strings.TrimPrefix(c, ":")
+		c = strings.TrimSuffix(c, ":")
+		if c == "" || strings.Trim(c, "-") != "" {
+			return 0
+		}
+	}
+	return len(cols)
+}
+
+// TestDelimiterColumns: every line of up to 7 bytes from "|-: x" counts the same columns as
+// with strings.Split.
+func TestDelimiterColumns(t *testing.T) {
+	const alphabet = "|-: x"
+	var gen func(prefix string, n int)
+	gen = func(prefix string, n int) {
+		if got, want := delimiterColumns(prefix), delimiterColumnsBySplit(prefix); got != want {
+			t.Fatalf("delimiterColumns(%q) = %d, want %d", prefix, got, want)
+		}
+		if n == 0 {
+			return
+		}
+		for i := 0; i < len(alphabet); i++ {
+			gen(prefix+alphabet[i:i+1], n-1)
+		}
+	}
+	gen("", 7)
+	for _, l := range []string{"| --- | --- |", "|:---:|---:|", "--- | ---", "| --- | |", "| --- | :: |"} {
+		if got, want := delimiterColumns(l), delimiterColumnsBySplit(l); got != want {
+			t.Fatalf("delimiterColumns(%q) = %d, want %d", l, got, want)
+		}
+	}
+}

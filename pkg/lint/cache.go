@@ -25,7 +25,9 @@ import (
 // and where it is written, for id-unique), in <git dir>/incidentctl/lint, and the next run
 // takes them instead of reading a document whose file is unchanged. The rules across
 // documents (id-unique, the base rules, the template, the postmortems folder) are always
-// computed afresh, over the cached facts.
+// computed afresh, over the cached facts. The postmortems of the postmortems folder are
+// kept the same way (postmortems.go): what their own pass finds depends on the file, the
+// settings and the clock only.
 //
 // A cached reading is used only when all of these hold:
 //   - the file's stat data (size, modification and change times, inode) are the ones read,
@@ -37,7 +39,8 @@ import (
 //     the folders, the local time zone;
 //   - the clock is where the findings stay true: at or after the instant they were made (a
 //     time that was not in the future then is not later), before a pending postmortem falls
-//     due; a document with a time in the future is never cached (the finding names the clock);
+//     due (or an open follow-up of a postmortem); a document with a time in the future is
+//     never cached (the finding names the clock);
 //   - every postmortem a link of it names still exists or is still missing, as it was.
 //
 // A finding's message is kept with what it was made of (i18n.AppendText), so the findings read

@@ -219,3 +219,76 @@ func FuzzCacheEntries(f *testing.F) {
 		}
 	})
 }
+
+// TestCachePostmortems: postmortems are kept in the result cache too, and every run's result
+// is the one without a cache: through edits, a follow-up falling due while the clock moves on
+// (and the clock going back), a new file and a removed one.
+func TestCachePostmortems(t *testing.T) {
+	dir := t.TempDir()
+	cache := filepath.Join(dir, ".git", "incidentctl")
+	cfg := config.Default()
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	pm := func(id, owner, due string, done bool) string {
+		d := "false"
+		if done {
+			d = "true\n    done_at: 2026-11-30T11:00:00Z"
+		}
+		return "---\nincident: " + id + "\nstatus: draft\nowner: bob\nfollowups:\n  - id: " + id + "-F1\n    text: Add an alert\n    owner: " + owner + "\n    due: " + due + "\n    done: " + d + "\n---\n# Postmortem\n"
+	}
+	write(t, dir, "postmortems/2026/11/261101-k7x01-a.md", pm("261101-k7x01", "alice", "2026-12-05", false)) // falls due on the 6th
+	write(t, dir, "postmortems/2026/11/261102-k7x02-b.md", pm("261102-k7x02", "alice", "2026-11-20", false)) // overdue
+	write(t, dir, "postmortems/2026/11/261103-k7x03-c.md", pm("261103-k7x03", "", "2026-12-03T10:00:00Z", false))
+	write(t, dir, "postmortems/2026/11/261104-k7x04-d.md", pm("261104-k7x04", "alice", "2026-11-20", true)) // done
+	write(t, dir, "postmortems/2026/11/261105-k7x05-e.md", "---\nincident: 261105-k7x05\nstatus: [draft\n---\n# broken\n")
+	write(t, dir, "postmortems/2026/11/261106-k7x06-f.md", pm("261106-k7x06", "alice", "2026-12-20", false)+"\nkey AKIAIOSFODNN7EXAMPLE and AWS_ACCESS_KEY_ID="+fake("AKIA", 16, upperDigits)+"\n")
+	write(t, dir, "postmortems/2026/10/261107-k7x07-g.md", pm("261107-k7x07", "alice", "2026-12-20", false)) // wrong month folder
+	write(t, dir, "postmortems/README.md", "# Postmortems\n")
+	write(t, dir, validPath, validDoc) // and an incident: the files that can be reused, 9 in all
+	const postmortems = 9
+
+	check := func(what string, minReuse int64) {
+		t.Helper()
+		want := lintWith(t, dir, "", now, cfg)
+		reused := int64(0)
+		for try := 0; try < 50; try++ {
+			before := cacheReused.Load()
+			got := lintWith(t, dir, cache, now, cfg)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: with the cache\n%+v\nwithout\n%+v", what, got, want)
+			}
+			if reused = cacheReused.Load() - before; reused >= minReuse {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if reused < minReuse {
+			t.Fatalf("%s: %d files taken from the cache, want at least %d", what, reused, minReuse)
+		}
+	}
+	check("first", postmortems)
+	if got := lintWith(t, dir, cache, now, cfg); len(got.Findings) < 4 {
+		t.Fatalf("the fixture should give findings of several kinds: %+v", got)
+	}
+	check("again", postmortems)
+
+	// The clock: 261103's follow-up (a time) and then 261101's (a date, until its end) fall due.
+	now = time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	check("261103 due", postmortems-1)
+	now = time.Date(2026, 12, 5, 23, 59, 0, 0, time.UTC)
+	check("the 5th, late", postmortems)
+	now = time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	check("261101 due", postmortems-1)
+	now = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	check("a week earlier", 0) // before every reading: all read again
+	check("a week earlier, again", postmortems)
+
+	// Edits: the same size (only the times tell), a fix, a new file, a removed one.
+	write(t, dir, "postmortems/2026/11/261102-k7x02-b.md", pm("261102-k7x02", "alice", "2026-11-21", false))
+	check("edited in place", postmortems-1)
+	write(t, dir, "postmortems/2026/11/261105-k7x05-e.md", pm("261105-k7x05", "alice", "2026-12-20", false))
+	check("fixed", postmortems-1)
+	write(t, dir, "postmortems/2026/11/261108-k7x08-h.md", pm("261108-k7x08", "", "2026-12-20", false))
+	check("new", postmortems)
+	os.Remove(filepath.Join(dir, "postmortems/2026/11/261101-k7x01-a.md"))
+	check("removed", postmortems)
+}

@@ -16,8 +16,6 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/incidentctl/incidentctl/pkg/board"
 	"github.com/incidentctl/incidentctl/pkg/config"
 	"github.com/incidentctl/incidentctl/pkg/i18n"
@@ -247,24 +245,16 @@ func exactZero(x uint64) uint64 {
 
 // checkYAML11 reports text values written unquoted that a YAML 1.1 reader would misread.
 func checkYAML11(f *finder, d *incident.Document) {
-	for _, k := range d.KeyOrder() {
-		v, ok := d.KeyNode(k)
-		if !ok || v == nil {
-			continue
+	d.PlainScalars(func(key, sub, v string, line, col int) {
+		if !incident.YAML11Ambiguous(v) {
+			return
 		}
-		names, nodes := []string{k}, []*yaml.Node{v}
-		if v.Kind == yaml.MappingNode {
-			names, nodes = nil, nil
-			for i := 0; i+1 < len(v.Content); i += 2 {
-				names, nodes = append(names, k+"."+v.Content[i].Value), append(nodes, v.Content[i+1])
-			}
+		name := key
+		if sub != "" {
+			name = key + "." + sub
 		}
-		for i, n := range nodes {
-			if n.Kind == yaml.ScalarNode && n.Style == 0 && incident.YAML11Ambiguous(n.Value) {
-				f.add(n.Line+1, n.Column, RuleYAML11, fmt.Sprintf("%s: %s is read as a boolean or a number by YAML 1.1 readers (PyYAML and many CI tools): quote it as %q", names[i], n.Value, n.Value))
-			}
-		}
-	}
+		f.add(line+1, col, RuleYAML11, fmt.Sprintf("%s: %s is read as a boolean or a number by YAML 1.1 readers (PyYAML and many CI tools): quote it as %q", name, v, v))
+	})
 }
 
 // unclosedQuoteLine finds the first line before upTo whose value opens a quote it does not

@@ -27,6 +27,7 @@ import (
 	"github.com/incidentctl/incidentctl/pkg/config"
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/postmortem"
 	"github.com/incidentctl/incidentctl/pkg/quickread"
 	"github.com/incidentctl/incidentctl/pkg/severity"
 	"github.com/incidentctl/incidentctl/templates"
@@ -181,8 +182,9 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	pmDocs := c.lintPostmortems(pmCands)
 	if c.cache != nil {
-		c.cache.save(docs)
+		c.cache.save(append(docs, pmDocs...))
 	}
 	tmpl := path.Clean(opts.Config.ActionList)
 	for rel := range explicit {
@@ -209,16 +211,15 @@ func Run(opts Options) (*Result, error) {
 		linted[d.rel] = d
 		order = append(order, d)
 	}
-	for i, pr := range c.lintPostmortems(pmCands) {
-		cd, pf, skipped := pmCands[i], pr.findings, pr.skipped
-		if skipped {
-			if cd.explicit {
-				res.Skipped = append(res.Skipped, cd.rel+": not a postmortem (no front matter and no incident ID in its name); skipped")
+	for _, pd := range pmDocs {
+		if pd.skipped {
+			if pd.explicit {
+				res.Skipped = append(res.Skipped, pd.rel+": not a postmortem (no front matter and no incident ID in its name); skipped")
 			}
 			continue
 		}
 		res.Documents++
-		findings = append(findings, pf...)
+		findings = append(findings, pd.findings...)
 	}
 	slices.Sort(res.Skipped)
 	reused := map[string]bool{}
@@ -449,22 +450,18 @@ func (c *checker) lintAll(list func(emit func(candidate)) error) ([]*lintedDoc, 
 	return mergeByPath(done), nil
 }
 
-// pmResult is one postmortem's findings (lintPostmortem).
-type pmResult struct {
-	findings []Finding
-	skipped  bool
-}
-
 // lintPostmortems lints the postmortems on every core (tens of thousands of them at 100,000
 // incidents, each parsed in full); the results are in the order of cands.
-func (c *checker) lintPostmortems(cands []candidate) []pmResult {
-	out := make([]pmResult, len(cands))
+func (c *checker) lintPostmortems(cands []candidate) []*lintedDoc {
+	out := make([]*lintedDoc, len(cands))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(cands)) {
 		wg.Go(func() {
+			r := quickread.New(postmortem.MaxSize) // the worker's
+			defer r.Close()
 			for i := int(next.Add(1) - 1); i < len(cands); i = int(next.Add(1) - 1) {
-				out[i].findings, out[i].skipped = c.lintPostmortem(cands[i])
+				out[i] = c.lintPostmortem(cands[i], r)
 			}
 		})
 	}

@@ -125,3 +125,33 @@ func TestQuickReadFallsBack(t *testing.T) {
 		t.Errorf("findings %v, want %v", got, want)
 	}
 }
+
+// TestQuickReadFallsBackPostmortems: the same for the postmortems folder, whose pass reads
+// with pkg/quickread too: a FIFO and a link named like a postmortem are reported, a link
+// with another name is skipped, and a postmortem read quickly is linted as before.
+func TestQuickReadFallsBackPostmortems(t *testing.T) {
+	dir := t.TempDir()
+	pm := "postmortems/2026/11/261123-k7xqm-review.md"
+	write(t, dir, pm, "---\nincident: 261123-k7xqm\nstatus: draft\nowner: bob\nfollowups:\n  - id: 261123-k7xqm-F1\n    text: Add an alert\n    owner: \"\"\n    due: 2026-12-20\n---\n# Postmortem\n")
+	if err := syscall.Mkfifo(filepath.Join(dir, "postmortems/2026/11/261123-ddddd-fifo.md"), 0o644); err != nil {
+		t.Fatalf("mkfifo: %v", err)
+	}
+	if err := os.Symlink(filepath.Join(dir, pm), filepath.Join(dir, "postmortems/2026/11/261123-eeeee-link.md")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, pm), filepath.Join(dir, "postmortems/notes.md")); err != nil {
+		t.Fatal(err)
+	}
+	res := run(t, Options{Root: dir})
+	want := []string{
+		"postmortems/2026/11/261123-ddddd-fifo.md unreadable@001",
+		"postmortems/2026/11/261123-eeeee-link.md unreadable@001",
+		"postmortems/2026/11/261123-k7xqm-review.md followup-incomplete@008",
+	}
+	if got := briefPaths(res.Findings); !slices.Equal(got, want) {
+		t.Errorf("findings %v, want %v", got, want)
+	}
+	if res.Documents != 3 {
+		t.Errorf("%d documents, want 3 (the link named notes.md is no postmortem)", res.Documents)
+	}
+}

@@ -351,3 +351,15 @@ func FuzzPrefilter(f *testing.F) {
 		sameAsBefore(t, Default, text)
 	})
 }
+
+// TestTokenByte: the masks hold exactly the credential characters, for every byte.
+func TestTokenByte(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		want := b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' ||
+			b == '+' || b == '/' || b == '=' || b == '_' || b == '-' || b == '.'
+		if got := tokenByte(b); got != want {
+			t.Errorf("tokenByte(%#x) = %v, want %v", c, got, want)
+		}
+	}
+}

@@ -17,10 +17,22 @@ const (
 	maxSplitLines = 8
 )
 
+// tokenByte: c is a credential character (a letter, a digit or one of + / = _ - .). It runs
+// over the end of every line of every document: a bit in one of two constant masks, with no
+// comparison chain.
 func tokenByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-		c == '+' || c == '/' || c == '=' || c == '_' || c == '-' || c == '.'
+	m := uint64(tokenLow)
+	if c >= 64 {
+		m = tokenHigh
+	}
+	return c < 128 && m>>(c&63)&1 != 0
 }
+
+// The credential characters below 64 (digits, + / = - .) and from 64 to 127 (letters, _).
+const (
+	tokenLow  = 0x3ff<<'0' | 1<<'+' | 1<<'/' | 1<<'=' | 1<<'-' | 1<<'.'
+	tokenHigh = 0x3ffffff<<('A'-64) | 0x3ffffff<<('a'-64) | 1<<('_'-64)
+)
 
 // mixed: a run of credential characters that is not a plain lower-case word.
 func mixed(b []byte) bool {
@@ -80,6 +92,13 @@ func (s *Scanner) splits(src []byte) []hit {
 		}
 		nl := off + i
 		off = nl + 1
+		// The next line's head first: most lines start with a list marker, a table's '|' or
+		// nothing (a blank line), which rules the break out after a byte or two, while the
+		// run ending this line can be a long word.
+		hs, he := head(src, nl)
+		if he-hs < minSplitSide {
+			continue
+		}
 		tailEnd := nl
 		if tailEnd > 0 && src[tailEnd-1] == '\r' {
 			tailEnd--
@@ -91,8 +110,7 @@ func (s *Scanner) splits(src []byte) []hit {
 		if tailEnd-tailStart < minSplitSide {
 			continue // most lines end in punctuation or a short word
 		}
-		hs, he := head(src, nl)
-		if he-hs < minSplitSide || !mixed(src[tailStart:tailEnd]) && !mixed(src[hs:he]) {
+		if !mixed(src[tailStart:tailEnd]) && !mixed(src[hs:he]) {
 			continue
 		}
 		le := contEnd(src, hs)
