@@ -136,6 +136,17 @@ func CheckpointsBefore(cps []Checkpoint, n int) []Checkpoint {
 	return cps[:i]
 }
 
+// racySecond is the modification second of the entry b when a racy check looks at it at all: a
+// regular file or a link with a size (git's smudged entries have none).
+func racySecond(b []byte) (uint32, bool) {
+	be := binary.BigEndian
+	mode := be.Uint32(b[24:])
+	if be.Uint32(b[36:]) == 0 || mode&0o170000 != 0o100000 && mode&0o170000 != 0o120000 {
+		return 0, false
+	}
+	return be.Uint32(b[8:]), true
+}
+
 // SplitRacyEntries is RacyEntries for a split index (data, at indexPath): the entries of its
 // own file, each replacement named from the shared index, and the shared index's own entries
 // when it was written in the same second as indexSec or later (an entry is staged before the
@@ -176,6 +187,14 @@ func SplitRacyEntries(indexPath string, data []byte, indexSec uint32) (_ []Racy,
 		return nil, err
 	}
 	defer unmap()
+	// The shared index's time is freshened by every write against it (git's and ours), so it
+	// only says that its entries may be racy; the newest entry it records says whether they are.
+	if scanShared && sh.newestSecond(path) < indexSec {
+		scanShared = false
+		if len(wantPos) == 0 {
+			return out, nil
+		}
+	}
 	gone := map[int]bool{}
 	for _, p := range sf.deleted {
 		gone[p] = true
@@ -195,7 +214,8 @@ func SplitRacyEntries(indexPath string, data []byte, indexSec uint32) (_ []Racy,
 			w++
 		}
 		if scanShared && !gone[pos] && e.stage() == 0 {
-			if r, ok := racyEntry(sh.data[e.off:e.next], string(e.name), indexSec); ok {
+			if r, ok := racyEntry(sh.data[e.off:e.next], "", indexSec); ok {
+				r.Name = string(e.name)
 				out = append(out, r)
 			}
 		}
@@ -210,12 +230,10 @@ func SplitRacyEntries(indexPath string, data []byte, indexSec uint32) (_ []Racy,
 // racyEntry reads the entry b (its fixed part: stat data, mode, hash) as a Racy if git would
 // call it racy.
 func racyEntry(b []byte, name string, indexSec uint32) (Racy, bool) {
-	be := binary.BigEndian
-	mode := be.Uint32(b[24:])
-	if be.Uint32(b[8:]) < indexSec || be.Uint32(b[36:]) == 0 || mode&0o170000 != 0o100000 && mode&0o170000 != 0o120000 {
+	if sec, ok := racySecond(b); !ok || sec < indexSec {
 		return Racy{}, false
 	}
-	r := Racy{Name: name, Mode: mode}
+	r := Racy{Name: name, Mode: binary.BigEndian.Uint32(b[24:])}
 	copy(r.Hash[:], b[entryStatLen:entryStatLen+20])
 	r.Stat = statAt(b)
 	return r, true

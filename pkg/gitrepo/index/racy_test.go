@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/gittest"
 )
@@ -104,4 +105,89 @@ func FuzzRacyEntries(f *testing.F) {
 			t.Errorf("RacyEntries = %q, Walk finds %q", names, want)
 		}
 	})
+}
+
+// SplitRacyEntries finds the shared index's racy entries whatever the shared index's own time
+// says (git and incidentctl freshen it on every write), and the newest second its table of
+// contents records lets it skip them only when none can be racy: read fresh, from the saved
+// table of contents, and from a damaged one.
+func TestSplitRacyEntriesBound(t *testing.T) {
+	dir := gittest.NewRepo(t, map[string]string{"old.md": "old\n", "incidents/new.md": "new\n", "empty.md": "", "mid.md": "mid\n"})
+	for name, sec := range map[string]int64{"old.md": 1_000_000_000, "incidents/new.md": 2_000_000_000, "empty.md": 2_100_000_000, "mid.md": 1_500_000_000} {
+		when := time.Unix(sec, 0)
+		if err := os.Chtimes(filepath.Join(dir, name), when, when); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gittest.Out(t, dir, "update-index", "--refresh")
+	gittest.Out(t, dir, "update-index", "--split-index")
+	indexPath := filepath.Join(dir, ".git", "index")
+	data, err := os.ReadFile(indexPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared, _ := filepath.Glob(filepath.Join(dir, ".git", "sharedindex.*"))
+	if len(shared) != 1 {
+		t.Fatalf("shared indexes: %q", shared)
+	}
+	sharedData, err := os.ReadFile(shared[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	toc := tocPath(shared[0])
+	for _, c := range []struct {
+		name  string
+		setup func()
+	}{
+		{"no table of contents", func() { os.Remove(toc) }},
+		{"saved table of contents", func() {}},
+		{"damaged table of contents", func() {
+			b, err := os.ReadFile(toc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b[len(tocMagic)+28] ^= 0xff // the newest second
+			if err := os.WriteFile(toc, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		for _, sec := range []uint32{1_000_000_000, 1_500_000_001, 2_000_000_000, 2_000_000_001} {
+			// The shared index freshened to the index's second or later: only its entries can say.
+			freshened := time.Unix(int64(sec)+5, 0)
+			if err := os.Chtimes(shared[0], freshened, freshened); err != nil {
+				t.Fatal(err)
+			}
+			c.setup()
+			got, err := SplitRacyEntries(indexPath, data, sec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, r := range got {
+				names = append(names, r.Name)
+			}
+			slices.Sort(names)
+			want, err := racyByWalk(sharedData, sec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slices.Sort(want)
+			if !slices.Equal(names, want) {
+				t.Errorf("%s, index second %d: SplitRacyEntries = %q, the shared index holds %q", c.name, sec, names, want)
+			}
+		}
+		if b, err := os.ReadFile(toc); err != nil || len(b) == 0 {
+			t.Errorf("%s: no table of contents saved (%v)", c.name, err)
+		}
+	}
+	// The bound itself: the newest second of an entry a racy check looks at (empty.md has no size).
+	sh, unmap, err := openShared(shared[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unmap()
+	if got := sh.newestSecond(shared[0]); got != 2_000_000_000 {
+		t.Errorf("newestSecond = %d, want 2000000000", got)
+	}
 }

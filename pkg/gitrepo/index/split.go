@@ -152,6 +152,7 @@ type sharedIndex struct {
 	end      int
 	path     string
 	contents []tocEntry // splittoc.go
+	newest   uint32     // splittoc.go, with contents
 }
 
 func openShared(path string) (*sharedIndex, func(), error) {
