@@ -272,14 +272,8 @@ func TestListCacheIsExact(t *testing.T) {
 	}
 	entries := walkEntries(t, w)
 	edit := func(e Entry, from, to string) {
-		p := filepath.Join(dir, e.Path)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(strings.Replace(string(b), from, to, 1)), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		t.Helper()
+		replaceInEntry(t, dir, e, from, to)
 	}
 	edit(entries[3], "status: resolved", "status: mitigated") // reopened by hand, same size
 	edit(entries[5], "## Log", "## Journal")                  // no longer parses
@@ -346,5 +340,18 @@ func TestMetaRecordRoundTrip(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// replaceInEntry replaces the first from in the document e (under dir) with to, by hand.
+func replaceInEntry(t testing.TB, dir string, e Entry, from, to string) {
+	t.Helper()
+	p := filepath.Join(dir, e.Path)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(strings.Replace(string(b), from, to, 1)), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -109,14 +109,8 @@ func TestElementCacheIsExact(t *testing.T) {
 	warm("warm")
 	entries := walkEntries(t, w)
 	edit := func(e Entry, from, to string) {
-		p := filepath.Join(dir, e.Path)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(strings.Replace(string(b), from, to, 1)), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		t.Helper()
+		replaceInEntry(t, dir, e, from, to)
 	}
 	fi, _ := os.Stat(file)
 	edit(entries[3], "status: resolved", "status: mitigated") // same size
@@ -403,14 +397,7 @@ func TestElementCacheDictionary(t *testing.T) {
 	entries := walkEntries(t, w)
 	edit := func(e Entry, from, to string) {
 		t.Helper()
-		p := filepath.Join(dir, e.Path)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(strings.Replace(string(b), from, to, 1)), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		replaceInEntry(t, dir, e, from, to)
 	}
 
 	// Appended to: the same file, the same dictionary.

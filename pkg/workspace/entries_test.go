@@ -96,14 +96,7 @@ func entriesStayRight(t *testing.T, hold bool) {
 	entries := walkEntries(t, w)
 	edit := func(e Entry, from, to string) {
 		t.Helper()
-		p := filepath.Join(dir, e.Path)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(strings.Replace(string(b), from, to, 1)), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		replaceInEntry(t, dir, e, from, to)
 	}
 	commit := func(msg string) { git(t, dir, "add", "-A", "incidents"); git(t, dir, "commit", "-q", "-m", msg) }
 
