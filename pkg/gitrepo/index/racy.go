@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -196,14 +197,26 @@ func SplitRacyEntries(indexPath string, data []byte, indexSec uint32) (_ []Racy,
 		}
 	}
 	gone := map[int]bool{}
-	for _, p := range sf.deleted {
-		gone[p] = true
-	}
-	for _, p := range sf.replaced {
-		gone[p] = true
+	var contents []tocEntry // to jump to the next wanted position when not scanning
+	if scanShared {
+		for _, p := range sf.deleted {
+			gone[p] = true
+		}
+		for _, p := range sf.replaced {
+			gone[p] = true
+		}
+	} else {
+		contents = sh.toc(path)
 	}
 	off, w := indexHeaderLen, 0
 	for pos := 0; pos < sh.count && (scanShared || w < len(wantPos)); pos++ {
+		if contents != nil {
+			// The last recorded entry at or before the next wanted position.
+			i := sort.Search(len(contents), func(i int) bool { return contents[i].pos > wantPos[w] }) - 1
+			if i >= 0 && contents[i].pos > pos {
+				pos, off = contents[i].pos, contents[i].off
+			}
+		}
 		e, err := parseEntry(sh.data, off, sh.end, sh.version)
 		if err != nil {
 			return nil, indexError(path, err.Error())

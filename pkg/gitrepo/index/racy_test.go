@@ -2,6 +2,7 @@ package index
 
 import (
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -189,5 +190,53 @@ func TestSplitRacyEntriesBound(t *testing.T) {
 	defer unmap()
 	if got := sh.newestSecond(shared[0]); got != 2_000_000_000 {
 		t.Errorf("newestSecond = %d, want 2000000000", got)
+	}
+}
+
+// The racy replacements of a split index are named from the shared index by jumping through its
+// table of contents to each one's position: every one is found, with its own name, whichever
+// recorded entry it lies after.
+func TestSplitRacyReplacementsNamed(t *testing.T) {
+	defer func(n int) { tocEvery = n }(tocEvery)
+	files := map[string]string{}
+	for i := range 300 {
+		files[fmt.Sprintf("incidents/%03d.md", i)] = fmt.Sprintf("doc %d\n", i)
+	}
+	for _, every := range []int{1, 4, 7, 256} {
+		t.Run(fmt.Sprint("toc every ", every), func(t *testing.T) {
+			tocEvery = every
+			dir := gittest.NewRepo(t, files)
+			gittest.Out(t, dir, "update-index", "--split-index")
+			future := time.Unix(2_000_000_000, 0)
+			var want []string
+			for _, i := range []int{0, 3, 4, 5, 129, 255, 256, 257, 299} {
+				name := fmt.Sprintf("incidents/%03d.md", i)
+				gittest.WriteFile(t, dir, name, fmt.Sprintf("doc %d, changed\n", i))
+				if err := os.Chtimes(filepath.Join(dir, name), future, future); err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, name)
+			}
+			gittest.Out(t, dir, append([]string{"update-index", "--"}, want...)...)
+			indexPath := filepath.Join(dir, ".git", "index")
+			data, err := os.ReadFile(indexPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, run := range []string{"table of contents built", "table of contents read"} {
+				got, err := SplitRacyEntries(indexPath, data, 2_000_000_000)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var names []string
+				for _, r := range got {
+					names = append(names, r.Name)
+				}
+				slices.Sort(names)
+				if !slices.Equal(names, want) {
+					t.Errorf("%s: SplitRacyEntries = %q, want %q", run, names, want)
+				}
+			}
+		})
 	}
 }
