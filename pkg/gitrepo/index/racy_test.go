@@ -160,15 +160,7 @@ func TestSplitRacyEntriesBound(t *testing.T) {
 				t.Fatal(err)
 			}
 			c.setup()
-			got, err := SplitRacyEntries(indexPath, data, sec)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var names []string
-			for _, r := range got {
-				names = append(names, r.Name)
-			}
-			slices.Sort(names)
+			names := splitRacyNames(t, indexPath, data, sec)
 			want, err := racyByWalk(sharedData, sec)
 			if err != nil {
 				t.Fatal(err)
@@ -224,19 +216,26 @@ func TestSplitRacyReplacementsNamed(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, run := range []string{"table of contents built", "table of contents read"} {
-				got, err := SplitRacyEntries(indexPath, data, 2_000_000_000)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var names []string
-				for _, r := range got {
-					names = append(names, r.Name)
-				}
-				slices.Sort(names)
+				names := splitRacyNames(t, indexPath, data, 2_000_000_000)
 				if !slices.Equal(names, want) {
 					t.Errorf("%s: SplitRacyEntries = %q, want %q", run, names, want)
 				}
 			}
 		})
 	}
+}
+
+// splitRacyNames is SplitRacyEntries's names, sorted.
+func splitRacyNames(t *testing.T, indexPath string, data []byte, sec uint32) []string {
+	t.Helper()
+	got, err := SplitRacyEntries(indexPath, data, sec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range got {
+		names = append(names, r.Name)
+	}
+	slices.Sort(names)
+	return names
 }
