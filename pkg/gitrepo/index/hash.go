@@ -83,25 +83,35 @@ func (c *ckHasher) resume(cps []Checkpoint, i int) bool {
 	return true
 }
 
+// readHashesFile returns what the file at path (index-sha1) says of the index whose content is
+// data, from the position hint on, once its SHA-256, version and the index's checksum and size
+// match; false otherwise.
+func readHashesFile(path string, data []byte) ([]byte, bool) {
+	b, err := smallfile.ReadFile(path)
+	if err != nil || len(b) < len(indexHashMagic)+20+8+2+sha256.Size {
+		return nil, false
+	}
+	body, sum := b[:len(b)-sha256.Size], b[len(b)-sha256.Size:]
+	if s := sha256.Sum256(body); !bytes.Equal(s[:], sum) || !bytes.HasPrefix(body, []byte(indexHashMagic)) {
+		return nil, false
+	}
+	body = body[len(indexHashMagic):]
+	if !bytes.Equal(body[:20], data[len(data)-20:]) || binary.BigEndian.Uint64(body[20:]) != uint64(len(data)) {
+		return nil, false // it describes another index
+	}
+	return body[28:], true
+}
+
 // ReadHashes returns the checkpoints, saved in the file at path, of the index whose content is
 // data, or nil.
 func ReadHashes(path string, data []byte) []Checkpoint {
 	if int64(len(data)) < 2*hashCheckpoint {
 		return nil // small: hashing it all is cheap
 	}
-	b, err := smallfile.ReadFile(path)
-	if err != nil || len(b) < len(indexHashMagic)+20+8+sha256.Size {
-		return nil
+	body, ok := readHashesFile(path, data)
+	if ok {
+		body, ok = skipHint(body)
 	}
-	body, sum := b[:len(b)-sha256.Size], b[len(b)-sha256.Size:]
-	if s := sha256.Sum256(body); !bytes.Equal(s[:], sum) || !bytes.HasPrefix(body, []byte(indexHashMagic)) {
-		return nil
-	}
-	body = body[len(indexHashMagic):]
-	if !bytes.Equal(body[:20], data[len(data)-20:]) || binary.BigEndian.Uint64(body[20:]) != uint64(len(data)) {
-		return nil // it describes another index
-	}
-	body, ok := skipHint(body[28:])
 	if !ok {
 		return nil
 	}
@@ -158,19 +168,10 @@ func RecallPosition(path string, data []byte, target string) {
 	if int64(len(data)) < 2*hashCheckpoint || Version(data) < 2 || Version(data) > 3 {
 		return
 	}
-	b, err := smallfile.ReadFile(path)
-	if err != nil || len(b) < len(indexHashMagic)+20+8+2+sha256.Size {
+	body, ok := readHashesFile(path, data)
+	if !ok {
 		return
 	}
-	body, sum := b[:len(b)-sha256.Size], b[len(b)-sha256.Size:]
-	if s := sha256.Sum256(body); !bytes.Equal(s[:], sum) || !bytes.HasPrefix(body, []byte(indexHashMagic)) {
-		return
-	}
-	body = body[len(indexHashMagic):]
-	if !bytes.Equal(body[:20], data[len(data)-20:]) || binary.BigEndian.Uint64(body[20:]) != uint64(len(data)) {
-		return
-	}
-	body = body[28:]
 	n := int(binary.BigEndian.Uint16(body))
 	if n == 0 || len(body) < 2+n+16 || string(body[2:2+n]) != target {
 		return

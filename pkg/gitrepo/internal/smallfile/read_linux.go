@@ -23,16 +23,13 @@ func ReadFile(path string) ([]byte, error) {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
 	defer syscall.Close(fd)
-	size := 0
+	// One byte more than the size, so that the end is seen without growing the buffer.
+	capacity := 512
 	var st syscall.Stat_t
 	if syscall.Fstat(fd, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFREG && st.Size > 0 && st.Size < 1<<30 {
-		size = int(st.Size)
+		capacity = int(st.Size) + 1
 	}
-	// One byte more than the size, so that the end is seen without growing the buffer.
-	buf := make([]byte, 0, size+1)
-	if size == 0 {
-		buf = make([]byte, 0, 512)
-	}
+	buf := make([]byte, 0, capacity)
 	for {
 		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
 		if err == syscall.EINTR {
