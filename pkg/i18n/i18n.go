@@ -279,8 +279,13 @@ func newPrinter(l Lang, lb *langBundle) *Printer {
 // template action, no plural forms) in the printer's own language, asked for without a
 // count, is what go-i18n would give: the text itself.
 func (p *Printer) lookup(lc *goi18n.LocalizeConfig) (string, error) {
-	if lc.PluralCount == nil && lc.DefaultMessage == nil {
-		if s, ok := p.lb.plainText(lc.MessageID); ok {
+	if lc.DefaultMessage == nil {
+		if lc.PluralCount == nil {
+			if s, ok := p.lb.plainText(lc.MessageID); ok {
+				return s, nil
+			}
+		}
+		if s, ok := p.lb.expand(lc); ok {
 			return s, nil
 		}
 	}
