@@ -28,7 +28,15 @@ type Set struct {
 	Levels []Level
 }
 
-var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][A-Z0-9_-]*$`) })
+// validID reports an id of the form ^[A-Z][A-Z0-9_-]*$.
+func validID(id string) bool {
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !(c >= 'A' && c <= 'Z' || i > 0 && (c >= '0' && c <= '9' || c == '_' || c == '-')) {
+			return false
+		}
+	}
+	return id != ""
+}
 
 var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line (\d+): `) })
 
@@ -47,10 +55,11 @@ func Parse(path string, src []byte) (*Set, error) {
 		}
 		return nil, fmt.Errorf("%s: %s", path, msg)
 	}
-	var node yaml.Node
-	_ = yaml.Unmarshal(src, &node)
 	lineOf := func(i int) int {
-		// levels[i]'s line, for messages; 1 when the tree has an unexpected shape.
+		// levels[i]'s line, for messages; 1 when the tree has an unexpected shape. Only an
+		// error needs it, so the file is read as a tree only then.
+		var node yaml.Node
+		_ = yaml.Unmarshal(src, &node)
 		if len(node.Content) == 1 && len(node.Content[0].Content) >= 2 {
 			if seq := node.Content[0].Content[1]; i < len(seq.Content) {
 				return seq.Content[i].Line
@@ -61,17 +70,17 @@ func Parse(path string, src []byte) (*Set, error) {
 	if len(doc.Levels) == 0 {
 		return nil, fmt.Errorf("%s:1: no severity levels: the file needs a `levels:` list (SEV1, SEV2 ...)", path)
 	}
-	seen := map[string]int{}
+	seen := make(map[string]int, len(doc.Levels)) // id -> index of its first level
 	for i := range doc.Levels {
 		l := &doc.Levels[i]
 		l.Rank = i + 1
-		if !idRE().MatchString(l.ID) {
+		if !validID(l.ID) {
 			return nil, fmt.Errorf("%s:%d: severity id %q must be upper-case letters and digits, like SEV1", path, lineOf(i), l.ID)
 		}
 		if first, dup := seen[l.ID]; dup {
-			return nil, fmt.Errorf("%s:%d: severity %s is defined twice (first at line %d)", path, lineOf(i), l.ID, first)
+			return nil, fmt.Errorf("%s:%d: severity %s is defined twice (first at line %d)", path, lineOf(i), l.ID, lineOf(first))
 		}
-		seen[l.ID] = lineOf(i)
+		seen[l.ID] = i
 	}
 	return &Set{Levels: doc.Levels}, nil
 }

@@ -1,6 +1,7 @@
 package severity
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -47,4 +48,17 @@ func TestParseErrors(t *testing.T) {
 			t.Errorf("Parse(%q) error = %v, want %q", c.src, err, c.want)
 		}
 	}
+}
+
+// validID accepts exactly what ^[A-Z][A-Z0-9_-]*$ accepts.
+func FuzzValidID(f *testing.F) {
+	re := regexp.MustCompile(`^[A-Z][A-Z0-9_-]*$`)
+	for _, s := range []string{"", "SEV1", "sev1", "1SEV", "SEV_2-B", "-", "S", "SEV 1", "ＳＥＶ", "SEV\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := validID(s), re.MatchString(s); got != want {
+			t.Errorf("validID(%q) = %v, the expression says %v", s, got, want)
+		}
+	})
 }

@@ -48,15 +48,57 @@ func (w *Workspace) Flow() (*Flow, error) {
 		return nil, err
 	}
 	f.Warnings = append(f.Warnings, warn...)
-	name := svFrom
-	if svFrom == builtIn {
-		name = w.Config.Severities + " (" + builtIn + ")"
-	}
-	if f.Severities, err = severity.Parse(name, sv); err != nil {
+	if f.Severities, err = w.parseSeverities(sv, svFrom); err != nil {
 		return nil, err
 	}
 	f.SeveritiesFrom = svFrom
 	return f, nil
+}
+
+// parseSeverities reads the severity definitions taken from svFrom (a path, or builtIn).
+func (w *Workspace) parseSeverities(sv []byte, svFrom string) (*severity.Set, error) {
+	name := svFrom
+	if svFrom == builtIn {
+		name = w.Config.Severities + " (" + builtIn + ")"
+	}
+	return severity.Parse(name, sv)
+}
+
+// severities are the flow's severity definitions, as Flow reads them, without the action list
+// or the working copies Flow compares for its warnings: all a write that checks the record
+// it builds on needs. Read once per command, or taken from the flow already read.
+func (w *Workspace) severities() (*severity.Set, string, error) {
+	if w.flow != nil {
+		return w.flow.Severities, w.flow.SeveritiesFrom, nil
+	}
+	if w.sev == nil && w.sevErr == nil {
+		w.sev, w.sevErr = w.readSeverities()
+	}
+	if w.sevErr != nil {
+		return nil, "", w.sevErr
+	}
+	return w.sev.set, w.sev.from, nil
+}
+
+type severitiesRead struct {
+	set  *severity.Set
+	from string
+}
+
+func (w *Workspace) readSeverities() (*severitiesRead, error) {
+	sv, svFrom := templates.For(string(w.Config.Lang)).Severities, builtIn
+	content, _, found, err := w.Repo.ReadAtHead(w.Config.Severities)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s at HEAD: %v", w.Config.Severities, err)
+	}
+	if found {
+		sv, svFrom = content, w.Config.Severities
+	}
+	set, err := w.parseSeverities(sv, svFrom)
+	if err != nil {
+		return nil, err
+	}
+	return &severitiesRead{set, svFrom}, nil
 }
 
 // committed returns a flow file as committed at HEAD, warning when the working copy differs:

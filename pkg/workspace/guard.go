@@ -114,8 +114,8 @@ func recordParseError(err error) error {
 func (w *Workspace) checkRecord(d *incident.Document) error {
 	opts := lint.DocumentOptions{Config: w.Config, Now: w.Now()}
 	skip := notBlocking
-	if flow, err := w.flowOnce(); err == nil {
-		opts.Severities, opts.SeveritiesFrom = flow.Severities, flow.SeveritiesFrom
+	if set, from, err := w.severities(); err == nil {
+		opts.Severities, opts.SeveritiesFrom = set, from
 	} else {
 		skip = append(slices.Clone(skip), lint.RuleSeverity) // the flow's own error is reported where it is used
 	}

@@ -26,6 +26,8 @@ type Workspace struct {
 
 	flow      *Flow // read once per command (flowOnce)
 	flowErr   error
+	sev       *severitiesRead // the severities alone, when the flow was not read (severities)
+	sevErr    error
 	chatState *chatState // chat sinks resolved for this command (notify.go)
 	scan      scanState  // what listings remember within this command (cache.go)
 }
