@@ -161,8 +161,10 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 	// Entries git would smudge before writing the index (racy.go): smudged in a copy of it,
 	// or git writes the index (a split index's).
 	firstSmudged := -1
+	var racy []index.Racy
+	var racyBound *index.RacyBound
 	if byGit == "" {
-		racy, err := r.racyFor(indexPath, indexData, why == index.SpecialSplit)
+		racy, racyBound, err = r.racyFor(indexPath, indexData, why == index.SpecialSplit)
 		switch {
 		case err != nil:
 			return plumbing.ZeroHash, err
@@ -185,8 +187,12 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 			// Only the changed entries, against the same shared index, unless git would
 			// write a new shared index (or undo the split) now.
 			plan, err = r.prepareSplit(indexPath, indexData, updates)
-		} else {
-			plan, err = index.Prepare(indexPath, indexData, updates)
+		} else if plan, err = index.Prepare(indexPath, indexData, updates); err == nil {
+			smudgedOffs := make([]int, len(racy))
+			for i, c := range racy {
+				smudgedOffs[i] = c.Off
+			}
+			plan.SetRacyBound(racyBound, smudgedOffs)
 		}
 		if ng := (*index.NeedsGit)(nil); errors.As(err, &ng) {
 			if !r.gitAvailable() {

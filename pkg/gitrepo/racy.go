@@ -82,21 +82,32 @@ func smudged(data []byte, racy []index.Racy) ([]byte, int) {
 // native splice does not do.
 const racySplitWhy = "entries changed in the second the index was written need smudging"
 
-// racyFor is racilyChanged for any index a commit splices, split ones included.
-func (r *Repo) racyFor(indexPath string, data []byte, split bool) ([]index.Racy, error) {
+// racyFor is racilyChanged for any index a commit splices, split ones included. For another
+// index it also returns where the index's racy entries can be (index.RacyBound), read from
+// index-sha1 when it keeps that for this index, so that not every entry is read; the plan
+// that replaces the index records the new one's.
+func (r *Repo) racyFor(indexPath string, data []byte, split bool) ([]index.Racy, *index.RacyBound, error) {
 	if !split {
-		return r.racilyChanged(indexPath, data, false), nil
+		sec, ok := r.indexSecond(indexPath)
+		if !ok {
+			return nil, nil, nil
+		}
+		cands, bound, err := index.RacyEntriesBound(r.hashPath(), data, sec)
+		if err != nil {
+			return nil, nil, nil // a damaged index: the writer reports it
+		}
+		return r.changedSince(cands), bound, nil
 	}
 	sec, ok := r.indexSecond(indexPath)
 	if !ok {
-		return nil, nil
+		return nil, nil, nil
 	}
 	cands, err := index.SplitRacyEntries(indexPath, data, sec)
 	if ng := (*index.NeedsGit)(nil); errors.As(err, &ng) {
-		return nil, nil // the splice finds the same and has git write the index
+		return nil, nil, nil // the splice finds the same and has git write the index
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return r.changedSince(cands), nil
+	return r.changedSince(cands), nil, nil
 }

@@ -48,7 +48,7 @@ func workRepo(t *testing.T, n int) string {
 }
 
 type workSnapshot struct {
-	objectsRead, objectBytes, entriesParsed, entriesSkimmed, bytesHashed, prefixCopied int64
+	objectsRead, objectBytes, entriesParsed, entriesSkimmed, bytesHashed, prefixCopied, racyChecked int64
 }
 
 func takeWorkSnapshot() workSnapshot {
@@ -59,6 +59,7 @@ func takeWorkSnapshot() workSnapshot {
 		entriesSkimmed: work.Counts.EntriesSkimmed.Load(),
 		bytesHashed:    work.Counts.BytesHashed.Load(),
 		prefixCopied:   work.Counts.PrefixCopied.Load(),
+		racyChecked:    work.Counts.RacyChecked.Load(),
 	}
 }
 
@@ -114,6 +115,11 @@ func TestCommitWorkDoesNotGrowWithRepository(t *testing.T) {
 	}
 	if big.objectBytes != small.objectBytes {
 		t.Errorf("object bytes written: %d with 5,000 files, %d with 100", big.objectBytes, small.objectBytes)
+	}
+	// The racy check reads the entries the last commit's bound names (index-sha1), not all:
+	// here the 23 files checked out, all modified in the same second as the commits.
+	if big.racyChecked != small.racyChecked || big.racyChecked > 23 {
+		t.Errorf("index entries a racy check read: %d with 5,000 files, %d with 100", big.racyChecked, small.racyChecked)
 	}
 	if big.entriesParsed != small.entriesParsed {
 		t.Errorf("index entries decoded: %d with 5,000 files, %d with 100", big.entriesParsed, small.entriesParsed)

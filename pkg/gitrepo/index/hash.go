@@ -37,8 +37,9 @@ func SetHashCheckpoint(n int64) (restore func()) {
 }
 
 // Version 2 also carries the position hint (Plan.hint): after the index's checksum and size,
-// <path length:2><path><offset:8><entry number:8>, a zero length when there is none.
-const indexHashMagic = "incidentctl index-sha1 2\n"
+// <path length:2><path><offset:8><entry number:8>, a zero length when there is none. Version 3
+// adds, after the hint, where the index's racy entries can be (RacyBound, racybound.go).
+const indexHashMagic = "incidentctl index-sha1 3\n"
 
 type Checkpoint struct {
 	off   int64
@@ -112,6 +113,9 @@ func ReadHashes(path string, data []byte) []Checkpoint {
 	if ok {
 		body, ok = skipHint(body)
 	}
+	if ok {
+		_, body, ok = splitBound(body)
+	}
 	if !ok {
 		return nil
 	}
@@ -133,7 +137,7 @@ func ReadHashes(path string, data []byte) []Checkpoint {
 // SaveHashes records in the file at path the checkpoints of the index WriteTo has just
 // written, and the plan's position hint; failing to is harmless.
 func (p *Plan) SaveHashes(path string) {
-	writeHashes(path, p.checksum, p.size, p.hasher.cps, p.hint)
+	writeHashes(path, p.checksum, p.size, p.hasher.cps, p.hint, p.newBound())
 }
 
 // position is where the skip to a path's entry stops (skipBelow with the path's folders as
@@ -185,7 +189,7 @@ func RecallPosition(path string, data []byte, target string) {
 }
 
 // writeHashes records the checkpoints of the index just written; failing to is harmless.
-func writeHashes(path string, checksum []byte, size int64, cps []Checkpoint, hint *position) {
+func writeHashes(path string, checksum []byte, size int64, cps []Checkpoint, hint *position, rb *RacyBound) {
 	if size < 2*hashCheckpoint || len(cps) == 0 {
 		os.Remove(path)
 		return
@@ -202,6 +206,7 @@ func writeHashes(path string, checksum []byte, size int64, cps []Checkpoint, hin
 	} else {
 		b.Write([]byte{0, 0})
 	}
+	b.Write(appendBound(nil, rb))
 	for _, cp := range cps {
 		b.Write(binary.BigEndian.AppendUint64(nil, uint64(cp.off)))
 		b.Write(binary.BigEndian.AppendUint16(nil, uint16(len(cp.state))))

@@ -117,6 +117,21 @@ type Plan struct {
 	hasher   *ckHasher
 	checksum []byte
 	size     int64
+
+	// Where the new index's racy entries can be (racybound.go): the runs of the old index
+	// copied (mapped says they are all recorded), where each update's entry goes, and the old
+	// index's bound (SetRacyBound).
+	copies    []copyRange
+	entryOffs []int
+	newLen    int
+	mapped    bool
+	racyOld   *RacyBound
+}
+
+// push adds b to the new index.
+func (p *Plan) push(b []byte) {
+	p.segs = append(p.segs, b)
+	p.newLen += len(b)
 }
 
 // indexWriter is the work begin starts: the fixed segments hashed and written in the
@@ -513,13 +528,14 @@ func Prepare(indexPath string, data []byte, updates []Update) (_ *Plan, err erro
 		sorted[i] = updates[j]
 	}
 
-	plan := &Plan{entries: make([][]byte, len(updates)), fixed: -1}
+	plan := &Plan{entries: make([][]byte, len(updates)), entryOffs: make([]int, len(updates)), fixed: -1}
 	emitNew := func(k int) {
 		e := appendEntry(nil, sorted[k])
 		if plan.fixed < 0 {
 			plan.fixed = len(plan.segs)
 		}
-		plan.segs = append(plan.segs, e)
+		plan.entryOffs[order[k]] = plan.newLen
+		plan.push(e)
 		plan.entries[order[k]] = e
 	}
 	if len(data) == 0 {
@@ -529,7 +545,7 @@ func Prepare(indexPath string, data []byte, updates []Update) (_ *Plan, err erro
 		copy(hdr, "DIRC")
 		binary.BigEndian.PutUint32(hdr[4:], 2)
 		binary.BigEndian.PutUint32(hdr[8:], uint32(len(updates)))
-		plan.segs = append(plan.segs, hdr)
+		plan.push(hdr)
 		for k := range sorted {
 			emitNew(k)
 		}
@@ -547,7 +563,7 @@ func Prepare(indexPath string, data []byte, updates []Update) (_ *Plan, err erro
 
 	end := len(data) - indexTrailerLen
 	hdr := append([]byte(nil), data[:indexHeaderLen]...) // count patched below
-	plan.segs = append(plan.segs, hdr)
+	plan.push(hdr)
 
 	ancestors := ancestorDirs(sorted) // sorted, unique
 	// Past this name no entry can interact with an update any more: all
@@ -564,7 +580,8 @@ func Prepare(indexPath string, data []byte, updates []Update) (_ *Plan, err erro
 	replaced := make([]bool, len(sorted)) // a stage-0 entry was there
 	flush := func(upto int) {
 		if upto > copied {
-			plan.segs = append(plan.segs, data[copied:upto])
+			plan.copies = append(plan.copies, copyRange{old: copied, new: plan.newLen, n: upto - copied})
+			plan.push(data[copied:upto])
 		}
 		copied = upto
 	}
@@ -648,10 +665,11 @@ func Prepare(indexPath string, data []byte, updates []Update) (_ *Plan, err erro
 		return nil, err
 	}
 	if len(exts) > 0 {
-		plan.segs = append(plan.segs, exts)
+		plan.push(exts)
 	}
 	binary.BigEndian.PutUint32(hdr[8:], uint32(newCount))
 	plan.fixed = max(plan.fixed, 0) // no updates: nothing is fixed early
+	plan.mapped = true
 	return plan, nil
 }
 

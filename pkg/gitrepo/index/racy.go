@@ -9,6 +9,8 @@ import (
 	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/incidentctl/incidentctl/pkg/gitrepo/internal/work"
 )
 
 // Racily clean entries (git's Documentation/technical/racy-git.txt). git trusts an entry whose
@@ -38,7 +40,7 @@ type Racy struct {
 // the entries of a split index's own file only (its shared index is another file: call it
 // for that one too).
 func RacyEntries(data []byte, indexSec uint32) ([]Racy, error) {
-	return racyEntries(data, indexSec, false)
+	return racyEntries(data, indexSec, false, nil)
 }
 
 // RacyEntriesStreamed is RacyEntries for an index mapped with MapSparse that the caller walks
@@ -46,10 +48,12 @@ func RacyEntries(data []byte, indexSec uint32) ([]Racy, error) {
 // resident): the pages already read are dropped from the process a window at a time (evict),
 // so that this pass does not make the whole index resident either (16 MB at 100,000 entries).
 func RacyEntriesStreamed(data []byte, indexSec uint32) ([]Racy, error) {
-	return racyEntries(data, indexSec, true)
+	return racyEntries(data, indexSec, true, nil)
 }
 
-func racyEntries(data []byte, indexSec uint32, streamed bool) ([]Racy, error) {
+// racyEntries finds the racy entries; with bound, it also records the newest modification
+// second among the entries a racy check looks at, and where those of that second are.
+func racyEntries(data []byte, indexSec uint32, streamed bool, bound *RacyBound) ([]Racy, error) {
 	if len(data) == 0 {
 		return nil, nil
 	}
@@ -102,10 +106,15 @@ func racyEntries(data []byte, indexSec uint32, streamed bool) ([]Racy, error) {
 				entryName, next = data[nameOff:nameOff+n], off+(nameOff-off+n+8)&^7
 			}
 		}
-		if be.Uint32(b[8:]) >= indexSec && flags&flagStageMask == 0 { // the mtime first: most entries stop here
-			if r, ok := racyEntry(b, string(entryName), indexSec); ok {
-				r.Off = off
-				out = append(out, r)
+		if mt := be.Uint32(b[8:]); flags&flagStageMask == 0 {
+			if mt >= indexSec { // the mtime first: most entries stop here
+				if r, ok := racyEntry(b, string(entryName), indexSec); ok {
+					r.Off = off
+					out = append(out, r)
+				}
+			}
+			if bound != nil && mt >= bound.Newest {
+				bound.see(b, off)
 			}
 		}
 		off = next
@@ -113,6 +122,7 @@ func racyEntries(data []byte, indexSec uint32, streamed bool) ([]Racy, error) {
 	if streamed {
 		evict(data[evicted:off])
 	}
+	work.Counts.RacyChecked.Add(int64(count))
 	return out, nil
 }
 

@@ -20,12 +20,13 @@ var Counts struct {
 	EntriesSkimmed atomic.Int64 // index entries passed over reading only their flags and name
 	BytesHashed    atomic.Int64 // bytes fed to the index checksum (not covered by a saved state)
 	PrefixCopied   atomic.Int64 // bytes of the old index before the first change, copied as they are
+	RacyChecked    atomic.Int64 // index entries whose stat data a racy check read
 }
 
 // Reset zeroes the counters (tests).
 func Reset() {
 	for _, c := range []*atomic.Int64{&Counts.ObjectsRead, &Counts.ObjectBytes, &Counts.EntriesParsed,
-		&Counts.EntriesSkimmed, &Counts.BytesHashed, &Counts.PrefixCopied} {
+		&Counts.EntriesSkimmed, &Counts.BytesHashed, &Counts.PrefixCopied, &Counts.RacyChecked} {
 		c.Store(0)
 	}
 }
