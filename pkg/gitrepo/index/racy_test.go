@@ -32,6 +32,13 @@ func racyNames(t *testing.T, data []byte, sec uint32) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return checkedNames(t, data, got)
+}
+
+// checkedNames are the names of the racy entries got of the index data, each checked to point
+// at its entry.
+func checkedNames(t *testing.T, data []byte, got []Racy) []string {
+	t.Helper()
 	var names []string
 	for _, r := range got {
 		names = append(names, r.Name)

@@ -44,11 +44,7 @@ func TestRacyBoundFollowsCommits(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var gotNames []string
-			for _, r := range got {
-				gotNames = append(gotNames, r.Name)
-			}
-			if !slices.Equal(gotNames, want) {
+			if gotNames := checkedNames(t, data, got); !slices.Equal(gotNames, want) {
 				t.Fatalf("step %d, second %d: RacyEntriesBound = %q, Walk finds %q", step, sec, gotNames, want)
 			}
 			if rb == nil {
