@@ -182,7 +182,9 @@ func clonePairs(r *repo, reps int) []*pair {
 	// lint --base with a revision expression right after a clone, next to the same commit named
 	// by its hash.
 	if _, err := sh(r.dir, bin, "lint", "--help"); err == nil {
-		parent := strings.TrimSpace(must(r.dir, "git", "rev-parse", r.m.Tip+"~1"))
+		// HEAD~1 of the repository as it is now (the clone's HEAD~1): earlier rows have
+		// committed on top of the generated tip, so the tip's parent is another commit.
+		parent := strings.TrimSpace(must(r.dir, "git", "rev-parse", "HEAD~1"))
 		clone := func(int) error {
 			os.RemoveAll(dir)
 			_, err := sh(filepath.Dir(r.dir), "git", "clone", "-q", r.dir, dir)
