@@ -13,13 +13,19 @@ import (
 
 func TestMain(m *testing.M) { gittest.Main(m, nil) }
 
-// A plan resumed from checkpoints writes the same bytes as one hashed in full.
-func TestResumedPlan(t *testing.T) {
-	dir := gittest.IndexRepo(t, 8000)
+// indexOf is the index file of the repository at dir.
+func indexOf(t *testing.T, dir string) []byte {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, ".git", "index"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return data
+}
+
+// A plan resumed from checkpoints writes the same bytes as one hashed in full.
+func TestResumedPlan(t *testing.T) {
+	data := indexOf(t, gittest.IndexRepo(t, 8000))
 	full := newCkHasher()
 	full.Write(data[:len(data)-20])
 	if !bytes.Equal(full.h.Sum(nil), data[len(data)-20:]) {
@@ -53,11 +59,7 @@ func TestResumedPlan(t *testing.T) {
 // The position a commit saves beside its checkpoints is where the skip to its path stops in
 // the index it wrote; for another path, or another index, there is none.
 func TestRecallPosition(t *testing.T) {
-	dir := gittest.IndexRepo(t, 8000)
-	data, err := os.ReadFile(filepath.Join(dir, ".git", "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := indexOf(t, gittest.IndexRepo(t, 8000))
 	hashes := filepath.Join(t.TempDir(), "index-sha1")
 	for _, p := range []string{"incidents/2026/11/261111-f07999-some-long-slug.md", "incidents/2016/01/261100-f00000-new-slug.md", "zzz/last.md", "aaa.md"} {
 		u := []Update{{Path: p, Hash: plumbing.ComputeHash(plumbing.BlobObject, []byte("x"))}}

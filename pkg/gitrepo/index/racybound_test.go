@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -23,11 +22,7 @@ import (
 // and now and then the index is rewritten by someone else (the bound no longer matches) or
 // handed a checkout's worth of entries of one second (more than a bound names).
 func TestRacyBoundFollowsCommits(t *testing.T) {
-	dir := gittest.IndexRepo(t, 8000)
-	data, err := os.ReadFile(filepath.Join(dir, ".git", "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := indexOf(t, gittest.IndexRepo(t, 8000))
 	hashes := filepath.Join(t.TempDir(), "index-sha1")
 	rng := rand.New(rand.NewPCG(19, 3))
 	var names []string
