@@ -188,11 +188,7 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 			// write a new shared index (or undo the split) now.
 			plan, err = r.prepareSplit(indexPath, indexData, updates)
 		} else if plan, err = index.Prepare(indexPath, indexData, updates); err == nil {
-			smudgedOffs := make([]int, len(racy))
-			for i, c := range racy {
-				smudgedOffs[i] = c.Off
-			}
-			plan.SetRacyBound(racyBound, smudgedOffs)
+			plan.SetRacyBound(racyBound, racyOffsets(racy))
 		}
 		if ng := (*index.NeedsGit)(nil); errors.As(err, &ng) {
 			if !r.gitAvailable() {

@@ -70,11 +70,16 @@ func smudged(data []byte, racy []index.Racy) ([]byte, int) {
 	if len(racy) == 0 {
 		return data, -1
 	}
+	return index.Smudge(data, racyOffsets(racy)), racy[0].Off + 36
+}
+
+// racyOffsets are the offsets of the racy entries in the index.
+func racyOffsets(racy []index.Racy) []int {
 	offs := make([]int, len(racy))
 	for i, c := range racy {
 		offs[i] = c.Off
 	}
-	return index.Smudge(data, offs), racy[0].Off + 36
+	return offs
 }
 
 // racySplitWhy is why git writes a split index with entries to smudge: a racy entry of the
@@ -87,20 +92,16 @@ const racySplitWhy = "entries changed in the second the index was written need s
 // index-sha1 when it keeps that for this index, so that not every entry is read; the plan
 // that replaces the index records the new one's.
 func (r *Repo) racyFor(indexPath string, data []byte, split bool) ([]index.Racy, *index.RacyBound, error) {
+	sec, ok := r.indexSecond(indexPath)
+	if !ok {
+		return nil, nil, nil
+	}
 	if !split {
-		sec, ok := r.indexSecond(indexPath)
-		if !ok {
-			return nil, nil, nil
-		}
 		cands, bound, err := index.RacyEntriesBound(r.hashPath(), data, sec)
 		if err != nil {
 			return nil, nil, nil // a damaged index: the writer reports it
 		}
 		return r.changedSince(cands), bound, nil
-	}
-	sec, ok := r.indexSecond(indexPath)
-	if !ok {
-		return nil, nil, nil
 	}
 	cands, err := index.SplitRacyEntries(indexPath, data, sec)
 	if ng := (*index.NeedsGit)(nil); errors.As(err, &ng) {

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -120,29 +121,18 @@ func signed(v any) (string, bool) {
 	return "", false
 }
 
-// integer is the decimal text of an integer of any Go integer type.
+// integer is the decimal text of a value of one of Go's own integer types (a named type may
+// print itself otherwise: time.Month, say).
 func integer(v any) (string, bool) {
-	switch x := v.(type) {
-	case int:
-		return strconv.Itoa(x), true
-	case int8:
-		return strconv.FormatInt(int64(x), 10), true
-	case int16:
-		return strconv.FormatInt(int64(x), 10), true
-	case int32:
-		return strconv.FormatInt(int64(x), 10), true
-	case int64:
-		return strconv.FormatInt(x, 10), true
-	case uint:
-		return strconv.FormatUint(uint64(x), 10), true
-	case uint8:
-		return strconv.FormatUint(uint64(x), 10), true
-	case uint16:
-		return strconv.FormatUint(uint64(x), 10), true
-	case uint32:
-		return strconv.FormatUint(uint64(x), 10), true
-	case uint64:
-		return strconv.FormatUint(x, 10), true
+	rv := reflect.ValueOf(v)
+	if !rv.IsValid() || rv.Type().PkgPath() != "" {
+		return "", false
+	}
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(rv.Int(), 10), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return strconv.FormatUint(rv.Uint(), 10), true
 	}
 	return "", false
 }

@@ -3,6 +3,7 @@ package i18n
 import (
 	"regexp"
 	"testing"
+	"time"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"go.yaml.in/yaml/v3"
@@ -10,7 +11,8 @@ import (
 )
 
 // expand gives exactly what go-i18n gives, for every message of every language, with every
-// argument a message names given (as text, as integers of several types, as a boolean), with
+// argument a message names given (as text, as integers of several types, as a boolean, as a
+// named integer type with a String method), with
 // one missing, and with counts of each plural form; and it does the work for nearly all of
 // them, so the bundle is not made on the way.
 func TestExpandAgreesWithGoI18n(t *testing.T) {
@@ -48,6 +50,7 @@ func TestExpandAgreesWithGoI18n(t *testing.T) {
 			func(_ string, i int) any { return int64(-i) },
 			func(_ string, i int) any { return uint8(i) },
 			func(_ string, i int) any { return i%2 == 0 },
+			func(_ string, i int) any { return time.Month(1 + i%12) }, // a named integer that prints itself
 		}
 		expanded, asked := 0, 0
 		for _, id := range ids {

@@ -72,54 +72,47 @@ func (w *Workspace) severities() (*severity.Set, string, error) {
 		return w.flow.Severities, w.flow.SeveritiesFrom, nil
 	}
 	if w.sev == nil && w.sevErr == nil {
-		w.sev, w.sevErr = w.readSeverities()
+		sv, from, _, _, err := w.atHead(w.Config.Severities, templates.For(string(w.Config.Lang)).Severities)
+		if err == nil {
+			w.sev, err = w.parseSeverities(sv, from)
+		}
+		w.sevFrom, w.sevErr = from, err
 	}
-	if w.sevErr != nil {
-		return nil, "", w.sevErr
-	}
-	return w.sev.set, w.sev.from, nil
-}
-
-type severitiesRead struct {
-	set  *severity.Set
-	from string
-}
-
-func (w *Workspace) readSeverities() (*severitiesRead, error) {
-	sv, svFrom := templates.For(string(w.Config.Lang)).Severities, builtIn
-	content, _, found, err := w.Repo.ReadAtHead(w.Config.Severities)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s at HEAD: %v", w.Config.Severities, err)
-	}
-	if found {
-		sv, svFrom = content, w.Config.Severities
-	}
-	set, err := w.parseSeverities(sv, svFrom)
-	if err != nil {
-		return nil, err
-	}
-	return &severitiesRead{set, svFrom}, nil
+	return w.sev, w.sevFrom, w.sevErr
 }
 
 // committed returns a flow file as committed at HEAD, warning when the working copy differs:
 // what responders follow must be what was reviewed and merged.
 func (w *Workspace) committed(rel string, def []byte) ([]byte, string, plumbing.Hash, []string, error) {
-	content, hash, found, err := w.Repo.ReadAtHead(rel)
+	content, from, hash, found, err := w.atHead(rel, def)
 	if err != nil {
-		return nil, "", plumbing.ZeroHash, nil, fmt.Errorf("reading %s at HEAD: %v", rel, err)
+		return nil, "", plumbing.ZeroHash, nil, err
+	}
+	if !found {
+		hash = gitrepo.BlobHash(def)
 	}
 	work, werr := readFile(w.abs(rel))
 	var warnings []string
-	if found {
-		if werr == nil && !bytes.Equal(work, content) {
-			warnings = append(warnings, i18n.Text("flow.uncommitted", "Path", rel))
-		}
-		return content, rel, hash, warnings, nil
-	}
-	if werr == nil {
+	switch {
+	case found && werr == nil && !bytes.Equal(work, content):
+		warnings = append(warnings, i18n.Text("flow.uncommitted", "Path", rel))
+	case !found && werr == nil:
 		warnings = append(warnings, i18n.Text("flow.not_committed", "Path", rel))
 	}
-	return def, builtIn, gitrepo.BlobHash(def), warnings, nil
+	return content, from, hash, warnings, nil
+}
+
+// atHead returns a flow file as committed at HEAD (from is rel) and its blob's hash, or the
+// built-in default def when HEAD has none (from is builtIn, found false, no hash).
+func (w *Workspace) atHead(rel string, def []byte) (content []byte, from string, hash plumbing.Hash, found bool, err error) {
+	content, hash, found, err = w.Repo.ReadAtHead(rel)
+	if err != nil {
+		return nil, "", plumbing.ZeroHash, false, fmt.Errorf("reading %s at HEAD: %v", rel, err)
+	}
+	if !found {
+		return def, builtIn, plumbing.ZeroHash, false, nil
+	}
+	return content, rel, hash, true, nil
 }
 
 // renderActions renders the action list for an incident at a severity.

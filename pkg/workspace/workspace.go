@@ -16,6 +16,7 @@ import (
 	"github.com/incidentctl/incidentctl/pkg/gitrepo"
 	"github.com/incidentctl/incidentctl/pkg/i18n"
 	"github.com/incidentctl/incidentctl/pkg/incident"
+	"github.com/incidentctl/incidentctl/pkg/severity"
 )
 
 // Workspace is one opened repository.
@@ -26,7 +27,8 @@ type Workspace struct {
 
 	flow      *Flow // read once per command (flowOnce)
 	flowErr   error
-	sev       *severitiesRead // the severities alone, when the flow was not read (severities)
+	sev       *severity.Set // the severities alone, when the flow was not read (severities)
+	sevFrom   string
 	sevErr    error
 	chatState *chatState // chat sinks resolved for this command (notify.go)
 	scan      scanState  // what listings remember within this command (cache.go)

@@ -24,12 +24,13 @@ const maxBoundOffs = 64
 
 // RacyBound says of an index where its racy entries can be: every stage-0 file or link entry
 // with a size (what racySecond looks at) was modified at or before the second Newest, and
-// those modified in Newest are the entries at Offs (ascending). Over is set when there were
-// more than maxBoundOffs of them: then Offs is incomplete and the bound says nothing.
+// those modified in Newest are the entries at Offs (ascending). A bound is only handed out
+// complete: a scan that met more than maxBoundOffs entries of its newest second (over) keeps
+// none.
 type RacyBound struct {
 	Newest uint32
 	Offs   []int
-	Over   bool
+	over   bool
 }
 
 // see records the entry b at offset off, whose mtime second is at least the newest so far.
@@ -39,10 +40,10 @@ func (rb *RacyBound) see(b []byte, off int) {
 		return
 	}
 	if sec > rb.Newest {
-		rb.Newest, rb.Offs, rb.Over = sec, rb.Offs[:0], false
+		rb.Newest, rb.Offs, rb.over = sec, rb.Offs[:0], false
 	}
 	if len(rb.Offs) == maxBoundOffs {
-		rb.Over = true
+		rb.over = true
 		return
 	}
 	rb.Offs = append(rb.Offs, off)
@@ -63,7 +64,7 @@ func RacyEntriesBound(hashesPath string, data []byte, indexSec uint32) ([]Racy, 
 	}
 	rb := &RacyBound{}
 	out, err := racyEntries(data, indexSec, false, rb)
-	if err != nil || rb.Over {
+	if err != nil || rb.over {
 		rb = nil
 	}
 	return out, rb, err
@@ -101,7 +102,7 @@ func racyAt(data []byte, offs []int, indexSec uint32) ([]Racy, bool) {
 // and the offsets of the entries smudged in the data it was given, so that SaveHashes can
 // record the bound of the new index.
 func (p *Plan) SetRacyBound(rb *RacyBound, smudged []int) {
-	if rb == nil || rb.Over || !p.mapped {
+	if rb == nil || !p.mapped {
 		return
 	}
 	old := &RacyBound{Newest: rb.Newest}
@@ -161,7 +162,7 @@ type copyRange struct{ old, new, n int }
 // appendBound adds a bound to the body of an index-sha1 file: <1><newest:4><count:2><off:8>...,
 // or <0> without one.
 func appendBound(b []byte, rb *RacyBound) []byte {
-	if rb == nil || rb.Over || len(rb.Offs) > maxBoundOffs {
+	if rb == nil || len(rb.Offs) > maxBoundOffs {
 		return append(b, 0)
 	}
 	b = append(b, 1)
