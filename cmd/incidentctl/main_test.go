@@ -75,6 +75,8 @@ func scriptSetup(env *testscript.Env) error {
 	env.Setenv("HOME", home)
 	env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 	env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	// git checks the cache tree of every index it writes (gittest.Main says why).
+	env.Setenv("GIT_TEST_CHECK_CACHE_TREE", "1")
 	env.Setenv("TZ", "Asia/Tokyo")
 	// A fixed clock, so that "--at 10:02" and ages are reproducible.
 	env.Setenv("INCIDENTCTL_NOW", "2026-11-23T11:00:00+09:00")

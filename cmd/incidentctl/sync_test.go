@@ -37,7 +37,7 @@ func responderEnv(t *testing.T) []string {
 		}
 		env = append(env, kv)
 	}
-	return append(env, "HOME="+home, "GIT_CONFIG_NOSYSTEM=1", "TZ=Asia/Tokyo", "LC_ALL=C")
+	return append(env, "HOME="+home, "GIT_CONFIG_NOSYSTEM=1", "GIT_TEST_CHECK_CACHE_TREE=1", "TZ=Asia/Tokyo", "LC_ALL=C")
 }
 
 type runner struct {

@@ -229,13 +229,22 @@ func (r *Repo) Commit(req CommitRequest) (plumbing.Hash, error) {
 		}
 		baseTree, parents = bt, []plumbing.Hash{parent}
 	}
-	newTree, olds, err := tree.Build(r.objects, baseTree, puts)
+	built, err := tree.Build(r.objects, baseTree, puts)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
+	newTree := built.Tree
 	edits := make([]tree.Change, len(files))
 	for i := range files {
-		edits[i] = tree.Change{Path: puts[i].Path, Old: olds[i], New: &tree.File{Hash: puts[i].Blob, Mode: filemode.Regular}}
+		edits[i] = tree.Change{Path: puts[i].Path, Old: built.Olds[i], New: &tree.File{Hash: puts[i].Blob, Mode: filemode.Regular}}
+	}
+	if plan != nil {
+		// The cache tree names the trees just built, as after git commit.
+		dirs := make([]index.TreeDir, len(built.Dirs))
+		for i, d := range built.Dirs {
+			dirs[i] = index.TreeDir{Path: d.Path, Old: d.Old, New: d.New}
+		}
+		plan.SetTrees(dirs)
 	}
 	subject, _, _ := strings.Cut(msg, "\n")
 	j := &journal{Step: "commit", Ref: string(head.Ref), From: hashOrEmpty(parent), Reflog: "commit: " + subject,

@@ -2,7 +2,11 @@ package index
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strconv"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // invalidateCacheTree rewrites the payload of a TREE (cache tree) index
@@ -132,4 +136,194 @@ func walkCacheTree(data []byte, pos int, path []byte, root bool, invalid, below 
 		}
 	}
 	return pos, true
+}
+
+// TreeDir is a folder a commit rebuilt (the root is ""): its tree before (zero: the folder is
+// new) and after.
+type TreeDir struct {
+	Path     string
+	Old, New plumbing.Hash
+}
+
+// treeSplice is where the TREE extension sits among a plan's spliced extensions and what it was
+// made from, so that SetTrees can name the new trees in the nodes the splice invalidated.
+type treeSplice struct {
+	seg   int    // the extensions' segment in Plan.segs
+	at, n int    // the TREE extension (header and payload) within that segment
+	old   []byte // its payload before the splice
+	dirs  []string
+	added []string
+}
+
+// SetTrees gives the plan the trees the commit built along its paths, so that the cache tree
+// names them instead of leaving those folders invalid: git commit leaves a cache tree that
+// vouches for every folder, and so does a commit of ours then (git status and the next git
+// commit compare and write less). A folder's node is renamed only where it vouched for the old
+// tree (its index entries were the commit's parent's), the folders below it on the paths are
+// renamed too, and no folder on the paths is new; any other node along the paths stays invalid,
+// as after the splice. Without a TREE extension, or a tree for every folder, it does nothing.
+func (p *Plan) SetTrees(dirs []TreeDir) {
+	ts := p.tree
+	if ts == nil || p.bg != nil && ts.seg < p.fixed {
+		return
+	}
+	byPath := make(map[string]TreeDir, len(dirs))
+	for _, d := range dirs {
+		byPath[d.Path] = d
+	}
+	body, ok := renameCacheTree(ts.old, ts.dirs, ts.added, byPath)
+	if !ok {
+		return
+	}
+	seg := p.segs[ts.seg]
+	out := make([]byte, 0, len(seg)-ts.n+8+len(body))
+	out = append(out, seg[:ts.at]...)
+	out = append(out, "TREE"...)
+	out = binary.BigEndian.AppendUint32(out, uint32(len(body)))
+	out = append(out, body...)
+	out = append(out, seg[ts.at+ts.n:]...)
+	p.newLen += len(out) - len(seg)
+	p.segs[ts.seg] = out
+	p.tree = nil
+}
+
+// renameCacheTree returns the TREE payload data with the root and every folder in dirs given
+// its tree from trees (its entry count grown by the paths in added below it) where that is
+// right, and invalid elsewhere (see SetTrees). ok is false when data cannot be parsed.
+//
+// git requires of a valid node that every folder below it has a valid node too (cache-tree.c,
+// verify_one): a node is renamed only when its subfolders on the paths are. The nodes off the
+// paths are copied as they are.
+func renameCacheTree(data []byte, dirs, added []string, trees map[string]TreeDir) (out []byte, ok bool) {
+	onPath := map[string]int{"": 0} // folder -> how many of its subfolders are on the paths
+	for _, d := range dirs {
+		if _, seen := onPath[d]; !seen {
+			onPath[d] = 0
+		}
+	}
+	for d := range onPath {
+		if d != "" {
+			parent, _, _ := cutLast(d)
+			onPath[parent]++
+		}
+	}
+	// First the decisions, from the leaves up: folder -> its new entry count (absent: invalid).
+	counts := map[string]int{}
+	var decide func(pos int, path string, root bool) (next int, valid, ok bool)
+	decide = func(pos int, path string, root bool) (int, bool, bool) {
+		_, count, subtrees, next, ok := cacheTreeNode(data, pos)
+		if !ok {
+			return 0, false, false
+		}
+		want, touched := onPath[path]
+		if !touched {
+			for i := 0; ok && i < subtrees; i++ {
+				next, ok = skipCacheTree(data, next)
+			}
+			return next, count >= 0, ok
+		}
+		var old []byte
+		if count >= 0 {
+			old = data[next-20 : next]
+		}
+		found, childrenValid := 0, true
+		for i := 0; i < subtrees; i++ {
+			cname, _, _, _, ok := cacheTreeNode(data, next)
+			if !ok {
+				return 0, false, false
+			}
+			child := string(cname)
+			if !root {
+				child = path + "/" + child
+			}
+			var cvalid bool
+			if next, cvalid, ok = decide(next, child, false); !ok {
+				return 0, false, false
+			}
+			if _, on := onPath[child]; on {
+				found++
+				childrenValid = childrenValid && cvalid
+			}
+		}
+		t, have := trees[path]
+		valid := have && old != nil && !t.Old.IsZero() && bytes.Equal(old, t.Old[:]) &&
+			found == want && childrenValid
+		if valid {
+			counts[path] = count
+		}
+		return next, valid, true
+	}
+	end, _, ok := decide(0, "", true)
+	if !ok || end != len(data) {
+		return nil, false
+	}
+	for _, a := range added {
+		for d := range counts {
+			if d == "" || len(a) > len(d) && a[len(d)] == '/' && a[:len(d)] == d {
+				counts[d]++
+			}
+		}
+	}
+
+	// Then the payload, in the same order.
+	out = make([]byte, 0, len(data)+20*len(onPath))
+	var write func(pos int, path []byte, root bool) (int, bool)
+	write = func(pos int, path []byte, root bool) (int, bool) {
+		start := pos
+		name, _, subtrees, next, ok := cacheTreeNode(data, pos)
+		if !ok {
+			return 0, false
+		}
+		if _, touched := onPath[string(path)]; !touched {
+			end := next
+			for i := 0; ok && i < subtrees; i++ {
+				end, ok = skipCacheTree(data, end)
+			}
+			out = append(out, data[start:end]...)
+			return end, ok
+		}
+		out = append(out, name...)
+		out = append(out, 0)
+		n, valid := counts[string(path)]
+		if !valid {
+			n = -1
+		}
+		out = strconv.AppendInt(out, int64(n), 10)
+		out = append(out, ' ')
+		out = strconv.AppendInt(out, int64(subtrees), 10)
+		out = append(out, '\n')
+		if valid {
+			h := trees[string(path)].New
+			out = append(out, h[:]...)
+		}
+		var child []byte
+		for i := 0; i < subtrees; i++ {
+			cname, _, _, _, ok := cacheTreeNode(data, next)
+			if !ok {
+				return 0, false
+			}
+			child = child[:0]
+			if !root {
+				child = append(append(child, path...), '/')
+			}
+			child = append(child, cname...)
+			if next, ok = write(next, child, false); !ok {
+				return 0, false
+			}
+		}
+		return next, true
+	}
+	if end, ok = write(0, nil, true); !ok || end != len(data) {
+		return nil, false
+	}
+	return out, true
+}
+
+// cutLast splits a folder path at its last slash ("a/b/c" -> "a/b", "c"); a top folder's
+// parent is the root, "".
+func cutLast(p string) (parent, name string, ok bool) {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i], p[i+1:], true
+	}
+	return "", p, false
 }

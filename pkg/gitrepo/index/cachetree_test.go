@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -114,4 +115,102 @@ func TestInvalidateCacheTreeAgreesWithPathWalk(t *testing.T) {
 			}
 		}
 	}
+}
+
+// renameCacheTree without trees invalidates what the splice invalidates; with the trees of a
+// commit, it names the new tree of every folder on the paths whose node vouched for the old
+// one, whose folders below on the paths are named too, and keeps every other node.
+func TestRenameCacheTree(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	for round := 0; round < 2000; round++ {
+		data, paths := randomCacheTree(rng)
+		exists := map[string]bool{"": true}
+		for _, p := range paths {
+			exists[p] = true
+		}
+		// Folders along a few paths (every ancestor, as Prepare gives them), a new one at times.
+		var files []string
+		for range rng.Intn(3) + 1 {
+			f := "f.md"
+			if len(paths) > 0 {
+				f = paths[rng.Intn(len(paths))] + "/f.md"
+			}
+			if rng.Intn(6) == 0 {
+				f = strings.TrimSuffix(f, "f.md") + "new/f.md"
+			}
+			files = append(files, f)
+		}
+		dirs := ancestorDirs(func() []Update {
+			var u []Update
+			for _, f := range files {
+				u = append(u, Update{Path: f})
+			}
+			return u
+		}())
+		want, wantOK := invalidateCacheTree(data, dirs)
+		got, gotOK := renameCacheTree(data, dirs, files, nil)
+		if gotOK != wantOK || !bytes.Equal(got, want) {
+			t.Fatalf("round %d, no trees, dirs %q:\n got %q %v\nwant %q %v", round, dirs, got, gotOK, want, wantOK)
+		}
+
+		before := parseCacheTree(data)
+		trees := map[string]TreeDir{}
+		touched := map[string]bool{"": true}
+		for _, d := range append([]string{""}, dirs...) {
+			touched[d] = true
+			td := TreeDir{Path: d}
+			rng.Read(td.New[:])
+			if exists[d] {
+				td.Old = before[d] // zero for an invalid node
+				if rng.Intn(8) == 0 {
+					rng.Read(td.Old[:]) // the index does not hold the parent's tree there
+				}
+			}
+			trees[d] = td
+		}
+		var ok func(d string) bool
+		ok = func(d string) bool {
+			h, valid := before[d]
+			if !exists[d] || !valid || trees[d].Old != h {
+				return false
+			}
+			for c := range touched {
+				if c != "" && parentOf(c) == d && !ok(c) {
+					return false
+				}
+			}
+			return true
+		}
+		out, outOK := renameCacheTree(data, dirs, files, trees)
+		if !outOK {
+			t.Fatalf("round %d: refused a good payload", round)
+		}
+		after := parseCacheTree(out)
+		for d, h := range before {
+			if !touched[d] && after[d] != h {
+				t.Fatalf("round %d: untouched %q changed from %v to %v", round, d, h, after[d])
+			}
+		}
+		for d := range touched {
+			h, valid := after[d]
+			if wantValid := ok(d); valid != wantValid || valid && h != trees[d].New {
+				t.Fatalf("round %d, files %q: %q valid=%v %v, want valid=%v %v", round, files, d, valid, h, wantValid, trees[d].New)
+			}
+		}
+		// A damaged payload is refused, as the splice refuses it.
+		if len(data) > 2 {
+			cut := data[:rng.Intn(len(data)-1)+1]
+			_, gotOK := renameCacheTree(cut, dirs, files, trees)
+			if _, wantOK := invalidateCacheTree(cut, dirs); gotOK != wantOK {
+				t.Fatalf("round %d, truncated to %d bytes: ok %v, the splice says %v", round, len(cut), gotOK, wantOK)
+			}
+		}
+	}
+}
+
+func parentOf(d string) string {
+	if i := strings.LastIndexByte(d, '/'); i >= 0 {
+		return d[:i]
+	}
+	return ""
 }

@@ -274,7 +274,9 @@ func PlanEdits(indexPath string, data []byte, edits []Edit) (*EditPlan, []string
 		dirList = append(dirList, d)
 	}
 	sort.Strings(dirList)
-	exts, err := spliceExtensions(indexPath, nil, data[entriesEnd:end], dirList, untrackedChanges(edits, found))
+	// A merge's edits leave the folders along them invalid in the cache tree (git rebuilds
+	// those on its next commit).
+	exts, _, err := spliceExtensions(indexPath, nil, data[entriesEnd:end], dirList, untrackedChanges(edits, found))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -126,6 +126,19 @@ type Plan struct {
 	newLen    int
 	mapped    bool
 	racyOld   *RacyBound
+
+	// tree is where the cache tree is among the extensions, until SetTrees names the new trees
+	// (cachetree.go).
+	tree *treeSplice
+}
+
+// setTreeSplice records ts (nil: no cache tree) for the extensions' segment, which is pushed
+// next.
+func (p *Plan) setTreeSplice(ts *treeSplice) {
+	if ts != nil {
+		ts.seg = len(p.segs)
+	}
+	p.tree = ts
 }
 
 // push adds b to the new index.
@@ -660,11 +673,12 @@ func Prepare(indexPath string, data []byte, updates []Update) (_ *Plan, err erro
 		}
 	}
 
-	exts, err := spliceExtensions(indexPath, nil, data[entriesEnd:end], ancestors, added)
+	exts, ts, err := spliceExtensions(indexPath, nil, data[entriesEnd:end], ancestors, added)
 	if err != nil {
 		return nil, err
 	}
 	if len(exts) > 0 {
+		plan.setTreeSplice(ts)
 		plan.push(exts)
 	}
 	binary.BigEndian.PutUint32(hdr[8:], uint32(newCount))
@@ -735,24 +749,26 @@ func ancestorDirs(updates []Update) []string {
 //     byte for byte;
 //   - mandatory ones we cannot adjust (link: split index, sdir: sparse index)
 //     make us stop with advice.
-func spliceExtensions(indexPath string, out, ext []byte, dirs, added []string) ([]byte, error) {
+func spliceExtensions(indexPath string, out, ext []byte, dirs, added []string) (_ []byte, ts *treeSplice, _ error) {
 	for pos := 0; pos < len(ext); {
 		if len(ext)-pos < 8 {
-			return nil, indexError(indexPath, "has a truncated extension header")
+			return nil, nil, indexError(indexPath, "has a truncated extension header")
 		}
 		sig := string(ext[pos : pos+4])
 		size := int(binary.BigEndian.Uint32(ext[pos+4:]))
 		if size > len(ext)-pos-8 {
-			return nil, indexError(indexPath, fmt.Sprintf("has a truncated %q extension", sig))
+			return nil, nil, indexError(indexPath, fmt.Sprintf("has a truncated %q extension", sig))
 		}
 		body := ext[pos+8 : pos+8+size]
 		pos += 8 + size
 		switch sig {
 		case "TREE":
 			if nb, ok := invalidateCacheTree(body, dirs); ok {
+				ts = &treeSplice{at: len(out), old: body, dirs: dirs, added: added}
 				out = append(out, "TREE"...)
 				out = binary.BigEndian.AppendUint32(out, uint32(len(nb)))
 				out = append(out, nb...)
+				ts.n = len(out) - ts.at
 			}
 			// Unparseable cache tree: dropping it is always correct.
 		case "UNTR":
@@ -763,23 +779,23 @@ func spliceExtensions(indexPath string, out, ext []byte, dirs, added []string) (
 			}
 		case "FSMN", "EOIE", "IEOT":
 		case "link":
-			return nil, usererr.New(usererr.ErrUnsupportedRepository, nil,
+			return nil, nil, usererr.New(usererr.ErrUnsupportedRepository, nil,
 				"the git index %s uses the split-index format, which incidentctl cannot update; "+
 					"run `git update-index --no-split-index` (and `git config core.splitIndex false`) and try again", indexPath)
 		case "sdir":
-			return nil, usererr.New(usererr.ErrUnsupportedRepository, nil,
+			return nil, nil, usererr.New(usererr.ErrUnsupportedRepository, nil,
 				"the git index %s is a sparse index, which incidentctl cannot update; "+
 					"run `git sparse-checkout disable` and try again", indexPath)
 		default:
 			if sig[0] < 'A' || sig[0] > 'Z' {
-				return nil, usererr.New(usererr.ErrUnsupportedRepository, nil,
+				return nil, nil, usererr.New(usererr.ErrUnsupportedRepository, nil,
 					"the git index %s uses the extension %q, which incidentctl does not know; "+
 						"update it with a plain `git status` from a standard git and try again", indexPath, sig)
 			}
 			out = append(out, ext[pos-8-size:pos]...)
 		}
 	}
-	return out, nil
+	return out, ts, nil
 }
 
 // EntryInfo is what FileState needs to know about one index entry.

@@ -390,9 +390,11 @@ func PrepareSplit(indexPath string, data []byte, updates []Update, maxPercent in
 	link = rep.appendTo(del.appendTo(link))
 	exts := append([]byte("link"), binary.BigEndian.AppendUint32(nil, uint32(len(link)))...)
 	exts = append(exts, link...)
-	if exts, err = spliceExtensions(indexPath, exts, sf.exts, ancestors, added); err != nil {
+	exts, ts, err := spliceExtensions(indexPath, exts, sf.exts, ancestors, added)
+	if err != nil {
 		return nil, err
 	}
+	plan.setTreeSplice(ts)
 	plan.segs = append(plan.segs, exts)
 	plan.fixed = 0
 	plan.shared = sharedPath

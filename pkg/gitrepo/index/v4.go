@@ -195,11 +195,12 @@ func prepareV4(indexPath string, data []byte, count int, sorted []Update, order 
 			added = append(added, sorted[k].Path)
 		}
 	}
-	exts, err := spliceExtensions(indexPath, nil, data[entriesEnd:end], ancestors, added)
+	exts, ts, err := spliceExtensions(indexPath, nil, data[entriesEnd:end], ancestors, added)
 	if err != nil {
 		return nil, err
 	}
 	if len(exts) > 0 {
+		plan.setTreeSplice(ts)
 		plan.segs = append(plan.segs, exts)
 	}
 	binary.BigEndian.PutUint32(hdr[8:], uint32(newCount))

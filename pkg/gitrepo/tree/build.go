@@ -18,18 +18,33 @@ type Put struct {
 	Blob plumbing.Hash
 }
 
-// Build returns the name of a tree equal to base (zero: an empty tree) with the files put in,
-// writing only the trees along their paths, and the entries the files replace (nil where a
-// file is new), in the order of puts. Untouched subtrees are referenced by name and never
-// read. The trees are edited as raw bytes (raw.go).
-func Build(s *odb.Store, base plumbing.Hash, puts []Put) (plumbing.Hash, []*File, error) {
+// Built is what Build made: the new tree, the entries the files replace (nil where a file is
+// new) in the order of the puts, and every folder it wrote a tree for, the root ("") included.
+type Built struct {
+	Tree plumbing.Hash
+	Olds []*File
+	Dirs []Dir
+}
+
+// Dir is a folder Build wrote a new tree for: its tree before (zero: the folder is new) and
+// after.
+type Dir struct {
+	Path     string
+	Old, New plumbing.Hash
+}
+
+// Build returns a tree equal to base (zero: an empty tree) with the files put in, writing only
+// the trees along their paths. Untouched subtrees are referenced by name and never read. The
+// trees are edited as raw bytes (raw.go).
+func Build(s *odb.Store, base plumbing.Hash, puts []Put) (Built, error) {
 	changes := make([]treeChange, len(puts))
-	olds := make([]*File, len(puts))
+	b := Built{Olds: make([]*File, len(puts))}
 	for i, p := range puts {
-		changes[i] = treeChange{rest: p.Path, full: p.Path, blob: p.Blob, old: &olds[i]}
+		changes[i] = treeChange{rest: p.Path, full: p.Path, blob: p.Blob, old: &b.Olds[i]}
 	}
-	h, err := buildTree(s, base, "", changes)
-	return h, olds, err
+	var err error
+	b.Tree, err = buildTree(s, base, "", changes, &b.Dirs)
+	return b, err
 }
 
 // treeChange is a file to put into a tree: rest is the path relative to the
@@ -41,7 +56,7 @@ type treeChange struct {
 }
 
 // buildTree is Build below prefix.
-func buildTree(s *odb.Store, base plumbing.Hash, prefix string, changes []treeChange) (plumbing.Hash, error) {
+func buildTree(s *odb.Store, base plumbing.Hash, prefix string, changes []treeChange, dirs *[]Dir) (plumbing.Hash, error) {
 	var old []byte
 	if !base.IsZero() {
 		var err error
@@ -106,7 +121,7 @@ func buildTree(s *odb.Store, base plumbing.Hash, prefix string, changes []treeCh
 			}
 			subBase = e.Hash
 		}
-		h, err := buildTree(s, subBase, dirPath, sub[name])
+		h, err := buildTree(s, subBase, dirPath, sub[name], dirs)
 		if err != nil {
 			return plumbing.ZeroHash, err
 		}
@@ -122,5 +137,6 @@ func buildTree(s *odb.Store, base plumbing.Hash, prefix string, changes []treeCh
 		return plumbing.ZeroHash, usererr.New(nil, err,
 			"cannot write a tree object into %s: %v", s.Dir(), err)
 	}
+	*dirs = append(*dirs, Dir{Path: prefix, Old: base, New: h})
 	return h, nil
 }

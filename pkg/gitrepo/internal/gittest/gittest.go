@@ -35,6 +35,9 @@ func Main(m *testing.M, cleanup func()) {
 	os.Setenv("HOME", home)
 	os.Setenv("GIT_CONFIG_NOSYSTEM", "1")
 	os.Setenv("LC_ALL", "C")
+	// Every git that writes an index first checks its cache tree against the entries (as in
+	// git's own test suite): a wrong tree name or entry count left by incidentctl stops it.
+	os.Setenv("GIT_TEST_CHECK_CACHE_TREE", "1")
 	code := m.Run()
 	if cleanup != nil {
 		cleanup()
