@@ -10,7 +10,7 @@ import (
 )
 
 // invalidateCacheTreeByPath is the straightforward walk (every node's path built and looked
-// up) that invalidateCacheTree must agree with.
+// up) that renameCacheTree without trees must agree with.
 func invalidateCacheTreeByPath(data []byte, dirs []string) ([]byte, bool) {
 	invalid := map[string]bool{"": true}
 	for _, d := range dirs {
@@ -87,28 +87,30 @@ func randomCacheTree(rng *rand.Rand) ([]byte, []string) {
 	return b.Bytes(), paths
 }
 
-func TestInvalidateCacheTreeAgreesWithPathWalk(t *testing.T) {
+// Without trees, the rewrite invalidates the root and the folders along the paths and copies
+// every other node, as the straightforward walk does; a damaged payload is refused by both.
+func TestCacheTreeSpliceAgreesWithPathWalk(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	for round := 0; round < 2000; round++ {
 		data, paths := randomCacheTree(rng)
-		var dirs []string
+		var files []Update
 		for _, p := range paths {
 			if rng.Intn(4) == 0 {
-				dirs = append(dirs, p) // not always with their parents: any set of folders
+				files = append(files, Update{Path: p + "/f.md"})
 			}
 		}
 		if rng.Intn(10) == 0 {
-			dirs = append(dirs, "missing/folder")
+			files = append(files, Update{Path: "missing/folder/f.md"})
 		}
-		got, gotOK := invalidateCacheTree(data, dirs)
+		dirs := ancestorDirs(files)
+		got, gotOK := renameCacheTree(data, dirs, nil, nil)
 		want, wantOK := invalidateCacheTreeByPath(data, dirs)
 		if gotOK != wantOK || !bytes.Equal(got, want) {
 			t.Fatalf("round %d, dirs %q:\n got %q %v\nwant %q %v", round, dirs, got, gotOK, want, wantOK)
 		}
-		// A damaged payload is refused by both.
 		if len(data) > 2 {
 			cut := data[:rng.Intn(len(data)-1)+1]
-			_, gotOK := invalidateCacheTree(cut, dirs)
+			_, gotOK := renameCacheTree(cut, dirs, nil, nil)
 			_, wantOK := invalidateCacheTreeByPath(cut, dirs)
 			if gotOK != wantOK {
 				t.Fatalf("round %d, truncated to %d bytes: ok %v, the path walk says %v", round, len(cut), gotOK, wantOK)
@@ -117,7 +119,7 @@ func TestInvalidateCacheTreeAgreesWithPathWalk(t *testing.T) {
 	}
 }
 
-// renameCacheTree without trees invalidates what the splice invalidates; with the trees of a
+// renameCacheTree without trees invalidates what the path walk invalidates; with the trees of a
 // commit, it names the new tree of every folder on the paths whose node vouched for the old
 // one, whose folders below on the paths are named too, and keeps every other node.
 func TestRenameCacheTree(t *testing.T) {
@@ -147,7 +149,7 @@ func TestRenameCacheTree(t *testing.T) {
 			}
 			return u
 		}())
-		want, wantOK := invalidateCacheTree(data, dirs)
+		want, wantOK := invalidateCacheTreeByPath(data, dirs)
 		got, gotOK := renameCacheTree(data, dirs, files, nil)
 		if gotOK != wantOK || !bytes.Equal(got, want) {
 			t.Fatalf("round %d, no trees, dirs %q:\n got %q %v\nwant %q %v", round, dirs, got, gotOK, want, wantOK)
@@ -201,7 +203,7 @@ func TestRenameCacheTree(t *testing.T) {
 		if len(data) > 2 {
 			cut := data[:rng.Intn(len(data)-1)+1]
 			_, gotOK := renameCacheTree(cut, dirs, files, trees)
-			if _, wantOK := invalidateCacheTree(cut, dirs); gotOK != wantOK {
+			if _, wantOK := invalidateCacheTreeByPath(cut, dirs); gotOK != wantOK {
 				t.Fatalf("round %d, truncated to %d bytes: ok %v, the splice says %v", round, len(cut), gotOK, wantOK)
 			}
 		}

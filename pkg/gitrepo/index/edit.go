@@ -276,9 +276,12 @@ func PlanEdits(indexPath string, data []byte, edits []Edit) (*EditPlan, []string
 	sort.Strings(dirList)
 	// A merge's edits leave the folders along them invalid in the cache tree (git rebuilds
 	// those on its next commit).
-	exts, _, err := spliceExtensions(indexPath, nil, data[entriesEnd:end], dirList, untrackedChanges(edits, found))
+	exts, ts, err := spliceExtensions(indexPath, nil, data[entriesEnd:end], dirList, untrackedChanges(edits, found))
 	if err != nil {
 		return nil, nil, err
+	}
+	if ts != nil {
+		exts = ts.apply(exts)
 	}
 	if len(exts) > 0 {
 		plan.segs = append(plan.segs, exts)

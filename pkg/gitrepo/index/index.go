@@ -127,7 +127,7 @@ type Plan struct {
 	mapped    bool
 	racyOld   *RacyBound
 
-	// tree is where the cache tree is among the extensions, until SetTrees names the new trees
+	// tree is the cache tree, inserted among the extensions when the index is written
 	// (cachetree.go).
 	tree *treeSplice
 }
@@ -139,6 +139,17 @@ func (p *Plan) setTreeSplice(ts *treeSplice) {
 		ts.seg = len(p.segs)
 	}
 	p.tree = ts
+}
+
+// finishExtensions inserts the cache tree into the extensions' segment, which comes after
+// every entry and so is never among the segments Begin writes early.
+func (p *Plan) finishExtensions() {
+	if ts := p.tree; ts != nil {
+		seg := ts.apply(p.segs[ts.seg])
+		p.newLen += len(seg) - len(p.segs[ts.seg])
+		p.segs[ts.seg] = seg
+		p.tree = nil
+	}
 }
 
 // push adds b to the new index.
@@ -233,6 +244,7 @@ func (p *Plan) WriteIndex(w io.Writer) (err error) {
 	if p.hasher == nil {
 		p.hasher = newCkHasher()
 	}
+	p.finishExtensions()
 	segs, pos := p.segs, int64(0)
 	if p.bg != nil {
 		if err := p.Wait(); err != nil {
@@ -677,7 +689,7 @@ func Prepare(indexPath string, data []byte, updates []Update) (_ *Plan, err erro
 	if err != nil {
 		return nil, err
 	}
-	if len(exts) > 0 {
+	if len(exts) > 0 || ts != nil {
 		plan.setTreeSplice(ts)
 		plan.push(exts)
 	}
@@ -738,7 +750,9 @@ func ancestorDirs(updates []Update) []string {
 // spliceExtensions appends the extensions in ext to out, adjusted for the
 // changed entries:
 //   - TREE (cache tree): the root and every directory along a changed path are
-//     invalidated, so git recomputes exactly those trees on its next commit;
+//     invalidated, so git recomputes exactly those trees on its next commit, or named from
+//     the trees a commit built (cachetree.go); the extension is inserted when the index is
+//     written, at ts.at;
 //   - UNTR (untracked cache): the folders along every path added to or removed from the
 //     index (added; a replaced entry changes nothing) are invalidated as git does
 //     (untracked.go); dropped if it cannot be read, which is always correct;
@@ -763,14 +777,8 @@ func spliceExtensions(indexPath string, out, ext []byte, dirs, added []string) (
 		pos += 8 + size
 		switch sig {
 		case "TREE":
-			if nb, ok := invalidateCacheTree(body, dirs); ok {
-				ts = &treeSplice{at: len(out), old: body, dirs: dirs, added: added}
-				out = append(out, "TREE"...)
-				out = binary.BigEndian.AppendUint32(out, uint32(len(nb)))
-				out = append(out, nb...)
-				ts.n = len(out) - ts.at
-			}
-			// Unparseable cache tree: dropping it is always correct.
+			// Written with the index (treeSplice.apply), once the commit's trees are known.
+			ts = &treeSplice{at: len(out), old: body, dirs: dirs, added: added}
 		case "UNTR":
 			if nb, ok := invalidateUntracked(body, added); ok {
 				out = append(out, "UNTR"...)

@@ -3,7 +3,6 @@ package index
 import (
 	"bytes"
 	"encoding/binary"
-	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -74,11 +73,11 @@ func parseCacheTree(b []byte) map[string]plumbing.Hash {
 		if nl < 0 {
 			return false
 		}
-		countStr, subStr, ok := strings.Cut(string(b[:nl]), " ")
+		countStr, subStr, ok := bytes.Cut(b[:nl], []byte(" "))
 		b = b[nl+1:]
-		count, err1 := atoi(countStr)
-		subs, err2 := atoi(subStr)
-		if !ok || err1 || err2 || subs < 0 {
+		count, ok1 := smallInt(countStr)
+		subs, ok2 := smallInt(subStr)
+		if !ok || !ok1 || !ok2 || subs < 0 {
 			return false
 		}
 		path := name
@@ -103,25 +102,6 @@ func parseCacheTree(b []byte) map[string]plumbing.Hash {
 	}
 	node("", true)
 	return out
-}
-
-// atoi parses a small decimal integer, "-1" included; bad is true when it is not one.
-func atoi(s string) (n int, bad bool) {
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	if s == "" || len(s) > 9 {
-		return 0, true
-	}
-	for _, c := range []byte(s) {
-		if c < '0' || c > '9' {
-			return 0, true
-		}
-		n = n*10 + int(c-'0')
-	}
-	if neg {
-		n = -n
-	}
-	return n, false
 }
 
 // EntriesUnder returns the offsets of the entries for the path p itself and below it ("":

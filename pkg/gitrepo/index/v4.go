@@ -199,7 +199,7 @@ func prepareV4(indexPath string, data []byte, count int, sorted []Update, order 
 	if err != nil {
 		return nil, err
 	}
-	if len(exts) > 0 {
+	if len(exts) > 0 || ts != nil {
 		plan.setTreeSplice(ts)
 		plan.segs = append(plan.segs, exts)
 	}
