@@ -2,7 +2,6 @@ package gitrepo
 
 import (
 	"crypto/sha1"
-	"encoding/binary"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,5 +157,4 @@ func TestGitCatchesAWrongCacheTree(t *testing.T) {
 	if _, err := gitVerifiesCacheTree(t, dir); err == nil {
 		t.Fatal("git accepted a cache tree that names the wrong tree for the root")
 	}
-	_ = binary.BigEndian
 }
