@@ -115,6 +115,11 @@ func TestCommitNamesTheNewTreesInTheCacheTree(t *testing.T) {
 			if out, err := gitVerifiesCacheTree(t, dir); err != nil {
 				t.Fatalf("git's check of the cache tree beside a staged file: %v\n%s", err, out)
 			}
+			if tc.name == "v2" {
+				if h, ok := cacheTreeOf(t, dir)[""]; ok {
+					t.Errorf("cache tree vouches for the root (%s) with z/zz.txt staged beside the commit", h)
+				}
+			}
 			gitOut(t, dir, "commit", "-q", "-m", "user")
 			if got := gitOut(t, dir, "diff", "--name-only", "HEAD~1", "HEAD"); got != "z/zz.txt\n" {
 				t.Errorf("the user's commit holds %q, want z/zz.txt", got)
